@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The module graph follows the data flow:
+//   RuralstatModel  ←  RuralstatIngest  →  RuralstatStore  →  (aggregate → quality → report)
+// Each module depends only on modules up-stream of it; the `ruralstat` executable is a thin CLI over them.
+let package = Package(
+    name: "ruralstat",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ruralstat", targets: ["ruralstat"]),
+        .library(name: "RuralstatModel", targets: ["RuralstatModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries, each behind a tiny shim (see ../shared/reference/swift-build-notes.md).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "SystemZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // The domain: region codes, the registry, periods, the indicator catalog, observation batches.
+        .target(
+            name: "RuralstatModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Reading what reporting units send: byte sources, CSV and SDMX readers, validation.
+        .target(
+            name: "RuralstatIngest",
+            dependencies: ["RuralstatModel", "SystemZlib", "CLibXML2"]
+        ),
+        // The indicator store (SQLite through GRDB) behind a narrow protocol.
+        .target(
+            name: "RuralstatStore",
+            dependencies: ["RuralstatModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "ruralstat",
+            dependencies: [
+                "RuralstatModel", "RuralstatIngest", "RuralstatStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest"]),
+        .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel"]),
+        .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,83 @@
+import SystemZlib
+
+/// Streaming gzip inflate through zlib: multi-member files, a bomb guard, and errors that name the
+/// compressed byte offset where a file is truncated or corrupt.
+public final class GzipBytes: ByteSource {
+    public var name: String { file.name }
+    public var bytesConsumed: Int { file.bytesConsumed - Int(stream.avail_in) }
+    private let file: FileBytes
+    private let limits: DecompressionLimits
+    private var stream = z_stream()
+    private var input: UnsafeMutableRawBufferPointer
+    private var produced = 0
+    private var memberEnded = false
+    private var finished = false
+
+    init(file: FileBytes, limits: DecompressionLimits) throws(IngestError) {
+        self.file = file
+        self.limits = limits
+        input = .allocate(byteCount: 1 << 18, alignment: 16)
+        // 15 + 16: a gzip wrapper with the largest window.
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            input.deallocate()
+            throw IngestError(file: file.name, rule: .corruptCompression, message: "zlib could not be initialised")
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        input.deallocate()
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
+        guard !finished, buffer.count > 0 else { return 0 }
+        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0 {
+                let count = try file.read(into: input)
+                if count == 0 {
+                    if memberEnded {
+                        finished = true
+                        break
+                    }
+                    throw IngestError(file: name, rule: .truncatedCompression,
+                                      message: "gzip stream ends early at compressed byte \(file.bytesConsumed) (the file is truncated)")
+                }
+                stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_in = UInt32(count)
+            }
+            if memberEnded {
+                // Another gzip member follows (as `cat a.gz b.gz` makes): start it afresh.
+                memberEnded = false
+                inflateReset(&stream)
+            }
+            let before = stream.avail_out
+            let status = inflate(&stream, Z_NO_FLUSH)
+            produced += Int(before - stream.avail_out)
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                break
+            case Z_STREAM_END:
+                memberEnded = true
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                throw IngestError(file: name, rule: .corruptCompression,
+                                  message: "gzip data is corrupt at compressed byte \(bytesConsumed): \(reason)")
+            }
+            try checkLimits()
+        }
+        return buffer.count - Int(stream.avail_out)
+    }
+
+    private func checkLimits() throws(IngestError) {
+        if produced > limits.maxBytes {
+            throw IngestError(file: name, rule: .decompressionBomb,
+                              message: "expands beyond the limit of \(limits.maxBytes) bytes (from \(bytesConsumed) compressed bytes); refused as a possible gzip bomb")
+        }
+        if produced > limits.ratioGraceBytes, produced / max(bytesConsumed, 1) > limits.maxRatio {
+            throw IngestError(file: name, rule: .decompressionBomb,
+                              message: "expands \(produced / max(bytesConsumed, 1))× (\(produced) bytes from \(bytesConsumed)), above the limit of \(limits.maxRatio)×; refused as a possible gzip bomb")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import RuralstatModel
+
+/// A problem that stops the reading of a whole file: it cannot be opened, decompressed or parsed.
+///
+/// Carries the file, the place (line or element) and a rule code, so the message a reporting unit
+/// sees says what to fix; the store is never touched by a file that fails this way.
+public struct IngestError: Error, Sendable, CustomStringConvertible {
+    public let location: SourceLocation
+    public let rule: IngestRule
+    public let message: String
+
+    public init(file: String, line: Int? = nil, element: String? = nil, column: String? = nil,
+                rule: IngestRule, message: String) {
+        self.location = SourceLocation(file: file, line: line, element: element, column: column)
+        self.rule = rule
+        self.message = message
+    }
+
+    public var description: String { "\(location): \(rule.rawValue): \(message)" }
+}
+
+/// Why a file could not be read at all.
+public enum IngestRule: String, Sendable, Hashable, Codable, CaseIterable {
+    case unreadable
+    case truncatedCompression = "truncated_compression"
+    case corruptCompression = "corrupt_compression"
+    case decompressionBomb = "decompression_bomb"
+    case unbalancedQuote = "unbalanced_quote"
+    case malformedHeader = "malformed_header"
+    case encoding
+    case fieldCount = "field_count"
+}

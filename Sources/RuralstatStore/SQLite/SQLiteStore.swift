@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import RuralstatModel
+
+/// The embedded store: one SQLite file in WAL mode, so analysts can read it with `sqlite3` while a
+/// run writes. Opening a store migrates it to the current schema.
+public final class SQLiteStore: IndicatorStore {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) and migrates the store at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(30)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = StoreSchema.migrator
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw StoreError(path: path, message: "was written by a newer ruralstat (its schema has migrations this version does not know); upgrade ruralstat")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: path, message: "cannot open or migrate: \(error)")
+        }
+    }
+
+    /// The identifiers of the migrations applied to this store, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try StoreSchema.migrator.appliedMigrations($0) }
+    }
+
+    public func saveRegistry(_ registry: RegionRegistry) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM regions WHERE edition = ?", arguments: [registry.edition])
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO regions (edition, code, code_text, name, level, lowest_level, parent_code, kind, urban_rural_class)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for unit in registry.allUnits {
+                try insert.execute(arguments: [
+                    registry.edition, unit.code.rawValue, unit.code.description, unit.name, unit.level.description,
+                    unit.lowestLevel.description, unit.parent.rawValue, unit.kind.rawValue, unit.urbanRuralClass?.rawValue,
+                ])
+            }
+        }
+    }
+
+    public func loadRegistry(edition: Int?) throws -> RegionRegistry? {
+        try pool.read { db -> RegionRegistry? in
+            guard let edition = try edition ?? Int.fetchOne(db, sql: "SELECT max(edition) FROM regions") else { return nil }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT code_text, name, parent_code, urban_rural_class, lowest_level FROM regions WHERE edition = ? ORDER BY code
+                """, arguments: [edition])
+            guard !rows.isEmpty else { return nil }
+            var regionRows: [RegionRow] = []
+            for (index, row) in rows.enumerated() {
+                let code: String = row["code_text"]
+                let parent = RegionCode(uncheckedRawValue: row["parent_code"])
+                let location = SourceLocation(file: "\(path) regions", line: index + 1)
+                regionRows.append(RegionRow(code: code, name: row["name"], parentCode: parent == .national ? "" : parent.description,
+                                            urbanRuralClass: row["urban_rural_class"] ?? "", location: location))
+                let lowest: String = row["lowest_level"]
+                if let code = try? RegionCode(code), lowest != code.level.description {
+                    // A unit that stands for the next level too is stored once; restore the self-parented row.
+                    regionRows.append(RegionRow(code: code.description, name: row["name"], parentCode: code.description, location: location))
+                }
+            }
+            return try RegionRegistry(edition: edition, rows: regionRows)
+        }
+    }
+
+    public func saveCatalog(_ catalog: IndicatorCatalog) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM indicators")
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO indicators (code, definition_version, valid_from, valid_to, name_zh, name_en, dimension, unit, unit_mult,
+                    kind, range_min, range_max, frequency, reported_levels, aggregation, direction, nature, baseline_year, baseline)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let target = try db.makeStatement(sql: """
+                INSERT INTO indicator_targets (code, definition_version, year, target, comparator, value) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for indicator in catalog.definitions {
+                let levels = indicator.reportedLevels.map(\.description).joined(separator: ",")
+                try insert.execute(arguments: [
+                    indicator.code, indicator.definitionVersion, indicator.validFrom, indicator.validTo, indicator.nameZh,
+                    indicator.nameEn, indicator.dimension, indicator.unit, indicator.unitMultiplier, indicator.kind.rawValue,
+                    indicator.validRange?.lowerBound, indicator.validRange?.upperBound, indicator.frequency.rawValue, levels,
+                    indicator.aggregation.description, indicator.direction?.rawValue, indicator.nature?.rawValue,
+                    indicator.baseline?.year, indicator.baseline?.target.description,
+                ])
+                for (year, goal) in indicator.targets.sorted(by: { $0.key < $1.key }) {
+                    try target.execute(arguments: [indicator.code, indicator.definitionVersion, year, goal.description,
+                                                   goal.comparator.rawValue, goal.value])
+                }
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('catalog_version', ?)", arguments: [catalog.version])
+        }
+    }
+
+    public func beginRun(command: String, parameters: [String: String]) throws -> Int64 {
+        let json = String(decoding: try JSONEncoder.sorted.encode(parameters), as: UTF8.self)
+        return try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO runs (started_at, command, status, software_version, parameters) VALUES (?, ?, 'running', ?, ?)
+                """, arguments: [Timestamp.now(), command, RuralstatVersion.current, json])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(_ id: Int64, status: RunStatus, exitCode: Int32) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ?, exit_code = ? WHERE id = ?",
+                           arguments: [Timestamp.now(), status.rawValue, exitCode, id])
+        }
+    }
+
+    public func summary() throws -> StoreSummary {
+        try pool.read { db in
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            var editions: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT edition, count(*) AS n FROM regions GROUP BY edition") {
+                editions[row["edition"]] = row["n"]
+            }
+            return StoreSummary(
+                schemaVersion: try StoreSchema.migrator.appliedMigrations(db).last ?? "none",
+                registryEditions: editions,
+                catalogVersion: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'catalog_version'"),
+                indicatorDefinitions: try count("SELECT count(*) FROM indicators"),
+                submissions: try count("SELECT count(*) FROM submissions"),
+                currentObservations: try count("SELECT count(*) FROM observations WHERE superseded_by IS NULL"),
+                supersededObservations: try count("SELECT count(*) FROM observations WHERE superseded_by IS NOT NULL"),
+                rejects: try count("SELECT count(*) FROM rejects"),
+                rollups: try count("SELECT count(*) FROM rollups"),
+                findings: try count("SELECT count(*) FROM findings"),
+                runs: try count("SELECT count(*) FROM runs"))
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+/// ISO 8601 timestamps in UTC, as every table stores them.
+enum Timestamp {
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,194 @@
+import GRDB
+
+/// The store's schema, as a sequence of versioned migrations.
+///
+/// A migration, once released, is never edited: a change to the schema is a new migration appended
+/// here, so that every existing store can be brought forward. The README documents the tables.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// The identifier of the newest migration, reported as the schema version.
+    static var currentVersion: String { migrator.migrations.last! }
+
+    static let v1 = """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    -- The division registry, one row per unit and edition. Codes are 12-digit integers;
+    -- code_text is the zero-padded form for people and joins with text files.
+    CREATE TABLE regions (
+        edition           INTEGER NOT NULL,
+        code              INTEGER NOT NULL,
+        code_text         TEXT    NOT NULL,
+        name              TEXT    NOT NULL,
+        level             TEXT    NOT NULL,
+        lowest_level      TEXT    NOT NULL,
+        parent_code       INTEGER NOT NULL,
+        kind              TEXT    NOT NULL,
+        urban_rural_class TEXT,
+        PRIMARY KEY (edition, code)
+    ) WITHOUT ROWID;
+    CREATE INDEX regions_by_parent ON regions (edition, parent_code);
+
+    -- The indicator catalog: one row per definition version.
+    CREATE TABLE indicators (
+        code               TEXT    NOT NULL,
+        definition_version TEXT    NOT NULL,
+        valid_from         INTEGER NOT NULL,
+        valid_to           INTEGER,
+        name_zh            TEXT    NOT NULL,
+        name_en            TEXT    NOT NULL,
+        dimension          TEXT,
+        unit               TEXT    NOT NULL,
+        unit_mult          INTEGER NOT NULL,
+        kind               TEXT    NOT NULL,
+        range_min          REAL,
+        range_max          REAL,
+        frequency          TEXT    NOT NULL,
+        reported_levels    TEXT    NOT NULL,
+        aggregation        TEXT    NOT NULL,
+        direction          TEXT,
+        nature             TEXT,
+        baseline_year      INTEGER,
+        baseline           TEXT,
+        PRIMARY KEY (code, definition_version)
+    );
+    CREATE TABLE indicator_targets (
+        code               TEXT    NOT NULL,
+        definition_version TEXT    NOT NULL,
+        year               INTEGER NOT NULL,
+        target             TEXT    NOT NULL,
+        comparator         TEXT    NOT NULL,
+        value              REAL    NOT NULL,
+        PRIMARY KEY (code, definition_version, year),
+        FOREIGN KEY (code, definition_version) REFERENCES indicators (code, definition_version) ON DELETE CASCADE
+    );
+
+    -- Every invocation that changes the store.
+    CREATE TABLE runs (
+        id               INTEGER PRIMARY KEY,
+        started_at       TEXT    NOT NULL,
+        finished_at      TEXT,
+        command          TEXT    NOT NULL,
+        status           TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        exit_code        INTEGER,
+        software_version TEXT    NOT NULL,
+        parameters       TEXT    NOT NULL DEFAULT '{}'
+    );
+
+    -- The submissions ledger: every file offered, applied or not.
+    CREATE TABLE submissions (
+        id            INTEGER PRIMARY KEY,
+        sender        TEXT,
+        message_id    TEXT,
+        file_name     TEXT    NOT NULL,
+        content_hash  TEXT    NOT NULL,
+        format        TEXT    NOT NULL,
+        received_at   TEXT    NOT NULL,
+        prepared_at   TEXT,
+        run_id        INTEGER REFERENCES runs (id),
+        rows_read     INTEGER NOT NULL DEFAULT 0,
+        rows_applied  INTEGER NOT NULL DEFAULT 0,
+        rows_rejected INTEGER NOT NULL DEFAULT 0,
+        warnings      INTEGER NOT NULL DEFAULT 0,
+        status        TEXT    NOT NULL CHECK (status IN ('applied', 'rejected')),
+        UNIQUE (content_hash),
+        UNIQUE (sender, message_id)
+    );
+
+    -- Observations with their revision history: a revision never overwrites a value in place; the
+    -- earlier version stays with superseded_by naming the submission that replaced or deleted it.
+    CREATE TABLE observations (
+        id            INTEGER PRIMARY KEY,
+        region        INTEGER NOT NULL,
+        indicator     TEXT    NOT NULL,
+        period        TEXT    NOT NULL,
+        value         REAL,
+        status        TEXT,
+        unit_mult     INTEGER NOT NULL DEFAULT 0,
+        submission_id INTEGER NOT NULL REFERENCES submissions (id),
+        superseded_by INTEGER REFERENCES submissions (id)
+    );
+    CREATE UNIQUE INDEX observations_current ON observations (indicator, period, region) WHERE superseded_by IS NULL;
+    CREATE INDEX observations_by_submission ON observations (submission_id);
+
+    -- Rows that were not applied, with the reason: nothing disappears silently.
+    CREATE TABLE rejects (
+        id            INTEGER PRIMARY KEY,
+        run_id        INTEGER REFERENCES runs (id),
+        submission_id INTEGER REFERENCES submissions (id),
+        file          TEXT    NOT NULL,
+        line          INTEGER,
+        element       TEXT,
+        column_name   TEXT,
+        key           TEXT,
+        rule          TEXT    NOT NULL,
+        severity      TEXT    NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+        value         TEXT,
+        message       TEXT    NOT NULL
+    );
+
+    -- Regional rollups, one row per level, region, indicator and period, with their coverage.
+    CREATE TABLE rollups (
+        run_id             INTEGER NOT NULL REFERENCES runs (id),
+        level              TEXT    NOT NULL,
+        region             INTEGER NOT NULL,
+        indicator          TEXT    NOT NULL,
+        period             TEXT    NOT NULL,
+        value              REAL,
+        contributing       INTEGER NOT NULL,
+        expected           INTEGER NOT NULL,
+        coverage           REAL,
+        publication        TEXT    NOT NULL CHECK (publication IN ('published', 'partial', 'withheld')),
+        reported_value     REAL,
+        imbalance          REAL,
+        relative_imbalance REAL,
+        PRIMARY KEY (indicator, period, level, region)
+    );
+
+    -- Quality findings: one row per finding, with the numbers that explain it.
+    CREATE TABLE findings (
+        id             INTEGER PRIMARY KEY,
+        run_id         INTEGER NOT NULL REFERENCES runs (id),
+        rule_id        TEXT    NOT NULL,
+        method         TEXT    NOT NULL,
+        severity       TEXT    NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+        tier           TEXT,
+        level          TEXT    NOT NULL,
+        region         INTEGER NOT NULL,
+        indicator      TEXT,
+        period         TEXT,
+        observed       REAL,
+        expected       REAL,
+        lower_bound    REAL,
+        upper_bound    REAL,
+        statistic_name TEXT,
+        statistic      REAL,
+        parameters     TEXT,
+        peer_group     TEXT,
+        peer_size      INTEGER,
+        explanation    TEXT    NOT NULL
+    );
+    CREATE INDEX findings_by_key ON findings (indicator, period, region);
+
+    -- Views for analysts: codes as 12-digit text, names joined in.
+    CREATE VIEW current_observations AS
+        SELECT printf('%012d', o.region) AS region, o.indicator, o.period, o.value, o.status,
+               o.submission_id, s.sender, s.file_name
+        FROM observations o JOIN submissions s ON s.id = o.submission_id
+        WHERE o.superseded_by IS NULL;
+    CREATE VIEW rollup_table AS
+        SELECT r.level, printf('%012d', r.region) AS region, g.name AS region_name, r.indicator, r.period,
+               r.value, r.contributing, r.expected, r.coverage, r.publication
+        FROM rollups r
+        LEFT JOIN regions g ON g.code = r.region AND g.edition = (SELECT max(edition) FROM regions);
+    """
+}

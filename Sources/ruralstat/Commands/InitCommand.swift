@@ -1,0 +1,53 @@
+import ArgumentParser
+import Logging
+import RuralstatIngest
+import RuralstatModel
+import RuralstatStore
+
+/// `ruralstat init`: create (or bring up to date) a store with a registry and a catalog.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create an indicator store from a division registry and an indicator catalog.",
+        discussion: """
+        Creates the store if it does not exist and migrates it to the current schema. The registry edition
+        and the catalog are loaded and checked first; nothing is written unless both are valid. Running
+        init again replaces that edition of the registry and the catalog, and keeps everything else.
+        """
+    )
+
+    @Option(help: ArgumentHelp("The store (an SQLite file) to create or update.", valueName: "path"))
+    var store = "reports/ruralstat.sqlite"
+
+    @Option(name: .customLong("registry"), parsing: .upToNextOption,
+            help: ArgumentHelp("Division lists in the NBS layout.", valueName: "file"))
+    var registryFiles: [String]
+
+    @Option(help: "The registry edition year (default: the year in the file names).")
+    var edition: Int?
+
+    @OptionGroup var catalog: CatalogOptions
+
+    func run() throws {
+        let registry = try ReferenceFiles.loadRegistry(paths: registryFiles, edition: edition)
+        let catalog = try catalog.loadCatalog()
+        try StorePaths.createParentDirectory(of: store)
+        let sqlite = try SQLiteStore(path: store)
+        let run = try sqlite.beginRun(command: "init", parameters: [
+            "registry": registryFiles.joined(separator: " "), "edition": String(registry.edition), "catalog": self.catalog.catalogFile,
+        ])
+        do {
+            try sqlite.saveRegistry(registry)
+            try sqlite.saveCatalog(catalog)
+            try sqlite.finishRun(run, status: .succeeded, exitCode: 0)
+        } catch {
+            try? sqlite.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
+            throw error
+        }
+        Logger(label: "ruralstat.init").info("store initialised", metadata: ["store": "\(store)", "run": "\(run)"])
+        let summary = try sqlite.summary()
+        print("store \(store) (schema \(summary.schemaVersion))")
+        print("  registry edition \(registry.edition): \(registry.count) units  " + RegistryReport.levelCounts(registry))
+        print("  catalog \(catalog.version): \(catalog.codes.count) indicators, \(catalog.definitions.count) definitions")
+    }
+}

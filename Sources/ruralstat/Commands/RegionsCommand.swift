@@ -1,0 +1,104 @@
+import ArgumentParser
+import RuralstatModel
+import RuralstatStore
+
+/// `ruralstat regions`: load, validate and show the division registry.
+struct RegionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regions",
+        abstract: "Validate, show and load the statistical division registry.",
+        subcommands: [Validate.self, Show.self, Load.self],
+        defaultSubcommand: Show.self
+    )
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check division lists: codes, parents, cycles, duplicates, levels.",
+            discussion: "Prints the units per level and kind; exits 1 and lists every problem when the lists do not form a valid tree."
+        )
+        @OptionGroup var registry: RegistryOptions
+
+        func run() throws {
+            let loaded = try registry.loadRegistry()
+            print("registry edition \(loaded.edition): \(loaded.count) units, valid")
+            print("  " + RegistryReport.levelCounts(loaded))
+            print("  " + RegistryReport.kindCounts(loaded))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a subtree of the registry.",
+            discussion: "Example: ruralstat regions show 4419 --depth 2 --registry ../shared/data/nbs2023_*.csv"
+        )
+        @Argument(help: "The root of the subtree: a 2-, 4-, 6-, 9- or 12-digit code (default: the nation).")
+        var code: String?
+
+        @Option(help: "How many levels below the root to show.")
+        var depth = 1
+
+        @OptionGroup var registry: RegistryOptions
+
+        func run() throws {
+            let loaded = try registry.loadRegistry()
+            let root = try code.map { try RegionCode($0) } ?? .national
+            guard loaded.contains(root) else {
+                throw ExitStatus.Classified(exitStatus: .invalidInput, description: "region \(root) is not in registry edition \(loaded.edition)")
+            }
+            print(RegistryReport.tree(loaded, root: root, depth: depth), terminator: "")
+        }
+    }
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load division lists into a store (replacing that edition).")
+
+        @Option(help: ArgumentHelp("The store to load into.", valueName: "path"))
+        var into = "reports/ruralstat.sqlite"
+
+        @OptionGroup var registry: RegistryOptions
+
+        func run() throws {
+            guard !registry.registryFiles.isEmpty else { throw ValidationError("give the division lists with --registry FILE...") }
+            let loaded = try registry.loadRegistry()
+            try StorePaths.createParentDirectory(of: into)
+            try SQLiteStore(path: into).saveRegistry(loaded)
+            print("loaded registry edition \(loaded.edition) (\(loaded.count) units) into \(into)")
+        }
+    }
+}
+
+/// Text views of a registry for the terminal.
+enum RegistryReport {
+    static func levelCounts(_ registry: RegionRegistry) -> String {
+        RegionLevel.allCases.dropFirst().map { level in
+            "\(level) \(registry.allUnits.filter { $0.level == level }.count)"
+        }.joined(separator: ", ")
+    }
+
+    static func kindCounts(_ registry: RegionRegistry) -> String {
+        let units = registry.allUnits
+        return RegionKind.allCases.compactMap { kind in
+            let count = units.filter { $0.kind == kind }.count
+            return count == 0 ? nil : "\(kind.rawValue) \(count)"
+        }.joined(separator: ", ")
+    }
+
+    static func tree(_ registry: RegionRegistry, root: RegionCode, depth: Int) -> String {
+        var lines = ""
+        func describe(_ code: RegionCode) -> String {
+            guard let unit = registry.unit(code) else { return "000000000000  全国 (national)" }
+            var text = "\(code)  \(unit.name)  [\(unit.level)"
+            if unit.lowestLevel != unit.level { text += "…\(unit.lowestLevel)" }
+            if unit.kind != .regular { text += ", \(unit.kind.rawValue)" }
+            if let urban = unit.urbanRuralClass { text += ", class \(urban.rawValue)" }
+            return text + "]  \(registry.children(of: code).count) children"
+        }
+        func walk(_ code: RegionCode, _ indent: Int) {
+            lines += String(repeating: "  ", count: indent) + describe(code) + "\n"
+            guard indent < depth else { return }
+            for child in registry.children(of: code) { walk(child, indent + 1) }
+        }
+        walk(root, 0)
+        return lines
+    }
+}
