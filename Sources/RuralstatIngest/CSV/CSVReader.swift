@@ -42,6 +42,18 @@ public final class CSVReader {
         }
     }
 
+    /// Calls `body` with an accessor for every field of the current record (one pointer for all).
+    @inline(__always)
+    public func withAllFields<R>(_ body: ((Int) -> UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try fieldBytes.withUnsafeBufferPointer { all in
+            let ends = fieldEnds
+            return try body { index in
+                let lower = index == 0 ? 0 : ends[index - 1]
+                return UnsafeBufferPointer(rebasing: all[lower..<ends[index]])
+            }
+        }
+    }
+
     /// Field `index` of the current record as a string (invalid UTF-8 is repaired, never dropped).
     public func string(_ index: Int) -> String {
         withField(index) { String(decoding: $0, as: UTF8.self) }

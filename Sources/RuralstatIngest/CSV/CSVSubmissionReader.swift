@@ -1,0 +1,140 @@
+import RuralstatModel
+
+/// Reads a CSV submission in any of its layouts and hands every observation to the validator:
+///
+/// - **long**: `region,indicator,period,value[,status,unit_mult]` (English or Chinese headers);
+/// - **wide**: `region,period,` then one column per indicator code;
+/// - **SDMX-CSV 1.0**: first column `DATAFLOW`, the separator is the character after it;
+/// - **SDMX-CSV 2.0**: `STRUCTURE,STRUCTURE_ID[,ACTION]`, with a per-row action.
+///
+/// Columns are found by name in any order (case-insensitive, `ID: Name` labels cut at the colon).
+final class CSVSubmissionReader: FieldLocator {
+    private let reader: CSVReader
+    private let validator: SubmissionValidator
+    private let file: String
+    private var header: [String] = []
+    private var columns: [FieldRole: Int] = [:]
+    private var wideColumns: [(index: Int, code: [UInt8])] = []
+    private var currentLine = 0
+    let format: SubmissionFormat
+
+    init(source: any ByteSource, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions,
+         catalog: IndicatorCatalog) throws {
+        file = source.name
+        self.validator = validator
+        let delimiter = CSVSubmissionReader.delimiter(sniffed)
+        reader = CSVReader(source: source, delimiter: delimiter)
+        guard try reader.next() else {
+            throw IngestError(file: file, line: 1, rule: .malformedHeader, message: "the file is empty: a CSV submission needs a header row")
+        }
+        header = reader.strings
+        let first = header.first?.trimmingCharacters(in: " \t").uppercased() ?? ""
+        for (index, name) in header.enumerated() {
+            if let role = options.components.role(of: name), columns[role] == nil { columns[role] = index }
+        }
+        if first.hasPrefix("DATAFLOW") {
+            format = .sdmxCSV10
+        } else if first.hasPrefix("STRUCTURE") {
+            format = .sdmxCSV20
+        } else if columns[.indicator] != nil, columns[.value] != nil {
+            format = .csvLong
+        } else {
+            // Wide: every column that is neither a known role nor empty must be an indicator code.
+            for (index, name) in header.enumerated() where options.components.role(of: name) == nil {
+                let code = name.trimmingCharacters(in: " \t")
+                guard !catalog.definitions(of: code).isEmpty else {
+                    throw IngestError(file: file, line: 1, column: name, rule: .malformedHeader,
+                                      message: "column '\(name)' is neither a known column (region, indicator, period, value, status, unit_mult …) nor an indicator of the catalog; a long file needs indicator and value columns, a wide one region, period and indicator columns")
+                }
+                wideColumns.append((index, Array(code.utf8)))
+            }
+            guard !wideColumns.isEmpty else {
+                throw IngestError(file: file, line: 1, rule: .malformedHeader,
+                                  message: "the header has no indicator and value columns (long layout) and no indicator columns (wide layout): \(header.joined(separator: ","))")
+            }
+            format = .csvWide
+        }
+        // SDMX-CSV may carry other dimensions (rows without ours are rejected one by one); plain CSV must have both.
+        for role in [FieldRole.region, .period] where columns[role] == nil && (format == .csvLong || format == .csvWide) {
+            throw IngestError(file: file, line: 1, rule: .malformedHeader,
+                              message: "the header has no \(role) column (e.g. \(ComponentMap.defaults[role]!.prefix(3).joined(separator: ", "))): \(header.joined(separator: ","))")
+        }
+    }
+
+    /// The separator: for SDMX-CSV the character after `DATAFLOW` or `STRUCTURE` (or `STRUCTURE[;]`);
+    /// otherwise a comma, or a semicolon or tab when the header line has no comma.
+    static func delimiter(_ sniffed: ArraySlice<UInt8>) -> UInt8 {
+        let headerLine = sniffed.prefix { $0 != 10 && $0 != 13 }
+        let upper = headerLine.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
+        for keyword in ["DATAFLOW", "STRUCTURE"] {
+            let bytes = Array(keyword.utf8)
+            guard upper.starts(with: bytes) else { continue }
+            var rest = upper.dropFirst(bytes.count)
+            if rest.first == UInt8(ascii: "["), let close = rest.firstIndex(of: UInt8(ascii: "]")) { rest = rest[(close + 1)...] }
+            if let separator = rest.first { return separator }
+        }
+        if headerLine.contains(UInt8(ascii: ",")) { return UInt8(ascii: ",") }
+        if headerLine.contains(UInt8(ascii: ";")) { return UInt8(ascii: ";") }
+        if headerLine.contains(9) { return 9 }
+        return UInt8(ascii: ",")
+    }
+
+    func location(of role: FieldRole) -> SourceLocation {
+        let column = columns[role].map { header[$0] } ?? role.description
+        return SourceLocation(file: file, line: currentLine, column: column)
+    }
+
+    func read() throws {
+        validator.locator = self
+        let actionColumn = columns[.action]
+        let expected = header.count
+        while try reader.next() {
+            currentLine = reader.line
+            if reader.fieldCount == 1, reader.withField(0, { $0.isEmpty }) { continue }  // a blank line
+            if reader.fieldCount != expected {
+                try validator.add(fieldCountProblem: reader.fieldCount, expected: expected, line: reader.line)
+                continue
+            }
+            var action = Action.information
+            if let actionColumn {
+                let text = reader.string(actionColumn).trimmingCharacters(in: " \t")
+                if !text.isEmpty {
+                    guard let parsed = Action(sdmx: text) else {
+                        try validator.add(actionProblem: text, line: reader.line)
+                        continue
+                    }
+                    action = parsed
+                }
+            }
+            try withFields(action: action)
+        }
+    }
+
+    /// Builds the fields of the current record from the reader's buffer and hands them on.
+    private func withFields(action: Action) throws {
+        try reader.withAllFields { field in
+            var fields = ObservationFields()
+            fields.action = action
+            fields.line = reader.line
+            for (role, index) in columns where role != .action {
+                fields[role] = field(index)
+            }
+            if format == .sdmxCSV20, fields.period.isEmpty, fields.value.isEmpty, action.effective != .delete {
+                return  // an attribute row for a partial key: nothing to store
+            }
+            if format == .csvWide {
+                for (index, code) in wideColumns {
+                    let cell = field(index)
+                    if cell.trimmed.isEmpty { continue }  // not provided
+                    try code.withUnsafeBufferPointer { codeBytes in
+                        fields.indicator = codeBytes
+                        fields.value = cell
+                        try validator.add(fields)
+                    }
+                }
+            } else {
+                try validator.add(fields)
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+import CLibXML2
+import RuralstatModel
+
+/// A streaming reader of SDMX-ML data messages: 2.1 GenericData (series, flat `AllDimensions`,
+/// groups), 2.1 StructureSpecificData and 3.0 StructureSpecificData.
+///
+/// libxml2's SAX2 push parser is fed from the byte source (so gzip streams through); no DOM is
+/// built and memory does not grow with the file. Elements are matched by local name and namespace
+/// URI, never by prefix, and the reader is lenient where real files break the schema (a DataSet
+/// in the DSD namespace, qualified or unqualified `action`), recording each leniency as a warning.
+///
+/// Untrusted input: the parser never touches the network, and any document type declaration is
+/// refused, which rules out external entities (XXE) and entity expansion (billion laughs).
+final class SDMXMLReader: FieldLocator {
+    private let source: any ByteSource
+    private let validator: SubmissionValidator
+    private let components: ComponentMap
+    private let file: String
+    private var context: xmlParserCtxtPtr?
+    private var failure: (any Error)?
+
+    private(set) var format: SubmissionFormat?
+    private var header = MessageHeader()
+    private var dimensionAtObservation = "TIME_PERIOD"
+    private var capture: String?  // the header element whose text is being collected
+    private var text: [UInt8] = []
+
+    private var inHeader = false
+    private var dataset = ComponentValues()
+    private var series = ComponentValues()
+    private var observation = ComponentValues()
+    private var group = ComponentValues()
+    private var groups: [(key: [(String, String)], values: ComponentValues)] = []
+    private var datasetAction = Action.information
+    private var valueTarget = ValueTarget.none
+    private var inSeries = false
+    private var inGroup = false
+    private var inGenericObs = false
+
+    // Counters for element paths in messages.
+    private var rootName = ""
+    private var datasetCount = 0
+    private var seriesCount = 0
+    private var obsCount = 0
+    private var currentAttribute: String?
+
+    /// Where a generic `<Value id= value=>` belongs.
+    private enum ValueTarget { case none, datasetAttributes, seriesKey, seriesAttributes, groupKey, groupAttributes, obsKey, obsAttributes }
+
+    static let messageNamespaces = ["http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
+                                    "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message",
+                                    "http://www.sdmx.org/resources/sdmxml/schemas/v3_1/message"]
+    static let datasetProperties: Set<String> = ["structureRef", "setID", "action", "reportingBeginDate", "reportingEndDate",
+                                                 "validFromDate", "validToDate", "publicationYear", "publicationPeriod", "dataScope", "type"]
+
+    init(source: any ByteSource, validator: SubmissionValidator, components: ComponentMap) {
+        self.source = source
+        self.validator = validator
+        self.components = components
+        self.file = source.name
+    }
+
+    func location(of role: FieldRole) -> SourceLocation {
+        var path = "/\(rootName)"
+        if datasetCount > 0 { path += "/DataSet[\(datasetCount)]" }
+        if seriesCount > 0 { path += "/Series[\(seriesCount)]" }
+        if obsCount > 0 { path += "/Obs[\(obsCount)]" }
+        let line = context.map { Int($0.pointee.input.pointee.line) }
+        return SourceLocation(file: file, line: line, element: path, column: attributeName(for: role))
+    }
+
+    private func attributeName(for role: FieldRole) -> String {
+        switch role {
+        case .region: "REF_AREA"
+        case .indicator: "INDICATOR"
+        case .period: "TIME_PERIOD"
+        case .value: "OBS_VALUE"
+        case .status: "OBS_STATUS"
+        case .unitMultiplier: "UNIT_MULT"
+        case .unit: "UNIT_MEASURE"
+        case .frequency: "FREQ"
+        case .action: "action"
+        }
+    }
+
+    // MARK: Driving the parser
+
+    func read() throws {
+        validator.locator = self
+        var handler = xmlSAXHandler()
+        handler.initialized = UInt32(XML_SAX2_MAGIC)
+        handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
+            SDMXMLReader.from(context).startElement(localName, uri, Int(attributeCount), attributes)
+        }
+        handler.endElementNs = { context, localName, _, uri in
+            SDMXMLReader.from(context).endElement(localName, uri)
+        }
+        handler.characters = { context, bytes, length in
+            let reader = SDMXMLReader.from(context)
+            if reader.capture != nil, let bytes { reader.text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length))) }
+        }
+        handler.internalSubset = { context, _, _, _ in
+            SDMXMLReader.from(context).refuse("the document has a document type declaration (DOCTYPE); SDMX messages have none, and it is refused to rule out external entities and entity expansion")
+        }
+        handler.serror = { context, error in
+            guard let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            SDMXMLReader.from(context).fail(line: Int(error.pointee.line), message: error.pointee.message.map { String(cString: $0) } ?? "malformed XML")
+        }
+
+        let chunkSize = 1 << 18
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        let unmanaged = Unmanaged.passUnretained(self).toOpaque()
+        let first = try source.read(into: chunk)
+        guard let context = xmlCreatePushParserCtxt(&handler, unmanaged, chunk.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                                    Int32(first), file) else {
+            throw IngestError(file: file, rule: .malformedXML, message: "libxml2 could not start a parser")
+        }
+        self.context = context
+        defer {
+            xmlFreeParserCtxt(context)
+            self.context = nil
+        }
+        // No network, no DTD loading, no entity substitution; libxml2's default size limits stay on.
+        xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue))
+        while failure == nil {
+            let count = try source.read(into: chunk)
+            xmlParseChunk(context, chunk.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(count), count == 0 ? 1 : 0)
+            if count == 0 { break }
+        }
+        if let failure { throw failure }
+        if format == nil {
+            throw IngestError(file: file, rule: .unknownFormat, message: "the root element <\(rootName)> is not an SDMX data message (GenericData, StructureSpecificData)")
+        }
+    }
+
+    private static func from(_ context: UnsafeMutableRawPointer?) -> SDMXMLReader {
+        Unmanaged<SDMXMLReader>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    private func refuse(_ message: String) {
+        guard failure == nil else { return }
+        failure = IngestError(file: file, line: context.map { Int($0.pointee.input.pointee.line) }, rule: .forbiddenDTD, message: message)
+        if let context { xmlStopParser(context) }
+    }
+
+    private func fail(line: Int, message: String) {
+        guard failure == nil else { return }
+        failure = IngestError(file: file, line: line, rule: .malformedXML, message: "malformed XML: " + message.trimmingCharacters(in: " \n"))
+        if let context { xmlStopParser(context) }
+    }
+
+    private func guarded(_ body: () throws -> Void) {
+        guard failure == nil else { return }
+        do { try body() } catch {
+            failure = error
+            if let context { xmlStopParser(context) }
+        }
+    }
+
+    // MARK: Elements
+
+    private func startElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
+                              _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        guard failure == nil, let localName else { return }
+        let name = String(cString: localName)
+        let namespace = uri.map { String(cString: $0) } ?? ""
+        let attrs = Attributes(pointer: attributes, count: count)
+        guarded {
+            if rootName.isEmpty {
+                rootName = name
+                format = SDMXMLReader.format(root: name, namespace: namespace)
+                if format == nil {
+                    throw IngestError(file: file, line: 1, rule: .unknownFormat,
+                                      message: "the root element <\(name)> (\(namespace)) is not an SDMX data message (GenericData, StructureSpecificData)")
+                }
+                return
+            }
+            if inHeader {
+                headerElement(name, attrs)
+                return
+            }
+            switch name {
+            case "Header" where SDMXMLReader.messageNamespaces.contains(namespace):
+                inHeader = true
+            case "DataSet":
+                try startDataset(namespace, attrs)
+            case "Group":
+                inGroup = true
+                group.removeAll()
+                group.keepsRaw = true
+                if format != .sdmxGeneric21 { setUnqualified(attrs, into: &group) }
+            case "Series":
+                inSeries = true
+                seriesCount += 1
+                obsCount = 0
+                series.removeAll()
+                series.keepsRaw = !groups.isEmpty
+                if format != .sdmxGeneric21 {
+                    setUnqualified(attrs, into: &series)
+                    applyGroups()
+                }
+            case "Obs":
+                obsCount += 1
+                observation.removeAll()
+                if format == .sdmxGeneric21 {
+                    inGenericObs = true
+                } else {
+                    try emitStructureSpecific(attrs)
+                }
+            case "SeriesKey": valueTarget = .seriesKey
+            case "GroupKey": valueTarget = .groupKey
+            case "ObsKey": valueTarget = .obsKey
+            case "Attributes":
+                valueTarget = inGenericObs ? .obsAttributes : inGroup ? .groupAttributes : inSeries ? .seriesAttributes : .datasetAttributes
+            case "Value" where format == .sdmxGeneric21:
+                genericValue(attrs)
+            case "ObsDimension":
+                if let value = attrs["value"] { observation.set(components.role(of: dimensionAtObservation), value) }
+            case "ObsValue":
+                if let value = attrs["value"] { observation.set(.value, value) }
+            default:
+                break
+            }
+        }
+    }
+
+    private func endElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
+        guard failure == nil, let localName else { return }
+        let name = String(cString: localName)
+        guarded {
+            if inHeader {
+                if name == "Header" {
+                    inHeader = false
+                    try validator.setHeader(header, format: format!)
+                } else if let field = capture, field == name {
+                    let value = String(decoding: text, as: UTF8.self).trimmingCharacters(in: " \t\n\r")
+                    switch field {
+                    case "ID": header.messageID = value
+                    case "Prepared": header.prepared = value
+                    case "Test": header.isTest = value == "true" || value == "1"
+                    case "DataSetAction": header.defaultAction = Action(sdmx: value)
+                    default: break
+                    }
+                    capture = nil
+                }
+                return
+            }
+            switch name {
+            case "Obs" where inGenericObs:
+                inGenericObs = false
+                try emitGeneric()
+            case "Series":
+                inSeries = false
+            case "Group":
+                inGroup = false
+                let seriesIDs = group.raw
+                groups.append((seriesIDs, group))
+            case "SeriesKey":
+                valueTarget = .none
+                applyGroups()
+            case "GroupKey", "ObsKey", "Attributes":
+                valueTarget = .none
+            case "DataSet":
+                seriesCount = 0
+                obsCount = 0
+                groups.removeAll()
+            default:
+                break
+            }
+        }
+    }
+
+    private func headerElement(_ name: String, _ attrs: Attributes) {
+        switch name {
+        case "ID", "Prepared", "Test", "DataSetAction":
+            capture = name
+            text.removeAll(keepingCapacity: true)
+        case "Sender":
+            header.sender = attrs["id"]?.text
+        case "Structure":
+            if let dimension = attrs["dimensionAtObservation"] { dimensionAtObservation = dimension.text }
+        default:
+            break
+        }
+    }
+
+    private func startDataset(_ namespace: String, _ attrs: Attributes) throws {
+        datasetCount += 1
+        seriesCount = 0
+        obsCount = 0
+        dataset.removeAll()
+        groups.removeAll()
+        if !SDMXMLReader.messageNamespaces.contains(namespace) {
+            try validator.leniency("DataSet is in the namespace '\(namespace)' instead of the SDMX message namespace", at: location(of: .action))
+        }
+        datasetAction = header.defaultAction ?? .information
+        if let text = attrs["action"]?.text {
+            guard let action = Action(sdmx: text) else {
+                throw IngestError(file: file, element: location(of: .action).element, column: "action", rule: .malformedXML,
+                                  message: "DataSet action '\(text)' is not an SDMX action (Append, Replace, Delete, Information, Merge)")
+            }
+            datasetAction = action
+        }
+        if format != .sdmxGeneric21 { setUnqualified(attrs, into: &dataset, skipping: SDMXMLReader.datasetProperties) }
+    }
+
+    /// Unqualified attributes are DSD components in structure-specific messages.
+    private func setUnqualified(_ attrs: Attributes, into values: inout ComponentValues, skipping: Set<String> = []) {
+        for index in 0..<attrs.count where attrs.uri(index) == nil {
+            let id = attrs.name(index)
+            if skipping.contains(id) { continue }
+            values.set(components.role(of: id), id: id, attrs.value(index))
+        }
+    }
+
+    private func genericValue(_ attrs: Attributes) {
+        guard let idBytes = attrs["id"], let value = attrs["value"] else { return }
+        let id = idBytes.text
+        let role = components.role(of: id)
+        switch valueTarget {
+        case .datasetAttributes: dataset.set(role, id: id, value)
+        case .seriesKey, .seriesAttributes: series.set(role, id: id, value)
+        case .groupKey, .groupAttributes: group.set(role, id: id, value)
+        case .obsKey, .obsAttributes: observation.set(role, id: id, value)
+        case .none: break
+        }
+    }
+
+    /// Gives the series the attributes of every group whose key it matches.
+    private func applyGroups() {
+        guard !groups.isEmpty else { return }
+        let seriesKey = Dictionary(series.raw, uniquingKeysWith: { first, _ in first })
+        for (key, values) in groups {
+            let shared = key.filter { seriesKey[$0.0] != nil }
+            if !shared.isEmpty, shared.allSatisfy({ seriesKey[$0.0] == $0.1 }) { series.inherit(values) }
+        }
+    }
+
+    private func emitStructureSpecific(_ attrs: Attributes) throws {
+        var fields = ObservationFields()
+        fields.action = datasetAction
+        fields.line = context.map { Int($0.pointee.input.pointee.line) } ?? 0
+        var context = ComponentValues()
+        if inSeries { context.inherit(series) }
+        context.inherit(dataset)
+        try context.withFields(&fields) { fields in
+            for index in 0..<attrs.count where attrs.uri(index) == nil {
+                if let role = components.role(of: attrs.name(index)) { fields[role] = attrs.value(index) }
+            }
+            try validator.add(fields)
+        }
+    }
+
+    private func emitGeneric() throws {
+        var fields = ObservationFields()
+        fields.action = datasetAction
+        fields.line = context.map { Int($0.pointee.input.pointee.line) } ?? 0
+        observation.inherit(series)
+        observation.inherit(dataset)
+        try observation.withFields(&fields) { fields in try validator.add(fields) }
+    }
+
+    static func format(root: String, namespace: String) -> SubmissionFormat? {
+        let isV3 = namespace.contains("/v3_0/") || namespace.contains("/v3_1/")
+        switch root {
+        case "GenericData", "GenericTimeSeriesData": return isV3 ? nil : .sdmxGeneric21
+        case "StructureSpecificData", "StructureSpecificTimeSeriesData": return isV3 ? .sdmxStructureSpecific30 : .sdmxStructureSpecific21
+        default: return nil
+        }
+    }
+}
+
+/// The attributes of a SAX2 start tag: five pointers each (local name, prefix, URI, value start, value end).
+struct Attributes {
+    let pointer: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    let count: Int
+
+    func name(_ index: Int) -> String { String(cString: pointer![index * 5]!) }
+    func uri(_ index: Int) -> UnsafePointer<xmlChar>? { pointer![index * 5 + 2] }
+
+    func value(_ index: Int) -> FieldBytes {
+        let start = pointer![index * 5 + 3]!, end = pointer![index * 5 + 4]!
+        return FieldBytes(start: start, count: end - start)
+    }
+
+    /// The value of the attribute with this local name, in any namespace.
+    subscript(_ localName: String) -> FieldBytes? {
+        for index in 0..<count where name(index) == localName { return value(index) }
+        return nil
+    }
+}

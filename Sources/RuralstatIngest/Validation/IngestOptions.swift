@@ -1,0 +1,35 @@
+import RuralstatModel
+
+/// How a submission is read and checked; a pipeline spec or the command line sets these.
+public struct IngestOptions: Sendable {
+    /// The character set of text files: detected (UTF-8, else GB18030) unless given.
+    public enum Encoding: String, Sendable, CaseIterable {
+        case auto, utf8 = "utf-8", gb18030
+    }
+
+    /// What to do with rows that break a rule.
+    public enum RejectPolicy: Sendable, Hashable {
+        /// Reject the bad rows, apply the rest.
+        case rows
+        /// Reject the whole submission when more than this share of its rows (0…1) is rejected.
+        case submissionAbove(errorRate: Double)
+    }
+
+    public var encoding: Encoding = .auto
+    public var policy: RejectPolicy = .rows
+    /// Problems kept in memory for the report; every rejected row still reaches the rejects log.
+    public var problemCap = 1_000
+    public var components = ComponentMap()
+    public var limits = DecompressionLimits()
+    /// Sender ids with their jurisdiction, overriding the digits in the id.
+    public var senders: [String: RegionCode] = [:]
+    /// The sender to assume when the file names none (plain CSV); `nil` requires one in the file.
+    public var defaultSender: Jurisdiction?
+    /// Whether duplicate keys are found while reading (needs memory per row); a store finds them
+    /// itself while applying, so ingest into a store turns this off.
+    public var detectDuplicates = true
+    /// Rows per batch handed to the consumer.
+    public var batchSize = 65_536
+
+    public init() {}
+}

@@ -1,0 +1,27 @@
+import RuralstatModel
+
+/// What validating one submission found: counts, the problems (capped), and whether to apply it.
+public struct ValidationReport: Sendable {
+    public var file: String
+    public var format: SubmissionFormat?
+    public var header = MessageHeader()
+    public var jurisdiction: Jurisdiction?
+    public var rowsRead = 0
+    public var rowsAccepted = 0
+    public var rowsRejected = 0
+    public var warnings = 0
+    public var duplicatesMerged = 0
+    /// Problems by rule, counted in full even beyond the cap.
+    public var countsByRule: [ValidationRule: Int] = [:]
+    /// The first problems, up to the cap.
+    public var problems: [ValidationProblem] = []
+    /// False when the whole submission must not be applied (error threshold, test message, fatal error).
+    public var shouldApply = true
+    /// Set when the file could not be read at all.
+    public var fatal: IngestError?
+
+    public init(file: String) { self.file = file }
+
+    public var errorCount: Int { countsByRule.filter { $0.key.severity == .error }.values.reduce(0, +) }
+    public var hasErrors: Bool { errorCount > 0 || fatal != nil }
+}

@@ -1,0 +1,23 @@
+/// What a submission says about itself: the SDMX message header, or what the pipeline supplies for
+/// a plain CSV file.
+public struct MessageHeader: Sendable, Hashable {
+    /// The message ID (`message:ID`), used with the sender as the idempotency key.
+    public var messageID: String?
+    /// The sender ID (`message:Sender/@id`), e.g. `CN_441900`.
+    public var sender: String?
+    /// `message:Prepared`, as written.
+    public var prepared: String?
+    /// `message:Test`: a test message is validated but never applied.
+    public var isTest = false
+    /// The header's `DataSetAction`, the default for datasets that give none.
+    public var defaultAction: Action?
+
+    public init(messageID: String? = nil, sender: String? = nil, prepared: String? = nil, isTest: Bool = false,
+                defaultAction: Action? = nil) {
+        self.messageID = messageID
+        self.sender = sender
+        self.prepared = prepared
+        self.isTest = isTest
+        self.defaultAction = defaultAction
+    }
+}
