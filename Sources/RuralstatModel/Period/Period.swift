@@ -23,9 +23,13 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible, C
         self.index = index
     }
 
-    /// Parses an SDMX or ISO 8601 period.
+    /// Parses an SDMX or ISO 8601 period; an error quotes the text as given.
     public init(_ text: some StringProtocol) throws(PeriodError) {
         let string = String(text)
+        do { try self.init(parsing: string) } catch { throw PeriodError(text: string, reason: error.reason) }
+    }
+
+    private init(parsing string: String) throws(PeriodError) {
         let bytes = Array(string.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count, !range.isEmpty else { return nil }
