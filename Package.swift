@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries, each behind a tiny shim (see ../shared/reference/swift-build-notes.md).
@@ -38,17 +39,22 @@ let package = Package(
         // Reading what reporting units send: byte sources, CSV and SDMX readers, validation.
         .target(
             name: "RuralstatIngest",
-            dependencies: ["RuralstatModel", "SystemZlib", "CLibXML2"]
+            dependencies: ["RuralstatModel", "SystemZlib", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The indicator store (SQLite through GRDB) behind a narrow protocol.
         .target(
             name: "RuralstatStore",
             dependencies: ["RuralstatModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
+        .target(
+            name: "RuralstatPipeline",
+            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore"]
+        ),
         .executableTarget(
             name: "ruralstat",
             dependencies: [
-                "RuralstatModel", "RuralstatIngest", "RuralstatStore",
+                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -57,6 +63,7 @@ let package = Package(
         .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest"]),
         .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel"]),
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
+        .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
     ],
     swiftLanguageModes: [.v6]
 )

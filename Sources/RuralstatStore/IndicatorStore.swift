@@ -17,6 +17,13 @@ public protocol IndicatorStore: Sendable {
     func finishRun(_ id: Int64, status: RunStatus, exitCode: Int32) throws
     /// Counts of what the store holds, for `ruralstat init` and the run summary.
     func summary() throws -> StoreSummary
+
+    /// The ledger entry of a file with this content hash, if it was offered before.
+    func submission(withHash hash: String) throws -> StoredSubmission?
+    /// Applies one submission in one transaction; `read` runs inside it and stages the rows.
+    func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome
+    /// Records a file that could not be read at all, with the reason.
+    func recordUnreadable(_ record: SubmissionRecord, runID: Int64?, problem: ValidationProblem) throws -> Int64
 }
 
 /// How a run ended.

@@ -84,28 +84,32 @@ enum StoreSchema {
         parameters       TEXT    NOT NULL DEFAULT '{}'
     );
 
-    -- The submissions ledger: every file offered, applied or not.
+    -- The submissions ledger: every file offered, applied or not, with what it did.
     CREATE TABLE submissions (
-        id            INTEGER PRIMARY KEY,
-        sender        TEXT,
-        message_id    TEXT,
-        file_name     TEXT    NOT NULL,
-        content_hash  TEXT    NOT NULL,
-        format        TEXT    NOT NULL,
-        received_at   TEXT    NOT NULL,
-        prepared_at   TEXT,
-        run_id        INTEGER REFERENCES runs (id),
-        rows_read     INTEGER NOT NULL DEFAULT 0,
-        rows_applied  INTEGER NOT NULL DEFAULT 0,
-        rows_rejected INTEGER NOT NULL DEFAULT 0,
-        warnings      INTEGER NOT NULL DEFAULT 0,
-        status        TEXT    NOT NULL CHECK (status IN ('applied', 'rejected')),
-        UNIQUE (content_hash),
+        id             INTEGER PRIMARY KEY,
+        sender         TEXT,
+        message_id     TEXT,
+        file_name      TEXT    NOT NULL,
+        content_hash   TEXT    NOT NULL UNIQUE,
+        format         TEXT,
+        received_at    TEXT    NOT NULL,
+        prepared_at    TEXT,
+        run_id         INTEGER REFERENCES runs (id),
+        status         TEXT    NOT NULL CHECK (status IN ('applied', 'rejected', 'test')),
+        reason         TEXT,
+        rows_read      INTEGER NOT NULL DEFAULT 0,
+        rows_new       INTEGER NOT NULL DEFAULT 0,
+        rows_revised   INTEGER NOT NULL DEFAULT 0,
+        rows_unchanged INTEGER NOT NULL DEFAULT 0,
+        rows_deleted   INTEGER NOT NULL DEFAULT 0,
+        rows_rejected  INTEGER NOT NULL DEFAULT 0,
+        warnings       INTEGER NOT NULL DEFAULT 0,
         UNIQUE (sender, message_id)
     );
 
     -- Observations with their revision history: a revision never overwrites a value in place; the
-    -- earlier version stays with superseded_by naming the submission that replaced or deleted it.
+    -- earlier version stays, with superseded_by naming the submission that replaced or deleted it.
+    -- Values are in the catalog's unit and scale; NULL is a missing value (its status says why).
     CREATE TABLE observations (
         id            INTEGER PRIMARY KEY,
         region        INTEGER NOT NULL,
@@ -113,12 +117,13 @@ enum StoreSchema {
         period        TEXT    NOT NULL,
         value         REAL,
         status        TEXT,
-        unit_mult     INTEGER NOT NULL DEFAULT 0,
         submission_id INTEGER NOT NULL REFERENCES submissions (id),
+        source_line   INTEGER,
         superseded_by INTEGER REFERENCES submissions (id)
     );
     CREATE UNIQUE INDEX observations_current ON observations (indicator, period, region) WHERE superseded_by IS NULL;
     CREATE INDEX observations_by_submission ON observations (submission_id);
+    CREATE INDEX observations_by_superseder ON observations (superseded_by) WHERE superseded_by IS NOT NULL;
 
     -- Rows that were not applied, with the reason: nothing disappears silently.
     CREATE TABLE rejects (

@@ -1,5 +1,3 @@
-import RuralstatModel
-
 /// The rules every observation is checked against, with their codes as they appear in reports,
 /// the rejects table and `check --format json`.
 public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
@@ -27,6 +25,10 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case leniency = "leniency"
     case testMessage = "test_message"
     case submissionRejected = "submission_rejected"
+    /// A message ID that the same sender already used for other content.
+    case messageIDReused = "message_id_reused"
+    /// The file could not be read at all (bad gzip, broken XML, unknown layout, unknown sender).
+    case unreadableFile = "unreadable_file"
 
     /// How serious a problem under this rule is.
     public var severity: Severity {
@@ -34,41 +36,5 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .duplicateIdentical, .leniency, .testMessage: .warning
         default: .error
         }
-    }
-}
-
-/// The severity of a problem or finding.
-public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    case info, warning, error
-
-    public static func < (lhs: Severity, rhs: Severity) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-}
-
-/// One problem with one row (or with the whole submission): where, which key, which rule, which
-/// value, and a message a clerk can act on.
-public struct ValidationProblem: Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation
-    /// The row's key as far as it was readable: `region|indicator|period`.
-    public var key: String
-    public var rule: ValidationRule
-    public var severity: Severity
-    /// The offending value as written.
-    public var value: String
-    public var message: String
-
-    public init(location: SourceLocation, key: String, rule: ValidationRule, severity: Severity? = nil, value: String,
-                message: String) {
-        self.location = location
-        self.key = key
-        self.rule = rule
-        self.severity = severity ?? rule.severity
-        self.value = value
-        self.message = message
-    }
-
-    public var description: String {
-        "\(location): \(severity.rawValue) \(rule.rawValue): \(message)" + (key.isEmpty ? "" : " (key \(key))")
     }
 }

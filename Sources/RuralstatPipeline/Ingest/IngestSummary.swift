@@ -1,0 +1,94 @@
+import Foundation
+import RuralstatIngest
+import RuralstatModel
+
+/// The lines an operator reads after `ingest` or a run: one per file, and the totals.
+public enum IngestSummary {
+    public static func line(_ result: SubmissionIngestor.FileResult) -> String {
+        let name = result.file
+        switch result.kind {
+        case .alreadySeen(let earlier):
+            return "\(name): already seen as submission \(earlier.id) (\(earlier.status.rawValue), \(earlier.receivedAt)); not applied again"
+        case .unreadable(let reason):
+            return "\(name): REJECTED, unreadable: \(reason)"
+        case .applied, .rejected, .test:
+            guard let outcome = result.outcome else { return "\(name): ?" }
+            var text = "\(name): \(outcome.status.rawValue)"
+            if let format = result.report?.format { text += " [\(format.rawValue)]" }
+            text += " — \(outcome.rowsRead) rows read: \(outcome.rowsNew) new, \(outcome.rowsRevised) revised, "
+                + "\(outcome.rowsUnchanged) unchanged, \(outcome.rowsDeleted) deleted, \(outcome.rowsRejected) rejected"
+            let warnings = outcome.warnings + outcome.duplicatesMerged
+            if warnings > 0 { text += ", \(warnings) warnings" }
+            if let reason = outcome.reason { text += "\n  \(reason)" }
+            if let report = result.report {
+                for problem in report.problems.prefix(5) where problem.severity == .error { text += "\n  \(problem)" }
+                if report.errorCount > 5 { text += "\n  … \(report.errorCount - 5) more errors (see the rejects log)" }
+            }
+            return text
+        }
+    }
+
+    public static func totals(_ results: [SubmissionIngestor.FileResult], rejectsPath: String?) -> String {
+        let outcomes = results.compactMap(\.outcome)
+        let seen = results.filter { if case .alreadySeen = $0.kind { true } else { false } }.count
+        let unreadable = results.filter { if case .unreadable = $0.kind { true } else { false } }.count
+        let rows = outcomes.reduce(0) { $0 + $1.rowsRead }
+        let seconds = results.reduce(0) { $0 + $1.seconds }
+        var text = "\(results.count) files: \(outcomes.filter { $0.status == .applied }.count) applied, "
+            + "\(outcomes.filter { $0.status == .rejected }.count + unreadable) rejected, \(seen) already seen"
+        text += "; \(rows) rows: \(outcomes.reduce(0) { $0 + $1.rowsApplied }) applied, \(outcomes.reduce(0) { $0 + $1.rowsUnchanged }) unchanged, "
+            + "\(outcomes.reduce(0) { $0 + $1.rowsRejected }) rejected"
+        if seconds > 0, rows > 0 { text += String(format: " (%.0f rows/s)", Double(rows) / seconds) }
+        if results.isEmpty || results.count == seen { text += "\nno new work" }
+        if let rejectsPath { text += "\nrejects: \(rejectsPath)" }
+        return text
+    }
+}
+
+/// The report of `ruralstat check`, as text for a clerk or JSON for a tool.
+public enum CheckReport {
+    public static func text(_ reports: [ValidationReport]) -> String {
+        var text = ""
+        for report in reports {
+            if let fatal = report.fatal {
+                text += "\(report.file): cannot be read: \(fatal)\n"
+                continue
+            }
+            let verdict = report.hasErrors ? "\(report.errorCount) errors" : "ok"
+            text += "\(report.file): \(verdict) [\(report.format?.rawValue ?? "?")] — \(report.rowsRead) rows, "
+                + "\(report.rowsAccepted) accepted, \(report.rowsRejected) rejected, \(report.warnings) warnings\n"
+            for problem in report.problems { text += "  \(problem)\n" }
+            let shown = report.problems.count
+            let total = report.countsByRule.values.reduce(0, +)
+            if total > shown { text += "  … \(total - shown) more problems\n" }
+            if !report.countsByRule.isEmpty {
+                text += "  by rule: " + report.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }
+                    .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + "\n"
+            }
+        }
+        return text
+    }
+
+    public static func json(_ reports: [ValidationReport]) throws -> String {
+        struct Problem: Encodable {
+            var file: String, line: Int?, element: String?, column: String?, key: String, rule: String, severity: String, value: String, message: String
+        }
+        struct File: Encodable {
+            var file: String, format: String?, sender: String?, messageID: String?, rowsRead: Int, rowsAccepted: Int, rowsRejected: Int
+            var warnings: Int, errors: Int, fatal: String?, countsByRule: [String: Int], problems: [Problem]
+        }
+        let files = reports.map { report in
+            File(file: report.file, format: report.format?.rawValue, sender: report.jurisdiction?.sender, messageID: report.header.messageID,
+                 rowsRead: report.rowsRead, rowsAccepted: report.rowsAccepted, rowsRejected: report.rowsRejected,
+                 warnings: report.warnings, errors: report.errorCount, fatal: report.fatal?.description,
+                 countsByRule: Dictionary(uniqueKeysWithValues: report.countsByRule.map { ($0.key.rawValue, $0.value) }),
+                 problems: report.problems.map {
+                     Problem(file: $0.location.file, line: $0.location.line, element: $0.location.element, column: $0.location.column,
+                             key: $0.key, rule: $0.rule.rawValue, severity: $0.severity.rawValue, value: $0.value, message: $0.message)
+                 })
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(files), as: UTF8.self)
+    }
+}

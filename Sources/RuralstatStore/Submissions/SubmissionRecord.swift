@@ -1,0 +1,82 @@
+import RuralstatModel
+
+/// What the ledger records about a file before it is read.
+public struct SubmissionRecord: Sendable {
+    public var fileName: String
+    public var contentHash: String
+    public var receivedAt: String
+
+    public init(fileName: String, contentHash: String, receivedAt: String) {
+        self.fileName = fileName
+        self.contentHash = contentHash
+        self.receivedAt = receivedAt
+    }
+}
+
+/// A submission already in the ledger.
+public struct StoredSubmission: Sendable, Equatable {
+    public var id: Int64
+    public var fileName: String
+    public var status: SubmissionStatus
+    public var receivedAt: String
+    public var sender: String?
+    public var messageID: String?
+}
+
+/// The outcome of a submission as the ledger records it.
+public enum SubmissionStatus: String, Sendable, Codable {
+    /// Its accepted rows are in the store.
+    case applied
+    /// Nothing of it is in the store: unreadable, above the error threshold, or a reused message ID.
+    case rejected
+    /// A test message: checked, never applied.
+    case test
+}
+
+/// What the reader concluded, handed to the store once the whole file has been read.
+public struct SubmissionVerdict: Sendable {
+    public var header: MessageHeader
+    public var format: String?
+    /// Whether the accepted rows may be applied (false above the error threshold or for a test message).
+    public var apply: Bool
+    public var isTest: Bool
+    public var rowsRead: Int
+    public var rowsRejected: Int
+    public var warnings: Int
+
+    public init(header: MessageHeader, format: String?, apply: Bool, isTest: Bool, rowsRead: Int, rowsRejected: Int, warnings: Int) {
+        self.header = header
+        self.format = format
+        self.apply = apply
+        self.isTest = isTest
+        self.rowsRead = rowsRead
+        self.rowsRejected = rowsRejected
+        self.warnings = warnings
+    }
+}
+
+/// Where the reader puts accepted rows and problems while a submission is being applied.
+public protocol SubmissionSink: AnyObject {
+    func add(_ batch: ObservationBatch) throws
+    func reject(_ problem: ValidationProblem) throws
+}
+
+/// What applying one submission did to the store.
+public struct ApplyOutcome: Sendable, Equatable {
+    public var submissionID: Int64
+    public var status: SubmissionStatus
+    public var reason: String?
+    public var rowsRead = 0
+    public var rowsNew = 0
+    public var rowsRevised = 0
+    public var rowsUnchanged = 0
+    public var rowsDeleted = 0
+    public var rowsRejected = 0
+    public var duplicatesMerged = 0
+    public var warnings = 0
+    /// Problems the store found itself while applying (duplicate keys, a reused message ID).
+    public var problems: [ValidationProblem] = []
+
+    /// Rows that changed the store.
+    public var rowsApplied: Int { rowsNew + rowsRevised + rowsDeleted }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RuralstatPipeline
+import RuralstatIngest
+import RuralstatModel
+@testable import RuralstatStore
+
+/// Ingest into a real SQLite store: whole or nothing, at most once, revisions with history, actions.
+@Suite("Ingest into the store")
+final class IngestIntoStoreTests {
+    let folder: URL
+    let store: SQLiteStore
+    let ingestor: SubmissionIngestor
+
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let catalog = try! ReferenceFiles.loadCatalog(path: projectRoot.appendingPathComponent("pipelines/indicators.yaml").path)
+    static let registry = try! ReferenceFiles.loadRegistry(paths: [projectRoot.appendingPathComponent("sample-data/registry/regions_2023.csv").path])
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-ingest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: folder.appendingPathComponent("store.sqlite").path)
+        try store.saveRegistry(Self.registry)
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        options.batchSize = 3
+        ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
+                                      options: options, runID: nil, rejectsLog: nil)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// The store's current values as `region indicator period value status` lines.
+    func current() throws -> [String] {
+        try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT region, indicator, period, value, status FROM current_observations ORDER BY region, indicator, period")
+                .map { row in
+                    let value: Double? = row["value"]
+                    let status: String? = row["status"]
+                    return "\(row["region"] as String) \(row["indicator"] as String) \(row["period"] as String) \(value.map { String($0) } ?? "NULL") \(status ?? "-")"
+                }
+        }
+    }
+
+    func count(_ sql: String) throws -> Int { try store.pool.read { try Int.fetchOne($0, sql: sql) ?? 0 } }
+
+    static let first = """
+    region,indicator,period,value,status
+    130121101201,HOUSEHOLDS,2024,412,A
+    130121101202,HOUSEHOLDS,2024,388,A
+    130121101203,HOUSEHOLDS,2024,150,E
+    """
+
+    @Test func applyingTwiceChangesNothing() throws {
+        let path = try write("a.csv", Self.first)
+        let result = try ingestor.ingest(path)
+        #expect(result.kind == .applied)
+        #expect(result.outcome?.rowsNew == 3)
+        let before = try current()
+        let again = try ingestor.ingest(path)
+        guard case .alreadySeen(let earlier) = again.kind else {
+            Issue.record("expected already seen, got \(again.kind)")
+            return
+        }
+        #expect(earlier.id == result.outcome?.submissionID)
+        #expect(try current() == before)
+        #expect(try count("SELECT count(*) FROM submissions") == 1)
+        #expect(try count("SELECT count(*) FROM observations") == 3)
+    }
+
+    @Test func aChangedFileIsARevisionWithHistory() throws {
+        _ = try ingestor.ingest(try write("a.csv", Self.first))
+        let revised = try ingestor.ingest(try write("a-v2.csv", Self.first.replacingOccurrences(of: "412,A", with: "415,A")
+                                                        .replacingOccurrences(of: "150,E", with: "150,A")))
+        #expect(revised.outcome?.rowsRevised == 2)
+        #expect(revised.outcome?.rowsUnchanged == 1)
+        #expect(try current() == [
+            "130121101201 HOUSEHOLDS 2024 415.0 A", "130121101202 HOUSEHOLDS 2024 388.0 A", "130121101203 HOUSEHOLDS 2024 150.0 A",
+        ])
+        // The earlier versions stay, superseded by the revising submission.
+        let history = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT value, submission_id, superseded_by FROM observations WHERE region = 130121101201 ORDER BY id")
+                .map { "\($0["value"] as Double) \($0["submission_id"] as Int) \(($0["superseded_by"] as Int?).map(String.init) ?? "current")" }
+        }
+        #expect(history == ["412.0 1 2", "415.0 2 current"])
+    }
+
+    @Test func actionsApplyInDocumentOrder() throws {
+        _ = try ingestor.ingest(try write("a.csv", Self.first + "\n130121101201,POPULATION,2024,1290,A\n"))
+        let delta = """
+        STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS
+        dataflow,X,D,130121101201,,2024,,
+        dataflow,X,R,130121101201,HOUSEHOLDS,2024,420,
+        dataflow,X,M,130121101203,HOUSEHOLDS,2024,151,
+        dataflow,X,M,130121101204,HOUSEHOLDS,2024,99,P
+        """
+        let result = try ingestor.ingest(try write("delta.csv", delta))
+        #expect(result.outcome?.rowsDeleted == 2)
+        #expect(try current() == [
+            "130121101201 HOUSEHOLDS 2024 420.0 -",      // deleted with POPULATION, then replaced: no status
+            "130121101202 HOUSEHOLDS 2024 388.0 A",
+            "130121101203 HOUSEHOLDS 2024 151.0 E",      // a merge without a status keeps the earlier one
+            "130121101204 HOUSEHOLDS 2024 99.0 P",
+        ])
+    }
+
+    @Test func anUnreadableFileLeavesTheStoreUnchanged() throws {
+        _ = try ingestor.ingest(try write("a.csv", Self.first))
+        let before = try current()
+        let broken = try write("broken.csv", "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,500\n130121101202,HOUSEHOLDS,2024,\"7\n")
+        let result = try ingestor.ingest(broken)
+        guard case .unreadable(let reason) = result.kind else {
+            Issue.record("expected unreadable")
+            return
+        }
+        #expect(reason.contains("unbalanced_quote"))
+        #expect(try current() == before)
+        #expect(try count("SELECT count(*) FROM observations") == 3)
+        #expect(try count("SELECT count(*) FROM submissions WHERE status = 'rejected' AND reason LIKE 'unbalanced_quote%'") == 1)
+        #expect(try count("SELECT count(*) FROM rejects WHERE rule = 'unreadable_file'") == 1)
+        // Offered again, it is recognised and not retried.
+        guard case .alreadySeen = try ingestor.ingest(broken).kind else {
+            Issue.record("expected already seen")
+            return
+        }
+    }
+
+    @Test func aSubmissionAboveTheErrorThresholdIsRejectedWhole() throws {
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        options.policy = .submissionAbove(errorRate: 0.2)
+        let strict = SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
+                                        options: options, runID: nil, rejectsLog: nil)
+        let result = try strict.ingest(try write("bad.csv", Self.first + "\n130121101204,HOUSEHOLDS,2024,-1,A\n"))
+        #expect(result.kind == .rejected)
+        #expect(result.outcome?.rowsRejected == 4)
+        #expect(try current().isEmpty)
+        #expect(try count("SELECT count(*) FROM rejects WHERE rule IN ('value_out_of_range', 'submission_rejected')") == 2)
+    }
+
+    static func message(id: String, value: String, test: Bool = false) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">
+        <message:Header><message:ID>\(id)</message:ID><message:Test>\(test)</message:Test><message:Prepared>2025-01-10T09:00:00</message:Prepared><message:Sender id="CN_130121"/></message:Header>
+        <message:DataSet ss:action="Replace"><Series REF_AREA="130121101201" INDICATOR="HOUSEHOLDS"><Obs TIME_PERIOD="2024" OBS_VALUE="\(value)"/></Series></message:DataSet>
+        </message:StructureSpecificData>
+        """
+    }
+
+    @Test func aReusedMessageIDWithOtherContentIsRejected() throws {
+        #expect(try ingestor.ingest(try write("m1.xml", Self.message(id: "M-1", value: "400"))).kind == .applied)
+        let reused = try ingestor.ingest(try write("m1-changed.xml", Self.message(id: "M-1", value: "401")))
+        #expect(reused.kind == .rejected)
+        #expect(reused.outcome?.reason?.contains("message ID 'M-1' of sender 'CN_130121' was already used") == true)
+        #expect(try current() == ["130121101201 HOUSEHOLDS 2024 400.0 -"])
+        #expect(try ingestor.ingest(try write("m2.xml", Self.message(id: "M-2", value: "401"))).kind == .applied)
+        #expect(try current() == ["130121101201 HOUSEHOLDS 2024 401.0 -"])
+    }
+
+    @Test func aTestMessageIsCheckedButNotApplied() throws {
+        let result = try ingestor.ingest(try write("t.xml", Self.message(id: "T-1", value: "400", test: true)))
+        #expect(result.kind == .test)
+        #expect(try current().isEmpty)
+    }
+
+    @Test func duplicateKeysAreSettledByTheStore() throws {
+        let text = Self.first + "\n130121101201,HOUSEHOLDS,2024,412,A\n130121101202,HOUSEHOLDS,2024,389,A\n"
+        let result = try ingestor.ingest(try write("dups.csv", text))
+        #expect(result.outcome?.duplicatesMerged == 1)
+        #expect(result.outcome?.rowsRejected == 2)
+        #expect(try current() == ["130121101201 HOUSEHOLDS 2024 412.0 A", "130121101203 HOUSEHOLDS 2024 150.0 E"])
+        let lines = try store.pool.read { try Int.fetchAll($0, sql: "SELECT line FROM rejects WHERE rule = 'duplicate_contradictory' ORDER BY line") }
+        #expect(lines == [3, 6])
+    }
+
+    @Test func rejectedRowsReachTheRejectsCSV() throws {
+        let path = folder.appendingPathComponent("out/rejects.csv").path
+        let log = try RejectsCSV(path: path)
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        let logging = SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
+                                         options: options, runID: nil, rejectsLog: log)
+        _ = try logging.ingest(try write("r.csv", Self.first + "\n130622101201,HOUSEHOLDS,2024,=1+1,A\n"))
+        try log.close()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("file,line,element,column,key,rule,severity,value,message\n"))
+        #expect(text.contains(",5,,region,130622101201|HOUSEHOLDS|2024,outside_jurisdiction,error,130622101201,"))
+        // A value that a spreadsheet would run as a formula is written as text.
+        #expect(text.contains(",5,,value,130622101201|HOUSEHOLDS|2024,value_not_numeric,error,'=1+1,"))
+    }
+}
