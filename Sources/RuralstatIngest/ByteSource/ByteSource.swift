@@ -34,7 +34,7 @@ public enum ByteSources {
         defer { magic.deallocate() }
         let count = try file.peek(into: magic)
         if count == 2, magic[0] == 0x1f, magic[1] == 0x8b {
-            return try GzipBytes(file: file, limits: limits)
+            return PrefetchingSource(try GzipBytes(file: file, limits: limits))
         }
         return file
     }

@@ -3,189 +3,246 @@ import RuralstatModel
 /// A streaming RFC 4180 reader over a ``ByteSource``.
 ///
 /// Hand-written at the byte level because the general CSV packages decode every field to `String`,
-/// which is several times slower than the 6M rows/s the ingest aims for. Handles quoted fields with
-/// doubled quotes, commas and newlines inside quotes, CRLF and LF, and a UTF-8 byte-order mark.
-/// Memory is one buffer (grown only for a record longer than it) and one record.
+/// several times slower than the 6M rows/s the ingest aims for. A record without quotes (nearly all
+/// of them) is split in place: its fields point into the read buffer and nothing is copied. A record
+/// with quotes takes the careful path: doubled quotes, delimiters and newlines inside quotes. CRLF
+/// and LF, and a UTF-8 byte-order mark, are handled on both. Memory is one buffer (grown only for a
+/// record longer than it) and one record.
 public final class CSVReader {
     private let source: any ByteSource
-    private var buffer: UnsafeMutableRawBufferPointer
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var start = 0
     private var end = 0
     private var atEOF = false
-    private var fieldBytes: [UInt8] = []
-    private var fieldEnds: [Int] = []
+    private let delimiter: UInt8
+    /// 1 for the delimiter, 2 for a newline, 3 for a quote, 0 for every other byte.
+    private let classes: UnsafeMutablePointer<UInt8>
+
+    // The current record: field i is base[starts[i] ..< ends[i]], base being the read buffer (for a
+    // record split in place) or the copy buffer (for a record that needed unquoting).
+    private var starts: UnsafeMutablePointer<Int>
+    private var ends: UnsafeMutablePointer<Int>
+    private var fieldCapacity = 64
+    public private(set) var fieldCount = 0
+    private var copy: UnsafeMutablePointer<UInt8>
+    private var copyCount = 0
+    private var copyCapacity = 1024
+    private var base: UnsafeMutablePointer<UInt8>
+
     /// The 1-based line on which the current record starts.
     public private(set) var line = 0
     private var nextLine = 1
-    private let delimiter: UInt8
 
     public var name: String { source.name }
 
     public init(source: any ByteSource, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20) {
         self.source = source
         self.delimiter = delimiter
-        self.buffer = .allocate(byteCount: bufferSize, alignment: 16)
-        fieldBytes.reserveCapacity(256)
+        capacity = max(bufferSize, 1)
+        buffer = .allocate(capacity: capacity)
+        starts = .allocate(capacity: fieldCapacity)
+        ends = .allocate(capacity: fieldCapacity)
+        copy = .allocate(capacity: copyCapacity)
+        base = buffer
+        classes = .allocate(capacity: 256)
+        classes.initialize(repeating: 0, count: 256)
+        classes[Int(delimiter)] = 1
+        classes[10] = 2
+        classes[34] = 3
     }
 
-    deinit { buffer.deallocate() }
-
-    /// The number of fields of the current record.
-    public var fieldCount: Int { fieldEnds.count }
-
-    /// Calls `body` with the bytes of field `index` of the current record.
-    @inline(__always)
-    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let lower = index == 0 ? 0 : fieldEnds[index - 1]
-        return try fieldBytes.withUnsafeBufferPointer { all in
-            try body(UnsafeBufferPointer(rebasing: all[lower..<fieldEnds[index]]))
-        }
+    deinit {
+        buffer.deallocate()
+        starts.deallocate()
+        ends.deallocate()
+        copy.deallocate()
+        classes.deallocate()
     }
 
-    /// Calls `body` with an accessor for every field of the current record (one pointer for all).
+    /// Field `index` of the current record; valid until the next call to ``next()``.
     @inline(__always)
-    public func withAllFields<R>(_ body: ((Int) -> UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try fieldBytes.withUnsafeBufferPointer { all in
-            let ends = fieldEnds
-            return try body { index in
-                let lower = index == 0 ? 0 : ends[index - 1]
-                return UnsafeBufferPointer(rebasing: all[lower..<ends[index]])
-            }
-        }
+    public func field(_ index: Int) -> FieldBytes {
+        FieldBytes(start: base + starts[index], count: ends[index] - starts[index])
     }
 
     /// Field `index` of the current record as a string (invalid UTF-8 is repaired, never dropped).
-    public func string(_ index: Int) -> String {
-        withField(index) { String(decoding: $0, as: UTF8.self) }
-    }
+    public func string(_ index: Int) -> String { field(index).text }
 
     /// All fields of the current record as strings.
     public var strings: [String] { (0..<fieldCount).map(string) }
 
+    /// Whether the current record is a blank line.
+    public var isBlank: Bool { fieldCount == 1 && ends[0] == starts[0] }
+
     /// Advances to the next record; `false` at the end of the input. A blank line is a record of one empty field.
     public func next() throws(IngestError) -> Bool {
-        fieldBytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
         if start == end {
             try refill()
             if start == end { return false }
         }
         line = nextLine
         if line == 1 { try skipByteOrderMark() }
+        if try splitInPlace() { return true }
+        return try splitCarefully()
+    }
+
+    /// Splits an unquoted record that lies wholly in the buffer; `false` sends it to the careful path.
+    @inline(__always)
+    private func splitInPlace() throws(IngestError) -> Bool {
+        while true {
+            var position = start
+            var count = 0
+            starts[0] = start
+            while position < end {
+                let kind = classes[Int(buffer[position])]
+                if kind == 0 {
+                    position += 1
+                    continue
+                }
+                if kind == 1 {
+                    if count + 2 > fieldCapacity { growFields() }
+                    ends[count] = position
+                    count += 1
+                    starts[count] = position + 1
+                } else if kind == 2 {
+                    ends[count] = position > starts[count] && buffer[position - 1] == 13 ? position - 1 : position
+                    fieldCount = count + 1
+                    base = buffer
+                    start = position + 1
+                    nextLine += 1
+                    return true
+                } else {
+                    return false
+                }
+                position += 1
+            }
+            // The record runs past the buffer: read more and split again, or end the file.
+            if atEOF {
+                guard start < end else { return false }
+                ends[count] = end > starts[count] && buffer[end - 1] == 13 ? end - 1 : end
+                fieldCount = count + 1
+                base = buffer
+                start = end
+                return true
+            }
+            try refill()
+        }
+    }
+
+    /// The RFC 4180 path for a record with quotes: fields are unquoted into the copy buffer.
+    private func splitCarefully() throws(IngestError) -> Bool {
+        copyCount = 0
+        fieldCount = 0
         var inQuotes = false
         var quotedField = false
         var fieldStart = true
+        starts[0] = 0
+        func closeField() {
+            if fieldCount + 2 > fieldCapacity { growFields() }
+            ends[fieldCount] = copyCount
+            fieldCount += 1
+            starts[fieldCount] = copyCount
+        }
         while true {
             if start == end {
                 try refill()
                 if start == end {
                     if inQuotes {
                         throw IngestError(file: name, line: line, rule: .unbalancedQuote,
-                                          message: "a quoted field opened in field \(fieldEnds.count + 1) is never closed before the end of the file")
+                                          message: "a quoted field opened in field \(fieldCount + 1) is never closed before the end of the file")
                     }
-                    fieldEnds.append(fieldBytes.count)
+                    closeField()
+                    base = copy
                     return true
                 }
             }
-            let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            var index = start
+            let byte = buffer[start]
             if inQuotes {
-                var needMore = false
-                while index < end {
-                    let byte = bytes[index]
-                    if byte == UInt8(ascii: "\"") {
-                        // A quote needs the next byte to decide: doubled quote or end of the field.
-                        if index + 1 == end, !atEOF {
-                            needMore = true
-                            break
-                        }
-                        if index + 1 == end {
-                            inQuotes = false
-                            index += 1
-                            break
-                        }
-                        if bytes[index + 1] == UInt8(ascii: "\"") {
-                            fieldBytes.append(UInt8(ascii: "\""))
-                            index += 2
-                            continue
-                        }
-                        inQuotes = false
-                        index += 1
-                        break
+                if byte == 34 {
+                    if start + 1 == end, !atEOF {
+                        try refill()  // a quote needs the next byte to decide: doubled quote or end of field
+                        continue
                     }
-                    if byte == UInt8(ascii: "\n") { nextLine += 1 }
-                    fieldBytes.append(byte)
-                    index += 1
-                }
-                start = index
-                if needMore {
-                    // The buffer may move when it grows, so `bytes` is taken afresh after this.
-                    try refill()
+                    if start + 1 < end, buffer[start + 1] == 34 {
+                        append(34)
+                        start += 2
+                        continue
+                    }
+                    inQuotes = false
+                    start += 1
                     continue
                 }
-                if inQuotes { continue }
+                if byte == 10 { nextLine += 1 }
+                append(byte)
+                start += 1
+                continue
             }
-            while start < end {
-                let byte = bytes[start]
-                if byte == delimiter {
-                    fieldEnds.append(fieldBytes.count)
-                    fieldStart = true
-                    quotedField = false
-                    start += 1
-                    continue
-                }
-                if byte == UInt8(ascii: "\n") {
-                    nextLine += 1
-                    start += 1
-                    if !quotedField, fieldBytes.last == UInt8(ascii: "\r"), fieldBytes.count > (fieldEnds.last ?? 0) {
-                        fieldBytes.removeLast()
-                    }
-                    fieldEnds.append(fieldBytes.count)
-                    return true
-                }
-                if byte == UInt8(ascii: "\r"), quotedField {
-                    start += 1  // the CR of a CRLF after a closing quote
-                    continue
-                }
-                if byte == UInt8(ascii: "\"") {
-                    if fieldStart {
-                        inQuotes = true
-                        quotedField = true
-                        fieldStart = false
-                        start += 1
-                        break
-                    }
-                    throw IngestError(file: name, line: line, column: "field \(fieldEnds.count + 1)", rule: .unbalancedQuote,
+            switch byte {
+            case delimiter:
+                closeField()
+                fieldStart = true
+                quotedField = false
+            case 10:
+                nextLine += 1
+                start += 1
+                if !quotedField, copyCount > starts[fieldCount], copy[copyCount - 1] == 13 { copyCount -= 1 }
+                closeField()
+                base = copy
+                return true
+            case 13 where quotedField:
+                break  // the CR of a CRLF after a closing quote
+            case 34:
+                guard fieldStart else {
+                    throw IngestError(file: name, line: line, column: "field \(fieldCount + 1)", rule: .unbalancedQuote,
                                       message: quotedField
                                           ? "text follows the closing quote of a quoted field"
                                           : "a quote appears inside an unquoted field; quote the whole field and double the quote")
                 }
+                inQuotes = true
+                quotedField = true
+                fieldStart = false
+            default:
                 if quotedField {
-                    throw IngestError(file: name, line: line, column: "field \(fieldEnds.count + 1)", rule: .unbalancedQuote,
+                    throw IngestError(file: name, line: line, column: "field \(fieldCount + 1)", rule: .unbalancedQuote,
                                       message: "text follows the closing quote of a quoted field")
                 }
                 fieldStart = false
-                // Fast path: copy the run of ordinary bytes up to the next special one.
-                var stop = start + 1
-                while stop < end {
-                    let next = bytes[stop]
-                    if next == delimiter || next == UInt8(ascii: "\n") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\r") { break }
-                    stop += 1
-                }
-                fieldBytes.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: stop - start))
-                if stop < end, bytes[stop] == UInt8(ascii: "\r") {
-                    fieldBytes.append(UInt8(ascii: "\r"))
-                    stop += 1
-                }
-                start = stop
+                append(byte)
             }
+            start += 1
         }
+    }
+
+    @inline(__always)
+    private func append(_ byte: UInt8) {
+        if copyCount == copyCapacity {
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: copyCapacity * 2)
+            larger.update(from: copy, count: copyCount)
+            copy.deallocate()
+            copy = larger
+            copyCapacity *= 2
+        }
+        copy[copyCount] = byte
+        copyCount += 1
+    }
+
+    private func growFields() {
+        let newCapacity = fieldCapacity * 2
+        let newStarts = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+        let newEnds = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+        newStarts.update(from: starts, count: fieldCapacity)
+        newEnds.update(from: ends, count: fieldCapacity)
+        starts.deallocate()
+        ends.deallocate()
+        starts = newStarts
+        ends = newEnds
+        fieldCapacity = newCapacity
     }
 
     private func skipByteOrderMark() throws(IngestError) {
         while end - start < 3, !atEOF { try refill() }
-        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        if end - start >= 3, bytes[start] == 0xEF, bytes[start + 1] == 0xBB, bytes[start + 2] == 0xBF { start += 3 }
+        if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF { start += 3 }
     }
 
     /// Moves unread bytes to the front and reads more; grows the buffer only when it is full.
@@ -193,17 +250,18 @@ public final class CSVReader {
         guard !atEOF else { return }
         if start > 0 {
             let remaining = end - start
-            if remaining > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: remaining) }
+            if remaining > 0 { buffer.update(from: buffer + start, count: remaining) }
             start = 0
             end = remaining
         }
-        if end == buffer.count {
-            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
-            larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
+        if end == capacity {
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            larger.update(from: buffer, count: end)
             buffer.deallocate()
             buffer = larger
+            capacity *= 2
         }
-        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        let count = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
         if count == 0 { atEOF = true }
         end += count
     }

@@ -86,11 +86,12 @@ final class CSVSubmissionReader: FieldLocator {
 
     func read() throws {
         validator.locator = self
+        let roleColumns = columns.filter { $0.key != .action }.map { RoleColumn(role: $0.key, index: $0.value) }.sorted { $0.index < $1.index }
         let actionColumn = columns[.action]
         let expected = header.count
         while try reader.next() {
             currentLine = reader.line
-            if reader.fieldCount == 1, reader.withField(0, { $0.isEmpty }) { continue }  // a blank line
+            if reader.isBlank { continue }
             if reader.fieldCount != expected {
                 try validator.add(fieldCountProblem: reader.fieldCount, expected: expected, line: reader.line)
                 continue
@@ -106,35 +107,36 @@ final class CSVSubmissionReader: FieldLocator {
                     action = parsed
                 }
             }
-            try withFields(action: action)
+            try withFields(action: action, roleColumns)
         }
     }
 
     /// Builds the fields of the current record from the reader's buffer and hands them on.
-    private func withFields(action: Action) throws {
-        try reader.withAllFields { field in
-            var fields = ObservationFields()
-            fields.action = action
-            fields.line = reader.line
-            for (role, index) in columns where role != .action {
-                fields[role] = field(index)
-            }
-            if format == .sdmxCSV20, fields.period.isEmpty, fields.value.isEmpty, action.effective != .delete {
-                return  // an attribute row for a partial key: nothing to store
-            }
-            if format == .csvWide {
-                for (index, code) in wideColumns {
-                    let cell = field(index)
-                    if cell.trimmed.isEmpty { continue }  // not provided
-                    try code.withUnsafeBufferPointer { codeBytes in
-                        fields.indicator = codeBytes
-                        fields.value = cell
-                        try validator.add(fields)
-                    }
-                }
-            } else {
+    private func withFields(action: Action, _ roleColumns: [RoleColumn]) throws {
+        var fields = ObservationFields()
+        fields.action = action
+        fields.line = reader.line
+        for column in roleColumns { fields[column.role] = reader.field(column.index) }
+        if format == .sdmxCSV20, fields.period.isEmpty, fields.value.isEmpty, action.effective != .delete {
+            return  // an attribute row for a partial key: nothing to store
+        }
+        guard format == .csvWide else {
+            try validator.add(fields)
+            return
+        }
+        for (index, code) in wideColumns {
+            let cell = reader.field(index)
+            if cell.trimmed.isEmpty { continue }  // not provided
+            try code.withUnsafeBufferPointer { codeBytes in
+                fields.indicator = codeBytes
+                fields.value = cell
                 try validator.add(fields)
             }
         }
+    }
+
+    struct RoleColumn {
+        var role: FieldRole
+        var index: Int
     }
 }

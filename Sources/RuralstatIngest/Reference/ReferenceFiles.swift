@@ -25,7 +25,7 @@ public enum ReferenceFiles {
             let urban = header["urban_rural_class"]
             while try reader.next() {
                 let location = SourceLocation(file: path, line: reader.line)
-                if reader.fieldCount == 1, reader.withField(0, { $0.isEmpty }) { continue }
+                if reader.isBlank { continue }
                 guard reader.fieldCount == header.count else {
                     problems.append(RegistryProblem(location: location, rule: .fieldCount, code: reader.string(0),
                                                     message: "has \(reader.fieldCount) fields; the header has \(header.count)"))

@@ -14,6 +14,10 @@ struct ByteKeyTable {
     }
 
     var count: Int { keys.count }
+    /// The key that followed each key last time: files repeat the same sequence of indicators for
+    /// every region, so checking the predicted key first nearly always spares the hash.
+    private var successor: [Int] = []
+    private var last = -1
 
     @inline(__always)
     static func hash(_ bytes: FieldBytes) -> UInt64 {
@@ -25,6 +29,21 @@ struct ByteKeyTable {
     /// The index of `bytes`, inserting it when new.
     @inline(__always)
     mutating func index(of bytes: FieldBytes) -> (index: Int, inserted: Bool) {
+        if last >= 0 {
+            if keys[last].withUnsafeBufferPointer({ $0.equals(bytes) }) { return (last, false) }
+            let next = successor[last]
+            if next >= 0, keys[next].withUnsafeBufferPointer({ $0.equals(bytes) }) {
+                last = next
+                return (next, false)
+            }
+        }
+        let found = lookup(bytes)
+        if last >= 0 { successor[last] = found.index }
+        last = found.index
+        return found
+    }
+
+    private mutating func lookup(_ bytes: FieldBytes) -> (index: Int, inserted: Bool) {
         let hash = ByteKeyTable.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -38,6 +57,7 @@ struct ByteKeyTable {
         let index = keys.count
         keys.append(Array(bytes))
         hashes.append(hash)
+        successor.append(-1)
         slots[slot] = Int32(index)
         if keys.count * 2 > slots.count { grow() }
         return (index, true)

@@ -17,6 +17,9 @@ public struct ObservationFields {
 
     public init() {}
 
+    /// The key as written, `region|indicator|period`, for messages.
+    var keyText: String { [region, indicator, period].map { $0.trimmed.text }.joined(separator: "|") }
+
     subscript(role: FieldRole) -> FieldBytes {
         get {
             switch role {

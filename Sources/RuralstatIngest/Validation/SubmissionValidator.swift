@@ -17,15 +17,11 @@ public final class SubmissionValidator {
     private let emit: (ObservationBatch) throws -> Void
     private let reject: (ValidationProblem) throws -> Void
 
-    private var batch: ObservationBatch
-    private var held: [ObservationBatch] = []
+    private var batch: BatchBuilder
 
-    // Per-file tables of the distinct indicator and period texts.
+    // Per-file tables of the distinct indicator and period texts (see "Per-file tables").
     private var indicatorKeys = ByteKeyTable()
-    private var indicatorInfos: [IndicatorInfo] = []
     private var periodKeys = ByteKeyTable()
-    private var periodInfos: [PeriodInfo] = []
-    private var rules: [Int: RowRule] = [:]
 
     // The last region seen, with its checks (rows come sorted by region).
     private var lastRegionBytes: [UInt8] = []
@@ -49,7 +45,7 @@ public final class SubmissionValidator {
         self.options = options
         self.emit = emit
         self.reject = reject
-        self.batch = ObservationBatch(capacity: options.batchSize)
+        self.batch = BatchBuilder(capacity: options.batchSize)
     }
 
     /// Records the message header; the sender's jurisdiction is resolved from it.
@@ -111,7 +107,7 @@ public final class SubmissionValidator {
         report.rowsRead += 1
         rowErrors = 0
         rowKey = ""
-        let jurisdiction = try resolveJurisdiction()
+        let jurisdiction = try report.jurisdiction ?? resolveJurisdiction()
         let action = fields.action.effective
         let isDelete = action == .delete
 
@@ -121,8 +117,8 @@ public final class SubmissionValidator {
             if !isDelete { try rowProblem(.missingDimension, .period, fields, "the period is empty") }
         } else {
             periodIndex = periodInfo(fields.period)
-            if case .invalid(let message) = periodInfos[periodIndex] {
-                try rowProblem(.malformedPeriod, .period, fields, message)
+            if periodBatchIndex[periodIndex] < 0 {
+                try rowProblem(.malformedPeriod, .period, fields, periodErrors[periodIndex]!)
                 periodIndex = -1
             }
         }
@@ -132,8 +128,9 @@ public final class SubmissionValidator {
             if !isDelete { try rowProblem(.missingDimension, .indicator, fields, "the indicator is empty") }
         } else {
             indicatorIndex = indicatorInfo(fields.indicator)
-            if case .unknown(let code) = indicatorInfos[indicatorIndex] {
-                try rowProblem(.unknownIndicator, .indicator, fields, "indicator '\(code)' is not in the catalog \(catalog.version)")
+            if indicatorBatchIndex[indicatorIndex] < 0 {
+                try rowProblem(.unknownIndicator, .indicator, fields,
+                               "indicator '\(indicatorTexts[indicatorIndex])' is not in the catalog \(catalog.version)")
                 indicatorIndex = -1
             }
         }
@@ -143,8 +140,7 @@ public final class SubmissionValidator {
         if fields.region.isEmpty {
             if !isDelete { try rowProblem(.missingDimension, .region, fields, "the region is empty") }
         } else {
-            let edition: Int
-            if periodIndex >= 0, case .valid(_, _, let registryEdition) = periodInfos[periodIndex] { edition = registryEdition } else { edition = -2 }
+            let edition = periodIndex >= 0 ? periodEditions[periodIndex] : -2
             switch regionInfo(fields.region, edition: edition, periodIndex: periodIndex, jurisdiction: jurisdiction) {
             case .valid(let code, let span):
                 region = code
@@ -160,26 +156,25 @@ public final class SubmissionValidator {
         // The definition in force, its level, frequency and range.
         var rule: RowRule?
         if indicatorIndex >= 0, periodIndex >= 0 {
-            let key = indicatorIndex << 20 | periodIndex
-            if let cached = rules[key] { rule = cached } else {
-                let made = makeRule(indicatorIndex, periodIndex)
-                rules[key] = made
+            let made = ruleFor(indicatorIndex, periodIndex)
+            if made.definition < 0 {
+                try rowProblem(made.failure!.rule, .indicator, fields, made.failure!.message)
+            } else {
                 rule = made
             }
-            if case .invalid(let ruleCode, let message) = rule! {
-                try rowProblem(ruleCode, .indicator, fields, message)
-                rule = nil
-            }
         }
-        if case .valid(let definition, _, let levels)? = rule, let span = regionUnit, !isDelete,
-           !levels.contains(where: { $0 >= span.level && $0 <= span.lowest }) {
+        if let rule, let span = regionUnit, !isDelete, rule.levels & span.mask == 0 {
+            let definition = definitions[rule.definition], levels = definition.reportedLevels
             try rowProblem(.levelNotReported, .region, fields,
                            "\(definition.code) is reported by \(levels.isEmpty ? "no unit (it is computed)" : levels.map(\.description).joined(separator: ", ") + " units"); \(region.formatted) is a \(span.level)")
         }
-        if !fields.frequency.isEmpty, periodIndex >= 0, case .valid(let period, _, _) = periodInfos[periodIndex],
-           fields.frequency.trimmed.text.uppercased() != period.frequency.rawValue {
-            try rowProblem(.frequencyMismatch, .frequency, fields,
-                           "FREQ '\(fields.frequency.text)' does not match period \(period) (frequency \(period.frequency))")
+        if !fields.frequency.isEmpty, periodIndex >= 0 {
+            let period = periodValues[periodIndex]!
+            let given = fields.frequency.trimmed
+            if given.count != 1 || given[0] & 0xDF != period.frequency.rawValue.utf8.first! {
+                try rowProblem(.frequencyMismatch, .frequency, fields,
+                               "FREQ '\(fields.frequency.text)' does not match period \(period) (frequency \(period.frequency))")
+            }
         }
 
         // Value, status and unit (a delete needs none of them).
@@ -188,13 +183,13 @@ public final class SubmissionValidator {
         if !isDelete {
             if !fields.status.isEmpty {
                 let text = fields.status.trimmed
-                if let parsed = text.count == 1 ? ObservationStatus(code: text[0]) : nil {
-                    status = parsed.code
+                if text.count == 1, let code = ObservationStatus(code: text[0])?.code {
+                    status = code
                 } else {
                     try rowProblem(.unknownStatus, .status, fields, "OBS_STATUS '\(fields.status.text)' is not a status code (A, B, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, S, U, V, W)")
                 }
             }
-            let isMissingStatus = status != 0 && ObservationStatus(code: status)!.isMissing
+            let isMissingStatus = status != 0 && ObservationStatus.isMissing(code: status)
             switch FieldText.number(fields.value) {
             case .value(let number):
                 value = number
@@ -210,11 +205,12 @@ public final class SubmissionValidator {
             case .invalid:
                 try rowProblem(.valueNotNumeric, .value, fields, "'\(fields.value.text)' is not a number")
             }
-            if case .valid(let definition, let range, _)? = rule {
-                value = try scaled(value, fields, definition)
-                if let range, !value.isNaN, !range.contains(value) {
+            if let rule {
+                if !fields.unit.isEmpty || !fields.unitMultiplier.isEmpty { value = try scaled(value, fields, rule) }
+                if rule.hasRange, !value.isNaN, !(value >= rule.low && value <= rule.high) {
+                    let definition = definitions[rule.definition]
                     try rowProblem(.valueOutOfRange, .value, fields,
-                                   "\(value.formatted) \(definition.scaledUnit) is outside the valid range \(range.lowerBound.formatted)–\(range.upperBound.formatted) of \(definition.code)")
+                                   "\(value.formatted) \(definition.scaledUnit) is outside the valid range \(rule.low.formatted)–\(rule.high.formatted) of \(definition.code)")
                 }
             }
         }
@@ -223,9 +219,8 @@ public final class SubmissionValidator {
             report.rowsRejected += 1
             return
         }
-        let indicator = indicatorIndex < 0 ? ObservationBatch.wildcardIndex : UInt16(indicatorInfos[indicatorIndex].batchIndex)
-        let period: UInt16
-        if periodIndex >= 0, case .valid(_, let batchIndex, _) = periodInfos[periodIndex] { period = UInt16(batchIndex) } else { period = ObservationBatch.wildcardIndex }
+        let indicator = indicatorIndex < 0 ? ObservationBatch.wildcardIndex : UInt16(indicatorBatchIndex[indicatorIndex])
+        let period = periodIndex < 0 ? ObservationBatch.wildcardIndex : UInt16(periodBatchIndex[periodIndex])
         if options.detectDuplicates, !isDelete {
             let key = DuplicateKey(region: region, indicator: indicator, period: period)
             if let first = duplicates[key] {
@@ -236,11 +231,16 @@ public final class SubmissionValidator {
                     return
                 }
                 if contradictory.insert(key).inserted {
-                    try rowProblem(.duplicateContradictory, .value, fields,
-                                   "contradicts line \(first.line) (\(first.value.formatted) there, \(value.formatted) here); both are rejected")
-                } else {
-                    try rowProblem(.duplicateContradictory, .value, fields, "contradicts an earlier row for the same key; rejected")
+                    // The first row was already accepted; name it too, so the clerk sees both lines.
+                    report.rowsRejected += 1
+                    report.contradictoryKeys.insert(ObservationKey(region: region, indicator: batchCodes[Int(indicator)],
+                                                                   period: batchPeriods[Int(period)]))
+                    try record(ValidationProblem(location: SourceLocation(file: report.file, line: Int(first.line)), key: rowKey.isEmpty ? fields.keyText : rowKey,
+                                                 rule: .duplicateContradictory, value: first.value.formatted,
+                                                 message: "line \(fields.line) gives another value (\(value.formatted)) for the same key; both are rejected"))
                 }
+                try rowProblem(.duplicateContradictory, .value, fields,
+                               "contradicts line \(first.line) (\(first.value.formatted) there, \(value.formatted) here); both are rejected")
                 report.rowsRejected += 1
                 return
             }
@@ -248,7 +248,7 @@ public final class SubmissionValidator {
         }
         batch.append(region: region, indicator: indicator, period: period, value: value, status: status,
                      action: action, line: Int32(clamping: fields.line))
-        if batch.count >= options.batchSize { try flush() }
+        if batch.isFull { try flush() }
     }
 
     /// Rejects a CSV record whose field count differs from the header's.
@@ -270,8 +270,9 @@ public final class SubmissionValidator {
                                      message: "ACTION '\(text)' is not an SDMX action (I, A, M, R, D)"))
     }
 
-    /// Applies the unit multiplier the row gives (UNIT_MULT) to reach the catalog's scale.
-    private func scaled(_ value: Double, _ fields: ObservationFields, _ definition: Indicator) throws -> Double {
+    /// Applies the unit multiplier the row gives (UNIT_MULT) to reach the catalog's scale, and checks the unit.
+    private func scaled(_ value: Double, _ fields: ObservationFields, _ rule: RowRule) throws -> Double {
+        let definition = definitions[rule.definition]
         if !fields.unit.isEmpty {
             let unit = fields.unit.trimmed.text
             if !UnitCodes.matches(unit, definition.unit) {
@@ -298,10 +299,7 @@ public final class SubmissionValidator {
     /// Sends what is left and decides whether the submission as a whole may be applied.
     @discardableResult
     public func finish() throws -> ValidationReport {
-        if !batch.isEmpty { try flush(force: true) }
-        if options.detectDuplicates {
-            try releaseHeld()
-        }
+        if batch.count > 0 { try flush() }
         report.rowsAccepted = report.rowsRead - report.rowsRejected - report.duplicatesMerged
         if case .submissionAbove(let rate) = options.policy, report.rowsRead > 0,
            Double(report.rowsRejected) / Double(report.rowsRead) > rate {
@@ -312,51 +310,15 @@ public final class SubmissionValidator {
         return report
     }
 
-    private func flush(force: Bool = false) throws {
-        batch.indicatorCodes = indicatorInfos.compactMap(\.code)
-        batch.periodTable = periodInfos.compactMap(\.period)
-        if options.detectDuplicates {
-            // Hold batches until the end: a later row may contradict an earlier one.
-            held.append(batch)
-        } else {
-            try emit(batch)
-        }
-        batch = ObservationBatch(capacity: force ? 0 : options.batchSize)
-    }
-
-    private func releaseHeld() throws {
-        for var batch in held {
-            if !contradictory.isEmpty {
-                var kept = ObservationBatch(indicatorCodes: batch.indicatorCodes, periodTable: batch.periodTable, capacity: batch.count)
-                for index in 0..<batch.count {
-                    let key = DuplicateKey(region: batch.regions[index], indicator: batch.indicators[index], period: batch.periods[index])
-                    if contradictory.contains(key) {
-                        report.rowsRejected += 1
-                        let row = batch.row(index)
-                        try record(ValidationProblem(
-                            location: SourceLocation(file: report.file, line: row.line), key: "\(row.region!)|\(row.indicator!)|\(row.period!)",
-                            rule: .duplicateContradictory, value: row.value.formatted,
-                            message: "a later row for the same key has another value; both are rejected"))
-                        continue
-                    }
-                    kept.append(region: batch.regions[index], indicator: batch.indicators[index], period: batch.periods[index],
-                                value: batch.values[index], status: batch.statuses[index],
-                                action: Action(rawValue: batch.actions[index])!, line: batch.lines[index])
-                }
-                batch = kept
-            }
-            if !batch.isEmpty { try emit(batch) }
-        }
-        held.removeAll()
+    private func flush() throws {
+        try emit(batch.take(indicatorCodes: batchCodes, periodTable: batchPeriods))
     }
 
     // MARK: Problems
 
     private func rowProblem(_ rule: ValidationRule, _ role: FieldRole, _ fields: ObservationFields, _ message: String) throws {
         if rule.severity == .error { rowErrors += 1 }
-        if rowKey.isEmpty {
-            rowKey = [fields.region, fields.indicator, fields.period].map { $0.trimmed.text }.joined(separator: "|")
-        }
+        if rowKey.isEmpty { rowKey = fields.keyText }
         try problem(rule, role, fields[role], message, line: fields.line)
     }
 
@@ -375,17 +337,31 @@ public final class SubmissionValidator {
 
     // MARK: Per-file tables
 
-    private enum PeriodInfo {
-        case valid(Period, batchIndex: Int, edition: Int)
-        case invalid(String)
-        var period: Period? { if case .valid(let period, _, _) = self { period } else { nil } }
-    }
+    // The distinct period texts of the file: parsed period (or error), its index in the batch
+    // tables, and the registry edition in force for its year (-1 none).
+    private var periodValues: [Period?] = []
+    private var periodErrors: [String?] = []
+    private var periodBatchIndex: [Int] = []
+    private var periodEditions: [Int] = []
+    private var batchPeriods: [Period] = []
+    // The distinct indicator texts: as written, and their index in the batch tables (-1 unknown).
+    private var indicatorTexts: [String] = []
+    private var indicatorBatchIndex: [Int] = []
+    private var batchCodes: [String] = []
+    // The rule for each (indicator, period) pair, made once.
+    private var ruleTable: [[RowRule?]] = []
+    private var definitions: [Indicator] = []
 
-    private enum IndicatorInfo {
-        case known(code: String, batchIndex: Int)
-        case unknown(String)
-        var code: String? { if case .known(let code, _) = self { code } else { nil } }
-        var batchIndex: Int { if case .known(_, let index) = self { index } else { -1 } }
+    /// What a row of one indicator in one period is checked against, small enough to copy per row.
+    private struct RowRule {
+        /// Index into `definitions`, or -1 when the pair is invalid.
+        var definition: Int
+        var hasRange = false
+        var low = 0.0
+        var high = 0.0
+        /// Bit `level.rawValue` set for each reporting level.
+        var levels: UInt8 = 0
+        var failure: (rule: ValidationRule, message: String)?
     }
 
     private enum RegionInfo {
@@ -393,11 +369,11 @@ public final class SubmissionValidator {
         case invalid(ValidationRule, String)
     }
 
-    private struct RegionLevelSpan { var level: RegionLevel; var lowest: RegionLevel }
-
-    private enum RowRule {
-        case valid(Indicator, range: ClosedRange<Double>?, levels: [RegionLevel])
-        case invalid(ValidationRule, String)
+    private struct RegionLevelSpan {
+        var level: RegionLevel
+        var lowest: RegionLevel
+        /// Bit `level.rawValue` set for each level the unit stands for.
+        var mask: UInt8 { (level.rawValue...lowest.rawValue).reduce(0) { $0 | 1 << UInt8($1) } }
     }
 
     private struct DuplicateKey: Hashable { var region: Int64; var indicator: UInt16; var period: UInt16 }
@@ -410,14 +386,19 @@ public final class SubmissionValidator {
         do {
             let period = try Period(text)
             var edition = -1
-            if let registries {
-                do { edition = try registries.inForce(for: period.year).edition } catch { edition = -1 }
-            }
-            let batchIndex = periodInfos.compactMap(\.period).count
-            periodInfos.append(.valid(period, batchIndex: batchIndex, edition: edition))
+            if let registries { edition = (try? registries.inForce(for: period.year).edition) ?? -1 }
+            periodValues.append(period)
+            periodErrors.append(nil)
+            periodBatchIndex.append(batchPeriods.count)
+            periodEditions.append(edition)
+            batchPeriods.append(period)
         } catch {
-            periodInfos.append(.invalid(error.description))
+            periodValues.append(nil)
+            periodErrors.append(error.description)
+            periodBatchIndex.append(-1)
+            periodEditions.append(-1)
         }
+        for row in ruleTable.indices { ruleTable[row].append(nil) }
         return index
     }
 
@@ -425,25 +406,51 @@ public final class SubmissionValidator {
         let (index, inserted) = indicatorKeys.index(of: bytes)
         guard inserted else { return index }
         let code = FieldText.isASCII(bytes) ? bytes.trimmed.text : FieldText.normalized(bytes)
+        indicatorTexts.append(code)
         if catalog.definitions(of: code).isEmpty {
-            indicatorInfos.append(.unknown(code))
+            indicatorBatchIndex.append(-1)
         } else {
-            indicatorInfos.append(.known(code: code, batchIndex: indicatorInfos.compactMap(\.code).count))
+            indicatorBatchIndex.append(batchCodes.count)
+            batchCodes.append(code)
         }
+        ruleTable.append([RowRule?](repeating: nil, count: periodValues.count))
         return index
     }
 
-    private func makeRule(_ indicatorIndex: Int, _ periodIndex: Int) -> RowRule {
-        guard case .known(let code, _) = indicatorInfos[indicatorIndex],
-              case .valid(let period, _, _) = periodInfos[periodIndex] else { return .invalid(.unknownIndicator, "") }
+    @inline(__always)
+    private func ruleFor(_ indicatorIndex: Int, _ periodIndex: Int) -> RowRule {
+        if let rule = ruleTable[indicatorIndex][periodIndex] { return rule }
+        let rule = makeRule(indicatorTexts[indicatorIndex], periodValues[periodIndex]!)
+        ruleTable[indicatorIndex][periodIndex] = rule
+        return rule
+    }
+
+    private func makeRule(_ code: String, _ period: Period) -> RowRule {
         guard let definition = catalog.definition(code, year: period.year) else {
             let windows = catalog.definitions(of: code).map { "\($0.validFrom)–\($0.validTo.map(String.init) ?? "")" }
-            return .invalid(.indicatorNotValid, "\(code) has no definition valid in \(period.year) (valid \(windows.joined(separator: ", ")))")
+            return RowRule(definition: -1, failure: (.indicatorNotValid, "\(code) has no definition valid in \(period.year) (valid \(windows.joined(separator: ", ")))"))
         }
         guard definition.frequency == period.frequency else {
-            return .invalid(.frequencyMismatch, "period \(period) has frequency \(period.frequency), but \(code) is reported with frequency \(definition.frequency)")
+            return RowRule(definition: -1, failure: (.frequencyMismatch, "period \(period) has frequency \(period.frequency), but \(code) is reported with frequency \(definition.frequency)"))
         }
-        return .valid(definition, range: definition.validRange, levels: definition.reportedLevels)
+        definitions.append(definition)
+        var rule = RowRule(definition: definitions.count - 1)
+        if let range = definition.validRange {
+            rule.hasRange = true
+            rule.low = range.lowerBound
+            rule.high = range.upperBound
+        }
+        rule.levels = definition.reportedLevels.reduce(0) { $0 | 1 << UInt8($1.rawValue) }
+        return rule
+    }
+
+    private var registryCache: (edition: Int, registry: RegionRegistry)?
+
+    private func registryFor(edition: Int, in registries: RegistryEditions) -> RegionRegistry {
+        if let cached = registryCache, cached.edition == edition { return cached.registry }
+        let registry = edition >= 0 ? registries.editions.first { $0.edition == edition }! : registries.editions.last!
+        registryCache = (edition, registry)
+        return registry
     }
 
     private func regionInfo(_ bytes: FieldBytes, edition: Int, periodIndex: Int, jurisdiction: Jurisdiction) -> RegionInfo {
@@ -455,16 +462,23 @@ public final class SubmissionValidator {
     }
 
     private func checkRegion(_ bytes: FieldBytes, edition: Int, periodIndex: Int, jurisdiction: Jurisdiction) -> RegionInfo {
-        let text = FieldText.isASCII(bytes) ? bytes.trimmed.text : FieldText.normalized(bytes)
         let code: RegionCode
-        do { code = try RegionCode(text) } catch { return .invalid(.malformedRegion, error.description) }
+        do {
+            if FieldText.isASCII(bytes) {
+                code = try RegionCode(utf8: bytes.trimmed)
+            } else {
+                code = try RegionCode(FieldText.normalized(bytes))
+            }
+        } catch {
+            return .invalid(.malformedRegion, error.description)
+        }
         var span = RegionLevelSpan(level: code.level, lowest: code.level)
         if let registries {
             guard edition != -1 else {
-                let year = periodIndex >= 0 ? periodInfos[periodIndex].period.map { String($0.year) } ?? "?" : "?"
+                let year = periodIndex >= 0 ? periodValues[periodIndex].map { String($0.year) } ?? "?" : "?"
                 return .invalid(.noRegistryEdition, "no division registry edition is in force for \(year) (loaded: \(registries.editions.map { String($0.edition) }.joined(separator: ", ")))")
             }
-            let registry = edition >= 0 ? registries.editions.first { $0.edition == edition }! : registries.editions.last!
+            let registry = registryFor(edition: edition, in: registries)
             guard let unit = registry.unit(code) else {
                 return .invalid(.unknownRegion, "region \(code) is not in the \(registry.edition) division registry")
             }

@@ -11,6 +11,9 @@ public struct ValidationReport: Sendable {
     public var rowsRejected = 0
     public var warnings = 0
     public var duplicatesMerged = 0
+    /// Keys given twice with different values. Both rows are rejected; the first was already
+    /// handed on (it came before its contradiction), so a consumer that keeps rows drops these keys.
+    public var contradictoryKeys: Set<ObservationKey> = []
     /// Problems by rule, counted in full even beyond the cap.
     public var countsByRule: [ValidationRule: Int] = [:]
     /// The first problems, up to the cap.

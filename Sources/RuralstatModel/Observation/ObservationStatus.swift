@@ -8,7 +8,7 @@ public struct ObservationStatus: Hashable, Sendable, CustomStringConvertible {
 
     public init?(code: UInt8) {
         let upper = code >= 97 && code <= 122 ? code - 32 : code
-        guard ObservationStatus.known.contains(upper) else { return nil }
+        guard ObservationStatus.table[Int(upper)] & 1 != 0 else { return nil }
         self.code = upper
     }
 
@@ -22,12 +22,19 @@ public struct ObservationStatus: Hashable, Sendable, CustomStringConvertible {
     public static let normal = ObservationStatus(code: UInt8(ascii: "A"))!
     public static let missing = ObservationStatus(code: UInt8(ascii: "M"))!
 
-    /// The codes of CL_OBS_STATUS 2.x: A B D E F G H I J K L M N O P Q S U V W.
-    static let known: Set<UInt8> = Set("ABDEFGHIJKLMNOPQSUVW".utf8)
-    static let missingCodes: Set<UInt8> = Set("HLMOQ".utf8)
+    /// Per byte: bit 0 a code of CL_OBS_STATUS 2.x (A B D E F G H I J K L M N O P Q S U V W),
+    /// bit 1 a missing-value code (H L M O Q). A table, because every row asks.
+    static let table: [UInt8] = (0..<256).map { byte in
+        let character = UInt8(byte)
+        return ("ABDEFGHIJKLMNOPQSUVW".utf8.contains(character) ? 1 : 0) | ("HLMOQ".utf8.contains(character) ? 2 : 0)
+    }
+
+    /// Whether an upper-case status code says the value is missing.
+    @inline(__always)
+    public static func isMissing(code: UInt8) -> Bool { table[Int(code)] & 2 != 0 }
 
     /// Whether the status says the value is missing (and so may be empty or NaN).
-    public var isMissing: Bool { ObservationStatus.missingCodes.contains(code) }
+    public var isMissing: Bool { ObservationStatus.isMissing(code: code) }
 
     public var description: String { String(UnicodeScalar(code)) }
 }

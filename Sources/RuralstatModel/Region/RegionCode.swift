@@ -24,30 +24,40 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// outside the GB/T 2260 range, or a zero group followed by a non-zero one (`110001000000`;
     /// only the county group may be zero below a prefecture, as in 东莞's 441900003000).
     public init(_ text: some StringProtocol) throws(RegionCodeError) {
-        let utf8 = text.utf8
-        guard [2, 4, 6, 9, 12].contains(utf8.count) else {
-            throw RegionCodeError(text: String(text), reason: .length(text.count))
+        var string = String(text)
+        let parsed = string.withUTF8 { bytes in Result { () throws(RegionCodeError) in try RegionCode(utf8: bytes) } }
+        self = try parsed.get()
+    }
+
+    /// Parses the UTF-8 bytes of a code (the readers' fast path: no `String` is made unless it is wrong).
+    public init(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(RegionCodeError) {
+        func text() -> String { String(decoding: bytes, as: UTF8.self) }
+        guard bytes.count == 2 || bytes.count == 4 || bytes.count == 6 || bytes.count == 9 || bytes.count == 12 else {
+            throw RegionCodeError(text: text(), reason: .length(text().count))
         }
         var value: Int64 = 0
-        for (offset, byte) in utf8.enumerated() {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
-                let characters = String(decoding: utf8.prefix(offset), as: UTF8.self).count
-                throw RegionCodeError(text: String(text), reason: .nonDigit(position: characters + 1))
+        for offset in 0..<bytes.count {
+            let digit = bytes[offset] &- UInt8(ascii: "0")
+            guard digit < 10 else {
+                let characters = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<offset]), as: UTF8.self).count
+                throw RegionCodeError(text: text(), reason: .nonDigit(position: characters + 1))
             }
-            value = value &* 10 &+ Int64(byte &- UInt8(ascii: "0"))
+            value = value &* 10 &+ Int64(digit)
         }
-        for _ in utf8.count..<12 { value &*= 10 }
-        try self.init(validating: value, text: String(text))
+        for _ in bytes.count..<12 { value &*= 10 }
+        do { try self.init(validating: value) } catch { throw RegionCodeError(text: text(), reason: error.reason) }
     }
 
     /// Validates a 12-digit number, as read from a binary source.
     public init(rawValue: Int64) throws(RegionCodeError) {
-        try self.init(validating: rawValue, text: String(rawValue))
+        do { try self.init(validating: rawValue) } catch { throw RegionCodeError(text: String(rawValue), reason: error.reason) }
     }
 
-    private init(validating value: Int64, text: String) throws(RegionCodeError) {
+    /// Checks the digit groups of a 12-digit number; the error's text is filled in by the caller.
+    private init(validating value: Int64) throws(RegionCodeError) {
+        let text = ""
         guard value >= 0, value < 1_000_000_000_000 else {
-            throw RegionCodeError(text: text, reason: .length(text.utf8.count))
+            throw RegionCodeError(text: text, reason: .length(String(value).count))
         }
         let province = value / 10_000_000_000
         guard RegionCode.provinces.contains(province) else {
