@@ -86,6 +86,7 @@ final class CSVSubmissionReader: FieldLocator {
 
     func read() throws {
         validator.locator = self
+        defer { validator.locator = nil }
         let roleColumns = columns.filter { $0.key != .action }.map { RoleColumn(role: $0.key, index: $0.value) }.sorted { $0.index < $1.index }
         let actionColumn = columns[.action]
         let expected = header.count

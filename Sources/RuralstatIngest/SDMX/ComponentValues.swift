@@ -34,7 +34,8 @@ struct ComponentValues {
 
     /// Fills the roles set here into `fields` (leaving the others as they are), within `body`.
     func withFields<R>(_ fields: inout ObservationFields, _ body: (inout ObservationFields) throws -> R) rethrows -> R {
-        try storage.withUnsafeBufferPointer { bytes in
+        if storage.isEmpty { return try body(&fields) }
+        return try storage.withUnsafeBufferPointer { bytes in
             for role in FieldRole.allCases {
                 if let range = ranges[role.rawValue] { fields[role] = FieldBytes(rebasing: bytes[range]) }
             }

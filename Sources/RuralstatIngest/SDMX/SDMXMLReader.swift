@@ -44,6 +44,16 @@ final class SDMXMLReader: FieldLocator {
     private var obsCount = 0
     private var currentAttribute: String?
 
+    /// What an element name means to the reader; names are interned by libxml2's dictionary, so
+    /// the answer is cached by pointer and no `String` is made per element.
+    private enum ElementKind { case header, dataSet, group, series, obs, seriesKey, groupKey, obsKey, attributes, value, obsDimension, obsValue, other }
+    private var elementKinds = PointerTable<ElementKind>()
+    /// Per attribute name: its role (or none) and its index in `attributeNames` (kept apart so
+    /// that looking an attribute up copies no `String`).
+    private struct AttributeInfo { var role: FieldRole?; var name: Int }
+    private var attributeInfos = PointerTable<AttributeInfo>()
+    private var attributeNames: [String] = []
+
     /// Where a generic `<Value id= value=>` belongs.
     private enum ValueTarget { case none, datasetAttributes, seriesKey, seriesAttributes, groupKey, groupAttributes, obsKey, obsAttributes }
 
@@ -87,6 +97,7 @@ final class SDMXMLReader: FieldLocator {
 
     func read() throws {
         validator.locator = self
+        defer { validator.locator = nil }
         var handler = xmlSAXHandler()
         handler.initialized = UInt32(XML_SAX2_MAGIC)
         handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
@@ -150,47 +161,63 @@ final class SDMXMLReader: FieldLocator {
         if let context { xmlStopParser(context) }
     }
 
-    private func guarded(_ body: () throws -> Void) {
-        guard failure == nil else { return }
-        do { try body() } catch {
-            failure = error
-            if let context { xmlStopParser(context) }
+    // MARK: Elements
+
+    private func elementKind(_ pointer: UnsafePointer<xmlChar>) -> ElementKind {
+        if let kind = elementKinds[pointer] { return kind }
+        let kind: ElementKind = switch String(cString: pointer) {
+        case "Header": .header
+        case "DataSet": .dataSet
+        case "Group": .group
+        case "Series": .series
+        case "Obs": .obs
+        case "SeriesKey": .seriesKey
+        case "GroupKey": .groupKey
+        case "ObsKey": .obsKey
+        case "Attributes": .attributes
+        case "Value": .value
+        case "ObsDimension": .obsDimension
+        case "ObsValue": .obsValue
+        default: .other
         }
+        elementKinds[pointer] = kind
+        return kind
     }
 
-    // MARK: Elements
+    private func attributeInfo(_ pointer: UnsafePointer<xmlChar>) -> AttributeInfo {
+        if let info = attributeInfos[pointer] { return info }
+        let name = String(cString: pointer)
+        let info = AttributeInfo(role: components.role(of: name), name: attributeNames.count)
+        attributeNames.append(name)
+        attributeInfos[pointer] = info
+        return info
+    }
+
+    /// The value of the attribute with this local name, in any namespace.
+    private func attribute(_ name: String, _ attrs: Attributes) -> FieldBytes? {
+        for index in 0..<attrs.count where attributeNames[attributeInfo(attrs.namePointer(index)).name] == name { return attrs.value(index) }
+        return nil
+    }
 
     private func startElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
                               _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard failure == nil, let localName else { return }
-        let name = String(cString: localName)
-        let namespace = uri.map { String(cString: $0) } ?? ""
         let attrs = Attributes(pointer: attributes, count: count)
-        guarded {
-            if rootName.isEmpty {
-                rootName = name
-                format = SDMXMLReader.format(root: name, namespace: namespace)
-                if format == nil {
-                    throw IngestError(file: file, line: 1, rule: .unknownFormat,
-                                      message: "the root element <\(name)> (\(namespace)) is not an SDMX data message (GenericData, StructureSpecificData)")
+        do {
+            if rootName.isEmpty || inHeader {
+                try startOutline(String(cString: localName), uri.map { String(cString: $0) } ?? "", attrs)
+                return
+            }
+            switch elementKind(localName) {
+            case .obs:
+                obsCount += 1
+                if format == .sdmxGeneric21 {
+                    observation.removeAll()
+                    inGenericObs = true
+                } else {
+                    try emitStructureSpecific(attrs)
                 }
-                return
-            }
-            if inHeader {
-                headerElement(name, attrs)
-                return
-            }
-            switch name {
-            case "Header" where SDMXMLReader.messageNamespaces.contains(namespace):
-                inHeader = true
-            case "DataSet":
-                try startDataset(namespace, attrs)
-            case "Group":
-                inGroup = true
-                group.removeAll()
-                group.keepsRaw = true
-                if format != .sdmxGeneric21 { setUnqualified(attrs, into: &group) }
-            case "Series":
+            case .series:
                 inSeries = true
                 seriesCount += 1
                 obsCount = 0
@@ -200,74 +227,99 @@ final class SDMXMLReader: FieldLocator {
                     setUnqualified(attrs, into: &series)
                     applyGroups()
                 }
-            case "Obs":
-                obsCount += 1
-                observation.removeAll()
-                if format == .sdmxGeneric21 {
-                    inGenericObs = true
-                } else {
-                    try emitStructureSpecific(attrs)
-                }
-            case "SeriesKey": valueTarget = .seriesKey
-            case "GroupKey": valueTarget = .groupKey
-            case "ObsKey": valueTarget = .obsKey
-            case "Attributes":
-                valueTarget = inGenericObs ? .obsAttributes : inGroup ? .groupAttributes : inSeries ? .seriesAttributes : .datasetAttributes
-            case "Value" where format == .sdmxGeneric21:
+            case .value where format == .sdmxGeneric21:
                 genericValue(attrs)
-            case "ObsDimension":
-                if let value = attrs["value"] { observation.set(components.role(of: dimensionAtObservation), value) }
-            case "ObsValue":
-                if let value = attrs["value"] { observation.set(.value, value) }
-            default:
+            case .obsDimension:
+                if let value = attribute("value", attrs) { observation.set(components.role(of: dimensionAtObservation), value) }
+            case .obsValue:
+                if let value = attribute("value", attrs) { observation.set(.value, value) }
+            case .seriesKey: valueTarget = .seriesKey
+            case .groupKey: valueTarget = .groupKey
+            case .obsKey: valueTarget = .obsKey
+            case .attributes:
+                valueTarget = inGenericObs ? .obsAttributes : inGroup ? .groupAttributes : inSeries ? .seriesAttributes : .datasetAttributes
+            case .group:
+                inGroup = true
+                group.removeAll()
+                group.keepsRaw = true
+                if format != .sdmxGeneric21 { setUnqualified(attrs, into: &group) }
+            case .header, .dataSet:
+                try startOutline(String(cString: localName), uri.map { String(cString: $0) } ?? "", attrs)
+            case .value, .other:
                 break
             }
+        } catch {
+            failure = error
+            if let context { xmlStopParser(context) }
+        }
+    }
+
+    /// The rare elements: the root, the header and its children, and DataSet.
+    private func startOutline(_ name: String, _ namespace: String, _ attrs: Attributes) throws {
+        if rootName.isEmpty {
+            rootName = name
+            format = SDMXMLReader.format(root: name, namespace: namespace)
+            if format == nil {
+                throw IngestError(file: file, line: 1, rule: .unknownFormat,
+                                  message: "the root element <\(name)> (\(namespace)) is not an SDMX data message (GenericData, StructureSpecificData)")
+            }
+        } else if inHeader {
+            headerElement(name, attrs)
+        } else if name == "Header", SDMXMLReader.messageNamespaces.contains(namespace) {
+            inHeader = true
+        } else if name == "DataSet" {
+            try startDataset(namespace, attrs)
         }
     }
 
     private func endElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
         guard failure == nil, let localName else { return }
-        let name = String(cString: localName)
-        guarded {
+        do {
             if inHeader {
-                if name == "Header" {
-                    inHeader = false
-                    try validator.setHeader(header, format: format!)
-                } else if let field = capture, field == name {
-                    let value = String(decoding: text, as: UTF8.self).trimmingCharacters(in: " \t\n\r")
-                    switch field {
-                    case "ID": header.messageID = value
-                    case "Prepared": header.prepared = value
-                    case "Test": header.isTest = value == "true" || value == "1"
-                    case "DataSetAction": header.defaultAction = Action(sdmx: value)
-                    default: break
-                    }
-                    capture = nil
-                }
+                try endHeaderElement(String(cString: localName))
                 return
             }
-            switch name {
-            case "Obs" where inGenericObs:
+            switch elementKind(localName) {
+            case .obs where inGenericObs:
                 inGenericObs = false
                 try emitGeneric()
-            case "Series":
+            case .series:
                 inSeries = false
-            case "Group":
+            case .group:
                 inGroup = false
-                let seriesIDs = group.raw
-                groups.append((seriesIDs, group))
-            case "SeriesKey":
+                groups.append((group.raw, group))
+            case .seriesKey:
                 valueTarget = .none
                 applyGroups()
-            case "GroupKey", "ObsKey", "Attributes":
+            case .groupKey, .obsKey, .attributes:
                 valueTarget = .none
-            case "DataSet":
+            case .dataSet:
                 seriesCount = 0
                 obsCount = 0
                 groups.removeAll()
             default:
                 break
             }
+        } catch {
+            failure = error
+            if let context { xmlStopParser(context) }
+        }
+    }
+
+    private func endHeaderElement(_ name: String) throws {
+        if name == "Header" {
+            inHeader = false
+            try validator.setHeader(header, format: format!)
+        } else if let field = capture, field == name {
+            let value = String(decoding: text, as: UTF8.self).trimmingCharacters(in: " \t\n\r")
+            switch field {
+            case "ID": header.messageID = value
+            case "Prepared": header.prepared = value
+            case "Test": header.isTest = value == "true" || value == "1"
+            case "DataSetAction": header.defaultAction = Action(sdmx: value)
+            default: break
+            }
+            capture = nil
         }
     }
 
@@ -277,9 +329,9 @@ final class SDMXMLReader: FieldLocator {
             capture = name
             text.removeAll(keepingCapacity: true)
         case "Sender":
-            header.sender = attrs["id"]?.text
+            header.sender = attribute("id", attrs)?.text
         case "Structure":
-            if let dimension = attrs["dimensionAtObservation"] { dimensionAtObservation = dimension.text }
+            if let dimension = attribute("dimensionAtObservation", attrs) { dimensionAtObservation = dimension.text }
         default:
             break
         }
@@ -295,7 +347,7 @@ final class SDMXMLReader: FieldLocator {
             try validator.leniency("DataSet is in the namespace '\(namespace)' instead of the SDMX message namespace", at: location(of: .action))
         }
         datasetAction = header.defaultAction ?? .information
-        if let text = attrs["action"]?.text {
+        if let text = attribute("action", attrs)?.text {
             guard let action = Action(sdmx: text) else {
                 throw IngestError(file: file, element: location(of: .action).element, column: "action", rule: .malformedXML,
                                   message: "DataSet action '\(text)' is not an SDMX action (Append, Replace, Delete, Information, Merge)")
@@ -308,14 +360,14 @@ final class SDMXMLReader: FieldLocator {
     /// Unqualified attributes are DSD components in structure-specific messages.
     private func setUnqualified(_ attrs: Attributes, into values: inout ComponentValues, skipping: Set<String> = []) {
         for index in 0..<attrs.count where attrs.uri(index) == nil {
-            let id = attrs.name(index)
-            if skipping.contains(id) { continue }
-            values.set(components.role(of: id), id: id, attrs.value(index))
+            let info = attributeInfo(attrs.namePointer(index))
+            if !skipping.isEmpty, skipping.contains(attributeNames[info.name]) { continue }
+            values.set(info.role, id: values.keepsRaw ? attributeNames[info.name] : nil, attrs.value(index))
         }
     }
 
     private func genericValue(_ attrs: Attributes) {
-        guard let idBytes = attrs["id"], let value = attrs["value"] else { return }
+        guard let idBytes = attribute("id", attrs), let value = attribute("value", attrs) else { return }
         let id = idBytes.text
         let role = components.role(of: id)
         switch valueTarget {
@@ -337,28 +389,36 @@ final class SDMXMLReader: FieldLocator {
         }
     }
 
+    /// An observation takes the values of its dataset, then of its series, then its own.
     private func emitStructureSpecific(_ attrs: Attributes) throws {
         var fields = ObservationFields()
         fields.action = datasetAction
         fields.line = context.map { Int($0.pointee.input.pointee.line) } ?? 0
-        var context = ComponentValues()
-        if inSeries { context.inherit(series) }
-        context.inherit(dataset)
-        try context.withFields(&fields) { fields in
-            for index in 0..<attrs.count where attrs.uri(index) == nil {
-                if let role = components.role(of: attrs.name(index)) { fields[role] = attrs.value(index) }
+        try dataset.withFields(&fields) { fields in
+            if inSeries {
+                try series.withFields(&fields) { fields in try emit(&fields, attrs) }
+            } else {
+                try emit(&fields, attrs)
             }
-            try validator.add(fields)
         }
+    }
+
+    private func emit(_ fields: inout ObservationFields, _ attrs: Attributes) throws {
+        for index in 0..<attrs.count where attrs.uri(index) == nil {
+            if let role = attributeInfo(attrs.namePointer(index)).role { fields[role] = attrs.value(index) }
+        }
+        try validator.add(fields)
     }
 
     private func emitGeneric() throws {
         var fields = ObservationFields()
         fields.action = datasetAction
         fields.line = context.map { Int($0.pointee.input.pointee.line) } ?? 0
-        observation.inherit(series)
-        observation.inherit(dataset)
-        try observation.withFields(&fields) { fields in try validator.add(fields) }
+        try dataset.withFields(&fields) { fields in
+            try series.withFields(&fields) { fields in
+                try observation.withFields(&fields) { fields in try validator.add(fields) }
+            }
+        }
     }
 
     static func format(root: String, namespace: String) -> SubmissionFormat? {
@@ -376,17 +436,57 @@ struct Attributes {
     let pointer: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     let count: Int
 
-    func name(_ index: Int) -> String { String(cString: pointer![index * 5]!) }
+    func namePointer(_ index: Int) -> UnsafePointer<xmlChar> { pointer![index * 5]! }
     func uri(_ index: Int) -> UnsafePointer<xmlChar>? { pointer![index * 5 + 2] }
 
     func value(_ index: Int) -> FieldBytes {
         let start = pointer![index * 5 + 3]!, end = pointer![index * 5 + 4]!
         return FieldBytes(start: start, count: end - start)
     }
+}
 
-    /// The value of the attribute with this local name, in any namespace.
-    subscript(_ localName: String) -> FieldBytes? {
-        for index in 0..<count where name(index) == localName { return value(index) }
-        return nil
+/// A small open-addressing table keyed by pointer, for the handful of interned names of a document.
+struct PointerTable<Value> {
+    private var keys = [UnsafeRawPointer?](repeating: nil, count: 64)
+    private var values = [Value?](repeating: nil, count: 64)
+    private var count = 0
+
+    @inline(__always)
+    private func slot(_ key: UnsafeRawPointer, in size: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt(bitPattern: key) >> 3) &* 0x9E37_79B9_7F4A_7C15) & (size - 1)
+    }
+
+    subscript(_ pointer: UnsafePointer<xmlChar>) -> Value? {
+        get {
+            let key = UnsafeRawPointer(pointer)
+            var index = slot(key, in: keys.count)
+            while let existing = keys[index] {
+                if existing == key { return values[index] }
+                index = (index + 1) & (keys.count - 1)
+            }
+            return nil
+        }
+        set {
+            let key = UnsafeRawPointer(pointer)
+            if (count + 1) * 2 > keys.count { grow() }
+            var index = slot(key, in: keys.count)
+            while let existing = keys[index], existing != key { index = (index + 1) & (keys.count - 1) }
+            if keys[index] == nil { count += 1 }
+            keys[index] = key
+            values[index] = newValue
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = [UnsafeRawPointer?](repeating: nil, count: oldKeys.count * 2)
+        values = [Value?](repeating: nil, count: oldKeys.count * 2)
+        for (key, value) in zip(oldKeys, oldValues) {
+            guard let key else { continue }
+            var index = slot(key, in: keys.count)
+            while keys[index] != nil { index = (index + 1) & (keys.count - 1) }
+            keys[index] = key
+            values[index] = value
+        }
     }
 }

@@ -8,8 +8,9 @@ import RuralstatModel
 /// indicators and periods), so that the per-row cost is a few comparisons.
 public final class SubmissionValidator {
     public private(set) var report: ValidationReport
-    /// Set by the reader before it reports observations.
-    public weak var locator: (any FieldLocator)?
+    /// Set by the reader while it reads (and cleared after: a strong reference, because a weak
+    /// one would put every retain of the reader on the slow path).
+    public var locator: (any FieldLocator)?
 
     private let registries: RegistryEditions?
     private let catalog: IndicatorCatalog
