@@ -12,8 +12,7 @@ public enum ReferenceFiles {
             throw IngestError(file: paths.first ?? "-", rule: .malformedHeader,
                               message: "cannot tell the registry edition from the file names; give it explicitly (e.g. --edition 2023)")
         }
-        var rows: [RegionRow] = []
-        var problems: [RegistryProblem] = []
+        var builder = RegistryBuilder(edition: edition)
         for path in paths {
             let reader = CSVReader(source: try ByteSources.open(path))
             guard try reader.next() else { continue }
@@ -24,25 +23,17 @@ public enum ReferenceFiles {
             }
             let urban = header["urban_rural_class"]
             while try reader.next() {
-                let location = SourceLocation(file: path, line: reader.line)
                 if reader.isBlank { continue }
                 guard reader.fieldCount == header.count else {
-                    problems.append(RegistryProblem(location: location, rule: .fieldCount, code: reader.string(0),
-                                                    message: "has \(reader.fieldCount) fields; the header has \(header.count)"))
+                    builder.add(problem: RegistryProblem(location: SourceLocation(file: path, line: reader.line), rule: .fieldCount,
+                                                         code: reader.string(0), message: "has \(reader.fieldCount) fields; the header has \(header.count)"))
                     continue
                 }
-                rows.append(RegionRow(code: reader.string(code), name: reader.string(name), parentCode: reader.string(parent),
-                                      urbanRuralClass: urban.map(reader.string) ?? "", location: location))
+                builder.add(code: reader.string(code), name: reader.string(name), parentCode: reader.string(parent),
+                            urbanRuralClass: urban.map(reader.string) ?? "", file: path, line: reader.line)
             }
         }
-        let registry: RegionRegistry
-        do throws(RegistryLoadError) {
-            registry = try RegionRegistry(edition: edition, rows: rows)
-        } catch {
-            throw RegistryLoadError(problems: problems + error.problems)
-        }
-        if !problems.isEmpty { throw RegistryLoadError(problems: problems) }
-        return registry
+        return try builder.build()
     }
 
     /// Reads the indicator catalog (YAML).

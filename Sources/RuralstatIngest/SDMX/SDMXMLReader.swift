@@ -47,11 +47,11 @@ final class SDMXMLReader: FieldLocator {
     /// What an element name means to the reader; names are interned by libxml2's dictionary, so
     /// the answer is cached by pointer and no `String` is made per element.
     private enum ElementKind { case header, dataSet, group, series, obs, seriesKey, groupKey, obsKey, attributes, value, obsDimension, obsValue, other }
-    private var elementKinds = PointerTable<ElementKind>()
+    private let elementKinds = PointerTable<ElementKind>()
     /// Per attribute name: its role (or none) and its index in `attributeNames` (kept apart so
     /// that looking an attribute up copies no `String`).
     private struct AttributeInfo { var role: FieldRole?; var name: Int }
-    private var attributeInfos = PointerTable<AttributeInfo>()
+    private let attributeInfos = PointerTable<AttributeInfo>()
     private var attributeNames: [String] = []
 
     /// Where a generic `<Value id= value=>` belongs.
@@ -446,47 +446,70 @@ struct Attributes {
 }
 
 /// A small open-addressing table keyed by pointer, for the handful of interned names of a document.
-struct PointerTable<Value> {
-    private var keys = [UnsafeRawPointer?](repeating: nil, count: 64)
-    private var values = [Value?](repeating: nil, count: 64)
+/// Plain memory rather than arrays, because it is asked several times per observation.
+final class PointerTable<Value> {
+    private var keys: UnsafeMutablePointer<UnsafeRawPointer?>
+    private var values: UnsafeMutablePointer<Value?>
+    private var size = 64
     private var count = 0
 
+    init() {
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: nil, count: size)
+        values = .allocate(capacity: size)
+        values.initialize(repeating: nil, count: size)
+    }
+
+    deinit {
+        keys.deinitialize(count: size)
+        keys.deallocate()
+        values.deinitialize(count: size)
+        values.deallocate()
+    }
+
     @inline(__always)
-    private func slot(_ key: UnsafeRawPointer, in size: Int) -> Int {
+    private func slot(_ key: UnsafeRawPointer) -> Int {
         Int(truncatingIfNeeded: (UInt(bitPattern: key) >> 3) &* 0x9E37_79B9_7F4A_7C15) & (size - 1)
     }
 
     subscript(_ pointer: UnsafePointer<xmlChar>) -> Value? {
         get {
             let key = UnsafeRawPointer(pointer)
-            var index = slot(key, in: keys.count)
+            var index = slot(key)
             while let existing = keys[index] {
                 if existing == key { return values[index] }
-                index = (index + 1) & (keys.count - 1)
+                index = (index + 1) & (size - 1)
             }
             return nil
         }
         set {
             let key = UnsafeRawPointer(pointer)
-            if (count + 1) * 2 > keys.count { grow() }
-            var index = slot(key, in: keys.count)
-            while let existing = keys[index], existing != key { index = (index + 1) & (keys.count - 1) }
+            if (count + 1) * 2 > size { grow() }
+            var index = slot(key)
+            while let existing = keys[index], existing != key { index = (index + 1) & (size - 1) }
             if keys[index] == nil { count += 1 }
             keys[index] = key
             values[index] = newValue
         }
     }
 
-    private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = [UnsafeRawPointer?](repeating: nil, count: oldKeys.count * 2)
-        values = [Value?](repeating: nil, count: oldKeys.count * 2)
-        for (key, value) in zip(oldKeys, oldValues) {
-            guard let key else { continue }
-            var index = slot(key, in: keys.count)
-            while keys[index] != nil { index = (index + 1) & (keys.count - 1) }
+    private func grow() {
+        let oldKeys = keys, oldValues = values, oldSize = size
+        size *= 2
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: nil, count: size)
+        values = .allocate(capacity: size)
+        values.initialize(repeating: nil, count: size)
+        for old in 0..<oldSize {
+            guard let key = oldKeys[old] else { continue }
+            var index = slot(key)
+            while keys[index] != nil { index = (index + 1) & (size - 1) }
             keys[index] = key
-            values[index] = value
+            values[index] = oldValues[old]
         }
+        oldKeys.deinitialize(count: oldSize)
+        oldKeys.deallocate()
+        oldValues.deinitialize(count: oldSize)
+        oldValues.deallocate()
     }
 }

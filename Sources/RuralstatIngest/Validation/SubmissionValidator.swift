@@ -27,7 +27,7 @@ public final class SubmissionValidator {
     // The last region seen, with its checks (rows come sorted by region).
     private var lastRegionBytes: [UInt8] = []
     private var lastRegionEdition = -1
-    private var lastRegion: RegionInfo = .invalid(.malformedRegion, "")
+    private var lastRegion = RegionInfo()
 
     private var duplicates: [DuplicateKey: DuplicateEntry] = [:]
     private var contradictory: Set<DuplicateKey> = []
@@ -71,6 +71,7 @@ public final class SubmissionValidator {
             guard let resolved = Jurisdiction.resolve(sender: sender, mapping: options.senders) else {
                 if let fallback = options.defaultSender {
                     report.jurisdiction = fallback
+                    cachedJurisdiction = fallback
                     try leniency("the header's sender '\(sender)' has no known jurisdiction; the source's sender \(fallback) is used",
                                  at: SourceLocation(file: report.file))
                     return fallback
@@ -90,8 +91,11 @@ public final class SubmissionValidator {
                               message: "the file names no sender: give one (--sender CODE, or the pipeline source's sender) so its jurisdiction can be checked")
         }
         report.jurisdiction = jurisdiction
+        cachedJurisdiction = jurisdiction
         return jurisdiction
     }
+
+    private var cachedJurisdiction: Jurisdiction?
 
     private func isWithin(_ code: RegionCode, _ root: RegionCode) -> Bool {
         if root == .national { return true }
@@ -108,7 +112,7 @@ public final class SubmissionValidator {
         report.rowsRead += 1
         rowErrors = 0
         rowKey = ""
-        let jurisdiction = try report.jurisdiction ?? resolveJurisdiction()
+        let jurisdiction = try cachedJurisdiction ?? resolveJurisdiction()
         let action = fields.action.effective
         let isDelete = action == .delete
 
@@ -142,12 +146,13 @@ public final class SubmissionValidator {
             if !isDelete { try rowProblem(.missingDimension, .region, fields, "the region is empty") }
         } else {
             let edition = periodIndex >= 0 ? periodEditions[periodIndex] : -2
-            switch regionInfo(fields.region, edition: edition, periodIndex: periodIndex, jurisdiction: jurisdiction) {
-            case .valid(let code, let span):
-                region = code
-                regionUnit = span
-            case .invalid(let rule, let message):
-                try rowProblem(rule, .region, fields, message)
+            let info = regionInfo(fields.region, edition: edition, periodIndex: periodIndex, jurisdiction: jurisdiction)
+            if info.failure < 0 {
+                region = info.code
+                regionUnit = info.span
+            } else {
+                let failure = regionFailures[info.failure]
+                try rowProblem(failure.rule, .region, fields, failure.message)
             }
         }
         if !isDelete, region == ObservationBatch.wildcard || indicatorIndex < 0 || periodIndex < 0, rowErrors == 0 {
@@ -159,7 +164,8 @@ public final class SubmissionValidator {
         if indicatorIndex >= 0, periodIndex >= 0 {
             let made = ruleFor(indicatorIndex, periodIndex)
             if made.definition < 0 {
-                try rowProblem(made.failure!.rule, .indicator, fields, made.failure!.message)
+                let failure = ruleFailures[made.failure]
+                try rowProblem(failure.rule, .indicator, fields, failure.message)
             } else {
                 rule = made
             }
@@ -362,12 +368,23 @@ public final class SubmissionValidator {
         var high = 0.0
         /// Bit `level.rawValue` set for each reporting level.
         var levels: UInt8 = 0
-        var failure: (rule: ValidationRule, message: String)?
+        /// Index into `ruleFailures` when the pair is invalid (kept apart so the rule is plain data).
+        var failure = -1
     }
+    private var ruleFailures: [(rule: ValidationRule, message: String)] = []
 
-    private enum RegionInfo {
-        case valid(Int64, RegionLevelSpan)
-        case invalid(ValidationRule, String)
+    /// The checks of one region: its code and levels, or the index of its problem in `regionFailures`
+    /// (plain data, so that handing it out per row costs no reference counting).
+    private struct RegionInfo {
+        var code: Int64 = 0
+        var span = RegionLevelSpan(level: .national, lowest: .national)
+        var failure = -1
+    }
+    private var regionFailures: [(rule: ValidationRule, message: String)] = []
+
+    private func failedRegion(_ rule: ValidationRule, _ message: String) -> RegionInfo {
+        regionFailures.append((rule, message))
+        return RegionInfo(failure: regionFailures.count - 1)
     }
 
     private struct RegionLevelSpan {
@@ -426,13 +443,18 @@ public final class SubmissionValidator {
         return rule
     }
 
+    private func failedRule(_ rule: ValidationRule, _ message: String) -> RowRule {
+        ruleFailures.append((rule, message))
+        return RowRule(definition: -1, failure: ruleFailures.count - 1)
+    }
+
     private func makeRule(_ code: String, _ period: Period) -> RowRule {
         guard let definition = catalog.definition(code, year: period.year) else {
             let windows = catalog.definitions(of: code).map { "\($0.validFrom)–\($0.validTo.map(String.init) ?? "")" }
-            return RowRule(definition: -1, failure: (.indicatorNotValid, "\(code) has no definition valid in \(period.year) (valid \(windows.joined(separator: ", ")))"))
+            return failedRule(.indicatorNotValid, "\(code) has no definition valid in \(period.year) (valid \(windows.joined(separator: ", ")))")
         }
         guard definition.frequency == period.frequency else {
-            return RowRule(definition: -1, failure: (.frequencyMismatch, "period \(period) has frequency \(period.frequency), but \(code) is reported with frequency \(definition.frequency)"))
+            return failedRule(.frequencyMismatch, "period \(period) has frequency \(period.frequency), but \(code) is reported with frequency \(definition.frequency)")
         }
         definitions.append(definition)
         var rule = RowRule(definition: definitions.count - 1)
@@ -471,26 +493,26 @@ public final class SubmissionValidator {
                 code = try RegionCode(FieldText.normalized(bytes))
             }
         } catch {
-            return .invalid(.malformedRegion, error.description)
+            return failedRegion(.malformedRegion, error.description)
         }
         var span = RegionLevelSpan(level: code.level, lowest: code.level)
         if let registries {
             guard edition != -1 else {
                 let year = periodIndex >= 0 ? periodValues[periodIndex].map { String($0.year) } ?? "?" : "?"
-                return .invalid(.noRegistryEdition, "no division registry edition is in force for \(year) (loaded: \(registries.editions.map { String($0.edition) }.joined(separator: ", ")))")
+                return failedRegion(.noRegistryEdition, "no division registry edition is in force for \(year) (loaded: \(registries.editions.map { String($0.edition) }.joined(separator: ", ")))")
             }
             let registry = registryFor(edition: edition, in: registries)
             guard let unit = registry.unit(code) else {
-                return .invalid(.unknownRegion, "region \(code) is not in the \(registry.edition) division registry")
+                return failedRegion(.unknownRegion, "region \(code) is not in the \(registry.edition) division registry")
             }
             span = RegionLevelSpan(level: unit.level, lowest: unit.lowestLevel)
             if jurisdiction.root != .national, !registry.isWithin(code, jurisdiction.root) {
-                return .invalid(.outsideJurisdiction, "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
+                return failedRegion(.outsideJurisdiction, "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
             }
         } else if jurisdiction.root != .national, !code.isWithin(jurisdiction.root) {
-            return .invalid(.outsideJurisdiction, "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
+            return failedRegion(.outsideJurisdiction, "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
         }
-        return .valid(code.rawValue, span)
+        return RegionInfo(code: code.rawValue, span: span)
     }
 }
 

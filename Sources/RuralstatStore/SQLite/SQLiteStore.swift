@@ -56,20 +56,20 @@ public final class SQLiteStore: IndicatorStore {
                 SELECT code_text, name, parent_code, urban_rural_class, lowest_level FROM regions WHERE edition = ? ORDER BY code
                 """, arguments: [edition])
             guard !rows.isEmpty else { return nil }
-            var regionRows: [RegionRow] = []
+            var builder = RegistryBuilder(edition: edition)
+            let source = "\(path) regions"
             for (index, row) in rows.enumerated() {
-                let code: String = row["code_text"]
+                let code: String = row["code_text"], name: String = row["name"]
                 let parent = RegionCode(uncheckedRawValue: row["parent_code"])
-                let location = SourceLocation(file: "\(path) regions", line: index + 1)
-                regionRows.append(RegionRow(code: code, name: row["name"], parentCode: parent == .national ? "" : parent.description,
-                                            urbanRuralClass: row["urban_rural_class"] ?? "", location: location))
+                builder.add(code: code, name: name, parentCode: parent == .national ? "" : parent.description,
+                            urbanRuralClass: row["urban_rural_class"] ?? "", file: source, line: index + 1)
                 let lowest: String = row["lowest_level"]
-                if let code = try? RegionCode(code), lowest != code.level.description {
+                if let parsed = try? RegionCode(code), lowest != parsed.level.description {
                     // A unit that stands for the next level too is stored once; restore the self-parented row.
-                    regionRows.append(RegionRow(code: code.description, name: row["name"], parentCode: code.description, location: location))
+                    builder.add(code: code, name: name, parentCode: code, urbanRuralClass: "", file: source, line: index + 1)
                 }
             }
-            return try RegionRegistry(edition: edition, rows: regionRows)
+            return try builder.build()
         }
     }
 

@@ -1,0 +1,176 @@
+/// Builds a ``RegionRegistry`` from division-list rows, one at a time, and checks the tree.
+///
+/// Rows are kept compactly (codes as integers, names in one byte buffer), so that loading a national
+/// edition of some 665k units does not hold a `String` per field. A row whose parent is its own code
+/// marks a unit that stands for the next level too (the NBS list repeats 东莞 441900 as its own
+/// county). ``build()`` collects every problem before throwing.
+public struct RegistryBuilder {
+    public let edition: Int
+    private var pending: [Pending] = []
+    private var names: [UInt8] = []
+    private var files: [String] = []
+    private var problems: [RegistryProblem] = []
+
+    private struct Pending {
+        var code: Int64
+        var parent: Int64
+        var nameStart: Int32
+        var nameEnd: Int32
+        var urban: UrbanRuralClass?
+        var file: Int32
+        var line: Int32
+    }
+
+    public init(edition: Int) { self.edition = edition }
+
+    /// Adds one row; a malformed field is recorded as a problem with its file and line.
+    public mutating func add(code codeText: String, name: String, parentCode: String, urbanRuralClass: String, file: String, line: Int) {
+        if files.last != file { files.append(file) }
+        let location = SourceLocation(file: file, line: line)
+        let code: RegionCode
+        do { code = try RegionCode(codeText) } catch {
+            problems.append(RegistryProblem(location: location, rule: .malformedCode, code: codeText, message: error.description))
+            return
+        }
+        var parent = RegionCode.national
+        if !parentCode.isEmpty {
+            do { parent = try RegionCode(parentCode) } catch {
+                problems.append(RegistryProblem(location: location, rule: .malformedParent, code: codeText,
+                                                message: "parent of \(code): \(error.description)"))
+                return
+            }
+        }
+        if name.isEmpty {
+            problems.append(RegistryProblem(location: location, rule: .emptyName, code: codeText, message: "unit \(code) has no name"))
+        }
+        var urban: UrbanRuralClass?
+        if !urbanRuralClass.isEmpty {
+            urban = UrbanRuralClass(rawValue: urbanRuralClass)
+            if urban == nil {
+                problems.append(RegistryProblem(location: location, rule: .unknownUrbanRuralClass, code: codeText,
+                                                message: "unit \(code) has urban–rural class '\(urbanRuralClass)'; expected one of "
+                                                    + UrbanRuralClass.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+        }
+        let start = Int32(names.count)
+        names.append(contentsOf: name.utf8)
+        pending.append(Pending(code: code.rawValue, parent: parent.rawValue, nameStart: start, nameEnd: Int32(names.count),
+                               urban: urban, file: Int32(files.count - 1), line: Int32(clamping: line)))
+    }
+
+    /// Records a problem found while reading a row (a wrong field count, say).
+    public mutating func add(problem: RegistryProblem) { problems.append(problem) }
+
+    private func name(_ row: Pending) -> String { String(decoding: names[Int(row.nameStart)..<Int(row.nameEnd)], as: UTF8.self) }
+    private func location(_ row: Pending) -> SourceLocation { SourceLocation(file: files[Int(row.file)], line: Int(row.line)) }
+    private func code(_ value: Int64) -> RegionCode { RegionCode(uncheckedRawValue: value) }
+
+    /// Checks the tree and returns the registry, or throws with every problem found.
+    public func build() throws(RegistryLoadError) -> RegionRegistry {
+        var problems = self.problems
+        func problem(_ row: Pending, _ rule: RegistryRule, _ message: String) {
+            problems.append(RegistryProblem(location: location(row), rule: rule, code: code(row.code).description, message: message))
+        }
+
+        // Definitions in code order (file order among equal codes); self-parented rows mark spans.
+        let order = pending.indices.sorted { (pending[$0].code, $0) < (pending[$1].code, $1) }
+        var definitions: [Pending] = []
+        var selfParented: [Pending] = []
+        for index in order {
+            let row = pending[index]
+            if row.parent == row.code {
+                selfParented.append(row)
+            } else if let last = definitions.last, last.code == row.code {
+                problem(row, .duplicateCode, "unit \(code(row.code)) '\(name(row))' is already defined at \(location(last)) as '\(name(last))'")
+            } else {
+                definitions.append(row)
+            }
+        }
+        let codes = definitions.map(\.code)
+        func index(of value: Int64) -> Int? {
+            var low = 0, high = codes.count
+            while low < high {
+                let middle = (low + high) / 2
+                if codes[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low < codes.count && codes[low] == value ? low : nil
+        }
+        var spanning = [Bool](repeating: false, count: definitions.count)
+        for row in selfParented {
+            if let found = index(of: row.code), code(row.code).level < .village {
+                spanning[found] = true
+            } else {
+                problem(row, .cycle, "unit \(code(row.code)) names itself as its parent")
+            }
+        }
+
+        var parents = [Int32](repeating: -1, count: definitions.count)
+        var known = [Bool](repeating: true, count: definitions.count)
+        for (position, row) in definitions.enumerated() where row.parent != 0 {
+            if let parent = index(of: row.parent) {
+                parents[position] = Int32(parent)
+            } else {
+                known[position] = false
+                problem(row, .unknownParent, "unit \(code(row.code)) '\(name(row))' names parent \(code(row.parent)), which is not in the list")
+            }
+        }
+
+        // Cycles: walk up from every unit; a walk that meets itself is a cycle (reported once).
+        var state = [UInt8](repeating: 0, count: definitions.count)  // 0 unvisited, 1 on the path, 2 done, 3 in a cycle
+        for start in definitions.indices where state[start] == 0 {
+            var path: [Int] = []
+            var current = start
+            while current >= 0, state[current] == 0 {
+                state[current] = 1
+                path.append(current)
+                current = Int(parents[current])
+            }
+            if current >= 0, state[current] == 1 {
+                let loop = Array(path[path.firstIndex(of: current)!...])
+                for member in loop { state[member] = 3 }
+                let first = loop.min { definitions[$0].code < definitions[$1].code }!
+                let rotated = Array(loop[loop.firstIndex(of: first)!...] + loop[..<loop.firstIndex(of: first)!])
+                problem(definitions[first], .cycle, "parent links form a cycle: "
+                            + (rotated + [first]).map { code(definitions[$0].code).description }.joined(separator: " → "))
+            }
+            for member in path where state[member] == 1 { state[member] = 2 }
+        }
+
+        func lowest(_ position: Int) -> RegionLevel {
+            let level = code(definitions[position].code).level
+            return spanning[position] ? level.child! : level
+        }
+        for (position, row) in definitions.enumerated() where state[position] != 3 && known[position] {
+            let child = code(row.code), parent = code(row.parent)
+            let expected = child.level.parent!
+            let parentIndex = Int(parents[position])
+            let standsFor = parentIndex < 0 ? RegionLevel.national...RegionLevel.national : parent.level...lowest(parentIndex)
+            if !standsFor.contains(expected) {
+                problem(row, .wrongParentLevel,
+                        "\(child.level) \(child) '\(name(row))' has parent \(parent) at \(parent.level) level; expected a parent at \(expected) level")
+            } else if !child.isWithin(parent) {
+                problem(row, .parentNotPrefix, "unit \(child) '\(name(row))' does not begin with the digits of its parent \(parent)")
+            }
+        }
+
+        guard problems.isEmpty else {
+            throw RegistryLoadError(problems: problems.sorted {
+                ($0.location.file, $0.location.line ?? 0) < ($1.location.file, $1.location.line ?? 0)
+            })
+        }
+        var nameBytes: [UInt8] = []
+        nameBytes.reserveCapacity(names.count)
+        var nameEnds: [UInt32] = []
+        nameEnds.reserveCapacity(definitions.count)
+        for row in definitions {
+            nameBytes.append(contentsOf: names[Int(row.nameStart)..<Int(row.nameEnd)])
+            nameEnds.append(UInt32(nameBytes.count))
+        }
+        let table = UnitTable(
+            codes: codes, parents: parents,
+            lowest: definitions.indices.map { UInt8(lowest($0).rawValue) },
+            kinds: definitions.indices.map { RegionKind.classify(code(definitions[$0].code), spansLowerLevel: spanning[$0]) },
+            urban: definitions.map(\.urban), names: nameBytes, nameEnds: nameEnds)
+        return RegionRegistry(edition: edition, table: table)
+    }
+}
