@@ -47,7 +47,8 @@ let package = Package(
         // The indicator store (SQLite through GRDB) behind a narrow protocol.
         .target(
             name: "RuralstatStore",
-            dependencies: ["RuralstatModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["RuralstatModel", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
         .target(

@@ -19,10 +19,12 @@ public enum IngestSummary {
                 + "\(outcome.rowsUnchanged) unchanged, \(outcome.rowsDeleted) deleted, \(outcome.rowsRejected) rejected"
             let warnings = outcome.warnings + outcome.duplicatesMerged
             if warnings > 0 { text += ", \(warnings) warnings" }
+            text += String(format: " (%.2f s reading and staging, %.2f s merging)", outcome.secondsReading, outcome.secondsMerging)
             if let reason = outcome.reason { text += "\n  \(reason)" }
             if let report = result.report {
                 for problem in report.problems.prefix(5) where problem.severity == .error { text += "\n  \(problem)" }
-                if report.errorCount > 5 { text += "\n  … \(report.errorCount - 5) more errors (see the rejects log)" }
+                let shown = report.problems.prefix(5).filter { $0.severity == .error }.count
+                if report.errorCount > shown { text += "\n  … \(report.errorCount - shown) more errors (see the rejects log)" }
             }
             return text
         }

@@ -4,64 +4,59 @@ import RuralstatModel
 /// The set-based steps that move a staged submission into the observations.
 enum StagingTable {
     static func reset(_ db: Database) throws {
+        // `kind` is 1 for a delete, 0 for an upsert: a key may be deleted and then given anew in one
+        // message, but given twice it is a duplicate, which the unique index turns away into
+        // staging_repeats for settling.
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS staging (
                 seq INTEGER PRIMARY KEY, region INTEGER NOT NULL, indicator TEXT, period TEXT,
-                value REAL, status TEXT, action INTEGER NOT NULL, line INTEGER);
-            CREATE INDEX IF NOT EXISTS temp.staging_by_key ON staging (indicator, period, region);
+                value REAL, status TEXT, action INTEGER NOT NULL, kind INTEGER NOT NULL, line INTEGER);
+            CREATE UNIQUE INDEX IF NOT EXISTS temp.staging_by_key ON staging (indicator, period, region, kind);
+            CREATE TEMP TABLE IF NOT EXISTS staging_repeats (
+                seq INTEGER PRIMARY KEY, region INTEGER NOT NULL, indicator TEXT, period TEXT,
+                value REAL, status TEXT, action INTEGER NOT NULL, kind INTEGER NOT NULL, line INTEGER);
             DELETE FROM staging;
+            DELETE FROM staging_repeats;
             """)
     }
 
     /// Identical repeats of a key are merged into the first (a warning); contradictory ones are all
-    /// rejected. Deletes take no part (deleting twice is harmless).
+    /// rejected, the first too. Only the repeats the unique index turned away are looked at.
     static func settleDuplicates(_ db: Database, sink: StagingSink, outcome: inout ApplyOutcome) throws {
-        let groups = try Row.fetchAll(db, sql: """
-            SELECT region, indicator, period, count(*) AS n,
-                   count(DISTINCT ifnull(quote(value), 'NULL') || '|' || ifnull(status, '')) AS variants, min(seq) AS first
-            FROM staging WHERE action != ? GROUP BY indicator, period, region HAVING n > 1
-            """, arguments: [Action.delete.rawValue])
-        for group in groups {
-            let region: Int64 = group["region"], indicator: String = group["indicator"], period: String = group["period"]
-            let key = "\(RegionCode(uncheckedRawValue: region))|\(indicator)|\(period)"
-            let identical = (group["variants"] as Int) == 1
-            let first: Int64 = group["first"]
+        let keys = try Row.fetchAll(db, sql: "SELECT DISTINCT region, indicator, period FROM staging_repeats WHERE kind = 0")
+        for key in keys {
+            let region: Int64 = key["region"], indicator: String = key["indicator"], period: String = key["period"]
+            let text = "\(RegionCode(uncheckedRawValue: region))|\(indicator)|\(period)"
             let rows = try Row.fetchAll(db, sql: """
-                SELECT seq, value, line FROM staging WHERE region = ? AND indicator = ? AND period = ? AND action != ? ORDER BY seq
-                """, arguments: [region, indicator, period, Action.delete.rawValue])
+                SELECT seq, value, status, line FROM staging WHERE region = ?1 AND indicator = ?2 AND period = ?3 AND kind = 0
+                UNION ALL
+                SELECT seq, value, status, line FROM staging_repeats WHERE region = ?1 AND indicator = ?2 AND period = ?3 AND kind = 0
+                ORDER BY seq
+                """, arguments: [region, indicator, period])
+            let variants = Set(rows.map { "\(($0["value"] as Double?).map { String($0) } ?? "NULL")|\(($0["status"] as String?) ?? "")" })
+            let identical = variants.count == 1
             let firstLine: Int? = rows.first?["line"]
-            for row in rows where !(identical && (row["seq"] as Int64) == first) {
+            for (position, row) in rows.enumerated() where !(identical && position == 0) {
                 let value: Double? = row["value"]
-                let line: Int? = row["line"]
                 let message = identical
                     ? "repeats line \(firstLine ?? 0) with the same value; merged"
-                    : "the message gives \(rows.count) different values for this key; all are rejected"
-                let problem = ValidationProblem(location: SourceLocation(file: sink.file, line: line), key: key,
+                    : "the message gives \(variants.count) different values for this key; all are rejected"
+                let problem = ValidationProblem(location: SourceLocation(file: sink.file, line: row["line"]), key: text,
                                                 rule: identical ? .duplicateIdentical : .duplicateContradictory,
                                                 value: value.map { String($0) } ?? "", message: message)
                 try sink.reject(problem)
                 outcome.problems.append(problem)
                 if identical { outcome.duplicatesMerged += 1 } else { outcome.rowsRejected += 1 }
             }
-            try db.execute(sql: """
-                DELETE FROM staging WHERE region = ? AND indicator = ? AND period = ? AND action != ? AND (? = 0 OR seq != ?)
-                """, arguments: [region, indicator, period, Action.delete.rawValue, identical ? 1 : 0, first])
+            if !identical {
+                try db.execute(sql: "DELETE FROM staging WHERE region = ? AND indicator = ? AND period = ? AND kind = 0",
+                               arguments: [region, indicator, period])
+            }
         }
     }
 
     /// Applies the staged rows in document order: runs of deletes, then runs of upserts, and so on.
-    static func merge(_ db: Database, submissionID: Int64, outcome: inout ApplyOutcome) throws {
-        var runs: [(isDelete: Bool, lower: Int64, upper: Int64)] = []
-        let cursor = try Row.fetchCursor(db, sql: "SELECT seq, action FROM staging ORDER BY seq")
-        while let row = try cursor.next() {
-            let seq: Int64 = row["seq"]
-            let isDelete = (row["action"] as Int) == Int(Action.delete.rawValue)
-            if let last = runs.last, last.isDelete == isDelete {
-                runs[runs.count - 1].upper = seq
-            } else {
-                runs.append((isDelete, seq, seq))
-            }
-        }
+    static func merge(_ db: Database, submissionID: Int64, runs: [StagingSink.Run], outcome: inout ApplyOutcome) throws {
         for run in runs {
             if run.isDelete {
                 try delete(db, submissionID: submissionID, run.lower, run.upper, outcome: &outcome)
@@ -91,13 +86,15 @@ enum StagingTable {
     private static func upsert(_ db: Database, submissionID: Int64, _ lower: Int64, _ upper: Int64, outcome: inout ApplyOutcome) throws {
         let merge = Int(Action.merge.rawValue)
         let staged = try Int.fetchOne(db, sql: "SELECT count(*) FROM staging WHERE seq BETWEEN ? AND ?", arguments: [lower, upper]) ?? 0
+        // Driven from the staged rows (probing the current-version index), not from all observations.
         try db.execute(sql: """
             UPDATE observations SET superseded_by = ?1
-            WHERE superseded_by IS NULL AND EXISTS (
-                SELECT 1 FROM staging s
-                WHERE s.seq BETWEEN ?2 AND ?3 AND s.indicator = observations.indicator AND s.period = observations.period
-                  AND s.region = observations.region
-                  AND NOT (s.value IS observations.value AND (s.status IS observations.status OR (s.action = ?4 AND s.status IS NULL))))
+            WHERE id IN (
+                SELECT o.id FROM staging s
+                JOIN observations o ON o.indicator = s.indicator AND o.period = s.period AND o.region = s.region
+                    AND o.superseded_by IS NULL
+                WHERE s.seq BETWEEN ?2 AND ?3
+                  AND NOT (s.value IS o.value AND (s.status IS o.status OR (s.action = ?4 AND s.status IS NULL))))
             """, arguments: [submissionID, lower, upper, merge])
         let revised = db.changesCount
         try db.execute(sql: """

@@ -76,6 +76,9 @@ public struct ApplyOutcome: Sendable, Equatable {
     public var warnings = 0
     /// Problems the store found itself while applying (duplicate keys, a reused message ID).
     public var problems: [ValidationProblem] = []
+    /// Seconds spent reading and staging, settling duplicates, and merging into the observations.
+    public var secondsReading = 0.0
+    public var secondsMerging = 0.0
 
     /// Rows that changed the store.
     public var rowsApplied: Int { rowsNew + rowsRevised + rowsDeleted }
