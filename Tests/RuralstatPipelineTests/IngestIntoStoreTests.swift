@@ -198,4 +198,56 @@ final class IngestIntoStoreTests {
         // A value that a spreadsheet would run as a formula is written as text.
         #expect(text.contains(",5,,value,130622101201|HOUSEHOLDS|2024,value_not_numeric,error,'=1+1,"))
     }
+
+    @Test func severalFilesAreReadInParallelAndAppliedInOrder() throws {
+        let files = try (1...6).map { index in
+            try write("f\(index).csv", "region,indicator,period,value\n13012110120\(index),HOUSEHOLDS,2024,\(100 + index)\n")
+        }
+        let copy = try write("f1-again.csv", "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,101\n")
+        let broken = try write("broken.xml", "<?xml version=\"1.0\"?><message:GenericData xmlns:message=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\"><message:DataSet>")
+        let results = try ingestor.ingest(files + [copy, broken, files[2]], readers: 2)
+        #expect(results.map(\.file) == files + [copy, broken, files[2]])
+        #expect(results.prefix(6).allSatisfy { $0.kind == .applied })
+        guard case .alreadySeen = results[6].kind, case .unreadable = results[7].kind, case .alreadySeen = results[8].kind else {
+            Issue.record("got \(results.map(\.kind))")
+            return
+        }
+        #expect(try current().count == 6)
+    }
+
+    @Test("every kind of unreadable file leaves the store unchanged", arguments: [
+        ("cut.csv.gz", [UInt8](), "truncated_compression"),
+        ("broken.xml", Array("<?xml version=\"1.0\"?><message:GenericData xmlns:message=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\"><message:DataSet><x></message:DataSet>".utf8), "malformed_xml"),
+        ("xxe.xml", Array("<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><m>&e;</m>".utf8), "forbidden_dtd"),
+        ("bomb.xml", Array("<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><m>&b;</m>".utf8), "forbidden_dtd"),
+        ("quote.csv", Array("region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\"5\n".utf8), "unbalanced_quote"),
+        ("header.csv", Array("what,ever\n1,2\n".utf8), "malformed_header"),
+    ])
+    func unreadableLeavesStoreUnchanged(name: String, bytes: [UInt8], rule: String) throws {
+        _ = try ingestor.ingest(try write("a.csv", Self.first))
+        let before = try current()
+        var content = bytes
+        if content.isEmpty {
+            // A gzip file cut short.
+            let plain = try write("plain.csv", Self.first + String(repeating: "\n130121101204,HOUSEHOLDS,2024,7", count: 3000))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            process.arguments = ["-k", "-f", plain]
+            try process.run()
+            process.waitUntilExit()
+            let whole = try Data(contentsOf: URL(fileURLWithPath: plain + ".gz"))
+            content = Array(whole.prefix(whole.count / 2))
+        }
+        let path = folder.appendingPathComponent(name).path
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        let result = try ingestor.ingest(path)
+        guard case .unreadable(let reason) = result.kind else {
+            Issue.record("expected unreadable, got \(result.kind)")
+            return
+        }
+        #expect(reason.contains(rule))
+        #expect(try current() == before)
+        #expect(try count("SELECT count(*) FROM observations") == 3)
+        #expect(try count("SELECT count(*) FROM rejects WHERE rule = 'unreadable_file' AND message LIKE '\(rule)%'") == 1)
+    }
 }

@@ -55,31 +55,78 @@ public final class SubmissionIngestor {
         }
     }
 
-    public func ingest(_ path: String, sender: Jurisdiction? = nil) throws -> FileResult {
-        let started = Date()
-        var options = self.options
-        if let sender { options.defaultSender = sender }
-        let hash: String
-        do { hash = try ContentHash.sha256(of: path) } catch {
-            return FileResult(file: path, kind: .unreadable(error.description), seconds: Date().timeIntervalSince(started))
+    /// Ingests one file (reading it on this thread).
+    public func ingest(_ path: String) throws -> FileResult {
+        try ingest([path], readers: 1).first!
+    }
+
+    /// Ingests files in order, each in its own transaction. While one file is applied (the store
+    /// has one writer), the next ones are already read and validated on other cores: up to
+    /// `readers` files at once, each holding only a few batches in memory.
+    public func ingest(_ paths: [String], readers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                       progress: (FileResult) -> Void = { _ in }) throws -> [FileResult] {
+        struct Work { var path: String; var record: SubmissionRecord; var stream: SubmissionStream?; var started: Date }
+        var results: [Int: FileResult] = [:]
+        var work: [(Int, Work)] = []
+        for (position, path) in paths.enumerated() {
+            let started = Date()
+            let hash: String
+            do { hash = try ContentHash.sha256(of: path) } catch {
+                results[position] = FileResult(file: path, kind: .unreadable(error.description), seconds: Date().timeIntervalSince(started))
+                continue
+            }
+            if let earlier = try store.submission(withHash: hash) {
+                results[position] = FileResult(file: path, kind: .alreadySeen(earlier), seconds: Date().timeIntervalSince(started))
+                continue
+            }
+            let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: ISO8601DateFormatter().string(from: started))
+            work.append((position, Work(path: path, record: record, stream: nil, started: started)))
         }
-        if let earlier = try store.submission(withHash: hash) {
-            return FileResult(file: path, kind: .alreadySeen(earlier), seconds: Date().timeIntervalSince(started))
+        // The same content twice in one call: apply the first, report the second as already seen.
+        var firstByHash: [String: Int] = [:]
+        let slots = DispatchSemaphore(value: max(1, readers))
+        for index in work.indices {
+            if firstByHash[work[index].1.record.contentHash] == nil {
+                firstByHash[work[index].1.record.contentHash] = index
+                work[index].1.stream = SubmissionStream.startReading(work[index].1.path, registries: registries, catalog: catalog,
+                                                                    options: options, slots: slots)
+            }
         }
-        let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: ISO8601DateFormatter().string(from: started))
+        for (position, item) in work {
+            let result: FileResult
+            if let stream = item.stream {
+                result = try apply(item.path, item.record, stream, started: item.started)
+            } else if let earlier = try store.submission(withHash: item.record.contentHash) {
+                result = FileResult(file: item.path, kind: .alreadySeen(earlier), seconds: 0)
+            } else {
+                continue
+            }
+            results[position] = result
+            progress(result)
+        }
+        return paths.indices.compactMap { results[$0] }
+    }
+
+    private func apply(_ path: String, _ record: SubmissionRecord, _ stream: SubmissionStream, started: Date) throws -> FileResult {
         var report: ValidationReport?
         do {
             let outcome = try store.apply(record, runID: runID) { sink in
-                let read = try SubmissionReader.read(path, registries: registries, catalog: catalog, options: options,
-                                                     emit: { try sink.add($0) },
-                                                     reject: { problem in
-                                                         try sink.reject(problem)
-                                                         try self.rejectsLog?.write(problem)
-                                                     })
-                report = read
-                return SubmissionVerdict(header: read.header, format: read.format?.rawValue, apply: read.shouldApply,
-                                         isTest: read.header.isTest, rowsRead: read.rowsRead, rowsRejected: read.rowsRejected,
-                                         warnings: read.warnings)
+                while true {
+                    switch stream.pop() {
+                    case .batch(let batch):
+                        try sink.add(batch)
+                    case .problem(let problem):
+                        try sink.reject(problem)
+                        try rejectsLog?.write(problem)
+                    case .failed(let error):
+                        throw error
+                    case .finished(let read):
+                        report = read
+                        return SubmissionVerdict(header: read.header, format: read.format?.rawValue, apply: read.shouldApply,
+                                                 isTest: read.header.isTest, rowsRead: read.rowsRead, rowsRejected: read.rowsRejected,
+                                                 warnings: read.warnings)
+                    }
+                }
             }
             for problem in outcome.problems { try rejectsLog?.write(problem) }
             let kind: FileResult.Kind = switch outcome.status {

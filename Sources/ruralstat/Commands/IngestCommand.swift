@@ -40,13 +40,9 @@ struct IngestCommand: ParsableCommand {
         let log = try RejectsCSV(path: rejects)
         let ingestor = SubmissionIngestor(store: sqlite, registries: RegistryEditions([registry]), catalog: catalog,
                                           options: try ingest.options(), runID: run, rejectsLog: log)
-        var results: [SubmissionIngestor.FileResult] = []
+        let results: [SubmissionIngestor.FileResult]
         do {
-            for file in files {
-                let result = try ingestor.ingest(file)
-                print(IngestSummary.line(result))
-                results.append(result)
-            }
+            results = try ingestor.ingest(files) { print(IngestSummary.line($0)) }
             try log.close()
         } catch {
             try? sqlite.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
