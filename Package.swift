@@ -71,8 +71,10 @@ let package = Package(
             path: "Benchmarks/Sources/ruralstat-bench"
         ),
 
-        .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest"]),
-        .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel"]),
+        // Helpers the test targets share: temporary folders, a seeded random generator.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest", "TestSupport"]),
+        .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
         .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
     ],

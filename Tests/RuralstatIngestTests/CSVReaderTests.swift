@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import RuralstatIngest
 
 @Suite("CSVReader")
@@ -62,7 +63,7 @@ struct CSVReaderTests {
 
     @Test("random records round-trip through RFC 4180 quoting")
     func roundTripProperty() throws {
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         let alphabet: [String] = ["a", "Z", "9", ",", "\"", "\n", "\r\n", " ", "村", "é", ";"]
         for _ in 0..<200 {
             let rows = (0..<Int(random.next() % 5 + 1)).map { _ in
@@ -89,17 +90,5 @@ struct CSVReaderTests {
         }
         #expect(count == 5_000)
         #expect(sum == (0..<5_000).reduce(0, +))
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

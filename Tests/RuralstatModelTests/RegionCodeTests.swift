@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import RuralstatModel
 
 @Suite("RegionCode")
@@ -95,18 +96,5 @@ struct RegionCodeTests {
                 #expect(code.ancestor(at: level).level <= level)
             }
         }
-    }
-}
-
-/// A small deterministic generator for property tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

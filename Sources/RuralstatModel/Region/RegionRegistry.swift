@@ -123,15 +123,7 @@ final class UnitTable: Sendable {
         self.roots = roots
     }
 
-    /// Binary search over the sorted codes.
-    func index(of code: Int64) -> Int? {
-        var low = 0, high = codes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if codes[middle] < code { low = middle + 1 } else { high = middle }
-        }
-        return low < codes.count && codes[low] == code ? low : nil
-    }
+    func index(of code: Int64) -> Int? { codes.sortedIndex(of: code) }
 
     /// Indices of the children of unit `index` (-1: the nation), in code order.
     func childIndices(of index: Int) -> ArraySlice<Int32> {
@@ -175,5 +167,17 @@ public struct RegistryEditionError: Error, Equatable, Sendable, CustomStringConv
     public var description: String {
         "no division registry edition is in force for reporting year \(reportingYear) "
             + "(loaded editions: \(editions.map(String.init).joined(separator: ", ")))"
+    }
+}
+
+extension Array where Element == Int64 {
+    /// The position of `value` in this sorted array (binary search), or `nil`.
+    func sortedIndex(of value: Int64) -> Int? {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self[low] == value ? low : nil
     }
 }

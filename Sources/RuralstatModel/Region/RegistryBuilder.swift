@@ -87,14 +87,7 @@ public struct RegistryBuilder {
             }
         }
         let codes = definitions.map(\.code)
-        func index(of value: Int64) -> Int? {
-            var low = 0, high = codes.count
-            while low < high {
-                let middle = (low + high) / 2
-                if codes[middle] < value { low = middle + 1 } else { high = middle }
-            }
-            return low < codes.count && codes[low] == value ? low : nil
-        }
+        func index(of value: Int64) -> Int? { codes.sortedIndex(of: value) }
         var spanning = [Bool](repeating: false, count: definitions.count)
         for row in selfParented {
             if let found = index(of: row.code), code(row.code).level < .village {

@@ -1,10 +1,10 @@
 import Foundation
 
 /// A folder of scratch files for one test, removed when the value goes away.
-final class TemporaryFolder {
-    let url: URL
+public final class TemporaryFolder {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
@@ -13,17 +13,17 @@ final class TemporaryFolder {
 
     /// Writes bytes to `name` and returns the path.
     @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+    public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let path = url.appendingPathComponent(name).path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
 
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
+    public func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
 
     /// Compresses with the system's gzip (`gzip -n -c`), as a reporting unit's tool would.
-    func gzip(_ bytes: [UInt8], level: Int = 6) throws -> [UInt8] {
+    public func gzip(_ bytes: [UInt8], level: Int = 6) throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/gzip")
         process.arguments = ["-n", "-c", "-\(level)"]
