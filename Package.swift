@@ -50,10 +50,15 @@ let package = Package(
             dependencies: ["RuralstatModel", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
+        // The data-parallel core: columnar partitions and regional rollups.
+        .target(
+            name: "RuralstatAggregate",
+            dependencies: ["RuralstatModel"]
+        ),
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
         .target(
             name: "RuralstatPipeline",
-            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore"]
+            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate"]
         ),
         .executableTarget(
             name: "ruralstat",
@@ -76,6 +81,7 @@ let package = Package(
         .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
+        .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
     ],
     swiftLanguageModes: [.v6]

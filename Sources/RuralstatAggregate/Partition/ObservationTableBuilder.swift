@@ -1,0 +1,150 @@
+import RuralstatModel
+
+/// Scatters validated observation batches into partitions as they arrive (from a reader or from the
+/// store), and sorts and checks each column once at the end.
+///
+/// Missing values (NaN, with their status) take no part in rollups; they are counted. Deletes are
+/// not applied here (a store applies them). A key given twice with different values is dropped,
+/// one given twice identically is kept once.
+public final class ObservationTableBuilder {
+    private var indicatorIDs: [String: Int] = [:]
+    private var indicators: [String] = []
+    private var periodIDs: [Period: Int] = [:]
+    private var periods: [Period] = []
+    private var partitions: [Int: PartitionStorage] = [:]  // key: period << 8 | province
+    private var lastKey = -1
+    private var lastPartition: PartitionStorage?
+    public private(set) var missingValues: [ObservationKey] = []
+    public private(set) var ignoredDeletes = 0
+    public private(set) var rows = 0
+
+    private final class PartitionStorage {
+        var regions: [[Int64]] = []
+        var values: [[Double]] = []
+        func ensure(_ indicator: Int) {
+            while regions.count <= indicator {
+                regions.append([])
+                values.append([])
+            }
+        }
+    }
+
+    public init() {}
+
+    /// Adds a batch; its indicator and period tables are mapped onto the table's.
+    public func add(_ batch: ObservationBatch) {
+        let indicatorMap = batch.indicatorCodes.map { code -> Int in
+            if let id = indicatorIDs[code] { return id }
+            indicators.append(code)
+            indicatorIDs[code] = indicators.count - 1
+            return indicators.count - 1
+        }
+        let periodMap = batch.periodTable.map { period -> Int in
+            if let id = periodIDs[period] { return id }
+            periods.append(period)
+            periodIDs[period] = periods.count - 1
+            return periods.count - 1
+        }
+        for index in 0..<batch.count {
+            if batch.actions[index] == Action.delete.rawValue {
+                ignoredDeletes += 1
+                continue
+            }
+            let region = batch.regions[index]
+            let indicator = indicatorMap[Int(batch.indicators[index])]
+            let period = periodMap[Int(batch.periods[index])]
+            let value = batch.values[index]
+            if value.isNaN {
+                missingValues.append(ObservationKey(region: region, indicator: indicators[indicator], period: periods[period]))
+                continue
+            }
+            rows += 1
+            let key = period << 8 | Int(region / 10_000_000_000)
+            let storage: PartitionStorage
+            if key == lastKey, let last = lastPartition {
+                storage = last
+            } else if let existing = partitions[key] {
+                storage = existing
+            } else {
+                storage = PartitionStorage()
+                partitions[key] = storage
+            }
+            lastKey = key
+            lastPartition = storage
+            storage.ensure(indicator)
+            storage.regions[indicator].append(region)
+            storage.values[indicator].append(value)
+        }
+    }
+
+    /// Sorts every column by region, settles repeated keys, and returns the table.
+    public func build() -> ObservationTable {
+        var contradictions: [ObservationKey] = []
+        var repeats = 0
+        var built: [RegionPartition] = []
+        for (key, storage) in partitions {
+            let period = key >> 8, province = key & 0xFF
+            storage.ensure(indicators.count - 1)
+            var columns: [IndicatorColumn] = []
+            for indicator in indicators.indices {
+                var column = IndicatorColumn(regions: storage.regions[indicator], values: storage.values[indicator])
+                storage.regions[indicator] = []
+                storage.values[indicator] = []
+                if !isSorted(column.regions) { column = sorted(column) }
+                let settled = settle(column)
+                repeats += settled.repeats
+                contradictions.append(contentsOf: settled.contradicted.map {
+                    ObservationKey(region: $0, indicator: indicators[indicator], period: periods[period])
+                })
+                columns.append(settled.column)
+            }
+            built.append(RegionPartition(period: period, province: province, columns: columns))
+        }
+        return ObservationTable(indicators: indicators, periods: periods, partitions: built,
+                                contradictions: contradictions.sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) },
+                                repeats: repeats)
+    }
+
+    private func isSorted(_ regions: [Int64]) -> Bool {
+        var previous = Int64.min
+        for region in regions {
+            if region < previous { return false }
+            previous = region
+        }
+        return true
+    }
+
+    private func sorted(_ column: IndicatorColumn) -> IndicatorColumn {
+        // A stable sort keeps the first of repeated keys first.
+        let order = column.regions.indices.sorted { (column.regions[$0], $0) < (column.regions[$1], $1) }
+        return IndicatorColumn(regions: order.map { column.regions[$0] }, values: order.map { column.values[$0] })
+    }
+
+    /// Keeps one of identical repeats; drops every row of a key with different values.
+    private func settle(_ column: IndicatorColumn) -> (column: IndicatorColumn, repeats: Int, contradicted: [Int64]) {
+        var hasRepeat = false
+        for index in column.regions.indices.dropFirst() where column.regions[index] == column.regions[index - 1] {
+            hasRepeat = true
+            break
+        }
+        guard hasRepeat else { return (column, 0, []) }
+        var result = IndicatorColumn()
+        var repeats = 0
+        var contradicted: [Int64] = []
+        var start = 0
+        while start < column.count {
+            var end = start + 1
+            while end < column.count, column.regions[end] == column.regions[start] { end += 1 }
+            let values = column.values[start..<end]
+            if values.allSatisfy({ $0 == values.first! }) {
+                result.regions.append(column.regions[start])
+                result.values.append(values.first!)
+                repeats += end - start - 1
+            } else {
+                contradicted.append(column.regions[start])
+            }
+            start = end
+        }
+        return (result, repeats, contradicted)
+    }
+}

@@ -1,0 +1,27 @@
+import RuralstatModel
+
+/// How many units of a base level the registry has under every region, so a rollup can say what
+/// share of its units reported. Placeholders are not units; a unit that spans levels counts once.
+public struct ExpectedUnits: Sendable {
+    public let baseLevel: RegionLevel
+    private let counts: [Int: [Int64: Int]]  // level.rawValue → region → units
+    public let national: Int
+
+    public init(registry: RegionRegistry, baseLevel: RegionLevel) {
+        self.baseLevel = baseLevel
+        var counts: [Int: [Int64: Int]] = [:]
+        let units = registry.units(at: baseLevel)
+        for unit in units {
+            for level in RegionLevel.allCases where level > .national && level < baseLevel {
+                counts[level.rawValue, default: [:]][unit.ancestor(at: level).rawValue, default: 0] += 1
+            }
+        }
+        self.counts = counts
+        self.national = units.count
+    }
+
+    /// The base-level units under `region` at `level`.
+    public func count(_ level: RegionLevel, _ region: Int64) -> Int {
+        level == .national ? national : counts[level.rawValue]?[region] ?? 0
+    }
+}

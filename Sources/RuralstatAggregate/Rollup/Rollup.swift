@@ -1,0 +1,69 @@
+import RuralstatModel
+
+/// One aggregate: an indicator for one region at one level in one period, with the numbers that
+/// say how complete it is.
+public struct Rollup: Sendable, Hashable {
+    public var level: RegionLevel
+    public var region: RegionCode
+    public var indicator: String
+    public var period: Period
+    /// The value by the catalog's rule (NaN when undefined, e.g. a zero denominator).
+    public var value: Double
+    /// Σ of the rule's first quantity: the values (sum, mean, min/max/median), Σ value·weight
+    /// (weighted mean), Σ numerator (ratio), or the units meeting the condition (share).
+    public var numerator: Double
+    /// Σ of the second quantity: the weights (weighted mean), Σ denominator (ratio), else the unit count.
+    public var denominator: Double
+    /// Units whose data went in.
+    public var contributing: Int
+    /// Units the registry expects to report (nil without a registry).
+    public var expected: Int?
+    public var publication: Publication
+    /// The value the unit reported itself for this aggregate, if it did.
+    public var reported: Double?
+
+    public init(level: RegionLevel, region: RegionCode, indicator: String, period: Period, value: Double, numerator: Double,
+                denominator: Double, contributing: Int, expected: Int?, publication: Publication, reported: Double? = nil) {
+        self.level = level
+        self.region = region
+        self.indicator = indicator
+        self.period = period
+        self.value = value
+        self.numerator = numerator
+        self.denominator = denominator
+        self.contributing = contributing
+        self.expected = expected
+        self.publication = publication
+        self.reported = reported
+    }
+
+    /// contributing / expected.
+    public var coverage: Double? { expected.map { $0 == 0 ? 0 : Double(contributing) / Double($0) } }
+    /// computed − reported.
+    public var imbalance: Double? { reported.map { value - $0 } }
+    /// (computed − reported) / |reported|.
+    public var relativeImbalance: Double? { reported.flatMap { $0 == 0 ? nil : (value - $0) / abs($0) } }
+}
+
+/// What a rollup may be used for, by its coverage.
+public enum Publication: String, Sendable, Hashable, Codable, CaseIterable {
+    case published, partial, withheld
+}
+
+/// When a rollup counts as complete: the pipeline sets the thresholds.
+public struct CoveragePolicy: Sendable, Hashable {
+    /// At or above this coverage a rollup is published.
+    public var publishAt: Double
+    /// Below this it is withheld; in between it is published marked partial.
+    public var withholdBelow: Double
+
+    public init(publishAt: Double = 0.95, withholdBelow: Double = 0.5) {
+        self.publishAt = publishAt
+        self.withholdBelow = withholdBelow
+    }
+
+    func publication(_ coverage: Double?) -> Publication {
+        guard let coverage else { return .published }
+        return coverage >= publishAt ? .published : coverage < withholdBelow ? .withheld : .partial
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Dispatch
+import RuralstatModel
+
+/// Computes every indicator's rollups at every level, from the units that report it up to the
+/// nation, with the rule the catalog gives.
+///
+/// Work is split by partition (period, province) over `DispatchQueue.concurrentPerform`; each
+/// partition is walked once in region order, so the groups of every level are runs of rows and no
+/// lock is taken. Province totals are merged into the national ones in partition order, and sums are
+/// compensated, so the result is the same, bit for bit, for any number of workers.
+public struct RollupEngine: Sendable {
+    public let catalog: IndicatorCatalog
+    /// Expected units by base level, from the registry (empty without one: coverage unknown).
+    public let expected: [RegionLevel: ExpectedUnits]
+    public let policy: CoveragePolicy
+
+    public init(catalog: IndicatorCatalog, registry: RegionRegistry?, policy: CoveragePolicy = CoveragePolicy()) {
+        self.catalog = catalog
+        self.policy = policy
+        var expected: [RegionLevel: ExpectedUnits] = [:]
+        if let registry {
+            let bases = Set(catalog.definitions.compactMap { $0.reportedLevels.max() } + [.village])
+            for level in bases where level > .national { expected[level] = ExpectedUnits(registry: registry, baseLevel: level) }
+        }
+        self.expected = expected
+    }
+
+    /// All rollups of the table, in a fixed order (partition by partition, then national).
+    public func rollups(of table: ObservationTable, workers: Int = ProcessInfo.activeProcessors) -> [Rollup] {
+        let plans = table.periods.map { period in catalog.codes.compactMap { plan(table, code: $0, period: period) } }
+        let partitions = table.partitions
+        let results = UnsafeMutableBufferPointer<PartitionResult>.allocate(capacity: partitions.count)
+        _ = results.initialize(repeating: PartitionResult())
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        nonisolated(unsafe) let output = results
+        let chunks = max(1, min(workers, partitions.count))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            // Each worker takes every chunks-th partition; each result goes to its own slot.
+            var index = chunk
+            while index < partitions.count {
+                output[index] = self.compute(partitions[index], table: table, plans: plans[partitions[index].period])
+                index += chunks
+            }
+        }
+        var rollups: [Rollup] = []
+        rollups.reserveCapacity(results.reduce(0) { $0 + $1.rollups.count } + table.indicators.count * table.periods.count)
+        for result in results { rollups.append(contentsOf: result.rollups) }
+        rollups.append(contentsOf: national(table, plans: plans, results: Array(results)))
+        return rollups
+    }
+
+    // MARK: Plans
+
+    /// How one indicator is computed in one period: its definition, the columns it reads, its base level.
+    struct Plan {
+        var definition: Indicator
+        var baseLevel: RegionLevel
+        /// The table columns the rule reads.
+        var first: Int
+        var second: Int?
+        /// The indicator's own column, where units may have reported the aggregate themselves.
+        var own: Int?
+    }
+
+    /// The plan of a catalog indicator in a period, or nil when it has no rule, no definition in
+    /// force, or none of the data it reads.
+    private func plan(_ table: ObservationTable, code: String, period: Period) -> Plan? {
+        guard let definition = catalog.definition(code, year: period.year) else { return nil }
+        let own = table.indicatorIndex(code)
+        func base(_ code: String) -> RegionLevel { catalog.definition(code, year: period.year)?.reportedLevels.max() ?? .village }
+        switch definition.aggregation {
+        case .none:
+            return nil
+        case .sum, .mean, .min, .max, .median:
+            guard let own else { return nil }
+            return Plan(definition: definition, baseLevel: base(code), first: own, own: own)
+        case .weightedMean(let weight):
+            guard let own, let second = table.indicatorIndex(weight) else { return nil }
+            return Plan(definition: definition, baseLevel: base(code), first: own, second: second, own: own)
+        case .ratio(let numerator, let denominator):
+            guard let first = table.indicatorIndex(numerator), let second = table.indicatorIndex(denominator) else { return nil }
+            return Plan(definition: definition, baseLevel: base(numerator), first: first, second: second, own: own)
+        case .shareOfUnits(let condition):
+            guard let first = table.indicatorIndex(condition.indicator) else { return nil }
+            return Plan(definition: definition, baseLevel: base(condition.indicator), first: first, own: own)
+        }
+    }
+
+    private func stream(_ plan: Plan, _ partition: RegionPartition) -> UnitStream {
+        let first = partition.columns[plan.first]
+        switch plan.definition.aggregation {
+        case .weightedMean:
+            return UnitStream.joined(first, partition.columns[plan.second!], at: plan.baseLevel) { ($0 * $1, $1) }
+        case .ratio:
+            return UnitStream.joined(first, partition.columns[plan.second!], at: plan.baseLevel) { ($0, $1) }
+        case .shareOfUnits(let condition):
+            var stream = UnitStream.values(first, at: plan.baseLevel)
+            for index in 0..<stream.count { stream.a[index] = condition.holds(for: stream.a[index]) ? 1 : 0 }
+            return stream
+        default:
+            return UnitStream.values(first, at: plan.baseLevel)
+        }
+    }
+
+    // MARK: One partition
+
+    struct PartitionResult {
+        var rollups: [Rollup] = []
+        /// Per plan: the province totals (and, for a median, the province's values) for the national merge.
+        var provinceTotals: [Int: GroupTotals] = [:]
+        var provinceValues: [Int: [Double]] = [:]
+    }
+
+    private func compute(_ partition: RegionPartition, table: ObservationTable, plans: [Plan]) -> PartitionResult {
+        var result = PartitionResult()
+        let period = table.periods[partition.period]
+        var scratch: [Double] = []
+        for (indicator, plan) in plans.enumerated() {
+            let units = stream(plan, partition)
+            guard units.count > 0 else { continue }
+            let reported = plan.own.map { reportedValues(partition.columns[$0], below: plan.baseLevel) } ?? [:]
+            let isMedian = plan.definition.aggregation == .median
+            let levels = (RegionLevel.province.rawValue..<plan.baseLevel.rawValue).reversed()  // e.g. township … province
+            var keys = [Int64](repeating: -1, count: 6)
+            var totals = [GroupTotals](repeating: GroupTotals(), count: 6)
+            var starts = [Int](repeating: 0, count: 6)
+            func emit(_ level: Int, upTo end: Int) {
+                let median = isMedian ? medianOf(units.a, starts[level]..<end, &scratch) : .nan
+                let region = keys[level]
+                result.rollups.append(rollup(plan, level: RegionLevel(rawValue: level)!, region: region, period: period,
+                                             totals: totals[level], median: median,
+                                             reported: reported[Key(level: level, region: region)]))
+            }
+            for index in 0..<units.count {
+                let region = units.regions[index]
+                for level in levels {
+                    let key = Hierarchy.ancestor(region, level)
+                    if key != keys[level] {
+                        if keys[level] >= 0 { emit(level, upTo: index) }
+                        keys[level] = key
+                        totals[level] = GroupTotals()
+                        starts[level] = index
+                    }
+                    totals[level].add(units.a[index], units.b[index])
+                }
+            }
+            for level in levels where keys[level] >= 0 { emit(level, upTo: units.count) }
+            // The province total again for the nation (a province-level base has no levels above it here).
+            var province = GroupTotals()
+            for index in 0..<units.count { province.add(units.a[index], units.b[index]) }
+            result.provinceTotals[indicator] = province
+            if isMedian { result.provinceValues[indicator] = units.a }
+        }
+        return result
+    }
+
+    struct Key: Hashable { var level: Int; var region: Int64 }
+
+    /// Values an indicator's own column holds above its base level: aggregates units reported themselves.
+    private func reportedValues(_ column: IndicatorColumn, below baseLevel: RegionLevel) -> [Key: Double] {
+        var reported: [Key: Double] = [:]
+        for index in 0..<column.count {
+            let level = Hierarchy.level(of: column.regions[index])
+            if level < baseLevel { reported[Key(level: level.rawValue, region: column.regions[index])] = column.values[index] }
+        }
+        return reported
+    }
+
+    private func medianOf(_ values: [Double], _ range: Range<Int>, _ scratch: inout [Double]) -> Double {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: values[range])
+        return scratch.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
+    }
+
+    /// The rollup of one group by the indicator's rule.
+    private func rollup(_ plan: Plan, level: RegionLevel, region: Int64, period: Period, totals: GroupTotals, median: Double,
+                        reported: Double?) -> Rollup {
+        let definition = plan.definition
+        let a = totals.sumA.value, b = totals.sumB.value, n = Double(totals.count)
+        let value: Double = switch definition.aggregation {
+        case .sum: a
+        case .mean: a / n
+        case .weightedMean: b == 0 ? .nan : a / b
+        case .ratio: b == 0 ? .nan : a / b * (definition.kind == .rate ? 100 : 1)
+        case .shareOfUnits: 100 * a / n
+        case .min: totals.minA
+        case .max: totals.maxA
+        case .median: median
+        case .none: .nan
+        }
+        let expectedUnits = expected[plan.baseLevel].map { $0.count(level, region) }
+        let coverage = expectedUnits.map { $0 == 0 ? 0 : Double(totals.count) / Double($0) }
+        return Rollup(level: level, region: RegionCode(uncheckedRawValue: region), indicator: definition.code, period: period,
+                      value: value, numerator: a, denominator: b, contributing: totals.count, expected: expectedUnits,
+                      publication: policy.publication(coverage), reported: reported)
+    }
+
+    // MARK: The nation
+
+    private func national(_ table: ObservationTable, plans: [[Plan]], results: [PartitionResult]) -> [Rollup] {
+        var rollups: [Rollup] = []
+        for (periodIndex, period) in table.periods.enumerated() {
+            for (indicator, plan) in plans[periodIndex].enumerated() {
+                var totals = GroupTotals()
+                var values: [Double] = []
+                var any = false
+                for (position, partition) in table.partitions.enumerated() where partition.period == periodIndex {
+                    guard let partial = results[position].provinceTotals[indicator] else { continue }
+                    totals.merge(partial)
+                    values.append(contentsOf: results[position].provinceValues[indicator] ?? [])
+                    any = true
+                }
+                guard any else { continue }
+                var median = Double.nan
+                if plan.definition.aggregation == .median, !values.isEmpty {
+                    median = values.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
+                }
+                rollups.append(rollup(plan, level: .national, region: 0, period: period, totals: totals, median: median, reported: nil))
+            }
+        }
+        return rollups
+    }
+}
+
+extension ProcessInfo {
+    /// The cores to use for the data-parallel core.
+    public static var activeProcessors: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

@@ -1,0 +1,66 @@
+import RuralstatModel
+
+/// The per-unit quantities an aggregation rule adds up, for one indicator in one partition: for each
+/// reporting unit (sorted by region) a first quantity `a` and a second `b`.
+///
+/// | rule | a | b | value of a group |
+/// |---|---|---|---|
+/// | sum, mean, min, max, median | value | 1 | Σa, Σa/n, min a, max a, median a |
+/// | weighted_mean(W) | value·W | W | Σa/Σb |
+/// | ratio(N, D) | N | D | Σa/Σb (×100 for a rate) |
+/// | share_of_units(C) | 1 if C holds else 0 | 1 | 100·Σa/n |
+struct UnitStream {
+    var regions: [Int64] = []
+    var a: [Double] = []
+    var b: [Double] = []
+
+    var count: Int { regions.count }
+
+    /// The rows of `column` at `level` as a stream with b = 1.
+    static func values(_ column: IndicatorColumn, at level: RegionLevel) -> UnitStream {
+        var stream = UnitStream()
+        for index in 0..<column.count where Hierarchy.level(of: column.regions[index]) == level {
+            stream.regions.append(column.regions[index])
+            stream.a.append(column.values[index])
+            stream.b.append(1)
+        }
+        return stream
+    }
+
+    /// Units present in both columns (a merge join on region), with `combine` giving (a, b).
+    static func joined(_ first: IndicatorColumn, _ second: IndicatorColumn, at level: RegionLevel,
+                       _ combine: (Double, Double) -> (Double, Double)) -> UnitStream {
+        var stream = UnitStream()
+        var i = 0, j = 0
+        while i < first.count, j < second.count {
+            let left = first.regions[i], right = second.regions[j]
+            if left < right { i += 1 } else if right < left { j += 1 } else {
+                if Hierarchy.level(of: left) == level {
+                    let (a, b) = combine(first.values[i], second.values[j])
+                    stream.regions.append(left)
+                    stream.a.append(a)
+                    stream.b.append(b)
+                }
+                i += 1
+                j += 1
+            }
+        }
+        return stream
+    }
+}
+
+/// Level arithmetic on integer codes: the ancestor at a level is the code with the lower digit
+/// groups set to zero (the registry checks that every parent's digits prefix its children's, so
+/// this holds for the irregular branches too).
+enum Hierarchy {
+    static let divisors: [Int64] = [1_000_000_000_000, 10_000_000_000, 100_000_000, 1_000_000, 1_000, 1]
+
+    @inline(__always)
+    static func ancestor(_ region: Int64, _ level: Int) -> Int64 {
+        let divisor = divisors[level]
+        return region / divisor * divisor
+    }
+
+    @inline(__always)
+    static func level(of region: Int64) -> RegionLevel { RegionCode(uncheckedRawValue: region).level }
+}

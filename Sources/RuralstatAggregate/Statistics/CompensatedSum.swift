@@ -1,0 +1,29 @@
+/// A running sum with Neumaier's compensation: the rounding error of each addition is kept and
+/// added back, so a sum of millions of values is accurate to the last bits and the same for any
+/// grouping of the work into partitions (the partial sums are merged in a fixed order).
+public struct CompensatedSum: Sendable, Equatable {
+    public private(set) var sum = 0.0
+    private var compensation = 0.0
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func add(_ value: Double) {
+        let total = sum + value
+        if abs(sum) >= abs(value) {
+            compensation += (sum - total) + value
+        } else {
+            compensation += (value - total) + sum
+        }
+        sum = total
+    }
+
+    /// Adds another partial sum (its value and its compensation).
+    public mutating func add(_ other: CompensatedSum) {
+        add(other.sum)
+        compensation += other.compensation
+    }
+
+    /// The sum with the compensation applied.
+    public var value: Double { sum + compensation }
+}

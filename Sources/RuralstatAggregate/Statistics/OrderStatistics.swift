@@ -1,0 +1,47 @@
+/// Medians and median absolute deviations, computed in place with quickselect (no full sort).
+public enum OrderStatistics {
+    /// The median of `values` (the mean of the two middle values for an even count); reorders them.
+    public static func median(_ values: UnsafeMutableBufferPointer<Double>) -> Double {
+        let count = values.count
+        precondition(count > 0)
+        let upper = count / 2
+        select(values, upper)
+        if count % 2 == 1 { return values[upper] }
+        // After selecting `upper`, the lower half holds the smaller values: its maximum is the other middle.
+        var lowerMiddle = values[0]
+        for index in 1..<upper where values[index] > lowerMiddle { lowerMiddle = values[index] }
+        return (lowerMiddle + values[upper]) / 2
+    }
+
+    /// The median and the MAD, median |x − median|, of `values`; `scratch` must hold as many values.
+    public static func medianAndMAD(_ values: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> (median: Double, mad: Double) {
+        let work = UnsafeMutableBufferPointer(rebasing: scratch[0..<values.count])
+        _ = work.initialize(from: values)
+        let middle = median(work)
+        for index in 0..<values.count { work[index] = abs(values[index] - middle) }
+        return (middle, median(work))
+    }
+
+    /// Moves the `k`-th smallest value to position `k`, smaller ones before it (Hoare partition, median of three).
+    static func select(_ values: UnsafeMutableBufferPointer<Double>, _ k: Int) {
+        var low = 0, high = values.count - 1
+        while high > low {
+            let middle = low + (high - low) / 2
+            if values[middle] < values[low] { values.swapAt(middle, low) }
+            if values[high] < values[low] { values.swapAt(high, low) }
+            if values[high] < values[middle] { values.swapAt(high, middle) }
+            let pivot = values[middle]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return }
+        }
+    }
+}
