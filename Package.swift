@@ -53,17 +53,19 @@ let package = Package(
         // The data-parallel core: columnar partitions and regional rollups.
         .target(
             name: "RuralstatAggregate",
-            dependencies: ["RuralstatModel"]
+            dependencies: ["RuralstatModel"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
         .target(
             name: "RuralstatPipeline",
-            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate"]
+            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "ruralstat",
             dependencies: [
-                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatPipeline",
+                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -87,7 +87,9 @@ public final class ObservationTableBuilder {
             storage.ensure(indicators.count - 1)
             var columns: [IndicatorColumn] = []
             for indicator in indicators.indices {
-                var column = IndicatorColumn(regions: storage.regions[indicator], values: storage.values[indicator])
+                // Copied to exact size: the growing arrays may hold up to twice what they need.
+                var column = IndicatorColumn(regions: storage.regions[indicator].withUnsafeBufferPointer { Array($0) },
+                                             values: storage.values[indicator].withUnsafeBufferPointer { Array($0) })
                 storage.regions[indicator] = []
                 storage.values[indicator] = []
                 if !isSorted(column.regions) { column = sorted(column) }

@@ -145,13 +145,13 @@ public struct RollupEngine: Sendable {
                         totals[level] = GroupTotals()
                         starts[level] = index
                     }
-                    totals[level].add(units.a[index], units.b[index])
+                    totals[level].add(units.a[index], units.second(index))
                 }
             }
             for level in levels where keys[level] >= 0 { emit(level, upTo: units.count) }
             // The province total again for the nation (a province-level base has no levels above it here).
             var province = GroupTotals()
-            for index in 0..<units.count { province.add(units.a[index], units.b[index]) }
+            for index in 0..<units.count { province.add(units.a[index], units.second(index)) }
             result.provinceTotals[indicator] = province
             if isMedian { result.provinceValues[indicator] = units.a }
         }

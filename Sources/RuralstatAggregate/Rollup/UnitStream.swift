@@ -12,17 +12,24 @@ import RuralstatModel
 struct UnitStream {
     var regions: [Int64] = []
     var a: [Double] = []
+    /// Empty when every b is 1.
     var b: [Double] = []
 
     var count: Int { regions.count }
 
-    /// The rows of `column` at `level` as a stream with b = 1.
+    @inline(__always)
+    func second(_ index: Int) -> Double { b.isEmpty ? 1 : b[index] }
+
+    /// The rows of `column` at `level` as a stream with b = 1; shares the column's arrays when all
+    /// its rows are at that level (the usual case: villages report, nobody else does).
     static func values(_ column: IndicatorColumn, at level: RegionLevel) -> UnitStream {
+        if column.regions.allSatisfy({ Hierarchy.level(of: $0) == level }) {
+            return UnitStream(regions: column.regions, a: column.values, b: [])
+        }
         var stream = UnitStream()
         for index in 0..<column.count where Hierarchy.level(of: column.regions[index]) == level {
             stream.regions.append(column.regions[index])
             stream.a.append(column.values[index])
-            stream.b.append(1)
         }
         return stream
     }

@@ -4,44 +4,28 @@ import RuralstatModel
 /// The rejects log beside a run's outputs: one CSV row per problem, UTF-8 with a BOM so that Excel
 /// in a Chinese office opens it right.
 public final class RejectsCSV {
-    private let handle: FileHandle
-    public let path: String
+    private let writer: CSVWriter
+    public var path: String { writer.path }
     public private(set) var count = 0
-    private var pending = ""
 
     public init(path: String) throws {
-        self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF] + Array("file,line,element,column,key,rule,severity,value,message\n".utf8)))
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-        }
-        self.handle = handle
-        handle.seekToEndOfFile()
+        writer = try CSVWriter(path: path, header: ["file", "line", "element", "column", "key", "rule", "severity", "value", "message"],
+                               byteOrderMark: true)
     }
-
-    deinit { try? close() }
 
     public func write(_ problem: ValidationProblem) throws {
-        let fields = [problem.location.file, problem.location.line.map(String.init) ?? "", problem.location.element ?? "",
-                      problem.location.column ?? "", problem.key, problem.rule.rawValue, problem.severity.rawValue,
-                      problem.value, problem.message]
-        pending += fields.map(CSVText.field).joined(separator: ",") + "\n"
+        let location = problem.location
+        let line: String = location.line.map { String($0) } ?? ""
+        let cells: [String] = [location.file, line, location.element ?? "", location.column ?? "", problem.key,
+                               problem.rule.rawValue, problem.severity.rawValue, problem.value, problem.message]
+        for cell in cells { writer.field(cell) }
+        writer.endRow()
         count += 1
-        if pending.utf8.count > 1 << 16 { try flush() }
     }
 
-    public func flush() throws {
-        guard !pending.isEmpty else { return }
-        try handle.write(contentsOf: Data(pending.utf8))
-        pending = ""
-    }
-
-    public func close() throws {
-        try flush()
-        try handle.close()
-    }
+    public func close() throws { try writer.close() }
 }
 
 /// Quoting of CSV output (RFC 4180), with cells that a spreadsheet would run as a formula made safe.

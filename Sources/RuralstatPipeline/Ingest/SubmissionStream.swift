@@ -45,7 +45,7 @@ final class SubmissionStream: @unchecked Sendable {
     }
 
     /// Starts a thread that reads `path` into the stream, once one of `slots` is free.
-    static func startReading(_ path: String, registries: RegistryEditions, catalog: IndicatorCatalog, options: IngestOptions,
+    static func startReading(_ path: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
                              slots: DispatchSemaphore) -> SubmissionStream {
         let stream = SubmissionStream()
         let thread = Thread {

@@ -1,0 +1,191 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatIngest
+import RuralstatModel
+
+/// `ruralstat rollup --from`: submissions read, validated and rolled up in memory, with no store,
+/// for analysts and for benchmarking. Writes `rollups.csv` and `rejects.csv` into a folder, or the
+/// two files of the benchmark workload W1 (`rollup.csv`, `flags.csv`).
+public struct StorelessRollup {
+    public enum Layout: String, Sendable, CaseIterable {
+        /// ruralstat's own tables: rollups.csv and rejects.csv.
+        case ruralstat
+        /// The layout of the shared benchmark workload W1: rollup.csv (sum, count, mean at every
+        /// level) and flags.csv (out-of-range or missing values, and robust outliers per county).
+        case w1
+    }
+
+    public var registry: RegionRegistry?
+    public var catalog: IndicatorCatalog
+    public var options: IngestOptions
+    public var policy = CoveragePolicy()
+    public var workers = ProcessInfo.activeProcessors
+    /// W1: |robust z| above this among a county's villages is an outlier.
+    public var outlierThreshold = 3.5
+
+    public init(registry: RegionRegistry?, catalog: IndicatorCatalog, options: IngestOptions) {
+        self.registry = registry
+        self.catalog = catalog
+        self.options = options
+        // Repeated keys are settled when the partitions are built, so reading keeps no key index.
+        self.options.detectDuplicates = false
+    }
+
+    /// What a run did, with its timings.
+    public struct Summary: Sendable {
+        public var files = 0
+        public var rowsRead = 0
+        public var rowsAccepted = 0
+        public var rowsRejected = 0
+        public var rollups = 0
+        public var flags = 0
+        public var secondsReading = 0.0
+        public var secondsRollup = 0.0
+        public var secondsWriting = 0.0
+        public var outputs: [String] = []
+    }
+
+    public func run(files: [String], outDirectory: String, layout: Layout) throws -> Summary {
+        try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
+        var summary = Summary()
+        var started = Date()
+        let builder = ObservationTableBuilder()
+        var outOfRange: [ValidationProblem] = []
+        let rejects = try RejectsCSV(path: (outDirectory as NSString).appendingPathComponent("rejects.csv"))
+        let slots = DispatchSemaphore(value: max(1, workers))
+        let registries = registry.map { RegistryEditions([$0]) }
+        let streams = files.map { SubmissionStream.startReading($0, registries: registries, catalog: catalog, options: options, slots: slots) }
+        for stream in streams {
+            reading: while true {
+                switch stream.pop() {
+                case .batch(let batch):
+                    builder.add(batch)
+                case .problem(let problem):
+                    if problem.rule == ValidationRule.valueOutOfRange { outOfRange.append(problem) }
+                    try rejects.write(problem)
+                case .failed(let error):
+                    throw error
+                case .finished(let report):
+                    summary.files += 1
+                    summary.rowsRead += report.rowsRead
+                    summary.rowsRejected += report.rowsRejected
+                    break reading
+                }
+            }
+        }
+        try rejects.close()
+        let table = builder.build()
+        summary.rowsAccepted = table.rowCount
+        summary.secondsReading = Date().timeIntervalSince(started)
+
+        started = Date()
+        let rollups = RollupEngine(catalog: catalog, registry: registry, policy: policy).rollups(of: table, workers: workers)
+        summary.rollups = rollups.count
+        summary.secondsRollup = Date().timeIntervalSince(started)
+
+        started = Date()
+        switch layout {
+        case .ruralstat:
+            summary.outputs = [try writeRollups(rollups, to: outDirectory), rejects.path]
+        case .w1:
+            let (paths, flags) = try writeW1(rollups, table: table, outOfRange: outOfRange, missing: builder.missingValues, to: outDirectory)
+            summary.flags = flags
+            summary.outputs = paths
+        }
+        summary.secondsWriting = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func writeRollups(_ rollups: [Rollup], to folder: String) throws -> String {
+        let path = (folder as NSString).appendingPathComponent("rollups.csv")
+        let writer = try CSVWriter(path: path, header: [
+            "level", "region", "region_name", "indicator", "period", "value", "unit", "numerator", "denominator", "contributing",
+            "expected", "coverage", "publication", "reported", "imbalance", "relative_imbalance",
+        ], byteOrderMark: true)
+        var units: [String: String] = [:]
+        var periods: [Period: String] = [:]
+        for rollup in rollups {
+            writer.field(rollup.level.description)
+            writer.field(region: rollup.region.rawValue)
+            writer.field(rollup.region == .national ? "全国" : registry?.unit(rollup.region)?.name ?? "")
+            writer.field(rollup.indicator)
+            if periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
+            writer.field(periods[rollup.period]!)
+            writer.field(rollup.value)
+            if units[rollup.indicator] == nil {
+                units[rollup.indicator] = catalog.definition(rollup.indicator, year: rollup.period.year)?.scaledUnit ?? ""
+            }
+            writer.field(units[rollup.indicator]!)
+            writer.field(rollup.numerator)
+            writer.field(rollup.denominator)
+            writer.field(rollup.contributing)
+            writer.field(rollup.expected.map(Double.init))
+            writer.field(rollup.coverage)
+            writer.field(rollup.publication.rawValue)
+            writer.field(rollup.reported)
+            writer.field(rollup.imbalance)
+            writer.field(rollup.relativeImbalance)
+            writer.endRow()
+        }
+        try writer.close()
+        return path
+    }
+
+    /// W1's two files. Its levels are named township, county, city, province, national.
+    private func writeW1(_ rollups: [Rollup], table: ObservationTable, outOfRange: [ValidationProblem], missing: [ObservationKey],
+                         to folder: String) throws -> ([String], Int) {
+        let rollupPath = (folder as NSString).appendingPathComponent("rollup.csv")
+        let writer = try CSVWriter(path: rollupPath, header: ["level", "region", "indicator", "period", "sum", "count", "mean"])
+        let periods = Dictionary(uniqueKeysWithValues: table.periods.map { ($0, $0.description) })
+        let levels = RegionLevel.allCases.map { $0 == .prefecture ? "city" : $0.description }
+        for rollup in rollups {
+            writer.field(levels[rollup.level.rawValue])
+            writer.field(region: rollup.region.rawValue)
+            writer.field(rollup.indicator)
+            writer.field(periods[rollup.period]!)
+            // W1 asks for the sum and the mean of the values whatever the catalog's rule.
+            writer.field(rollup.numerator)
+            writer.field(rollup.contributing)
+            writer.field(rollup.numerator / Double(rollup.contributing))
+            writer.endRow()
+        }
+        try writer.close()
+
+        let flagsPath = (folder as NSString).appendingPathComponent("flags.csv")
+        let flags = try CSVWriter(path: flagsPath, header: ["region", "indicator", "period", "value", "flag", "robust_z"])
+        var count = 0
+        for problem in outOfRange {
+            let key = problem.key.split(separator: "|", omittingEmptySubsequences: false)
+            guard key.count == 3 else { continue }
+            for cell in key { flags.field(String(cell)) }
+            flags.field(problem.value)
+            flags.field("RANGE")
+            flags.field(Double.nan)
+            flags.endRow()
+            count += 1
+        }
+        for key in missing {
+            flags.field(region: key.region)
+            flags.field(key.indicator)
+            flags.field(key.period.description)
+            flags.field(Double.nan)
+            flags.field("RANGE")
+            flags.field(Double.nan)
+            flags.endRow()
+            count += 1
+        }
+        let periodTexts = table.periods.map(\.description)
+        for outlier in PeerGroups.outliers(in: table, level: .county, threshold: outlierThreshold, workers: workers) {
+            flags.field(region: outlier.region)
+            flags.field(table.indicators[outlier.indicator])
+            flags.field(periodTexts[outlier.period])
+            flags.field(outlier.value)
+            flags.field("OUTLIER")
+            flags.field(outlier.robustZ)
+            flags.endRow()
+            count += 1
+        }
+        try flags.close()
+        return ([rollupPath, flagsPath], count)
+    }
+}
