@@ -152,7 +152,7 @@ public struct RollupEngine: Sendable {
             // The province total again for the nation (a province-level base has no levels above it here).
             var province = GroupTotals()
             for index in 0..<units.count { province.add(units.a[index], units.second(index)) }
-            result.provinceTotals[indicator] = province
+            result.provinceTotals[indicator] = province.rounded
             if isMedian { result.provinceValues[indicator] = units.a }
         }
         return result
@@ -200,6 +200,50 @@ public struct RollupEngine: Sendable {
     }
 
     // MARK: The nation
+
+    /// Whether the nation of an indicator can be merged from stored province rollups (an incremental
+    /// run relies on it): not for a median, and not when provinces are the reporting units.
+    public func mergesFromProvinces(_ code: String, year: Int) -> Bool {
+        guard let definition = catalog.definition(code, year: year) else { return true }
+        let base: RegionLevel = switch definition.aggregation {
+        case .ratio(let numerator, _): catalog.definition(numerator, year: year)?.reportedLevels.max() ?? .village
+        case .shareOfUnits(let condition): catalog.definition(condition.indicator, year: year)?.reportedLevels.max() ?? .village
+        default: definition.reportedLevels.max() ?? .village
+        }
+        return definition.aggregation != .median && base > .province
+    }
+
+    /// The national rollups merged from province rollups (listed in province order), exactly as a
+    /// full run merges them; for the indicators of which ``mergesFromProvinces(_:year:)`` holds.
+    public func nationalRollups(fromProvinces provinces: [Rollup]) -> [Rollup] {
+        var groups: [String: (plan: Plan, period: Period, totals: GroupTotals)] = [:]
+        var order: [String] = []
+        for row in provinces where row.level == .province {
+            let key = "\(row.indicator)|\(row.period)"
+            if groups[key] == nil {
+                guard let definition = catalog.definition(row.indicator, year: row.period.year) else { continue }
+                groups[key] = (basePlan(Plan(definition: definition, baseLevel: .village, first: 0), row.period), row.period, GroupTotals())
+                order.append(key)
+            }
+            groups[key]!.totals.merge(GroupTotals(stored: row))
+        }
+        return order.map { key in
+            let group = groups[key]!
+            return rollup(group.plan, level: .national, region: 0, period: group.period, totals: group.totals, median: .nan, reported: nil)
+        }
+    }
+
+    /// The plan with the base level its rule reads (for the expected units of the nation).
+    private func basePlan(_ plan: Plan, _ period: Period) -> Plan {
+        var plan = plan
+        let year = period.year
+        plan.baseLevel = switch plan.definition.aggregation {
+        case .ratio(let numerator, _): catalog.definition(numerator, year: year)?.reportedLevels.max() ?? .village
+        case .shareOfUnits(let condition): catalog.definition(condition.indicator, year: year)?.reportedLevels.max() ?? .village
+        default: plan.definition.reportedLevels.max() ?? .village
+        }
+        return plan
+    }
 
     private func national(_ table: ObservationTable, plans: [[Plan]], results: [PartitionResult]) -> [Rollup] {
         var rollups: [Rollup] = []

@@ -7,6 +7,9 @@ public struct CompensatedSum: Sendable, Equatable {
 
     public init() {}
 
+    /// A sum that starts from one already rounded value (a stored subtotal).
+    public init(_ value: Double) { sum = value }
+
     @inline(__always)
     public mutating func add(_ value: Double) {
         let total = sum + value

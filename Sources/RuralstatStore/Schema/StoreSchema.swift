@@ -141,7 +141,8 @@ enum StoreSchema {
         message       TEXT    NOT NULL
     );
 
-    -- Regional rollups, one row per level, region, indicator and period, with their coverage.
+    -- Regional rollups, one row per level, region, indicator and period, with their coverage and the
+    -- summed parts they are made of (numerator, denominator: see the aggregation rules).
     CREATE TABLE rollups (
         run_id             INTEGER NOT NULL REFERENCES runs (id),
         level              TEXT    NOT NULL,
@@ -156,6 +157,8 @@ enum StoreSchema {
         reported_value     REAL,
         imbalance          REAL,
         relative_imbalance REAL,
+        numerator          REAL    NOT NULL,
+        denominator        REAL    NOT NULL,
         PRIMARY KEY (indicator, period, level, region)
     );
 

@@ -4,6 +4,7 @@ import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
 import RuralstatPipeline
+import RuralstatStore
 
 extension StorelessRollup.Layout: ExpressibleByArgument {}
 
@@ -13,6 +14,11 @@ struct RollupCommand: ParsableCommand {
         commandName: "rollup",
         abstract: "Roll indicators up from the reporting units to every level, with coverage.",
         discussion: """
+        Without --from, the store's current observations are rolled up into the rollups table, recorded with the run
+        that made it. By default only the (indicator, period, province) partitions changed by submissions applied since
+        the last rollup are recomputed (the nation is merged from the stored provinces); --full recomputes everything,
+        and --indicator, --period and --region recompute just that.
+
         With --from, submissions are read, validated and rolled up in memory, without a store, and the tables are
         written to --out: rollups.csv (every level, region, indicator and period, with the numbers behind the value:
         numerator, denominator, contributing and expected units, coverage, publication, reported value and imbalance)
@@ -39,9 +45,22 @@ struct RollupCommand: ParsableCommand {
     @Option(help: "Worker threads of the rollup (default: the cores).")
     var workers = ProcessInfo.activeProcessors
 
+    @Option(name: .customLong("indicator"), help: "Only these indicators (with what their rules read); repeatable.")
+    var indicators: [String] = []
+
+    @Option(name: .customLong("period"), help: "Only these periods; repeatable.")
+    var periods: [String] = []
+
+    @Option(help: "Only the subtree of this region (its province is recomputed).")
+    var region: String?
+
+    @Flag(help: "Recompute everything, not only the partitions that submissions changed since the last rollup.")
+    var full = false
+
     func run() throws {
         guard !sources.isEmpty else {
-            throw ValidationError("give the submissions with --from FILE... (rolling up from the store comes with the pipeline)")
+            try rollUpStore()
+            return
         }
         var runner = StorelessRollup(registry: withoutRegistry ? nil : try registry.loadRegistry(), catalog: try catalog.loadCatalog(),
                                      options: try ingest.options())
@@ -52,5 +71,31 @@ struct RollupCommand: ParsableCommand {
                      layout == .w1 ? ", \(summary.flags) flags" : "", summary.secondsReading, summary.secondsRollup, summary.secondsWriting))
         for output in summary.outputs { print("  \(output)") }
         if summary.rowsRejected > 0 { throw ExitCode(ExitStatus.invalidInput.rawValue) }
+    }
+
+    private func rollUpStore() throws {
+        guard let path = registry.store else { throw ValidationError("give --store PATH (or --from FILE... for a store-less rollup)") }
+        let store = try SQLiteStore(path: path)
+        let registryInForce = try store.loadRegistry(edition: registry.edition)
+        var runner = StoreRollup(store: store, catalog: try catalog.loadCatalog(), registry: registryInForce)
+        runner.workers = workers
+        let normalizedPeriods = try periods.map { try Period($0).description }
+        let run = try store.beginRun(command: "rollup", parameters: [
+            "indicators": indicators.joined(separator: ","), "periods": normalizedPeriods.joined(separator: ","), "region": region ?? "",
+        ])
+        do {
+            let filtered = !indicators.isEmpty || !normalizedPeriods.isEmpty || region != nil
+            let summary = filtered || full
+                ? try runner.run(indicators: indicators.isEmpty ? nil : Set(indicators),
+                                 periods: normalizedPeriods.isEmpty ? nil : Set(normalizedPeriods),
+                                 region: try region.map { try RegionCode($0) }, runID: run)
+                : try runner.runIncremental(runID: run)
+            try store.finishRun(run, status: .succeeded, exitCode: 0)
+            print(String(format: "%d observations → %d rollups written to %@ (loading %.2f s, rollup %.2f s, writing %.2f s)",
+                         summary.observations, summary.rollups, path, summary.secondsLoading, summary.secondsRollup, summary.secondsWriting))
+        } catch {
+            try? store.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
+            throw error
+        }
     }
 }

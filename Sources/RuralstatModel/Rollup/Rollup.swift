@@ -1,5 +1,3 @@
-import RuralstatModel
-
 /// One aggregate: an indicator for one region at one level in one period, with the numbers that
 /// say how complete it is.
 public struct Rollup: Sendable, Hashable {
@@ -48,22 +46,4 @@ public struct Rollup: Sendable, Hashable {
 /// What a rollup may be used for, by its coverage.
 public enum Publication: String, Sendable, Hashable, Codable, CaseIterable {
     case published, partial, withheld
-}
-
-/// When a rollup counts as complete: the pipeline sets the thresholds.
-public struct CoveragePolicy: Sendable, Hashable {
-    /// At or above this coverage a rollup is published.
-    public var publishAt: Double
-    /// Below this it is withheld; in between it is published marked partial.
-    public var withholdBelow: Double
-
-    public init(publishAt: Double = 0.95, withholdBelow: Double = 0.5) {
-        self.publishAt = publishAt
-        self.withholdBelow = withholdBelow
-    }
-
-    func publication(_ coverage: Double?) -> Publication {
-        guard let coverage else { return .published }
-        return coverage >= publishAt ? .published : coverage < withholdBelow ? .withheld : .partial
-    }
 }

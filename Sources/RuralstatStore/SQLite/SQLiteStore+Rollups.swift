@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import RuralstatModel
+
+/// Which current observations to load.
+public struct ObservationFilter: Sendable {
+    /// Indicator codes (nil: all).
+    public var indicators: Set<String>?
+    /// Periods as canonical text (nil: all).
+    public var periods: Set<String>?
+    /// Province digits (nil: all).
+    public var provinces: Set<Int>?
+
+    public init(indicators: Set<String>? = nil, periods: Set<String>? = nil, provinces: Set<Int>? = nil) {
+        self.indicators = indicators
+        self.periods = periods
+        self.provinces = provinces
+    }
+}
+
+/// The partitions a rollup covers: periods, provinces and indicators whose stored rollups it replaces.
+public struct RollupScope: Sendable {
+    public var indicators: Set<String>
+    public var periods: Set<String>
+    /// Province digits whose regions (and the nation) are replaced; nil: all regions.
+    public var provinces: Set<Int>?
+
+    public init(indicators: Set<String>, periods: Set<String>, provinces: Set<Int>?) {
+        self.indicators = indicators
+        self.periods = periods
+        self.provinces = provinces
+    }
+}
+
+extension SQLiteStore {
+    /// Streams the current observations in batches, ordered by indicator, period and region.
+    public func currentObservations(_ filter: ObservationFilter = ObservationFilter(), batchSize: Int = 65_536,
+                                    _ body: (ObservationBatch) throws -> Void) throws {
+        var conditions = ["superseded_by IS NULL"]
+        var arguments: [any DatabaseValueConvertible] = []
+        if let indicators = filter.indicators {
+            conditions.append("indicator IN (\(indicators.map { _ in "?" }.joined(separator: ",")))")
+            arguments.append(contentsOf: indicators.sorted() as [any DatabaseValueConvertible])
+        }
+        if let periods = filter.periods {
+            conditions.append("period IN (\(periods.map { _ in "?" }.joined(separator: ",")))")
+            arguments.append(contentsOf: periods.sorted() as [any DatabaseValueConvertible])
+        }
+        if let provinces = filter.provinces {
+            conditions.append("(region / 10000000000) IN (\(provinces.map { _ in "?" }.joined(separator: ",")))")
+            arguments.append(contentsOf: provinces.sorted() as [any DatabaseValueConvertible])
+        }
+        try pool.read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT region, indicator, period, value, status FROM observations
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY indicator, period, region
+                """, arguments: StatementArguments(arguments))
+            var batch = ObservationBatch()
+            var indicatorIndex: [String: UInt16] = [:], periodIndex: [String: UInt16] = [:]
+            while let row = try cursor.next() {
+                let indicator: String = row[1], periodText: String = row[2]
+                let i = indicatorIndex[indicator] ?? {
+                    batch.indicatorCodes.append(indicator)
+                    indicatorIndex[indicator] = UInt16(batch.indicatorCodes.count - 1)
+                    return UInt16(batch.indicatorCodes.count - 1)
+                }()
+                let p = try periodIndex[periodText] ?? {
+                    batch.periodTable.append(try Period(periodText))
+                    periodIndex[periodText] = UInt16(batch.periodTable.count - 1)
+                    return UInt16(batch.periodTable.count - 1)
+                }()
+                let status: String? = row[4]
+                batch.append(region: row[0], indicator: i, period: p, value: row[3] ?? .nan,
+                             status: status?.utf8.first ?? 0, action: .merge, line: 0)
+                if batch.count >= batchSize {
+                    try body(batch)
+                    batch = ObservationBatch(indicatorCodes: batch.indicatorCodes, periodTable: batch.periodTable)
+                }
+            }
+            if !batch.isEmpty { try body(batch) }
+        }
+    }
+
+    /// Replaces the stored rollups of the scope with `rollups`, recording the run that made them.
+    public func replaceRollups(_ rollups: [Rollup], scope: RollupScope, runID: Int64) throws {
+        try pool.write { db in
+            var conditions = ["indicator = ?", "period = ?"]
+            if let provinces = scope.provinces {
+                conditions.append("(region = 0 OR (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))")
+            }
+            let delete = try db.makeStatement(sql: "DELETE FROM rollups WHERE \(conditions.joined(separator: " AND "))")
+            for indicator in scope.indicators.sorted() {
+                for period in scope.periods.sorted() { try delete.execute(arguments: [indicator, period]) }
+            }
+            let insert = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO rollups (run_id, level, region, indicator, period, value, contributing, expected, coverage,
+                    publication, reported_value, imbalance, relative_imbalance, numerator, denominator)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var periods: [Period: String] = [:]
+            for rollup in rollups {
+                if periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
+                try insert.execute(arguments: [
+                    runID, rollup.level.description, rollup.region.rawValue, rollup.indicator, periods[rollup.period]!,
+                    rollup.value.isNaN ? nil : rollup.value, rollup.contributing, rollup.expected, rollup.coverage,
+                    rollup.publication.rawValue, rollup.reported, rollup.imbalance, rollup.relativeImbalance,
+                    rollup.numerator, rollup.denominator,
+                ])
+            }
+        }
+    }
+
+    /// The stored rollups, in (indicator, period, level, region) order, for reports and tests.
+    public func storedRollups() throws -> [Rollup] { try storedRollups(where: "1", arguments: []) }
+
+    private func storedRollups(where condition: String, arguments: [any DatabaseValueConvertible]) throws -> [Rollup] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT level, region, indicator, period, value, contributing, expected, publication, reported_value, numerator, denominator
+                FROM rollups WHERE \(condition) ORDER BY indicator, period, level, region
+                """, arguments: StatementArguments(arguments)).map { row in
+                    Rollup(level: RegionLevel(name: row["level"])!, region: RegionCode(uncheckedRawValue: row["region"]),
+                           indicator: row["indicator"], period: try Period(row["period"] as String), value: row["value"] ?? .nan,
+                           numerator: row["numerator"], denominator: row["denominator"], contributing: row["contributing"],
+                           expected: row["expected"], publication: Publication(rawValue: row["publication"])!, reported: row["reported_value"])
+                }
+        }
+    }
+}
+
+/// A partition that changed: an indicator in a period in a province.
+public struct TouchedPartition: Sendable, Hashable {
+    public var indicator: String
+    public var period: String
+    public var province: Int
+}
+
+extension SQLiteStore {
+    /// The newest submission the stored rollups include (0 before any rollup).
+    public func rollupWatermark() throws -> Int64 {
+        try pool.read { try Int64.fetchOne($0, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rollup_watermark'") ?? 0 }
+    }
+
+    public func setRollupWatermark(_ submission: Int64) throws {
+        try pool.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('rollup_watermark', ?)", arguments: [String(submission)]) }
+    }
+
+    /// The newest submission in the ledger.
+    public func latestSubmission() throws -> Int64 {
+        try pool.read { try Int64.fetchOne($0, sql: "SELECT max(id) FROM submissions") ?? 0 }
+    }
+
+    /// The partitions whose observations submissions after `watermark` added, revised or deleted.
+    public func partitionsTouched(since watermark: Int64) throws -> Set<TouchedPartition> {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT indicator, period, region / 10000000000 AS province FROM observations
+                WHERE submission_id > ?1 OR superseded_by > ?1
+                """, arguments: [watermark])
+            return Set(rows.map { TouchedPartition(indicator: $0["indicator"], period: $0["period"], province: $0["province"]) })
+        }
+    }
+
+    /// The stored province rollups of some indicators in a period, in province order.
+    public func storedProvinceRollups(indicators: Set<String>, period: String) throws -> [Rollup] {
+        let codes = indicators.sorted()
+        return try storedRollups(where: "level = 'province' AND period = ? AND indicator IN (\(codes.map { _ in "?" }.joined(separator: ",")))",
+                                 arguments: [period] + codes)
+    }
+}
