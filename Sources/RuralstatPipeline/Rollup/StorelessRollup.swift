@@ -6,7 +6,7 @@ import RuralstatModel
 /// `ruralstat rollup --from`: submissions read, validated and rolled up in memory, with no store,
 /// for analysts and for benchmarking. Writes `rollups.csv` and `rejects.csv` into a folder, or the
 /// two files of the benchmark workload W1 (`rollup.csv`, `flags.csv`).
-public struct StorelessRollup {
+public struct StorelessRollup: Sendable {
     public enum Layout: String, Sendable, CaseIterable {
         /// ruralstat's own tables: rollups.csv and rejects.csv.
         case ruralstat
@@ -131,18 +131,45 @@ public struct StorelessRollup {
         return path
     }
 
-    /// W1's two files. Its levels are named township, county, city, province, national.
+    /// W1's two files, written side by side on two cores: the rollups on one, the outliers found
+    /// and written on the other. Its levels are named township, county, city, province, national.
     private func writeW1(_ rollups: [Rollup], table: ObservationTable, outOfRange: [ValidationProblem], missing: [ObservationKey],
                          to folder: String) throws -> ([String], Int) {
         let rollupPath = (folder as NSString).appendingPathComponent("rollup.csv")
-        let writer = try CSVWriter(path: rollupPath, header: ["level", "region", "indicator", "period", "sum", "count", "mean"])
-        let periods = Dictionary(uniqueKeysWithValues: table.periods.map { ($0, $0.description) })
+        let flagsPath = (folder as NSString).appendingPathComponent("flags.csv")
+        let outcome = W1Outcome()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            do {
+                if part == 0 {
+                    try writeW1Rollups(rollups, periods: table.periods, to: rollupPath)
+                } else {
+                    outcome.flags = try writeW1Flags(table: table, outOfRange: outOfRange, missing: missing, to: flagsPath)
+                }
+            } catch {
+                outcome.record(error)
+            }
+        }
+        if let error = outcome.error { throw error }
+        return ([rollupPath, flagsPath], outcome.flags)
+    }
+
+    /// What the two halves of ``writeW1`` report back (each writes its own field once).
+    private final class W1Outcome: @unchecked Sendable {
+        var flags = 0
+        private let lock = NSLock()
+        private(set) var error: (any Error)?
+        func record(_ error: any Error) { lock.withLock { self.error = self.error ?? error } }
+    }
+
+    private func writeW1Rollups(_ rollups: [Rollup], periods: [Period], to path: String) throws {
+        let writer = try CSVWriter(path: path, header: ["level", "region", "indicator", "period", "sum", "count", "mean"])
+        let texts = Dictionary(uniqueKeysWithValues: periods.map { ($0, $0.description) })
         let levels = RegionLevel.allCases.map { $0 == .prefecture ? "city" : $0.description }
         for rollup in rollups {
             writer.field(levels[rollup.level.rawValue])
             writer.field(region: rollup.region.rawValue)
             writer.field(rollup.indicator)
-            writer.field(periods[rollup.period]!)
+            writer.field(texts[rollup.period]!)
             // W1 asks for the sum and the mean of the values whatever the catalog's rule.
             writer.field(rollup.numerator)
             writer.field(rollup.contributing)
@@ -150,9 +177,10 @@ public struct StorelessRollup {
             writer.endRow()
         }
         try writer.close()
+    }
 
-        let flagsPath = (folder as NSString).appendingPathComponent("flags.csv")
-        let flags = try CSVWriter(path: flagsPath, header: ["region", "indicator", "period", "value", "flag", "robust_z"])
+    private func writeW1Flags(table: ObservationTable, outOfRange: [ValidationProblem], missing: [ObservationKey], to path: String) throws -> Int {
+        let flags = try CSVWriter(path: path, header: ["region", "indicator", "period", "value", "flag", "robust_z"])
         var count = 0
         for problem in outOfRange {
             let key = problem.key.split(separator: "|", omittingEmptySubsequences: false)
@@ -175,7 +203,7 @@ public struct StorelessRollup {
             count += 1
         }
         let periodTexts = table.periods.map(\.description)
-        for outlier in PeerGroups.outliers(in: table, level: .county, threshold: outlierThreshold, workers: workers) {
+        for outlier in PeerGroups.outliers(in: table, level: .county, threshold: outlierThreshold, workers: 1) {
             flags.field(region: outlier.region)
             flags.field(table.indicators[outlier.indicator])
             flags.field(periodTexts[outlier.period])
@@ -186,6 +214,6 @@ public struct StorelessRollup {
             count += 1
         }
         try flags.close()
-        return ([rollupPath, flagsPath], count)
+        return count
     }
 }
