@@ -29,5 +29,13 @@ struct SDMXSampleTests {
         let (_, report, _) = try Fixtures.read(eurostat, registries: nil)
         #expect(report.countsByRule[.leniency, default: 0] >= 1)
         #expect(report.problems.contains { $0.rule == .leniency && $0.message.contains("DataSet is in the namespace") })
+        let istat = Fixtures.shared.appendingPathComponent("data/sdmx-samples/ISTAT-22_289.ss21.xml").path
+        let leniencies = try Fixtures.read(istat, registries: nil).report.problems.filter { $0.rule == .leniency }.map(\.message)
+        #expect(leniencies.contains { $0.hasPrefix("DataSet structureRef") })
+        #expect(leniencies.contains { $0.hasPrefix("DataSet action is unqualified") })
+        // A well-formed sample has none about its structure (its sender, ECB, is simply not one of ours).
+        let ecb = Fixtures.shared.appendingPathComponent("data/sdmx-samples/TWG21-ecb_exr_sg_ts_gf.ss21.xml").path
+        #expect(try Fixtures.read(ecb, registries: nil).report.problems.filter { $0.rule == .leniency }.map(\.message)
+                    .allSatisfy { $0.contains("sender") })
     }
 }

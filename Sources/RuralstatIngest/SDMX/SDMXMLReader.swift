@@ -22,6 +22,8 @@ final class SDMXMLReader: FieldLocator {
     private(set) var format: SubmissionFormat?
     private var header = MessageHeader()
     private var dimensionAtObservation = "TIME_PERIOD"
+    /// The header's `Structure/@structureID`s, which a DataSet's `structureRef` should name.
+    private var structureIDs: Set<String> = []
     private var capture: String?  // the header element whose text is being collected
     private var text: [UInt8] = []
 
@@ -332,6 +334,7 @@ final class SDMXMLReader: FieldLocator {
             header.sender = attribute("id", attrs)?.text
         case "Structure":
             if let dimension = attribute("dimensionAtObservation", attrs) { dimensionAtObservation = dimension.text }
+            if let id = attribute("structureID", attrs) { structureIDs.insert(id.text) }
         default:
             break
         }
@@ -345,6 +348,14 @@ final class SDMXMLReader: FieldLocator {
         groups.removeAll()
         if !SDMXMLReader.messageNamespaces.contains(namespace) {
             try validator.leniency("DataSet is in the namespace '\(namespace)' instead of the SDMX message namespace", at: location(of: .action))
+        }
+        if let reference = attribute("structureRef", attrs)?.text, !structureIDs.isEmpty, !structureIDs.contains(reference) {
+            try validator.leniency("DataSet structureRef '\(reference)' names no structure of the header (\(structureIDs.sorted().joined(separator: ", "))); the header's structure is used",
+                                   at: location(of: .action))
+        }
+        if format != .sdmxGeneric21, let index = (0..<attrs.count).first(where: { attributeNames[attributeInfo(attrs.namePointer($0)).name] == "action" }),
+           attrs.uri(index) == nil {
+            try validator.leniency("DataSet action is unqualified; structure-specific messages qualify it (ss:action)", at: location(of: .action))
         }
         datasetAction = header.defaultAction ?? .information
         if let text = attribute("action", attrs)?.text {
