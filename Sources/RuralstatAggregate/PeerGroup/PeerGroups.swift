@@ -36,8 +36,9 @@ public enum PeerGroups {
                 var start = 0
                 while start < column.count {
                     let group = Hierarchy.ancestor(column.regions[start], level.rawValue)
+                    let bound = group + Hierarchy.divisors[level.rawValue]  // sorted rows: the group ends at the first region past it
                     var end = start + 1
-                    while end < column.count, Hierarchy.ancestor(column.regions[end], level.rawValue) == group { end += 1 }
+                    while end < column.count, column.regions[end] < bound { end += 1 }
                     let (median, mad) = OrderStatistics.medianAndMAD(UnsafeBufferPointer(rebasing: values[start..<end]),
                                                                      scratch: scratch)
                     try body(PeerGroup(region: group, level: level, regions: column.regions[start..<end],

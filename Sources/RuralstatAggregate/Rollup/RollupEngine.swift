@@ -126,6 +126,9 @@ public struct RollupEngine: Sendable {
             let isMedian = plan.definition.aggregation == .median
             let levels = (RegionLevel.province.rawValue..<plan.baseLevel.rawValue).reversed()  // e.g. township … province
             var keys = [Int64](repeating: -1, count: 6)
+            // Rows are sorted, so a group lasts while the region stays below its end: one comparison
+            // per row and level, and a division only when a group starts.
+            var ends = [Int64](repeating: -1, count: 6)
             var totals = [GroupTotals](repeating: GroupTotals(), count: 6)
             var starts = [Int](repeating: 0, count: 6)
             func emit(_ level: Int, upTo end: Int) {
@@ -138,10 +141,10 @@ public struct RollupEngine: Sendable {
             for index in 0..<units.count {
                 let region = units.regions[index]
                 for level in levels {
-                    let key = Hierarchy.ancestor(region, level)
-                    if key != keys[level] {
+                    if region >= ends[level] {
                         if keys[level] >= 0 { emit(level, upTo: index) }
-                        keys[level] = key
+                        keys[level] = Hierarchy.ancestor(region, level)
+                        ends[level] = keys[level] + Hierarchy.divisors[level]
                         totals[level] = GroupTotals()
                         starts[level] = index
                     }
