@@ -70,36 +70,22 @@ extension PeerGroups {
     /// partition, indicator and region order, whatever the number of workers.
     public static func outliers(in table: ObservationTable, level: RegionLevel, threshold: Double,
                                 workers: Int = ProcessInfo.activeProcessors) -> [PeerOutlier] {
-        let partitions = table.partitions
-        let results = UnsafeMutableBufferPointer<[PeerOutlier]>.allocate(capacity: partitions.count)
-        _ = results.initialize(repeating: [])
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        nonisolated(unsafe) let output = results
-        let chunks = max(1, min(workers, partitions.count))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var index = chunk
-            while index < partitions.count {
-                var found: [PeerOutlier] = []
-                let partition = partitions[index]
-                for (indicator, column) in partition.columns.enumerated() {
-                    forEach(in: column, level: level) { group in
-                        guard group.mad > 0 else { return }
-                        for (region, value) in zip(group.regions, group.values) {
-                            let z = group.robustZ(value)
-                            if abs(z) > threshold {
-                                found.append(PeerOutlier(region: region, indicator: indicator, period: partition.period, value: value,
-                                                         robustZ: z, median: group.median, mad: group.mad, peerGroup: group.region,
-                                                         peers: group.size))
-                            }
+        let results = table.mapPartitions(workers: workers) { partition in
+            var found: [PeerOutlier] = []
+            for (indicator, column) in partition.columns.enumerated() {
+                forEach(in: column, level: level) { group in
+                    guard group.mad > 0 else { return }
+                    for (region, value) in zip(group.regions, group.values) {
+                        let z = group.robustZ(value)
+                        if abs(z) > threshold {
+                            found.append(PeerOutlier(region: region, indicator: indicator, period: partition.period, value: value,
+                                                     robustZ: z, median: group.median, mad: group.mad, peerGroup: group.region,
+                                                     peers: group.size))
                         }
                     }
                 }
-                output[index] = found
-                index += chunks
             }
+            return found
         }
         return results.flatMap { $0 }
     }

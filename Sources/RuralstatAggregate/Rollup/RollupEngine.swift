@@ -29,27 +29,13 @@ public struct RollupEngine: Sendable {
     /// All rollups of the table, in a fixed order (partition by partition, then national).
     public func rollups(of table: ObservationTable, workers: Int = ProcessInfo.activeProcessors) -> [Rollup] {
         let plans = table.periods.map { period in catalog.codes.compactMap { plan(table, code: $0, period: period) } }
-        let partitions = table.partitions
-        let results = UnsafeMutableBufferPointer<PartitionResult>.allocate(capacity: partitions.count)
-        _ = results.initialize(repeating: PartitionResult())
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        nonisolated(unsafe) let output = results
-        let chunks = max(1, min(workers, partitions.count))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            // Each worker takes every chunks-th partition; each result goes to its own slot.
-            var index = chunk
-            while index < partitions.count {
-                output[index] = self.compute(partitions[index], table: table, plans: plans[partitions[index].period])
-                index += chunks
-            }
+        let results = table.mapPartitions(workers: workers) { partition in
+            self.compute(partition, table: table, plans: plans[partition.period])
         }
         var rollups: [Rollup] = []
         rollups.reserveCapacity(results.reduce(0) { $0 + $1.rollups.count } + table.indicators.count * table.periods.count)
         for result in results { rollups.append(contentsOf: result.rollups) }
-        rollups.append(contentsOf: national(table, plans: plans, results: Array(results)))
+        rollups.append(contentsOf: national(table, plans: plans, results: results))
         return rollups
     }
 
