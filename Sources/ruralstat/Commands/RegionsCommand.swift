@@ -70,17 +70,13 @@ struct RegionsCommand: ParsableCommand {
 /// Text views of a registry for the terminal.
 enum RegistryReport {
     static func levelCounts(_ registry: RegionRegistry) -> String {
-        RegionLevel.allCases.dropFirst().map { level in
-            "\(level) \(registry.allUnits.filter { $0.level == level }.count)"
-        }.joined(separator: ", ")
+        let counts = Dictionary(grouping: registry.allUnits, by: \.level).mapValues(\.count)
+        return RegionLevel.allCases.dropFirst().map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
     }
 
     static func kindCounts(_ registry: RegionRegistry) -> String {
-        let units = registry.allUnits
-        return RegionKind.allCases.compactMap { kind in
-            let count = units.filter { $0.kind == kind }.count
-            return count == 0 ? nil : "\(kind.rawValue) \(count)"
-        }.joined(separator: ", ")
+        let counts = Dictionary(grouping: registry.allUnits, by: \.kind).mapValues(\.count)
+        return RegionKind.allCases.compactMap { kind in counts[kind].map { "\(kind.rawValue) \($0)" } }.joined(separator: ", ")
     }
 
     static func tree(_ registry: RegionRegistry, root: RegionCode, depth: Int) -> String {
