@@ -28,11 +28,8 @@ public enum IngestRule: String, Sendable, Hashable, Codable, CaseIterable {
     case unbalancedQuote = "unbalanced_quote"
     case malformedHeader = "malformed_header"
     case encoding
-    case fieldCount = "field_count"
     case unknownSender = "unknown_sender"
     case unknownFormat = "unknown_format"
     case malformedXML = "malformed_xml"
     case forbiddenDTD = "forbidden_dtd"
-    case alreadyApplied = "already_applied"
-    case messageIDReused = "message_id_reused"
 }

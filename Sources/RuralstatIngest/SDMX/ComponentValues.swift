@@ -32,8 +32,6 @@ struct ComponentValues {
         }
     }
 
-    func has(_ role: FieldRole) -> Bool { starts[role.rawValue] >= 0 }
-
     /// Fills the roles set here into `fields` (leaving the others as they are), within `body`.
     func withFields<R>(_ fields: inout ObservationFields, _ body: (inout ObservationFields) throws -> R) rethrows -> R {
         if storage.isEmpty { return try body(&fields) }
