@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import RuralstatModel
 
 /// Scatters validated observation batches into partitions as they arrive (from a reader or from the
@@ -18,7 +20,7 @@ public final class ObservationTableBuilder {
     public private(set) var ignoredDeletes = 0
     public private(set) var rows = 0
 
-    private final class PartitionStorage {
+    private final class PartitionStorage: @unchecked Sendable {  // each is built by one thread
         var regions: [[Int64]] = []
         var values: [[Double]] = []
         func ensure(_ indicator: Int) {
@@ -78,36 +80,55 @@ public final class ObservationTableBuilder {
     }
 
     /// Sorts every column by region, settles repeated keys, and returns the table.
-    public func build() -> ObservationTable {
-        var contradictions: [ObservationKey] = []
-        var repeats = 0
-        var built: [RegionPartition] = []
-        for (key, storage) in partitions {
-            let period = key >> 8, province = key & 0xFF
-            storage.ensure(indicators.count - 1)
-            var columns: [IndicatorColumn] = []
-            for indicator in indicators.indices {
-                // Copied to exact size: the growing arrays may hold up to twice what they need.
-                var column = IndicatorColumn(regions: storage.regions[indicator].withUnsafeBufferPointer { Array($0) },
-                                             values: storage.values[indicator].withUnsafeBufferPointer { Array($0) })
-                storage.regions[indicator] = []
-                storage.values[indicator] = []
-                if !isSorted(column.regions) { column = sorted(column) }
-                let settled = settle(column)
-                repeats += settled.repeats
-                contradictions.append(contentsOf: settled.contradicted.map {
-                    ObservationKey(region: $0, indicator: indicators[indicator], period: periods[period])
-                })
-                columns.append(settled.column)
-            }
-            built.append(RegionPartition(period: period, province: province, columns: columns))
+    public func build(workers: Int = ProcessInfo.activeProcessors) -> ObservationTable {
+        struct Built { var partition: RegionPartition; var repeats: Int; var contradicted: [(indicator: Int, region: Int64)] }
+        let entries = partitions.sorted { $0.key < $1.key }.map { (key: $0.key, storage: $0.value) }
+        let indicatorCount = indicators.count
+        for entry in entries { entry.storage.ensure(indicatorCount - 1) }
+        nonisolated(unsafe) let work = entries
+        let slots = UnsafeMutableBufferPointer<Built?>.allocate(capacity: entries.count)
+        _ = slots.initialize(repeating: nil)
+        defer {
+            slots.deinitialize()
+            slots.deallocate()
         }
-        return ObservationTable(indicators: indicators, periods: periods, partitions: built,
+        nonisolated(unsafe) let output = slots
+        let chunks = max(1, min(workers, entries.count))
+        // Partitions are sorted and settled on all cores; each has a slot of its own.
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var index = chunk
+            while index < work.count {
+                let (key, storage) = work[index]
+                var columns: [IndicatorColumn] = []
+                var repeats = 0
+                var contradicted: [(Int, Int64)] = []
+                for indicator in 0..<indicatorCount {
+                    // Copied to exact size: the growing arrays may hold up to twice what they need.
+                    var column = IndicatorColumn(regions: storage.regions[indicator].withUnsafeBufferPointer { Array($0) },
+                                                 values: storage.values[indicator].withUnsafeBufferPointer { Array($0) })
+                    storage.regions[indicator] = []
+                    storage.values[indicator] = []
+                    if !Self.isSorted(column.regions) { column = Self.sorted(column) }
+                    let settled = Self.settle(column)
+                    repeats += settled.repeats
+                    contradicted.append(contentsOf: settled.contradicted.map { (indicator, $0) })
+                    columns.append(settled.column)
+                }
+                output[index] = Built(partition: RegionPartition(period: key >> 8, province: key & 0xFF, columns: columns),
+                                      repeats: repeats, contradicted: contradicted)
+                index += chunks
+            }
+        }
+        let built = slots.map { $0! }
+        let contradictions = built.flatMap { result in
+            result.contradicted.map { ObservationKey(region: $0.region, indicator: indicators[$0.indicator], period: periods[result.partition.period]) }
+        }
+        return ObservationTable(indicators: indicators, periods: periods, partitions: built.map(\.partition),
                                 contradictions: contradictions.sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) },
-                                repeats: repeats)
+                                repeats: built.reduce(0) { $0 + $1.repeats })
     }
 
-    private func isSorted(_ regions: [Int64]) -> Bool {
+    private static func isSorted(_ regions: [Int64]) -> Bool {
         var previous = Int64.min
         for region in regions {
             if region < previous { return false }
@@ -116,14 +137,14 @@ public final class ObservationTableBuilder {
         return true
     }
 
-    private func sorted(_ column: IndicatorColumn) -> IndicatorColumn {
+    private static func sorted(_ column: IndicatorColumn) -> IndicatorColumn {
         // A stable sort keeps the first of repeated keys first.
         let order = column.regions.indices.sorted { (column.regions[$0], $0) < (column.regions[$1], $1) }
         return IndicatorColumn(regions: order.map { column.regions[$0] }, values: order.map { column.values[$0] })
     }
 
     /// Keeps one of identical repeats; drops every row of a key with different values.
-    private func settle(_ column: IndicatorColumn) -> (column: IndicatorColumn, repeats: Int, contradicted: [Int64]) {
+    private static func settle(_ column: IndicatorColumn) -> (column: IndicatorColumn, repeats: Int, contradicted: [Int64]) {
         var hasRepeat = false
         for index in column.regions.indices.dropFirst() where column.regions[index] == column.regions[index - 1] {
             hasRepeat = true

@@ -29,13 +29,17 @@ public struct RollupEngine: Sendable {
     /// All rollups of the table, in a fixed order (partition by partition, then national).
     public func rollups(of table: ObservationTable, workers: Int = ProcessInfo.activeProcessors) -> [Rollup] {
         let plans = table.periods.map { period in catalog.codes.compactMap { plan(table, code: $0, period: period) } }
-        let results = table.mapPartitions(workers: workers) { partition in
+        var results = table.mapPartitions(workers: workers) { partition in
             self.compute(partition, table: table, plans: plans[partition.period])
         }
+        let national = national(table, plans: plans, results: results)
         var rollups: [Rollup] = []
-        rollups.reserveCapacity(results.reduce(0) { $0 + $1.rollups.count } + table.indicators.count * table.periods.count)
-        for result in results { rollups.append(contentsOf: result.rollups) }
-        rollups.append(contentsOf: national(table, plans: plans, results: results))
+        rollups.reserveCapacity(results.reduce(0) { $0 + $1.rollups.count } + national.count)
+        for index in results.indices {
+            rollups.append(contentsOf: results[index].rollups)
+            results[index].rollups = []  // one copy at a time: a million rollups are 100 MB
+        }
+        rollups.append(contentsOf: national)
         return rollups
     }
 

@@ -18,6 +18,17 @@ public final class CSVReader {
     private let delimiter: UInt8
     /// 1 for the delimiter, 2 for a newline, 3 for a quote, 0 for every other byte.
     private let classes: UnsafeMutablePointer<UInt8>
+    /// The delimiter, newline and quote repeated in every byte of a word.
+    private let delimiterWord: UInt64
+    private static let newlineWord: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    private static let quoteWord: UInt64 = 0x2222_2222_2222_2222
+
+    /// The high bit of every byte of `x` that is zero, and no other bit (exact, no false positives).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
 
     // The current record: field i is base[starts[i] ..< ends[i]], base being the read buffer (for a
     // record split in place) or the copy buffer (for a record that needed unquoting).
@@ -50,6 +61,7 @@ public final class CSVReader {
         classes[Int(delimiter)] = 1
         classes[10] = 2
         classes[34] = 3
+        delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
     }
 
     deinit {
@@ -95,6 +107,17 @@ public final class CSVReader {
             var count = 0
             starts[0] = start
             while position < end {
+                // Eight bytes at a time: skip words without a delimiter, newline or quote (SWAR).
+                if position + 8 <= end {
+                    let word = UnsafeRawPointer(buffer + position).loadUnaligned(as: UInt64.self)
+                    let special = CSVReader.zeroBytes(word ^ delimiterWord) | CSVReader.zeroBytes(word ^ CSVReader.newlineWord)
+                        | CSVReader.zeroBytes(word ^ CSVReader.quoteWord)
+                    if special == 0 {
+                        position += 8
+                        continue
+                    }
+                    position += special.trailingZeroBitCount >> 3
+                }
                 let kind = classes[Int(buffer[position])]
                 if kind == 0 {
                     position += 1
