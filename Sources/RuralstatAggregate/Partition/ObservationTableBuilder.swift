@@ -85,41 +85,28 @@ public final class ObservationTableBuilder {
         let entries = partitions.sorted { $0.key < $1.key }.map { (key: $0.key, storage: $0.value) }
         let indicatorCount = indicators.count
         for entry in entries { entry.storage.ensure(indicatorCount - 1) }
-        nonisolated(unsafe) let work = entries
-        let slots = UnsafeMutableBufferPointer<Built?>.allocate(capacity: entries.count)
-        _ = slots.initialize(repeating: nil)
-        defer {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-        nonisolated(unsafe) let output = slots
-        let chunks = max(1, min(workers, entries.count))
-        // Partitions are sorted and settled on all cores; each has a slot of its own.
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var index = chunk
-            while index < work.count {
-                let (key, storage) = work[index]
-                var columns: [IndicatorColumn] = []
-                var repeats = 0
-                var contradicted: [(Int, Int64)] = []
-                for indicator in 0..<indicatorCount {
-                    // Copied to exact size: the growing arrays may hold up to twice what they need.
-                    var column = IndicatorColumn(regions: storage.regions[indicator].withUnsafeBufferPointer { Array($0) },
-                                                 values: storage.values[indicator].withUnsafeBufferPointer { Array($0) })
-                    storage.regions[indicator] = []
-                    storage.values[indicator] = []
-                    if !Self.isSorted(column.regions) { column = Self.sorted(column) }
-                    let settled = Self.settle(column)
-                    repeats += settled.repeats
-                    contradicted.append(contentsOf: settled.contradicted.map { (indicator, $0) })
-                    columns.append(settled.column)
-                }
-                output[index] = Built(partition: RegionPartition(period: key >> 8, province: key & 0xFF, columns: columns),
-                                      repeats: repeats, contradicted: contradicted)
-                index += chunks
+        nonisolated(unsafe) let work = entries  // each entry is built by one thread
+        // Partitions are sorted and settled on all cores.
+        let built = concurrentMap(entries.count, workers: workers) { index -> Built in
+            let (key, storage) = work[index]
+            var columns: [IndicatorColumn] = []
+            var repeats = 0
+            var contradicted: [(Int, Int64)] = []
+            for indicator in 0..<indicatorCount {
+                // Copied to exact size: the growing arrays may hold up to twice what they need.
+                var column = IndicatorColumn(regions: storage.regions[indicator].withUnsafeBufferPointer { Array($0) },
+                                             values: storage.values[indicator].withUnsafeBufferPointer { Array($0) })
+                storage.regions[indicator] = []
+                storage.values[indicator] = []
+                if !Self.isSorted(column.regions) { column = Self.sorted(column) }
+                let settled = Self.settle(column)
+                repeats += settled.repeats
+                contradicted.append(contentsOf: settled.contradicted.map { (indicator, $0) })
+                columns.append(settled.column)
             }
+            return Built(partition: RegionPartition(period: key >> 8, province: key & 0xFF, columns: columns),
+                         repeats: repeats, contradicted: contradicted)
         }
-        let built = slots.map { $0! }
         let contradictions = built.flatMap { result in
             result.contradicted.map { ObservationKey(region: $0.region, indicator: indicators[$0.indicator], period: periods[result.partition.period]) }
         }
