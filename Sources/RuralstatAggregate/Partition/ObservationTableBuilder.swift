@@ -21,14 +21,16 @@ public final class ObservationTableBuilder {
     public private(set) var rows = 0
 
     private final class PartitionStorage: @unchecked Sendable {  // each is built by one thread
-        var regions: [[Int64]] = []
-        var values: [[Double]] = []
+        /// One growing column per indicator; a class each, so an append touches one array only.
+        var columns: [ColumnStorage] = []
         func ensure(_ indicator: Int) {
-            while regions.count <= indicator {
-                regions.append([])
-                values.append([])
-            }
+            while columns.count <= indicator { columns.append(ColumnStorage()) }
         }
+    }
+
+    private final class ColumnStorage {
+        var regions: [Int64] = []
+        var values: [Double] = []
     }
 
     public init() {}
@@ -73,9 +75,10 @@ public final class ObservationTableBuilder {
             }
             lastKey = key
             lastPartition = storage
-            storage.ensure(indicator)
-            storage.regions[indicator].append(region)
-            storage.values[indicator].append(value)
+            if indicator >= storage.columns.count { storage.ensure(indicator) }
+            let column = storage.columns[indicator]
+            column.regions.append(region)
+            column.values.append(value)
         }
     }
 
@@ -94,10 +97,11 @@ public final class ObservationTableBuilder {
             var contradicted: [(Int, Int64)] = []
             for indicator in 0..<indicatorCount {
                 // Copied to exact size: the growing arrays may hold up to twice what they need.
-                var column = IndicatorColumn(regions: storage.regions[indicator].withUnsafeBufferPointer { Array($0) },
-                                             values: storage.values[indicator].withUnsafeBufferPointer { Array($0) })
-                storage.regions[indicator] = []
-                storage.values[indicator] = []
+                let growing = storage.columns[indicator]
+                var column = IndicatorColumn(regions: growing.regions.withUnsafeBufferPointer { Array($0) },
+                                             values: growing.values.withUnsafeBufferPointer { Array($0) })
+                growing.regions = []
+                growing.values = []
                 if !Self.isSorted(column.regions) { column = Self.sorted(column) }
                 let settled = Self.settle(column)
                 repeats += settled.repeats
