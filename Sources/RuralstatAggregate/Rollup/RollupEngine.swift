@@ -112,7 +112,9 @@ public struct RollupEngine: Sendable {
         for (indicator, plan) in plans.enumerated() {
             let units = stream(plan, partition)
             guard units.count > 0 else { continue }
-            let reported = plan.own.map { reportedValues(partition.columns[$0], below: plan.baseLevel) } ?? [:]
+            // Rows above the base level are aggregates units reported themselves; a column of base rows only has none.
+            let reported = plan.own.flatMap { own in units.isWholeColumn && plan.first == own ? nil
+                : reportedValues(partition.columns[own], below: plan.baseLevel) } ?? [:]
             let isMedian = plan.definition.aggregation == .median
             let levels = (RegionLevel.province.rawValue..<plan.baseLevel.rawValue).reversed()  // e.g. township … province
             var keys = [Int64](repeating: -1, count: 6)
@@ -128,8 +130,10 @@ public struct RollupEngine: Sendable {
                                              totals: totals[level], median: median,
                                              reported: reported[Key(level: level, region: region)]))
             }
+            let hasWeights = !units.b.isEmpty
             for index in 0..<units.count {
                 let region = units.regions[index]
+                let a = units.a[index], b = hasWeights ? units.b[index] : 1
                 for level in levels {
                     if region >= ends[level] {
                         if keys[level] >= 0 { emit(level, upTo: index) }
@@ -138,7 +142,7 @@ public struct RollupEngine: Sendable {
                         totals[level] = GroupTotals()
                         starts[level] = index
                     }
-                    totals[level].add(units.a[index], units.second(index))
+                    totals.withUnsafeMutableBufferPointer { $0[level].add(a, b) }
                 }
             }
             for level in levels where keys[level] >= 0 { emit(level, upTo: units.count) }

@@ -14,6 +14,8 @@ struct UnitStream {
     var a: [Double] = []
     /// Empty when every b is 1.
     var b: [Double] = []
+    /// Whether the stream is a whole column as it is (all its rows at the base level).
+    var isWholeColumn = false
 
     var count: Int { regions.count }
 
@@ -24,7 +26,7 @@ struct UnitStream {
     /// its rows are at that level (the usual case: villages report, nobody else does).
     static func values(_ column: IndicatorColumn, at level: RegionLevel) -> UnitStream {
         if column.regions.allSatisfy({ Hierarchy.level(of: $0) == level }) {
-            return UnitStream(regions: column.regions, a: column.values, b: [])
+            return UnitStream(regions: column.regions, a: column.values, b: [], isWholeColumn: true)
         }
         var stream = UnitStream()
         for index in 0..<column.count where Hierarchy.level(of: column.regions[index]) == level {
