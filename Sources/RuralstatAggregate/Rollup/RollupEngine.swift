@@ -130,25 +130,37 @@ public struct RollupEngine: Sendable {
                                              totals: totals[level], median: median,
                                              reported: reported[Key(level: level, region: region)]))
             }
+            // Each row goes into the deepest level only; a group that ends is merged into its parent, so
+            // the work per row does not grow with the number of levels.
             let hasWeights = !units.b.isEmpty
+            let deepest = levels.first
+            func close(_ level: Int, upTo end: Int) {
+                emit(level, upTo: end)
+                if level > RegionLevel.province.rawValue { totals[level - 1].merge(totals[level]) }
+            }
             for index in 0..<units.count {
                 let region = units.regions[index]
-                let a = units.a[index], b = hasWeights ? units.b[index] : 1
-                for level in levels {
-                    if region >= ends[level] {
-                        if keys[level] >= 0 { emit(level, upTo: index) }
+                if let deepest, region >= ends[deepest] {
+                    // Deepest first, so that a parent has all its children when it closes.
+                    for level in levels where region >= ends[level] && keys[level] >= 0 { close(level, upTo: index) }
+                    for level in levels where region >= ends[level] {
                         keys[level] = Hierarchy.ancestor(region, level)
                         ends[level] = keys[level] + Hierarchy.divisors[level]
                         totals[level] = GroupTotals()
                         starts[level] = index
                     }
-                    totals.withUnsafeMutableBufferPointer { $0[level].add(a, b) }
                 }
+                let a = units.a[index], b = hasWeights ? units.b[index] : 1
+                if let deepest { totals.withUnsafeMutableBufferPointer { $0[deepest].add(a, b) } }
             }
-            for level in levels where keys[level] >= 0 { emit(level, upTo: units.count) }
-            // The province total again for the nation (a province-level base has no levels above it here).
+            for level in levels where keys[level] >= 0 { close(level, upTo: units.count) }
+            // The province total for the nation: the province group's, or the units' own when provinces report.
             var province = GroupTotals()
-            for index in 0..<units.count { province.add(units.a[index], units.second(index)) }
+            if levels.isEmpty {
+                for index in 0..<units.count { province.add(units.a[index], units.second(index)) }
+            } else {
+                province = totals[RegionLevel.province.rawValue]
+            }
             result.provinceTotals[indicator] = province.rounded
             if isMedian { result.provinceValues[indicator] = units.a }
         }
