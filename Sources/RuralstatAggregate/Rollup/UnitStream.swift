@@ -61,8 +61,11 @@ struct UnitStream {
 /// Level arithmetic on integer codes: the ancestor at a level is the code with the lower digit
 /// groups set to zero (the registry checks that every parent's digits prefix its children's, so
 /// this holds for the irregular branches too).
-enum Hierarchy {
+public enum Hierarchy {
     static let divisors: [Int64] = [1_000_000_000_000, 10_000_000_000, 100_000_000, 1_000_000, 1_000, 1]
+
+    /// The ancestor of an integer code at a level, by its digits.
+    public static func ancestorCode(_ region: Int64, _ level: RegionLevel) -> Int64 { ancestor(region, level.rawValue) }
 
     @inline(__always)
     static func ancestor(_ region: Int64, _ level: Int) -> Int64 {

@@ -21,8 +21,9 @@ struct RollupCommand: ParsableCommand {
 
         With --from, submissions are read, validated and rolled up in memory, without a store, and the tables are
         written to --out: rollups.csv (every level, region, indicator and period, with the numbers behind the value:
-        numerator, denominator, contributing and expected units, coverage, publication, reported value and imbalance)
-        and rejects.csv. --layout w1 writes the benchmark workload W1's rollup.csv and flags.csv instead.
+        numerator, denominator, contributing and expected units, coverage, publication, reported value and imbalance),
+        findings.csv (units far from their peers, each with its median, robust z and a readable explanation) and
+        rejects.csv. --layout w1 writes the benchmark workload W1's rollup.csv and flags.csv instead.
         """
     )
 
@@ -68,7 +69,8 @@ struct RollupCommand: ParsableCommand {
         let summary = try runner.run(files: try SubmissionIngestor.expand(sources), outDirectory: out, layout: layout)
         print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups%@ (reading %.2f s, rollup %.2f s, writing %.2f s)",
                      summary.files, summary.rowsRead, summary.rowsAccepted, summary.rowsRejected, summary.rollups,
-                     layout == .w1 ? ", \(summary.flags) flags" : "", summary.secondsReading, summary.secondsRollup, summary.secondsWriting))
+                     layout == .w1 ? ", \(summary.flags) flags" : ", \(summary.findings) findings", summary.secondsReading,
+                     summary.secondsRollup, summary.secondsWriting))
         for output in summary.outputs { print("  \(output)") }
         if summary.rowsRejected > 0 { throw ExitCode(ExitStatus.invalidInput.rawValue) }
     }

@@ -1,0 +1,134 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatModel
+
+/// Units far from their peers: the robust z of a value among the units with the same parent,
+/// indicator and period, with the median and MAD that explain it.
+///
+/// z = 0.6745 · (x − median) / MAD. When the MAD is 0 (more than half the peers report the same
+/// value), the mean absolute deviation from the median stands in: z = (x − median) / (1.2533 · MeanAD);
+/// when that is 0 too, all peers agree and nothing is flagged. A group smaller than `minimumPeers`
+/// borrows the statistics of its parent's group (the grandparent of the unit), and the finding says
+/// so. Skewed amounts may be compared on a log scale.
+public struct PeerOutlierCheck: Sendable {
+    public var threshold: Double
+    public var minimumPeers: Int
+    /// Indicators compared on log(x) (positive values only).
+    public var logScale: Set<String>
+
+    public init(threshold: Double = 3.5, minimumPeers: Int = 5, logScale: Set<String> = []) {
+        self.threshold = threshold
+        self.minimumPeers = minimumPeers
+        self.logScale = logScale
+    }
+
+    /// The statistics of one group of peers.
+    struct Peers {
+        var region: Int64
+        var level: RegionLevel
+        var median: Double
+        var scale: Double
+        var method: String
+        var size: Int
+    }
+
+    /// Findings for every column of the table whose units sit below a township or lower.
+    public func findings(in table: ObservationTable, catalog: IndicatorCatalog, registry: RegionRegistry?,
+                         workers: Int = ProcessInfo.activeProcessors) -> [Finding] {
+        table.mapPartitions(workers: workers) { partition in
+            var found: [Finding] = []
+            let period = table.periods[partition.period]
+            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
+                let code = table.indicators[index]
+                found.append(contentsOf: check(column, indicator: code, period: period,
+                                               definition: catalog.definition(code, year: period.year), registry: registry))
+            }
+            return found
+        }.flatMap { $0 }
+    }
+
+    func check(_ column: IndicatorColumn, indicator: String, period: Period, definition: Indicator?,
+               registry: RegionRegistry?) -> [Finding] {
+        // Units of the deepest level present are compared with their siblings.
+        let unitLevel = column.regions.map { RegionCode(uncheckedRawValue: $0).level }.max() ?? .village
+        guard let parentLevel = unitLevel.parent, parentLevel > .national else { return [] }
+        let onLog = logScale.contains(indicator)
+        var units = IndicatorColumn()
+        for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == unitLevel {
+            let value = column.values[index]
+            if onLog && value <= 0 { continue }
+            units.regions.append(column.regions[index])
+            units.values.append(onLog ? log(value) : value)
+        }
+        let parents = statistics(units, level: parentLevel)
+        let grandparents = parentLevel.parent.map { $0 > .national ? statistics(units, level: $0) : [:] } ?? [:]
+        var found: [Finding] = []
+        for index in 0..<units.count {
+            let region = units.regions[index]
+            guard var peers = parents[Hierarchy.ancestorCode(region, parentLevel)] else { continue }
+            var note = ""
+            if peers.size < minimumPeers {
+                guard let wider = parentLevel.parent.flatMap({ grandparents[Hierarchy.ancestorCode(region, $0)] }),
+                      wider.size >= minimumPeers else { continue }
+                note = "; its \(parentLevel) has only \(peers.size) units, so the \(wider.level)'s \(wider.size) are the peers"
+                peers = wider
+            }
+            guard peers.scale > 0 else { continue }
+            let x = units.values[index]
+            let z = (x - peers.median) / peers.scale
+            guard abs(z) > threshold else { continue }
+            let observed = onLog ? exp(x) : x, median = onLog ? exp(peers.median) : peers.median
+            found.append(finding(region: region, unitLevel: unitLevel, indicator: indicator, period: period, definition: definition,
+                                 observed: observed, median: median, z: z, peers: peers, onLog: onLog, note: note, registry: registry))
+        }
+        return found
+    }
+
+    /// Median and scale of every group at `level`, keyed by the group's region.
+    private func statistics(_ units: IndicatorColumn, level: RegionLevel) -> [Int64: Peers] {
+        var result: [Int64: Peers] = [:]
+        PeerGroups.forEach(in: units, level: level) { group in
+            var scale = group.mad / 0.6745
+            var method = "robust_z"
+            if group.mad == 0 {
+                let meanAD = group.values.reduce(0) { $0 + abs($1 - group.median) } / Double(group.size)
+                scale = 1.253314 * meanAD
+                method = "robust_z_mean_ad"
+            }
+            result[group.region] = Peers(region: group.region, level: level, median: group.median, scale: scale, method: method,
+                                         size: group.size)
+        }
+        return result
+    }
+
+    private func finding(region: Int64, unitLevel: RegionLevel, indicator: String, period: Period, definition: Indicator?,
+                         observed: Double, median: Double, z: Double, peers: Peers, onLog: Bool, note: String,
+                         registry: RegionRegistry?) -> Finding {
+        let code = RegionCode(uncheckedRawValue: region)
+        let name = registry?.unit(code).map { " \($0.name)" } ?? ""
+        let unit = definition?.scaledUnit ?? ""
+        let label = definition.map { "\($0.nameZh) \(indicator)" } ?? indicator
+        let relation: String
+        if median > 0, observed >= median {
+            relation = "is \(Self.number(observed / median))× its \(peers.level)'s median \(Self.number(median)) \(unit)"
+        } else if median > 0 {
+            relation = "is \(Self.number(100 * observed / median)) % of its \(peers.level)'s median \(Self.number(median)) \(unit)"
+        } else {
+            relation = "is far from its \(peers.level)'s median \(Self.number(median)) \(unit)"
+        }
+        let scaleText = peers.method == "robust_z" ? "MAD \(Self.number(peers.scale * 0.6745))" : "MAD 0, mean abs. deviation \(Self.number(peers.scale / 1.253314))"
+        let explanation = "\(unitLevel.chineseName) \(code)\(name): \(label) \(Self.number(observed)) \(unit) \(relation) "
+            + "(robust z \(Self.number(z)) beyond ±\(Self.number(threshold))\(onLog ? " on a log scale" : ""); \(scaleText); \(peers.size) peers\(note))"
+        return Finding(ruleID: "peer_outlier", method: peers.method, severity: .warning, level: unitLevel, region: code,
+                       indicator: indicator, period: period, observed: observed, expected: median, statisticName: "robust_z",
+                       statistic: z, parameters: "threshold=\(Self.number(threshold)) minimum_peers=\(minimumPeers) log=\(onLog)",
+                       peerGroup: RegionCode(uncheckedRawValue: peers.region), peerSize: peers.size,
+                       explanation: explanation.replacingOccurrences(of: "  ", with: " "))
+    }
+
+    /// A number as people read it: three significant digits below 1000, whole numbers above.
+    static func number(_ value: Double) -> String {
+        if abs(value) >= 1000 || value == value.rounded() { return String(Int64(value.rounded())) }
+        return String(format: "%.3g", value)
+    }
+}
