@@ -9,7 +9,7 @@ import RuralstatQuality
 /// two files of the benchmark workload W1 (`rollup.csv`, `flags.csv`).
 public struct StorelessRollup: Sendable {
     public enum Layout: String, Sendable, CaseIterable {
-        /// ruralstat's own tables: rollups.csv, findings.csv (peer outliers so far) and rejects.csv.
+        /// ruralstat's own tables: rollups.csv, findings.csv (peer outliers and balance so far) and rejects.csv.
         case ruralstat
         /// The layout of the shared benchmark workload W1: rollup.csv (sum, count, mean at every
         /// level) and flags.csv (out-of-range or missing values, and robust outliers per county).
@@ -23,8 +23,9 @@ public struct StorelessRollup: Sendable {
     public var workers = ProcessInfo.activeProcessors
     /// W1: |robust z| above this among a county's villages is an outlier.
     public var outlierThreshold = 3.5
-    /// The peer-outlier check of the ruralstat layout.
+    /// The checks of the ruralstat layout.
     public var peerOutliers = PeerOutlierCheck()
+    public var balance = BalanceCheck()
 
     public init(registry: RegionRegistry?, catalog: IndicatorCatalog, options: IngestOptions) {
         self.registry = registry
@@ -91,6 +92,7 @@ public struct StorelessRollup: Sendable {
         switch layout {
         case .ruralstat:
             let findings = peerOutliers.findings(in: table, catalog: catalog, registry: registry, workers: workers)
+                + balance.findings(rollups, catalog: catalog, registry: registry)
             summary.findings = findings.count
             summary.outputs = [try writeRollups(rollups, to: outDirectory), try writeFindings(findings, to: outDirectory), rejects.path]
         case .w1:
