@@ -61,22 +61,22 @@ public struct RollupEngine: Sendable {
     private func plan(_ table: ObservationTable, code: String, period: Period) -> Plan? {
         guard let definition = catalog.definition(code, year: period.year) else { return nil }
         let own = table.indicatorIndex(code)
-        func base(_ code: String) -> RegionLevel { catalog.definition(code, year: period.year)?.reportedLevels.max() ?? .village }
+        let base = baseLevel(of: definition, year: period.year)
         switch definition.aggregation {
         case .none:
             return nil
         case .sum, .mean, .min, .max, .median:
             guard let own else { return nil }
-            return Plan(definition: definition, baseLevel: base(code), first: own, own: own)
+            return Plan(definition: definition, baseLevel: base, first: own, own: own)
         case .weightedMean(let weight):
             guard let own, let second = table.indicatorIndex(weight) else { return nil }
-            return Plan(definition: definition, baseLevel: base(code), first: own, second: second, own: own)
+            return Plan(definition: definition, baseLevel: base, first: own, second: second, own: own)
         case .ratio(let numerator, let denominator):
             guard let first = table.indicatorIndex(numerator), let second = table.indicatorIndex(denominator) else { return nil }
-            return Plan(definition: definition, baseLevel: base(numerator), first: first, second: second, own: own)
+            return Plan(definition: definition, baseLevel: base, first: first, second: second, own: own)
         case .shareOfUnits(let condition):
             guard let first = table.indicatorIndex(condition.indicator) else { return nil }
-            return Plan(definition: definition, baseLevel: base(condition.indicator), first: first, own: own)
+            return Plan(definition: definition, baseLevel: base, first: first, own: own)
         }
     }
 
@@ -214,12 +214,18 @@ public struct RollupEngine: Sendable {
     /// run relies on it): not for a median, and not when provinces are the reporting units.
     public func mergesFromProvinces(_ code: String, year: Int) -> Bool {
         guard let definition = catalog.definition(code, year: year) else { return true }
-        let base: RegionLevel = switch definition.aggregation {
-        case .ratio(let numerator, _): catalog.definition(numerator, year: year)?.reportedLevels.max() ?? .village
-        case .shareOfUnits(let condition): catalog.definition(condition.indicator, year: year)?.reportedLevels.max() ?? .village
-        default: definition.reportedLevels.max() ?? .village
+        return definition.aggregation != .median && baseLevel(of: definition, year: year) > .province
+    }
+
+    /// The level of the units a rule reads: the deepest reporting level of the indicator itself, or
+    /// of the numerator or condition it is computed from.
+    private func baseLevel(of definition: Indicator, year: Int) -> RegionLevel {
+        let source: Indicator? = switch definition.aggregation {
+        case .ratio(let numerator, _): catalog.definition(numerator, year: year)
+        case .shareOfUnits(let condition): catalog.definition(condition.indicator, year: year)
+        default: definition
         }
-        return definition.aggregation != .median && base > .province
+        return source?.reportedLevels.max() ?? .village
     }
 
     /// The national rollups merged from province rollups (listed in province order), exactly as a
@@ -231,7 +237,8 @@ public struct RollupEngine: Sendable {
             let key = "\(row.indicator)|\(row.period)"
             if groups[key] == nil {
                 guard let definition = catalog.definition(row.indicator, year: row.period.year) else { continue }
-                groups[key] = (basePlan(Plan(definition: definition, baseLevel: .village, first: 0), row.period), row.period, GroupTotals())
+                let plan = Plan(definition: definition, baseLevel: baseLevel(of: definition, year: row.period.year), first: 0)
+                groups[key] = (plan, row.period, GroupTotals())
                 order.append(key)
             }
             groups[key]!.totals.merge(GroupTotals(stored: row))
@@ -240,18 +247,6 @@ public struct RollupEngine: Sendable {
             let group = groups[key]!
             return rollup(group.plan, level: .national, region: 0, period: group.period, totals: group.totals, median: .nan, reported: nil)
         }
-    }
-
-    /// The plan with the base level its rule reads (for the expected units of the nation).
-    private func basePlan(_ plan: Plan, _ period: Period) -> Plan {
-        var plan = plan
-        let year = period.year
-        plan.baseLevel = switch plan.definition.aggregation {
-        case .ratio(let numerator, _): catalog.definition(numerator, year: year)?.reportedLevels.max() ?? .village
-        case .shareOfUnits(let condition): catalog.definition(condition.indicator, year: year)?.reportedLevels.max() ?? .village
-        default: plan.definition.reportedLevels.max() ?? .village
-        }
-        return plan
     }
 
     private func national(_ table: ObservationTable, plans: [[Plan]], results: [PartitionResult]) -> [Rollup] {
