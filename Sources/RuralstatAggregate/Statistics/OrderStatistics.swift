@@ -45,3 +45,26 @@ public enum OrderStatistics {
         }
     }
 }
+
+extension OrderStatistics {
+    /// The `p`-th percentile (0…100) of ascending `sorted` values as Statistics Canada's GEIS and
+    /// Banff define it (GEIS Appendix A): T = p/100 · (n + 1), W = ⌊T⌋, D = T − W; x₁ when W < 1,
+    /// xₙ when W ≥ n, else (1 − D)·x_W + D·x_{W+1} (1-based). Not numpy's default definition: HB
+    /// and sigma-gap bounds match Banff's only with this one.
+    public static func geisPercentile(sorted: UnsafeBufferPointer<Double>, _ p: Double) -> Double {
+        let count = sorted.count
+        precondition(count > 0)
+        let t = p / 100 * Double(count + 1)
+        let w = t.rounded(.down)
+        let d = t - w
+        if w < 1 { return sorted[0] }
+        if w >= Double(count) { return sorted[count - 1] }
+        let index = Int(w)  // 1-based x_W is sorted[W − 1]
+        return (1 - d) * sorted[index - 1] + d * sorted[index]
+    }
+
+    /// ``geisPercentile(sorted:_:)`` of an array already in ascending order.
+    public static func geisPercentile(sorted: [Double], _ p: Double) -> Double {
+        sorted.withUnsafeBufferPointer { geisPercentile(sorted: $0, p) }
+    }
+}

@@ -37,8 +37,8 @@ public struct BalanceCheck: Sendable {
             let relative = rollup.relativeImbalance.map { String(format: ", %+.2f %%", 100 * $0) } ?? ""
             let children = "its \(rollup.contributing) reporting unit\(rollup.contributing == 1 ? "" : "s")"
             let explanation = "\(rollup.level.chineseName) \(rollup.region)\(name): \(definition?.nameZh ?? "") \(rollup.indicator) reported "
-                + "\(PeerOutlierCheck.number(reported)) \(unit), but \(children) add up to \(PeerOutlierCheck.number(rollup.value)) \(unit) "
-                + "(imbalance \(PeerOutlierCheck.number(imbalance))\(relative); tolerance \(PeerOutlierCheck.number(limit)))"
+                + "\(FindingText.number(reported)) \(unit), but \(children) add up to \(FindingText.number(rollup.value)) \(unit) "
+                + "(imbalance \(FindingText.number(imbalance))\(relative); tolerance \(FindingText.number(limit)))"
             return Finding(ruleID: "hierarchy_balance", method: "computed_vs_reported", severity: .warning, level: rollup.level,
                            region: rollup.region, indicator: rollup.indicator, period: rollup.period, observed: reported,
                            expected: rollup.value, statisticName: "imbalance", statistic: imbalance,

@@ -110,25 +110,19 @@ public struct PeerOutlierCheck: Sendable {
         let label = definition.map { "\($0.nameZh) \(indicator)" } ?? indicator
         let relation: String
         if median > 0, observed >= median {
-            relation = "is \(Self.number(observed / median))× its \(peers.level)'s median \(Self.number(median)) \(unit)"
+            relation = "is \(FindingText.number(observed / median))× its \(peers.level)'s median \(FindingText.number(median)) \(unit)"
         } else if median > 0 {
-            relation = "is \(Self.number(100 * observed / median)) % of its \(peers.level)'s median \(Self.number(median)) \(unit)"
+            relation = "is \(FindingText.number(100 * observed / median)) % of its \(peers.level)'s median \(FindingText.number(median)) \(unit)"
         } else {
-            relation = "is far from its \(peers.level)'s median \(Self.number(median)) \(unit)"
+            relation = "is far from its \(peers.level)'s median \(FindingText.number(median)) \(unit)"
         }
-        let scaleText = peers.method == "robust_z" ? "MAD \(Self.number(peers.scale * 0.6745))" : "MAD 0, mean abs. deviation \(Self.number(peers.scale / 1.253314))"
-        let explanation = "\(unitLevel.chineseName) \(code)\(name): \(label) \(Self.number(observed)) \(unit) \(relation) "
-            + "(robust z \(Self.number(z)) beyond ±\(Self.number(threshold))\(onLog ? " on a log scale" : ""); \(scaleText); \(peers.size) peers\(note))"
+        let scaleText = peers.method == "robust_z" ? "MAD \(FindingText.number(peers.scale * 0.6745))" : "MAD 0, mean abs. deviation \(FindingText.number(peers.scale / 1.253314))"
+        let explanation = "\(unitLevel.chineseName) \(code)\(name): \(label) \(FindingText.number(observed)) \(unit) \(relation) "
+            + "(robust z \(FindingText.number(z)) beyond ±\(FindingText.number(threshold))\(onLog ? " on a log scale" : ""); \(scaleText); \(peers.size) peers\(note))"
         return Finding(ruleID: "peer_outlier", method: peers.method, severity: .warning, level: unitLevel, region: code,
                        indicator: indicator, period: period, observed: observed, expected: median, statisticName: "robust_z",
-                       statistic: z, parameters: "threshold=\(Self.number(threshold)) minimum_peers=\(minimumPeers) log=\(onLog)",
+                       statistic: z, parameters: "threshold=\(FindingText.number(threshold)) minimum_peers=\(minimumPeers) log=\(onLog)",
                        peerGroup: RegionCode(uncheckedRawValue: peers.region), peerSize: peers.size,
                        explanation: explanation.replacingOccurrences(of: "  ", with: " "))
-    }
-
-    /// A number as people read it: three significant digits below 1000, whole numbers above.
-    static func number(_ value: Double) -> String {
-        if abs(value) >= 1000 || value == value.rounded() { return String(Int64(value.rounded())) }
-        return String(format: "%.3g", value)
     }
 }

@@ -1,0 +1,7 @@
+/// Banff's two tiers of outliers: values so far out that they should be imputed (FTI, "field to
+/// impute"), and values out enough to be kept but excluded from the donors and estimates that
+/// impute others (FTE, "field to exclude").
+public enum OutlierTier: String, Sendable, Hashable, CaseIterable {
+    case impute = "FTI"
+    case exclude = "FTE"
+}

@@ -1,0 +1,211 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatModel
+
+/// Units whose change since the previous period stands out among their peers' changes: the
+/// Hidiroglou-Berthelot or the sigma-gap method (both exactly as Banff computes them), run within
+/// each parent's units (a township's villages). A group with too few usable units borrows its
+/// parent's group (the township's county), and the finding says so; Banff would skip it.
+public struct PeriodOverPeriodCheck: Sendable {
+    public enum Method: Sendable, Hashable {
+        case hidiroglouBerthelot(HidiroglouBerthelot.Parameters)
+        case sigmaGap(SigmaGap.Parameters)
+
+        var name: String {
+            switch self {
+            case .hidiroglouBerthelot: "hidiroglou_berthelot"
+            case .sigmaGap: "sigma_gap"
+            }
+        }
+
+        var minimumObservations: Int {
+            switch self {
+            case .hidiroglouBerthelot(let parameters): parameters.minimumObservations
+            case .sigmaGap(let parameters): parameters.minimumObservations
+            }
+        }
+    }
+
+    public var method: Method
+    /// The indicators checked; nil: every amount and count of the catalog.
+    public var indicators: Set<String>?
+
+    public init(method: Method = .hidiroglouBerthelot(.init(mii: 7, mei: 4, exponent: 0.5)), indicators: Set<String>? = nil) {
+        self.method = method
+        self.indicators = indicators
+    }
+
+    /// Findings for every partition of the table whose province also has the previous period.
+    public func findings(in table: ObservationTable, catalog: IndicatorCatalog, registry: RegionRegistry?,
+                         workers: Int = ProcessInfo.activeProcessors) -> [Finding] {
+        let partitionIndex = Dictionary(uniqueKeysWithValues: table.partitions.enumerated().map { index, partition in
+            (PartitionKey(period: partition.period, province: partition.province), index)
+        })
+        return table.mapPartitions(workers: workers) { partition -> [Finding] in
+            let period = table.periods[partition.period]
+            guard let previousPeriod = period.previous, let previousIndex = table.periods.firstIndex(of: previousPeriod),
+                  let earlier = partitionIndex[PartitionKey(period: previousIndex, province: partition.province)]
+            else { return [] }
+            var found: [Finding] = []
+            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
+                let code = table.indicators[index]
+                let definition = catalog.definition(code, year: period.year)
+                guard indicators?.contains(code) ?? (definition?.kind.isAdditive ?? false) else { continue }
+                let pairs = UnitPairs(current: column, previous: table.partitions[earlier].columns[index])
+                found += check(pairs, indicator: code, definition: definition, period: period, previousPeriod: previousPeriod,
+                               registry: registry)
+            }
+            return found
+        }.flatMap { $0 }
+    }
+
+    private struct PartitionKey: Hashable {
+        var period: Int
+        var province: Int
+    }
+
+    /// The units of the deepest level of a column, with their previous value (NaN when absent).
+    struct UnitPairs {
+        var level: RegionLevel
+        var regions: [Int64] = []
+        var current: [Double] = []
+        var previous: [Double] = []
+
+        init(current column: IndicatorColumn, previous earlier: IndicatorColumn) {
+            level = column.regions.map { RegionCode(uncheckedRawValue: $0).level }.max() ?? .village
+            var cursor = 0
+            for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == level {
+                let region = column.regions[index]
+                while cursor < earlier.count, earlier.regions[cursor] < region { cursor += 1 }
+                regions.append(region)
+                current.append(column.values[index])
+                previous.append(cursor < earlier.count && earlier.regions[cursor] == region ? earlier.values[cursor] : .nan)
+            }
+        }
+    }
+
+    /// One flagged unit of a group, in the method's terms.
+    struct Flag {
+        var index: Int
+        var status: OutlierStatus
+        var statisticName: String
+        var statistic: Double
+        var lower: Double?
+        var upper: Double?
+        var expected: Double?
+        /// The method's numbers for the explanation.
+        var detail: String
+    }
+
+    /// A checked group: its flags (indices into the group) and how many units it used.
+    struct GroupOutcome {
+        var checked: Bool
+        var used: Int
+        var flags: [Flag]
+    }
+
+    func run(current: [Double], previous: [Double]) -> GroupOutcome {
+        switch method {
+        case .hidiroglouBerthelot(let parameters):
+            let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)
+            let numbers = "Q1 \(FindingText.number(result.q1)), M \(FindingText.number(result.median)), Q3 \(FindingText.number(result.q3)); "
+                + "U \(FindingText.number(parameters.exponent)), A \(FindingText.number(parameters.mdm))"
+            let flags = result.flagged.map { score -> Flag in
+                let status = score.status!
+                let (lower, upper) = status.tier == .impute ? (result.imputeLeft, result.imputeRight) : (result.excludeLeft, result.excludeRight)
+                let bound = status.isLeft ? lower! : upper!
+                let words = "\(status.isLeft ? "below" : "above") the \(status.tier == .impute ? "imputation" : "exclusion") bound"
+                return Flag(index: score.index, status: status, statisticName: "hb_effect", statistic: score.effect, lower: lower,
+                            upper: upper, expected: score.previous.map { $0 * result.medianRatio! },
+                            detail: "its change ×\(FindingText.number(score.ratio!)) against the group's median ×\(FindingText.number(result.medianRatio!)); "
+                                + "HB effect \(FindingText.number(score.effect)) is \(words) \(FindingText.number(bound)) (\(numbers))")
+            }
+            return GroupOutcome(checked: result.checked, used: result.admission.used.count, flags: flags)
+        case .sigmaGap(let parameters):
+            let result = SigmaGap(parameters).check(current: current, previous: previous)
+            let flags = result.flagged.map { score -> Flag in
+                let status = score.status!
+                let limit = status.tier == .impute ? result.imputeGap! : result.excludeGap!
+                return Flag(index: score.index, status: status, statisticName: "gap", statistic: score.gap ?? .nan, lower: nil, upper: limit,
+                            expected: nil,
+                            detail: "its change ×\(FindingText.number(score.value)) lies beyond a gap of \(FindingText.number(score.gap ?? .nan)) "
+                                + "in the sorted changes, wider than \(FindingText.number(limit)) (β \(FindingText.number(limit / result.deviation)) · σ \(FindingText.number(result.deviation)), \(parameters.deviation.rawValue.uppercased()))")
+            }
+            return GroupOutcome(checked: result.checked, used: result.admission.used.count, flags: flags)
+        }
+    }
+
+    private func check(_ pairs: UnitPairs, indicator: String, definition: Indicator?, period: Period, previousPeriod: Period,
+                       registry: RegionRegistry?) -> [Finding] {
+        guard let parentLevel = pairs.level.parent, parentLevel > .national else { return [] }
+        let wider = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
+        var found: [Finding] = []
+        func report(_ outcome: GroupOutcome, range: Range<Int>, group: Int64, level: RegionLevel, note: String, only: Range<Int>? = nil) {
+            for flag in outcome.flags {
+                let unit = range.lowerBound + flag.index
+                if let only, !only.contains(unit) { continue }
+                found.append(finding(flag, pairs: pairs, unit: unit, indicator: indicator, definition: definition, period: period,
+                                     previousPeriod: previousPeriod, group: group, level: level, size: outcome.used, note: note,
+                                     registry: registry))
+            }
+        }
+        forEachRun(pairs.regions, 0..<pairs.count, level: wider ?? parentLevel) { outer, outerGroup in
+            var widerOutcome: GroupOutcome?
+            forEachRun(pairs.regions, outer, level: parentLevel) { range, group in
+                let outcome = run(current: Array(pairs.current[range]), previous: Array(pairs.previous[range]))
+                if outcome.checked || wider == nil {
+                    report(outcome, range: range, group: group, level: parentLevel, note: "")
+                    return
+                }
+                if widerOutcome == nil {
+                    widerOutcome = run(current: Array(pairs.current[outer]), previous: Array(pairs.previous[outer]))
+                }
+                guard let widerOutcome, widerOutcome.checked else { return }
+                report(widerOutcome, range: outer, group: outerGroup, level: wider!,
+                       note: "; its \(parentLevel) has only \(outcome.used) usable units, so the \(wider!)'s \(widerOutcome.used) are the peers",
+                       only: range)
+            }
+        }
+        return found
+    }
+
+    /// Calls `body` with every run of `range` whose regions share an ancestor at `level`.
+    private func forEachRun(_ regions: [Int64], _ range: Range<Int>, level: RegionLevel, _ body: (Range<Int>, Int64) -> Void) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let group = Hierarchy.ancestorCode(regions[start], level)
+            var end = start + 1
+            while end < range.upperBound, Hierarchy.ancestorCode(regions[end], level) == group { end += 1 }
+            body(start..<end, group)
+            start = end
+        }
+    }
+
+    private func finding(_ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
+                         previousPeriod: Period, group: Int64, level: RegionLevel, size: Int, note: String,
+                         registry: RegionRegistry?) -> Finding {
+        let region = RegionCode(uncheckedRawValue: pairs.regions[unit])
+        let (current, previous) = (pairs.current[unit], pairs.previous[unit])
+        let explanation = "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
+            + "\(FindingText.amount(current, definition)) in \(period) after \(FindingText.amount(previous, definition)) in \(previousPeriod); "
+            + "\(flag.detail) among the \(size) units of its \(level)\(note) — \(flag.status.tier.rawValue) \(flag.status.rawValue)"
+        return Finding(ruleID: "period_over_period", method: method.name, severity: flag.status.tier == .impute ? .warning : .info,
+                       tier: flag.status.tier, level: region.level, region: region, indicator: indicator, period: period,
+                       observed: current, expected: flag.expected, lowerBound: flag.lower, upperBound: flag.upper,
+                       statisticName: flag.statisticName, statistic: flag.statistic, parameters: parameterText + " status=\(flag.status.rawValue)",
+                       peerGroup: RegionCode(uncheckedRawValue: group), peerSize: size, explanation: FindingText.tidy(explanation))
+    }
+
+    private var parameterText: String {
+        switch method {
+        case .hidiroglouBerthelot(let p):
+            "mii=\(p.mii.map { "\($0)" } ?? "-") mei=\(p.mei.map { "\($0)" } ?? "-") mdm=\(p.mdm) exponent=\(p.exponent) side=\(p.side.rawValue) min_obs=\(p.minimumObservations)"
+        case .sigmaGap(let p):
+            "beta_i=\(p.betaI.map { "\($0)" } ?? "-") beta_e=\(p.betaE.map { "\($0)" } ?? "-") sigma=\(p.deviation.rawValue) start_centile=\(p.effectiveStartCentile) side=\(p.side.rawValue) min_obs=\(p.minimumObservations)"
+        }
+    }
+}
+
+extension PeriodOverPeriodCheck.UnitPairs {
+    var count: Int { regions.count }
+}
