@@ -287,12 +287,12 @@ def gen_case(rng: np.random.Generator, idx: int, method: str, with_hist: bool, s
     allow_neg = True
     for g in groups:
         u = rng.random()
-        if u < 0.2:
+        if u < 0.12:
             n = int(rng.integers(3, 10))      # small: often below min_obs
-        elif u < 0.85:
-            n = int(rng.integers(8, 26))
+        elif u < 0.82:
+            n = int(rng.integers(10, 28))
         else:
-            n = int(rng.integers(26, 41))
+            n = int(rng.integers(28, 41))
         cur = gen_values(rng, n, allow_neg)
         prev = gen_previous(rng, cur) if with_hist else [None] * n
         for c, pv in zip(cur, prev):

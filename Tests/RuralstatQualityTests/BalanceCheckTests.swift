@@ -26,7 +26,7 @@ struct BalanceCheckTests {
             Indicator(code: "GRAIN_OUTPUT", validFrom: 2016, nameZh: "粮食产量", nameEn: "Grain", unit: "吨", kind: .amount,
                       reportedLevels: [.village, .county], aggregation: .sum),
         ])
-        let findings = check.findings(rollups, catalog: catalog, registry: nil)
+        let findings = check.computedAgainstReported(rollups, catalog: catalog, registry: nil).findings
         #expect(findings.count == 1)
         let finding = try #require(findings.first)
         #expect(finding.statistic == -100)

@@ -22,7 +22,7 @@ struct PeerOutlierCheckTests {
     }
 
     static func findings(_ rows: [(String, Double)], check: PeerOutlierCheck = PeerOutlierCheck()) -> [Finding] {
-        check.findings(in: table(rows), catalog: catalog, registry: nil, workers: 2)
+        check.run(QualityInput(table: table(rows), rollups: [], catalog: catalog, registry: nil, workers: 2)).findings
     }
 
     @Test func robustZByHand() throws {

@@ -91,8 +91,8 @@ public struct StorelessRollup: Sendable {
         started = Date()
         switch layout {
         case .ruralstat:
-            let findings = peerOutliers.findings(in: table, catalog: catalog, registry: registry, workers: workers)
-                + balance.findings(rollups, catalog: catalog, registry: registry)
+            let input = QualityInput(table: table, rollups: rollups, catalog: catalog, registry: registry, workers: workers)
+            let findings = peerOutliers.run(input).findings + balance.run(input).findings
             summary.findings = findings.count
             summary.outputs = [try writeRollups(rollups, to: outDirectory), try writeFindings(findings, to: outDirectory), rejects.path]
         case .w1:

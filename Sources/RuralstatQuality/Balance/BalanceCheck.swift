@@ -1,23 +1,63 @@
 import Foundation
+import RuralstatAggregate
 import RuralstatModel
 
-/// Reported against computed aggregates: where a unit reports a total itself (a county sends its own
-/// households), the sum of its units must agree within a tolerance that allows for rounding.
+/// Parents against their children, level by level, within a tolerance that allows for rounding:
 ///
-/// tolerance = max(absolute, relative · |P|, (n + 1) · u / 2), with P the reported value, n the
-/// contributing units and u the unit figures are rounded to (each of the n children and the parent
-/// may be off by u/2). The finding reports the imbalance (computed − reported), the relative
-/// imbalance and the tolerance applied.
-public struct BalanceCheck: Sendable {
+/// - **reported vs reported**: a region that reports a total itself (a county's households) against
+///   the sum of what its children at the next reported level reported (its townships'), with
+///   missing children handled by one of VTL's `check_hierarchy` modes;
+/// - **computed vs reported**: the rollup of its base units against the total it reported.
+///
+///     tolerance = max(absolute, relative · |P|, (n + 1) · u / 2)
+///
+/// with P the parent's reported value, n the children and u the unit the figures are rounded to
+/// (each child and the parent may be off by u/2). A finding reports the imbalance — P − ΣC for
+/// reported children (VTL's left − right), computed − reported for a rollup (as the rollup table
+/// has it) — the relative imbalance, the tolerance applied and the mode. Only additive indicators
+/// (amounts and counts summed by the catalog) are balanced.
+public struct BalanceCheck: QualityCheck {
+    /// VTL 2.0's modes for missing children (`check_hierarchy … mode`).
+    public enum MissingChildren: String, Sendable, Hashable, CaseIterable {
+        /// Evaluate only when every expected child reported (VTL's default).
+        case nonNull = "non_null"
+        /// Missing children count as 0; skip when parent and children are all zero or missing.
+        case nonZero = "non_zero"
+        /// Evaluate when at least one child reported; a missing child makes the result null.
+        case partialNull = "partial_null"
+        /// Evaluate when at least one child reported, missing ones as 0.
+        case partialZero = "partial_zero"
+        /// Always evaluate; a missing child makes the result null.
+        case alwaysNull = "always_null"
+        /// Always evaluate, missing children as 0.
+        case alwaysZero = "always_zero"
+
+        /// Whether the comparison has a value, given the children present out of those expected.
+        func evaluates(present: Int, expected: Int, allZero: Bool) -> Bool {
+            let complete = present >= expected
+            switch self {
+            case .nonNull, .partialNull, .alwaysNull: return complete && present > 0  // null + x is null
+            case .nonZero: return !allZero
+            case .partialZero: return present > 0
+            case .alwaysZero: return true
+            }
+        }
+    }
+
     public var absoluteTolerance: Double
     public var relativeTolerance: Double
     /// The unit each indicator's figures are rounded to (1 for whole households); 0 when unknown.
     public var roundingUnits: [String: Double]
+    public var mode: MissingChildren
 
-    public init(absoluteTolerance: Double = 0, relativeTolerance: Double = 0.001, roundingUnits: [String: Double] = [:]) {
+    public var ruleID: String { "hierarchy_balance" }
+
+    public init(absoluteTolerance: Double = 0, relativeTolerance: Double = 0.001, roundingUnits: [String: Double] = [:],
+                mode: MissingChildren = .nonNull) {
         self.absoluteTolerance = absoluteTolerance
         self.relativeTolerance = relativeTolerance
         self.roundingUnits = roundingUnits
+        self.mode = mode
     }
 
     /// The tolerance for a reported value `reported` made of `count` rounded figures.
@@ -26,25 +66,120 @@ public struct BalanceCheck: Sendable {
         return max(absoluteTolerance, relativeTolerance * abs(reported), Double(count + 1) * unit / 2)
     }
 
-    public func findings(_ rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?) -> [Finding] {
-        rollups.compactMap { rollup in
-            guard let reported = rollup.reported, let imbalance = rollup.imbalance, !rollup.value.isNaN else { return nil }
+    public func run(_ input: QualityInput) -> QualityResults {
+        var results = computedAgainstReported(input.rollups, catalog: input.catalog, registry: input.registry)
+        results.append(reportedAgainstChildren(input))
+        return results
+    }
+
+    // MARK: Computed against reported
+
+    func computedAgainstReported(_ rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?) -> QualityResults {
+        var tally = TallyCounter(ruleID)
+        var found: [Finding] = []
+        for rollup in rollups {
+            guard let reported = rollup.reported, let imbalance = rollup.imbalance else { continue }
+            guard !rollup.value.isNaN else {
+                tally.notApplicable(rollup.region.rawValue)
+                continue
+            }
             let limit = tolerance(reported: reported, count: rollup.contributing, indicator: rollup.indicator)
-            guard abs(imbalance) > limit else { return nil }
+            guard abs(imbalance) > limit else {
+                tally.pass(rollup.region.rawValue)
+                continue
+            }
+            tally.fail(rollup.region.rawValue)
             let definition = catalog.definition(rollup.indicator, year: rollup.period.year)
-            let unit = definition?.scaledUnit ?? ""
-            let name = registry?.unit(rollup.region).map { " \($0.name)" } ?? ""
             let relative = rollup.relativeImbalance.map { String(format: ", %+.2f %%", 100 * $0) } ?? ""
             let children = "its \(rollup.contributing) reporting unit\(rollup.contributing == 1 ? "" : "s")"
-            let explanation = "\(rollup.level.chineseName) \(rollup.region)\(name): \(definition?.nameZh ?? "") \(rollup.indicator) reported "
-                + "\(FindingText.number(reported)) \(unit), but \(children) add up to \(FindingText.number(rollup.value)) \(unit) "
+            let explanation = "\(FindingText.unit(rollup.region, registry: registry)): \(FindingText.indicator(rollup.indicator, definition)) "
+                + "reported \(FindingText.amount(reported, definition)), but \(children) add up to \(FindingText.amount(rollup.value, definition)) "
                 + "(imbalance \(FindingText.number(imbalance))\(relative); tolerance \(FindingText.number(limit)))"
-            return Finding(ruleID: "hierarchy_balance", method: "computed_vs_reported", severity: .warning, level: rollup.level,
-                           region: rollup.region, indicator: rollup.indicator, period: rollup.period, observed: reported,
-                           expected: rollup.value, statisticName: "imbalance", statistic: imbalance,
-                           parameters: "absolute=\(absoluteTolerance) relative=\(relativeTolerance) unit=\(roundingUnits[rollup.indicator] ?? 0) tolerance=\(limit)",
-                           peerGroup: nil, peerSize: rollup.contributing,
-                           explanation: explanation.replacingOccurrences(of: "  ", with: " "))
+            found.append(Finding(ruleID: ruleID, method: "computed_vs_reported", severity: .warning, level: rollup.level, region: rollup.region,
+                                 indicator: rollup.indicator, period: rollup.period, observed: reported, expected: rollup.value,
+                                 lowerBound: rollup.value - limit, upperBound: rollup.value + limit, statisticName: "imbalance",
+                                 statistic: imbalance, parameters: parameters(rollup.indicator, limit), peerSize: rollup.contributing,
+                                 explanation: FindingText.tidy(explanation)))
         }
+        return QualityResults(findings: found, tallies: tally.rows)
+    }
+
+    private func parameters(_ indicator: String, _ limit: Double) -> String {
+        "absolute=\(absoluteTolerance) relative=\(relativeTolerance) unit=\(roundingUnits[indicator] ?? 0) tolerance=\(limit) mode=\(mode.rawValue)"
+    }
+
+    // MARK: Reported against reported
+
+    /// Every reported parent against its children at the next level that reported the indicator.
+    func reportedAgainstChildren(_ input: QualityInput) -> QualityResults {
+        let table = input.table
+        // Expected children per (child level): how many units of that level the registry has under each parent.
+        let expected: [RegionLevel: ExpectedUnits] = input.registry.map { registry in
+            Dictionary(uniqueKeysWithValues: RegionLevel.allCases.filter { $0 > .province }.map { ($0, ExpectedUnits(registry: registry, baseLevel: $0)) })
+        } ?? [:]
+        var results = QualityResults()
+        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+            var tally = TallyCounter(ruleID)
+            var found: [Finding] = []
+            let period = table.periods[partition.period]
+            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
+                let code = table.indicators[index]
+                guard let definition = input.catalog.definition(code, year: period.year), definition.kind.isAdditive,
+                      definition.aggregation == .sum else { continue }
+                found += balance(column, indicator: code, definition: definition, period: period, expected: expected,
+                                 registry: input.registry, tally: &tally)
+            }
+            return QualityResults(findings: found, tallies: tally.rows)
+        }) { results.append(part) }
+        return results
+    }
+
+    private func balance(_ column: IndicatorColumn, indicator: String, definition: Indicator, period: Period,
+                         expected: [RegionLevel: ExpectedUnits], registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
+        let levels = Set(column.regions.map { RegionCode(uncheckedRawValue: $0).level }).sorted()
+        guard levels.count > 1 else { return [] }
+        var found: [Finding] = []
+        for (parentLevel, childLevel) in zip(levels, levels.dropFirst()) {
+            // Children summed per parent (sorted rows: a parent's children are contiguous).
+            var sums: [Int64: (sum: CompensatedSum, present: Int, allZero: Bool)] = [:]
+            for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == childLevel {
+                let parent = Hierarchy.ancestorCode(column.regions[index], parentLevel)
+                var entry = sums[parent] ?? (CompensatedSum(), 0, true)
+                entry.sum.add(column.values[index])
+                entry.present += 1
+                entry.allZero = entry.allZero && column.values[index] == 0
+                sums[parent] = entry
+            }
+            for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == parentLevel {
+                let parent = column.regions[index], reported = column.values[index]
+                let children = sums[parent] ?? (CompensatedSum(), 0, true)
+                let expectedChildren = expected[childLevel].map { $0.count(parentLevel, parent) } ?? children.present
+                guard mode.evaluates(present: children.present, expected: expectedChildren, allZero: children.allZero && reported == 0) else {
+                    tally.notApplicable(parent)
+                    continue
+                }
+                let total = children.sum.value
+                let imbalance = reported - total
+                let limit = tolerance(reported: reported, count: max(children.present, expectedChildren), indicator: indicator)
+                guard abs(imbalance) > limit else {
+                    tally.pass(parent)
+                    continue
+                }
+                tally.fail(parent)
+                let region = RegionCode(uncheckedRawValue: parent)
+                let missing = max(0, expectedChildren - children.present)
+                let relative = reported == 0 ? "" : String(format: ", %+.2f %%", 100 * imbalance / abs(reported))
+                let explanation = "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
+                    + "reported \(FindingText.amount(reported, definition)), but the \(children.present) \(childLevel.chineseName) figures reported under it "
+                    + "add up to \(FindingText.amount(total, definition))\(missing > 0 ? " (\(missing) of \(expectedChildren) missing, counted as 0)" : "") "
+                    + "(imbalance \(FindingText.number(imbalance))\(relative); tolerance \(FindingText.number(limit)))"
+                found.append(Finding(ruleID: ruleID, method: "reported_vs_children", severity: .warning, level: parentLevel, region: region,
+                                     indicator: indicator, period: period, observed: reported, expected: total,
+                                     lowerBound: total - limit, upperBound: total + limit, statisticName: "imbalance", statistic: imbalance,
+                                     parameters: parameters(indicator, limit) + " children=\(childLevel) missing=\(missing)",
+                                     peerSize: children.present, explanation: FindingText.tidy(explanation)))
+            }
+        }
+        return found
     }
 }

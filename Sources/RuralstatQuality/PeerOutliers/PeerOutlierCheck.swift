@@ -32,23 +32,28 @@ public struct PeerOutlierCheck: Sendable {
         var size: Int
     }
 
+    public var ruleID: String { "peer_outlier" }
+
     /// Findings for every column of the table whose units sit below a township or lower.
-    public func findings(in table: ObservationTable, catalog: IndicatorCatalog, registry: RegionRegistry?,
-                         workers: Int = ProcessInfo.activeProcessors) -> [Finding] {
-        table.mapPartitions(workers: workers) { partition in
+    public func run(_ input: QualityInput) -> QualityResults {
+        let (table, catalog, registry) = (input.table, input.catalog, input.registry)
+        var results = QualityResults()
+        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+            var tally = TallyCounter(ruleID)
             var found: [Finding] = []
             let period = table.periods[partition.period]
             for (index, column) in partition.columns.enumerated() where !column.isEmpty {
                 let code = table.indicators[index]
-                found.append(contentsOf: check(column, indicator: code, period: period,
-                                               definition: catalog.definition(code, year: period.year), registry: registry))
+                found += check(column, indicator: code, period: period, definition: catalog.definition(code, year: period.year),
+                               registry: registry, tally: &tally)
             }
-            return found
-        }.flatMap { $0 }
+            return QualityResults(findings: found, tallies: tally.rows)
+        }) { results.append(part) }
+        return results
     }
 
     func check(_ column: IndicatorColumn, indicator: String, period: Period, definition: Indicator?,
-               registry: RegionRegistry?) -> [Finding] {
+               registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
         // Units of the deepest level present are compared with their siblings.
         let unitLevel = column.regions.map { RegionCode(uncheckedRawValue: $0).level }.max() ?? .village
         guard let parentLevel = unitLevel.parent, parentLevel > .national else { return [] }
@@ -56,7 +61,10 @@ public struct PeerOutlierCheck: Sendable {
         var units = IndicatorColumn()
         for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == unitLevel {
             let value = column.values[index]
-            if onLog && value <= 0 { continue }
+            if onLog && value <= 0 {
+                tally.notApplicable(column.regions[index])
+                continue
+            }
             units.regions.append(column.regions[index])
             units.values.append(onLog ? log(value) : value)
         }
@@ -69,14 +77,20 @@ public struct PeerOutlierCheck: Sendable {
             var note = ""
             if peers.size < minimumPeers {
                 guard let wider = parentLevel.parent.flatMap({ grandparents[Hierarchy.ancestorCode(region, $0)] }),
-                      wider.size >= minimumPeers else { continue }
+                      wider.size >= minimumPeers else {
+                    tally.notApplicable(region)
+                    continue
+                }
                 note = "; its \(parentLevel) has only \(peers.size) units, so the \(wider.level)'s \(wider.size) are the peers"
                 peers = wider
             }
-            guard peers.scale > 0 else { continue }
             let x = units.values[index]
-            let z = (x - peers.median) / peers.scale
-            guard abs(z) > threshold else { continue }
+            let z = peers.scale > 0 ? (x - peers.median) / peers.scale : 0
+            guard abs(z) > threshold else {
+                tally.pass(region)
+                continue
+            }
+            tally.fail(region)
             let observed = onLog ? exp(x) : x, median = onLog ? exp(peers.median) : peers.median
             found.append(finding(region: region, unitLevel: unitLevel, indicator: indicator, period: period, definition: definition,
                                  observed: observed, median: median, z: z, peers: peers, onLog: onLog, note: note, registry: registry))

@@ -6,7 +6,7 @@ import RuralstatModel
 /// Hidiroglou-Berthelot or the sigma-gap method (both exactly as Banff computes them), run within
 /// each parent's units (a township's villages). A group with too few usable units borrows its
 /// parent's group (the township's county), and the finding says so; Banff would skip it.
-public struct PeriodOverPeriodCheck: Sendable {
+public struct PeriodOverPeriodCheck: QualityCheck {
     public enum Method: Sendable, Hashable {
         case hidiroglouBerthelot(HidiroglouBerthelot.Parameters)
         case sigmaGap(SigmaGap.Parameters)
@@ -35,17 +35,21 @@ public struct PeriodOverPeriodCheck: Sendable {
         self.indicators = indicators
     }
 
+    public var ruleID: String { "period_over_period" }
+
     /// Findings for every partition of the table whose province also has the previous period.
-    public func findings(in table: ObservationTable, catalog: IndicatorCatalog, registry: RegionRegistry?,
-                         workers: Int = ProcessInfo.activeProcessors) -> [Finding] {
+    public func run(_ input: QualityInput) -> QualityResults {
+        let (table, catalog, registry) = (input.table, input.catalog, input.registry)
         let partitionIndex = Dictionary(uniqueKeysWithValues: table.partitions.enumerated().map { index, partition in
             (PartitionKey(period: partition.period, province: partition.province), index)
         })
-        return table.mapPartitions(workers: workers) { partition -> [Finding] in
+        var results = QualityResults()
+        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
             let period = table.periods[partition.period]
             guard let previousPeriod = period.previous, let previousIndex = table.periods.firstIndex(of: previousPeriod),
                   let earlier = partitionIndex[PartitionKey(period: previousIndex, province: partition.province)]
-            else { return [] }
+            else { return QualityResults() }
+            var tally = TallyCounter(ruleID)
             var found: [Finding] = []
             for (index, column) in partition.columns.enumerated() where !column.isEmpty {
                 let code = table.indicators[index]
@@ -53,10 +57,11 @@ public struct PeriodOverPeriodCheck: Sendable {
                 guard indicators?.contains(code) ?? (definition?.kind.isAdditive ?? false) else { continue }
                 let pairs = UnitPairs(current: column, previous: table.partitions[earlier].columns[index])
                 found += check(pairs, indicator: code, definition: definition, period: period, previousPeriod: previousPeriod,
-                               registry: registry)
+                               registry: registry, tally: &tally)
             }
-            return found
-        }.flatMap { $0 }
+            return QualityResults(findings: found, tallies: tally.rows)
+        }) { results.append(part) }
+        return results
     }
 
     private struct PartitionKey: Hashable {
@@ -100,8 +105,11 @@ public struct PeriodOverPeriodCheck: Sendable {
     /// A checked group: its flags (indices into the group) and how many units it used.
     struct GroupOutcome {
         var checked: Bool
-        var used: Int
+        /// Indices (into the group) of the values the method could use.
+        var usedIndices: [Int]
         var flags: [Flag]
+
+        var used: Int { usedIndices.count }
     }
 
     func run(current: [Double], previous: [Double]) -> GroupOutcome {
@@ -120,7 +128,7 @@ public struct PeriodOverPeriodCheck: Sendable {
                             detail: "its change ×\(FindingText.number(score.ratio!)) against the group's median ×\(FindingText.number(result.medianRatio!)); "
                                 + "HB effect \(FindingText.number(score.effect)) is \(words) \(FindingText.number(bound)) (\(numbers))")
             }
-            return GroupOutcome(checked: result.checked, used: result.admission.used.count, flags: flags)
+            return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: flags)
         case .sigmaGap(let parameters):
             let result = SigmaGap(parameters).check(current: current, previous: previous)
             let flags = result.flagged.map { score -> Flag in
@@ -131,16 +139,24 @@ public struct PeriodOverPeriodCheck: Sendable {
                             detail: "its change ×\(FindingText.number(score.value)) lies beyond a gap of \(FindingText.number(score.gap ?? .nan)) "
                                 + "in the sorted changes, wider than \(FindingText.number(limit)) (β \(FindingText.number(limit / result.deviation)) · σ \(FindingText.number(result.deviation)), \(parameters.deviation.rawValue.uppercased()))")
             }
-            return GroupOutcome(checked: result.checked, used: result.admission.used.count, flags: flags)
+            return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: flags)
         }
     }
 
     private func check(_ pairs: UnitPairs, indicator: String, definition: Indicator?, period: Period, previousPeriod: Period,
-                       registry: RegionRegistry?) -> [Finding] {
+                       registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
         guard let parentLevel = pairs.level.parent, parentLevel > .national else { return [] }
         let wider = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
         var found: [Finding] = []
         func report(_ outcome: GroupOutcome, range: Range<Int>, group: Int64, level: RegionLevel, note: String, only: Range<Int>? = nil) {
+            let counted = only ?? range
+            let used = Set(outcome.usedIndices.map { range.lowerBound + $0 }), flagged = Set(outcome.flags.map { range.lowerBound + $0.index })
+            for unit in counted {
+                let region = pairs.regions[unit]
+                if !outcome.checked || !used.contains(unit) { tally.notApplicable(region) } else if flagged.contains(unit) {
+                    tally.fail(region)
+                } else { tally.pass(region) }
+            }
             for flag in outcome.flags {
                 let unit = range.lowerBound + flag.index
                 if let only, !only.contains(unit) { continue }
@@ -160,7 +176,10 @@ public struct PeriodOverPeriodCheck: Sendable {
                 if widerOutcome == nil {
                     widerOutcome = run(current: Array(pairs.current[outer]), previous: Array(pairs.previous[outer]))
                 }
-                guard let widerOutcome, widerOutcome.checked else { return }
+                guard let widerOutcome, widerOutcome.checked else {
+                    report(outcome, range: range, group: group, level: parentLevel, note: "")
+                    return
+                }
                 report(widerOutcome, range: outer, group: outerGroup, level: wider!,
                        note: "; its \(parentLevel) has only \(outcome.used) usable units, so the \(wider!)'s \(widerOutcome.used) are the peers",
                        only: range)

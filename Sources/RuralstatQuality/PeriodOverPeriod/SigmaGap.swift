@@ -106,7 +106,8 @@ public struct SigmaGap: Sendable, Hashable {
                 result.imputeRightGap = v[k + 1] - v[k]
                 for j in cut..<n { scores[j].status = .imputeRight }
             }
-            if let limit = result.excludeGap, let k = (start..<max(start, cut - 1)).first(where: { v[$0 + 1] - v[$0] > limit }) {
+            // The exclusion search may end on the imputation gap itself; then nothing is FTE.
+            if let limit = result.excludeGap, let k = (start..<max(start, min(cut, n - 1))).first(where: { v[$0 + 1] - v[$0] > limit }) {
                 result.excludeRightGap = v[k + 1] - v[k]
                 for j in (k + 1)..<cut { scores[j].status = .excludeRight }
             }
@@ -120,13 +121,18 @@ public struct SigmaGap: Sendable, Hashable {
                 result.imputeLeftGap = v[k] - v[k - 1]
                 for j in 0...cut where scores[j].status == nil { scores[j].status = .imputeLeft }
             }
-            if let limit = result.excludeGap, let k = stride(from: start, to: cut + 1, by: -1).first(where: { v[$0] - v[$0 - 1] > limit }) {
+            if let limit = result.excludeGap, let k = stride(from: start, to: max(cut, 0), by: -1).first(where: { v[$0] - v[$0 - 1] > limit }) {
                 result.excludeLeftGap = v[k] - v[k - 1]
                 for j in (cut + 1)..<k where scores[j].status == nil { scores[j].status = .excludeLeft }
             }
         }
+        // A flagged value's gap is the distance to the nearest distinct value on the inner side, so tied values share it.
         for j in 0..<n where scores[j].status != nil {
-            scores[j].gap = scores[j].status!.isLeft ? (j + 1 < n ? v[j + 1] - v[j] : nil) : (j > 0 ? v[j] - v[j - 1] : nil)
+            if scores[j].status!.isLeft {
+                scores[j].gap = v[(j + 1)...].first { $0 > v[j] }.map { $0 - v[j] }
+            } else {
+                scores[j].gap = v[..<j].last { $0 < v[j] }.map { v[j] - $0 }
+            }
         }
         result.scores = scores.sorted { $0.index < $1.index }
         return result
