@@ -70,7 +70,7 @@ public struct CoverageCheck: QualityCheck {
         let periods = Set(input.table.periods)
         let byKey = Dictionary(grouping: input.arrivals) { SenderPeriod(sender: $0.sender, period: $0.period) }
         for period in periods.sorted() {
-            let deadline = deadlineDays.map { Date(timeIntervalSince1970: Double(period.next?.startDay ?? period.startDay) * 86_400 + Double($0) * 86_400) }
+            let deadline = deadlineDays.map { Self.deadline(of: period, days: $0) }
             let senders = Set(expectedSenders + input.arrivals.filter { $0.period == period }.map(\.sender)).sorted()
             for sender in senders {
                 let region = (try? RegionCode(sender)) ?? .national
@@ -96,6 +96,13 @@ public struct CoverageCheck: QualityCheck {
             }
         }
         return QualityResults(findings: found, tallies: tally.rows)
+    }
+
+    /// `days` after the end of `period` (midnight UTC).
+    static func deadline(of period: Period, days: Int) -> Date {
+        let unixEpoch = (try! Period("1970-01-01")).startDay
+        let end = (period.next ?? period).startDay
+        return Date(timeIntervalSince1970: Double(end - unixEpoch + days) * 86_400)
     }
 
     private struct SenderPeriod: Hashable {

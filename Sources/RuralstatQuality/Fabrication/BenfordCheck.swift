@@ -1,0 +1,87 @@
+import Foundation
+import RuralstatModel
+
+/// Benford's law on a reporter's amounts: the share of each first significant digit d should be
+/// log₁₀(1 + 1/d). The mean absolute deviation of the observed shares from those is judged with
+/// Nigrini's (2012) first-digit thresholds: ≤ 0.006 close, ≤ 0.012 acceptable, ≤ 0.015 marginal,
+/// above nonconformity. Only reporters with enough values spanning enough orders of magnitude are
+/// tested: bounded or assigned numbers do not follow Benford, and few values say nothing.
+public struct BenfordCheck: QualityCheck {
+    /// The level of the reporter whose figures are pooled (the county sends its villages' data).
+    public var reporterLevel: RegionLevel
+    public var minimumValues: Int
+    /// log₁₀(P99 / P1) of the positive values must reach this.
+    public var minimumOrdersOfMagnitude: Double
+
+    public var ruleID: String { "benford_first_digit" }
+
+    public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumOrdersOfMagnitude: Double = 2) {
+        self.reporterLevel = reporterLevel
+        self.minimumValues = minimumValues
+        self.minimumOrdersOfMagnitude = minimumOrdersOfMagnitude
+    }
+
+    /// Nigrini's conformity classes for first digits.
+    public static let thresholds: [(limit: Double, label: String)] = [(0.006, "close conformity"), (0.012, "acceptable conformity"),
+                                                                      (0.015, "marginally acceptable conformity")]
+
+    public static let expectedShares: [Double] = (1...9).map { log10(1 + 1 / Double($0)) }
+
+    /// The first significant digit (1…9) of a positive finite value.
+    public static func firstDigit(_ value: Double) -> Int {
+        var m = value
+        while m >= 10 { m /= 10 }
+        while m < 1 { m *= 10 }
+        return min(9, max(1, Int(m)))
+    }
+
+    /// Observed first-digit shares and their mean absolute deviation from Benford's.
+    public static func deviation(_ values: [Double]) -> (shares: [Double], mad: Double, count: Int) {
+        var counts = [Int](repeating: 0, count: 9)
+        var n = 0
+        for value in values where value > 0 && value.isFinite {
+            counts[firstDigit(value) - 1] += 1
+            n += 1
+        }
+        guard n > 0 else { return ([Double](repeating: 0, count: 9), .nan, 0) }
+        let shares = counts.map { Double($0) / Double(n) }
+        let mad = zip(shares, expectedShares).reduce(0) { $0 + abs($1.0 - $1.1) } / 9
+        return (shares, mad, n)
+    }
+
+    public func run(_ input: QualityInput) -> QualityResults {
+        var tally = TallyCounter(ruleID)
+        var found: [Finding] = []
+        let reporters = ReporterValues(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind == .amount }
+        for (region, values) in reporters.reporters {
+            let positive = values.filter { $0 > 0 && $0.isFinite }.sorted()
+            guard positive.count >= minimumValues else {
+                tally.notApplicable(region)
+                continue
+            }
+            let span = log10(positive[positive.count * 99 / 100] / positive[positive.count / 100])
+            guard span >= minimumOrdersOfMagnitude else {
+                tally.notApplicable(region)
+                continue
+            }
+            let (shares, mad, n) = Self.deviation(positive)
+            let limit = Self.thresholds.last!.limit
+            guard mad > limit else {
+                tally.pass(region)
+                continue
+            }
+            tally.fail(region)
+            let code = RegionCode(uncheckedRawValue: region)
+            let worst = (0..<9).max { abs(shares[$0] - Self.expectedShares[$0]) < abs(shares[$1] - Self.expectedShares[$1]) }!
+            let explanation = "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) amounts depart from Benford's law "
+                + "(MAD \(String(format: "%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(String(format: "%.1f", 100 * shares[worst])) % "
+                + "against \(String(format: "%.1f", 100 * Self.expectedShares[worst])) %; values span \(String(format: "%.1f", span)) orders of magnitude)"
+            found.append(Finding(ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
+                                 period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
+                                 parameters: "minimum_values=\(minimumValues) minimum_orders=\(minimumOrdersOfMagnitude) shares="
+                                    + shares.map { String(format: "%.4f", $0) }.joined(separator: "/"),
+                                 peerSize: n, explanation: explanation))
+        }
+        return QualityResults(findings: found, tallies: tally.rows)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import RuralstatModel
+
+/// Digit preference in a reporter's whole-number figures: figures made up, or estimated by eye,
+/// end in 0 and 5 far more often than measured ones.
+///
+/// - last digit: χ² of the last digits' counts against uniform over 0…9 (9 degrees of freedom);
+///   above 27.88 (p < 0.001) is heaping;
+/// - round numbers: the share of multiples of 10 against the expected 1/10, with a binomial
+///   z = (k − N/10) / √(N · 0.1 · 0.9); above 4 is heaping.
+///
+/// Only whole numbers of at least two digits count (a one-digit figure's last digit is its first).
+public struct DigitHeapingCheck: QualityCheck {
+    public var reporterLevel: RegionLevel
+    public var minimumValues: Int
+    /// χ²₉ at p = 0.001.
+    public var chiSquareLimit: Double
+    public var roundShareZLimit: Double
+
+    public var ruleID: String { "digit_heaping" }
+
+    public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 100, chiSquareLimit: Double = 27.877, roundShareZLimit: Double = 4) {
+        self.reporterLevel = reporterLevel
+        self.minimumValues = minimumValues
+        self.chiSquareLimit = chiSquareLimit
+        self.roundShareZLimit = roundShareZLimit
+    }
+
+    /// The last digits' counts of whole numbers ≥ 10, and their χ² against uniform.
+    public static func lastDigits(_ values: [Double]) -> (counts: [Int], chiSquare: Double, n: Int) {
+        var counts = [Int](repeating: 0, count: 10)
+        for value in values where value >= 10 && value < 1e15 && value == value.rounded() {
+            counts[Int(value.truncatingRemainder(dividingBy: 10))] += 1
+        }
+        let n = counts.reduce(0, +)
+        guard n > 0 else { return (counts, .nan, 0) }
+        let expected = Double(n) / 10
+        return (counts, counts.reduce(0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }, n)
+    }
+
+    public func run(_ input: QualityInput) -> QualityResults {
+        var tally = TallyCounter(ruleID)
+        var found: [Finding] = []
+        let reporters = ReporterValues(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind.isAdditive }
+        for (region, values) in reporters.reporters {
+            let (counts, chiSquare, n) = Self.lastDigits(values)
+            guard n >= minimumValues else {
+                tally.notApplicable(region)
+                continue
+            }
+            let z = (Double(counts[0]) - Double(n) / 10) / (Double(n) * 0.09).squareRoot()
+            guard chiSquare > chiSquareLimit || z > roundShareZLimit else {
+                tally.pass(region)
+                continue
+            }
+            tally.fail(region)
+            let code = RegionCode(uncheckedRawValue: region)
+            let share = { (digit: Int) in String(format: "%.1f", 100 * Double(counts[digit]) / Double(n)) }
+            let explanation = "\(FindingText.unit(code, registry: input.registry)): \(share(0)) % of its \(n) whole-number figures end in 0 and "
+                + "\(share(5)) % in 5, against 10 % each (last-digit χ² \(String(format: "%.1f", chiSquare)), limit \(chiSquareLimit) at p < 0.001; "
+                + "round-number z \(String(format: "%.1f", z)), limit \(FindingText.number(roundShareZLimit)))"
+            found.append(Finding(ruleID: ruleID, method: chiSquare > chiSquareLimit ? "last_digit_chi_square" : "round_number_share",
+                                 severity: .warning, level: code.level, region: code, indicator: nil, period: nil, observed: chiSquare,
+                                 upperBound: chiSquareLimit, statisticName: "chi_square", statistic: chiSquare,
+                                 parameters: "minimum_values=\(minimumValues) round_z=\(String(format: "%.2f", z)) counts=" + counts.map(String.init).joined(separator: "/"),
+                                 peerSize: n, explanation: explanation))
+        }
+        return QualityResults(findings: found, tallies: tally.rows)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatModel
+
+/// The same figure reported by many units of one reporter for one indicator and period — copied
+/// rather than measured. Zeros and small whole numbers repeat naturally and are left out.
+public struct RepeatedValuesCheck: QualityCheck {
+    public var reporterLevel: RegionLevel
+    /// A value shared by at least this many units …
+    public var minimumRepeats: Int
+    /// … and by at least this share of the reporter's units is a finding.
+    public var minimumShare: Double
+    /// Values below this (in absolute terms) are not considered.
+    public var smallestValue: Double
+
+    public var ruleID: String { "repeated_values" }
+
+    public init(reporterLevel: RegionLevel = .county, minimumRepeats: Int = 5, minimumShare: Double = 0.1, smallestValue: Double = 100) {
+        self.reporterLevel = reporterLevel
+        self.minimumRepeats = minimumRepeats
+        self.minimumShare = minimumShare
+        self.smallestValue = smallestValue
+    }
+
+    public func run(_ input: QualityInput) -> QualityResults {
+        let table = input.table
+        var results = QualityResults()
+        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+            var tally = TallyCounter(ruleID)
+            var found: [Finding] = []
+            let period = table.periods[partition.period]
+            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
+                let code = table.indicators[index]
+                guard let definition = input.catalog.definition(code, year: period.year), definition.kind.isAdditive else { continue }
+                var start = 0
+                while start < column.count {
+                    let reporter = Hierarchy.ancestorCode(column.regions[start], reporterLevel)
+                    var end = start + 1
+                    while end < column.count, Hierarchy.ancestorCode(column.regions[end], reporterLevel) == reporter { end += 1 }
+                    var counts: [Double: Int] = [:]
+                    for row in start..<end where abs(column.values[row]) >= smallestValue { counts[column.values[row], default: 0] += 1 }
+                    let units = end - start
+                    // The most repeated value (the smallest of equals, so the choice does not depend on hashing).
+                    if let (value, repeats) = counts.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
+                       repeats >= minimumRepeats, Double(repeats) >= minimumShare * Double(units) {
+                        tally.fail(reporter)
+                        let region = RegionCode(uncheckedRawValue: reporter)
+                        let examples = (start..<end).filter { column.values[$0] == value }.prefix(5).map { "\(RegionCode(uncheckedRawValue: column.regions[$0]))" }
+                        let explanation = "\(FindingText.unit(region, registry: input.registry)): \(repeats) of its \(units) units reported "
+                            + "\(FindingText.indicator(code, definition)) \(FindingText.amount(value, definition)) exactly for \(period) "
+                            + "(e.g. \(examples.joined(separator: ", "))); at most \(minimumRepeats - 1) or \(Int(100 * minimumShare)) % would be chance"
+                        found.append(Finding(ruleID: ruleID, method: "identical_values", severity: .warning, level: region.level, region: region,
+                                             indicator: code, period: period, observed: value, statisticName: "repeats", statistic: Double(repeats),
+                                             parameters: "minimum_repeats=\(minimumRepeats) minimum_share=\(minimumShare) smallest_value=\(smallestValue)",
+                                             peerSize: units, explanation: FindingText.tidy(explanation)))
+                    } else {
+                        tally.pass(reporter)
+                    }
+                    start = end
+                }
+            }
+            return QualityResults(findings: found, tallies: tally.rows)
+        }) { results.append(part) }
+        return results
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+import RuralstatModel
+@testable import RuralstatQuality
+
+@Suite("PeriodOverPeriodCheck")
+struct PeriodOverPeriodCheckTests {
+    /// Township 101 has 12 villages, township 102 only 4; each has one village whose output jumped.
+    static let rows: [(String, String, String, Double)] = {
+        var rows: [(String, String, String, Double)] = []
+        for (township, villages, jumper) in [(101, 12, 7), (102, 4, 2)] {
+            for village in 1...villages {
+                let region = "130121\(township)\(200 + village)"
+                let before = Double(1_000 + 10 * village)
+                rows.append((region, "GRAIN_OUTPUT", "2023", before))
+                rows.append((region, "GRAIN_OUTPUT", "2024", village == jumper ? before * 5 : before * (1 + Double(village % 3) / 100)))
+            }
+        }
+        return rows
+    }()
+
+    @Test func jumpsAreFlaggedWithinTheTownshipOrTheCounty() throws {
+        let check = PeriodOverPeriodCheck(method: .hidiroglouBerthelot(.init(mii: 7, mei: 4, exponent: 0.5)))
+        let results = check.run(QualityFixture.input(Self.rows))
+        #expect(results.findings.map(\.region.description) == ["130121101207", "130121102202"])
+        let own = results.findings[0], borrowed = results.findings[1]
+        #expect(own.tier == .impute && own.peerGroup?.description == "130121101000" && own.peerSize == 12)
+        #expect(borrowed.peerGroup?.description == "130121000000" && borrowed.peerSize == 16)
+        #expect(borrowed.explanation.contains("its township has only 4 usable units, so the county's 16 are the peers"))
+        #expect(own.explanation.hasPrefix("村 130121101207: 粮食产量 GRAIN_OUTPUT 5350 吨 in 2024 after 1070 吨 in 2023; its change ×5"))
+        // Every 2024 village was checked once: 14 passed, 2 failed.
+        let tallies = results.mergedTallies
+        #expect(tallies.map { "\($0.passed)/\($0.failed)/\($0.notApplicable)" } == ["14/2/0"])
+    }
+
+    @Test func sigmaGapFindsTheSameJumps() {
+        let check = PeriodOverPeriodCheck(method: .sigmaGap(.init(betaI: 2, betaE: 1)))
+        let results = check.run(QualityFixture.input(Self.rows))
+        #expect(results.findings.map(\.region.description) == ["130121101207", "130121102202"])
+        #expect(results.findings.allSatisfy { $0.method == "sigma_gap" && $0.statisticName == "gap" })
+    }
+}
