@@ -62,15 +62,17 @@ let package = Package(
             dependencies: ["RuralstatModel", "RuralstatAggregate"]
         ),
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
+        // Tables, SDMX and HTML for people and for the level above.
+        .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "SystemZlib"]),
         .target(
             name: "RuralstatPipeline",
-            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality"],
+            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "ruralstat",
             dependencies: [
-                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatPipeline",
+                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatPipeline", "RuralstatReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,6 +92,7 @@ let package = Package(
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatAggregate", "RuralstatModel", "TestSupport"]),
+        .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,9 @@ public final class TemporaryFolder {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 
+    /// The path of `name` in the folder.
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
     /// Writes bytes to `name` and returns the path.
     @discardableResult
     public func write(_ name: String, _ bytes: [UInt8]) throws -> String {

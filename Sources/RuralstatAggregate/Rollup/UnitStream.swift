@@ -62,7 +62,7 @@ struct UnitStream {
 /// groups set to zero (the registry checks that every parent's digits prefix its children's, so
 /// this holds for the irregular branches too).
 public enum Hierarchy {
-    static let divisors: [Int64] = [1_000_000_000_000, 10_000_000_000, 100_000_000, 1_000_000, 1_000, 1]
+    static let divisors = RegionCode.subtreeSpans
 
     /// The ancestor of an integer code at a level, by its digits.
     public static func ancestorCode(_ region: Int64, _ level: RegionLevel) -> Int64 { ancestor(region, level.rawValue) }

@@ -136,6 +136,13 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
         other.level <= level && ancestor(at: other.level) == other
     }
 
+    /// How many codes the subtree spans: the subtree of `self` is `rawValue ..< rawValue + subtreeSpan`
+    /// (10¹⁰ for a province, 1 for a village), so a subtree is a range query.
+    public var subtreeSpan: Int64 { RegionCode.subtreeSpans[level.rawValue] }
+
+    /// ``subtreeSpan`` by level (national … village).
+    public static let subtreeSpans: [Int64] = [1_000_000_000_000, 10_000_000_000, 100_000_000, 1_000_000, 1_000, 1]
+
     /// The 12-digit zero-padded form.
     public var description: String {
         let digits = String(rawValue)

@@ -3,13 +3,14 @@ import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
 import RuralstatQuality
+import RuralstatReport
 
 /// `ruralstat rollup --from`: submissions read, validated and rolled up in memory, with no store,
 /// for analysts and for benchmarking. Writes `rollups.csv` and `rejects.csv` into a folder, or the
 /// two files of the benchmark workload W1 (`rollup.csv`, `flags.csv`).
 public struct StorelessRollup: Sendable {
     public enum Layout: String, Sendable, CaseIterable {
-        /// ruralstat's own tables: rollups.csv, findings.csv (peer outliers and balance so far) and rejects.csv.
+        /// ruralstat's own tables: rollups.csv, findings.csv, findings_summary.csv and rejects.csv.
         case ruralstat
         /// The layout of the shared benchmark workload W1: rollup.csv (sum, count, mean at every
         /// level) and flags.csv (out-of-range or missing values, and robust outliers per county).
@@ -24,8 +25,7 @@ public struct StorelessRollup: Sendable {
     /// W1: |robust z| above this among a county's villages is an outlier.
     public var outlierThreshold = 3.5
     /// The checks of the ruralstat layout.
-    public var peerOutliers = PeerOutlierCheck()
-    public var balance = BalanceCheck()
+    public var quality = QualitySuite.standard()
 
     public init(registry: RegionRegistry?, catalog: IndicatorCatalog, options: IngestOptions) {
         self.registry = registry
@@ -92,9 +92,13 @@ public struct StorelessRollup: Sendable {
         switch layout {
         case .ruralstat:
             let input = QualityInput(table: table, rollups: rollups, catalog: catalog, registry: registry, workers: workers)
-            let findings = peerOutliers.run(input).findings + balance.run(input).findings
-            summary.findings = findings.count
-            summary.outputs = [try writeRollups(rollups, to: outDirectory), try writeFindings(findings, to: outDirectory), rejects.path]
+            let results = quality.run(input)
+            summary.findings = results.findings.count
+            let findingsPath = (outDirectory as NSString).appendingPathComponent("findings.csv")
+            let summaryPath = (outDirectory as NSString).appendingPathComponent("findings_summary.csv")
+            try FindingTables.writeCSV(results.findings, registry: registry, to: findingsPath)
+            try FindingTables.writeSummaryCSV(results.mergedTallies, to: summaryPath)
+            summary.outputs = [try writeRollups(rollups, to: outDirectory), findingsPath, summaryPath, rejects.path]
         case .w1:
             let (paths, flags) = try writeW1(rollups, table: table, outOfRange: outOfRange, missing: builder.missingValues, to: outDirectory)
             summary.flags = flags
@@ -102,35 +106,6 @@ public struct StorelessRollup: Sendable {
         }
         summary.secondsWriting = Date().timeIntervalSince(started)
         return summary
-    }
-
-    /// One row per finding, with the numbers that explain it.
-    private func writeFindings(_ findings: [Finding], to folder: String) throws -> String {
-        let path = (folder as NSString).appendingPathComponent("findings.csv")
-        let writer = try CSVWriter(path: path, header: [
-            "rule_id", "method", "severity", "level", "region", "indicator", "period", "observed", "expected", "statistic_name",
-            "statistic", "parameters", "peer_group", "peer_size", "explanation",
-        ], byteOrderMark: true)
-        for finding in findings {
-            writer.field(finding.ruleID)
-            writer.field(finding.method)
-            writer.field(finding.severity.rawValue)
-            writer.field(finding.level.description)
-            writer.field(region: finding.region.rawValue)
-            writer.field(finding.indicator ?? "")
-            writer.field(finding.period?.description ?? "")
-            writer.field(finding.observed)
-            writer.field(finding.expected)
-            writer.field(finding.statisticName ?? "")
-            writer.field(finding.statistic)
-            writer.field(finding.parameters)
-            writer.field(finding.peerGroup?.description ?? "")
-            writer.field(finding.peerSize.map(Double.init))
-            writer.field(finding.explanation)
-            writer.endRow()
-        }
-        try writer.close()
-        return path
     }
 
     private func writeRollups(_ rollups: [Rollup], to folder: String) throws -> String {

@@ -10,7 +10,7 @@ import RuralstatModel
 /// when that is 0 too, all peers agree and nothing is flagged. A group smaller than `minimumPeers`
 /// borrows the statistics of its parent's group (the grandparent of the unit), and the finding says
 /// so. Skewed amounts may be compared on a log scale.
-public struct PeerOutlierCheck: Sendable {
+public struct PeerOutlierCheck: QualityCheck {
     public var threshold: Double
     public var minimumPeers: Int
     /// Indicators compared on log(x) (positive values only).

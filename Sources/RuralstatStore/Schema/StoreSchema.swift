@@ -10,6 +10,9 @@ enum StoreSchema {
         migrator.registerMigration("v1-foundation") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-quality-summary") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -198,5 +201,27 @@ enum StoreSchema {
                r.value, r.contributing, r.expected, r.coverage, r.publication
         FROM rollups r
         LEFT JOIN regions g ON g.code = r.region AND g.edition = (SELECT max(edition) FROM regions);
+    """
+
+    /// The tallies behind the findings, and a view of the findings for analysts.
+    static let v2 = """
+    -- How the items each rule looked at came out, per level and province (R validate's summary()).
+    CREATE TABLE finding_tallies (
+        run_id         INTEGER NOT NULL REFERENCES runs (id),
+        rule_id        TEXT    NOT NULL,
+        level          TEXT    NOT NULL,
+        province       INTEGER NOT NULL,
+        passed         INTEGER NOT NULL,
+        failed         INTEGER NOT NULL,
+        not_applicable INTEGER NOT NULL,
+        PRIMARY KEY (rule_id, level, province)
+    );
+    CREATE INDEX findings_by_rule ON findings (rule_id, severity);
+    CREATE VIEW finding_table AS
+        SELECT f.rule_id, f.method, f.severity, f.tier, f.level, printf('%012d', f.region) AS region, g.name AS region_name,
+               f.indicator, f.period, f.observed, f.expected, f.lower_bound, f.upper_bound, f.statistic_name, f.statistic,
+               f.peer_group, f.peer_size, f.explanation
+        FROM findings f
+        LEFT JOIN regions g ON g.code = f.region AND g.edition = (SELECT max(edition) FROM regions);
     """
 }

@@ -58,6 +58,9 @@ struct RollupCommand: ParsableCommand {
     @Flag(help: "Recompute everything, not only the partitions that submissions changed since the last rollup.")
     var full = false
 
+    @Flag(help: "Skip the quality checks that follow a rollup of the store.")
+    var noChecks = false
+
     func run() throws {
         guard !sources.isEmpty else {
             try rollUpStore()
@@ -85,6 +88,7 @@ struct RollupCommand: ParsableCommand {
         let run = try store.beginRun(command: "rollup", parameters: [
             "indicators": indicators.joined(separator: ","), "periods": normalizedPeriods.joined(separator: ","), "region": region ?? "",
         ])
+        var errorFindings = 0
         do {
             let filtered = !indicators.isEmpty || !normalizedPeriods.isEmpty || region != nil
             let summary = filtered || full
@@ -92,12 +96,24 @@ struct RollupCommand: ParsableCommand {
                                  periods: normalizedPeriods.isEmpty ? nil : Set(normalizedPeriods),
                                  region: try region.map { try RegionCode($0) }, runID: run)
                 : try runner.runIncremental(runID: run)
-            try store.finishRun(run, status: .succeeded, exitCode: 0)
             print(String(format: "%d observations → %d rollups written to %@ (loading %.2f s, rollup %.2f s, writing %.2f s)",
                          summary.observations, summary.rollups, path, summary.secondsLoading, summary.secondsRollup, summary.secondsWriting))
+            var errors = 0
+            if !noChecks {
+                var quality = StoreQuality(store: store, catalog: runner.catalog, registry: registryInForce)
+                quality.workers = workers
+                let checked = try quality.run(runID: run)
+                errors = checked.findings[.error] ?? 0
+                print(String(format: "quality: %d errors, %d warnings, %d notes over %d observations (%.2f s); list them with 'ruralstat flags --store %@'",
+                             errors, checked.findings[.warning] ?? 0, checked.findings[.info] ?? 0, checked.observations, checked.seconds, path))
+            }
+            try store.finishRun(run, status: .succeeded, exitCode: errors > 0 ? 1 : 0)
+            errorFindings = errors
         } catch {
             try? store.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
             throw error
         }
+        // Error-level findings: the run succeeded, but the data need attention.
+        if errorFindings > 0 { throw ExitCode(ExitStatus.invalidInput.rawValue) }
     }
 }

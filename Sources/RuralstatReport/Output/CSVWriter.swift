@@ -1,20 +1,19 @@
 import Foundation
 
 /// A buffered CSV writer that formats numbers itself and writes in large blocks: the store-less
-/// rollup writes a million rows, where `String` interpolation per cell would dominate.
+/// rollup writes a million rows, where `String` interpolation per cell would dominate. A path
+/// ending in `.gz` is written gzip-compressed.
 public final class CSVWriter {
-    private let handle: FileHandle
+    private let sink: any ByteSink
     private var buffer: [UInt8] = []
     private var atLineStart = true
+    private var failure: (any Error)?
     public let path: String
 
     /// Creates (or truncates) the file; `byteOrderMark` for files Excel in a Chinese office opens.
     public init(path: String, header: [String], byteOrderMark: Bool = false) throws {
         self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-        }
-        self.handle = handle
+        self.sink = try OutputFile.open(path)
         buffer.reserveCapacity(1 << 20)
         if byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         for name in header { field(name) }
@@ -91,16 +90,24 @@ public final class CSVWriter {
     public func endRow() {
         buffer.append(10)
         atLineStart = true
-        if buffer.count >= 1 << 20 { flush() }
+        if buffer.count >= 1 << 20 {
+            // Rows stay a cheap, non-throwing call; the first write error is kept and thrown by close().
+            do { try flush() } catch {
+                failure = failure ?? error
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
     }
 
-    private func flush() {
-        handle.write(Data(buffer))
+    private func flush() throws {
+        try sink.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Writes what is buffered and closes the file (a write error surfaces here).
     public func close() throws {
-        flush()
-        try handle.close()
+        if let failure { throw failure }
+        try flush()
+        try sink.close()
     }
 }

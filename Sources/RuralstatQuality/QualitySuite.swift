@@ -1,0 +1,27 @@
+import RuralstatModel
+
+/// The checks a run applies, in the order their findings are listed.
+///
+/// Each check spreads its own work over the partitions (`concurrentPerform`) and returns its rows
+/// in a fixed order, so the suite's results are the same for any number of workers.
+public struct QualitySuite: Sendable {
+    public var checks: [any QualityCheck]
+
+    public init(checks: [any QualityCheck]) { self.checks = checks }
+
+    /// Every method with its default parameters.
+    public static func standard() -> QualitySuite {
+        var checks: [any QualityCheck] = []
+        checks += [
+            PeerOutlierCheck(), PeriodOverPeriodCheck(), BalanceCheck(), CoverageCheck(), AggregateHistoryCheck(),
+            BenfordCheck(), DigitHeapingCheck(), RepeatedValuesCheck(), ConstantSeriesCheck(),
+        ]
+        return QualitySuite(checks: checks)
+    }
+
+    public func run(_ input: QualityInput) -> QualityResults {
+        var results = QualityResults()
+        for check in checks { results.append(check.run(input)) }
+        return results
+    }
+}

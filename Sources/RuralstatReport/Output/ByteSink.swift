@@ -1,0 +1,90 @@
+import Foundation
+import SystemZlib
+
+/// Where a writer's bytes go: a file, or a gzip stream into a file. Writers buffer and hand over
+/// large blocks, so a sink is called rarely.
+public protocol ByteSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    func close() throws
+}
+
+extension ByteSink {
+    public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+}
+
+/// An output file that cannot be written.
+public struct OutputError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let message: String
+    public var description: String { "cannot write \(path): \(message)" }
+}
+
+/// Opens an output file: gzip-compressed when its name ends in `.gz`.
+public enum OutputFile {
+    public static func open(_ path: String) throws -> any ByteSink {
+        let file = try FileSink(path: path)
+        return path.hasSuffix(".gz") ? try GzipSink(file) : file
+    }
+}
+
+/// A file, created or truncated.
+public final class FileSink: ByteSink {
+    private let handle: FileHandle
+    public let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw OutputError(path: path, message: "the file cannot be created")
+        }
+        self.handle = handle
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        do { try handle.write(contentsOf: Data(bytes)) } catch { throw OutputError(path: path, message: "\(error)") }
+    }
+
+    public func close() throws { try handle.close() }
+}
+
+/// A gzip member (RFC 1952) deflated with zlib into another sink.
+public final class GzipSink: ByteSink {
+    private let target: FileSink
+    private var stream = z_stream()
+    private var output = [UInt8](repeating: 0, count: 1 << 16)
+
+    public init(_ target: FileSink, level: Int32 = 6) throws {
+        self.target = target
+        // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw OutputError(path: target.path, message: "zlib could not start")
+        }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = uInt(bytes.count)
+        try pump(Z_NO_FLUSH)
+    }
+
+    private func pump(_ flush: Int32) throws {
+        var status: Int32 = Z_OK
+        repeat {
+            let produced: Int = output.withUnsafeMutableBufferPointer { buffer in
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = uInt(buffer.count)
+                status = deflate(&stream, flush)
+                return buffer.count - Int(stream.avail_out)
+            }
+            guard status != Z_STREAM_ERROR else { throw OutputError(path: target.path, message: "zlib failed") }
+            if produced > 0 { try output.withUnsafeBytes { try target.write(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
+        } while stream.avail_out == 0 || (flush == Z_FINISH && status != Z_STREAM_END)
+    }
+
+    public func close() throws {
+        try pump(Z_FINISH)
+        deflateEnd(&stream)
+        try target.close()
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import RuralstatModel
+
+/// The SDMX serialisations ruralstat writes: what reporting units send up, and what a level sends
+/// to the level above (Art. 20).
+public enum SDMXDataFormat: String, Sendable, Hashable, CaseIterable {
+    case generic21 = "sdmx-ml-2.1-generic"
+    case structureSpecific21 = "sdmx-ml-2.1-structure-specific"
+    case structureSpecific30 = "sdmx-ml-3.0-structure-specific"
+    case csv10 = "sdmx-csv-1.0"
+    case csv20 = "sdmx-csv-2.0"
+
+    /// The usual file extension.
+    public var fileExtension: String { self == .csv10 || self == .csv20 ? "csv" : "xml" }
+}
+
+/// The dataflow a message's data belong to, e.g. `CN_RRS:DF_RRS(1.0)`.
+public struct SDMXDataflow: Sendable, Hashable {
+    public var agency: String
+    public var id: String
+    public var version: String
+
+    public init(agency: String = "CN_RRS", id: String = "DF_RRS", version: String = "1.0") {
+        self.agency = agency
+        self.id = id
+        self.version = version
+    }
+
+    public var reference: String { "\(agency):\(id)(\(version))" }
+}
+
+/// The header of a message ruralstat writes.
+public struct SDMXMessageHeader: Sendable {
+    public var id: String
+    public var sender: String
+    public var prepared: Date
+    public var isTest: Bool
+    public var dataflow: SDMXDataflow
+
+    public init(id: String, sender: String, prepared: Date, isTest: Bool = false, dataflow: SDMXDataflow = SDMXDataflow()) {
+        self.id = id
+        self.sender = sender
+        self.prepared = prepared
+        self.isTest = isTest
+        self.dataflow = dataflow
+    }
+}
+
+/// One observation to write; a nil value is written as missing (`NaN`, status M) or, in a Delete
+/// dataset, as the key alone.
+public struct SDMXObservation: Sendable, Hashable {
+    public var region: RegionCode
+    public var indicator: String
+    public var period: Period
+    public var value: Double?
+    public var status: String?
+    public var unitMultiplier: Int?
+
+    public init(region: RegionCode, indicator: String, period: Period, value: Double?, status: String? = nil, unitMultiplier: Int? = nil) {
+        self.region = region
+        self.indicator = indicator
+        self.period = period
+        self.value = value
+        self.status = status
+        self.unitMultiplier = unitMultiplier
+    }
+}
+
+/// A streaming SDMX writer: datasets of observations in any of ``SDMXDataFormat``, into a file or a
+/// gzip stream, with memory that does not grow with the message. Consecutive observations of one
+/// series (region, indicator) are written as one `Series` in the XML forms that have them.
+public final class SDMXWriter {
+    public let format: SDMXDataFormat
+    private let header: SDMXMessageHeader
+    private let sink: any ByteSink
+    private var buffer: [UInt8] = []
+    private var action: Action?
+    private var openSeries: (region: RegionCode, indicator: String)?
+    public private(set) var observations = 0
+
+    static let v21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/"
+    static let v30 = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/"
+
+    public init(format: SDMXDataFormat, header: SDMXMessageHeader, sink: any ByteSink) {
+        self.format = format
+        self.header = header
+        self.sink = sink
+        buffer.reserveCapacity(1 << 17)
+        writeStart()
+    }
+
+    /// Writes to `path` (gzip-compressed when it ends in `.gz`).
+    public convenience init(format: SDMXDataFormat, header: SDMXMessageHeader, path: String) throws {
+        self.init(format: format, header: header, sink: try OutputFile.open(path))
+    }
+
+    // MARK: Message
+
+    private var structureNamespace: String {
+        "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=\(header.dataflow.reference):ObsLevelDim:"
+            + (format == .structureSpecific30 ? "AllDimensions" : "TIME_PERIOD")
+    }
+
+    private func writeStart() {
+        switch format {
+        case .csv10:
+            append("DATAFLOW,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n")
+        case .csv20:
+            append("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n")
+        case .generic21:
+            let ns = Self.v21
+            append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:GenericData xmlns:message=\"\(ns)message\" "
+                   + "xmlns:common=\"\(ns)common\" xmlns:generic=\"\(ns)data/generic\">\n")
+            writeHeader(dimensionAtObservation: "TIME_PERIOD")
+        case .structureSpecific21, .structureSpecific30:
+            let ns = format == .structureSpecific21 ? Self.v21 : Self.v30
+            append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:StructureSpecificData xmlns:message=\"\(ns)message\" "
+                   + "xmlns:common=\"\(ns)common\" xmlns:ss=\"\(ns)data/structurespecific\" "
+                   + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ns1=\"\(Self.escaped(structureNamespace))\">\n")
+            writeHeader(dimensionAtObservation: format == .structureSpecific30 ? "AllDimensions" : "TIME_PERIOD")
+        }
+    }
+
+    private func writeHeader(dimensionAtObservation: String) {
+        let flow = header.dataflow
+        let prepared = ISO8601DateFormatter().string(from: header.prepared)
+        let namespace = format == .generic21 ? "" : " namespace=\"\(Self.escaped(structureNamespace))\""
+        let usage = format == .structureSpecific30
+            ? "<common:StructureUsage>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=\(Self.escaped(flow.reference))</common:StructureUsage>"
+            : "<common:StructureUsage><Ref agencyID=\"\(Self.escaped(flow.agency))\" id=\"\(Self.escaped(flow.id))\" version=\"\(Self.escaped(flow.version))\"/></common:StructureUsage>"
+        append("<message:Header><message:ID>\(Self.escaped(header.id))</message:ID><message:Test>\(header.isTest)</message:Test>"
+               + "<message:Prepared>\(prepared)</message:Prepared><message:Sender id=\"\(Self.escaped(header.sender))\"/>"
+               + "<message:Structure structureID=\"\(Self.escaped(flow.id))\"\(namespace) dimensionAtObservation=\"\(dimensionAtObservation)\">"
+               + usage + "</message:Structure></message:Header>\n")
+    }
+
+    /// Starts a dataset with an action; every observation until ``endDataSet()`` belongs to it.
+    /// SDMX-CSV 1.0 has no actions: it can hold only data to merge or replace.
+    public func beginDataSet(action: Action) throws {
+        precondition(self.action == nil, "a dataset is open")
+        if format == .csv10 && action == .delete {
+            throw OutputError(path: "", message: "SDMX-CSV 1.0 cannot express a Delete; use SDMX-CSV 2.0 or SDMX-ML")
+        }
+        self.action = action
+        let flow = Self.escaped(header.dataflow.id)
+        switch format {
+        case .csv10, .csv20: break
+        case .generic21: append("<message:DataSet structureRef=\"\(flow)\" action=\"\(action)\">\n")
+        case .structureSpecific21, .structureSpecific30:
+            append("<message:DataSet ss:structureRef=\"\(flow)\" ss:dataScope=\"DataStructure\" xsi:type=\"ns1:DataSetType\" ss:action=\"\(action)\">\n")
+        }
+    }
+
+    public func write(_ observation: SDMXObservation) throws {
+        guard let action else { preconditionFailure("write(_:) outside a dataset") }
+        observations += 1
+        let frequency = observation.period.frequency.rawValue
+        let value = observation.value.map(Self.number) ?? (action == .delete ? nil : "NaN")
+        let status = observation.status ?? (observation.value == nil && action != .delete ? "M" : nil)
+        switch format {
+        case .csv10, .csv20:
+            if format == .csv20 {
+                append("dataflow,\(Self.csv(header.dataflow.reference)),\(Self.actionLetter(action)),")
+            } else {
+                append("\(Self.csv(header.dataflow.reference)),")
+            }
+            append("\(frequency),\(observation.region),\(Self.csv(observation.indicator)),\(observation.period),\(value ?? ""),"
+                   + "\(observation.unitMultiplier.map(String.init) ?? ""),\(status.map(Self.csv) ?? "")\n")
+        case .generic21:
+            openSeriesIfNeeded(observation) {
+                "<generic:Series><generic:SeriesKey><generic:Value id=\"FREQ\" value=\"\(frequency)\"/>"
+                    + "<generic:Value id=\"REF_AREA\" value=\"\(observation.region)\"/>"
+                    + "<generic:Value id=\"INDICATOR\" value=\"\(Self.escaped(observation.indicator))\"/></generic:SeriesKey>"
+                    + (observation.unitMultiplier.map { "<generic:Attributes><generic:Value id=\"UNIT_MULT\" value=\"\($0)\"/></generic:Attributes>" } ?? "")
+            }
+            append("<generic:Obs><generic:ObsDimension value=\"\(observation.period)\"/>"
+                   + (value.map { "<generic:ObsValue value=\"\($0)\"/>" } ?? "")
+                   + (status.map { "<generic:Attributes><generic:Value id=\"OBS_STATUS\" value=\"\(Self.escaped($0))\"/></generic:Attributes>" } ?? "")
+                   + "</generic:Obs>")
+        case .structureSpecific21:
+            openSeriesIfNeeded(observation) {
+                "<Series FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\""
+                    + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "") + ">"
+            }
+            append("<Obs TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
+                   + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>")
+        case .structureSpecific30:
+            append("<Obs FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\" "
+                   + "TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
+                   + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "")
+                   + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>\n")
+        }
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    private func openSeriesIfNeeded(_ observation: SDMXObservation, _ start: () -> String) {
+        if let open = openSeries, open.region == observation.region, open.indicator == observation.indicator { return }
+        closeSeries()
+        append(start())
+        openSeries = (observation.region, observation.indicator)
+    }
+
+    private func closeSeries() {
+        guard openSeries != nil else { return }
+        append(format == .generic21 ? "</generic:Series>\n" : "</Series>\n")
+        openSeries = nil
+    }
+
+    public func endDataSet() throws {
+        precondition(action != nil, "no dataset is open")
+        closeSeries()
+        if format != .csv10 && format != .csv20 { append("</message:DataSet>\n") }
+        action = nil
+        try flush()
+    }
+
+    /// Closes the message and the file.
+    public func finish() throws {
+        if action != nil { try endDataSet() }
+        switch format {
+        case .csv10, .csv20: break
+        case .generic21: append("</message:GenericData>\n")
+        case .structureSpecific21, .structureSpecific30: append("</message:StructureSpecificData>\n")
+        }
+        try flush()
+        try sink.close()
+    }
+
+    // MARK: Text
+
+    private func append(_ text: String) { buffer.append(contentsOf: text.utf8) }
+
+    private func flush() throws {
+        try sink.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The shortest text that reads back to the same double; whole numbers without a fraction.
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+
+    static func actionLetter(_ action: Action) -> String {
+        switch action {
+        case .merge: "M"
+        case .replace: "R"
+        case .delete: "D"
+        case .append: "A"
+        case .information: "I"
+        }
+    }
+
+    /// XML attribute or text content, escaped (submitted text is never trusted).
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    static func csv(_ text: String) -> String { CSVText.field(text) }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import RuralstatModel
+
+/// Which stored findings to read; nil fields do not filter.
+public struct FindingFilter: Sendable {
+    public var rules: Set<String>?
+    /// This severity and above.
+    public var minimumSeverity: Severity?
+    public var levels: Set<RegionLevel>?
+    /// The subtree under this region.
+    public var region: RegionCode?
+    public var indicators: Set<String>?
+    public var periods: Set<String>?
+
+    public init(rules: Set<String>? = nil, minimumSeverity: Severity? = nil, levels: Set<RegionLevel>? = nil, region: RegionCode? = nil,
+                indicators: Set<String>? = nil, periods: Set<String>? = nil) {
+        self.rules = rules
+        self.minimumSeverity = minimumSeverity
+        self.levels = levels
+        self.region = region
+        self.indicators = indicators
+        self.periods = periods
+    }
+}
+
+extension SQLiteStore {
+    /// Replaces every stored finding and tally with `results`, made by run `runID`. Quality checks
+    /// look at the whole store, so their results replace the previous ones as a whole: a rerun on
+    /// unchanged data writes the same rows.
+    public func replaceFindings(_ results: QualityResults, runID: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM findings")
+            try db.execute(sql: "DELETE FROM finding_tallies")
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO findings (run_id, rule_id, method, severity, tier, level, region, indicator, period, observed, expected,
+                    lower_bound, upper_bound, statistic_name, statistic, parameters, peer_group, peer_size, explanation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
+            for finding in results.findings {
+                try insert.execute(arguments: [
+                    runID, finding.ruleID, finding.method, finding.severity.rawValue, finding.tier?.rawValue, finding.level.description,
+                    finding.region.rawValue, finding.indicator, finding.period?.description, finite(finding.observed), finite(finding.expected),
+                    finite(finding.lowerBound), finite(finding.upperBound), finding.statisticName, finite(finding.statistic), finding.parameters,
+                    finding.peerGroup?.description, finding.peerSize, finding.explanation,
+                ])
+            }
+            let tally = try db.makeStatement(sql: """
+                INSERT INTO finding_tallies (run_id, rule_id, level, province, passed, failed, not_applicable) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in results.mergedTallies {
+                try tally.execute(arguments: [runID, row.ruleID, row.level.description, row.province.rawValue, row.passed, row.failed,
+                                              row.notApplicable])
+            }
+        }
+    }
+
+    /// The stored findings that pass the filter, most severe first, then by rule, indicator, period and region.
+    public func findings(_ filter: FindingFilter = FindingFilter()) throws -> [Finding] {
+        var conditions = ["1"]
+        var arguments: [any DatabaseValueConvertible] = []
+        func within(_ column: String, _ values: [String]) {
+            conditions.append("\(column) IN (\(values.map { _ in "?" }.joined(separator: ",")))")
+            arguments += values
+        }
+        if let rules = filter.rules { within("rule_id", rules.sorted()) }
+        if let minimum = filter.minimumSeverity { within("severity", Severity.allCases.filter { $0 >= minimum }.map(\.rawValue)) }
+        if let levels = filter.levels { within("level", levels.map(\.description).sorted()) }
+        if let indicators = filter.indicators { within("indicator", indicators.sorted()) }
+        if let periods = filter.periods { within("period", periods.sorted()) }
+        if let region = filter.region, region != .national {
+            // A subtree is a range of codes: the region's digits followed by anything.
+            let divisor = region.subtreeSpan
+            conditions.append("region >= ? AND region < ?")
+            arguments += [region.rawValue, region.rawValue + divisor]
+        }
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM findings WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, indicator, period, region, id
+                """, arguments: StatementArguments(arguments)).map(Self.finding)
+        }
+    }
+
+    private static func finding(_ row: Row) throws -> Finding {
+        Finding(ruleID: row["rule_id"], method: row["method"], severity: Severity(rawValue: row["severity"])!,
+                tier: (row["tier"] as String?).flatMap(OutlierTier.init(rawValue:)), level: RegionLevel(name: row["level"])!,
+                region: RegionCode(uncheckedRawValue: row["region"]), indicator: row["indicator"],
+                period: try (row["period"] as String?).map { try Period($0) }, observed: row["observed"], expected: row["expected"],
+                lowerBound: row["lower_bound"], upperBound: row["upper_bound"], statisticName: row["statistic_name"], statistic: row["statistic"],
+                parameters: row["parameters"] ?? "", peerGroup: (row["peer_group"] as String?).flatMap { try? RegionCode($0) },
+                peerSize: row["peer_size"], explanation: row["explanation"])
+    }
+
+    /// The stored tallies, in (rule, level, province) order.
+    public func findingTallies() throws -> [RuleTally] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM finding_tallies ORDER BY rule_id, level, province").map { row in
+                RuleTally(ruleID: row["rule_id"], level: RegionLevel(name: row["level"])!, province: RegionCode(uncheckedRawValue: row["province"]),
+                          passed: row["passed"], failed: row["failed"], notApplicable: row["not_applicable"])
+            }
+        }
+    }
+
+    /// When each sender's submissions arrived, per period they carried (prepared time, else received time).
+    public func submissionArrivals() throws -> [SubmissionArrival] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT DISTINCT s.sender, o.period, coalesce(s.prepared_at, s.received_at) AS arrived, s.file_name
+                FROM submissions s JOIN observations o ON o.submission_id = s.id
+                WHERE s.status = 'applied' AND s.sender IS NOT NULL ORDER BY s.sender, o.period, arrived
+                """).compactMap { row in
+                    guard let period = try? Period(row["period"] as String), let arrived = Self.timestamp(row["arrived"]) else { return nil }
+                    return SubmissionArrival(sender: row["sender"], period: period, arrived: arrived, file: row["file_name"])
+                }
+        }
+    }
+
+    private static func timestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+                                                      [.withFullDate, .withTime, .withColonSeparatorInTime]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}
