@@ -9,9 +9,10 @@ public struct QualitySuite: Sendable {
 
     public init(checks: [any QualityCheck]) { self.checks = checks }
 
-    /// Every method with its default parameters.
-    public static func standard() -> QualitySuite {
+    /// Every method with its default parameters (the edit rules first, when there are any).
+    public static func standard(rules: RuleSet? = nil) -> QualitySuite {
         var checks: [any QualityCheck] = []
+        if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
         checks += [
             PeerOutlierCheck(), PeriodOverPeriodCheck(), BalanceCheck(), CoverageCheck(), AggregateHistoryCheck(),
             BenfordCheck(), DigitHeapingCheck(), RepeatedValuesCheck(), ConstantSeriesCheck(),

@@ -22,8 +22,8 @@ struct RollupCommand: ParsableCommand {
         With --from, submissions are read, validated and rolled up in memory, without a store, and the tables are
         written to --out: rollups.csv (every level, region, indicator and period, with the numbers behind the value:
         numerator, denominator, contributing and expected units, coverage, publication, reported value and imbalance),
-        findings.csv (units far from their peers, each with its median, robust z and a readable explanation) and
-        rejects.csv. --layout w1 writes the benchmark workload W1's rollup.csv and flags.csv instead.
+        findings.csv (every quality check's findings, each with its numbers and a readable explanation),
+        findings_summary.csv (items checked, passed and failed per rule, level and province) and rejects.csv. --layout w1 writes the benchmark workload W1's rollup.csv and flags.csv instead.
         """
     )
 
@@ -41,6 +41,7 @@ struct RollupCommand: ParsableCommand {
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var rules: RulesOptions
     @OptionGroup var ingest: IngestArguments
 
     @Option(help: "Worker threads of the rollup (default: the cores).")
@@ -66,9 +67,11 @@ struct RollupCommand: ParsableCommand {
             try rollUpStore()
             return
         }
-        var runner = StorelessRollup(registry: withoutRegistry ? nil : try registry.loadRegistry(), catalog: try catalog.loadCatalog(),
+        let definitions = try catalog.loadCatalog()
+        var runner = StorelessRollup(registry: withoutRegistry ? nil : try registry.loadRegistry(), catalog: definitions,
                                      options: try ingest.options())
         runner.workers = workers
+        runner.quality = .standard(rules: try rules.loadRules(catalog: definitions))
         let summary = try runner.run(files: try SubmissionIngestor.expand(sources), outDirectory: out, layout: layout)
         print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups%@ (reading %.2f s, rollup %.2f s, writing %.2f s)",
                      summary.files, summary.rowsRead, summary.rowsAccepted, summary.rowsRejected, summary.rollups,
@@ -100,7 +103,8 @@ struct RollupCommand: ParsableCommand {
                          summary.observations, summary.rollups, path, summary.secondsLoading, summary.secondsRollup, summary.secondsWriting))
             var errors = 0
             if !noChecks {
-                var quality = StoreQuality(store: store, catalog: runner.catalog, registry: registryInForce)
+                var quality = StoreQuality(store: store, catalog: runner.catalog, registry: registryInForce,
+                                           suite: .standard(rules: try rules.loadRules(catalog: runner.catalog)))
                 quality.workers = workers
                 let checked = try quality.run(runID: run)
                 errors = checked.findings[.error] ?? 0

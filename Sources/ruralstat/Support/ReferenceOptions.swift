@@ -37,3 +37,22 @@ struct CatalogOptions: ParsableArguments {
 
     func loadCatalog() throws -> IndicatorCatalog { try ReferenceFiles.loadCatalog(path: catalogFile) }
 }
+
+/// Where a command finds the evaluators' edit rules.
+struct RulesOptions: ParsableArguments {
+    @Option(name: .customLong("rules"), help: ArgumentHelp("The edit rules (YAML); 'none' for none.", valueName: "file"))
+    var rulesFile = "pipelines/rules.yaml"
+
+    func loadRules(catalog: IndicatorCatalog) throws -> RuleSet? {
+        if rulesFile == "none" { return nil }
+        let text: String
+        do { text = try String(contentsOfFile: rulesFile, encoding: .utf8) } catch {
+            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "cannot read the rules \(rulesFile): \(error.localizedDescription)")
+        }
+        do {
+            return try RuleSet(yaml: text, file: rulesFile, knownIndicators: Set(catalog.codes))
+        } catch {
+            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "\(error)")
+        }
+    }
+}
