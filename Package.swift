@@ -64,15 +64,18 @@ let package = Package(
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
         // Tables, SDMX and HTML for people and for the level above.
         .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "SystemZlib"]),
+        // Realistic submissions with planted anomalies and their ground truth (beside the flow: a tool).
+        .target(name: "RuralstatSampleData", dependencies: ["RuralstatModel", "RuralstatReport"]),
         .target(
             name: "RuralstatPipeline",
-            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport"],
+            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport",
+                           "RuralstatSampleData"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "ruralstat",
             dependencies: [
-                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatPipeline", "RuralstatReport",
+                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatPipeline", "RuralstatReport", "RuralstatSampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -14,7 +14,7 @@ public struct QualitySuite: Sendable {
         var checks: [any QualityCheck] = []
         if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
         checks += [
-            PeerOutlierCheck(), PeriodOverPeriodCheck(), BalanceCheck(), CoverageCheck(), AggregateHistoryCheck(),
+            PeerOutlierCheck(), PeriodOverPeriodCheck(), BalanceCheck(), CoverageCheck(deadlineDays: 90), AggregateHistoryCheck(),
             BenfordCheck(), DigitHeapingCheck(), RepeatedValuesCheck(), ConstantSeriesCheck(),
         ]
         return QualitySuite(checks: checks)

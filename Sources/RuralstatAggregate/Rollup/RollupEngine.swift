@@ -14,16 +14,26 @@ public struct RollupEngine: Sendable {
     /// Expected units by base level, from the registry (empty without one: coverage unknown).
     public let expected: [RegionLevel: ExpectedUnits]
     public let policy: CoveragePolicy
+    /// Per base level, the units whose code names a higher level but that stand for the base level
+    /// too (东莞 441900, a prefecture city without counties, reports as a county): their rows are
+    /// units, not aggregates.
+    let spanning: [RegionLevel: Set<Int64>]
 
     public init(catalog: IndicatorCatalog, registry: RegionRegistry?, policy: CoveragePolicy = CoveragePolicy()) {
         self.catalog = catalog
         self.policy = policy
         var expected: [RegionLevel: ExpectedUnits] = [:]
+        var spanning: [RegionLevel: Set<Int64>] = [:]
         if let registry {
             let bases = Set(catalog.definitions.compactMap { $0.reportedLevels.max() } + [.village])
-            for level in bases where level > .national { expected[level] = ExpectedUnits(registry: registry, baseLevel: level) }
+            for level in bases where level > .national {
+                expected[level] = ExpectedUnits(registry: registry, baseLevel: level)
+                let spans = registry.units(at: level).filter { $0.level < level }.map(\.rawValue)
+                if !spans.isEmpty { spanning[level] = Set(spans) }
+            }
         }
         self.expected = expected
+        self.spanning = spanning
     }
 
     /// All rollups of the table, in a fixed order (partition by partition, then national).
@@ -82,17 +92,18 @@ public struct RollupEngine: Sendable {
 
     private func stream(_ plan: Plan, _ partition: RegionPartition) -> UnitStream {
         let first = partition.columns[plan.first]
+        let base = UnitStream.BaseLevel(level: plan.baseLevel, spanning: spanning[plan.baseLevel] ?? [])
         switch plan.definition.aggregation {
         case .weightedMean:
-            return UnitStream.joined(first, partition.columns[plan.second!], at: plan.baseLevel) { ($0 * $1, $1) }
+            return UnitStream.joined(first, partition.columns[plan.second!], at: base) { ($0 * $1, $1) }
         case .ratio:
-            return UnitStream.joined(first, partition.columns[plan.second!], at: plan.baseLevel) { ($0, $1) }
+            return UnitStream.joined(first, partition.columns[plan.second!], at: base) { ($0, $1) }
         case .shareOfUnits(let condition):
-            var stream = UnitStream.values(first, at: plan.baseLevel)
+            var stream = UnitStream.values(first, at: base)
             for index in 0..<stream.count { stream.a[index] = condition.holds(for: stream.a[index]) ? 1 : 0 }
             return stream
         default:
-            return UnitStream.values(first, at: plan.baseLevel)
+            return UnitStream.values(first, at: base)
         }
     }
 
@@ -114,7 +125,7 @@ public struct RollupEngine: Sendable {
             guard units.count > 0 else { continue }
             // Rows above the base level are aggregates units reported themselves; a column of base rows only has none.
             let reported = plan.own.flatMap { own in units.isWholeColumn && plan.first == own ? nil
-                : reportedValues(partition.columns[own], below: plan.baseLevel) } ?? [:]
+                : reportedValues(partition.columns[own], below: plan.baseLevel, spanning: spanning[plan.baseLevel] ?? []) } ?? [:]
             let isMedian = plan.definition.aggregation == .median
             let levels = (RegionLevel.province.rawValue..<plan.baseLevel.rawValue).reversed()  // e.g. township … province
             var keys = [Int64](repeating: -1, count: 6)
@@ -170,11 +181,13 @@ public struct RollupEngine: Sendable {
     struct Key: Hashable { var level: Int; var region: Int64 }
 
     /// Values an indicator's own column holds above its base level: aggregates units reported themselves.
-    private func reportedValues(_ column: IndicatorColumn, below baseLevel: RegionLevel) -> [Key: Double] {
+    private func reportedValues(_ column: IndicatorColumn, below baseLevel: RegionLevel, spanning: Set<Int64>) -> [Key: Double] {
         var reported: [Key: Double] = [:]
         for index in 0..<column.count {
             let level = Hierarchy.level(of: column.regions[index])
-            if level < baseLevel { reported[Key(level: level.rawValue, region: column.regions[index])] = column.values[index] }
+            if level < baseLevel, !spanning.contains(column.regions[index]) {
+                reported[Key(level: level.rawValue, region: column.regions[index])] = column.values[index]
+            }
         }
         return reported
     }

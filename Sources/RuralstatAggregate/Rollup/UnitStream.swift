@@ -22,14 +22,25 @@ struct UnitStream {
     @inline(__always)
     func second(_ index: Int) -> Double { b.isEmpty ? 1 : b[index] }
 
-    /// The rows of `column` at `level` as a stream with b = 1; shares the column's arrays when all
-    /// its rows are at that level (the usual case: villages report, nobody else does).
-    static func values(_ column: IndicatorColumn, at level: RegionLevel) -> UnitStream {
-        if column.regions.allSatisfy({ Hierarchy.level(of: $0) == level }) {
+    /// Which rows are units: those at the base level, and those of units that stand for it too.
+    struct BaseLevel {
+        var level: RegionLevel
+        var spanning: Set<Int64>
+
+        @inline(__always)
+        func contains(_ region: Int64) -> Bool {
+            Hierarchy.level(of: region) == level || (!spanning.isEmpty && spanning.contains(region))
+        }
+    }
+
+    /// The unit rows of `column` as a stream with b = 1; shares the column's arrays when all its
+    /// rows are units (the usual case: villages report, nobody else does).
+    static func values(_ column: IndicatorColumn, at base: BaseLevel) -> UnitStream {
+        if column.regions.allSatisfy(base.contains) {
             return UnitStream(regions: column.regions, a: column.values, b: [], isWholeColumn: true)
         }
         var stream = UnitStream()
-        for index in 0..<column.count where Hierarchy.level(of: column.regions[index]) == level {
+        for index in 0..<column.count where base.contains(column.regions[index]) {
             stream.regions.append(column.regions[index])
             stream.a.append(column.values[index])
         }
@@ -37,14 +48,14 @@ struct UnitStream {
     }
 
     /// Units present in both columns (a merge join on region), with `combine` giving (a, b).
-    static func joined(_ first: IndicatorColumn, _ second: IndicatorColumn, at level: RegionLevel,
+    static func joined(_ first: IndicatorColumn, _ second: IndicatorColumn, at base: BaseLevel,
                        _ combine: (Double, Double) -> (Double, Double)) -> UnitStream {
         var stream = UnitStream()
         var i = 0, j = 0
         while i < first.count, j < second.count {
             let left = first.regions[i], right = second.regions[j]
             if left < right { i += 1 } else if right < left { j += 1 } else {
-                if Hierarchy.level(of: left) == level {
+                if base.contains(left) {
                     let (a, b) = combine(first.values[i], second.values[j])
                     stream.regions.append(left)
                     stream.a.append(a)

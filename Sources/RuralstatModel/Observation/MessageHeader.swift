@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a submission says about itself: the SDMX message header, or what the pipeline supplies for
 /// a plain CSV file.
 public struct MessageHeader: Sendable, Hashable {
@@ -19,5 +21,19 @@ public struct MessageHeader: Sendable, Hashable {
         self.prepared = prepared
         self.isTest = isTest
         self.defaultAction = defaultAction
+    }
+
+    /// `prepared` as a point in time (ISO 8601, with or without fractional seconds or a zone).
+    public var preparedDate: Date? { prepared.flatMap(Self.timestamp) }
+
+    /// Parses an SDMX timestamp such as `2025-01-10T09:00:00+08:00`.
+    public static func timestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+                                                      [.withFullDate, .withTime, .withColonSeparatorInTime]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
     }
 }

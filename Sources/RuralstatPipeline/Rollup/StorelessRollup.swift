@@ -46,8 +46,11 @@ public struct StorelessRollup: Sendable {
         public var findings = 0
         public var secondsReading = 0.0
         public var secondsRollup = 0.0
+        public var secondsQuality = 0.0
         public var secondsWriting = 0.0
         public var outputs: [String] = []
+        /// The findings of the ruralstat layout.
+        public var findingRows: [Finding] = []
     }
 
     public func run(files: [String], outDirectory: String, layout: Layout) throws -> Summary {
@@ -60,10 +63,13 @@ public struct StorelessRollup: Sendable {
         let slots = DispatchSemaphore(value: max(1, workers))
         let registries = registry.map { RegistryEditions([$0]) }
         let streams = files.map { SubmissionStream.startReading($0, registries: registries, catalog: catalog, options: options, slots: slots) }
-        for stream in streams {
+        var arrivals: [SubmissionArrival] = []
+        for (file, stream) in zip(files, streams) {
+            var periods = Set<Period>()
             reading: while true {
                 switch stream.pop() {
                 case .batch(let batch):
+                    periods.formUnion(batch.periodTable)
                     builder.add(batch)
                 case .problem(let problem):
                     if problem.rule == ValidationRule.valueOutOfRange { outOfRange.append(problem) }
@@ -71,6 +77,9 @@ public struct StorelessRollup: Sendable {
                 case .failed(let error):
                     throw error
                 case .finished(let report):
+                    if let sender = report.header.sender, let prepared = report.header.preparedDate {
+                        arrivals += periods.sorted().map { SubmissionArrival(sender: sender, period: $0, arrived: prepared, file: file) }
+                    }
                     summary.files += 1
                     summary.rowsRead += report.rowsRead
                     summary.rowsRejected += report.rowsRejected
@@ -91,9 +100,12 @@ public struct StorelessRollup: Sendable {
         started = Date()
         switch layout {
         case .ruralstat:
-            let input = QualityInput(table: table, rollups: rollups, catalog: catalog, registry: registry, workers: workers)
+            let input = QualityInput(table: table, rollups: rollups, arrivals: arrivals, catalog: catalog, registry: registry, workers: workers)
+            let checking = Date()
             let results = quality.run(input)
+            summary.secondsQuality = Date().timeIntervalSince(checking)
             summary.findings = results.findings.count
+            summary.findingRows = results.findings
             let findingsPath = (outDirectory as NSString).appendingPathComponent("findings.csv")
             let summaryPath = (outDirectory as NSString).appendingPathComponent("findings_summary.csv")
             try FindingTables.writeCSV(results.findings, registry: registry, to: findingsPath)

@@ -52,7 +52,8 @@ public struct BenfordCheck: QualityCheck {
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
-        let reporters = ReporterValues(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind == .amount }
+        // Amounts that add up (output, area, income); not averages such as a distance.
+        let reporters = ReporterValues(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind == .amount && $0.aggregation == .sum }
         for (region, values) in reporters.reporters {
             let positive = values.filter { $0 > 0 && $0.isFinite }.sorted()
             guard positive.count >= minimumValues else {

@@ -1,15 +1,28 @@
 import Foundation
+import RuralstatAggregate
 import RuralstatModel
 
 /// A unit whose figure has not moved in `minimumPeriods` or more consecutive periods: real
 /// amounts (grain output, income) change from year to year; a copied-forward figure does not.
-/// Zeros are left out (a village with no farmland reports 0 every year).
+/// Counts are left out: a village's 184 households may well be 184 three years running.
+///
+/// How likely a figure is to stay put by chance is read from the data. With m the indicator's
+/// median relative change between consecutive periods (over all units), a unit at value v moves by
+/// about s = 1.4826 · m · |v| a period; published to a resolution r (the finest the indicator's
+/// figures show, 0.1 t say), it stays the same with probability P ≈ r / (s · √(2π)). A run of L equal
+/// periods then has probability P^(L−1), and is flagged only when fewer than `expectedByChance`
+/// such runs would be expected among the n units (n · P^(L−1) < 0.05). A fixed fact (a distance) has
+/// m = 0 and is never flagged; a small figure with few digits needs a longer run.
 public struct ConstantSeriesCheck: QualityCheck {
     public var minimumPeriods: Int
+    public var expectedByChance: Double
 
     public var ruleID: String { "constant_series" }
 
-    public init(minimumPeriods: Int = 3) { self.minimumPeriods = minimumPeriods }
+    public init(minimumPeriods: Int = 3, expectedByChance: Double = 0.05) {
+        self.minimumPeriods = minimumPeriods
+        self.expectedByChance = expectedByChance
+    }
 
     public func run(_ input: QualityInput) -> QualityResults {
         let table = input.table
@@ -22,7 +35,7 @@ public struct ConstantSeriesCheck: QualityCheck {
             guard partitions.count >= minimumPeriods else { continue }
             for (index, code) in table.indicators.enumerated() {
                 let periods = partitions.map { table.periods[table.partitions[$0].period] }
-                guard let definition = input.catalog.definition(code, year: periods.last!.year), definition.kind.isAdditive else { continue }
+                guard let definition = input.catalog.definition(code, year: periods.last!.year), definition.kind == .amount else { continue }
                 // Each unit's values over the periods (NaN where it did not report).
                 var series: [Int64: [Double]] = [:]
                 for (position, partition) in partitions.enumerated() {
@@ -31,24 +44,54 @@ public struct ConstantSeriesCheck: QualityCheck {
                         series[column.regions[row], default: [Double](repeating: .nan, count: partitions.count)][position] = column.values[row]
                     }
                 }
+                let runs = series.mapValues(Self.longestConstantRun)
+                let (change, resolution) = Self.typicalChange(series.values)
                 for (region, values) in series.sorted(by: { $0.key < $1.key }) {
-                    let run = Self.longestConstantRun(values)
-                    guard run.length >= minimumPeriods else {
+                    let run = runs[region]!
+                    let spread = 1.4826 * change * abs(run.value)
+                    let perPeriod = spread > 0 ? min(1, resolution / (spread * (2 * Double.pi).squareRoot())) : 1
+                    let chance = Double(series.count) * pow(perPeriod, Double(run.length - 1))
+                    guard run.length >= minimumPeriods, chance < expectedByChance else {
                         if values.filter({ !$0.isNaN }).count >= minimumPeriods { tally.pass(region) } else { tally.notApplicable(region) }
                         continue
                     }
                     tally.fail(region)
                     let code = RegionCode(uncheckedRawValue: region)
                     let explanation = "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(table.indicators[index], definition)) "
-                        + "was \(FindingText.amount(run.value, definition)) in each of \(run.length) periods, \(periods[run.start]) to \(periods[run.start + run.length - 1])"
+                        + "was \(FindingText.amount(run.value, definition)) in each of \(run.length) periods, \(periods[run.start]) to \(periods[run.start + run.length - 1]) "
+                        + "(its figures move by \(String(format: "%.1f", 100 * change)) % a period and are given to \(FindingText.number(resolution)), "
+                        + "so \(String(format: "%.2g", chance)) such runs would be expected among \(series.count) units)"
                     found.append(Finding(ruleID: ruleID, method: "unchanged_value", severity: .info, level: code.level, region: code,
                                          indicator: table.indicators[index], period: periods[run.start + run.length - 1], observed: run.value,
-                                         statisticName: "periods", statistic: Double(run.length), parameters: "minimum_periods=\(minimumPeriods)",
+                                         expected: chance, statisticName: "periods", statistic: Double(run.length),
+                                         parameters: "minimum_periods=\(minimumPeriods) median_change=\(change) resolution=\(resolution) expected_by_chance=\(expectedByChance)",
                                          explanation: FindingText.tidy(explanation)))
                 }
             }
         }
         return QualityResults(findings: found, tallies: tally.rows)
+    }
+
+    /// The median relative change between consecutive present values over all series, and the finest
+    /// resolution their figures show (10⁻ᵏ for k decimals, up to 6).
+    static func typicalChange(_ series: Dictionary<Int64, [Double]>.Values) -> (change: Double, resolution: Double) {
+        var changes: [Double] = []
+        var decimals = 0
+        for values in series {
+            for index in values.indices where !values[index].isNaN {
+                while decimals < 6 {
+                    let scaled = values[index] * pow(10, Double(decimals))
+                    if abs(scaled - scaled.rounded()) <= 1e-6 * max(1, abs(scaled)) { break }  // 1.95 · 100 is 194.99999999999997
+                    decimals += 1
+                }
+                if index > 0, !values[index - 1].isNaN, values[index - 1] != 0 {
+                    changes.append(abs(values[index] - values[index - 1]) / abs(values[index - 1]))
+                }
+            }
+        }
+        guard !changes.isEmpty else { return (0, 1) }
+        let change = changes.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
+        return (change, pow(10, -Double(decimals)))
     }
 
     /// The longest run of equal, present, non-zero values in consecutive periods.

@@ -5,7 +5,9 @@ import RuralstatModel
 /// Units whose change since the previous period stands out among their peers' changes: the
 /// Hidiroglou-Berthelot or the sigma-gap method (both exactly as Banff computes them), run within
 /// each parent's units (a township's villages). A group with too few usable units borrows its
-/// parent's group (the township's county), and the finding says so; Banff would skip it.
+/// parent's group (the township's county), and the finding says so; Banff would skip it. As
+/// Statistics Norway's Kostra does, a group where most units did not change at all is left alone:
+/// there the quartiles of the changes are all 0 and HB would flag every unit that moved.
 public struct PeriodOverPeriodCheck: QualityCheck {
     public enum Method: Sendable, Hashable {
         case hidiroglouBerthelot(HidiroglouBerthelot.Parameters)
@@ -27,10 +29,15 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     }
 
     public var method: Method
-    /// The indicators checked; nil: every amount and count of the catalog.
+    /// The indicators checked; nil: every amount of the catalog (small counts change by whole units,
+    /// which HB reads as large relative moves).
     public var indicators: Set<String>?
 
-    public init(method: Method = .hidiroglouBerthelot(.init(mii: 7, mei: 4, exponent: 0.5)), indicators: Set<String>? = nil) {
+    /// Banff's default exponent U = 0 weighs every unit alike (U > 0 lets big units' changes count
+    /// more, and also makes their ordinary changes stand out). C = 20 for imputation, as Statistics
+    /// Norway's Kostra uses: a township's quartiles come from a dozen units, and with C ≈ 7 their
+    /// noise alone flags a good share of ordinary changes.
+    public init(method: Method = .hidiroglouBerthelot(.init(mii: 20, mei: 10, exponent: 0)), indicators: Set<String>? = nil) {
         self.method = method
         self.indicators = indicators
     }
@@ -54,7 +61,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
             for (index, column) in partition.columns.enumerated() where !column.isEmpty {
                 let code = table.indicators[index]
                 let definition = catalog.definition(code, year: period.year)
-                guard indicators?.contains(code) ?? (definition?.kind.isAdditive ?? false) else { continue }
+                guard indicators?.contains(code) ?? (definition?.kind == .amount) else { continue }
                 let pairs = UnitPairs(current: column, previous: table.partitions[earlier].columns[index])
                 found += check(pairs, indicator: code, definition: definition, period: period, previousPeriod: previousPeriod,
                                registry: registry, tally: &tally)
@@ -113,6 +120,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     }
 
     func run(current: [Double], previous: [Double]) -> GroupOutcome {
+        let unchanged = zip(current, previous).filter { $0 == $1 }.count
+        if unchanged * 2 >= current.count && !current.isEmpty { return GroupOutcome(checked: false, usedIndices: [], flags: []) }
         switch method {
         case .hidiroglouBerthelot(let parameters):
             let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)

@@ -17,6 +17,11 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let message: String
     public var description: String { "cannot write \(path): \(message)" }
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
 }
 
 /// Opens an output file: gzip-compressed when its name ends in `.gz`.

@@ -103,27 +103,18 @@ extension SQLiteStore {
         }
     }
 
-    /// When each sender's submissions arrived, per period they carried (prepared time, else received time).
+    /// When each sender's submissions were prepared, per period they carried (files without a header
+    /// prepared time, plain CSV, say nothing about lateness and are left out).
     public func submissionArrivals() throws -> [SubmissionArrival] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT DISTINCT s.sender, o.period, coalesce(s.prepared_at, s.received_at) AS arrived, s.file_name
+                SELECT DISTINCT s.sender, o.period, s.prepared_at AS arrived, s.file_name
                 FROM submissions s JOIN observations o ON o.submission_id = s.id
-                WHERE s.status = 'applied' AND s.sender IS NOT NULL ORDER BY s.sender, o.period, arrived
+                WHERE s.status = 'applied' AND s.sender IS NOT NULL AND s.prepared_at IS NOT NULL ORDER BY s.sender, o.period, arrived
                 """).compactMap { row in
-                    guard let period = try? Period(row["period"] as String), let arrived = Self.timestamp(row["arrived"]) else { return nil }
+                    guard let period = try? Period(row["period"] as String), let arrived = MessageHeader.timestamp(row["arrived"]) else { return nil }
                     return SubmissionArrival(sender: row["sender"], period: period, arrived: arrived, file: row["file_name"])
                 }
         }
-    }
-
-    private static func timestamp(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
-                                                      [.withFullDate, .withTime, .withColonSeparatorInTime]] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
     }
 }

@@ -1,0 +1,143 @@
+import Foundation
+import RuralstatModel
+
+/// Where one county's anomalies go, and the planting itself: village figures before the totals are
+/// added up (so totals stay consistent with what the villages report), reported totals and
+/// omissions after.
+struct AnomalyPlan {
+    let reporter: RegionCode
+    let countyKind: AnomalyKind?
+    let periods: [Period]
+    let options: SampleDataGenerator.Options
+    private(set) var planted: [PlantedAnomaly] = []
+    /// The year whose submission arrives late.
+    private(set) var lateYear: Int?
+    private var random: SeededRandom
+
+    init(reporter: RegionCode, countyKind: AnomalyKind?, periods: [Period], options: SampleDataGenerator.Options) {
+        self.reporter = reporter
+        self.countyKind = countyKind
+        self.periods = periods
+        self.options = options
+        random = SeededRandom(options.seed, reporter.rawValue, 30)
+    }
+
+    private mutating func plant(_ kind: AnomalyKind, _ region: RegionCode, _ indicator: String?, _ year: Int?, _ detail: String) {
+        planted.append(PlantedAnomaly(kind: kind, region: region, indicator: indicator, period: year.map { periods[$0] }, detail: detail))
+    }
+
+    mutating func plantInVillages(_ values: inout UnitValues, units: ArraySlice<SampleRegistry.Unit>) {
+        let villages = units.filter { $0.code.level == .village }.map(\.code.rawValue)
+        guard !villages.isEmpty else { return }
+        let years = periods.count
+        switch countyKind {
+        case .benford?:
+            // Made-up amounts as people invent them: the county's typical order of magnitude with a
+            // first digit picked evenly from 1 to 9 — plausible one by one, but not Benford's digits.
+            let keys = UnitValues.villageAmounts.filter { $0 != "VILLAGE_DISTANCE_TO_TOWNSHIP" }
+            for year in 0..<years {
+                for key in keys {
+                    let sorted = villages.map { values.years[year][$0]![key]! }.sorted()
+                    let typical = sorted[sorted.count / 2]
+                    let magnitude = pow(10, log10(typical).rounded(.down))
+                    for village in villages {
+                        values.years[year][village]![key] = UnitValues.rounded(magnitude * random.uniform(1, 10), key)
+                    }
+                }
+            }
+            plant(.benford, reporter, nil, nil, "amounts of every village made up: first digits even over 1–9")
+            return
+        case .heaping?:
+            for year in 0..<years {
+                for village in villages {
+                    for key in ["HOUSEHOLDS", "POPULATION", "HH_TAP_WATER", "HH_SANITARY_TOILET"] {
+                        values.years[year][village]![key] = (values.years[year][village]![key]! / 10).rounded() * 10
+                    }
+                }
+            }
+            plant(.heaping, reporter, nil, nil, "households, population, tap-water and toilet households rounded to tens")
+            return
+        case .repeats?:
+            let year = Int.random(in: 0..<years, using: &random)
+            let sorted = villages.map { values.years[year][$0]!["GRAIN_OUTPUT"]! }.sorted()
+            let copied = sorted[sorted.count / 2]
+            let count = max(5, villages.count * 2 / 5)
+            for village in villages.shuffled(using: &random).prefix(count) { values.years[year][village]!["GRAIN_OUTPUT"] = copied }
+            plant(.repeats, reporter, "GRAIN_OUTPUT", year, "\(min(count, villages.count)) villages report \(copied) t")
+        case .aggregateJump?:
+            let year = Int.random(in: 1..<max(2, years), using: &random)
+            guard year < years else { break }
+            for later in year..<years {
+                for village in villages {
+                    values.years[later][village]!["GRAIN_OUTPUT"] = UnitValues.rounded(values.years[later][village]!["GRAIN_OUTPUT"]! * 1.6, "GRAIN_OUTPUT")
+                }
+            }
+            plant(.aggregateJump, reporter, "GRAIN_OUTPUT", year, "every village's grain output ×1.6 from \(periods[year]) on")
+        default:
+            break
+        }
+        for village in villages {
+            var draw = SeededRandom(options.seed, village, 31)
+            let u = draw.uniform(0, 1), rate = options.villageRate
+            let code = RegionCode(uncheckedRawValue: village)
+            if u < rate {
+                let year = Int.random(in: 0..<years, using: &draw)
+                let households = values.years[year][village]!["HOUSEHOLDS"]!
+                let tap = households + Double(Int.random(in: 3...40, using: &draw))
+                values.years[year][village]!["HH_TAP_WATER"] = tap
+                plant(.editViolation, code, "HH_TAP_WATER", year, "tap-water households \(Int(tap)) > households \(Int(households))")
+            } else if u < 2 * rate {
+                let year = Int.random(in: 0..<years, using: &draw)
+                // A figure off by a thousand, the classic slip of units (kilograms for tonnes, 亩 for
+                // thousands of 亩): up when the result stays within the catalog's range, else down.
+                let (key, limit) = [("GRAIN_OUTPUT", 3_000_000.0), ("CULTIVATED_LAND", 8_000_000), ("VILLAGE_AREA", 10_000)][Int.random(in: 0...2, using: &draw)]
+                let value = values.years[year][village]![key]!
+                let factor = draw.chance(0.5) && value * 1_000 <= limit ? 1_000.0 : 0.001
+                values.years[year][village]![key] = UnitValues.rounded(value * factor, key)
+                plant(.peerOutlier, code, key, year, factor > 1 ? "×1000" : "÷1000")
+            } else if u < 3 * rate, years >= 2 {
+                let year = Int.random(in: 1..<years, using: &draw)
+                let factor = draw.chance(0.5) ? 4.0 : 0.25
+                values.years[year][village]!["GRAIN_OUTPUT"] = UnitValues.rounded(values.years[year][village]!["GRAIN_OUTPUT"]! * factor, "GRAIN_OUTPUT")
+                plant(.periodJump, code, "GRAIN_OUTPUT", year, "×\(factor == 4 ? "4" : "1/4") against \(periods[year - 1])")
+            } else if u < 4 * rate, years >= 3 {
+                let first = values.years[0][village]!["GRAIN_OUTPUT"]!
+                for year in 1..<years { values.years[year][village]!["GRAIN_OUTPUT"] = first }
+                plant(.constantSeries, code, "GRAIN_OUTPUT", nil, "\(first) t in every year")
+            }
+        }
+    }
+
+    mutating func plantInTotals(_ values: inout UnitValues, units: ArraySlice<SampleRegistry.Unit>) {
+        let years = periods.count
+        switch countyKind {
+        case .balance?:
+            let year = Int.random(in: 0..<years, using: &random)
+            let factor = random.chance(0.5) ? random.uniform(1.06, 1.15) : random.uniform(0.85, 0.94)
+            let reported = (values.years[year][reporter.rawValue]!["HOUSEHOLDS"]! * factor).rounded()
+            values.years[year][reporter.rawValue]!["HOUSEHOLDS"] = reported
+            plant(.balance, reporter, "HOUSEHOLDS", year, "the county reports \(Int(reported)) households, ×\(String(format: "%.3f", factor)) its units' sum")
+        case .lateSubmission?:
+            let year = Int.random(in: 0..<years, using: &random)
+            lateYear = year
+            plant(.lateSubmission, reporter, nil, year, "submitted after the deadline")
+        default:
+            break
+        }
+        guard countyKind != .benford && countyKind != .heaping else { return }
+        // Coverage gaps: most villages of a township leave grain output out (their township still reports its total).
+        for township in units where township.code.level == .township {
+            var draw = SeededRandom(options.seed, township.code.rawValue, 32)
+            for year in 0..<years where draw.chance(options.coverageRate) {
+                // Villages with a planted anomaly keep their figures, so that it stays visible.
+                let marked = Set(planted.map(\.region))
+                let villages = units.filter { $0.parent == township.code && $0.code.level == .village && !marked.contains($0.code) }
+                    .map(\.code.rawValue)
+                let count = max(3, villages.count * 3 / 5)
+                guard villages.count >= 5 else { continue }
+                for village in villages.shuffled(using: &draw).prefix(count) { values.years[year][village]!["GRAIN_OUTPUT"] = nil }
+                plant(.coverage, township.code, "GRAIN_OUTPUT", year, "\(count) of \(villages.count) villages left grain output out")
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import RuralstatModel
+import RuralstatReport
+
+/// `ruralstat sample-data generate`: a registry, a year's submission from every reporting county in
+/// rotating formats (CSV long and wide, SDMX-CSV 1.0 and 2.0, SDMX-ML generic and structure-specific
+/// 2.1, structure-specific 3.0, some gzip, one GB18030), planted anomalies of every kind with their
+/// ground truth — all determined by the seed.
+public struct SampleDataGenerator: Sendable {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 2_023
+        /// About this many villages (each reports 23 figures a year).
+        public var villages = 700
+        public var firstYear = 2023
+        public var years = 2
+        /// Share of village-years given each village anomaly, of township-years given a coverage gap,
+        /// and of counties given one county anomaly.
+        public var villageRate = 0.006
+        public var coverageRate = 0.03
+        public var countyRate = 0.5
+        /// A few rows that the ingest must reject, and a later file revising a county's figures.
+        public var rejectedRows = false
+        public var revision = false
+        /// Submissions are due this many days after their year ends (late ones arrive after).
+        public var deadlineDays = 90
+
+        public init() {}
+    }
+
+    /// The file formats submissions rotate through.
+    public enum FileFormat: String, Sendable, CaseIterable {
+        case csvLong = "csv-long", sdmxSS21 = "sdmx-ss21", csvWide = "csv-wide", sdmxGeneric21 = "sdmx-generic21",
+             sdmxCSV20 = "sdmx-csv20", sdmxSS30 = "sdmx-ss30", sdmxCSV10 = "sdmx-csv10"
+    }
+
+    public struct Summary: Sendable {
+        public var villages = 0
+        public var reporters = 0
+        public var files: [String] = []
+        public var observations = 0
+        public var anomalies: [AnomalyKind: Int] = [:]
+        public var registryPath = ""
+        public var truthPath = ""
+    }
+
+    public var options: Options
+
+    public init(options: Options) { self.options = options }
+
+    public func generate(into folder: String) throws -> Summary {
+        let fileManager = FileManager.default
+        let registry = SampleRegistry(villages: options.villages, seed: options.seed)
+        var summary = Summary()
+        summary.reporters = registry.reporters.count
+        summary.villages = registry.units.filter { $0.code.level == .village }.count
+        try fileManager.createDirectory(atPath: folder + "/registry", withIntermediateDirectories: true)
+        summary.registryPath = folder + "/registry/regions_\(options.firstYear).csv"
+        try registry.csv().write(toFile: summary.registryPath, atomically: true, encoding: .utf8)
+        let periods = (0..<options.years).map { try! Period(frequency: .annual, year: options.firstYear + $0) }
+        for period in periods { try fileManager.createDirectory(atPath: "\(folder)/submissions/\(period)", withIntermediateDirectories: true) }
+
+        var planted: [PlantedAnomaly] = []
+        let countyKinds = countyAnomalies(registry)
+        for (index, reporter) in registry.reporters.enumerated() {
+            let units = registry.units(under: index)
+            var values = UnitValues(reporter: reporter, units: units, yearCount: options.years, seed: options.seed)
+            var plan = AnomalyPlan(reporter: reporter, countyKind: countyKinds[index], periods: periods, options: options)
+            plan.plantInVillages(&values, units: units)
+            values.addTotals(reporter: reporter, units: units, seed: options.seed)
+            plan.plantInTotals(&values, units: units)
+            planted += plan.planted
+            for (year, period) in periods.enumerated() {
+                let file = SubmissionFile(reporter: reporter, reporterIndex: index, period: period, year: year, options: options,
+                                          late: plan.lateYear == year)
+                let rows = Self.rows(values.years[year], units: units, reporter: reporter)
+                let written = try file.write(rows, into: "\(folder)/submissions/\(period)", rejectedRows: options.rejectedRows && index == 1 && year == 0)
+                summary.files.append(written.path)
+                summary.observations += written.observations
+            }
+            if options.revision && index == min(2, registry.reporters.count - 1), let last = periods.last {
+                let revised = SubmissionFile.revision(reporter: reporter, period: last, values: values.years[periods.count - 1], units: units,
+                                                      options: options)
+                let written = try revised.write(into: "\(folder)/submissions/\(last)")
+                summary.files.append(written.path)
+                summary.observations += written.observations
+            }
+        }
+        for anomaly in planted { summary.anomalies[anomaly.kind, default: 0] += 1 }
+        summary.truthPath = folder + "/ground_truth.csv"
+        try GroundTruth(anomalies: planted).csv().write(toFile: summary.truthPath, atomically: true, encoding: .utf8)
+        return summary
+    }
+
+    /// One county anomaly for a share of the counties, kinds dealt in turn over a shuffled order,
+    /// so that even a small sample has each kind once.
+    private func countyAnomalies(_ registry: SampleRegistry) -> [AnomalyKind?] {
+        let kinds: [AnomalyKind] = [.benford, .heaping, .repeats, .aggregateJump, .balance, .lateSubmission]
+        var random = SeededRandom(options.seed, 21)
+        var order = Array(registry.reporters.indices)
+        order.shuffle(using: &random)
+        let count = options.countyRate == 0 ? 0 : max(min(kinds.count, order.count), Int((Double(order.count) * options.countyRate).rounded()))
+        var result = [AnomalyKind?](repeating: nil, count: registry.reporters.count)
+        for (position, index) in order.prefix(count).enumerated() { result[index] = kinds[position % kinds.count] }
+        return result
+    }
+
+    /// A county's units' figures in code order: (region, indicator, value).
+    static func rows(_ values: [Int64: [String: Double]], units: ArraySlice<SampleRegistry.Unit>, reporter: RegionCode) -> [(RegionCode, String, Double)] {
+        var rows: [(RegionCode, String, Double)] = []
+        for code in ([reporter] + units.map(\.code)) {
+            guard let figures = values[code.rawValue] else { continue }
+            for key in figures.keys.sorted() { rows.append((code, key, figures[key]!)) }
+        }
+        return rows
+    }
+}
