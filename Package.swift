@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
+        .testTarget(name: "RuralstatSampleDataTests", dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
     ],
     swiftLanguageModes: [.v6]

@@ -76,6 +76,8 @@ struct AnomalyPlan {
         default:
             break
         }
+        // A county with a county anomaly keeps its villages clean, so that one anomaly does not hide another.
+        guard countyKind == nil || countyKind == .lateSubmission else { return }
         for village in villages {
             var draw = SeededRandom(options.seed, village, 31)
             let u = draw.uniform(0, 1), rate = options.villageRate
@@ -124,7 +126,7 @@ struct AnomalyPlan {
         default:
             break
         }
-        guard countyKind != .benford && countyKind != .heaping else { return }
+        guard countyKind == nil || countyKind == .lateSubmission else { return }
         // Coverage gaps: most villages of a township leave grain output out (their township still reports its total).
         for township in units where township.code.level == .township {
             var draw = SeededRandom(options.seed, township.code.rawValue, 32)

@@ -15,7 +15,7 @@ public struct SampleDataGenerator: Sendable {
         public var years = 2
         /// Share of village-years given each village anomaly, of township-years given a coverage gap,
         /// and of counties given one county anomaly.
-        public var villageRate = 0.006
+        public var villageRate = 0.02
         public var coverageRate = 0.03
         public var countyRate = 0.5
         /// A few rows that the ingest must reject, and a later file revising a county's figures.
@@ -47,6 +47,8 @@ public struct SampleDataGenerator: Sendable {
 
     public init(options: Options) { self.options = options }
 
+    /// Writes `registry/regions_<first year>.csv`, `submissions/<year>/…` (replacing what was there)
+    /// and `ground_truth.csv` into `folder`.
     public func generate(into folder: String) throws -> Summary {
         let fileManager = FileManager.default
         let registry = SampleRegistry(villages: options.villages, seed: options.seed)
@@ -56,6 +58,8 @@ public struct SampleDataGenerator: Sendable {
         try fileManager.createDirectory(atPath: folder + "/registry", withIntermediateDirectories: true)
         summary.registryPath = folder + "/registry/regions_\(options.firstYear).csv"
         try registry.csv().write(toFile: summary.registryPath, atomically: true, encoding: .utf8)
+        // The submissions folder is the generator's own: files of an earlier, different run must not linger.
+        try? fileManager.removeItem(atPath: folder + "/submissions")
         let periods = (0..<options.years).map { try! Period(frequency: .annual, year: options.firstYear + $0) }
         for period in periods { try fileManager.createDirectory(atPath: "\(folder)/submissions/\(period)", withIntermediateDirectories: true) }
 

@@ -33,7 +33,7 @@ struct ValidationRuleTests {
          "FREQ 'Q' does not match period 2024 (frequency A)"),
         ("130121101201,HOUSEHOLDS,2024,4l2,A,,,", .valueNotNumeric, "value", "4l2", "'4l2' is not a number"),
         ("130121101201,HOUSEHOLDS,2024,-3,A,,,", .valueOutOfRange, "value", "-3",
-         "-3 户 is outside the valid range 0–50000 of HOUSEHOLDS"),
+         "-3 户 is outside the valid range 0–1000000 of HOUSEHOLDS"),
         ("130121101201,RURAL_INCOME_PER_CAPITA,2024,2.5,A,6,,", .valueOutOfRange, "value", "2.5",
          "2500000 元/人 is outside the valid range 1000–300000 of RURAL_INCOME_PER_CAPITA"),
         ("130121101201,HOUSEHOLDS,2024,,A,,,", .missingValueWithoutStatus, "value", "",

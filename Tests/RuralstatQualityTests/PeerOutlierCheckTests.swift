@@ -21,7 +21,10 @@ struct PeerOutlierCheckTests {
         return builder.build()
     }
 
-    static func findings(_ rows: [(String, Double)], check: PeerOutlierCheck = PeerOutlierCheck()) -> [Finding] {
+    /// The textbook check (robust z 3.5, five peers, linear scale, each group's own MAD), whose numbers are easy to follow by hand.
+    static let classic = PeerOutlierCheck(threshold: 3.5, minimumPeers: 5, logScaleKinds: [], poolSpread: false)
+
+    static func findings(_ rows: [(String, Double)], check: PeerOutlierCheck = classic) -> [Finding] {
         check.run(QualityInput(table: table(rows), rollups: [], catalog: catalog, registry: nil, workers: 2)).findings
     }
 
@@ -66,10 +69,29 @@ struct PeerOutlierCheckTests {
         let rows: [(String, Double)] = [("130121101201", 100), ("130121101202", 120), ("130121101203", 90), ("130121101204", 110),
                                         ("130121101205", 105), ("130121101206", 5000)]
         let plain = Self.findings(rows)
-        let logged = Self.findings(rows, check: PeerOutlierCheck(logScale: ["GRAIN_OUTPUT"]))
+        let logged = Self.findings(rows, check: PeerOutlierCheck(threshold: 3.5, minimumPeers: 5, logScale: ["GRAIN_OUTPUT"], logScaleKinds: [],
+                                                                  poolSpread: false))
         #expect(plain.map(\.region.description) == ["130121101206"])
         #expect(logged.map(\.region.description) == ["130121101206"])
         #expect(logged[0].explanation.contains("on a log scale"))
         #expect(abs(logged[0].expected! - (105.0 * 110).squareRoot()) < 1e-9)  // exp of the median of the logs
+    }
+
+    @Test func aSmallGroupsSpreadIsPooledOverItsCounty() throws {
+        // Township 101: eight villages within ±1 of 100 (MAD 0.5), and one at 104; townships 102 and
+        // 103 spread by ±4 around 50 and 200. On its own MAD, 104 is z = 0.6745 · 4 / 0.5 = 5.4; with the
+        // county's pooled deviations (MAD 1) it is z = 0.6745 · 4 / 1 = 2.7, an ordinary value.
+        var rows: [(String, Double)] = [99, 99.5, 100, 100, 100.5, 101, 100, 99.5, 104].enumerated().map { ("1301211012\(String(format: "%02d", $0.offset + 1))", $0.element) }
+        for (township, centre) in [(102, 50.0), (103, 200.0)] {
+            rows += [-4.0, -3, -2, -1, 0, 1, 2, 3, 4].enumerated().map { ("130121\(township)2\(String(format: "%02d", $0.offset + 1))", centre + $0.element) }
+        }
+        let own = PeerOutlierCheck(threshold: 3.5, minimumPeers: 5, logScaleKinds: [], poolSpread: false)
+        #expect(Self.findings(rows, check: own).map(\.region.description) == ["130121101209"])
+        let pooled = PeerOutlierCheck(threshold: 3.5, minimumPeers: 5, logScaleKinds: [], poolSpread: true)
+        #expect(Self.findings(rows, check: pooled).isEmpty)
+        // A real slip (1040 instead of 104) stands out either way, and says where its spread came from.
+        rows[8].1 = 1_040
+        let finding = try #require(Self.findings(rows, check: pooled).first)
+        #expect(finding.method == "robust_z_pooled" && finding.explanation.contains("spread pooled over its county's townships"))
     }
 }

@@ -42,7 +42,7 @@ struct SQLiteStoreTests {
     @Test func migratesAnEmptyDatabase() throws {
         let folder = try Folder()
         let store = try SQLiteStore(path: folder.store)
-        #expect(try store.appliedMigrations() == ["v1-foundation"])
+        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary"])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
@@ -53,7 +53,7 @@ struct SQLiteStoreTests {
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let summary = try store.summary()
-        #expect(summary.schemaVersion == "v1-foundation")
+        #expect(summary.schemaVersion == "v2-quality-summary")
         #expect(summary.registryEditions.isEmpty && summary.runs == 0)
     }
 
@@ -67,7 +67,7 @@ struct SQLiteStoreTests {
             try store.finishRun(run, status: .succeeded, exitCode: 0)
         }
         let reopened = try SQLiteStore(path: folder.store)
-        #expect(try reopened.appliedMigrations() == ["v1-foundation"])
+        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary"])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])
         #expect(summary.catalogVersion == "t1")

@@ -61,7 +61,7 @@ struct SampleDataCommand: ParsableCommand {
         var years = 2
 
         @Option(help: "Share of villages given each village anomaly.")
-        var villageRate = 0.006
+        var villageRate = 0.02
 
         @Option(help: "Share of township-years with a coverage gap.")
         var coverageRate = 0.03
