@@ -1,3 +1,4 @@
+import Dispatch
 import RuralstatModel
 
 /// The checks a run applies, in the order their findings are listed.
@@ -22,7 +23,12 @@ public struct QualitySuite: Sendable {
 
     public func run(_ input: QualityInput) -> QualityResults {
         var results = QualityResults()
-        for check in checks { results.append(check.run(input)) }
+        for check in checks {
+            let started = DispatchTime.now().uptimeNanoseconds
+            var part = check.run(input)
+            part.timings = [(check.ruleID, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)]
+            results.append(part)
+        }
         return results
     }
 }

@@ -65,7 +65,8 @@ public struct SampleRegistry: Sendable {
         counties = perPrefecture.reduce(0, +) + (irregular ? 1 : 0)
         let villagesPerCounty = max(8, villages / max(1, counties))
         for (index, count) in perPrefecture.enumerated() {
-            let number = irregular && index == prefectures - 1 ? 19 : index + 1
+            // The county-less city takes 19 (as 东莞 4419), or the next free number in a big province.
+            let number = irregular && index == prefectures - 1 ? max(19, prefectures + 1) : index + 1
             let prefecture = Self.code(Int(province.rawValue) + number * 100_000_000)
             if irregular && index == prefectures - 1 {
                 // A prefecture city without counties: its townships sit under it (county digits 00).
@@ -86,7 +87,8 @@ public struct SampleRegistry: Sendable {
     }
 
     private mutating func addMunicipality(_ province: RegionCode, villages: Int, random: inout SeededRandom) {
-        let counties = Self.countyCount(villages)
+        // A municipality has some forty districts and counties (重庆 38); at scale they grow larger instead.
+        let counties = min(80, Self.countyCount(villages))
         let districts = max(1, (counties + 1) / 2), plain = max(1, counties - districts)
         let villagesPerCounty = max(8, villages / (districts + plain))
         for (number, name, count, first, suffix) in [(1, "市辖区", districts, 1, "区"), (2, "县", plain, 29, "县")] {

@@ -22,6 +22,9 @@ final class SDMXMLReader: FieldLocator {
     private(set) var format: SubmissionFormat?
     private var header = MessageHeader()
     private var dimensionAtObservation = "TIME_PERIOD"
+    /// Roles of generic component ids seen so far: a generic message names REF_AREA, INDICATOR … for
+    /// every series and observation, and the map's normalisation would cost more than the parsing.
+    private var genericRoles: [String: FieldRole?] = [:]
     /// The header's `Structure/@structureID`s, which a DataSet's `structureRef` should name.
     private var structureIDs: Set<String> = []
     private var capture: String?  // the header element whose text is being collected
@@ -232,7 +235,7 @@ final class SDMXMLReader: FieldLocator {
             case .value where format == .sdmxGeneric21:
                 genericValue(attrs)
             case .obsDimension:
-                if let value = attribute("value", attrs) { observation.set(components.role(of: dimensionAtObservation), value) }
+                if let value = attribute("value", attrs) { observation.set(genericRole(dimensionAtObservation), value) }
             case .obsValue:
                 if let value = attribute("value", attrs) { observation.set(.value, value) }
             case .seriesKey: valueTarget = .seriesKey
@@ -380,7 +383,7 @@ final class SDMXMLReader: FieldLocator {
     private func genericValue(_ attrs: Attributes) {
         guard let idBytes = attribute("id", attrs), let value = attribute("value", attrs) else { return }
         let id = idBytes.text
-        let role = components.role(of: id)
+        let role = genericRole(id)
         switch valueTarget {
         case .datasetAttributes: dataset.set(role, id: id, value)
         case .seriesKey, .seriesAttributes: series.set(role, id: id, value)
@@ -388,6 +391,13 @@ final class SDMXMLReader: FieldLocator {
         case .obsKey, .obsAttributes: observation.set(role, id: id, value)
         case .none: break
         }
+    }
+
+    private func genericRole(_ id: String) -> FieldRole? {
+        if let known = genericRoles[id] { return known }
+        let role = components.role(of: id)
+        genericRoles[id] = .some(role)
+        return role
     }
 
     /// Gives the series the attributes of every group whose key it matches.

@@ -26,6 +26,8 @@ public struct RuleTally: Sendable, Hashable {
 public struct QualityResults: Sendable {
     public var findings: [Finding]
     public var tallies: [RuleTally]
+    /// How long each check took, in the order they ran (rule id, seconds).
+    public var timings: [(check: String, seconds: Double)] = []
 
     public init(findings: [Finding] = [], tallies: [RuleTally] = []) {
         self.findings = findings
@@ -36,6 +38,7 @@ public struct QualityResults: Sendable {
     public mutating func append(_ other: QualityResults) {
         findings += other.findings
         tallies += other.tallies
+        timings += other.timings
     }
 
     /// Tallies of the same rule, level and province added up, in (rule, level, province) order.

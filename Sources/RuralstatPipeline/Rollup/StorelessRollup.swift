@@ -49,8 +49,9 @@ public struct StorelessRollup: Sendable {
         public var secondsQuality = 0.0
         public var secondsWriting = 0.0
         public var outputs: [String] = []
-        /// The findings of the ruralstat layout.
+        /// The findings of the ruralstat layout, and how long each check took.
         public var findingRows: [Finding] = []
+        public var checkTimings: [(check: String, seconds: Double)] = []
     }
 
     public func run(files: [String], outDirectory: String, layout: Layout) throws -> Summary {
@@ -106,6 +107,7 @@ public struct StorelessRollup: Sendable {
             summary.secondsQuality = Date().timeIntervalSince(checking)
             summary.findings = results.findings.count
             summary.findingRows = results.findings
+            summary.checkTimings = results.timings
             let findingsPath = (outDirectory as NSString).appendingPathComponent("findings.csv")
             let summaryPath = (outDirectory as NSString).appendingPathComponent("findings_summary.csv")
             try FindingTables.writeCSV(results.findings, registry: registry, to: findingsPath)

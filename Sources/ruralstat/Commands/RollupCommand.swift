@@ -73,10 +73,14 @@ struct RollupCommand: ParsableCommand {
         runner.workers = workers
         runner.quality = .standard(rules: try rules.loadRules(catalog: definitions))
         let summary = try runner.run(files: try SubmissionIngestor.expand(sources), outDirectory: out, layout: layout)
-        print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups%@ (reading %.2f s, rollup %.2f s, writing %.2f s)",
+        print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups%@ (reading %.2f s, rollup %.2f s, %@writing %.2f s)",
                      summary.files, summary.rowsRead, summary.rowsAccepted, summary.rowsRejected, summary.rollups,
                      layout == .w1 ? ", \(summary.flags) flags" : ", \(summary.findings) findings", summary.secondsReading,
-                     summary.secondsRollup, summary.secondsWriting))
+                     summary.secondsRollup, layout == .w1 ? "" : String(format: "quality checks %.2f s, ", summary.secondsQuality),
+                     summary.secondsWriting))
+        if !summary.checkTimings.isEmpty {
+            print("  checks: " + summary.checkTimings.map { String(format: "%@ %.2f s", $0.check, $0.seconds) }.joined(separator: ", "))
+        }
         for output in summary.outputs { print("  \(output)") }
         if summary.rowsRejected > 0 { throw ExitCode(ExitStatus.invalidInput.rawValue) }
     }
