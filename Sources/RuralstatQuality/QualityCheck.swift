@@ -34,31 +34,45 @@ public protocol QualityCheck: Sendable {
     func run(_ input: QualityInput) -> QualityResults
 }
 
-/// Counts of one rule's items per level and province, kept while a check walks a partition.
+/// Counts of one rule's items per level and province, kept while a check walks a partition. Checks
+/// count every unit they look at, so this is on the hot path: a province's six levels sit in an
+/// array, and the province of the previous call is remembered (a partition is one province).
 struct TallyCounter {
     let ruleID: String
-    private var counts: [Key: (passed: Int, failed: Int, notApplicable: Int)] = [:]
-
-    private struct Key: Hashable {
-        var level: RegionLevel
-        var province: Int64
-    }
+    private var provinces: [Int64] = []
+    /// Per province, per level: passed, failed, not applicable.
+    private var counts: [[SIMD4<Int64>]] = []
+    private var current = -1
 
     init(_ ruleID: String) { self.ruleID = ruleID }
 
-    private static func key(_ region: Int64) -> Key {
-        let code = RegionCode(uncheckedRawValue: region)
-        return Key(level: code.level, province: code.level == .national ? 0 : Hierarchy.ancestorCode(region, .province))
+    @inline(__always)
+    private mutating func add(_ region: Int64, _ delta: SIMD4<Int64>) {
+        let province = region / 10_000_000_000 * 10_000_000_000
+        if current < 0 || provinces[current] != province {
+            if let index = provinces.firstIndex(of: province) {
+                current = index
+            } else {
+                provinces.append(province)
+                counts.append([SIMD4<Int64>](repeating: .zero, count: 6))
+                current = provinces.count - 1
+            }
+        }
+        counts[current][RegionCode(uncheckedRawValue: region).level.rawValue] &+= delta
     }
 
-    mutating func pass(_ region: Int64, count: Int = 1) { counts[Self.key(region), default: (0, 0, 0)].passed += count }
-    mutating func fail(_ region: Int64, count: Int = 1) { counts[Self.key(region), default: (0, 0, 0)].failed += count }
-    mutating func notApplicable(_ region: Int64, count: Int = 1) { counts[Self.key(region), default: (0, 0, 0)].notApplicable += count }
+    mutating func pass(_ region: Int64, count: Int = 1) { add(region, SIMD4(Int64(count), 0, 0, 0)) }
+    mutating func fail(_ region: Int64, count: Int = 1) { add(region, SIMD4(0, Int64(count), 0, 0)) }
+    mutating func notApplicable(_ region: Int64, count: Int = 1) { add(region, SIMD4(0, 0, Int64(count), 0)) }
 
     var rows: [RuleTally] {
-        counts.map { key, value in
-            RuleTally(ruleID: ruleID, level: key.level, province: RegionCode(uncheckedRawValue: key.province), passed: value.passed,
-                      failed: value.failed, notApplicable: value.notApplicable)
+        var rows: [RuleTally] = []
+        for (index, province) in provinces.enumerated() {
+            for (level, value) in counts[index].enumerated() where value != .zero {
+                rows.append(RuleTally(ruleID: ruleID, level: RegionLevel(rawValue: level)!, province: RegionCode(uncheckedRawValue: province),
+                                      passed: Int(value[0]), failed: Int(value[1]), notApplicable: Int(value[2])))
+            }
         }
+        return rows
     }
 }

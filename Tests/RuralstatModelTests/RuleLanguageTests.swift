@@ -467,6 +467,31 @@ struct RuleLanguageTests {
         // The generator reaches every outcome often enough to mean something.
         #expect(RuleOutcome.allCases.allSatisfy { outcomes[$0, default: 0] > 3000 }, "\(outcomes)")
     }
+
+    @Test func columnEvaluationEqualsRecordEvaluation() throws {
+        var random = SplitMix64(seed: 0xC01_2025)
+        let codes = ["A", "B", "C", "D", "E"]
+        for _ in 0..<400 {
+            let tree = RandomRule(codes: codes).rule(&random)
+            let layout = (codes.filter { _ in random.next() % 8 != 0 } + ["Z"]).shuffled(using: &random)
+            let compiled = CompiledRule(tree, slots: IndicatorSlots(layout), tolerance: [0, 0.5].randomElement(using: &random)!)
+            // More units than one chunk, so that chunk edges are crossed.
+            let count = 700 + Int(random.next() % 600)
+            let columns = layout.map { _ in (0..<count).map { _ in [-2, -1, 0, 0, 1, 2, 3, 0.5, .nan].randomElement(using: &random)! } }
+            var outcomes = [RuleOutcome](repeating: .pass, count: count)
+            let storage = columns.map { column in
+                let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+                _ = buffer.initialize(from: column)
+                return buffer
+            }
+            defer { storage.forEach { $0.deallocate() } }
+            outcomes.withUnsafeMutableBufferPointer { compiled.evaluate(columns: storage.map { UnsafeBufferPointer($0) }, count: count, into: $0) }
+            for unit in 0..<count {
+                let record = columns.map { $0[unit] }
+                #expect(outcomes[unit] == compiled.evaluate(record), "\(tree.description) on \(record)")
+            }
+        }
+    }
 }
 
 /// Random well-kinded rule trees over a few codes, with small literals so that equalities, zero

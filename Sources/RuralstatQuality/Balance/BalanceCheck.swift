@@ -113,9 +113,20 @@ public struct BalanceCheck: QualityCheck {
     /// Every reported parent against its children at the next level that reported the indicator.
     func reportedAgainstChildren(_ input: QualityInput) -> QualityResults {
         let table = input.table
-        // Expected children per (child level): how many units of that level the registry has under each parent.
+        // Expected children per child level: how many units of that level the registry has under each
+        // parent — only for the levels where some indicator has reports at two levels.
+        var childLevels: Set<RegionLevel> = []
+        for partition in table.partitions {
+            for column in partition.columns where !column.isEmpty {
+                var mask = 0
+                for region in column.regions { mask |= 1 << RegionCode(uncheckedRawValue: region).level.rawValue }
+                if mask.nonzeroBitCount > 1 {
+                    childLevels.formUnion(RegionLevel.allCases.filter { $0 > .province && mask & (1 << $0.rawValue) != 0 })
+                }
+            }
+        }
         let expected: [RegionLevel: ExpectedUnits] = input.registry.map { registry in
-            Dictionary(uniqueKeysWithValues: RegionLevel.allCases.filter { $0 > .province }.map { ($0, ExpectedUnits(registry: registry, baseLevel: $0)) })
+            Dictionary(uniqueKeysWithValues: childLevels.map { ($0, ExpectedUnits(registry: registry, baseLevel: $0)) })
         } ?? [:]
         var results = QualityResults()
         for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in

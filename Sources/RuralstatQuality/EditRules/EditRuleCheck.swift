@@ -21,43 +21,72 @@ public struct EditRuleCheck: QualityCheck {
         let columns = codes.map { table.indicatorIndex($0) }
         var results = QualityResults()
         for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
-            var tallies = Dictionary(uniqueKeysWithValues: rules.rules.map { ($0.id, TallyCounter($0.id)) })
+            var tallies = rules.rules.map { TallyCounter($0.id) }
             var found: [Finding] = []
             let period = table.periods[partition.period]
             let used = columns.map { $0.map { partition.columns[$0] } ?? IndicatorColumn() }
-            var cursors = [Int](repeating: 0, count: used.count)
-            var record = [Double](repeating: .nan, count: codes.count)
-            for region in Self.regions(in: used) {
-                for slot in used.indices {
-                    let column = used[slot]
-                    while cursors[slot] < column.count, column.regions[cursors[slot]] < region { cursors[slot] += 1 }
-                    record[slot] = cursors[slot] < column.count && column.regions[cursors[slot]] == region ? column.values[cursors[slot]] : .nan
+            // The units: every region in any column (a merge of sorted columns); then each slot's
+            // values aligned to them, NaN where a unit did not report.
+            let units = Self.regions(in: used)
+            let aligned = used.map { column in
+                let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: units.count)
+                buffer.initialize(repeating: .nan)
+                var cursor = 0
+                for (row, region) in column.regions.enumerated() {
+                    while units[cursor] < region { cursor += 1 }
+                    buffer[cursor] = column.values[row]
                 }
-                let level = RegionCode(uncheckedRawValue: region).level
-                for (index, rule) in rules.rules.enumerated() where rule.applies(to: level) {
-                    switch compiled[index].evaluate(record) {
-                    case .pass: tallies[rule.id]!.pass(region)
-                    case .notApplicable: tallies[rule.id]!.notApplicable(region)
+                return buffer
+            }
+            defer { aligned.forEach { $0.deallocate() } }
+            let views = aligned.map { UnsafeBufferPointer($0) }
+            let levels = units.map { RegionCode(uncheckedRawValue: $0).level }
+            var outcomes = [RuleOutcome](repeating: .pass, count: units.count)
+            for (index, rule) in rules.rules.enumerated() {
+                outcomes.withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
+                for unit in units.indices where rule.applies(to: levels[unit]) {
+                    switch outcomes[unit] {
+                    case .pass: tallies[index].pass(units[unit])
+                    case .notApplicable: tallies[index].notApplicable(units[unit])
                     case .fail:
-                        tallies[rule.id]!.fail(region)
-                        found.append(finding(rule, record: record, slots: slots, region: region, period: period, input: input))
+                        tallies[index].fail(units[unit])
+                        let record = views.map { $0[unit] }
+                        found.append(finding(rule, record: record, slots: slots, region: units[unit], period: period, input: input))
                     }
                 }
             }
-            return QualityResults(findings: found, tallies: rules.rules.flatMap { tallies[$0.id]!.rows })
+            return QualityResults(findings: found, tallies: tallies.flatMap(\.rows))
         }) { results.append(part) }
         return results
     }
 
-    /// The regions that reported any of the columns, ascending.
+    /// The regions of sorted columns, merged without repeats.
     static func regions(in columns: [IndicatorColumn]) -> [Int64] {
-        var all: [Int64] = []
-        for column in columns { all.append(contentsOf: column.regions) }
-        all.sort()
-        var unique: [Int64] = []
-        unique.reserveCapacity(all.count)
-        for region in all where unique.last != region { unique.append(region) }
-        return unique
+        var merged: [Int64] = []
+        for column in columns where !column.isEmpty {
+            if merged.isEmpty {
+                merged = column.regions
+                continue
+            }
+            var result: [Int64] = []
+            result.reserveCapacity(merged.count + column.count / 8)
+            var i = 0, j = 0
+            while i < merged.count || j < column.count {
+                if j == column.count || (i < merged.count && merged[i] < column.regions[j]) {
+                    result.append(merged[i])
+                    i += 1
+                } else if i == merged.count || column.regions[j] < merged[i] {
+                    result.append(column.regions[j])
+                    j += 1
+                } else {
+                    result.append(merged[i])
+                    i += 1
+                    j += 1
+                }
+            }
+            merged = result
+        }
+        return merged
     }
 
     private func finding(_ rule: EditRule, record: [Double], slots: IndicatorSlots, region: Int64, period: Period,

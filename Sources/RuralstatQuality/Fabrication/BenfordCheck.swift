@@ -10,12 +10,12 @@ public struct BenfordCheck: QualityCheck {
     /// The level of the reporter whose figures are pooled (the county sends its villages' data).
     public var reporterLevel: RegionLevel
     public var minimumValues: Int
-    /// log₁₀(P99 / P1) of the positive values must reach this.
-    public var minimumOrdersOfMagnitude: Double
+    /// The 1st and 99th percentiles of the positive values must lie this many decades apart.
+    public var minimumOrdersOfMagnitude: Int
 
     public var ruleID: String { "benford_first_digit" }
 
-    public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumOrdersOfMagnitude: Double = 2) {
+    public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumOrdersOfMagnitude: Int = 2) {
         self.reporterLevel = reporterLevel
         self.minimumValues = minimumValues
         self.minimumOrdersOfMagnitude = minimumOrdersOfMagnitude
@@ -38,11 +38,13 @@ public struct BenfordCheck: QualityCheck {
     /// Observed first-digit shares and their mean absolute deviation from Benford's.
     public static func deviation(_ values: [Double]) -> (shares: [Double], mad: Double, count: Int) {
         var counts = [Int](repeating: 0, count: 9)
-        var n = 0
-        for value in values where value > 0 && value.isFinite {
-            counts[firstDigit(value) - 1] += 1
-            n += 1
-        }
+        for value in values where value > 0 && value.isFinite { counts[firstDigit(value) - 1] += 1 }
+        return deviation(firstDigits: counts)
+    }
+
+    /// The same from counts of first digits 1…9.
+    public static func deviation(firstDigits counts: [Int]) -> (shares: [Double], mad: Double, count: Int) {
+        let n = counts.reduce(0, +)
         guard n > 0 else { return ([Double](repeating: 0, count: 9), .nan, 0) }
         let shares = counts.map { Double($0) / Double(n) }
         let mad = zip(shares, expectedShares).reduce(0) { $0 + abs($1.0 - $1.1) } / 9
@@ -52,20 +54,19 @@ public struct BenfordCheck: QualityCheck {
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
-        // Amounts that add up (output, area, income); not averages such as a distance.
-        let reporters = ReporterValues(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind == .amount && $0.aggregation == .sum }
-        for (region, values) in reporters.reporters {
-            let positive = values.filter { $0 > 0 && $0.isFinite }.sorted()
-            guard positive.count >= minimumValues else {
+                // Amounts that add up (output, area, income); not averages such as a distance.
+        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind == .amount && $0.aggregation == .sum }
+        for (region, counts) in reporters.reporters {
+            guard counts.positive >= minimumValues else {
                 tally.notApplicable(region)
                 continue
             }
-            let span = log10(positive[positive.count * 99 / 100] / positive[positive.count / 100])
+            let span = counts.decadeSpan
             guard span >= minimumOrdersOfMagnitude else {
                 tally.notApplicable(region)
                 continue
             }
-            let (shares, mad, n) = Self.deviation(positive)
+            let (shares, mad, n) = Self.deviation(firstDigits: counts.first)
             let limit = Self.thresholds.last!.limit
             guard mad > limit else {
                 tally.pass(region)
@@ -76,7 +77,7 @@ public struct BenfordCheck: QualityCheck {
             let worst = (0..<9).max { abs(shares[$0] - Self.expectedShares[$0]) < abs(shares[$1] - Self.expectedShares[$1]) }!
             let explanation = "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) amounts depart from Benford's law "
                 + "(MAD \(String(format: "%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(String(format: "%.1f", 100 * shares[worst])) % "
-                + "against \(String(format: "%.1f", 100 * Self.expectedShares[worst])) %; values span \(String(format: "%.1f", span)) orders of magnitude)"
+                + "against \(String(format: "%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
             found.append(Finding(ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
                                  period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
                                  parameters: "minimum_values=\(minimumValues) minimum_orders=\(minimumOrdersOfMagnitude) shares="

@@ -32,6 +32,11 @@ public struct DigitHeapingCheck: QualityCheck {
         for value in values where value >= 10 && value < 1e15 && value == value.rounded() {
             counts[Int(value.truncatingRemainder(dividingBy: 10))] += 1
         }
+        return chiSquare(lastDigits: counts)
+    }
+
+    /// χ² of last-digit counts 0…9 against uniform.
+    static func chiSquare(lastDigits counts: [Int]) -> (counts: [Int], chiSquare: Double, n: Int) {
         let n = counts.reduce(0, +)
         guard n > 0 else { return (counts, .nan, 0) }
         let expected = Double(n) / 10
@@ -41,9 +46,9 @@ public struct DigitHeapingCheck: QualityCheck {
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
-        let reporters = ReporterValues(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind.isAdditive }
-        for (region, values) in reporters.reporters {
-            let (counts, chiSquare, n) = Self.lastDigits(values)
+        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, lastDigitsOnly: true) { $0.kind.isAdditive }
+        for (region, digits) in reporters.reporters {
+            let (counts, chiSquare, n) = Self.chiSquare(lastDigits: digits.last)
             guard n >= minimumValues else {
                 tally.notApplicable(region)
                 continue

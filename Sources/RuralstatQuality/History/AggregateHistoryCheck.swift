@@ -20,24 +20,41 @@ public struct AggregateHistoryCheck: QualityCheck {
         self.levels = levels
     }
 
-    private struct Key: Hashable {
-        var level: RegionLevel
-        var region: RegionCode
-        var indicator: String
-        var period: Period
-    }
-
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
-        var earlier: [Key: Rollup] = [:]
-        for rollup in input.history + input.rollups where levels.contains(rollup.level) {
-            earlier[Key(level: rollup.level, region: rollup.region, indicator: rollup.indicator, period: rollup.period)] = rollup
+        // Each rollup's predecessor (same region, level and indicator, one period earlier) by sorting
+        // packed integer keys — (indicator, level, region) then period — and reading neighbours: no
+        // hashing of strings or of a million keys.
+        let all = input.history + input.rollups
+        var indicators: [String: UInt64] = [:]
+        var periodNumbers: [Period: Int] = [:]
+        for period in Set(all.map(\.period)).sorted() { periodNumbers[period] = periodNumbers.count }
+        var lastName = "", lastNumber: UInt64 = 0
+        var keyed: [(key: UInt64, period: Int, index: Int)] = []
+        keyed.reserveCapacity(all.count)
+        for (index, rollup) in all.enumerated() where levels.contains(rollup.level) {
+            if rollup.indicator != lastName {
+                lastName = rollup.indicator
+                lastNumber = indicators[rollup.indicator] ?? {
+                    let next = UInt64(indicators.count)
+                    indicators[rollup.indicator] = next
+                    return next
+                }()
+            }
+            // 12-digit codes fit in 40 bits, levels in 3, indicators in the rest.
+            let key = lastNumber << 43 | UInt64(rollup.level.rawValue) << 40 | UInt64(rollup.region.rawValue)
+            keyed.append((key, periodNumbers[rollup.period]!, index))
         }
-        for rollup in input.rollups where levels.contains(rollup.level) && rollup.publication != .withheld {
-            guard let previousPeriod = rollup.period.previous,
-                  let previous = earlier[Key(level: rollup.level, region: rollup.region, indicator: rollup.indicator, period: previousPeriod)]
-            else { continue }
+        keyed.sort { ($0.key, $0.period) < ($1.key, $1.period) }
+        let current = input.history.count
+        for position in keyed.indices.dropFirst() {
+            let (key, period, index) = keyed[position], before = keyed[position - 1]
+            guard index >= current, before.key == key else { continue }
+            let rollup = all[index]
+            guard rollup.publication != .withheld, let previousPeriod = rollup.period.previous,
+                  periodNumbers[previousPeriod] == period - 1, before.period == period - 1 else { continue }
+            let previous = all[before.index]
             guard previous.value > 0, rollup.value.isFinite, previous.publication != .withheld else {
                 tally.notApplicable(rollup.region.rawValue)
                 continue

@@ -48,6 +48,8 @@ public struct PeerOutlierCheck: QualityCheck {
         var scale: Double
         var method: String
         var size: Int
+        /// The group's units (indices into the check's unit column).
+        var range: Range<Int>
     }
 
     public var ruleID: String { "peer_outlier" }
@@ -78,6 +80,8 @@ public struct PeerOutlierCheck: QualityCheck {
         guard let parentLevel = unitLevel.parent, parentLevel > .national else { return [] }
         let onLog = logScale.contains(indicator) || definition.map { logScaleKinds.contains($0.kind) } ?? false
         var units = IndicatorColumn()
+        units.regions.reserveCapacity(column.count)
+        units.values.reserveCapacity(column.count)
         for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == unitLevel {
             let value = column.values[index]
             if onLog && value <= 0 {
@@ -87,76 +91,98 @@ public struct PeerOutlierCheck: QualityCheck {
             units.regions.append(column.regions[index])
             units.values.append(onLog ? log(value) : value)
         }
-        let parents = statistics(units, level: parentLevel)
+        guard !units.isEmpty else { return [] }
+        // Groups are runs of the sorted units: parents (townships) nested in grandparents (counties).
         let grandparentLevel = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
-        let grandparents = grandparentLevel.map { statistics(units, level: $0) } ?? [:]
-        let pooled = poolSpread ? grandparentLevel.map { pooledScales(units, parents: parents, parentLevel: parentLevel, level: $0) } ?? [:] : [:]
+        var scratch = [Double](repeating: 0, count: units.count)
+        let parents = Self.runs(units.regions, level: parentLevel).map { statistics(units, $0, level: parentLevel, scratch: &scratch) }
+        let grandparents = grandparentLevel.map { level in
+            Self.runs(units.regions, level: level).map { statistics(units, $0, level: level, scratch: &scratch) }
+        } ?? [units.regions.indices].map { statistics(units, $0, level: parentLevel, scratch: &scratch) }
         var found: [Finding] = []
-        for index in 0..<units.count {
-            let region = units.regions[index]
-            guard var peers = parents[Hierarchy.ancestorCode(region, parentLevel)] else { continue }
-            var note = ""
-            if peers.size < minimumPeers {
-                guard let wider = parentLevel.parent.flatMap({ grandparents[Hierarchy.ancestorCode(region, $0)] }),
-                      wider.size >= minimumPeers else {
-                    tally.notApplicable(region)
-                    continue
+        var parentIndex = 0
+        for wider in grandparents {
+            // The grandparent's pooled spread: every unit's distance from its own group's median.
+            let firstParent = parentIndex
+            var pooled = 0.0
+            if poolSpread, grandparentLevel != nil {
+                var count = 0
+                var index = firstParent
+                while index < parents.count, parents[index].range.lowerBound < wider.range.upperBound {
+                    for unit in parents[index].range {
+                        scratch[count] = abs(units.values[unit] - parents[index].median)
+                        count += 1
+                    }
+                    index += 1
                 }
-                note = "; its \(parentLevel) has only \(peers.size) units, so the \(wider.level)'s \(wider.size) are the peers"
-                peers = wider
+                pooled = scratch.withUnsafeMutableBufferPointer { buffer in
+                    let deviations = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+                    let mad = OrderStatistics.median(deviations)
+                    return mad > 0 ? mad / 0.6745 : 1.253314 * deviations.reduce(0, +) / Double(count)
+                }
             }
-            if note.isEmpty, let grandparentLevel, let wider = pooled[Hierarchy.ancestorCode(region, grandparentLevel)], wider > peers.scale {
-                note = "; spread pooled over its \(grandparentLevel)'s \(parentLevel)s"
-                peers.scale = wider
-                peers.method = "robust_z_pooled"
+            while parentIndex < parents.count, parents[parentIndex].range.lowerBound < wider.range.upperBound {
+                var peers = parents[parentIndex]
+                parentIndex += 1
+                var note = ""
+                if peers.size < minimumPeers {
+                    guard grandparentLevel != nil, wider.size >= minimumPeers else {
+                        for unit in peers.range { tally.notApplicable(units.regions[unit]) }
+                        continue
+                    }
+                    note = "; its \(parentLevel) has only \(peers.size) units, so the \(wider.level)'s \(wider.size) are the peers"
+                    let range = peers.range
+                    peers = wider
+                    peers.range = range
+                } else if pooled > peers.scale {
+                    note = "; spread pooled over its \(grandparentLevel!)'s \(parentLevel)s"
+                    peers.scale = pooled
+                    peers.method = "robust_z_pooled"
+                }
+                for unit in peers.range {
+                    let region = units.regions[unit], x = units.values[unit]
+                    let z = peers.scale > 0 ? (x - peers.median) / peers.scale : 0
+                    guard abs(z) > threshold else {
+                        tally.pass(region)
+                        continue
+                    }
+                    tally.fail(region)
+                    let observed = onLog ? exp(x) : x, median = onLog ? exp(peers.median) : peers.median
+                    found.append(finding(region: region, unitLevel: unitLevel, indicator: indicator, period: period, definition: definition,
+                                         observed: observed, median: median, z: z, peers: peers, onLog: onLog, note: note, registry: registry))
+                }
             }
-            let x = units.values[index]
-            let z = peers.scale > 0 ? (x - peers.median) / peers.scale : 0
-            guard abs(z) > threshold else {
-                tally.pass(region)
-                continue
-            }
-            tally.fail(region)
-            let observed = onLog ? exp(x) : x, median = onLog ? exp(peers.median) : peers.median
-            found.append(finding(region: region, unitLevel: unitLevel, indicator: indicator, period: period, definition: definition,
-                                 observed: observed, median: median, z: z, peers: peers, onLog: onLog, note: note, registry: registry))
         }
         return found
     }
 
-    /// The spread of units around their own group's median, pooled over the groups of each region at
-    /// `level` (MAD / 0.6745, or 1.2533 · mean absolute deviation when the MAD is 0).
-    private func pooledScales(_ units: IndicatorColumn, parents: [Int64: Peers], parentLevel: RegionLevel, level: RegionLevel) -> [Int64: Double] {
-        var deviations = IndicatorColumn()
-        for index in 0..<units.count {
-            guard let group = parents[Hierarchy.ancestorCode(units.regions[index], parentLevel)] else { continue }
-            deviations.regions.append(units.regions[index])
-            deviations.values.append(units.values[index] - group.median)
+    /// The runs of sorted regions that share an ancestor at `level`.
+    static func runs(_ regions: [Int64], level: RegionLevel) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = 0
+        while start < regions.count {
+            let end = Hierarchy.ancestorCode(regions[start], level) + RegionCode.subtreeSpans[level.rawValue]
+            var stop = start + 1
+            while stop < regions.count, regions[stop] < end { stop += 1 }
+            runs.append(start..<stop)
+            start = stop
         }
-        var result: [Int64: Double] = [:]
-        PeerGroups.forEach(in: deviations, level: level) { group in
-            var absolute = group.values.map { abs($0) }
-            let mad = absolute.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
-            result[group.region] = mad > 0 ? mad / 0.6745 : 1.253314 * absolute.reduce(0, +) / Double(absolute.count)
-        }
-        return result
+        return runs
     }
 
-    /// Median and scale of every group at `level`, keyed by the group's region.
-    private func statistics(_ units: IndicatorColumn, level: RegionLevel) -> [Int64: Peers] {
-        var result: [Int64: Peers] = [:]
-        PeerGroups.forEach(in: units, level: level) { group in
-            var scale = group.mad / 0.6745
-            var method = "robust_z"
-            if group.mad == 0 {
-                let meanAD = group.values.reduce(0) { $0 + abs($1 - group.median) } / Double(group.size)
-                scale = 1.253314 * meanAD
-                method = "robust_z_mean_ad"
-            }
-            result[group.region] = Peers(region: group.region, level: level, median: group.median, scale: scale, method: method,
-                                         size: group.size)
+    /// Median and scale of one group (MAD / 0.6745, or 1.2533 · mean absolute deviation when the MAD is 0).
+    private func statistics(_ units: IndicatorColumn, _ range: Range<Int>, level: RegionLevel, scratch: inout [Double]) -> Peers {
+        let (median, mad) = units.values.withUnsafeBufferPointer { values in
+            scratch.withUnsafeMutableBufferPointer { OrderStatistics.medianAndMAD(UnsafeBufferPointer(rebasing: values[range]), scratch: $0) }
         }
-        return result
+        var scale = mad / 0.6745
+        var method = "robust_z"
+        if mad == 0 {
+            scale = 1.253314 * units.values[range].reduce(0) { $0 + abs($1 - median) } / Double(range.count)
+            method = "robust_z_mean_ad"
+        }
+        return Peers(region: Hierarchy.ancestorCode(units.regions[range.lowerBound], level), level: level, median: median, scale: scale,
+                     method: method, size: range.count, range: range)
     }
 
     private func finding(region: Int64, unitLevel: RegionLevel, indicator: String, period: Period, definition: Indicator?,

@@ -125,6 +125,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         switch method {
         case .hidiroglouBerthelot(let parameters):
             let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)
+            guard !result.flagged.isEmpty else { return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: []) }
             let numbers = "Q1 \(FindingText.number(result.q1)), M \(FindingText.number(result.median)), Q3 \(FindingText.number(result.q3)); "
                 + "U \(FindingText.number(parameters.exponent)), A \(FindingText.number(parameters.mdm))"
             let flags = result.flagged.map { score -> Flag in
@@ -159,10 +160,14 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         var found: [Finding] = []
         func report(_ outcome: GroupOutcome, range: Range<Int>, group: Int64, level: RegionLevel, note: String, only: Range<Int>? = nil) {
             let counted = only ?? range
-            let used = Set(outcome.usedIndices.map { range.lowerBound + $0 }), flagged = Set(outcome.flags.map { range.lowerBound + $0.index })
+            // Used indices ascend: walk them beside the units instead of building sets.
+            var next = outcome.usedIndices.startIndex
+            let flagged = outcome.flags.isEmpty ? [] : Set(outcome.flags.map { range.lowerBound + $0.index })
             for unit in counted {
                 let region = pairs.regions[unit]
-                if !outcome.checked || !used.contains(unit) { tally.notApplicable(region) } else if flagged.contains(unit) {
+                while next < outcome.usedIndices.endIndex, range.lowerBound + outcome.usedIndices[next] < unit { next += 1 }
+                let used = next < outcome.usedIndices.endIndex && range.lowerBound + outcome.usedIndices[next] == unit
+                if !outcome.checked || !used { tally.notApplicable(region) } else if flagged.contains(unit) {
                     tally.fail(region)
                 } else { tally.pass(region) }
             }

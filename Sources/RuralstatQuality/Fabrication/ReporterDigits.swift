@@ -1,0 +1,79 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatModel
+
+/// The digits of the figures each reporter stands behind: every unit under one region at `level`
+/// (the county that compiles and sends its villages' figures), over the indicators and periods of
+/// the table that `include` admits. Fabrication screens look at a reporter's figures together, and
+/// need only counts: first and last digits and the decades the values span, not the values.
+struct ReporterDigits {
+    struct Counts {
+        /// First significant digits 1…9 of positive values.
+        var first = [Int](repeating: 0, count: 9)
+        /// Last digits 0…9 of whole numbers of at least two digits.
+        var last = [Int](repeating: 0, count: 10)
+        /// Positive values per decade, ⌊log₁₀ x⌋ + 12 (10⁻¹² … 10¹⁵).
+        var decades = [Int](repeating: 0, count: 28)
+
+        var positive: Int { first.reduce(0, +) }
+        var wholeNumbers: Int { last.reduce(0, +) }
+
+        mutating func add(_ value: Double, lastDigitsOnly: Bool) {
+            guard value.isFinite, value > 0 else { return }
+            if value >= 10, value < 1e15, value == value.rounded() { last[Int(value.truncatingRemainder(dividingBy: 10))] += 1 }
+            if lastDigitsOnly { return }
+            first[BenfordCheck.firstDigit(value) - 1] += 1
+            let decade = Int(log10(value).rounded(.down)) + 12
+            decades[Swift.min(27, Swift.max(0, decade))] += 1
+        }
+
+        /// How many decades apart the 1st and 99th percentiles of the positive values lie.
+        var decadeSpan: Int {
+            let n = positive
+            guard n > 0 else { return 0 }
+            var seen = 0, low = -1, high = 0
+            for (decade, count) in decades.enumerated() where count > 0 {
+                seen += count
+                if low < 0, seen * 100 > n { low = decade }
+                if seen * 100 >= n * 99 {
+                    high = decade
+                    break
+                }
+            }
+            return high - Swift.max(low, 0)
+        }
+    }
+
+    /// Reporters in region order with their counts.
+    var reporters: [(region: Int64, counts: Counts)]
+
+    /// `lastDigitsOnly` counts last digits alone (what digit heaping needs), skipping the rest.
+    init(_ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, lastDigitsOnly: Bool = false, include: (Indicator) -> Bool) {
+        var index: [Int64: Int] = [:]
+        var counts: [Counts] = []
+        var regions: [Int64] = []
+        for partition in table.partitions {
+            let period = table.periods[partition.period]
+            for (column, values) in partition.columns.enumerated() where !values.isEmpty {
+                guard let definition = catalog.definition(table.indicators[column], year: period.year), include(definition) else { continue }
+                // Rows are sorted: a reporter's units are a run, found in the index once per run.
+                var row = 0
+                while row < values.count {
+                    let reporter = Hierarchy.ancestorCode(values.regions[row], level)
+                    let end = reporter + RegionCode.subtreeSpans[level.rawValue]
+                    let slot = index[reporter] ?? {
+                        index[reporter] = counts.count
+                        counts.append(Counts())
+                        regions.append(reporter)
+                        return counts.count - 1
+                    }()
+                    while row < values.count, values.regions[row] < end {
+                        if RegionCode(uncheckedRawValue: values.regions[row]).level > level { counts[slot].add(values.values[row], lastDigitsOnly: lastDigitsOnly) }
+                        row += 1
+                    }
+                }
+            }
+        }
+        reporters = zip(regions, counts).sorted { $0.0 < $1.0 }.map { ($0.0, $0.1) }
+    }
+}
