@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "RuralstatPipeline",
             dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport",
-                           "RuralstatSampleData"],
+                           "RuralstatSampleData", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

@@ -58,7 +58,7 @@ public struct SampleRegistry: Sendable {
 
     private mutating func addProvince(_ province: RegionCode, villages: Int, irregular: Bool, random: inout SeededRandom) {
         var counties = Self.countyCount(villages)
-        let prefectures = max(irregular ? 2 : 1, counties / 8)
+        let prefectures = max(counties > 1 ? 2 : 1, counties / 8)
         var perPrefecture = [Int](repeating: counties / prefectures, count: prefectures)
         for index in 0..<(counties % prefectures) { perPrefecture[index] += 1 }
         if irregular { perPrefecture[prefectures - 1] = 0 }
@@ -117,7 +117,8 @@ public struct SampleRegistry: Sendable {
             units.append(Unit(code: code, name: Self.placeName(&random) + suffix, parent: county))
             for village in 1...size {
                 // Residents' committees (社区) are numbered 0xx and urban; villagers' committees (村) 2xx.
-                let isCommunity = village <= size / 10
+                // A township's first eight are villages, then come its few communities.
+                let isCommunity = village > 8 && village <= 8 + size / 10
                 let number = isCommunity ? village : 200 + village
                 let name = String(Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &random)]) + "家"
                     + (isCommunity ? "社区" : Self.villageSuffixes[Int.random(in: 0..<Self.villageSuffixes.count, using: &random)])

@@ -188,15 +188,15 @@ final class IngestIntoStoreTests {
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
         let logging = SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
                                          options: options, runID: nil, rejectsLog: log)
-        _ = try logging.ingest(try write("r.csv", Self.first + "\n130622101201,HOUSEHOLDS,2024,=1+1,A\n"))
+        _ = try logging.ingest(try write("r.csv", Self.first + "\n130221101201,HOUSEHOLDS,2024,=1+1,A\n"))
         try log.close()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(text.hasPrefix("file,line,element,column,key,rule,severity,value,message\n"))
-        #expect(text.contains(",5,,region,130622101201|HOUSEHOLDS|2024,outside_jurisdiction,error,130622101201,"))
+        #expect(text.contains(",5,,region,130221101201|HOUSEHOLDS|2024,outside_jurisdiction,error,130221101201,"))
         // A value that a spreadsheet would run as a formula is written as text.
-        #expect(text.contains(",5,,value,130622101201|HOUSEHOLDS|2024,value_not_numeric,error,'=1+1,"))
+        #expect(text.contains(",5,,value,130221101201|HOUSEHOLDS|2024,value_not_numeric,error,'=1+1,"))
     }
 
     @Test func severalFilesAreReadInParallelAndAppliedInOrder() throws {

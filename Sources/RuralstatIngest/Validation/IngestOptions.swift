@@ -25,6 +25,9 @@ public struct IngestOptions: Sendable {
     public var senders: [String: RegionCode] = [:]
     /// The sender to assume when the file names none (plain CSV); `nil` requires one in the file.
     public var defaultSender: Jurisdiction?
+    /// A regular expression whose first group, matched against the file name, gives the sender of a
+    /// file that names none itself (`^(CN_[0-9]+)_` for `CN_130121_2024.csv`); tried before `defaultSender`.
+    public var senderFromFileName: String?
     /// Whether duplicate keys are found while reading (needs memory per row); a store finds them
     /// itself while applying, so ingest into a store turns this off.
     public var detectDuplicates = true

@@ -1,3 +1,4 @@
+import Foundation
 import RuralstatModel
 
 /// Checks every observation a reader finds against the registry and the catalog, and hands the
@@ -84,6 +85,12 @@ public final class SubmissionValidator {
                                   message: "the header names sender '\(sender)' (\(resolved.root)), outside the jurisdiction \(expected) this source is configured for")
             }
             jurisdiction = resolved
+        } else if let named = senderFromFileName() {
+            guard let resolved = Jurisdiction.resolve(sender: named, mapping: options.senders) else {
+                throw IngestError(file: report.file, rule: .unknownSender, message: "the file name gives sender '\(named)', which has no known jurisdiction")
+            }
+            report.header.sender = named
+            jurisdiction = resolved
         } else if let fallback = options.defaultSender {
             jurisdiction = fallback
         } else {
@@ -96,6 +103,15 @@ public final class SubmissionValidator {
     }
 
     private var cachedJurisdiction: Jurisdiction?
+
+    /// The sender the file's name gives by the source's pattern, if any.
+    private func senderFromFileName() -> String? {
+        guard let pattern = options.senderFromFileName, let expression = try? NSRegularExpression(pattern: pattern) else { return nil }
+        let name = (report.file as NSString).lastPathComponent
+        guard let match = expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)), match.numberOfRanges > 1,
+              let range = Range(match.range(at: 1), in: name) else { return nil }
+        return String(name[range])
+    }
 
     private func isWithin(_ code: RegionCode, _ root: RegionCode) -> Bool {
         if root == .national { return true }

@@ -8,6 +8,12 @@ public struct YAMLProblem: Sendable, Hashable, CustomStringConvertible {
     public let message: String
 
     public var description: String { (line.map { "line \($0): " } ?? "") + "\(path): \(message)" }
+
+    public init(line: Int?, path: String, message: String) {
+        self.line = line
+        self.path = path
+        self.message = message
+    }
 }
 
 /// Reads a YAML mapping with typed getters that record a problem (with line and key path) instead of

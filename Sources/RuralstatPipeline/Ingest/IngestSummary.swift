@@ -4,6 +4,17 @@ import RuralstatModel
 
 /// The lines an operator reads after `ingest` or a run: one per file, and the totals.
 public enum IngestSummary {
+    /// What happened to a file, in a word.
+    public static func word(_ kind: SubmissionIngestor.FileResult.Kind) -> String {
+        switch kind {
+        case .applied: "applied"
+        case .rejected: "rejected"
+        case .test: "test message, checked only"
+        case .alreadySeen: "seen before"
+        case .unreadable: "unreadable"
+        }
+    }
+
     public static func line(_ result: SubmissionIngestor.FileResult) -> String {
         let name = result.file
         switch result.kind {

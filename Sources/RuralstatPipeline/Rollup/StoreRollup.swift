@@ -64,7 +64,6 @@ public struct StoreRollup {
     public func runIncremental(runID: Int64) throws -> Summary {
         let watermark = try store.rollupWatermark()
         let latest = try store.latestSubmission()
-        defer { try? store.setRollupWatermark(latest) }
         guard watermark > 0 else { return try run(runID: runID) }
         let touched = try store.partitionsTouched(since: watermark)
         var summary = Summary()
@@ -97,6 +96,8 @@ public struct StoreRollup {
                 summary.rollups += rows.count
             }
         }
+        // Only now: a rollup that failed or was killed half-way is redone by the next run.
+        try store.setRollupWatermark(latest)
         return summary
     }
 

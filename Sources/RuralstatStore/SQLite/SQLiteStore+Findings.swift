@@ -93,6 +93,17 @@ extension SQLiteStore {
                 peerSize: row["peer_size"], explanation: row["explanation"])
     }
 
+    /// How many stored findings there are of each severity.
+    public func findingCounts() throws -> [Severity: Int] {
+        try pool.read { db in
+            var counts: [Severity: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT severity, count(*) AS n FROM findings GROUP BY severity") {
+                if let severity = Severity(rawValue: row["severity"]) { counts[severity] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     /// The stored tallies, in (rule, level, province) order.
     public func findingTallies() throws -> [RuleTally] {
         try pool.read { db in

@@ -1,0 +1,256 @@
+import Foundation
+import Logging
+import RuralstatAggregate
+import RuralstatIngest
+import RuralstatModel
+import RuralstatQuality
+import RuralstatReport
+import RuralstatStore
+
+/// `ruralstat run SPEC`: new submissions → rollup of the partitions they touched → quality checks →
+/// reports, in one process, for the bureau's unattended nightly job.
+///
+/// - **Idempotent**: a file is applied at most once (by content hash); each stage keeps a watermark —
+///   the newest submission it has taken in — so a run with nothing new does nothing and says so.
+/// - **Crash-safe**: each file is one transaction; rollups, findings and reports are replaced whole
+///   and their watermark moves only after; a killed run leaves watermarks behind, and the next run
+///   redoes exactly the unfinished stages (the ledger marks the killed run failed).
+/// - **One at a time**: an exclusive lock on the store (``RunLock``).
+public struct NightlyRun {
+    public var spec: PipelineSpec
+    public var specPath: String
+    public var workers = ProcessInfo.activeProcessors
+    /// Seconds to wait for another run's lock.
+    public var wait = 0.0
+    public var logger: Logger
+    public var progress: RunProgress
+
+    public init(spec: PipelineSpec, specPath: String, logger: Logger, progress: RunProgress = RunProgress()) {
+        self.spec = spec
+        self.specPath = specPath
+        self.logger = logger
+        self.progress = progress
+    }
+
+    public struct Summary: Sendable {
+        public var runID: Int64 = 0
+        public var filesFound = 0
+        public var filesApplied = 0
+        public var filesRejected = 0
+        public var filesAlreadySeen = 0
+        public var rowsNew = 0
+        public var rowsRevised = 0
+        public var rowsRejected = 0
+        public var rollups = 0
+        public var findings: [Severity: Int] = [:]
+        public var outputs: [String] = []
+        public var stages: [RunManifest.Stage] = []
+        /// Runs that were killed before this one, whose work this one finished.
+        public var resumedRuns: [Int64] = []
+        public var referenceChanged = false
+        public var exitStatus: Int32 = 0
+
+        /// Nothing new came in and no stage had anything to do.
+        public var noNewWork: Bool { stages.allSatisfy { !$0.ran } }
+    }
+
+    /// A point where the test of crash safety kills the run (`RURALSTAT_CRASH_AT`); no effect otherwise.
+    static func crashPoint(_ name: String) {
+        if ProcessInfo.processInfo.environment["RURALSTAT_CRASH_AT"] == name { kill(getpid(), SIGKILL) }
+    }
+
+    public func run() throws -> Summary {
+        let startedAt = Date()
+        var summary = Summary()
+        // References first: a bad registry, catalog or rules file stops the run before it touches the store.
+        let registry = try ReferenceFiles.loadRegistry(paths: spec.registry)
+        let catalog = try ReferenceFiles.loadCatalog(path: spec.catalog)
+        let rules = try spec.rules.map { path in
+            try RuleSet(yaml: String(contentsOfFile: path, encoding: .utf8), file: path, knownIndicators: Set(catalog.codes))
+        }
+        try FileManager.default.createDirectory(atPath: (spec.store as NSString).deletingLastPathComponent.isEmpty ? "."
+                                                    : (spec.store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let lock = try RunLock(store: spec.store, wait: wait)
+        defer { withExtendedLifetime(lock) {} }
+        let store = try SQLiteStore(path: spec.store)
+        let runID = try store.beginRun(command: "run", parameters: ["spec": specPath, "name": spec.name])
+        summary.runID = runID
+        var log = logger
+        log[metadataKey: "run"] = "\(runID)"
+        summary.resumedRuns = try store.unfinishedRuns().map(\.id).filter { $0 < runID }
+        try store.closeUnfinishedRuns(before: runID)
+        if !summary.resumedRuns.isEmpty {
+            log.notice("earlier runs did not finish; this one completes their work", metadata: ["runs": "\(summary.resumedRuns)"])
+        }
+        do {
+            try runStages(store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: log, summary: &summary,
+                          startedAt: startedAt)
+        } catch {
+            log.error("the run failed", metadata: ["error": "\(error)"])
+            try? store.finishRun(runID, status: .failed, exitCode: 2)
+            throw error
+        }
+        try store.finishRun(runID, status: .succeeded, exitCode: summary.exitStatus)
+        return summary
+    }
+
+    private func runStages(store: SQLiteStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, runID: Int64, logger: Logger,
+                           summary: inout Summary, startedAt: Date) throws {
+        // A changed registry, catalog or rule set is loaded and everything downstream recomputed.
+        let references = try referenceHashes()
+        if try store.setting("reference_hash") != references.combined {
+            try store.saveRegistry(registry)
+            try store.saveCatalog(catalog)
+            for mark in ["rollup_watermark", "quality_watermark", "report_watermark"] { try store.setWatermark(mark, 0) }
+            try store.setSetting("reference_hash", references.combined)
+            summary.referenceChanged = true
+            logger.notice("registry, catalog or rules changed: loaded, and all stages will run", metadata: ["hash": "\(references.combined.prefix(12))"])
+        }
+
+        // Ingest.
+        var started = Date()
+        var ingested = false
+        if spec.stages.contains(.ingest) {
+            progress.stage("ingest")
+            var position = 0
+            for source in spec.sources {
+                let files = try SubmissionIngestor.expand(source.paths)
+                summary.filesFound += files.count
+                let ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([registry]), catalog: catalog,
+                                                  options: spec.options(for: source), runID: runID, rejectsLog: nil)
+                let total = files.count
+                let results = try ingestor.ingest(files, readers: workers) { result in
+                    position += 1
+                    if case .applied = result.kind { Self.crashPoint("after-file-\(position)") }
+                    let rows = result.outcome.map { $0.rowsNew + $0.rowsRevised + $0.rowsUnchanged } ?? 0
+                    progress.file(position, of: total, result.file, rows: rows, seconds: result.seconds, outcome: IngestSummary.word(result.kind))
+                    logger.info("file", metadata: ["file": "\(result.file)", "outcome": "\(IngestSummary.word(result.kind))",
+                                                   "rows_new": "\(result.outcome?.rowsNew ?? 0)", "rows_rejected": "\(result.outcome?.rowsRejected ?? 0)",
+                                                   "seconds": "\(result.seconds)"])
+                }
+                for result in results {
+                    switch result.kind {
+                    case .alreadySeen: summary.filesAlreadySeen += 1
+                    case .applied, .test: summary.filesApplied += 1
+                    case .rejected, .unreadable: summary.filesRejected += 1
+                    }
+                    summary.rowsNew += result.outcome?.rowsNew ?? 0
+                    summary.rowsRevised += result.outcome?.rowsRevised ?? 0
+                    summary.rowsRejected += result.outcome?.rowsRejected ?? 0
+                }
+            }
+            ingested = summary.filesApplied + summary.filesRejected > 0
+        }
+        summary.stages.append(stage("ingest", ran: ingested, since: started,
+                                    "\(summary.filesApplied) files applied, \(summary.filesRejected) rejected, \(summary.filesAlreadySeen) seen before; "
+                                        + "\(summary.rowsNew) new rows, \(summary.rowsRevised) revised, \(summary.rowsRejected) rejected", logger))
+
+        // Rollup of what changed.
+        let latest = try store.latestSubmission()
+        started = Date()
+        var rolledUp = false
+        let rollupMark = try store.rollupWatermark()
+        if spec.stages.contains(.rollup), rollupMark < latest {
+            progress.stage("rollup")
+            var rollup = StoreRollup(store: store, catalog: catalog, registry: registry)
+            rollup.policy = spec.coverage
+            rollup.workers = workers
+            let done = try rollup.runIncremental(runID: runID)
+            summary.rollups = done.rollups
+            rolledUp = true
+            Self.crashPoint("after-rollup")
+        }
+        summary.stages.append(stage("rollup", ran: rolledUp, since: started, "\(summary.rollups) rollups recomputed", logger))
+
+        // Quality.
+        started = Date()
+        var checked = false
+        let qualityMark = try store.watermark("quality_watermark")
+        if spec.stages.contains(.quality), rolledUp || qualityMark < latest {
+            progress.stage("quality")
+            var quality = StoreQuality(store: store, catalog: catalog, registry: registry, suite: spec.quality.suite(rules: rules))
+            quality.workers = workers
+            let done = try quality.run(runID: runID)
+            Self.crashPoint("after-quality")
+            try store.setWatermark("quality_watermark", latest)
+            summary.findings = done.findings
+            checked = true
+        }
+        let counts = try store.findingCounts()
+        summary.stages.append(stage("quality", ran: checked, since: started,
+                                    "\(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) notes", logger))
+
+        // Reports.
+        started = Date()
+        var reported = false
+        let manifestPath = (spec.reports.folder as NSString).appendingPathComponent("manifest.json")
+        let reportMark = try store.watermark("report_watermark")
+        if spec.stages.contains(.report), checked || reportMark < latest || !FileManager.default.fileExists(atPath: manifestPath) {
+            progress.stage("report", spec.reports.folder)
+            let written = try ReportStage(store: store, catalog: catalog, registry: registry, settings: spec.reports, runID: runID).write()
+            Self.crashPoint("during-report")
+            summary.outputs = written.files + [manifestPath]
+            summary.stages.append(stage("report", ran: true, since: started, "\(written.files.count + 1) files in \(spec.reports.folder)", logger))
+            try writeManifest(manifestPath, store: store, catalog: catalog, registry: registry, rules: rules, references: references,
+                              runID: runID, startedAt: startedAt, stages: summary.stages, outputs: written.files)
+            try store.setWatermark("report_watermark", latest)
+            reported = true
+        }
+        if !reported { summary.stages.append(stage("report", ran: false, since: started, "reports are up to date", logger)) }
+
+        // 1 when this run rejected data or the data carry error-level findings.
+        summary.findings = counts
+        summary.exitStatus = summary.filesRejected > 0 || summary.rowsRejected > 0 || (counts[.error] ?? 0) > 0 ? 1 : 0
+        if summary.noNewWork { logger.notice("no new work: no new submissions, and every stage is up to date") }
+    }
+
+    private func stage(_ name: String, ran: Bool, since started: Date, _ detail: String, _ logger: Logger) -> RunManifest.Stage {
+        let seconds = Date().timeIntervalSince(started)
+        if ran {
+            progress.done(name, seconds: seconds, detail)
+            logger.info("stage", metadata: ["stage": "\(name)", "seconds": "\(seconds)", "detail": "\(detail)"])
+        }
+        return RunManifest.Stage(name: name, ran: ran, seconds: seconds, detail: detail)
+    }
+
+    /// SHA-256 of the spec, registry, catalog and rules files, and of all of them together.
+    private func referenceHashes() throws -> (spec: String, registry: String, catalog: String, rules: String?, combined: String) {
+        let registryHash = try spec.registry.map { try ContentHash.sha256(of: $0) }.joined(separator: "+")
+        let catalogHash = try ContentHash.sha256(of: spec.catalog)
+        let rulesHash = try spec.rules.map { try ContentHash.sha256(of: $0) }
+        let specHash = try ContentHash.sha256(of: specPath)
+        return (specHash, registryHash, catalogHash, rulesHash, [registryHash, catalogHash, rulesHash ?? "-"].joined(separator: "|"))
+    }
+
+    private func writeManifest(_ path: String, store: SQLiteStore, catalog: IndicatorCatalog, registry: RegionRegistry, rules: RuleSet?,
+                               references: (spec: String, registry: String, catalog: String, rules: String?, combined: String), runID: Int64,
+                               startedAt: Date, stages: [RunManifest.Stage], outputs: [String]) throws {
+        let iso = ISO8601DateFormatter()
+        let inputs = try store.ledger().map { entry in
+            RunManifest.Input(file: entry.fileName, sha256: entry.contentHash, sender: entry.sender, messageID: entry.messageID, format: entry.format,
+                              status: entry.status, rowsRead: entry.rowsRead, rowsNew: entry.rowsNew, rowsRevised: entry.rowsRevised,
+                              rowsUnchanged: entry.rowsUnchanged, rowsDeleted: entry.rowsDeleted, rowsRejected: entry.rowsRejected)
+        }
+        let files = try outputs.map { file -> RunManifest.Output in
+            let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
+            return RunManifest.Output(file: file, bytes: size, sha256: try ContentHash.sha256(of: file))
+        }
+        var parameters: [String: String] = ["coverage.publish_at": "\(spec.coverage.publishAt)", "coverage.withhold_below": "\(spec.coverage.withholdBelow)",
+                                            "workers": "\(workers)", "report.levels": spec.reports.levels.map(\.description).joined(separator: ",")]
+        let q = spec.quality
+        for (key, value) in [("peer_outlier_threshold", q.peerOutlierThreshold), ("hb_mii", q.hbImpute), ("hb_mei", q.hbExclude),
+                             ("hb_exponent", q.hbExponent), ("minimum_coverage", q.minimumCoverage), ("history_max_decrease", q.maxDecrease),
+                             ("history_max_increase", q.maxIncrease), ("balance_relative_tolerance", q.relativeTolerance)] {
+            parameters["quality.\(key)"] = "\(value)"
+        }
+        parameters["quality.deadline_days"] = q.deadlineDays.map(String.init) ?? "none"
+        let manifest = RunManifest(
+            software: "ruralstat \(RuralstatVersion.current)", run: runID, startedAt: iso.string(from: startedAt), finishedAt: iso.string(from: Date()),
+            spec: .init(files: [specPath], version: spec.name, sha256: references.spec),
+            catalog: .init(files: [spec.catalog], version: catalog.version, sha256: references.catalog),
+            registry: .init(files: spec.registry, version: "\(registry.edition)", sha256: references.registry),
+            rules: spec.rules.map { .init(files: [$0], version: rules?.version ?? "", sha256: references.rules ?? "") },
+            parameters: parameters, inputs: inputs, stages: stages, outputs: files)
+        try manifest.json().write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatIngest
+import RuralstatModel
+import RuralstatQuality
+
+/// A pipeline spec (`pipelines/nightly.yaml`): where the submissions come from and who sent them,
+/// the reference files, the store, the stages to run, the thresholds, and the outputs. Paths are
+/// relative to the folder the run starts in.
+///
+/// A spec is validated whole before anything runs: every problem names the line, the key path and
+/// the reason (``PipelineSpecError``).
+public struct PipelineSpec: Sendable {
+    /// One place submissions arrive, with the rule that says who sent each file.
+    public struct Source: Sendable {
+        public var name: String
+        /// Files or folders (searched recursively).
+        public var paths: [String]
+        /// The sender of every file of the source (a region code, or `national`)…
+        public var sender: String?
+        /// …or a pattern whose first group, on the file name, gives it (files that name their sender
+        /// in their SDMX header use that).
+        public var senderFromFileName: String?
+        public var encoding: IngestOptions.Encoding
+        /// Reject a whole file when more than this share of its rows is rejected (nil: reject rows only).
+        public var maxErrorRate: Double?
+    }
+
+    public enum Stage: String, Sendable, Hashable, CaseIterable {
+        case ingest, rollup, quality, report
+    }
+
+    public var name: String
+    public var store: String
+    public var registry: [String]
+    public var catalog: String
+    public var rules: String?
+    public var sources: [Source]
+    public var stages: [Stage]
+    public var coverage: CoveragePolicy
+    public var quality: QualitySettings
+    public var reports: ReportSettings
+
+    /// The quality checks' parameters the spec may set (the rest keep their defaults).
+    public struct QualitySettings: Sendable {
+        public var peerOutlierThreshold = 5.0
+        public var minimumPeers = 8
+        public var hbImpute = 20.0
+        public var hbExclude = 10.0
+        public var hbExponent = 0.0
+        public var hbMinimumObservations = 10
+        public var relativeTolerance = 0.001
+        public var missingChildren = BalanceCheck.MissingChildren.nonNull
+        public var minimumCoverage = 0.95
+        public var deadlineDays: Int? = 90
+        public var expectedSenders: [String] = []
+        public var maxDecrease = 0.7
+        public var maxIncrease = 1.4
+
+        public init() {}
+
+        /// The checks with these parameters (edit rules first when there are any).
+        public func suite(rules: RuleSet?) -> QualitySuite {
+            var checks: [any QualityCheck] = []
+            if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
+            checks += [
+                PeerOutlierCheck(threshold: peerOutlierThreshold, minimumPeers: minimumPeers),
+                PeriodOverPeriodCheck(method: .hidiroglouBerthelot(.init(mii: hbImpute, mei: hbExclude, exponent: hbExponent,
+                                                                         minimumObservations: hbMinimumObservations))),
+                BalanceCheck(relativeTolerance: relativeTolerance, mode: missingChildren),
+                CoverageCheck(minimumCoverage: minimumCoverage, deadlineDays: deadlineDays, expectedSenders: expectedSenders),
+                AggregateHistoryCheck(maxDecrease: maxDecrease, maxIncrease: maxIncrease),
+                BenfordCheck(), DigitHeapingCheck(), RepeatedValuesCheck(), ConstantSeriesCheck(),
+            ]
+            return QualitySuite(checks: checks)
+        }
+    }
+
+    public struct ReportSettings: Sendable {
+        public var folder = "reports"
+        /// The levels of the indicator tables.
+        public var levels: [RegionLevel] = [.province, .prefecture, .county]
+        public var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
+        /// Who the SDMX output says sent it.
+        public var sender = "CN_NBS"
+
+        public init() {}
+    }
+
+    public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
+        case csv, markdown, sdmx
+    }
+}
+
+/// A spec that cannot be used: every problem, with line and key path.
+public struct PipelineSpecError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let problems: [YAMLProblem]
+
+    public var description: String {
+        "\(file): the pipeline spec has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+            + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension PipelineSpec {
+    /// Reads and validates a spec.
+    public init(yaml: String, file: String) throws(PipelineSpecError) {
+        let (root, sink) = YAMLFields.document(yaml)
+        guard let root else { throw PipelineSpecError(file: file, problems: sink.problems) }
+        if let version = root.int("version"), version != 1 { root.problem("version", "this ruralstat reads version 1 specs, not \(version)") }
+        name = root.string("name", required: false) ?? (file as NSString).lastPathComponent
+        store = root.string("store") ?? ""
+        registry = root.strings("registry") ?? []
+        if registry.isEmpty { root.problem("registry", "give at least one division list") }
+        catalog = root.string("catalog") ?? ""
+        rules = root.string("rules", required: false)
+        sources = (root.mappings("sources") ?? []).compactMap(Self.source)
+        if sources.isEmpty { root.problem("sources", "give at least one source of submissions") }
+        stages = []
+        for text in root.strings("stages", required: false) ?? Stage.allCases.map(\.rawValue) {
+            guard let stage = Stage(rawValue: text) else {
+                root.problem("stages", "'\(text)' is not a stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", ")))")
+                continue
+            }
+            stages.append(stage)
+        }
+        coverage = CoveragePolicy()
+        if let section = root.mapping("coverage", required: false) {
+            coverage.publishAt = Self.share(section, "publish_at") ?? coverage.publishAt
+            coverage.withholdBelow = Self.share(section, "withhold_below") ?? coverage.withholdBelow
+            if coverage.withholdBelow > coverage.publishAt { section.problem("withhold_below", "must not be above publish_at") }
+            section.rejectUnknownKeys()
+        }
+        quality = QualitySettings()
+        if let section = root.mapping("quality", required: false) { Self.read(section, into: &quality) }
+        reports = ReportSettings()
+        if let section = root.mapping("reports", required: false) {
+            reports.folder = section.string("folder", required: false) ?? reports.folder
+            reports.sender = section.string("sender", required: false) ?? reports.sender
+            if let levels = section.strings("levels", required: false) {
+                reports.levels = levels.compactMap { name in
+                    guard let level = RegionLevel(name: name) else {
+                        section.problem("levels", "'\(name)' is not a level")
+                        return nil
+                    }
+                    return level
+                }
+            }
+            if let formats = section.strings("formats", required: false) {
+                reports.formats = Set(formats.compactMap { name in
+                    guard let format = ReportFormat(rawValue: name) else {
+                        section.problem("formats", "'\(name)' is not a report format (\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        return nil
+                    }
+                    return format
+                })
+            }
+            section.rejectUnknownKeys()
+        }
+        root.rejectUnknownKeys()
+        guard sink.problems.isEmpty else { throw PipelineSpecError(file: file, problems: sink.problems) }
+    }
+
+    /// Reads a spec file.
+    public static func load(_ path: String) throws -> PipelineSpec {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw PipelineSpecError(file: path, problems: [YAMLProblem(line: nil, path: "(file)", message: "cannot be read: \(error.localizedDescription)")])
+        }
+        return try PipelineSpec(yaml: text, file: path)
+    }
+
+    private static func source(_ f: YAMLFields) -> Source? {
+        let name = f.string("name") ?? ""
+        let paths = f.strings("paths") ?? []
+        let sender = f.string("sender", required: false)
+        let pattern = f.string("sender_from_file_name", required: false)
+        if let pattern {
+            if let expression = try? NSRegularExpression(pattern: pattern) {
+                if expression.numberOfCaptureGroups < 1 { f.problem("sender_from_file_name", "the pattern needs a group ( … ) around the sender") }
+            } else {
+                f.problem("sender_from_file_name", "'\(pattern)' is not a regular expression")
+            }
+        }
+        if let sender, sender != "national", (try? RegionCode(sender)) == nil {
+            f.problem("sender", "'\(sender)' is neither a region code nor 'national'")
+        }
+        let encoding = f.choice("encoding", IngestOptions.Encoding.self, required: false) ?? .auto
+        let rate = f.double("max_error_rate", required: false)
+        if let rate, !(0...1).contains(rate) { f.problem("max_error_rate", "must lie between 0 and 1, not \(rate)") }
+        f.rejectUnknownKeys()
+        return Source(name: name, paths: paths, sender: sender, senderFromFileName: pattern, encoding: encoding, maxErrorRate: rate)
+    }
+
+    private static func share(_ f: YAMLFields, _ key: String) -> Double? {
+        guard let value = f.double(key, required: false) else { return nil }
+        if !(0...1).contains(value) { f.problem(key, "must lie between 0 and 1, not \(value)") }
+        return value
+    }
+
+    private static func read(_ f: YAMLFields, into q: inout QualitySettings) {
+        func positive(_ key: String) -> Double? {
+            guard let value = f.double(key, required: false) else { return nil }
+            if value <= 0 { f.problem(key, "must be above 0, not \(value)") }
+            return value
+        }
+        q.peerOutlierThreshold = positive("peer_outlier_threshold") ?? q.peerOutlierThreshold
+        q.minimumPeers = f.int("minimum_peers", required: false) ?? q.minimumPeers
+        q.hbImpute = positive("hb_mii") ?? q.hbImpute
+        q.hbExclude = positive("hb_mei") ?? q.hbExclude
+        if q.hbExclude >= q.hbImpute { f.problem("hb_mei", "must be below hb_mii (\(q.hbImpute)), as Banff requires") }
+        if let exponent = f.double("hb_exponent", required: false) {
+            if !(0...1).contains(exponent) { f.problem("hb_exponent", "must lie between 0 and 1, not \(exponent)") }
+            q.hbExponent = exponent
+        }
+        q.hbMinimumObservations = f.int("hb_min_obs", required: false) ?? q.hbMinimumObservations
+        if q.hbMinimumObservations < 3 { f.problem("hb_min_obs", "must be at least 3, as Banff requires") }
+        q.relativeTolerance = Self.share(f, "balance_relative_tolerance") ?? q.relativeTolerance
+        q.missingChildren = f.choice("balance_missing_children", BalanceCheck.MissingChildren.self, required: false) ?? q.missingChildren
+        q.minimumCoverage = Self.share(f, "minimum_coverage") ?? q.minimumCoverage
+        q.deadlineDays = f.int("deadline_days", required: false) ?? q.deadlineDays
+        q.expectedSenders = f.strings("expected_senders", required: false) ?? q.expectedSenders
+        q.maxDecrease = positive("history_max_decrease") ?? q.maxDecrease
+        q.maxIncrease = positive("history_max_increase") ?? q.maxIncrease
+        f.rejectUnknownKeys()
+    }
+
+    /// The ingest options of one source.
+    func options(for source: Source) -> IngestOptions {
+        var options = IngestOptions()
+        options.encoding = source.encoding
+        options.senderFromFileName = source.senderFromFileName
+        if let sender = source.sender {
+            options.defaultSender = Jurisdiction(sender: sender, root: sender == "national" ? .national : (try? RegionCode(sender)) ?? .national)
+        }
+        if let rate = source.maxErrorRate { options.policy = .submissionAbove(errorRate: rate) }
+        return options
+    }
+}

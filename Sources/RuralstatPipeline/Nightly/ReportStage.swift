@@ -1,0 +1,89 @@
+import Foundation
+import RuralstatIngest
+import RuralstatModel
+import RuralstatReport
+import RuralstatStore
+
+/// The report stage: the store's rollups as indicator tables, its findings and rejects, and the
+/// rollups as SDMX for the level above. Files are written into a staging folder and then moved into
+/// place one by one (each move atomic), so a run killed while writing leaves the previous reports.
+struct ReportStage {
+    let store: SQLiteStore
+    let catalog: IndicatorCatalog
+    let registry: RegionRegistry?
+    let settings: PipelineSpec.ReportSettings
+    let runID: Int64
+
+    struct Written {
+        var files: [String] = []
+        var tables = 0
+        var findings = 0
+    }
+
+    func write() throws -> Written {
+        let manager = FileManager.default
+        let folder = settings.folder
+        let staging = (folder as NSString).appendingPathComponent(".staging-\(runID)")
+        try? manager.removeItem(atPath: staging)
+        try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        var relative: [String] = []
+        func path(_ name: String) throws -> String {
+            let full = (staging as NSString).appendingPathComponent(name)
+            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            relative.append(name)
+            return full
+        }
+        var written = Written()
+        let rollups = try store.storedRollups()
+        let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
+        written.tables = table.rows.count
+        if settings.formats.contains(.csv) {
+            try TableFiles.writeLongCSV(table, to: try path("tables/indicators_long.csv"))
+            for level in settings.levels {
+                let part = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level])
+                try TableFiles.writeWideCSV(part, to: try path("tables/indicators_\(level).csv"))
+            }
+        }
+        if settings.formats.contains(.markdown) {
+            var text = ""
+            for level in settings.levels {
+                let part = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level])
+                text += TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
+            }
+            try text.write(toFile: try path("tables/indicators.md"), atomically: false, encoding: .utf8)
+        }
+        let findings = try store.findings()
+        written.findings = findings.count
+        try FindingTables.writeCSV(findings, registry: registry, to: try path("quality/findings.csv"))
+        try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try path("quality/findings.json")))
+        try FindingTables.writeSummaryCSV(try store.findingTallies(), to: try path("quality/findings_summary.csv"))
+        let rejects = try RejectsCSV(path: try path("rejects.csv"))
+        for problem in try store.storedRejects() { try rejects.write(problem) }
+        try rejects.close()
+        if settings.formats.contains(.sdmx) {
+            let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
+            for (format, name) in [(SDMXDataFormat.structureSpecific21, "sdmx/rollups.xml"), (.csv20, "sdmx/rollups.csv")] {
+                let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
+                let writer = try SDMXWriter(format: format, header: header, path: try path(name))
+                try writer.beginDataSet(action: .replace)
+                for rollup in published.sorted(by: { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }) {
+                    let unit = catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier
+                    try writer.write(SDMXObservation(region: rollup.region, indicator: rollup.indicator, period: rollup.period, value: rollup.value,
+                                                     status: rollup.publication == .partial ? "P" : "A", unitMultiplier: unit))
+                }
+                try writer.finish()
+            }
+        }
+        // Into place, file by file.
+        for name in relative {
+            let target = (folder as NSString).appendingPathComponent(name)
+            try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if rename((staging as NSString).appendingPathComponent(name), target) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+            }
+            written.files.append(target)
+        }
+        try? manager.removeItem(atPath: staging)
+        return written
+    }
+}

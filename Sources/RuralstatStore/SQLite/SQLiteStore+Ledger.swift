@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import RuralstatModel
+
+/// One entry of the submissions ledger, as a run's manifest lists it.
+public struct LedgerEntry: Sendable, Hashable {
+    public var id: Int64
+    public var fileName: String
+    public var contentHash: String
+    public var sender: String?
+    public var messageID: String?
+    public var format: String?
+    public var status: String
+    public var rowsRead: Int
+    public var rowsNew: Int
+    public var rowsRevised: Int
+    public var rowsUnchanged: Int
+    public var rowsDeleted: Int
+    public var rowsRejected: Int
+}
+
+extension SQLiteStore {
+    /// A named progress mark of the nightly run: the newest submission a stage has taken in (0 when
+    /// it never ran). Stages whose mark is behind the ledger have work to do — also after a crash.
+    public func watermark(_ name: String) throws -> Int64 {
+        try pool.read { try Int64.fetchOne($0, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [name]) ?? 0 }
+    }
+
+    public func setWatermark(_ name: String, _ value: Int64) throws {
+        try pool.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [name, String(value)]) }
+    }
+
+    /// A stored setting (`nil` when unset).
+    public func setting(_ key: String) throws -> String? {
+        try pool.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setSetting(_ key: String, _ value: String) throws {
+        try pool.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value]) }
+    }
+
+    /// Every submission offered, in the order it arrived.
+    public func ledger() throws -> [LedgerEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM submissions ORDER BY id").map { row in
+                LedgerEntry(id: row["id"], fileName: row["file_name"], contentHash: row["content_hash"], sender: row["sender"],
+                            messageID: row["message_id"], format: row["format"], status: row["status"], rowsRead: row["rows_read"],
+                            rowsNew: row["rows_new"], rowsRevised: row["rows_revised"], rowsUnchanged: row["rows_unchanged"],
+                            rowsDeleted: row["rows_deleted"], rowsRejected: row["rows_rejected"])
+            }
+        }
+    }
+
+    /// Every rejected row and file, oldest first.
+    public func storedRejects() throws -> [ValidationProblem] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rejects ORDER BY id").compactMap { row in
+                guard let rule = ValidationRule(rawValue: row["rule"]) else { return nil }
+                let location = SourceLocation(file: row["file"], line: row["line"], element: row["element"], column: row["column_name"])
+                return ValidationProblem(location: location, key: row["key"] ?? "", rule: rule, severity: Severity(rawValue: row["severity"]),
+                                         value: row["value"] ?? "", message: row["message"])
+            }
+        }
+    }
+
+    /// Runs that started and never finished (the process was killed), newest first.
+    public func unfinishedRuns() throws -> [(id: Int64, startedAt: String, command: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, started_at, command FROM runs WHERE status = 'running' ORDER BY id DESC").map {
+                ($0["id"], $0["started_at"], $0["command"])
+            }
+        }
+    }
+
+    /// Marks the runs that never finished as failed, so the ledger says what happened to them.
+    public func closeUnfinishedRuns(before id: Int64) throws {
+        try pool.write {
+            try $0.execute(sql: "UPDATE runs SET status = 'failed', finished_at = ?, exit_code = 137 WHERE status = 'running' AND id < ?",
+                           arguments: [ISO8601DateFormatter().string(from: Date()), id])
+        }
+    }
+}
