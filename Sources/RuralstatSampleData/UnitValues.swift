@@ -131,7 +131,10 @@ struct UnitValues {
             var shape = SeededRandom(seed, reporter.rawValue, 15)
             var random = SeededRandom(seed, reporter.rawValue, Int64(year), 16)
             func ratio(_ low: Double, _ high: Double) -> Double { shape.uniform(low, high) * exp(random.normal(0, 0.02)) }
-            let grain = county["GRAIN_OUTPUT"] ?? 0
+            // The county's economy scales with its typical village, so that one village's slip of units
+            // (a planted outlier) does not make the county's own figures jump too.
+            let grains = units.filter { $0.code.level == .village }.compactMap { years[year][$0.code.rawValue]?["GRAIN_OUTPUT"] }.sorted()
+            let grain = grains.isEmpty ? 0 : grains[grains.count / 2] * Double(grains.count)
             let gross = grain * 0.3 * ratio(2.5, 4)
             county["AG_GROSS_OUTPUT"] = gross
             county["AG_VALUE_ADDED"] = gross * ratio(0.45, 0.65)

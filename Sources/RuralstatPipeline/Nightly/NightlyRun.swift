@@ -198,9 +198,11 @@ public struct NightlyRun {
         }
         if !reported { summary.stages.append(stage("report", ran: false, since: started, "reports are up to date", logger)) }
 
-        // 1 when this run rejected data or the data carry error-level findings.
+        // 1 when this run — or a killed run whose work it finished, which never got to say so — rejected
+        // data, or when the data carry error-level findings.
         summary.findings = counts
-        summary.exitStatus = summary.filesRejected > 0 || summary.rowsRejected > 0 || (counts[.error] ?? 0) > 0 ? 1 : 0
+        let rejected = try store.rejectCount(runs: summary.resumedRuns + [runID])
+        summary.exitStatus = summary.filesRejected > 0 || rejected > 0 || (counts[.error] ?? 0) > 0 ? 1 : 0
         if summary.noNewWork { logger.notice("no new work: no new submissions, and every stage is up to date") }
     }
 

@@ -63,6 +63,15 @@ extension SQLiteStore {
         }
     }
 
+    /// Rows and files rejected by these runs.
+    public func rejectCount(runs: [Int64]) throws -> Int {
+        guard !runs.isEmpty else { return 0 }
+        return try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM rejects WHERE run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
+                             arguments: StatementArguments(runs)) ?? 0
+        }
+    }
+
     /// Runs that started and never finished (the process was killed), newest first.
     public func unfinishedRuns() throws -> [(id: Int64, startedAt: String, command: String)] {
         try pool.read { db in

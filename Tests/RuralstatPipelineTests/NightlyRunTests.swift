@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import Testing
+import TestSupport
+import RuralstatModel
+@testable import RuralstatPipeline
+import RuralstatSampleData
+import RuralstatStore
+
+/// The nightly run: a bad spec, idempotence, revisions, killing and resuming, the lock, exit codes.
+@Suite("Nightly run", .serialized)
+struct NightlyRunTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The ruralstat executable beside the test bundle (`swift build` makes it).
+    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ruralstat").path
+
+    /// A workspace: generated submissions, a spec with absolute paths, a store and reports of its own.
+    struct Workspace {
+        let folder: TemporaryFolder
+        let specPath: String
+        var reports: String { folder.path("reports") }
+        var store: String { folder.path("reports/ruralstat.sqlite") }
+
+        init(villages: Int = 200, anomalies: Bool = true, rejects: Bool = true) throws {
+            folder = try TemporaryFolder()
+            var options = SampleDataGenerator.Options()
+            options.villages = villages
+            options.rejectedRows = rejects
+            options.revision = false
+            if !anomalies { (options.villageRate, options.coverageRate, options.countyRate) = (0, 0, 0) }
+            _ = try SampleDataGenerator(options: options).generate(into: folder.path("data"))
+            specPath = try folder.write("nightly.yaml", """
+            version: 1
+            store: \(folder.path("reports/ruralstat.sqlite"))
+            registry: [\(folder.path("data/registry/regions_2023.csv"))]
+            catalog: \(NightlyRunTests.root.appendingPathComponent("pipelines/indicators.yaml").path)
+            rules: \(NightlyRunTests.root.appendingPathComponent("pipelines/rules.yaml").path)
+            sources:
+              - name: counties
+                paths: [\(folder.path("data/submissions"))]
+                sender_from_file_name: "^(CN_[0-9]+)_"
+            reports:
+              folder: \(folder.path("reports"))
+            """)
+        }
+
+        func run(wait: Double = 0) throws -> NightlyRun.Summary {
+            let spec = try PipelineSpec.load(specPath)
+            var runner = NightlyRun(spec: spec, specPath: specPath, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+                                    progress: RunProgress(enabled: false))
+            runner.wait = wait
+            return try runner.run()
+        }
+
+        /// The store's lasting content: current observations, rollups and findings, as text.
+        func snapshot() throws -> [String] {
+            let store = try SQLiteStore(path: store)
+            let rollups = try store.storedRollups().map { "\($0.level) \($0.region) \($0.indicator) \($0.period) \($0.value) \($0.contributing) \($0.publication)" }
+            let findings = try store.findings().map { "\($0.ruleID) \($0.region) \($0.indicator ?? "") \($0.period?.description ?? "") \($0.statistic ?? .nan)" }
+            let summary = try store.summary()
+            return ["observations \(summary.currentObservations) superseded \(summary.supersededObservations) submissions \(summary.submissions) rejects \(summary.rejects)"]
+                + rollups + findings.sorted()
+        }
+
+        /// Runs the real executable, as the bureau's scheduler does.
+        func runProcess(crashAt: String? = nil) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: NightlyRunTests.executable)
+            process.arguments = ["run", specPath]
+            var environment = ProcessInfo.processInfo.environment
+            if let crashAt { environment["RURALSTAT_CRASH_AT"] = crashAt }
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+        }
+    }
+
+    @Test func aBadSpecNamesTheKeyAndTheReason() {
+        let yaml = """
+        version: 1
+        store: s.sqlite
+        catalog: c.yaml
+        sources:
+          - name: a
+            paths: [x]
+            sender_from_file_name: "CN_[0-9]+"
+            sender: "13x"
+        stages: [ingest, publish]
+        quality:
+          hb_mii: 4
+          hb_mei: 7
+        reports:
+          formats: [pdf]
+        owner: me
+        """
+        do {
+            _ = try PipelineSpec(yaml: yaml, file: "nightly.yaml")
+            Issue.record("the spec should be refused")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "line 1: registry: is required",
+                "line 1: registry: give at least one division list",
+                "line 7: sources[0].sender_from_file_name: the pattern needs a group ( … ) around the sender",
+                "line 8: sources[0].sender: '13x' is neither a region code nor 'national'",
+                "line 9: stages: 'publish' is not a stage (ingest, rollup, quality, report)",
+                "line 12: quality.hb_mei: must be below hb_mii (4.0), as Banff requires",
+                "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, sdmx)",
+                "line 15: owner: unknown key (known here: catalog, coverage, name, quality, registry, reports, rules, sources, stages, store, version)",
+            ])
+        }
+    }
+
+    @Test func aSecondRunChangesNothingAndARevisionIsApplied() throws {
+        let workspace = try Workspace()
+        let first = try workspace.run()
+        #expect(first.filesApplied > 0 && first.filesFound == first.filesApplied && first.rowsRejected == 3)
+        #expect(first.exitStatus == 1)  // the planted rejected rows
+        #expect(FileManager.default.fileExists(atPath: workspace.folder.path("reports/manifest.json")))
+        let before = try workspace.snapshot()
+        let second = try workspace.run()
+        #expect(second.noNewWork && second.filesAlreadySeen == first.filesFound && second.filesApplied == 0)
+        #expect(try workspace.snapshot() == before)
+        // A corrected file for a county: a revision, not a duplicate.
+        let village = try #require(try String(contentsOfFile: workspace.folder.path("data/registry/regions_2023.csv"), encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("1301211012") }?.prefix(12))
+        _ = try workspace.folder.write("data/submissions/2024/CN_130121_2024_fix.csv", "region,indicator,period,value\n\(village),HOUSEHOLDS,2024,777\n")
+        let third = try workspace.run()
+        #expect(third.filesApplied == 1 && third.rowsRevised == 1 && !third.noNewWork)
+        let store = try SQLiteStore(path: workspace.store)
+        #expect(try store.summary().supersededObservations == 1)
+    }
+
+    @Test("killed at any point, the next run finishes the work", arguments: ["after-file-2", "after-rollup", "after-quality", "during-report"])
+    func killAndResume(point: String) throws {
+        try #require(FileManager.default.fileExists(atPath: Self.executable), "build the executable first (swift build)")
+        let reference = try Workspace(villages: 150)
+        #expect(try reference.runProcess() == 1)
+        let crashed = try Workspace(villages: 150)
+        #expect(try crashed.runProcess(crashAt: point) == -9)  // SIGKILL
+        #expect(try crashed.runProcess() == 1)
+        #expect(try crashed.snapshot() == reference.snapshot())
+        // The reports are all there, and a third run has nothing to do.
+        for name in ["tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.xml", "manifest.json"] {
+            #expect(FileManager.default.fileExists(atPath: crashed.folder.path("reports/\(name)")), "\(name)")
+        }
+        #expect(try crashed.run().noNewWork)
+    }
+
+    @Test func twoRunsNeverShareAStore() throws {
+        let workspace = try Workspace(villages: 100)
+        try FileManager.default.createDirectory(atPath: workspace.reports, withIntermediateDirectories: true)
+        let held = try RunLock(store: workspace.store)
+        #expect(throws: RunLock.Busy.self) { try workspace.run(wait: 0.3) }
+        withExtendedLifetime(held) {}
+    }
+
+    @Test func exitStatusSaysHowTheNightWent() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.executable), "build the executable first (swift build)")
+        let clean = try Workspace(villages: 100, anomalies: false, rejects: false)
+        #expect(try clean.runProcess() == 0)
+        let rejected = try Workspace(villages: 100, anomalies: false, rejects: true)
+        #expect(try rejected.runProcess() == 1)
+        _ = try clean.folder.write("nightly.yaml", "version: 1\nstore: x\n")
+        #expect(try clean.runProcess() == 2)
+    }
+}
