@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries, each behind a tiny shim (see ../shared/reference/swift-build-notes.md).
@@ -63,7 +64,7 @@ let package = Package(
         ),
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
         // Tables, SDMX and HTML for people and for the level above.
-        .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "SystemZlib"]),
+        .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Realistic submissions with planted anomalies and their ground truth (beside the flow: a tool).
         .target(name: "RuralstatSampleData", dependencies: ["RuralstatModel", "RuralstatReport"]),
         .target(
@@ -95,7 +96,8 @@ let package = Package(
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatAggregate", "RuralstatModel", "TestSupport"]),
-        .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
+        .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport",
+                                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "RuralstatSampleDataTests", dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
     ],

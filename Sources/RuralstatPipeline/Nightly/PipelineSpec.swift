@@ -88,7 +88,7 @@ public struct PipelineSpec: Sendable {
     }
 
     public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
-        case csv, markdown, sdmx
+        case csv, markdown, xlsx, html, sdmx
     }
 }
 

@@ -14,6 +14,28 @@ struct ReportStage {
     let settings: PipelineSpec.ReportSettings
     let runID: Int64
 
+    /// The indicator tables as a workbook: one sheet per level (regions down, indicators across), and the long form.
+    static func spreadsheet(rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?, levels: [RegionLevel]) -> Spreadsheet {
+        var sheets: [Spreadsheet.Sheet] = []
+        for level in levels {
+            let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level])
+            let rows: [[Spreadsheet.Cell]] = table.wide.map { line in
+                [.text(line.region.description), .text(line.regionName), .text(line.period.description)] + line.cells.map { Spreadsheet.number($0?.value) }
+            }
+            sheets.append(Spreadsheet.Sheet(name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
+                                            rows: rows))
+        }
+        let long = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(levels))
+        sheets.append(Spreadsheet.Sheet(name: "long", header: ["level", "region", "名称 name", "indicator", "指标", "period", "value", "unit", "coverage %",
+                                                                "publication", "target", "attainment %"], rows: long.rows.map { row in
+            [.text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
+             .text(row.period.description), Spreadsheet.number(row.value), .text(row.unit),
+             row.coverage.map { .number(100 * $0, .percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
+             row.attainment.map { .number($0, .percent) } ?? .empty]
+        }))
+        return Spreadsheet(sheets: sheets)
+    }
+
     struct Written {
         var files: [String] = []
         var tables = 0
@@ -52,8 +74,16 @@ struct ReportStage {
             }
             try text.write(toFile: try path("tables/indicators.md"), atomically: false, encoding: .utf8)
         }
+        if settings.formats.contains(.xlsx) {
+            try Self.spreadsheet(rollups: rollups, catalog: catalog, registry: registry, levels: settings.levels).write(to: try path("tables/indicators.xlsx"))
+        }
         let findings = try store.findings()
         written.findings = findings.count
+        if settings.formats.contains(.html) {
+            let context = HTMLReport.Context(runID: runID, generated: Date(), submissions: try store.ledger().count, catalog: catalog, registry: registry,
+                                             rollups: rollups, findings: findings, tallies: try store.findingTallies())
+            try HTMLReport.render(context).write(toFile: try path("report.html"), atomically: false, encoding: .utf8)
+        }
         try FindingTables.writeCSV(findings, registry: registry, to: try path("quality/findings.csv"))
         try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try path("quality/findings.json")))
         try FindingTables.writeSummaryCSV(try store.findingTallies(), to: try path("quality/findings_summary.csv"))
@@ -62,7 +92,10 @@ struct ReportStage {
         try rejects.close()
         if settings.formats.contains(.sdmx) {
             let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
-            for (format, name) in [(SDMXDataFormat.structureSpecific21, "sdmx/rollups.xml"), (.csv20, "sdmx/rollups.csv")] {
+            let files: [(SDMXDataFormat, String)] = [(.structureSpecific21, "sdmx/rollups.ss21.xml"), (.generic21, "sdmx/rollups.generic21.xml"),
+                                                     (.structureSpecific30, "sdmx/rollups.ss30.xml"), (.csv10, "sdmx/rollups.sdmx10.csv"),
+                                                     (.csv20, "sdmx/rollups.sdmx20.csv")]
+            for (format, name) in files {
                 let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
                 let writer = try SDMXWriter(format: format, header: header, path: try path(name))
                 try writer.beginDataSet(action: .replace)

@@ -46,7 +46,9 @@ public struct IndicatorTable: Sendable {
                 return name
             }()
             let value: Double? = rollup.publication == .withheld || !rollup.value.isFinite ? nil : rollup.value
-            let (targetYear, target) = Self.target(definition, year: rollup.period.year)
+            // A plan target for a quantity that adds up (visits, tonnes) is the nation's; a rate's holds everywhere.
+            let (targetYear, target) = definition.kind.isAdditive && rollup.level != .national ? (nil, nil)
+                : Self.target(definition, year: rollup.period.year)
             var row = Row(level: rollup.level, region: rollup.region, regionName: name, indicator: rollup.indicator, nameZh: definition.nameZh,
                           nameEn: definition.nameEn, period: rollup.period, value: value, unit: definition.scaledUnit, coverage: rollup.coverage,
                           publication: rollup.publication, target: target, targetYear: targetYear)
