@@ -91,7 +91,11 @@ struct ReportStage {
         for problem in try store.storedRejects() { try rejects.write(problem) }
         try rejects.close()
         if settings.formats.contains(.sdmx) {
+            // A unit standing for two levels (东莞 441900, prefecture and county) is one key in SDMX: reported once, at its upper level.
+            var keys: Set<String> = []
             let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
+                .sorted { $0.level < $1.level }
+                .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
             let files: [(SDMXDataFormat, String)] = [(.structureSpecific21, "sdmx/rollups.ss21.xml"), (.generic21, "sdmx/rollups.generic21.xml"),
                                                      (.structureSpecific30, "sdmx/rollups.ss30.xml"), (.csv10, "sdmx/rollups.sdmx10.csv"),
                                                      (.csv20, "sdmx/rollups.sdmx20.csv")]
