@@ -20,7 +20,7 @@ struct Ruralstat: ParsableCommand {
         Exit status: 0 ok, 1 invalid input, 2 failure.
         """,
         version: RuralstatVersion.current,
-        subcommands: [InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, RollupCommand.self, FlagsCommand.self, SampleDataCommand.self, RunCommand.self]
+        subcommands: [InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, RollupCommand.self, FlagsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self]
     )
 
     static func main() {

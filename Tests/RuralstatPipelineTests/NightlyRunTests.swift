@@ -107,7 +107,7 @@ struct NightlyRunTests {
                 "line 8: sources[0].sender: '13x' is neither a region code nor 'national'",
                 "line 9: stages: 'publish' is not a stage (ingest, rollup, quality, report)",
                 "line 12: quality.hb_mei: must be below hb_mii (4.0), as Banff requires",
-                "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, sdmx)",
+                "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, xlsx, html, sdmx)",
                 "line 15: owner: unknown key (known here: catalog, coverage, name, quality, registry, reports, rules, sources, stages, store, version)",
             ])
         }
@@ -143,7 +143,7 @@ struct NightlyRunTests {
         #expect(try crashed.runProcess() == 1)
         #expect(try crashed.snapshot() == reference.snapshot())
         // The reports are all there, and a third run has nothing to do.
-        for name in ["tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.xml", "manifest.json"] {
+        for name in ["tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.ss21.xml", "report.html", "tables/indicators.xlsx", "manifest.json"] {
             #expect(FileManager.default.fileExists(atPath: crashed.folder.path("reports/\(name)")), "\(name)")
         }
         #expect(try crashed.run().noNewWork)

@@ -42,7 +42,7 @@ struct SQLiteStoreTests {
     @Test func migratesAnEmptyDatabase() throws {
         let folder = try Folder()
         let store = try SQLiteStore(path: folder.store)
-        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary"])
+        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes"])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
@@ -53,7 +53,7 @@ struct SQLiteStoreTests {
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let summary = try store.summary()
-        #expect(summary.schemaVersion == "v2-quality-summary")
+        #expect(summary.schemaVersion == "v3-rollup-changes")
         #expect(summary.registryEditions.isEmpty && summary.runs == 0)
     }
 
@@ -67,7 +67,7 @@ struct SQLiteStoreTests {
             try store.finishRun(run, status: .succeeded, exitCode: 0)
         }
         let reopened = try SQLiteStore(path: folder.store)
-        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary"])
+        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes"])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])
         #expect(summary.catalogVersion == "t1")
@@ -115,5 +115,35 @@ struct SQLiteStoreTests {
         let folder = try Folder()
         try Data("not a database at all, just text that is long enough".utf8).write(to: URL(fileURLWithPath: folder.store))
         #expect(throws: StoreError.self) { try SQLiteStore(path: folder.store) }
+    }
+}
+
+@Suite("Rollup changes")
+struct RollupChangeTests {
+    static func rollup(_ region: String, _ value: Double, publication: Publication = .published) -> Rollup {
+        let code = try! RegionCode(region)
+        return Rollup(level: code.level, region: code, indicator: "HOUSEHOLDS", period: try! Period("2024"), value: value, numerator: value,
+                      denominator: 1, contributing: 1, expected: 1, publication: publication)
+    }
+
+    @Test func aDeltaHoldsWhatChangedAfterARun() throws {
+        let folder = try SQLiteStoreTests.Folder()
+        let store = try SQLiteStore(path: folder.store)
+        let scope = RollupScope(indicators: ["HOUSEHOLDS"], periods: ["2024"], provinces: nil)
+        let first = try store.beginRun(command: "t", parameters: [:])
+        try store.replaceRollups([Self.rollup("11", 10), Self.rollup("44", 20), Self.rollup("4419", 20)], scope: scope, runID: first)
+        let second = try store.beginRun(command: "t", parameters: [:])
+        // 11 unchanged, 44 changed, 4419 removed, 12 new.
+        try store.replaceRollups([Self.rollup("11", 10), Self.rollup("44", 21), Self.rollup("12", 5)], scope: scope, runID: second)
+        let third = try store.beginRun(command: "t", parameters: [:])
+        // 12 removed again; 44 only changes publication.
+        try store.replaceRollups([Self.rollup("11", 10), Self.rollup("44", 21, publication: .partial)], scope: scope, runID: third)
+        let sinceFirst = try store.rollupChanges(since: first)
+        #expect(sinceFirst.changed.map(\.region.description) == ["440000000000"])
+        #expect(sinceFirst.changed.first?.publication == .partial)
+        #expect(sinceFirst.removed.map(\.region) == [120_000_000_000, 441_900_000_000])
+        let sinceSecond = try store.rollupChanges(since: second)
+        #expect(sinceSecond.changed.map(\.region.description) == ["440000000000"] && sinceSecond.removed.map(\.region) == [120_000_000_000])
+        #expect(try store.rollupChanges(since: third).changed.isEmpty)
     }
 }

@@ -83,6 +83,12 @@ public struct PipelineSpec: Sendable {
         public var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
         /// Who the SDMX output says sent it.
         public var sender = "CN_NBS"
+        /// Only these periods (nil: all) and the subtree of this region.
+        public var periods: Set<Period>?
+        public var region: RegionCode = .national
+        /// Also an SDMX delta: what changed in the rollups after this run.
+        public var deltaSince: Int64?
+        public var sdmxGzip = false
 
         public init() {}
     }
@@ -138,6 +144,7 @@ extension PipelineSpec {
         if let section = root.mapping("reports", required: false) {
             reports.folder = section.string("folder", required: false) ?? reports.folder
             reports.sender = section.string("sender", required: false) ?? reports.sender
+            reports.sdmxGzip = section.bool("sdmx_gzip", required: false) ?? reports.sdmxGzip
             if let levels = section.strings("levels", required: false) {
                 reports.levels = levels.compactMap { name in
                     guard let level = RegionLevel(name: name) else {

@@ -81,33 +81,81 @@ extension SQLiteStore {
         }
     }
 
-    /// Replaces the stored rollups of the scope with `rollups`, recording the run that made them.
+    /// Replaces the stored rollups of the scope with `rollups`, recording the run that made them and,
+    /// in `rollup_changes`, which rollups it added, changed or removed.
     public func replaceRollups(_ rollups: [Rollup], scope: RollupScope, runID: Int64) throws {
         try pool.write { db in
             var conditions = ["indicator = ?", "period = ?"]
             if let provinces = scope.provinces {
                 conditions.append("(region = 0 OR (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))")
             }
+            // What the scope held before, to tell what changed.
+            var before: [RollupKey: (value: Double?, publication: String)] = [:]
+            let select = try db.makeStatement(sql: "SELECT level, region, value, publication FROM rollups WHERE \(conditions.joined(separator: " AND "))")
             let delete = try db.makeStatement(sql: "DELETE FROM rollups WHERE \(conditions.joined(separator: " AND "))")
             for indicator in scope.indicators.sorted() {
-                for period in scope.periods.sorted() { try delete.execute(arguments: [indicator, period]) }
+                for period in scope.periods.sorted() {
+                    for row in try Row.fetchAll(select, arguments: [indicator, period]) {
+                        before[RollupKey(level: row["level"], region: row["region"], indicator: indicator, period: period)] = (row["value"], row["publication"])
+                    }
+                    try delete.execute(arguments: [indicator, period])
+                }
             }
             let insert = try db.makeStatement(sql: """
                 INSERT OR REPLACE INTO rollups (run_id, level, region, indicator, period, value, contributing, expected, coverage,
                     publication, reported_value, imbalance, relative_imbalance, numerator, denominator)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            let change = try db.makeStatement(sql: "INSERT INTO rollup_changes (run_id, level, region, indicator, period, change) VALUES (?, ?, ?, ?, ?, ?)")
             var periods: [Period: String] = [:]
             for rollup in rollups {
                 if periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
+                let period = periods[rollup.period]!
+                let value: Double? = rollup.value.isNaN ? nil : rollup.value
                 try insert.execute(arguments: [
-                    runID, rollup.level.description, rollup.region.rawValue, rollup.indicator, periods[rollup.period]!,
-                    rollup.value.isNaN ? nil : rollup.value, rollup.contributing, rollup.expected, rollup.coverage,
+                    runID, rollup.level.description, rollup.region.rawValue, rollup.indicator, period,
+                    value, rollup.contributing, rollup.expected, rollup.coverage,
                     rollup.publication.rawValue, rollup.reported, rollup.imbalance, rollup.relativeImbalance,
                     rollup.numerator, rollup.denominator,
                 ])
+                let key = RollupKey(level: rollup.level.description, region: rollup.region.rawValue, indicator: rollup.indicator, period: period)
+                let old = before.removeValue(forKey: key)
+                if old == nil || old!.value != value || old!.publication != rollup.publication.rawValue {
+                    try change.execute(arguments: [runID, key.level, key.region, key.indicator, key.period, "upsert"])
+                }
+            }
+            for key in before.keys.sorted(by: { ($0.indicator, $0.period, $0.level, $0.region) < ($1.indicator, $1.period, $1.level, $1.region) }) {
+                try change.execute(arguments: [runID, key.level, key.region, key.indicator, key.period, "delete"])
             }
         }
+    }
+
+    /// A rollup's key as stored.
+    public struct RollupKey: Hashable, Sendable {
+        public var level: String
+        public var region: Int64
+        public var indicator: String
+        public var period: String
+    }
+
+    /// What changed in the rollups after run `run`: the rollups added or changed since (as they are
+    /// now), and the keys removed since and not added back.
+    public func rollupChanges(since run: Int64) throws -> (changed: [Rollup], removed: [RollupKey]) {
+        // The last change of each key after the run decides (changes are appended in order).
+        var last: [RollupKey: String] = [:]
+        try pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT level, region, indicator, period, change FROM rollup_changes WHERE run_id > ? ORDER BY rowid",
+                                           arguments: [run])
+            while let row = try rows.next() {
+                last[RollupKey(level: row["level"], region: row["region"], indicator: row["indicator"], period: row["period"])] = row["change"]
+            }
+        }
+        let removed = last.filter { $0.value == "delete" }.map(\.key)
+        let changed = Set(last.filter { $0.value == "upsert" }.map(\.key))
+        let current = try storedRollups().filter {
+            changed.contains(RollupKey(level: $0.level.description, region: $0.region.rawValue, indicator: $0.indicator, period: $0.period.description))
+        }
+        return (current, removed.sorted { ($0.region, $0.indicator, $0.period, $0.level) < ($1.region, $1.indicator, $1.period, $1.level) })
     }
 
     /// The stored rollups, in (indicator, period, level, region) order, for reports and tests.

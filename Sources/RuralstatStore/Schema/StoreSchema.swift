@@ -13,6 +13,9 @@ enum StoreSchema {
         migrator.registerMigration("v2-quality-summary") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-rollup-changes") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -223,5 +226,19 @@ enum StoreSchema {
                f.peer_group, f.peer_size, f.explanation
         FROM findings f
         LEFT JOIN regions g ON g.code = f.region AND g.edition = (SELECT max(edition) FROM regions);
+    """
+
+    /// What each run changed in the rollups, so that a level can send the level above only the changes.
+    static let v3 = """
+    -- One row per rollup a run added, changed (value or publication) or removed.
+    CREATE TABLE rollup_changes (
+        run_id    INTEGER NOT NULL REFERENCES runs (id),
+        level     TEXT    NOT NULL,
+        region    INTEGER NOT NULL,
+        indicator TEXT    NOT NULL,
+        period    TEXT    NOT NULL,
+        change    TEXT    NOT NULL CHECK (change IN ('upsert', 'delete'))
+    );
+    CREATE INDEX rollup_changes_by_run ON rollup_changes (run_id);
     """
 }

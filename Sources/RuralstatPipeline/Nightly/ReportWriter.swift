@@ -4,15 +4,31 @@ import RuralstatModel
 import RuralstatReport
 import RuralstatStore
 
-/// The report stage: the store's rollups as indicator tables, its findings and rejects, and the
-/// rollups as SDMX for the level above. Files are written into a staging folder and then moved into
-/// place one by one (each move atomic), so a run killed while writing leaves the previous reports.
-struct ReportStage {
+/// The reports of a store (the nightly run's report stage, and `ruralstat report`): the rollups as
+/// indicator tables (CSV, Markdown, XLSX), the HTML report, the findings and rejects, and the
+/// rollups as SDMX for the level above — whole, and optionally as a delta since an earlier run.
+/// Files are written into a staging folder and then moved into place one by one (each move
+/// atomic), so a run killed while writing leaves the previous reports.
+public struct ReportWriter {
     let store: SQLiteStore
     let catalog: IndicatorCatalog
     let registry: RegionRegistry?
     let settings: PipelineSpec.ReportSettings
     let runID: Int64
+
+    public init(store: SQLiteStore, catalog: IndicatorCatalog, registry: RegionRegistry?, settings: PipelineSpec.ReportSettings, runID: Int64) {
+        self.store = store
+        self.catalog = catalog
+        self.registry = registry
+        self.settings = settings
+        self.runID = runID
+    }
+
+    private func observation(_ rollup: Rollup) -> SDMXObservation {
+        SDMXObservation(region: rollup.region, indicator: rollup.indicator, period: rollup.period, value: rollup.value,
+                        status: rollup.publication == .partial ? "P" : "A",
+                        unitMultiplier: catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier)
+    }
 
     /// The indicator tables as a workbook: one sheet per level (regions down, indicators across), and the long form.
     static func spreadsheet(rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?, levels: [RegionLevel]) -> Spreadsheet {
@@ -36,13 +52,13 @@ struct ReportStage {
         return Spreadsheet(sheets: sheets)
     }
 
-    struct Written {
-        var files: [String] = []
-        var tables = 0
-        var findings = 0
+    public struct Written: Sendable {
+        public var files: [String] = []
+        public var tables = 0
+        public var findings = 0
     }
 
-    func write() throws -> Written {
+    public func write() throws -> Written {
         let manager = FileManager.default
         let folder = settings.folder
         let staging = (folder as NSString).appendingPathComponent(".staging-\(runID)")
@@ -56,7 +72,9 @@ struct ReportStage {
             return full
         }
         var written = Written()
-        let rollups = try store.storedRollups()
+        let rollups = try store.storedRollups().filter { rollup in
+            (settings.periods?.contains(rollup.period) ?? true) && (settings.region == .national || rollup.region.isWithin(settings.region))
+        }
         let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
         written.tables = table.rows.count
         if settings.formats.contains(.csv) {
@@ -99,14 +117,32 @@ struct ReportStage {
             let files: [(SDMXDataFormat, String)] = [(.structureSpecific21, "sdmx/rollups.ss21.xml"), (.generic21, "sdmx/rollups.generic21.xml"),
                                                      (.structureSpecific30, "sdmx/rollups.ss30.xml"), (.csv10, "sdmx/rollups.sdmx10.csv"),
                                                      (.csv20, "sdmx/rollups.sdmx20.csv")]
+            let suffix = settings.sdmxGzip ? ".gz" : ""
+            let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
             for (format, name) in files {
-                let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
-                let writer = try SDMXWriter(format: format, header: header, path: try path(name))
+                let writer = try SDMXWriter(format: format, header: header, path: try path(name + suffix))
                 try writer.beginDataSet(action: .replace)
                 for rollup in published.sorted(by: { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }) {
-                    let unit = catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier
-                    try writer.write(SDMXObservation(region: rollup.region, indicator: rollup.indicator, period: rollup.period, value: rollup.value,
-                                                     status: rollup.publication == .partial ? "P" : "A", unitMultiplier: unit))
+                    try writer.write(observation(rollup))
+                }
+                try writer.finish()
+            }
+            if let since = settings.deltaSince {
+                // For consumers that keep what they received: what was removed, then what is new or changed.
+                let (changed, removed) = try store.rollupChanges(since: since)
+                let levels = Set(settings.levels.map(\.description))
+                let writer = try SDMXWriter(format: .structureSpecific21, header: SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)",
+                                                                                                    sender: settings.sender, prepared: Date()),
+                                            path: try path("sdmx/rollups.delta-since-run\(since).ss21.xml\(suffix)"))
+                try writer.beginDataSet(action: .delete)
+                for key in removed where levels.contains(key.level) {
+                    try writer.write(SDMXObservation(region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator,
+                                                     period: try Period(key.period), value: nil))
+                }
+                try writer.endDataSet()
+                try writer.beginDataSet(action: .replace)
+                for rollup in changed where keys.contains("\(rollup.region.rawValue)|\(rollup.indicator)|\(rollup.period)") {
+                    try writer.write(observation(rollup))
                 }
                 try writer.finish()
             }

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import RuralstatModel
+import RuralstatPipeline
+import RuralstatStore
+
+/// `ruralstat report`: the reports of a store, on demand.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write indicator tables, the HTML report, findings and SDMX output from the store.",
+        discussion: """
+        Writes into --out (default reports/): tables/ (indicators_<level>.csv wide, indicators_long.csv with coverage,
+        publication, targets and attainment; indicators.md; indicators.xlsx), report.html (self-contained, charts as
+        inline SVG, the data-quality section), quality/ (findings.csv, findings.json, findings_summary.csv),
+        rejects.csv, and sdmx/ (SDMX-ML 2.1 structure-specific and generic, 3.0 structure-specific, SDMX-CSV 1.0 and
+        2.0; --sdmx-delta-since RUN adds a Delete plus a Replace of what changed after that run).
+        """
+    )
+
+    @Option(help: ArgumentHelp("The store.", valueName: "path"))
+    var store = "reports/ruralstat.sqlite"
+
+    @Option(help: ArgumentHelp("Where the reports go.", valueName: "folder"))
+    var out = "reports"
+
+    @Option(name: .customLong("level"), help: "Table levels (province, prefecture, county, …); repeatable (default: province, prefecture, county).")
+    var levels: [String] = []
+
+    @Option(name: .customLong("period"), help: "Only these periods; repeatable.")
+    var periods: [String] = []
+
+    @Option(help: "Only the subtree of this region.")
+    var region: String?
+
+    @Option(name: .customLong("format"), help: "csv, markdown, xlsx, html, sdmx; repeatable (default: all).")
+    var formats: [String] = []
+
+    @Option(help: "The sender id the SDMX output names.")
+    var sender = "CN_NBS"
+
+    @Option(help: ArgumentHelp("Also an SDMX delta of what changed in the rollups after this run.", valueName: "run"))
+    var sdmxDeltaSince: Int64?
+
+    @Flag(help: "Gzip the SDMX files.")
+    var gzip = false
+
+    @OptionGroup var catalog: CatalogOptions
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: store) else {
+            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "no store at \(store); create one with 'ruralstat run' or 'ruralstat init'")
+        }
+        let database = try SQLiteStore(path: store)
+        var settings = PipelineSpec.ReportSettings()
+        settings.folder = out
+        settings.sender = sender
+        settings.sdmxGzip = gzip
+        settings.deltaSince = sdmxDeltaSince
+        if !levels.isEmpty {
+            settings.levels = try levels.map { name in
+                guard let level = RegionLevel(name: name) else { throw ValidationError("unknown level '\(name)'") }
+                return level
+            }
+        }
+        if !formats.isEmpty {
+            settings.formats = Set(try formats.map { name in
+                guard let format = PipelineSpec.ReportFormat(rawValue: name) else { throw ValidationError("unknown format '\(name)'") }
+                return format
+            })
+        }
+        if !periods.isEmpty { settings.periods = Set(try periods.map { try Period($0) }) }
+        if let region { settings.region = try RegionCode(region) }
+        let run = try database.beginRun(command: "report", parameters: ["out": out])
+        let written = try ReportWriter(store: database, catalog: try catalog.loadCatalog(), registry: try database.loadRegistry(edition: nil),
+                                       settings: settings, runID: run).write()
+        try database.finishRun(run, status: .succeeded, exitCode: 0)
+        print("\(written.files.count) files in \(out): \(written.tables) table rows, \(written.findings) findings")
+        for file in written.files { print("  \(file)") }
+    }
+}
