@@ -118,7 +118,15 @@ struct NightlyRunTests {
         let first = try workspace.run()
         #expect(first.filesApplied > 0 && first.filesFound == first.filesApplied && first.rowsRejected == 3)
         #expect(first.exitStatus == 1)  // the planted rejected rows
-        #expect(FileManager.default.fileExists(atPath: workspace.folder.path("reports/manifest.json")))
+        // The manifest traces the outputs back: every input with its hash and counts, the references, the stages.
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.folder.path("reports/manifest.json")))) as? [String: Any])
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        #expect(inputs.count == first.filesFound && inputs.allSatisfy { ($0["sha256"] as? String)?.count == 64 && $0["rows_read"] is Int })
+        #expect((manifest["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["ingest", "rollup", "quality", "report"])
+        let outputs = try #require(manifest["outputs"] as? [[String: Any]])
+        #expect(outputs.contains { ($0["file"] as? String)?.hasSuffix("report.html") == true && ($0["bytes"] as? Int ?? 0) > 0 })
+        #expect((manifest["catalog"] as? [String: Any])?["version"] as? String == "2025.1")
+        #expect(manifest["software"] as? String == "ruralstat \(RuralstatVersion.current)")
         let before = try workspace.snapshot()
         let second = try workspace.run()
         #expect(second.noNewWork && second.filesAlreadySeen == first.filesFound && second.filesApplied == 0)
