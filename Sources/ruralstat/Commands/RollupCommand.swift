@@ -71,7 +71,7 @@ struct RollupCommand: ParsableCommand {
         var runner = StorelessRollup(registry: withoutRegistry ? nil : try registry.loadRegistry(), catalog: definitions,
                                      options: try ingest.options())
         runner.workers = workers
-        runner.quality = .standard(rules: try rules.loadRules(catalog: definitions))
+        if layout == .ruralstat { runner.quality = .standard(rules: try rules.loadRules(catalog: definitions)) }
         let summary = try runner.run(files: try SubmissionIngestor.expand(sources), outDirectory: out, layout: layout)
         print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups%@ (reading %.2f s, rollup %.2f s, %@writing %.2f s)",
                      summary.files, summary.rowsRead, summary.rowsAccepted, summary.rowsRejected, summary.rollups,
