@@ -34,6 +34,16 @@ public protocol QualityCheck: Sendable {
     func run(_ input: QualityInput) -> QualityResults
 }
 
+extension ObservationTable {
+    /// Runs `body` on every partition over `workers` threads and appends the results in partition
+    /// order, so a check's findings and tallies do not depend on the number of threads.
+    func qualityResults(workers: Int, _ body: @Sendable (RegionPartition) -> QualityResults) -> QualityResults {
+        var results = QualityResults()
+        for part in mapPartitions(workers: workers, body) { results.append(part) }
+        return results
+    }
+}
+
 /// Counts of one rule's items per level and province, kept while a check walks a partition. Checks
 /// count every unit they look at, so this is on the hot path: a province's six levels sit in an
 /// array, and the province of the previous call is remembered (a partition is one province).

@@ -121,7 +121,7 @@ struct NightlyRunTests {
         // The manifest traces the outputs back: every input with its hash and counts, the references, the stages.
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.folder.path("reports/manifest.json")))) as? [String: Any])
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
-        #expect(inputs.count == first.filesFound && inputs.allSatisfy { ($0["sha256"] as? String)?.count == 64 && $0["rows_read"] is Int })
+        #expect(inputs.count == first.filesFound && inputs.allSatisfy { ($0["content_hash"] as? String)?.count == 64 && $0["rows_read"] is Int })
         #expect((manifest["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["ingest", "rollup", "quality", "report"])
         let outputs = try #require(manifest["outputs"] as? [[String: Any]])
         #expect(outputs.contains { ($0["file"] as? String)?.hasSuffix("report.html") == true && ($0["bytes"] as? Int ?? 0) > 0 })

@@ -84,6 +84,6 @@ struct SDMXRoundTripTests {
         try writer.beginDataSet(action: .merge)
         try writer.finish()
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("<message:ID>&lt;&amp;&quot;x&quot;&gt;</message:ID>") && text.contains("id=\"a&apos;b\""))
+        #expect(text.contains("<message:ID>&lt;&amp;&quot;x&quot;&gt;</message:ID>") && text.contains("id=\"a&#39;b\""))
     }
 }

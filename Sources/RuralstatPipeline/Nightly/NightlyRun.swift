@@ -228,11 +228,7 @@ public struct NightlyRun {
                                references: (spec: String, registry: String, catalog: String, rules: String?, combined: String), runID: Int64,
                                startedAt: Date, stages: [RunManifest.Stage], outputs: [String]) throws {
         let iso = ISO8601DateFormatter()
-        let inputs = try store.ledger().map { entry in
-            RunManifest.Input(file: entry.fileName, sha256: entry.contentHash, sender: entry.sender, messageID: entry.messageID, format: entry.format,
-                              status: entry.status, rowsRead: entry.rowsRead, rowsNew: entry.rowsNew, rowsRevised: entry.rowsRevised,
-                              rowsUnchanged: entry.rowsUnchanged, rowsDeleted: entry.rowsDeleted, rowsRejected: entry.rowsRejected)
-        }
+        let inputs = try store.ledger()
         let files = try outputs.map { file -> RunManifest.Output in
             let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
             return RunManifest.Output(file: file, bytes: size, sha256: try ContentHash.sha256(of: file))

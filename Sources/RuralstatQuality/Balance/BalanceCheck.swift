@@ -128,8 +128,7 @@ public struct BalanceCheck: QualityCheck {
         let expected: [RegionLevel: ExpectedUnits] = input.registry.map { registry in
             Dictionary(uniqueKeysWithValues: childLevels.map { ($0, ExpectedUnits(registry: registry, baseLevel: $0)) })
         } ?? [:]
-        var results = QualityResults()
-        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             var tally = TallyCounter(ruleID)
             var found: [Finding] = []
             let period = table.periods[partition.period]
@@ -141,8 +140,7 @@ public struct BalanceCheck: QualityCheck {
                                  registry: input.registry, tally: &tally)
             }
             return QualityResults(findings: found, tallies: tally.rows)
-        }) { results.append(part) }
-        return results
+        }
     }
 
     private func balance(_ column: IndicatorColumn, indicator: String, definition: Indicator, period: Period,

@@ -19,8 +19,7 @@ public struct EditRuleCheck: QualityCheck {
         let compiled = rules.rules.map { $0.compiled(for: slots) }
         // Each slot's column in the table (nil: nobody reported that indicator).
         let columns = codes.map { table.indicatorIndex($0) }
-        var results = QualityResults()
-        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             var tallies = rules.rules.map { TallyCounter($0.id) }
             var found: [Finding] = []
             let period = table.periods[partition.period]
@@ -56,8 +55,7 @@ public struct EditRuleCheck: QualityCheck {
                 }
             }
             return QualityResults(findings: found, tallies: tallies.flatMap(\.rows))
-        }) { results.append(part) }
-        return results
+        }
     }
 
     /// The regions of sorted columns, merged without repeats.

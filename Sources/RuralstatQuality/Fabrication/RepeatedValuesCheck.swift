@@ -24,8 +24,7 @@ public struct RepeatedValuesCheck: QualityCheck {
 
     public func run(_ input: QualityInput) -> QualityResults {
         let table = input.table
-        var results = QualityResults()
-        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             var tally = TallyCounter(ruleID)
             var found: [Finding] = []
             let period = table.periods[partition.period]
@@ -60,7 +59,6 @@ public struct RepeatedValuesCheck: QualityCheck {
                 }
             }
             return QualityResults(findings: found, tallies: tally.rows)
-        }) { results.append(part) }
-        return results
+        }
     }
 }

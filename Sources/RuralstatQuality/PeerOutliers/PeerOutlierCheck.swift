@@ -57,8 +57,7 @@ public struct PeerOutlierCheck: QualityCheck {
     /// Findings for every column of the table whose units sit below a township or lower.
     public func run(_ input: QualityInput) -> QualityResults {
         let (table, catalog, registry) = (input.table, input.catalog, input.registry)
-        var results = QualityResults()
-        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             var tally = TallyCounter(ruleID)
             var found: [Finding] = []
             let period = table.periods[partition.period]
@@ -69,8 +68,7 @@ public struct PeerOutlierCheck: QualityCheck {
                 found += check(column, indicator: code, period: period, definition: definition, registry: registry, tally: &tally)
             }
             return QualityResults(findings: found, tallies: tally.rows)
-        }) { results.append(part) }
-        return results
+        }
     }
 
     func check(_ column: IndicatorColumn, indicator: String, period: Period, definition: Indicator?,

@@ -50,8 +50,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         let partitionIndex = Dictionary(uniqueKeysWithValues: table.partitions.enumerated().map { index, partition in
             (PartitionKey(period: partition.period, province: partition.province), index)
         })
-        var results = QualityResults()
-        for part in table.mapPartitions(workers: input.workers, { partition -> QualityResults in
+        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             let period = table.periods[partition.period]
             guard let previousPeriod = period.previous, let previousIndex = table.periods.firstIndex(of: previousPeriod),
                   let earlier = partitionIndex[PartitionKey(period: previousIndex, province: partition.province)]
@@ -67,8 +66,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                                registry: registry, tally: &tally)
             }
             return QualityResults(findings: found, tallies: tally.rows)
-        }) { results.append(part) }
-        return results
+        }
     }
 
     private struct PartitionKey: Hashable {

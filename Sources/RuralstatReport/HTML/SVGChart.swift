@@ -111,7 +111,8 @@ enum SVGChart {
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 
-/// Text in HTML: escaped, always (names and explanations come from submissions and the registry).
+/// Text in HTML and XML: escaped, always (names and explanations come from submissions and the
+/// registry). The SDMX writer escapes with it too.
 public enum HTMLText {
     public static func escape(_ text: String) -> String {
         var result = ""

@@ -1,4 +1,5 @@
 import Foundation
+import RuralstatModel
 
 /// What a run read, with which software and parameters, how long each stage took and what it wrote —
 /// so that any published table can be traced back to what produced it (`manifest.json`).
@@ -11,36 +12,6 @@ public struct RunManifest: Codable, Sendable {
             self.files = files
             self.version = version
             self.sha256 = sha256
-        }
-    }
-
-    public struct Input: Codable, Sendable {
-        public var file: String
-        public var sha256: String
-        public var sender: String?
-        public var messageID: String?
-        public var format: String?
-        public var status: String
-        public var rowsRead: Int
-        public var rowsNew: Int
-        public var rowsRevised: Int
-        public var rowsUnchanged: Int
-        public var rowsDeleted: Int
-        public var rowsRejected: Int
-        public init(file: String, sha256: String, sender: String?, messageID: String?, format: String?, status: String, rowsRead: Int, rowsNew: Int,
-                    rowsRevised: Int, rowsUnchanged: Int, rowsDeleted: Int, rowsRejected: Int) {
-            self.file = file
-            self.sha256 = sha256
-            self.sender = sender
-            self.messageID = messageID
-            self.format = format
-            self.status = status
-            self.rowsRead = rowsRead
-            self.rowsNew = rowsNew
-            self.rowsRevised = rowsRevised
-            self.rowsUnchanged = rowsUnchanged
-            self.rowsDeleted = rowsDeleted
-            self.rowsRejected = rowsRejected
         }
     }
 
@@ -77,12 +48,12 @@ public struct RunManifest: Codable, Sendable {
     public var registry: Reference
     public var rules: Reference?
     public var parameters: [String: String]
-    public var inputs: [Input]
+    public var inputs: [SubmissionLedgerEntry]
     public var stages: [Stage]
     public var outputs: [Output]
 
     public init(software: String, run: Int64, startedAt: String, finishedAt: String, spec: Reference, catalog: Reference, registry: Reference,
-                rules: Reference?, parameters: [String: String], inputs: [Input], stages: [Stage], outputs: [Output]) {
+                rules: Reference?, parameters: [String: String], inputs: [SubmissionLedgerEntry], stages: [Stage], outputs: [Output]) {
         self.software = software
         self.run = run
         self.startedAt = startedAt

@@ -252,21 +252,7 @@ public final class SDMXWriter {
     }
 
     /// XML attribute or text content, escaped (submitted text is never trusted).
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escaped(_ text: String) -> String { HTMLText.escape(text) }
 
     static func csv(_ text: String) -> String { CSVText.field(text) }
 }

@@ -2,23 +2,6 @@ import Foundation
 import GRDB
 import RuralstatModel
 
-/// One entry of the submissions ledger, as a run's manifest lists it.
-public struct LedgerEntry: Sendable, Hashable {
-    public var id: Int64
-    public var fileName: String
-    public var contentHash: String
-    public var sender: String?
-    public var messageID: String?
-    public var format: String?
-    public var status: String
-    public var rowsRead: Int
-    public var rowsNew: Int
-    public var rowsRevised: Int
-    public var rowsUnchanged: Int
-    public var rowsDeleted: Int
-    public var rowsRejected: Int
-}
-
 extension SQLiteStore {
     /// A named progress mark of the nightly run: the newest submission a stage has taken in (0 when
     /// it never ran). Stages whose mark is behind the ledger have work to do — also after a crash.
@@ -40,10 +23,10 @@ extension SQLiteStore {
     }
 
     /// Every submission offered, in the order it arrived.
-    public func ledger() throws -> [LedgerEntry] {
+    public func ledger() throws -> [SubmissionLedgerEntry] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM submissions ORDER BY id").map { row in
-                LedgerEntry(id: row["id"], fileName: row["file_name"], contentHash: row["content_hash"], sender: row["sender"],
+                SubmissionLedgerEntry(id: row["id"], fileName: row["file_name"], contentHash: row["content_hash"], sender: row["sender"],
                             messageID: row["message_id"], format: row["format"], status: row["status"], rowsRead: row["rows_read"],
                             rowsNew: row["rows_new"], rowsRevised: row["rows_revised"], rowsUnchanged: row["rows_unchanged"],
                             rowsDeleted: row["rows_deleted"], rowsRejected: row["rows_rejected"])

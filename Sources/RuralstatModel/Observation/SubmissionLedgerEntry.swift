@@ -1,0 +1,33 @@
+/// One entry of the submissions ledger, as a run's manifest lists it.
+public struct SubmissionLedgerEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var fileName: String
+    public var contentHash: String
+    public var sender: String?
+    public var messageID: String?
+    public var format: String?
+    public var status: String
+    public var rowsRead: Int
+    public var rowsNew: Int
+    public var rowsRevised: Int
+    public var rowsUnchanged: Int
+    public var rowsDeleted: Int
+    public var rowsRejected: Int
+
+    public init(id: Int64, fileName: String, contentHash: String, sender: String?, messageID: String?, format: String?, status: String,
+                rowsRead: Int, rowsNew: Int, rowsRevised: Int, rowsUnchanged: Int, rowsDeleted: Int, rowsRejected: Int) {
+        self.id = id
+        self.fileName = fileName
+        self.contentHash = contentHash
+        self.sender = sender
+        self.messageID = messageID
+        self.format = format
+        self.status = status
+        self.rowsRead = rowsRead
+        self.rowsNew = rowsNew
+        self.rowsRevised = rowsRevised
+        self.rowsUnchanged = rowsUnchanged
+        self.rowsDeleted = rowsDeleted
+        self.rowsRejected = rowsRejected
+    }
+}
