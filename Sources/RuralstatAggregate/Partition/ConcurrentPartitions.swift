@@ -5,7 +5,7 @@ import Dispatch
 /// the output does not depend on how the work was shared out.
 func concurrentMap<Result>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
     let slots = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
-    _ = slots.initialize(repeating: nil)
+    slots.initialize(repeating: nil)
     defer {
         slots.deinitialize()
         slots.deallocate()

@@ -88,7 +88,7 @@ public final class ObservationTableBuilder {
         let entries = partitions.sorted { $0.key < $1.key }.map { (key: $0.key, storage: $0.value) }
         let indicatorCount = indicators.count
         for entry in entries { entry.storage.ensure(indicatorCount - 1) }
-        nonisolated(unsafe) let work = entries  // each entry is built by one thread
+        let work = entries  // each entry is built by one thread
         // Partitions are sorted and settled on all cores.
         let built = concurrentMap(entries.count, workers: workers) { index -> Built in
             let (key, storage) = work[index]
