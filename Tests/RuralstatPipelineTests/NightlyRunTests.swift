@@ -175,3 +175,19 @@ struct NightlyRunTests {
         #expect(try clean.runProcess() == 2)
     }
 }
+
+@Suite("Submission paths")
+struct SubmissionPathTests {
+    @Test func globsMatchAtAnyDepth() throws {
+        let folder = try TemporaryFolder()
+        for name in ["in/2023/CN_130121_2023.csv", "in/2023/CN_440121_2023.xml", "in/2024/CN_130121_2024.csv.gz", "in/2024/.hidden.csv", "in/notes.txt"] {
+            try FileManager.default.createDirectory(atPath: (folder.path(name) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try folder.write(name, "x")
+        }
+        let base = folder.path("in")
+        #expect(try SubmissionIngestor.expand([base + "/**/*.csv*"]) == [base + "/2023/CN_130121_2023.csv", base + "/2024/CN_130121_2024.csv.gz"])
+        #expect(try SubmissionIngestor.expand([base + "/*/CN_44*"]) == [base + "/2023/CN_440121_2023.xml"])
+        #expect(try SubmissionIngestor.expand([base]).count == 4)  // the folder: every file but the hidden one
+        #expect(try SubmissionIngestor.expand([base + "/none-*.csv"]).isEmpty)
+    }
+}

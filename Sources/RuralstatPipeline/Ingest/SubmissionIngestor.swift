@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RuralstatIngest
 import RuralstatModel
 import RuralstatStore
@@ -145,11 +148,21 @@ public final class SubmissionIngestor {
     }
 
     /// The submission files under `paths`: files as given, folders searched recursively (hidden files
-    /// skipped), in a stable order.
+    /// skipped), and glob patterns (`data/**/*.xml`, `in/CN_13*_2024.csv`: `*` and `?` also match
+    /// across folders) matched below their fixed leading folders — in a stable order.
     public static func expand(_ paths: [String]) throws -> [String] {
         var files: [String] = []
         let manager = FileManager.default
         for path in paths {
+            if path.contains(where: { "*?[".contains($0) }) {
+                // The folders before the first wildcard are searched; every file below is matched whole.
+                let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+                let fixed = parts.prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(separator: "/")
+                let base = fixed.isEmpty ? "." : fixed
+                let candidates = manager.fileExists(atPath: base) ? try expand([base]) : []
+                files.append(contentsOf: candidates.filter { fnmatch(path, fixed.isEmpty ? String($0.dropFirst(2)) : $0, 0) == 0 })
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw IngestError(file: path, rule: .unreadable, message: "no such file or folder")
