@@ -149,6 +149,7 @@ public struct NightlyRun {
         let latest = try store.latestSubmission()
         started = Date()
         var rolledUp = false
+        var loaded: (table: ObservationTable, rollups: [Rollup])?
         let rollupMark = try store.rollupWatermark()
         if spec.stages.contains(.rollup), rollupMark < latest {
             progress.stage("rollup")
@@ -157,6 +158,7 @@ public struct NightlyRun {
             rollup.workers = workers
             let done = try rollup.runIncremental(runID: runID)
             summary.rollups = done.rollups
+            loaded = done.everything
             rolledUp = true
             Self.crashPoint("after-rollup")
         }
@@ -170,7 +172,8 @@ public struct NightlyRun {
             progress.stage("quality")
             var quality = StoreQuality(store: store, catalog: catalog, registry: registry, suite: spec.quality.suite(rules: rules))
             quality.workers = workers
-            let done = try quality.run(runID: runID)
+            let done = try quality.run(runID: runID, loaded: loaded)
+            loaded = nil
             Self.crashPoint("after-quality")
             try store.setWatermark("quality_watermark", latest)
             summary.findings = done.findings

@@ -27,12 +27,19 @@ public struct StoreQuality {
         public var seconds = 0.0
     }
 
-    public func run(runID: Int64) throws -> Summary {
+    /// Checks the whole store; `loaded` is the table and rollups a full rollup just had in memory
+    /// (the same the store holds), which spares loading them again.
+    public func run(runID: Int64, loaded: (table: ObservationTable, rollups: [Rollup])? = nil) throws -> Summary {
         let started = Date()
-        let builder = ObservationTableBuilder()
-        try store.currentObservations(ObservationFilter()) { builder.add($0) }
-        let table = builder.build(workers: workers)
-        let input = QualityInput(table: table, rollups: try store.storedRollups(), arrivals: try store.submissionArrivals(),
+        let table: ObservationTable
+        if let loaded {
+            table = loaded.table
+        } else {
+            let builder = ObservationTableBuilder()
+            try store.currentObservations(ObservationFilter()) { builder.add($0) }
+            table = builder.build(workers: workers)
+        }
+        let input = QualityInput(table: table, rollups: try loaded?.rollups ?? store.storedRollups(), arrivals: try store.submissionArrivals(),
                                  catalog: catalog, registry: registry, workers: workers)
         let results = suite.run(input)
         try store.replaceFindings(results, runID: runID)

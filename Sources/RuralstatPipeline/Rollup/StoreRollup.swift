@@ -24,6 +24,9 @@ public struct StoreRollup {
         public var secondsLoading = 0.0
         public var secondsRollup = 0.0
         public var secondsWriting = 0.0
+        /// After a full rollup: every current observation and every rollup, as the store now holds
+        /// them — so that the quality checks need not load them again.
+        public var everything: (table: ObservationTable, rollups: [Rollup])?
     }
 
     /// Rolls up the indicators (with what their rules read), periods and province of the filter.
@@ -52,7 +55,10 @@ public struct StoreRollup {
         let scope = RollupScope(indicators: indicators ?? Set(catalog.codes), periods: Set(table.periods.map(\.description)),
                                 provinces: provinces)
         try store.replaceRollups(rollups, scope: scope, runID: runID)
-        if everything { try store.setRollupWatermark(latest) }
+        if everything {
+            try store.setRollupWatermark(latest)
+            summary.everything = (table, rollups)
+        }
         summary.secondsWriting = Date().timeIntervalSince(started)
         return summary
     }
