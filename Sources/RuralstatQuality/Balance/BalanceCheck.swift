@@ -115,9 +115,11 @@ public struct BalanceCheck: QualityCheck {
         let table = input.table
         // Expected children per child level: how many units of that level the registry has under each
         // parent — only for the levels where some indicator has reports at two levels.
+        // Only indicators reported at two levels or more can balance; their columns tell which child levels there are.
+        let balanced = Set(input.catalog.definitions.filter { $0.reportedLevels.count > 1 && $0.kind.isAdditive }.map(\.code))
         var childLevels: Set<RegionLevel> = []
         for partition in table.partitions {
-            for column in partition.columns where !column.isEmpty {
+            for (index, column) in partition.columns.enumerated() where !column.isEmpty && balanced.contains(table.indicators[index]) {
                 var mask = 0
                 for region in column.regions { mask |= 1 << RegionCode(uncheckedRawValue: region).level.rawValue }
                 if mask.nonzeroBitCount > 1 {
@@ -134,7 +136,7 @@ public struct BalanceCheck: QualityCheck {
             let period = table.periods[partition.period]
             for (index, column) in partition.columns.enumerated() where !column.isEmpty {
                 let code = table.indicators[index]
-                guard let definition = input.catalog.definition(code, year: period.year), definition.kind.isAdditive,
+                guard balanced.contains(code), let definition = input.catalog.definition(code, year: period.year),
                       definition.aggregation == .sum else { continue }
                 found += balance(column, indicator: code, definition: definition, period: period, expected: expected,
                                  registry: input.registry, tally: &tally)
