@@ -5,7 +5,7 @@ import RuralstatModel
 
 /// `ruralstat`: the command line of the rural-revitalization statistics engine.
 ///
-/// Exit status: 0 when all went well, 1 when an input (a file, a spec, an argument) is invalid,
+/// Exit status: 0 when all went well, 1 when an input (a file, an argument) is invalid or the data need attention,
 /// 2 when the run failed for another reason (store, disk, a bug).
 @main
 struct Ruralstat: ParsableCommand {
@@ -17,7 +17,7 @@ struct Ruralstat: ParsableCommand {
         them against the NBS division registry and the indicator catalog, and keeps them in an indicator
         store that analysts can query with sqlite3.
 
-        Exit status: 0 ok, 1 invalid input, 2 failure.
+        Exit status: 0 ok, 1 invalid input or data that need attention (rejected rows, error-level findings), 2 failure.
         """,
         version: RuralstatVersion.current,
         subcommands: [InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, RollupCommand.self, FlagsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self]
