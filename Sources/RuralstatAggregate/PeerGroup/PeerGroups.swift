@@ -33,17 +33,10 @@ public enum PeerGroups {
         var scratch = [Double](repeating: 0, count: column.count)
         try column.values.withUnsafeBufferPointer { values in
             try scratch.withUnsafeMutableBufferPointer { scratch in
-                var start = 0
-                while start < column.count {
-                    let group = Hierarchy.ancestor(column.regions[start], level.rawValue)
-                    let bound = group + Hierarchy.divisors[level.rawValue]  // sorted rows: the group ends at the first region past it
-                    var end = start + 1
-                    while end < column.count, column.regions[end] < bound { end += 1 }
-                    let (median, mad) = OrderStatistics.medianAndMAD(UnsafeBufferPointer(rebasing: values[start..<end]),
-                                                                     scratch: scratch)
-                    try body(PeerGroup(region: group, level: level, regions: column.regions[start..<end],
-                                       values: column.values[start..<end], median: median, mad: mad))
-                    start = end
+                try Hierarchy.forEachRun(column.regions, level: level) { run, group in
+                    let (median, mad) = OrderStatistics.medianAndMAD(UnsafeBufferPointer(rebasing: values[run]), scratch: scratch)
+                    try body(PeerGroup(region: group, level: level, regions: column.regions[run], values: column.values[run],
+                                       median: median, mad: mad))
                 }
             }
         }

@@ -78,6 +78,23 @@ public enum Hierarchy {
     /// The ancestor of an integer code at a level, by its digits.
     public static func ancestorCode(_ region: Int64, _ level: RegionLevel) -> Int64 { ancestor(region, level.rawValue) }
 
+    /// Calls `body` with every run of ascending `regions` within `range` that shares an ancestor at
+    /// `level`, and that ancestor. A group of sorted codes is a run: it lasts while the region stays
+    /// below the group's end, one comparison per row.
+    public static func forEachRun(_ regions: [Int64], in range: Range<Int>? = nil, level: RegionLevel,
+                                  _ body: (Range<Int>, Int64) throws -> Void) rethrows {
+        let range = range ?? regions.indices
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let group = ancestor(regions[start], level.rawValue)
+            let bound = group + divisors[level.rawValue]
+            var end = start + 1
+            while end < range.upperBound, regions[end] < bound { end += 1 }
+            try body(start..<end, group)
+            start = end
+        }
+    }
+
     @inline(__always)
     static func ancestor(_ region: Int64, _ level: Int) -> Int64 {
         let divisor = divisors[level]

@@ -31,11 +31,8 @@ public struct RepeatedValuesCheck: QualityCheck {
             for (index, column) in partition.columns.enumerated() where !column.isEmpty {
                 let code = table.indicators[index]
                 guard let definition = input.catalog.definition(code, year: period.year), definition.kind.isAdditive else { continue }
-                var start = 0
-                while start < column.count {
-                    let reporter = Hierarchy.ancestorCode(column.regions[start], reporterLevel)
-                    var end = start + 1
-                    while end < column.count, Hierarchy.ancestorCode(column.regions[end], reporterLevel) == reporter { end += 1 }
+                Hierarchy.forEachRun(column.regions, level: reporterLevel) { run, reporter in
+                    let (start, end) = (run.lowerBound, run.upperBound)
                     var counts: [Double: Int] = [:]
                     for row in start..<end where abs(column.values[row]) >= smallestValue { counts[column.values[row], default: 0] += 1 }
                     let units = end - start
@@ -55,7 +52,6 @@ public struct RepeatedValuesCheck: QualityCheck {
                     } else {
                         tally.pass(reporter)
                     }
-                    start = end
                 }
             }
             return QualityResults(findings: found, tallies: tally.rows)

@@ -57,19 +57,15 @@ struct ReporterDigits {
             for (column, values) in partition.columns.enumerated() where !values.isEmpty {
                 guard let definition = catalog.definition(table.indicators[column], year: period.year), include(definition) else { continue }
                 // Rows are sorted: a reporter's units are a run, found in the index once per run.
-                var row = 0
-                while row < values.count {
-                    let reporter = Hierarchy.ancestorCode(values.regions[row], level)
-                    let end = reporter + RegionCode.subtreeSpans[level.rawValue]
+                Hierarchy.forEachRun(values.regions, level: level) { run, reporter in
                     let slot = index[reporter] ?? {
                         index[reporter] = counts.count
                         counts.append(Counts())
                         regions.append(reporter)
                         return counts.count - 1
                     }()
-                    while row < values.count, values.regions[row] < end {
-                        if RegionCode(uncheckedRawValue: values.regions[row]).level > level { counts[slot].add(values.values[row], lastDigitsOnly: lastDigitsOnly) }
-                        row += 1
+                    for row in run where RegionCode(uncheckedRawValue: values.regions[row]).level > level {
+                        counts[slot].add(values.values[row], lastDigitsOnly: lastDigitsOnly)
                     }
                 }
             }

@@ -93,10 +93,13 @@ public struct PeerOutlierCheck: QualityCheck {
         // Groups are runs of the sorted units: parents (townships) nested in grandparents (counties).
         let grandparentLevel = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
         var scratch = [Double](repeating: 0, count: units.count)
-        let parents = Self.runs(units.regions, level: parentLevel).map { statistics(units, $0, level: parentLevel, scratch: &scratch) }
-        let grandparents = grandparentLevel.map { level in
-            Self.runs(units.regions, level: level).map { statistics(units, $0, level: level, scratch: &scratch) }
-        } ?? [units.regions.indices].map { statistics(units, $0, level: parentLevel, scratch: &scratch) }
+        func groups(_ level: RegionLevel) -> [Peers] {
+            var peers: [Peers] = []
+            Hierarchy.forEachRun(units.regions, level: level) { run, _ in peers.append(statistics(units, run, level: level, scratch: &scratch)) }
+            return peers
+        }
+        let parents = groups(parentLevel)
+        let grandparents = grandparentLevel.map(groups) ?? [statistics(units, units.regions.indices, level: parentLevel, scratch: &scratch)]
         var found: [Finding] = []
         var parentIndex = 0
         for wider in grandparents {
@@ -152,20 +155,6 @@ public struct PeerOutlierCheck: QualityCheck {
             }
         }
         return found
-    }
-
-    /// The runs of sorted regions that share an ancestor at `level`.
-    static func runs(_ regions: [Int64], level: RegionLevel) -> [Range<Int>] {
-        var runs: [Range<Int>] = []
-        var start = 0
-        while start < regions.count {
-            let end = Hierarchy.ancestorCode(regions[start], level) + RegionCode.subtreeSpans[level.rawValue]
-            var stop = start + 1
-            while stop < regions.count, regions[stop] < end { stop += 1 }
-            runs.append(start..<stop)
-            start = stop
-        }
-        return runs
     }
 
     /// Median and scale of one group (MAD / 0.6745, or 1.2533 · mean absolute deviation when the MAD is 0).

@@ -177,9 +177,9 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                                      registry: registry))
             }
         }
-        forEachRun(pairs.regions, 0..<pairs.count, level: wider ?? parentLevel) { outer, outerGroup in
+        Hierarchy.forEachRun(pairs.regions, level: wider ?? parentLevel) { outer, outerGroup in
             var widerOutcome: GroupOutcome?
-            forEachRun(pairs.regions, outer, level: parentLevel) { range, group in
+            Hierarchy.forEachRun(pairs.regions, in: outer, level: parentLevel) { range, group in
                 let outcome = run(current: Array(pairs.current[range]), previous: Array(pairs.previous[range]))
                 if outcome.checked || wider == nil {
                     report(outcome, range: range, group: group, level: parentLevel, note: "")
@@ -198,18 +198,6 @@ public struct PeriodOverPeriodCheck: QualityCheck {
             }
         }
         return found
-    }
-
-    /// Calls `body` with every run of `range` whose regions share an ancestor at `level`.
-    private func forEachRun(_ regions: [Int64], _ range: Range<Int>, level: RegionLevel, _ body: (Range<Int>, Int64) -> Void) {
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let group = Hierarchy.ancestorCode(regions[start], level)
-            var end = start + 1
-            while end < range.upperBound, Hierarchy.ancestorCode(regions[end], level) == group { end += 1 }
-            body(start..<end, group)
-            start = end
-        }
     }
 
     private func finding(_ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
