@@ -31,17 +31,15 @@ public struct ReportWriter {
     }
 
     /// The indicator tables as a workbook: one sheet per level (regions down, indicators across), and the long form.
-    static func spreadsheet(rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?, levels: [RegionLevel]) -> Spreadsheet {
+    static func spreadsheet(long: IndicatorTable, byLevel: [(level: RegionLevel, table: IndicatorTable)]) -> Spreadsheet {
         var sheets: [Spreadsheet.Sheet] = []
-        for level in levels {
-            let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level])
+        for (level, table) in byLevel {
             let rows: [[Spreadsheet.Cell]] = table.wide.map { line in
                 [.text(line.region.description), .text(line.regionName), .text(line.period.description)] + line.cells.map { Spreadsheet.number($0?.value) }
             }
             sheets.append(Spreadsheet.Sheet(name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
                                             rows: rows))
         }
-        let long = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(levels))
         sheets.append(Spreadsheet.Sheet(name: "long", header: ["level", "region", "名称 name", "indicator", "指标", "period", "value", "unit", "coverage %",
                                                                 "publication", "target", "attainment %"], rows: long.rows.map { row in
             [.text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
@@ -75,25 +73,24 @@ public struct ReportWriter {
         let rollups = try store.storedRollups().filter { rollup in
             (settings.periods?.contains(rollup.period) ?? true) && (settings.region == .national || rollup.region.isWithin(settings.region))
         }
+        // The tables once: the long form over the levels, and one per level for the wide forms.
         let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
+        let byLevel = settings.levels.map { level in
+            (level: level, table: IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level]))
+        }
         written.tables = table.rows.count
         if settings.formats.contains(.csv) {
             try TableFiles.writeLongCSV(table, to: try path("tables/indicators_long.csv"))
-            for level in settings.levels {
-                let part = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level])
-                try TableFiles.writeWideCSV(part, to: try path("tables/indicators_\(level).csv"))
-            }
+            for (level, part) in byLevel { try TableFiles.writeWideCSV(part, to: try path("tables/indicators_\(level).csv")) }
         }
         if settings.formats.contains(.markdown) {
-            var text = ""
-            for level in settings.levels {
-                let part = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level])
-                text += TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
-            }
+            let text = byLevel.map { level, part in
+                TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
+            }.joined()
             try text.write(toFile: try path("tables/indicators.md"), atomically: false, encoding: .utf8)
         }
         if settings.formats.contains(.xlsx) {
-            try Self.spreadsheet(rollups: rollups, catalog: catalog, registry: registry, levels: settings.levels).write(to: try path("tables/indicators.xlsx"))
+            try Self.spreadsheet(long: table, byLevel: byLevel).write(to: try path("tables/indicators.xlsx"))
         }
         let findings = try store.findings()
         written.findings = findings.count

@@ -65,11 +65,12 @@ public enum TableFiles {
     /// A Markdown table per period, regions down, indicators across (with their units), and a legend.
     public static func markdown(_ table: IndicatorTable, title: String) -> String {
         var text = "# \(escape(title))\n\n"
-        let periods = Array(Set(table.wide.map(\.period))).sorted()
+        let wide = table.wide  // computed: once, not once per period
+        let periods = Array(Set(wide.map(\.period))).sorted()
         for period in periods {
             text += "## \(period)\n\n| 地区 region | " + table.indicators.map { escape($0.label) }.joined(separator: " | ") + " |\n"
             text += "|---|" + String(repeating: "---:|", count: table.indicators.count) + "\n"
-            for line in table.wide where line.period == period {
+            for line in wide where line.period == period {
                 let cells: [String] = line.cells.map { cell in cell.map(cellText) ?? "" }
                 text += "| \(escape(line.regionName)) \(line.region.shortDescription) | \(cells.joined(separator: " | ")) |\n"
             }
