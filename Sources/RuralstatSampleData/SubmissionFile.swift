@@ -91,7 +91,7 @@ struct SubmissionFile {
         switch format {
         case .csvLong where gb18030:
             var text = "地区代码,指标代码,时期,数值\n"
-            for (region, indicator, value) in rows { text += "\(region),\(indicator),\(period),\(Self.number(value))\n" }
+            for (region, indicator, value) in rows { text += "\(region),\(indicator),\(period),\(NumberText.shortest(value))\n" }
             try Data(try Self.gb18030(text)).write(to: URL(fileURLWithPath: path))
         case .csvLong:
             let writer = try CSVWriter(path: path, header: ["region", "indicator", "period", "value"])
@@ -150,10 +150,6 @@ struct SubmissionFile {
             try writer.finish()
         }
         return (path, rows.count)
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description
     }
 
     /// UTF-8 text as GB18030 bytes (iconv), as a Chinese office's tools would save it.

@@ -16,8 +16,7 @@ public struct Jurisdiction: Sendable, Hashable, CustomStringConvertible {
     /// (`CN_441900` → 441900000000), else `nil` (an unknown sender).
     public static func resolve(sender: String, mapping: [String: RegionCode] = [:]) -> Jurisdiction? {
         if let root = mapping[sender] { return Jurisdiction(sender: sender, root: root) }
-        let digits = String(sender.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
-        guard let root = try? RegionCode(digits) else { return nil }
+        guard let root = RegionCode(senderID: sender) else { return nil }
         return Jurisdiction(sender: sender, root: root)
     }
 

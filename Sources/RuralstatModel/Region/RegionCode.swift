@@ -136,6 +136,14 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
         other.level <= level && ancestor(at: other.level) == other
     }
 
+    /// The region a sender id names by the digits it ends with (`CN_441900` → 441900000000), or nil
+    /// when they are no region code.
+    public init?(senderID: String) {
+        let digits = String(senderID.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
+        guard let code = try? RegionCode(digits) else { return nil }
+        self = code
+    }
+
     /// How many codes the subtree spans: the subtree of `self` is `rawValue ..< rawValue + subtreeSpan`
     /// (10¹⁰ for a province, 1 for a village), so a subtree is a range query.
     public var subtreeSpan: Int64 { RegionCode.subtreeSpans[level.rawValue] }

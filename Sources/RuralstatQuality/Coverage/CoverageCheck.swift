@@ -75,7 +75,7 @@ public struct CoverageCheck: QualityCheck {
             let deadline = deadlineDays.map { Self.deadline(of: period, days: $0) }
             let senders = Set(expectedSenders + input.arrivals.filter { $0.period == period }.map(\.sender)).sorted()
             for sender in senders {
-                let region = Self.region(ofSender: sender)
+                let region = RegionCode(senderID: sender) ?? .national
                 guard let first = byKey[SenderPeriod(sender: sender, period: period)]?.min(by: { $0.arrived < $1.arrived }) else {
                     tally.fail(region.rawValue)
                     found.append(Finding(ruleID: "submission_timeliness", method: "missing_submission", severity: .warning, level: region.level,
@@ -98,11 +98,6 @@ public struct CoverageCheck: QualityCheck {
             }
         }
         return QualityResults(findings: found, tallies: tally.rows)
-    }
-
-    /// The region a sender id names by its digits (`CN_130121` → 130121), else the nation.
-    static func region(ofSender sender: String) -> RegionCode {
-        (try? RegionCode(String(sender.reversed().prefix { $0.isASCII && $0.isNumber }.reversed()))) ?? .national
     }
 
     /// `days` after the end of `period` (midnight UTC).

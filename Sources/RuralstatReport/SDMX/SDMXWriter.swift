@@ -155,7 +155,7 @@ public final class SDMXWriter {
         guard let action else { preconditionFailure("write(_:) outside a dataset") }
         observations += 1
         let frequency = observation.period.frequency.rawValue
-        let value = observation.value.map(Self.number) ?? (action == .delete ? nil : "NaN")
+        let value = observation.value.map(NumberText.shortest) ?? (action == .delete ? nil : "NaN")
         let status = observation.status ?? (observation.value == nil && action != .delete ? "M" : nil)
         switch format {
         case .csv10, .csv20:
@@ -233,12 +233,6 @@ public final class SDMXWriter {
     private func flush() throws {
         try sink.write(buffer)
         buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// The shortest text that reads back to the same double; whole numbers without a fraction.
-    static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return value.description
     }
 
     static func actionLetter(_ action: Action) -> String {
