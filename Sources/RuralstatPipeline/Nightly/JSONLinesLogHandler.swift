@@ -19,7 +19,8 @@ public struct JSONLinesLogHandler: LogHandler {
         /// Appends to `path`, creating it (and its folder).
         public convenience init(appendingTo path: String) throws {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            // A file that cannot be created is reported by the open below.
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
             handle.seekToEndOfFile()
             self.init(handle: handle)

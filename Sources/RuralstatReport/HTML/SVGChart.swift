@@ -50,9 +50,9 @@ enum SVGChart {
         }
         for (number, line) in series.enumerated() {
             let color = palette[number % palette.count]
-            let points = line.points.compactMap { point in periods.firstIndex(of: point.period).map { "\(format(x($0))),\(format(y(point.value)))" } }
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>"
-            for point in points { svg += "<circle cx=\"\(point.split(separator: ",")[0])\" cy=\"\(point.split(separator: ",")[1])\" r=\"3\" fill=\"\(color)\"/>" }
+            let points = line.points.compactMap { point in periods.firstIndex(of: point.period).map { (x: format(x($0)), y: format(y(point.value))) } }
+            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>"
+            for point in points { svg += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" fill=\"\(color)\"/>" }
             svg += "<text x=\"\(width - right + 10)\" y=\"\(top + 14 + Double(number) * 16)\" class=\"label\" style=\"fill:\(color)\">● \(HTMLText.escape(line.label))</text>"
         }
         svg += "<text x=\"\(left)\" y=\"\(top - 2)\" class=\"value\">\(HTMLText.escape(unit))</text>"
