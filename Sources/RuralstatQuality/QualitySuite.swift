@@ -10,16 +10,21 @@ public struct QualitySuite: Sendable {
 
     public init(checks: [any QualityCheck]) { self.checks = checks }
 
-    /// Every method with its default parameters (the edit rules first, when there are any).
-    public static func standard(rules: RuleSet? = nil) -> QualitySuite {
+    /// Every method, the edit rules first when there are any; the checks a pipeline spec can tune
+    /// are given, the fabrication screens keep their defaults.
+    public init(rules: RuleSet?, peerOutliers: PeerOutlierCheck = PeerOutlierCheck(), periodOverPeriod: PeriodOverPeriodCheck = PeriodOverPeriodCheck(),
+                balance: BalanceCheck = BalanceCheck(), coverage: CoverageCheck = CoverageCheck(), history: AggregateHistoryCheck = AggregateHistoryCheck()) {
         var checks: [any QualityCheck] = []
         if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
         checks += [
-            PeerOutlierCheck(), PeriodOverPeriodCheck(), BalanceCheck(), CoverageCheck(deadlineDays: 90), AggregateHistoryCheck(),
+            peerOutliers, periodOverPeriod, balance, coverage, history,
             BenfordCheck(), DigitHeapingCheck(), RepeatedValuesCheck(), ConstantSeriesCheck(),
         ]
-        return QualitySuite(checks: checks)
+        self.checks = checks
     }
+
+    /// Every method with its default parameters.
+    public static func standard(rules: RuleSet? = nil) -> QualitySuite { QualitySuite(rules: rules) }
 
     public func run(_ input: QualityInput) -> QualityResults {
         var results = QualityResults()

@@ -239,12 +239,14 @@ public struct NightlyRun {
         var parameters: [String: String] = ["coverage.publish_at": "\(spec.coverage.publishAt)", "coverage.withhold_below": "\(spec.coverage.withholdBelow)",
                                             "workers": "\(workers)", "report.levels": spec.reports.levels.map(\.description).joined(separator: ",")]
         let q = spec.quality
-        for (key, value) in [("peer_outlier_threshold", q.peerOutlierThreshold), ("hb_mii", q.hbImpute), ("hb_mei", q.hbExclude),
-                             ("hb_exponent", q.hbExponent), ("minimum_coverage", q.minimumCoverage), ("history_max_decrease", q.maxDecrease),
-                             ("history_max_increase", q.maxIncrease), ("balance_relative_tolerance", q.relativeTolerance)] {
+        for (key, value) in [("peer_outlier_threshold", q.peerOutliers.threshold), ("hb_exponent", q.hb.exponent),
+                             ("minimum_coverage", q.coverage.minimumCoverage), ("history_max_decrease", q.history.maxDecrease),
+                             ("history_max_increase", q.history.maxIncrease), ("balance_relative_tolerance", q.balance.relativeTolerance)] {
             parameters["quality.\(key)"] = "\(value)"
         }
-        parameters["quality.deadline_days"] = q.deadlineDays.map(String.init) ?? "none"
+        parameters["quality.hb_mii"] = q.hb.mii.map { "\($0)" } ?? "none"
+        parameters["quality.hb_mei"] = q.hb.mei.map { "\($0)" } ?? "none"
+        parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"
         let manifest = RunManifest(
             software: "ruralstat \(RuralstatVersion.current)", run: runID, startedAt: iso.string(from: startedAt), finishedAt: iso.string(from: Date()),
             spec: .init(files: [specPath], version: spec.name, sha256: references.spec),

@@ -43,36 +43,18 @@ public struct PipelineSpec: Sendable {
 
     /// The quality checks' parameters the spec may set (the rest keep their defaults).
     public struct QualitySettings: Sendable {
-        public var peerOutlierThreshold = 5.0
-        public var minimumPeers = 8
-        public var hbImpute = 20.0
-        public var hbExclude = 10.0
-        public var hbExponent = 0.0
-        public var hbMinimumObservations = 10
-        public var relativeTolerance = 0.001
-        public var missingChildren = BalanceCheck.MissingChildren.nonNull
-        public var minimumCoverage = 0.95
-        public var deadlineDays: Int? = 90
-        public var expectedSenders: [String] = []
-        public var maxDecrease = 0.7
-        public var maxIncrease = 1.4
+        public var peerOutliers = PeerOutlierCheck()
+        public var hb = PeriodOverPeriodCheck.defaultParameters
+        public var balance = BalanceCheck()
+        public var coverage = CoverageCheck()
+        public var history = AggregateHistoryCheck()
 
         public init() {}
 
         /// The checks with these parameters (edit rules first when there are any).
         public func suite(rules: RuleSet?) -> QualitySuite {
-            var checks: [any QualityCheck] = []
-            if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
-            checks += [
-                PeerOutlierCheck(threshold: peerOutlierThreshold, minimumPeers: minimumPeers),
-                PeriodOverPeriodCheck(method: .hidiroglouBerthelot(.init(mii: hbImpute, mei: hbExclude, exponent: hbExponent,
-                                                                         minimumObservations: hbMinimumObservations))),
-                BalanceCheck(relativeTolerance: relativeTolerance, mode: missingChildren),
-                CoverageCheck(minimumCoverage: minimumCoverage, deadlineDays: deadlineDays, expectedSenders: expectedSenders),
-                AggregateHistoryCheck(maxDecrease: maxDecrease, maxIncrease: maxIncrease),
-                BenfordCheck(), DigitHeapingCheck(), RepeatedValuesCheck(), ConstantSeriesCheck(),
-            ]
-            return QualitySuite(checks: checks)
+            QualitySuite(rules: rules, peerOutliers: peerOutliers, periodOverPeriod: PeriodOverPeriodCheck(method: .hidiroglouBerthelot(hb)),
+                         balance: balance, coverage: coverage, history: history)
         }
     }
 
@@ -212,24 +194,24 @@ extension PipelineSpec {
             if value <= 0 { f.problem(key, "must be above 0, not \(value)") }
             return value
         }
-        q.peerOutlierThreshold = positive("peer_outlier_threshold") ?? q.peerOutlierThreshold
-        q.minimumPeers = f.int("minimum_peers", required: false) ?? q.minimumPeers
-        q.hbImpute = positive("hb_mii") ?? q.hbImpute
-        q.hbExclude = positive("hb_mei") ?? q.hbExclude
-        if q.hbExclude >= q.hbImpute { f.problem("hb_mei", "must be below hb_mii (\(q.hbImpute)), as Banff requires") }
+        q.peerOutliers.threshold = positive("peer_outlier_threshold") ?? q.peerOutliers.threshold
+        q.peerOutliers.minimumPeers = f.int("minimum_peers", required: false) ?? q.peerOutliers.minimumPeers
+        q.hb.mii = positive("hb_mii") ?? q.hb.mii
+        q.hb.mei = positive("hb_mei") ?? q.hb.mei
+        if let mii = q.hb.mii, let mei = q.hb.mei, mei >= mii { f.problem("hb_mei", "must be below hb_mii (\(mii)), as Banff requires") }
         if let exponent = f.double("hb_exponent", required: false) {
             if !(0...1).contains(exponent) { f.problem("hb_exponent", "must lie between 0 and 1, not \(exponent)") }
-            q.hbExponent = exponent
+            q.hb.exponent = exponent
         }
-        q.hbMinimumObservations = f.int("hb_min_obs", required: false) ?? q.hbMinimumObservations
-        if q.hbMinimumObservations < 3 { f.problem("hb_min_obs", "must be at least 3, as Banff requires") }
-        q.relativeTolerance = Self.share(f, "balance_relative_tolerance") ?? q.relativeTolerance
-        q.missingChildren = f.choice("balance_missing_children", BalanceCheck.MissingChildren.self, required: false) ?? q.missingChildren
-        q.minimumCoverage = Self.share(f, "minimum_coverage") ?? q.minimumCoverage
-        q.deadlineDays = f.int("deadline_days", required: false) ?? q.deadlineDays
-        q.expectedSenders = f.strings("expected_senders", required: false) ?? q.expectedSenders
-        q.maxDecrease = positive("history_max_decrease") ?? q.maxDecrease
-        q.maxIncrease = positive("history_max_increase") ?? q.maxIncrease
+        q.hb.minimumObservations = f.int("hb_min_obs", required: false) ?? q.hb.minimumObservations
+        if q.hb.minimumObservations < 3 { f.problem("hb_min_obs", "must be at least 3, as Banff requires") }
+        q.balance.relativeTolerance = Self.share(f, "balance_relative_tolerance") ?? q.balance.relativeTolerance
+        q.balance.mode = f.choice("balance_missing_children", BalanceCheck.MissingChildren.self, required: false) ?? q.balance.mode
+        q.coverage.minimumCoverage = Self.share(f, "minimum_coverage") ?? q.coverage.minimumCoverage
+        q.coverage.deadlineDays = f.int("deadline_days", required: false) ?? q.coverage.deadlineDays
+        q.coverage.expectedSenders = f.strings("expected_senders", required: false) ?? q.coverage.expectedSenders
+        q.history.maxDecrease = positive("history_max_decrease") ?? q.history.maxDecrease
+        q.history.maxIncrease = positive("history_max_increase") ?? q.history.maxIncrease
         f.rejectUnknownKeys()
     }
 

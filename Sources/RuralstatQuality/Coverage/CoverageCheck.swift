@@ -8,7 +8,7 @@ import RuralstatModel
 public struct CoverageCheck: QualityCheck {
     /// A rollup covering less than this share of its expected units is a finding.
     public var minimumCoverage: Double
-    /// Submissions are due this many days after the period ends (nil: no deadline).
+    /// Submissions are due this many days after the period ends (nil: no deadline; 90 by default).
     public var deadlineDays: Int?
     /// The senders expected to submit for every period of the run.
     public var expectedSenders: [String]
@@ -17,7 +17,7 @@ public struct CoverageCheck: QualityCheck {
 
     public var ruleID: String { "coverage" }
 
-    public init(minimumCoverage: Double = 0.95, deadlineDays: Int? = nil, expectedSenders: [String] = []) {
+    public init(minimumCoverage: Double = 0.95, deadlineDays: Int? = 90, expectedSenders: [String] = []) {
         self.minimumCoverage = minimumCoverage
         self.deadlineDays = deadlineDays
         self.expectedSenders = expectedSenders

@@ -33,11 +33,13 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     /// which HB reads as large relative moves).
     public var indicators: Set<String>?
 
+    public static let defaultParameters = HidiroglouBerthelot.Parameters(mii: 20, mei: 10, exponent: 0)
+
     /// Banff's default exponent U = 0 weighs every unit alike (U > 0 lets big units' changes count
     /// more, and also makes their ordinary changes stand out). C = 20 for imputation, as Statistics
     /// Norway's Kostra uses: a township's quartiles come from a dozen units, and with C ≈ 7 their
     /// noise alone flags a good share of ordinary changes.
-    public init(method: Method = .hidiroglouBerthelot(.init(mii: 20, mei: 10, exponent: 0)), indicators: Set<String>? = nil) {
+    public init(method: Method = .hidiroglouBerthelot(defaultParameters), indicators: Set<String>? = nil) {
         self.method = method
         self.indicators = indicators
     }
