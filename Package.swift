@@ -60,7 +60,8 @@ let package = Package(
         // Quality checks on the same partitions: findings with the numbers that explain them.
         .target(
             name: "RuralstatQuality",
-            dependencies: ["RuralstatModel", "RuralstatAggregate"]
+            dependencies: ["RuralstatModel", "RuralstatAggregate"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
         // Tables, SDMX and HTML for people and for the level above.
@@ -85,7 +86,7 @@ let package = Package(
         // Performance tools, kept apart from the product.
         .executableTarget(
             name: "ruralstat-bench",
-            dependencies: ["RuralstatModel", "RuralstatIngest"],
+            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "RuralstatQuality", "RuralstatPipeline"],
             path: "Benchmarks/Sources/ruralstat-bench"
         ),
 

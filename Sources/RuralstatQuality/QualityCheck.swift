@@ -44,6 +44,16 @@ extension ObservationTable {
     }
 }
 
+extension IndicatorColumn {
+    /// The level of the column's deepest units (its reporting units); village when it is empty.
+    var deepestLevel: RegionLevel {
+        guard !isEmpty else { return .village }
+        var deepest = RegionLevel.national
+        for region in regions { deepest = max(deepest, RegionCode(uncheckedRawValue: region).level) }
+        return deepest
+    }
+}
+
 /// Counts of one rule's items per level and province, kept while a check walks a partition. Checks
 /// count every unit they look at, so this is on the hot path: a province's six levels sit in an
 /// array, and the province of the previous call is remembered (a partition is one province).
@@ -57,7 +67,7 @@ struct TallyCounter {
     init(_ ruleID: String) { self.ruleID = ruleID }
 
     @inline(__always)
-    private mutating func add(_ region: Int64, _ delta: SIMD4<Int64>) {
+    private mutating func add(_ region: Int64, level: Int, _ delta: SIMD4<Int64>) {
         let province = region / 10_000_000_000 * 10_000_000_000
         if current < 0 || provinces[current] != province {
             if let index = provinces.firstIndex(of: province) {
@@ -68,12 +78,19 @@ struct TallyCounter {
                 current = provinces.count - 1
             }
         }
-        counts[current][RegionCode(uncheckedRawValue: region).level.rawValue] &+= delta
+        counts[current][level] &+= delta
     }
 
-    mutating func pass(_ region: Int64, count: Int = 1) { add(region, SIMD4(Int64(count), 0, 0, 0)) }
-    mutating func fail(_ region: Int64, count: Int = 1) { add(region, SIMD4(0, Int64(count), 0, 0)) }
-    mutating func notApplicable(_ region: Int64, count: Int = 1) { add(region, SIMD4(0, 0, Int64(count), 0)) }
+    mutating func pass(_ region: Int64, count: Int = 1) { add(region, level: RegionCode(uncheckedRawValue: region).level.rawValue, SIMD4(Int64(count), 0, 0, 0)) }
+    mutating func fail(_ region: Int64, count: Int = 1) { add(region, level: RegionCode(uncheckedRawValue: region).level.rawValue, SIMD4(0, Int64(count), 0, 0)) }
+    mutating func notApplicable(_ region: Int64, count: Int = 1) {
+        add(region, level: RegionCode(uncheckedRawValue: region).level.rawValue, SIMD4(0, 0, Int64(count), 0))
+    }
+
+    /// Adds counts made in bulk for units of `level` in the province of `region`.
+    mutating func add(province region: Int64, level: RegionLevel, passed: Int, failed: Int, notApplicable: Int) {
+        add(region, level: level.rawValue, SIMD4(Int64(passed), Int64(failed), Int64(notApplicable), 0))
+    }
 
     var rows: [RuleTally] {
         var rows: [RuleTally] = []

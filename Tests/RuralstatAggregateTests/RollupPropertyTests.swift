@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import RuralstatAggregate
@@ -134,6 +135,28 @@ struct RollupPropertyTests {
             let sorted = sample.sorted()
             let expected = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
             #expect(sample.withUnsafeMutableBufferPointer { OrderStatistics.median($0) } == expected)
+        }
+    }
+
+    /// Small groups take the sorted path, larger ones two selections: both must give a sort's numbers.
+    @Test func medianAndMADOfEverySizeMatchSorting() {
+        func middle(_ sorted: [Double]) -> Double {
+            sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        var random = SplitMix64(seed: 31)
+        for round in 0..<600 {
+            let count = round % 80 + 1
+            // Ties (a few distinct whole numbers) in half the rounds, skewed amounts in the rest.
+            let values: [Double] = (0..<count).map { _ in
+                round % 2 == 0 ? Double(random.next() % 7) : exp(Double(random.next() % 10_000) / 1_000) * 10
+            }
+            let median = middle(values.sorted())
+            let mad = middle(values.map { abs($0 - median) }.sorted())
+            var scratch = [Double](repeating: 0, count: count)
+            let computed = values.withUnsafeBufferPointer { values in
+                scratch.withUnsafeMutableBufferPointer { OrderStatistics.medianAndMAD(values, scratch: $0) }
+            }
+            #expect(computed.median == median && computed.mad == mad, "\(values)")
         }
     }
 }

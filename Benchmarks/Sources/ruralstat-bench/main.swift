@@ -5,9 +5,20 @@
 // Reads each file through the production reader and validator (duplicate keys left to the store,
 // as `ruralstat ingest` does), discarding the batches, and prints one JSON line per file with rows,
 // seconds, rows/s and the process's peak resident memory.
+//
+//   ruralstat-bench quality --catalog C --registry R --rules RULES [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER...
+//
+// Reads the submissions into memory once, then builds the partitions again from the rows, computes
+// the rollups and runs every quality check N times (default 5) on the same table, and prints one
+// JSON line per stage with the median, fastest and slowest seconds: the partitions, the rollups,
+// each check, and the checks together — so that what the findings cost can be set against what the
+// rollups cost, without the reading before them.
 import Foundation
+import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
+import RuralstatPipeline
+import RuralstatQuality
 
 #if canImport(Glibc)
 import Glibc
@@ -24,27 +35,45 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-var arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.first == "ingest" else { fail("usage: ruralstat-bench ingest --catalog C --registry R [--sender S] FILE...") }
-arguments.removeFirst()
-var catalogPath = "", registryPaths: [String] = [], sender = "national", files: [String] = []
-while !arguments.isEmpty {
-    let argument = arguments.removeFirst()
-    switch argument {
-    case "--catalog": catalogPath = arguments.removeFirst()
-    case "--registry": registryPaths.append(arguments.removeFirst())
-    case "--sender": sender = arguments.removeFirst()
-    default: files.append(argument)
+/// Options given as `--name value`; anything else is a file.
+struct Arguments {
+    var options: [String: [String]] = [:]
+    var files: [String] = []
+
+    init(_ arguments: ArraySlice<String>) {
+        var rest = arguments
+        while let argument = rest.popFirst() {
+            if argument.hasPrefix("--"), let value = rest.popFirst() { options[argument, default: []].append(value) } else { files.append(argument) }
+        }
+    }
+
+    func value(_ name: String) -> String? { options[name]?.last }
+}
+
+/// Seconds of each repetition of `body`, which runs `repeats` times.
+func timings(_ repeats: Int, _ body: () -> Void) -> [Double] {
+    (0..<repeats).map { _ in
+        let started = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
 }
 
-do {
-    let catalog = try ReferenceFiles.loadCatalog(path: catalogPath)
+func stageLine(_ stage: String, _ seconds: [Double], rows: Int) -> String {
+    let sorted = seconds.sorted()
+    return String(format: #"{"stage": "%@", "rows": %d, "median_s": %.4f, "min_s": %.4f, "max_s": %.4f, "repeats": %d}"#,
+                  stage, rows, sorted[sorted.count / 2], sorted[0], sorted[sorted.count - 1], sorted.count)
+}
+
+func ingest(_ arguments: Arguments) throws {
+    let catalog = try ReferenceFiles.loadCatalog(path: arguments.value("--catalog") ?? "")
+    let registryPaths = arguments.options["--registry"] ?? []
     let registries = registryPaths.isEmpty ? nil : RegistryEditions([try ReferenceFiles.loadRegistry(paths: registryPaths)])
+    let sender = arguments.value("--sender") ?? "national"
     var options = IngestOptions()
     options.detectDuplicates = false
     options.defaultSender = Jurisdiction(sender: sender, root: sender == "national" ? .national : try RegionCode(sender))
-    for file in files {
+    for file in arguments.files {
         let started = Date()
         var accepted = 0
         let report = try SubmissionReader.read(file, registries: registries, catalog: catalog, options: options,
@@ -53,6 +82,80 @@ do {
         print(String(format: #"{"file": "%@", "format": "%@", "rows": %d, "accepted": %d, "rejected": %d, "seconds": %.3f, "rows_per_s": %.0f, "peak_rss_mb": %.1f}"#,
                      file, report.format?.rawValue ?? "?", report.rowsRead, accepted, report.rowsRejected, seconds,
                      Double(report.rowsRead) / seconds, peakResidentMB()))
+    }
+}
+
+func quality(_ arguments: Arguments) throws {
+    let catalog = try ReferenceFiles.loadCatalog(path: arguments.value("--catalog") ?? "")
+    let registry = try ReferenceFiles.loadRegistry(paths: arguments.options["--registry"] ?? [])
+    let rules = try arguments.value("--rules").map { path in
+        try RuleSet(yaml: try String(contentsOfFile: path, encoding: .utf8), file: path, knownIndicators: Set(catalog.codes))
+    }
+    let repeats = Int(arguments.value("--repeat") ?? "5") ?? 5
+    var options = IngestOptions()
+    options.defaultSender = Jurisdiction(sender: "national", root: .national)
+    var runner = StorelessRollup(registry: registry, catalog: catalog, options: options)
+    runner.workers = Int(arguments.value("--workers") ?? "") ?? ProcessInfo.activeProcessors
+    let rejects = try RejectsCSV(path: "/dev/null")
+    let reading = try runner.read(files: try SubmissionIngestor.expand(arguments.files), rejects: rejects)
+    try rejects.close()
+    let rows = reading.table.rowCount
+    FileHandle.standardError.write(Data("\(reading.files) files, \(rows) rows in memory, \(runner.workers) workers\n".utf8))
+
+    // The partitions the rollups need, built again from the rows in batches as a reader hands them over.
+    let batches = reading.table.partitions.flatMap { partition in
+        partition.columns.enumerated().flatMap { indicator, column in
+            stride(from: 0, to: column.count, by: 65_536).map { start in
+                let end = min(column.count, start + 65_536)
+                var batch = ObservationBatch(indicatorCodes: [reading.table.indicators[indicator]],
+                                             periodTable: [reading.table.periods[partition.period]], capacity: end - start)
+                batch.regions = Array(column.regions[start..<end])
+                batch.values = Array(column.values[start..<end])
+                batch.indicators = [UInt16](repeating: 0, count: end - start)
+                batch.periods = batch.indicators
+                batch.statuses = [UInt8](repeating: 0, count: end - start)
+                batch.actions = [UInt8](repeating: Action.replace.rawValue, count: end - start)
+                batch.lines = [Int32](repeating: 0, count: end - start)
+                return batch
+            }
+        }
+    }
+    let partitionSeconds = timings(repeats) {
+        let builder = ObservationTableBuilder()
+        for batch in batches { builder.add(batch) }
+        precondition(builder.build(workers: runner.workers).rowCount == rows)
+    }
+    print(stageLine("partitions", partitionSeconds, rows: rows))
+    var rollups: [Rollup] = []
+    // As a run does it: the engine (with its expected units from the registry), then the rollups.
+    let rollupSeconds = timings(repeats) {
+        rollups = RollupEngine(catalog: catalog, registry: registry, policy: runner.policy).rollups(of: reading.table, workers: runner.workers)
+    }
+    print(stageLine("rollup", rollupSeconds, rows: rows))
+    let input = QualityInput(table: reading.table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry,
+                             workers: runner.workers)
+    var totals = [Double](repeating: 0, count: repeats)
+    var findings = 0
+    let only = arguments.value("--only").map { Set($0.split(separator: ",").map(String.init)) }
+    for check in QualitySuite.standard(rules: rules).checks where only?.contains(check.ruleID) ?? true {
+        let seconds = timings(repeats) { findings += check.run(input).findings.count }
+        for index in totals.indices { totals[index] += seconds[index] }
+        print(stageLine(check.ruleID, seconds, rows: rows))
+    }
+    print(stageLine("quality_checks", totals, rows: rows))
+    let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+    print(String(format: #"{"findings": %d, "checks_over_rollup": %.2f, "checks_over_partitions_and_rollup": %.2f, "peak_rss_mb": %.1f}"#,
+                 findings / repeats, median(totals) / median(rollupSeconds), median(totals) / (median(partitionSeconds) + median(rollupSeconds)),
+                 peakResidentMB()))
+}
+
+let usage = "usage: ruralstat-bench ingest --catalog C --registry R [--sender S] FILE...\n"
+    + "       ruralstat-bench quality --catalog C --registry R [--rules RULES] [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER..."
+do {
+    switch CommandLine.arguments.dropFirst().first {
+    case "ingest": try ingest(Arguments(CommandLine.arguments.dropFirst(2)))
+    case "quality": try quality(Arguments(CommandLine.arguments.dropFirst(2)))
+    default: fail(usage)
     }
 } catch {
     fail("\(error)")

@@ -90,7 +90,7 @@ public final class ObservationTableBuilder {
         for entry in entries { entry.storage.ensure(indicatorCount - 1) }
         let work = entries  // each entry is built by one thread
         // Partitions are sorted and settled on all cores.
-        let built = concurrentMap(entries.count, workers: workers) { index -> Built in
+        let built = concurrentMap(entries.count, workers: workers, cost: { index in work[index].storage.columns.reduce(0) { $0 + $1.regions.count } }) { index -> Built in
             let (key, storage) = work[index]
             var columns: [IndicatorColumn] = []
             var repeats = 0

@@ -9,12 +9,14 @@ public struct ExpectedUnits: Sendable {
 
     public init(registry: RegionRegistry, baseLevel: RegionLevel) {
         self.baseLevel = baseLevel
+        // Sorted codes put each region's units in one run: one count per region and level, not one
+        // dictionary update per unit and level.
+        let units = registry.units(at: baseLevel).map(\.rawValue).sorted()
         var counts: [Int: [Int64: Int]] = [:]
-        let units = registry.units(at: baseLevel)
-        for unit in units {
-            for level in RegionLevel.allCases where level > .national && level < baseLevel {
-                counts[level.rawValue, default: [:]][unit.ancestor(at: level).rawValue, default: 0] += 1
-            }
+        for level in RegionLevel.allCases where level > .national && level < baseLevel {
+            var regions: [Int64: Int] = [:]
+            Hierarchy.forEachRun(units, level: level) { run, region in regions[region] = run.count }
+            counts[level.rawValue] = regions
         }
         self.counts = counts
         self.national = units.count

@@ -16,6 +16,7 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
     public static let national = RegionCode(uncheckedRawValue: 0)
 
     /// Wraps a number that is already known to be a valid code (from the store or the registry).
+    @inlinable
     public init(uncheckedRawValue: Int64) { self.rawValue = uncheckedRawValue }
 
     /// Parses a 2-, 4-, 6-, 9- or 12-digit code, right-padding it to 12 digits.
@@ -99,6 +100,7 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
     public func digits(at level: RegionLevel) -> Int { Int(RegionCode.group(of: rawValue, at: level)) }
 
     /// The level the digits say: the level of the last non-zero group.
+    @inlinable  // read for every row by the rollups and the checks
     public var level: RegionLevel {
         if rawValue == 0 { return .national }
         if rawValue % 1_000 != 0 { return .village }

@@ -54,17 +54,29 @@ public struct StorelessRollup: Sendable {
         public var checkTimings: [(check: String, seconds: Double)] = []
     }
 
-    public func run(files: [String], outDirectory: String, layout: Layout) throws -> Summary {
-        try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-        var summary = Summary()
-        var started = Date()
+    /// The submissions read into memory: the columnar table and what reading them found out.
+    public struct Reading: Sendable {
+        public var table: ObservationTable
+        /// When each sender's submission for a period arrived (from its header), for lateness.
+        public var arrivals: [SubmissionArrival]
+        /// Rows rejected for a value out of range (W1 lists them among its flags).
+        public var outOfRange: [ValidationProblem]
+        /// Keys given without a value.
+        public var missingValues: [ObservationKey]
+        public var files = 0
+        public var rowsRead = 0
+        public var rowsRejected = 0
+    }
+
+    /// Reads and validates `files` (several at once, in order) into one table; rejected rows go to `rejects`.
+    public func read(files: [String], rejects: RejectsCSV) throws -> Reading {
         let builder = ObservationTableBuilder()
         var outOfRange: [ValidationProblem] = []
-        let rejects = try RejectsCSV(path: (outDirectory as NSString).appendingPathComponent("rejects.csv"))
+        var arrivals: [SubmissionArrival] = []
+        var counts = (files: 0, read: 0, rejected: 0)
         let slots = DispatchSemaphore(value: max(1, workers))
         let registries = registry.map { RegistryEditions([$0]) }
         let streams = files.map { SubmissionStream.startReading($0, registries: registries, catalog: catalog, options: options, slots: slots) }
-        var arrivals: [SubmissionArrival] = []
         for (file, stream) in zip(files, streams) {
             var periods = Set<Period>()
             reading: while true {
@@ -81,15 +93,26 @@ public struct StorelessRollup: Sendable {
                     if let sender = report.header.sender, let prepared = report.header.preparedDate {
                         arrivals += periods.sorted().map { SubmissionArrival(sender: sender, period: $0, arrived: prepared, file: file) }
                     }
-                    summary.files += 1
-                    summary.rowsRead += report.rowsRead
-                    summary.rowsRejected += report.rowsRejected
+                    counts.files += 1
+                    counts.read += report.rowsRead
+                    counts.rejected += report.rowsRejected
                     break reading
                 }
             }
         }
+        return Reading(table: builder.build(), arrivals: arrivals, outOfRange: outOfRange, missingValues: builder.missingValues,
+                       files: counts.files, rowsRead: counts.read, rowsRejected: counts.rejected)
+    }
+
+    public func run(files: [String], outDirectory: String, layout: Layout) throws -> Summary {
+        try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
+        var summary = Summary()
+        var started = Date()
+        let rejects = try RejectsCSV(path: (outDirectory as NSString).appendingPathComponent("rejects.csv"))
+        let reading = try read(files: files, rejects: rejects)
         try rejects.close()
-        let table = builder.build()
+        let table = reading.table
+        (summary.files, summary.rowsRead, summary.rowsRejected) = (reading.files, reading.rowsRead, reading.rowsRejected)
         summary.rowsAccepted = table.rowCount
         summary.secondsReading = Date().timeIntervalSince(started)
 
@@ -101,7 +124,7 @@ public struct StorelessRollup: Sendable {
         started = Date()
         switch layout {
         case .ruralstat:
-            let input = QualityInput(table: table, rollups: rollups, arrivals: arrivals, catalog: catalog, registry: registry, workers: workers)
+            let input = QualityInput(table: table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry, workers: workers)
             let checking = Date()
             let results = quality.run(input)
             summary.secondsQuality = Date().timeIntervalSince(checking)
@@ -114,7 +137,7 @@ public struct StorelessRollup: Sendable {
             try FindingTables.writeSummaryCSV(results.mergedTallies, to: summaryPath)
             summary.outputs = [try writeRollups(rollups, to: outDirectory), findingsPath, summaryPath, rejects.path]
         case .w1:
-            let (paths, flags) = try writeW1(rollups, table: table, outOfRange: outOfRange, missing: builder.missingValues, to: outDirectory)
+            let (paths, flags) = try writeW1(rollups, table: table, outOfRange: reading.outOfRange, missing: reading.missingValues, to: outDirectory)
             summary.flags = flags
             summary.outputs = paths
         }

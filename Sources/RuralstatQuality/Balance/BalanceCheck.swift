@@ -90,7 +90,7 @@ public struct BalanceCheck: QualityCheck {
             }
             tally.fail(rollup.region.rawValue)
             let definition = catalog.definition(rollup.indicator, year: rollup.period.year)
-            let relative = rollup.relativeImbalance.map { String(format: ", %+.2f %%", 100 * $0) } ?? ""
+            let relative = rollup.relativeImbalance.map { FindingText.format(", %+.2f %%", 100 * $0) } ?? ""
             let children = "its \(rollup.contributing) reporting unit\(rollup.contributing == 1 ? "" : "s")"
             let explanation = "\(FindingText.unit(rollup.region, registry: registry)): \(FindingText.indicator(rollup.indicator, definition)) "
                 + "reported \(FindingText.amount(reported, definition)), but \(children) add up to \(FindingText.amount(rollup.value, definition)) "
@@ -147,39 +147,39 @@ public struct BalanceCheck: QualityCheck {
 
     private func balance(_ column: IndicatorColumn, indicator: String, definition: Indicator, period: Period,
                          expected: [RegionLevel: ExpectedUnits], registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
-        let levels = Set(column.regions.map { RegionCode(uncheckedRawValue: $0).level }).sorted()
+        var present = 0
+        for region in column.regions { present |= 1 << RegionCode(uncheckedRawValue: region).level.rawValue }
+        let levels = RegionLevel.allCases.filter { present & 1 << $0.rawValue != 0 }
         guard levels.count > 1 else { return [] }
         var found: [Finding] = []
         for (parentLevel, childLevel) in zip(levels, levels.dropFirst()) {
-            // Children summed per parent (sorted rows: a parent's children are contiguous).
-            var sums: [Int64: (sum: CompensatedSum, present: Int, allZero: Bool)] = [:]
-            for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == childLevel {
-                let parent = Hierarchy.ancestorCode(column.regions[index], parentLevel)
-                var entry = sums[parent] ?? (CompensatedSum(), 0, true)
-                entry.sum.add(column.values[index])
-                entry.present += 1
-                entry.allZero = entry.allZero && column.values[index] == 0
-                sums[parent] = entry
-            }
-            for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == parentLevel {
-                let parent = column.regions[index], reported = column.values[index]
-                let children = sums[parent] ?? (CompensatedSum(), 0, true)
+            // Sorted rows: a parent's run starts with the parent's own row, its children follow in it.
+            // (A code that stands for two levels, as 441900000000 does, is a parent only at its own.)
+            Hierarchy.forEachRun(column.regions, level: parentLevel) { run, parent in
+                guard column.regions[run.lowerBound] == parent, RegionCode(uncheckedRawValue: parent).level == parentLevel else { return }
+                let reported = column.values[run.lowerBound]
+                var children = (sum: CompensatedSum(), present: 0, allZero: true)
+                for index in run.dropFirst() where RegionCode(uncheckedRawValue: column.regions[index]).level == childLevel {
+                    children.sum.add(column.values[index])
+                    children.present += 1
+                    children.allZero = children.allZero && column.values[index] == 0
+                }
                 let expectedChildren = expected[childLevel].map { $0.count(parentLevel, parent) } ?? children.present
                 guard mode.evaluates(present: children.present, expected: expectedChildren, allZero: children.allZero && reported == 0) else {
                     tally.notApplicable(parent)
-                    continue
+                    return
                 }
                 let total = children.sum.value
                 let imbalance = reported - total
                 let limit = tolerance(reported: reported, count: max(children.present, expectedChildren), indicator: indicator)
                 guard abs(imbalance) > limit else {
                     tally.pass(parent)
-                    continue
+                    return
                 }
                 tally.fail(parent)
                 let region = RegionCode(uncheckedRawValue: parent)
                 let missing = max(0, expectedChildren - children.present)
-                let relative = reported == 0 ? "" : String(format: ", %+.2f %%", 100 * imbalance / abs(reported))
+                let relative = reported == 0 ? "" : FindingText.format(", %+.2f %%", 100 * imbalance / abs(reported))
                 let explanation = "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
                     + "reported \(FindingText.amount(reported, definition)), but the \(children.present) \(childLevel.chineseName) figures reported under it "
                     + "add up to \(FindingText.amount(total, definition))\(missing > 0 ? " (\(missing) of \(expectedChildren) missing, counted as 0)" : "") "

@@ -36,7 +36,10 @@ public struct CoverageCheck: QualityCheck {
         let reported = ReportedUnits(input.table)
         // Indicators the units report themselves; a derived rate's coverage is its parts'.
         let reportedByUnits = Set(input.catalog.definitions.filter { !$0.reportedLevels.isEmpty }.map(\.code))
-        for rollup in input.rollups where reportedByUnits.contains(rollup.indicator) {
+        var last = (indicator: "", reportedByUnits: false)  // rollups come in runs of one indicator
+        for rollup in input.rollups {
+            if rollup.indicator != last.indicator { last = (rollup.indicator, reportedByUnits.contains(rollup.indicator)) }
+            guard last.reportedByUnits else { continue }
             guard let expected = rollup.expected, expected > 0, let coverage = rollup.coverage else { continue }
             guard coverage < minimumCoverage else {
                 tally.pass(rollup.region.rawValue)
@@ -54,7 +57,7 @@ public struct CoverageCheck: QualityCheck {
             }
             let explanation = "\(FindingText.unit(rollup.region, registry: input.registry)): \(rollup.contributing) of \(expected) "
                 + "\(base.chineseName) units reported \(FindingText.indicator(rollup.indicator, definition)) for \(rollup.period) "
-                + "(\(String(format: "%.1f", 100 * coverage)) %, below \(String(format: "%.0f", 100 * minimumCoverage)) %); "
+                + "(\(FindingText.format("%.1f", 100 * coverage)) %, below \(FindingText.format("%.0f", 100 * minimumCoverage)) %); "
                 + "\(expected - rollup.contributing) missing\(named)"
             found.append(Finding(ruleID: ruleID, method: "missing_units", severity: .warning, level: rollup.level, region: rollup.region,
                                  indicator: rollup.indicator, period: rollup.period, observed: Double(rollup.contributing),
@@ -94,7 +97,7 @@ public struct CoverageCheck: QualityCheck {
                                      region: region, indicator: nil, period: period, observed: days, upperBound: 0,
                                      statisticName: "days_late", statistic: days, parameters: "deadline_days=\(deadlineDays!)",
                                      explanation: "sender \(sender)'s submission for \(period) (\((first.file as NSString).lastPathComponent)) "
-                                        + "arrived \(String(format: "%.1f", days)) days after the deadline \(ISO8601DateFormatter().string(from: deadline))"))
+                                        + "arrived \(FindingText.format("%.1f", days)) days after the deadline \(ISO8601DateFormatter().string(from: deadline))"))
             }
         }
         return QualityResults(findings: found, tallies: tally.rows)

@@ -39,19 +39,27 @@ public struct EditRuleCheck: QualityCheck {
             }
             defer { aligned.forEach { $0.deallocate() } }
             let views = aligned.map { UnsafeBufferPointer($0) }
-            let levels = units.map { RegionCode(uncheckedRawValue: $0).level }
+            let levels = units.map { RegionCode(uncheckedRawValue: $0).level.rawValue }
             var outcomes = [RuleOutcome](repeating: .pass, count: units.count)
             for (index, rule) in rules.rules.enumerated() {
                 outcomes.withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
-                for unit in units.indices where rule.applies(to: levels[unit]) {
+                // Passes and units without the data are counted per level (the partition is one
+                // province) and tallied once; failures are explained one by one.
+                let checked = rule.levels.reduce(0) { $0 | 1 << $1.rawValue }
+                var passed = [Int](repeating: 0, count: RegionLevel.allCases.count), unusable = passed
+                for unit in units.indices where checked & 1 << levels[unit] != 0 {
                     switch outcomes[unit] {
-                    case .pass: tallies[index].pass(units[unit])
-                    case .notApplicable: tallies[index].notApplicable(units[unit])
+                    case .pass: passed[levels[unit]] += 1
+                    case .notApplicable: unusable[levels[unit]] += 1
                     case .fail:
                         tallies[index].fail(units[unit])
                         let record = views.map { $0[unit] }
                         found.append(finding(rule, record: record, slots: slots, region: units[unit], period: period, input: input))
                     }
+                }
+                for level in RegionLevel.allCases where passed[level.rawValue] + unusable[level.rawValue] > 0 {
+                    tallies[index].add(province: units[0], level: level, passed: passed[level.rawValue], failed: 0,
+                                       notApplicable: unusable[level.rawValue])
                 }
             }
             return QualityResults(findings: found, tallies: tallies.flatMap(\.rows))

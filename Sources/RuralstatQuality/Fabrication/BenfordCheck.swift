@@ -55,7 +55,7 @@ public struct BenfordCheck: QualityCheck {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
                 // Amounts that add up (output, area, income); not averages such as a distance.
-        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog) { $0.kind == .amount && $0.aggregation == .sum }
+        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers) { $0.kind == .amount && $0.aggregation == .sum }
         for (region, counts) in reporters.reporters {
             guard counts.positive >= minimumValues else {
                 tally.notApplicable(region)
@@ -76,12 +76,12 @@ public struct BenfordCheck: QualityCheck {
             let code = RegionCode(uncheckedRawValue: region)
             let worst = (0..<9).max { abs(shares[$0] - Self.expectedShares[$0]) < abs(shares[$1] - Self.expectedShares[$1]) }!
             let explanation = "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) amounts depart from Benford's law "
-                + "(MAD \(String(format: "%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(String(format: "%.1f", 100 * shares[worst])) % "
-                + "against \(String(format: "%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
+                + "(MAD \(FindingText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(FindingText.format("%.1f", 100 * shares[worst])) % "
+                + "against \(FindingText.format("%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
             found.append(Finding(ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
                                  period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
                                  parameters: "minimum_values=\(minimumValues) minimum_orders=\(minimumOrdersOfMagnitude) shares="
-                                    + shares.map { String(format: "%.4f", $0) }.joined(separator: "/"),
+                                    + shares.map { FindingText.format("%.4f", $0) }.joined(separator: "/"),
                                  peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)

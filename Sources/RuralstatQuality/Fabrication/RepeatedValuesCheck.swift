@@ -27,17 +27,17 @@ public struct RepeatedValuesCheck: QualityCheck {
         return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             var tally = TallyCounter(ruleID)
             var found: [Finding] = []
+            var counter = EqualValues()
             let period = table.periods[partition.period]
             for (index, column) in partition.columns.enumerated() where !column.isEmpty {
                 let code = table.indicators[index]
                 guard let definition = input.catalog.definition(code, year: period.year), definition.kind.isAdditive else { continue }
                 Hierarchy.forEachRun(column.regions, level: reporterLevel) { run, reporter in
                     let (start, end) = (run.lowerBound, run.upperBound)
-                    var counts: [Double: Int] = [:]
-                    for row in start..<end where abs(column.values[row]) >= smallestValue { counts[column.values[row], default: 0] += 1 }
+                    counter.reset(for: end - start)
+                    for row in start..<end where abs(column.values[row]) >= smallestValue { counter.add(column.values[row]) }
                     let units = end - start
-                    // The most repeated value (the smallest of equals, so the choice does not depend on hashing).
-                    if let (value, repeats) = counts.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
+                    if let (value, repeats) = counter.mostRepeated,
                        repeats >= minimumRepeats, Double(repeats) >= minimumShare * Double(units) {
                         tally.fail(reporter)
                         let region = RegionCode(uncheckedRawValue: reporter)
@@ -56,5 +56,30 @@ public struct RepeatedValuesCheck: QualityCheck {
             }
             return QualityResults(findings: found, tallies: tally.rows)
         }
+    }
+}
+
+/// Counts of equal values among one reporter's figures, in a table that is emptied and reused run
+/// after run.
+private struct EqualValues {
+    private var table = PackedKeyTable()
+
+    mutating func reset(for count: Int) { table.reset(for: count) }
+
+    /// Counts one value (not NaN).
+    mutating func add(_ value: Double) {
+        let slot = table.slot((value + 0).bitPattern)  // −0 + 0 is +0: equal values, equal bits
+        table[slot: slot] += 1
+    }
+
+    /// The most repeated value and its count; the smallest of equally repeated ones, so that the
+    /// choice does not depend on where values landed in the table.
+    var mostRepeated: (value: Double, repeats: Int)? {
+        var best: (value: Double, repeats: Int)?
+        for slot in table.filled {
+            let (value, count) = (Double(bitPattern: table.key(at: slot)), table[slot: slot])
+            if best == nil || count > best!.repeats || (count == best!.repeats && value < best!.value) { best = (value, count) }
+        }
+        return best
     }
 }

@@ -20,11 +20,20 @@ struct ReporterDigits {
 
         mutating func add(_ value: Double, lastDigitsOnly: Bool) {
             guard value.isFinite, value > 0 else { return }
-            if value >= 10, value < 1e15, value == value.rounded() { last[Int(value.truncatingRemainder(dividingBy: 10))] += 1 }
+            if value >= 10, value < 1e15 {
+                let whole = Int64(value)  // exact below 2⁵³: the remainder of a whole number, as fmod would give
+                if Double(whole) == value { last[Int(whole % 10)] += 1 }
+            }
             if lastDigitsOnly { return }
             first[BenfordCheck.firstDigit(value) - 1] += 1
             let decade = Int(log10(value).rounded(.down)) + 12
             decades[Swift.min(27, Swift.max(0, decade))] += 1
+        }
+
+        mutating func add(_ other: Counts) {
+            for digit in first.indices { first[digit] += other.first[digit] }
+            for digit in last.indices { last[digit] += other.last[digit] }
+            for decade in decades.indices { decades[decade] += other.decades[decade] }
         }
 
         /// How many decades apart the 1st and 99th percentiles of the positive values lie.
@@ -48,11 +57,13 @@ struct ReporterDigits {
     var reporters: [(region: Int64, counts: Counts)]
 
     /// `lastDigitsOnly` counts last digits alone (what digit heaping needs), skipping the rest.
-    init(_ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, lastDigitsOnly: Bool = false, include: (Indicator) -> Bool) {
-        var index: [Int64: Int] = [:]
-        var counts: [Counts] = []
-        var regions: [Int64] = []
-        for partition in table.partitions {
+    /// Partitions are counted concurrently and merged; counts add up, so the order does not matter.
+    init(_ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, workers: Int, lastDigitsOnly: Bool = false,
+         include: @escaping @Sendable (Indicator) -> Bool) {
+        let parts = table.mapPartitions(workers: workers) { partition -> (regions: [Int64], counts: [Counts]) in
+            var index: [Int64: Int] = [:]
+            var counts: [Counts] = []
+            var regions: [Int64] = []
             let period = table.periods[partition.period]
             for (column, values) in partition.columns.enumerated() where !values.isEmpty {
                 guard let definition = catalog.definition(table.indicators[column], year: period.year), include(definition) else { continue }
@@ -69,7 +80,12 @@ struct ReporterDigits {
                     }
                 }
             }
+            return (regions, counts)
         }
-        reporters = zip(regions, counts).sorted { $0.0 < $1.0 }.map { ($0.0, $0.1) }
+        var merged: [Int64: Counts] = [:]
+        for part in parts {
+            for (region, counts) in zip(part.regions, part.counts) { merged[region, default: Counts()].add(counts) }
+        }
+        reporters = merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

@@ -74,42 +74,56 @@ public struct PeerOutlierCheck: QualityCheck {
     func check(_ column: IndicatorColumn, indicator: String, period: Period, definition: Indicator?,
                registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
         // Units of the deepest level present are compared with their siblings.
-        let unitLevel = column.regions.map { RegionCode(uncheckedRawValue: $0).level }.max() ?? .village
+        let unitLevel = column.deepestLevel
         guard let parentLevel = unitLevel.parent, parentLevel > .national else { return [] }
         let onLog = logScale.contains(indicator) || definition.map { logScaleKinds.contains($0.kind) } ?? false
+        // Every unit compared is of `unitLevel` in this partition's province, so passes and units
+        // left out are counted here and tallied once.
+        var (passed, notApplicable) = (0, 0)
         var units = IndicatorColumn()
         units.regions.reserveCapacity(column.count)
         units.values.reserveCapacity(column.count)
         for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == unitLevel {
             let value = column.values[index]
             if onLog && value <= 0 {
-                tally.notApplicable(column.regions[index])
+                notApplicable += 1
                 continue
             }
             units.regions.append(column.regions[index])
             units.values.append(onLog ? log(value) : value)
         }
+        defer {
+            if let anyUnit = column.regions.first(where: { RegionCode(uncheckedRawValue: $0).level == unitLevel }) {
+                tally.pass(anyUnit, count: passed)
+                tally.notApplicable(anyUnit, count: notApplicable)
+            }
+        }
         guard !units.isEmpty else { return [] }
         // Groups are runs of the sorted units: parents (townships) nested in grandparents (counties).
         let grandparentLevel = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
         var scratch = [Double](repeating: 0, count: units.count)
-        func groups(_ level: RegionLevel) -> [Peers] {
-            var peers: [Peers] = []
-            Hierarchy.forEachRun(units.regions, level: level) { run, _ in peers.append(statistics(units, run, level: level, scratch: &scratch)) }
-            return peers
+        var parents: [Peers] = []
+        Hierarchy.forEachRun(units.regions, level: parentLevel) { run, _ in
+            parents.append(statistics(units, run, level: parentLevel, scratch: &scratch))
         }
-        let parents = groups(parentLevel)
-        let grandparents = grandparentLevel.map(groups) ?? [statistics(units, units.regions.indices, level: parentLevel, scratch: &scratch)]
         var found: [Finding] = []
         var parentIndex = 0
-        for wider in grandparents {
+        func compare(within wider: Range<Int>) {
+            // The grandparent's own statistics, needed only when one of its groups is too small.
+            var widerPeers: Peers?
+            func grandparentPeers() -> Peers {
+                if let widerPeers { return widerPeers }
+                let peers = statistics(units, wider, level: grandparentLevel ?? parentLevel, scratch: &scratch)
+                widerPeers = peers
+                return peers
+            }
             // The grandparent's pooled spread: every unit's distance from its own group's median.
             let firstParent = parentIndex
             var pooled = 0.0
             if poolSpread, grandparentLevel != nil {
                 var count = 0
                 var index = firstParent
-                while index < parents.count, parents[index].range.lowerBound < wider.range.upperBound {
+                while index < parents.count, parents[index].range.lowerBound < wider.upperBound {
                     for unit in parents[index].range {
                         scratch[count] = abs(units.values[unit] - parents[index].median)
                         count += 1
@@ -122,18 +136,19 @@ public struct PeerOutlierCheck: QualityCheck {
                     return mad > 0 ? mad / 0.6745 : 1.253314 * deviations.reduce(0, +) / Double(count)
                 }
             }
-            while parentIndex < parents.count, parents[parentIndex].range.lowerBound < wider.range.upperBound {
+            while parentIndex < parents.count, parents[parentIndex].range.lowerBound < wider.upperBound {
                 var peers = parents[parentIndex]
                 parentIndex += 1
                 var note = ""
                 if peers.size < minimumPeers {
-                    guard grandparentLevel != nil, wider.size >= minimumPeers else {
-                        for unit in peers.range { tally.notApplicable(units.regions[unit]) }
+                    guard grandparentLevel != nil, wider.count >= minimumPeers else {
+                        notApplicable += peers.size
                         continue
                     }
-                    note = "; its \(parentLevel) has only \(peers.size) units, so the \(wider.level)'s \(wider.size) are the peers"
+                    let widerPeers = grandparentPeers()
+                    note = "; its \(parentLevel) has only \(peers.size) units, so the \(widerPeers.level)'s \(widerPeers.size) are the peers"
                     let range = peers.range
-                    peers = wider
+                    peers = widerPeers
                     peers.range = range
                 } else if pooled > peers.scale {
                     note = "; spread pooled over its \(grandparentLevel!)'s \(parentLevel)s"
@@ -144,7 +159,7 @@ public struct PeerOutlierCheck: QualityCheck {
                     let region = units.regions[unit], x = units.values[unit]
                     let z = peers.scale > 0 ? (x - peers.median) / peers.scale : 0
                     guard abs(z) > threshold else {
-                        tally.pass(region)
+                        passed += 1
                         continue
                     }
                     tally.fail(region)
@@ -153,6 +168,11 @@ public struct PeerOutlierCheck: QualityCheck {
                                          observed: observed, median: median, z: z, peers: peers, onLog: onLog, note: note, registry: registry))
                 }
             }
+        }
+        if let grandparentLevel {
+            Hierarchy.forEachRun(units.regions, level: grandparentLevel) { run, _ in compare(within: run) }
+        } else {
+            compare(within: units.regions.indices)
         }
         return found
     }
@@ -194,6 +214,6 @@ public struct PeerOutlierCheck: QualityCheck {
                        indicator: indicator, period: period, observed: observed, expected: median, statisticName: "robust_z",
                        statistic: z, parameters: "threshold=\(FindingText.number(threshold)) minimum_peers=\(minimumPeers) log=\(onLog)",
                        peerGroup: RegionCode(uncheckedRawValue: peers.region), peerSize: peers.size,
-                       explanation: explanation.replacingOccurrences(of: "  ", with: " "))
+                       explanation: FindingText.tidy(explanation))
     }
 }

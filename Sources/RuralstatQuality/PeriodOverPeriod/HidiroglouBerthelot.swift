@@ -94,40 +94,103 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
             return GroupResult(admission: admission, checked: false)
         }
         let ratios = admission.used.map { current[$0] / previous[$0] }
-        let medianRatio = OrderStatistics.geisPercentile(sorted: ratios.sorted(), 50)
+        let medianRatio = OrderStatistics.geisPercentile(sorted: Self.sorted(ratios), 50)
         let scores = zip(admission.used, ratios).map { index, ratio in
-            let spread = ratio < medianRatio ? 1 - medianRatio / ratio : ratio / medianRatio - 1
-            let effect = spread * pow(max(current[index], previous[index]), parameters.exponent)
-            return Score(index: index, current: current[index], previous: previous[index], ratio: ratio, effect: effect)
+            Score(index: index, current: current[index], previous: previous[index], ratio: ratio,
+                  effect: effect(ratio: ratio, medianRatio: medianRatio, current: current[index], previous: previous[index]))
         }
         return classify(scores, admission: admission, medianRatio: medianRatio)
+    }
+
+    /// Values in ascending order (a group's dozen, sorted by insertion).
+    static func sorted(_ values: [Double]) -> [Double] {
+        var values = values
+        values.withUnsafeMutableBufferPointer { OrderStatistics.sort($0) }
+        return values
+    }
+
+    /// Historic mode's score: S = 1 − r_M/r below the median ratio, r/r_M − 1 above, times
+    /// max(current, previous)^U (U = 0, the default, skips the power: x⁰ is 1).
+    @inline(__always)
+    func effect(ratio: Double, medianRatio: Double, current: Double, previous: Double) -> Double {
+        let spread = ratio < medianRatio ? 1 - medianRatio / ratio : ratio / medianRatio - 1
+        return parameters.exponent == 0 ? spread : spread * pow(max(current, previous), parameters.exponent)
+    }
+
+    /// What ``check(current:previous:)`` concludes about a group, without its record: how many
+    /// values it used, whether it was checked and whether any value is flagged — the same arithmetic
+    /// on a buffer the caller lends (twice the group's size), so that the groups with nothing to
+    /// report, nearly all of them, allocate nothing.
+    public func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>,
+                       scratch: UnsafeMutableBufferPointer<Double>) -> (used: Int, checked: Bool, flagged: Bool) {
+        // Admitted: both present and positive (OutlierAdmission's rule for pairs).
+        var used = 0
+        for index in current.indices where current[index] > 0 && previous[index] > 0 {
+            scratch[used] = current[index] / previous[index]
+            used += 1
+        }
+        guard used >= parameters.minimumObservations else { return (used, false, false) }
+        let scores = UnsafeMutableBufferPointer(rebasing: scratch[0..<used])
+        let sorted = UnsafeMutableBufferPointer(rebasing: scratch[used..<(2 * used)])
+        _ = sorted.update(fromContentsOf: scores)
+        OrderStatistics.sort(sorted)
+        let medianRatio = OrderStatistics.geisPercentile(sorted: UnsafeBufferPointer(sorted), 50)
+        var unit = 0
+        for index in current.indices where current[index] > 0 && previous[index] > 0 {
+            scores[unit] = effect(ratio: scores[unit], medianRatio: medianRatio, current: current[index], previous: previous[index])
+            unit += 1
+        }
+        _ = sorted.update(fromContentsOf: scores)
+        OrderStatistics.sort(sorted)
+        let effects = UnsafeBufferPointer(sorted)
+        let bounds = bounds(q1: OrderStatistics.geisPercentile(sorted: effects, 25), median: OrderStatistics.geisPercentile(sorted: effects, 50),
+                            q3: OrderStatistics.geisPercentile(sorted: effects, 75))
+        return (used, true, scores.contains { bounds.status($0) != nil })
+    }
+
+    /// The interval bounds of a group: values outside (imputeLeft, imputeRight) are FTI, outside
+    /// (excludeLeft, excludeRight) FTE; a side not looked at has none.
+    struct Bounds {
+        var imputeLeft: Double?, excludeLeft: Double?, excludeRight: Double?, imputeRight: Double?
+
+        func status(_ e: Double) -> OutlierStatus? {
+            if let bound = imputeLeft, e < bound { return .imputeLeft }
+            if let bound = imputeRight, e > bound { return .imputeRight }
+            if let bound = excludeLeft, e < bound { return .excludeLeft }
+            if let bound = excludeRight, e > bound { return .excludeRight }
+            return nil
+        }
+    }
+
+    func bounds(q1: Double, median m: Double, q3: Double) -> Bounds {
+        let leftSpread = max(m - q1, abs(parameters.mdm * m)), rightSpread = max(q3 - m, abs(parameters.mdm * m))
+        let side = parameters.side
+        var bounds = Bounds()
+        if let k = parameters.mii {
+            if side.looksLeft { bounds.imputeLeft = m - k * leftSpread }
+            if side.looksRight { bounds.imputeRight = m + k * rightSpread }
+        }
+        if let k = parameters.mei {
+            if side.looksLeft { bounds.excludeLeft = m - k * leftSpread }
+            if side.looksRight { bounds.excludeRight = m + k * rightSpread }
+        }
+        return bounds
     }
 
     private func classify(_ scores: [Score], admission: OutlierAdmission, medianRatio: Double?) -> GroupResult {
         var result = GroupResult(admission: admission, checked: false, medianRatio: medianRatio)
         guard scores.count >= parameters.minimumObservations else { return result }
         result.checked = true
-        let sorted = scores.map(\.effect).sorted()
+        let sorted = Self.sorted(scores.map(\.effect))
         let (q1, m, q3) = (OrderStatistics.geisPercentile(sorted: sorted, 25), OrderStatistics.geisPercentile(sorted: sorted, 50),
                            OrderStatistics.geisPercentile(sorted: sorted, 75))
         (result.q1, result.median, result.q3) = (q1, m, q3)
-        let leftSpread = max(m - q1, abs(parameters.mdm * m)), rightSpread = max(q3 - m, abs(parameters.mdm * m))
-        let side = parameters.side
-        if let k = parameters.mii {
-            if side.looksLeft { result.imputeLeft = m - k * leftSpread }
-            if side.looksRight { result.imputeRight = m + k * rightSpread }
-        }
-        if let k = parameters.mei {
-            if side.looksLeft { result.excludeLeft = m - k * leftSpread }
-            if side.looksRight { result.excludeRight = m + k * rightSpread }
-        }
+        let bounds = bounds(q1: q1, median: m, q3: q3)
+        (result.imputeLeft, result.excludeLeft, result.excludeRight, result.imputeRight) =
+            (bounds.imputeLeft, bounds.excludeLeft, bounds.excludeRight, bounds.imputeRight)
         result.scores = scores.map { score in
             var score = score
-            let e = score.effect
-            if let bound = result.imputeLeft, e < bound { score.status = .imputeLeft }
-            else if let bound = result.imputeRight, e > bound { score.status = .imputeRight }
-            else if let bound = result.excludeLeft, e < bound { score.status = .excludeLeft }
-            else if let bound = result.excludeRight, e > bound { score.status = .excludeRight }
+            score.status = bounds.status(score.effect)
             return score
         }
         return result

@@ -84,7 +84,10 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         var previous: [Double] = []
 
         init(current column: IndicatorColumn, previous earlier: IndicatorColumn) {
-            level = column.regions.map { RegionCode(uncheckedRawValue: $0).level }.max() ?? .village
+            level = column.deepestLevel
+            regions.reserveCapacity(column.count)
+            current.reserveCapacity(column.count)
+            previous.reserveCapacity(column.count)
             var cursor = 0
             for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == level {
                 let region = column.regions[index]
@@ -120,7 +123,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     }
 
     func run(current: [Double], previous: [Double]) -> GroupOutcome {
-        let unchanged = zip(current, previous).filter { $0 == $1 }.count
+        var unchanged = 0
+        for index in current.indices where current[index] == previous[index] { unchanged += 1 }
         if unchanged * 2 >= current.count && !current.isEmpty { return GroupOutcome(checked: false, usedIndices: [], flags: []) }
         switch method {
         case .hidiroglouBerthelot(let parameters):
@@ -179,27 +183,72 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                                      registry: registry))
             }
         }
+        // Most groups have nothing to report: those are screened without a record and counted here
+        // (every unit is of one level in this partition's province), the rest are looked at in full.
+        var (passed, notApplicable) = (0, 0)
+        var scratch = [Double](repeating: 0, count: 2 * pairs.count)
+        func quick(_ range: Range<Int>) -> Screen? {
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                pairs.current.withUnsafeBufferPointer { current in
+                    pairs.previous.withUnsafeBufferPointer { previous in
+                        screen(current: UnsafeBufferPointer(rebasing: current[range]), previous: UnsafeBufferPointer(rebasing: previous[range]),
+                               scratch: scratch)
+                    }
+                }
+            }
+        }
+        func countQuietly(_ screened: Screen, _ range: Range<Int>) {
+            let used = screened.checked ? pairs.admitted(range) : 0
+            passed += used
+            notApplicable += range.count - used
+        }
         Hierarchy.forEachRun(pairs.regions, level: wider ?? parentLevel) { outer, outerGroup in
+            var widerScreen: Screen??
             var widerOutcome: GroupOutcome?
             Hierarchy.forEachRun(pairs.regions, in: outer, level: parentLevel) { range, group in
-                let outcome = run(current: Array(pairs.current[range]), previous: Array(pairs.previous[range]))
-                if outcome.checked || wider == nil {
-                    report(outcome, range: range, group: group, level: parentLevel, note: "")
-                    return
+                let screened = quick(range)
+                if let screened, screened.checked || wider == nil { return countQuietly(screened, range) }
+                let outcome = screened == nil ? run(current: Array(pairs.current[range]), previous: Array(pairs.previous[range])) : nil
+                if let outcome, outcome.checked || wider == nil {
+                    return report(outcome, range: range, group: group, level: parentLevel, note: "")
                 }
+                let usable = screened?.used ?? outcome!.used
+                let note = "; its \(parentLevel) has only \(usable) usable units, so the \(wider!)'s "
+                if widerScreen == nil { widerScreen = .some(quick(outer)) }
+                if let widerQuick = widerScreen!, widerQuick.checked { return countQuietly(widerQuick, range) }
                 if widerOutcome == nil {
                     widerOutcome = run(current: Array(pairs.current[outer]), previous: Array(pairs.previous[outer]))
                 }
                 guard let widerOutcome, widerOutcome.checked else {
-                    report(outcome, range: range, group: group, level: parentLevel, note: "")
+                    if let outcome { return report(outcome, range: range, group: group, level: parentLevel, note: "") }
+                    notApplicable += range.count
                     return
                 }
-                report(widerOutcome, range: outer, group: outerGroup, level: wider!,
-                       note: "; its \(parentLevel) has only \(outcome.used) usable units, so the \(wider!)'s \(widerOutcome.used) are the peers",
-                       only: range)
+                report(widerOutcome, range: outer, group: outerGroup, level: wider!, note: note + "\(widerOutcome.used) are the peers", only: range)
             }
         }
+        if let anyUnit = pairs.regions.first {
+            tally.pass(anyUnit, count: passed)
+            tally.notApplicable(anyUnit, count: notApplicable)
+        }
         return found
+    }
+
+    /// A group screened without a record (see ``HidiroglouBerthelot/screen(current:previous:scratch:)``).
+    struct Screen {
+        var used: Int
+        var checked: Bool
+    }
+
+    /// The fast look at a group: nil when it has flags (or the method has no screen), so that it is
+    /// looked at in full; else how many units it used and whether it was checked.
+    func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Screen? {
+        guard case .hidiroglouBerthelot(let parameters) = method else { return nil }
+        var unchanged = 0
+        for index in current.indices where current[index] == previous[index] { unchanged += 1 }
+        if unchanged * 2 >= current.count && !current.isEmpty { return Screen(used: 0, checked: false) }
+        let screened = HidiroglouBerthelot(parameters).screen(current: current, previous: previous, scratch: scratch)
+        return screened.flagged ? nil : Screen(used: screened.used, checked: screened.checked)
     }
 
     private func finding(_ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
@@ -229,4 +278,11 @@ public struct PeriodOverPeriodCheck: QualityCheck {
 
 extension PeriodOverPeriodCheck.UnitPairs {
     var count: Int { regions.count }
+
+    /// How many units of `range` have both values positive: those a ratio method can use.
+    func admitted(_ range: Range<Int>) -> Int {
+        var count = 0
+        for index in range where current[index] > 0 && previous[index] > 0 { count += 1 }
+        return count
+    }
 }
