@@ -59,7 +59,8 @@ public struct AggregateHistoryCheck: QualityCheck {
         for index in 0..<(history.count + rollups.count) {
             let rollup = rollupAt(index)
             guard checked & 1 << rollup.level.rawValue != 0 else { continue }
-            table[slot: table.slot(key(rollup, period: periodNumber(rollup.period)))] = index
+            let slot = table.slot(key(rollup, period: periodNumber(rollup.period)))
+            table[slot: slot] = index
         }
         for index in history.count..<(history.count + rollups.count) {
             let rollup = rollupAt(index)

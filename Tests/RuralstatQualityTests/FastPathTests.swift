@@ -1,0 +1,65 @@
+import Testing
+import TestSupport
+import RuralstatAggregate
+@testable import RuralstatQuality
+
+/// The checks' fast paths against the plain ones they stand in for, on random inputs.
+@Suite("Fast paths agree with the plain ones")
+struct FastPathTests {
+    /// HB's screen decides, without a record, what the full method would: the values used, whether
+    /// the group is checked, and whether anything is flagged — for every side, with ties, zeros,
+    /// negatives and missing values.
+    @Test func hbScreenAgreesWithTheFullMethod() {
+        var random = SplitMix64(seed: 57)
+        var flaggedGroups = 0
+        for round in 0..<3_000 {
+            let count = Int(random.next() % 40) + 1
+            let side = OutlierSide.allCases[round % 3]
+            let parameters = HidiroglouBerthelot.Parameters(mii: round % 5 == 0 ? nil : 20 - Double(round % 17), mei: round % 4 == 0 && round % 5 != 0 ? nil : 3,
+                                                            mdm: 0.05, exponent: round % 2 == 0 ? 0 : 0.5, side: side,
+                                                            minimumObservations: round % 7 + 3)
+            func draw() -> Double {
+                switch random.next() % 20 {
+                case 0: return .nan
+                case 1: return 0
+                case 2: return -Double(random.next() % 50)
+                case 3, 4: return 100  // ties
+                default: return Double(random.next() % 400 + 1)
+                }
+            }
+            let current = (0..<count).map { _ in draw() }, previous = (0..<count).map { _ in draw() }
+            let method = HidiroglouBerthelot(parameters)
+            let full = method.check(current: current, previous: previous)
+            var scratch = [Double](repeating: 0, count: 2 * count)
+            let screened = current.withUnsafeBufferPointer { c in
+                previous.withUnsafeBufferPointer { p in scratch.withUnsafeMutableBufferPointer { method.screen(current: c, previous: p, scratch: $0) } }
+            }
+            #expect(screened.used == full.admission.used.count)
+            #expect(screened.checked == full.checked)
+            #expect(screened.flagged == !full.flagged.isEmpty, "\(current) \(previous) \(parameters)")
+            if !full.flagged.isEmpty { flaggedGroups += 1 }
+        }
+        #expect(flaggedGroups > 300)  // the flagged side was exercised too
+    }
+
+    /// The packed-key table, emptied and reused, holds what a dictionary holds.
+    @Test func packedKeyTableMatchesADictionary() {
+        var random = SplitMix64(seed: 5)
+        var table = PackedKeyTable()
+        for round in 0..<200 {
+            let count = Int(random.next() % 300)
+            table.reset(for: count)
+            var expected: [UInt64: Int] = [:]
+            for _ in 0..<count {
+                // Few distinct keys in some rounds (many repeats), any 64-bit key in others.
+                let key = round % 2 == 0 ? random.next() % 40 : random.next()
+                let slot = table.slot(key)
+                table[slot: slot] += 1
+                expected[key, default: 0] += 1
+            }
+            #expect(table.filled.count == expected.count)
+            for (key, value) in expected { #expect(table.value(key) == value) }
+            #expect(table.value(UInt64.max - 1) == expected[UInt64.max - 1])
+        }
+    }
+}
