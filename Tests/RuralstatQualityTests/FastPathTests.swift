@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 import RuralstatAggregate
@@ -61,5 +62,28 @@ struct FastPathTests {
             for (key, value) in expected { #expect(table.value(key) == value) }
             #expect(table.value(UInt64.max - 1) == expected[UInt64.max - 1])
         }
+    }
+}
+
+@Suite("Numbers in explanations")
+struct FindingNumberTests {
+    /// The fast `%.3g` gives printf's text wherever it answers, and answers nearly everywhere.
+    @Test func threeSignificantDigitsMatchPrintf() {
+        var random = SplitMix64(seed: 77)
+        var answered = 0
+        var values: [Double] = [0.01, 0.0125, 0.125, 1.005, 2.675, 9.995, 99.95, 999.4, 999.5, 0.099995, 12.5, 1.25, -3.14159, -0.5, 0.1, 10.05]
+        for _ in 0..<20_000 {
+            let decade = Double(random.next() % 6) - 2  // 10⁻² … 10³
+            let mantissa = 1 + Double(random.next() % 9_000_000) / 1_000_000
+            let value = mantissa * pow(10, decade) * (random.next() % 4 == 0 ? -1 : 1)
+            // A third of them land on the ties printf must settle: three digits and a 5.
+            values.append(random.next() % 3 == 0 ? (value * 1_000).rounded() / 1_000 + 0.0005 : value)
+        }
+        for value in values where abs(value) < 1000 {
+            guard let fast = FindingText.threeSignificantDigits(value) else { continue }
+            answered += 1
+            #expect(fast == FindingText.format("%.3g", value), "\(value)")
+        }
+        #expect(answered > values.count * 3 / 4)
     }
 }

@@ -135,17 +135,24 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
         _ = sorted.update(fromContentsOf: scores)
         OrderStatistics.sort(sorted)
         let medianRatio = OrderStatistics.geisPercentile(sorted: UnsafeBufferPointer(sorted), 50)
-        var unit = 0
-        for index in current.indices where current[index] > 0 && previous[index] > 0 {
-            scores[unit] = effect(ratio: scores[unit], medianRatio: medianRatio, current: current[index], previous: previous[index])
-            unit += 1
+        if parameters.exponent == 0 {
+            // Without the size term, E grows with the ratio (and rounding keeps that order), so
+            // the sorted ratios give the sorted scores.
+            for unit in sorted.indices { sorted[unit] = effect(ratio: sorted[unit], medianRatio: medianRatio, current: 0, previous: 0) }
+        } else {
+            var unit = 0
+            for index in current.indices where current[index] > 0 && previous[index] > 0 {
+                scores[unit] = effect(ratio: scores[unit], medianRatio: medianRatio, current: current[index], previous: previous[index])
+                unit += 1
+            }
+            _ = sorted.update(fromContentsOf: scores)
+            OrderStatistics.sort(sorted)
         }
-        _ = sorted.update(fromContentsOf: scores)
-        OrderStatistics.sort(sorted)
         let effects = UnsafeBufferPointer(sorted)
         let bounds = bounds(q1: OrderStatistics.geisPercentile(sorted: effects, 25), median: OrderStatistics.geisPercentile(sorted: effects, 50),
                             q3: OrderStatistics.geisPercentile(sorted: effects, 75))
-        return (used, true, scores.contains { bounds.status($0) != nil })
+        // Every bound is one-sided: some score is flagged exactly when the least or the greatest is.
+        return (used, true, bounds.status(effects[0]) != nil || bounds.status(effects[used - 1]) != nil)
     }
 
     /// The interval bounds of a group: values outside (imputeLeft, imputeRight) are FTI, outside
