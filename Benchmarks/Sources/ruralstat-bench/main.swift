@@ -11,8 +11,8 @@
 // Reads the submissions into memory once, then builds the partitions again from the rows, computes
 // the rollups and runs every quality check N times (default 5) on the same table, and prints one
 // JSON line per stage with the median, fastest and slowest seconds: the partitions, the rollups,
-// each check, and the checks together — so that what the findings cost can be set against what the
-// rollups cost, without the reading before them.
+// each check alone, and the suite as a run calls it (the checks side by side) — so that what the
+// findings cost can be set against what the rollups cost, without the reading before them.
 import Foundation
 import RuralstatAggregate
 import RuralstatIngest
@@ -134,18 +134,16 @@ func quality(_ arguments: Arguments) throws {
     print(stageLine("rollup", rollupSeconds, rows: rows))
     let input = QualityInput(table: reading.table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry,
                              workers: runner.workers)
-    var totals = [Double](repeating: 0, count: repeats)
-    var findings = 0
     let only = arguments.value("--only").map { Set($0.split(separator: ",").map(String.init)) }
-    for check in QualitySuite.standard(rules: rules).checks where only?.contains(check.ruleID) ?? true {
-        let seconds = timings(repeats) { findings += check.run(input).findings.count }
-        for index in totals.indices { totals[index] += seconds[index] }
-        print(stageLine(check.ruleID, seconds, rows: rows))
-    }
+    let suite = QualitySuite(checks: QualitySuite.standard(rules: rules).checks.filter { only?.contains($0.ruleID) ?? true })
+    for check in suite.checks { print(stageLine(check.ruleID, timings(repeats) { _ = check.run(input) }, rows: rows)) }
+    // The suite as a run calls it: the checks side by side.
+    var findings = 0
+    let totals = timings(repeats) { findings = suite.run(input).findings.count }
     print(stageLine("quality_checks", totals, rows: rows))
     let median = { (values: [Double]) in values.sorted()[values.count / 2] }
     print(String(format: #"{"findings": %d, "checks_over_rollup": %.2f, "checks_over_partitions_and_rollup": %.2f, "peak_rss_mb": %.1f}"#,
-                 findings / repeats, median(totals) / median(rollupSeconds), median(totals) / (median(partitionSeconds) + median(rollupSeconds)),
+                 findings, median(totals) / median(rollupSeconds), median(totals) / (median(partitionSeconds) + median(rollupSeconds)),
                  peakResidentMB()))
 }
 

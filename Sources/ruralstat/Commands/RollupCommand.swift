@@ -79,7 +79,7 @@ struct RollupCommand: ParsableCommand {
                      summary.secondsRollup, layout == .w1 ? "" : String(format: "quality checks %.2f s, ", summary.secondsQuality),
                      summary.secondsWriting))
         if !summary.checkTimings.isEmpty {
-            print("  checks: " + summary.checkTimings.map { String(format: "%@ %.2f s", $0.check, $0.seconds) }.joined(separator: ", "))
+            print("  checks, side by side (each its own wall time): " + summary.checkTimings.map { String(format: "%@ %.2f s", $0.check, $0.seconds) }.joined(separator: ", "))
         }
         for output in summary.outputs { print("  \(output)") }
         if summary.rowsRejected > 0 { throw ExitCode(ExitStatus.invalidInput.rawValue) }
