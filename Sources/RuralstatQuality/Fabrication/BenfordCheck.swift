@@ -54,7 +54,7 @@ public struct BenfordCheck: QualityCheck {
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
-                // Amounts that add up (output, area, income); not averages such as a distance.
+        // Amounts that add up (output, area, income); not averages such as a distance.
         let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers) { $0.kind == .amount && $0.aggregation == .sum }
         for (region, counts) in reporters.reporters {
             guard counts.positive >= minimumValues else {
