@@ -42,16 +42,35 @@ extension ObservationTable {
         for part in mapPartitions(workers: workers, body) { results.append(part) }
         return results
     }
+
+    /// A check of one column at a time: `body` gets every non-empty column of every partition
+    /// with its indicator code, period and definition, and the check's tally; the findings and
+    /// tallies come in partition order, as ``qualityResults(workers:_:)`` gives them.
+    func columnResults(ruleID: String, catalog: IndicatorCatalog, workers: Int,
+                       _ body: @Sendable (_ column: IndicatorColumn, _ indicator: String, _ period: Period, _ definition: Indicator?,
+                                          _ tally: inout TallyCounter) -> [Finding]) -> QualityResults {
+        qualityResults(workers: workers) { partition in
+            var tally = TallyCounter(ruleID)
+            var found: [Finding] = []
+            let period = periods[partition.period]
+            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
+                found += body(column, indicators[index], period, catalog.definition(indicators[index], year: period.year), &tally)
+            }
+            return QualityResults(findings: found, tallies: tally.rows)
+        }
+    }
 }
 
 extension IndicatorColumn {
-    /// The level of the column's deepest units (its reporting units); village when it is empty.
-    var deepestLevel: RegionLevel {
-        guard !isEmpty else { return .village }
-        var deepest = RegionLevel.national
-        for region in regions { deepest = max(deepest, RegionCode(uncheckedRawValue: region).level) }
-        return deepest
+    /// The levels the column has rows of, from the top down.
+    var levels: [RegionLevel] {
+        var bits = 0
+        for region in regions { bits |= RegionCode(uncheckedRawValue: region).level.bit }
+        return RegionLevel.allCases.filter { bits & $0.bit != 0 }
     }
+
+    /// The level of the column's deepest units (its reporting units); village when it is empty.
+    var deepestLevel: RegionLevel { levels.last ?? .village }
 }
 
 /// Counts of one rule's items per level and province, kept while a check walks a partition. Checks
@@ -67,7 +86,7 @@ struct TallyCounter {
     init(_ ruleID: String) { self.ruleID = ruleID }
 
     @inline(__always)
-    private mutating func add(_ region: Int64, level: Int, _ delta: SIMD4<Int64>) {
+    private mutating func add(_ region: Int64, level: RegionLevel, _ delta: SIMD4<Int64>) {
         let province = region / 10_000_000_000 * 10_000_000_000
         if current < 0 || provinces[current] != province {
             if let index = provinces.firstIndex(of: province) {
@@ -78,18 +97,17 @@ struct TallyCounter {
                 current = provinces.count - 1
             }
         }
-        counts[current][level] &+= delta
+        counts[current][level.rawValue] &+= delta
     }
 
-    mutating func pass(_ region: Int64, count: Int = 1) { add(region, level: RegionCode(uncheckedRawValue: region).level.rawValue, SIMD4(Int64(count), 0, 0, 0)) }
-    mutating func fail(_ region: Int64, count: Int = 1) { add(region, level: RegionCode(uncheckedRawValue: region).level.rawValue, SIMD4(0, Int64(count), 0, 0)) }
-    mutating func notApplicable(_ region: Int64, count: Int = 1) {
-        add(region, level: RegionCode(uncheckedRawValue: region).level.rawValue, SIMD4(0, 0, Int64(count), 0))
-    }
+    mutating func pass(_ region: Int64) { add(region, level: RegionCode(uncheckedRawValue: region).level, SIMD4(1, 0, 0, 0)) }
+    mutating func fail(_ region: Int64) { add(region, level: RegionCode(uncheckedRawValue: region).level, SIMD4(0, 1, 0, 0)) }
+    mutating func notApplicable(_ region: Int64) { add(region, level: RegionCode(uncheckedRawValue: region).level, SIMD4(0, 0, 1, 0)) }
 
-    /// Adds counts made in bulk for units of `level` in the province of `region`.
-    mutating func add(province region: Int64, level: RegionLevel, passed: Int, failed: Int, notApplicable: Int) {
-        add(region, level: level.rawValue, SIMD4(Int64(passed), Int64(failed), Int64(notApplicable), 0))
+    /// Adds passes and units without the data, counted in bulk, of `level` in the province of `region`
+    /// (checks that look at a whole column count them and tally once).
+    mutating func add(province region: Int64, level: RegionLevel, passed: Int, notApplicable: Int) {
+        add(region, level: level, SIMD4(Int64(passed), 0, Int64(notApplicable), 0))
     }
 
     var rows: [RuleTally] {

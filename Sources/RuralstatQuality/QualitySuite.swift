@@ -1,4 +1,5 @@
 import Dispatch
+import RuralstatAggregate
 import RuralstatModel
 
 /// The checks a run applies, in the order their findings are listed.
@@ -32,23 +33,16 @@ public struct QualitySuite: Sendable {
     /// time is its own wall-clock time, so the times may add up to more than the suite's.
     public func run(_ input: QualityInput) -> QualityResults {
         let checks = self.checks
-        let slots = UnsafeMutableBufferPointer<QualityResults>.allocate(capacity: checks.count)
-        slots.initialize(repeating: QualityResults())
-        defer {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-        nonisolated(unsafe) let output = slots
-        DispatchQueue.concurrentPerform(iterations: input.workers > 1 ? checks.count : 1) { index in
-            for check in input.workers > 1 ? [index] : Array(checks.indices) {
-                let started = DispatchTime.now().uptimeNanoseconds
-                var part = checks[check].run(input)
-                part.timings = [(checks[check].ruleID, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)]
-                output[check] = part
-            }
+        // All at once when there is more than one worker: Dispatch shares the cores among them, and
+        // no check waits behind a long one.
+        let parts = concurrentMap(checks.count, workers: input.workers > 1 ? checks.count : 1) { index in
+            let started = DispatchTime.now().uptimeNanoseconds
+            var part = checks[index].run(input)
+            part.timings = [(checks[index].ruleID, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)]
+            return part
         }
         var results = QualityResults()
-        for part in slots { results.append(part) }
+        for part in parts { results.append(part) }
         return results
     }
 }

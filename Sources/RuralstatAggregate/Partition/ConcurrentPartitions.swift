@@ -8,7 +8,7 @@ import Foundation
 /// Work is handed out one index at a time to whichever thread is free, the costliest first when
 /// `cost` is given: partitions differ in size by a factor of fifty (a province of 20 000 villages
 /// against one of 400), and a fixed share per thread would leave one idle while the other works.
-func concurrentMap<Result>(_ count: Int, workers: Int, cost: ((Int) -> Int)? = nil, _ body: @Sendable (Int) -> Result) -> [Result] {
+public func concurrentMap<Result>(_ count: Int, workers: Int, cost: ((Int) -> Int)? = nil, _ body: @Sendable (Int) -> Result) -> [Result] {
     let slots = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
     slots.initialize(repeating: nil)
     defer {

@@ -23,6 +23,12 @@ public enum RegionLevel: Int, Sendable, CaseIterable, Comparable, Codable, Custo
         }
     }
 
+    /// This level's bit in a set of levels held as one integer, for a test made once per row.
+    @inlinable public var bit: Int { 1 << rawValue }
+
+    /// The bits of `levels` (see ``bit``).
+    public static func bits(_ levels: some Sequence<RegionLevel>) -> Int { levels.reduce(0) { $0 | $1.bit } }
+
     /// The level directly above, or `nil` for the nation.
     public var parent: RegionLevel? { RegionLevel(rawValue: rawValue - 1) }
 

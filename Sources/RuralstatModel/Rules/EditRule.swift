@@ -22,6 +22,8 @@ public struct EditRule: Sendable, Hashable {
     public let message: String?
     /// The levels whose units the rule checks.
     public let levels: Set<RegionLevel>
+    /// The same as bits (``RegionLevel/bits(_:)``): screening asks for every unit and rule.
+    @usableFromInline let levelBits: Int
     /// The absolute tolerance of `==`, `!=` and `in`; comparisons `< <= > >=` are exact.
     public let tolerance: Double
 
@@ -32,12 +34,20 @@ public struct EditRule: Sendable, Hashable {
     public init(id: String, rule text: String, severity: Severity = .error, message: String? = nil,
                 levels: Set<RegionLevel> = Set(RegionLevel.allCases), tolerance: Double = defaultTolerance,
                 knownIndicators: Set<String>? = nil) throws(RuleSyntaxError) {
+        self.init(id: id, text: text, expression: try RuleExpression(parsing: text, knownIndicators: knownIndicators), severity: severity,
+                  message: message, levels: levels, tolerance: tolerance)
+    }
+
+    /// A rule from an already parsed expression.
+    init(id: String, text: String, expression: RuleExpression, severity: Severity, message: String?,
+         levels: Set<RegionLevel>, tolerance: Double) {
         self.id = id
         self.text = text
-        expression = try RuleExpression(parsing: text, knownIndicators: knownIndicators)
+        self.expression = expression
         self.severity = severity
         self.message = message
         self.levels = levels
+        levelBits = RegionLevel.bits(levels)
         self.tolerance = tolerance
     }
 
@@ -51,7 +61,8 @@ public struct EditRule: Sendable, Hashable {
     public var indicators: [String] { expression.indicators }
 
     /// Whether the rule checks units of `level`.
-    public func applies(to level: RegionLevel) -> Bool { levels.contains(level) }
+    @inlinable
+    public func applies(to level: RegionLevel) -> Bool { levelBits & level.bit != 0 }
 
     /// The rule compiled for records laid out by `slots` (see ``CompiledRule``).
     public func compiled(for slots: IndicatorSlots) -> CompiledRule {

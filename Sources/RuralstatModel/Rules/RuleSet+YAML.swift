@@ -88,16 +88,4 @@ extension EditRule {
         self.init(id: id, text: text, expression: expression, severity: severity, message: message,
                   levels: levels, tolerance: tolerance)
     }
-
-    /// A rule from an already parsed expression.
-    init(id: String, text: String, expression: RuleExpression, severity: Severity, message: String?,
-         levels: Set<RegionLevel>, tolerance: Double) {
-        self.id = id
-        self.text = text
-        self.expression = expression
-        self.severity = severity
-        self.message = message
-        self.levels = levels
-        self.tolerance = tolerance
-    }
 }

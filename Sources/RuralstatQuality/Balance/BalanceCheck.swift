@@ -120,36 +120,23 @@ public struct BalanceCheck: QualityCheck {
         var childLevels: Set<RegionLevel> = []
         for partition in table.partitions {
             for (index, column) in partition.columns.enumerated() where !column.isEmpty && balanced.contains(table.indicators[index]) {
-                var mask = 0
-                for region in column.regions { mask |= 1 << RegionCode(uncheckedRawValue: region).level.rawValue }
-                if mask.nonzeroBitCount > 1 {
-                    childLevels.formUnion(RegionLevel.allCases.filter { $0 > .province && mask & (1 << $0.rawValue) != 0 })
-                }
+                let levels = column.levels
+                if levels.count > 1 { childLevels.formUnion(levels.filter { $0 > .province }) }
             }
         }
         let expected: [RegionLevel: ExpectedUnits] = input.registry.map { registry in
             Dictionary(uniqueKeysWithValues: childLevels.map { ($0, ExpectedUnits(registry: registry, baseLevel: $0)) })
         } ?? [:]
-        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
-            var tally = TallyCounter(ruleID)
-            var found: [Finding] = []
-            let period = table.periods[partition.period]
-            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
-                let code = table.indicators[index]
-                guard balanced.contains(code), let definition = input.catalog.definition(code, year: period.year),
-                      definition.aggregation == .sum else { continue }
-                found += balance(column, indicator: code, definition: definition, period: period, expected: expected,
-                                 registry: input.registry, tally: &tally)
-            }
-            return QualityResults(findings: found, tallies: tally.rows)
+        return table.columnResults(ruleID: ruleID, catalog: input.catalog, workers: input.workers) { column, code, period, definition, tally in
+            guard balanced.contains(code), let definition, definition.aggregation == .sum else { return [] }
+            return balance(column, indicator: code, definition: definition, period: period, expected: expected, registry: input.registry,
+                           tally: &tally)
         }
     }
 
     private func balance(_ column: IndicatorColumn, indicator: String, definition: Indicator, period: Period,
                          expected: [RegionLevel: ExpectedUnits], registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
-        var present = 0
-        for region in column.regions { present |= 1 << RegionCode(uncheckedRawValue: region).level.rawValue }
-        let levels = RegionLevel.allCases.filter { present & 1 << $0.rawValue != 0 }
+        let levels = column.levels
         guard levels.count > 1 else { return [] }
         var found: [Finding] = []
         for (parentLevel, childLevel) in zip(levels, levels.dropFirst()) {

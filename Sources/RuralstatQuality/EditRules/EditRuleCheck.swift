@@ -39,18 +39,17 @@ public struct EditRuleCheck: QualityCheck {
             }
             defer { aligned.forEach { $0.deallocate() } }
             let views = aligned.map { UnsafeBufferPointer($0) }
-            let levels = units.map { RegionCode(uncheckedRawValue: $0).level.rawValue }
+            let levels = units.map { RegionCode(uncheckedRawValue: $0).level }
             var outcomes = [RuleOutcome](repeating: .pass, count: units.count)
             for (index, rule) in rules.rules.enumerated() {
                 outcomes.withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
                 // Passes and units without the data are counted per level (the partition is one
                 // province) and tallied once; failures are explained one by one.
-                let checked = rule.levels.reduce(0) { $0 | 1 << $1.rawValue }
                 var passed = [Int](repeating: 0, count: RegionLevel.allCases.count), unusable = passed
-                for unit in units.indices where checked & 1 << levels[unit] != 0 {
+                for unit in units.indices where rule.applies(to: levels[unit]) {
                     switch outcomes[unit] {
-                    case .pass: passed[levels[unit]] += 1
-                    case .notApplicable: unusable[levels[unit]] += 1
+                    case .pass: passed[levels[unit].rawValue] += 1
+                    case .notApplicable: unusable[levels[unit].rawValue] += 1
                     case .fail:
                         tallies[index].fail(units[unit])
                         let record = views.map { $0[unit] }
@@ -58,7 +57,7 @@ public struct EditRuleCheck: QualityCheck {
                     }
                 }
                 for level in RegionLevel.allCases where passed[level.rawValue] + unusable[level.rawValue] > 0 {
-                    tallies[index].add(province: units[0], level: level, passed: passed[level.rawValue], failed: 0,
+                    tallies[index].add(province: units[0], level: level, passed: passed[level.rawValue],
                                        notApplicable: unusable[level.rawValue])
                 }
             }

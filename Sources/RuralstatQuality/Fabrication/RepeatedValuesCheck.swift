@@ -23,38 +23,32 @@ public struct RepeatedValuesCheck: QualityCheck {
     }
 
     public func run(_ input: QualityInput) -> QualityResults {
-        let table = input.table
-        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
-            var tally = TallyCounter(ruleID)
+        input.table.columnResults(ruleID: ruleID, catalog: input.catalog, workers: input.workers) { column, code, period, definition, tally in
+            guard let definition, definition.kind.isAdditive else { return [] }
             var found: [Finding] = []
             var counter = EqualValues()
-            let period = table.periods[partition.period]
-            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
-                let code = table.indicators[index]
-                guard let definition = input.catalog.definition(code, year: period.year), definition.kind.isAdditive else { continue }
-                Hierarchy.forEachRun(column.regions, level: reporterLevel) { run, reporter in
-                    let (start, end) = (run.lowerBound, run.upperBound)
-                    counter.reset(for: end - start)
-                    for row in start..<end where abs(column.values[row]) >= smallestValue { counter.add(column.values[row]) }
-                    let units = end - start
-                    if let (value, repeats) = counter.mostRepeated,
-                       repeats >= minimumRepeats, Double(repeats) >= minimumShare * Double(units) {
-                        tally.fail(reporter)
-                        let region = RegionCode(uncheckedRawValue: reporter)
-                        let examples = (start..<end).filter { column.values[$0] == value }.prefix(5).map { "\(RegionCode(uncheckedRawValue: column.regions[$0]))" }
-                        let explanation = "\(FindingText.unit(region, registry: input.registry)): \(repeats) of its \(units) units reported "
-                            + "\(FindingText.indicator(code, definition)) \(FindingText.amount(value, definition)) exactly for \(period) "
-                            + "(e.g. \(examples.joined(separator: ", "))); at most \(minimumRepeats - 1) or \(Int(100 * minimumShare)) % would be chance"
-                        found.append(Finding(ruleID: ruleID, method: "identical_values", severity: .warning, level: region.level, region: region,
-                                             indicator: code, period: period, observed: value, statisticName: "repeats", statistic: Double(repeats),
-                                             parameters: "minimum_repeats=\(minimumRepeats) minimum_share=\(minimumShare) smallest_value=\(smallestValue)",
-                                             peerSize: units, explanation: FindingText.tidy(explanation)))
-                    } else {
-                        tally.pass(reporter)
-                    }
+            Hierarchy.forEachRun(column.regions, level: reporterLevel) { run, reporter in
+                let (start, end) = (run.lowerBound, run.upperBound)
+                counter.reset(for: end - start)
+                for row in start..<end where abs(column.values[row]) >= smallestValue { counter.add(column.values[row]) }
+                let units = end - start
+                if let (value, repeats) = counter.mostRepeated,
+                   repeats >= minimumRepeats, Double(repeats) >= minimumShare * Double(units) {
+                    tally.fail(reporter)
+                    let region = RegionCode(uncheckedRawValue: reporter)
+                    let examples = (start..<end).filter { column.values[$0] == value }.prefix(5).map { "\(RegionCode(uncheckedRawValue: column.regions[$0]))" }
+                    let explanation = "\(FindingText.unit(region, registry: input.registry)): \(repeats) of its \(units) units reported "
+                        + "\(FindingText.indicator(code, definition)) \(FindingText.amount(value, definition)) exactly for \(period) "
+                        + "(e.g. \(examples.joined(separator: ", "))); at most \(minimumRepeats - 1) or \(Int(100 * minimumShare)) % would be chance"
+                    found.append(Finding(ruleID: ruleID, method: "identical_values", severity: .warning, level: region.level, region: region,
+                                         indicator: code, period: period, observed: value, statisticName: "repeats", statistic: Double(repeats),
+                                         parameters: "minimum_repeats=\(minimumRepeats) minimum_share=\(minimumShare) smallest_value=\(smallestValue)",
+                                         peerSize: units, explanation: FindingText.tidy(explanation)))
+                } else {
+                    tally.pass(reporter)
                 }
             }
-            return QualityResults(findings: found, tallies: tally.rows)
+            return found
         }
     }
 }

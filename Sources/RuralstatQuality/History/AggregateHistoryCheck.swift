@@ -36,7 +36,7 @@ public struct AggregateHistoryCheck: QualityCheck {
         }
         let periodNumbers = Dictionary(uniqueKeysWithValues: periodSet.sorted().enumerated().map { ($1, UInt64($0)) })
         precondition(periodNumbers.count < 1 << 11, "aggregate history: more than 2047 periods")
-        let checked = levels.reduce(0) { $0 | 1 << $1.rawValue }
+        let checked = RegionLevel.bits(levels)
         // Rollups come in runs of one indicator and one period: the last numbers are kept.
         var indicatorNumbers: [String: UInt64] = [:]
         var indicator = (code: "", number: UInt64(0))
@@ -58,13 +58,13 @@ public struct AggregateHistoryCheck: QualityCheck {
         var table = PackedKeyTable(capacity: history.count + rollups.count)
         for index in 0..<(history.count + rollups.count) {
             let rollup = rollupAt(index)
-            guard checked & 1 << rollup.level.rawValue != 0 else { continue }
+            guard checked & rollup.level.bit != 0 else { continue }
             let slot = table.slot(key(rollup, period: periodNumber(rollup.period)))
             table[slot: slot] = index
         }
         for index in history.count..<(history.count + rollups.count) {
             let rollup = rollupAt(index)
-            guard checked & 1 << rollup.level.rawValue != 0, rollup.publication != .withheld, let previousPeriod = rollup.period.previous,
+            guard checked & rollup.level.bit != 0, rollup.publication != .withheld, let previousPeriod = rollup.period.previous,
                   let before = periodNumbers[previousPeriod], let earlier = table.value(key(rollup, period: before)) else { continue }
             let previous = rollupAt(earlier)
             guard previous.value > 0, rollup.value.isFinite, previous.publication != .withheld else {

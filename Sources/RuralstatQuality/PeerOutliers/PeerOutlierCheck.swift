@@ -56,18 +56,9 @@ public struct PeerOutlierCheck: QualityCheck {
 
     /// Findings for every column of the table whose units sit below a township or lower.
     public func run(_ input: QualityInput) -> QualityResults {
-        let (table, catalog, registry) = (input.table, input.catalog, input.registry)
-        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
-            var tally = TallyCounter(ruleID)
-            var found: [Finding] = []
-            let period = table.periods[partition.period]
-            for (index, column) in partition.columns.enumerated() where !column.isEmpty {
-                let code = table.indicators[index]
-                let definition = catalog.definition(code, year: period.year)
-                guard kinds.contains(definition?.kind ?? .amount) else { continue }
-                found += check(column, indicator: code, period: period, definition: definition, registry: registry, tally: &tally)
-            }
-            return QualityResults(findings: found, tallies: tally.rows)
+        input.table.columnResults(ruleID: ruleID, catalog: input.catalog, workers: input.workers) { column, code, period, definition, tally in
+            guard kinds.contains(definition?.kind ?? .amount) else { return [] }
+            return check(column, indicator: code, period: period, definition: definition, registry: input.registry, tally: &tally)
         }
     }
 
@@ -93,9 +84,8 @@ public struct PeerOutlierCheck: QualityCheck {
             units.values.append(onLog ? log(value) : value)
         }
         defer {
-            if let anyUnit = column.regions.first(where: { RegionCode(uncheckedRawValue: $0).level == unitLevel }) {
-                tally.pass(anyUnit, count: passed)
-                tally.notApplicable(anyUnit, count: notApplicable)
+            if passed + notApplicable > 0 {
+                tally.add(province: column.regions[0], level: unitLevel, passed: passed, notApplicable: notApplicable)
             }
         }
         guard !units.isEmpty else { return [] }

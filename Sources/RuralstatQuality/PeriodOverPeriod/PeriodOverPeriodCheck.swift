@@ -122,10 +122,16 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         var used: Int { usedIndices.count }
     }
 
-    func run(current: [Double], previous: [Double]) -> GroupOutcome {
+    /// Whether at least half of a group's units reported the same value again: there the quartiles
+    /// of the changes are 0, and the group is left alone.
+    static func mostlyUnchanged<Values: RandomAccessCollection<Double>>(_ current: Values, _ previous: Values) -> Bool where Values.Index == Int {
         var unchanged = 0
         for index in current.indices where current[index] == previous[index] { unchanged += 1 }
-        if unchanged * 2 >= current.count && !current.isEmpty { return GroupOutcome(checked: false, usedIndices: [], flags: []) }
+        return unchanged * 2 >= current.count && !current.isEmpty
+    }
+
+    func run(current: [Double], previous: [Double]) -> GroupOutcome {
+        if Self.mostlyUnchanged(current, previous) { return GroupOutcome(checked: false, usedIndices: [], flags: []) }
         switch method {
         case .hidiroglouBerthelot(let parameters):
             let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)
@@ -187,8 +193,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         // (every unit is of one level in this partition's province), the rest are looked at in full.
         var (passed, notApplicable) = (0, 0)
         var scratch = [Double](repeating: 0, count: 2 * pairs.count)
-        func quick(_ range: Range<Int>) -> Screen? {
-            scratch.withUnsafeMutableBufferPointer { scratch in
+        func look(_ range: Range<Int>) -> Look {
+            let quiet = scratch.withUnsafeMutableBufferPointer { scratch in
                 pairs.current.withUnsafeBufferPointer { current in
                     pairs.previous.withUnsafeBufferPointer { previous in
                         screen(current: UnsafeBufferPointer(rebasing: current[range]), previous: UnsafeBufferPointer(rebasing: previous[range]),
@@ -196,59 +202,65 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                     }
                 }
             }
+            return quiet ?? .full(run(current: Array(pairs.current[range]), previous: Array(pairs.previous[range])))
         }
-        func countQuietly(_ screened: Screen, _ range: Range<Int>) {
-            let used = screened.checked ? pairs.admitted(range) : 0
-            passed += used
-            notApplicable += range.count - used
-        }
-        Hierarchy.forEachRun(pairs.regions, level: wider ?? parentLevel) { outer, outerGroup in
-            var widerScreen: Screen??
-            var widerOutcome: GroupOutcome?
-            Hierarchy.forEachRun(pairs.regions, in: outer, level: parentLevel) { range, group in
-                let screened = quick(range)
-                if let screened, screened.checked || wider == nil { return countQuietly(screened, range) }
-                let outcome = screened == nil ? run(current: Array(pairs.current[range]), previous: Array(pairs.previous[range])) : nil
-                if let outcome, outcome.checked || wider == nil {
-                    return report(outcome, range: range, group: group, level: parentLevel, note: "")
-                }
-                let usable = screened?.used ?? outcome!.used
-                let note = "; its \(parentLevel) has only \(usable) usable units, so the \(wider!)'s "
-                if widerScreen == nil { widerScreen = .some(quick(outer)) }
-                if let widerQuick = widerScreen!, widerQuick.checked { return countQuietly(widerQuick, range) }
-                if widerOutcome == nil {
-                    widerOutcome = run(current: Array(pairs.current[outer]), previous: Array(pairs.previous[outer]))
-                }
-                guard let widerOutcome, widerOutcome.checked else {
-                    if let outcome { return report(outcome, range: range, group: group, level: parentLevel, note: "") }
-                    notApplicable += range.count
-                    return
-                }
-                report(widerOutcome, range: outer, group: outerGroup, level: wider!, note: note + "\(widerOutcome.used) are the peers", only: range)
+        /// Tallies the units of `only` (by default the whole group) by the look at the group in
+        /// `range`, and explains its flags among them.
+        func record(_ look: Look, range: Range<Int>, group: Int64, level: RegionLevel, note: String = "", only: Range<Int>? = nil) {
+            switch look {
+            case .quiet(_, let checked):
+                let counted = only ?? range
+                let used = checked ? pairs.admitted(counted) : 0
+                passed += used
+                notApplicable += counted.count - used
+            case .full(let outcome):
+                report(outcome, range: range, group: group, level: level, note: note, only: only)
             }
         }
-        if let anyUnit = pairs.regions.first {
-            tally.pass(anyUnit, count: passed)
-            tally.notApplicable(anyUnit, count: notApplicable)
+        Hierarchy.forEachRun(pairs.regions, level: wider ?? parentLevel) { outer, outerGroup in
+            var widerLook: Look?
+            Hierarchy.forEachRun(pairs.regions, in: outer, level: parentLevel) { range, group in
+                let own = look(range)
+                guard !own.checked, let wider else { return record(own, range: range, group: group, level: parentLevel) }
+                if widerLook == nil { widerLook = look(outer) }
+                guard let widerLook, widerLook.checked else { return record(own, range: range, group: group, level: parentLevel) }
+                record(widerLook, range: outer, group: outerGroup, level: wider,
+                       note: "; its \(parentLevel) has only \(own.used) usable units, so the \(wider)'s \(widerLook.used) are the peers", only: range)
+            }
+        }
+        if passed + notApplicable > 0 {
+            tally.add(province: pairs.regions[0], level: pairs.level, passed: passed, notApplicable: notApplicable)
         }
         return found
     }
 
-    /// A group screened without a record (see ``HidiroglouBerthelot/screen(current:previous:scratch:)``).
-    struct Screen {
-        var used: Int
-        var checked: Bool
+    /// What became of a group: screened without a record (nothing in it is flagged), or looked at in full.
+    enum Look {
+        case quiet(used: Int, checked: Bool)
+        case full(GroupOutcome)
+
+        var checked: Bool {
+            switch self {
+            case .quiet(_, let checked): checked
+            case .full(let outcome): outcome.checked
+            }
+        }
+
+        var used: Int {
+            switch self {
+            case .quiet(let used, _): used
+            case .full(let outcome): outcome.used
+            }
+        }
     }
 
-    /// The fast look at a group: nil when it has flags (or the method has no screen), so that it is
-    /// looked at in full; else how many units it used and whether it was checked.
-    func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Screen? {
+    /// The fast look at a group (HB only, see ``HidiroglouBerthelot/screen(current:previous:scratch:)``):
+    /// nil when it has flags or the method has no screen, so that it is looked at in full.
+    func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Look? {
         guard case .hidiroglouBerthelot(let parameters) = method else { return nil }
-        var unchanged = 0
-        for index in current.indices where current[index] == previous[index] { unchanged += 1 }
-        if unchanged * 2 >= current.count && !current.isEmpty { return Screen(used: 0, checked: false) }
+        if Self.mostlyUnchanged(current, previous) { return .quiet(used: 0, checked: false) }
         let screened = HidiroglouBerthelot(parameters).screen(current: current, previous: previous, scratch: scratch)
-        return screened.flagged ? nil : Screen(used: screened.used, checked: screened.checked)
+        return screened.flagged ? nil : .quiet(used: screened.used, checked: screened.checked)
     }
 
     private func finding(_ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
