@@ -86,4 +86,11 @@ struct FindingNumberTests {
         }
         #expect(answered > values.count * 3 / 4)
     }
+
+    /// Runs of spaces left by empty parts collapse to one; other text is left as it is.
+    @Test func tidyCollapsesRunsOfSpaces() {
+        #expect(FindingText.tidy("村 110101001201  粮食产量   52000 吨 ") == "村 110101001201 粮食产量 52000 吨 ")
+        #expect(FindingText.tidy(" 县 全国 ") == " 县 全国 ")
+        #expect(FindingText.tidy("") == "")
+    }
 }

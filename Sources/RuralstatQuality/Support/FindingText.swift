@@ -75,15 +75,9 @@ enum FindingText {
     /// Collapses the runs of spaces that empty parts leave.
     static func tidy(_ text: String) -> String {
         let space = UInt8(ascii: " ")
-        var previous: UInt8 = 0
-        guard text.utf8.contains(where: { byte in defer { previous = byte }; return byte == space && previous == space }) else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
-        previous = 0
-        for byte in text.utf8 where !(byte == space && previous == space) {
-            bytes.append(byte)
-            previous = byte
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        for byte in text.utf8 where !(byte == space && bytes.last == space) { bytes.append(byte) }
+        return bytes.count == text.utf8.count ? text : String(decoding: bytes, as: UTF8.self)
     }
 }
