@@ -35,19 +35,38 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-/// Options given as `--name value`; anything else is a file.
+/// Options given as `--name value` (only the `known` ones); anything else is a file.
 struct Arguments {
     var options: [String: [String]] = [:]
     var files: [String] = []
 
-    init(_ arguments: ArraySlice<String>) {
+    init(_ arguments: ArraySlice<String>, known: Set<String>) {
         var rest = arguments
         while let argument = rest.popFirst() {
-            if argument.hasPrefix("--"), let value = rest.popFirst() { options[argument, default: []].append(value) } else { files.append(argument) }
+            guard argument.hasPrefix("--") else {
+                files.append(argument)
+                continue
+            }
+            guard known.contains(argument) else { fail("unknown option \(argument) (known: \(known.sorted().joined(separator: ", ")))") }
+            guard let value = rest.popFirst() else { fail("option \(argument) needs a value") }
+            options[argument, default: []].append(value)
         }
     }
 
     func value(_ name: String) -> String? { options[name]?.last }
+
+    /// The values of an option the command cannot do without (it may be repeated).
+    func required(_ name: String) -> [String] {
+        guard let values = options[name] else { fail("option \(name) is needed") }
+        return values
+    }
+
+    /// A whole number of at least 1, or `default` when the option is not given.
+    func count(_ name: String, default: Int) -> Int {
+        guard let text = value(name) else { return `default` }
+        guard let number = Int(text), number >= 1 else { fail("option \(name) needs a whole number of at least 1, not '\(text)'") }
+        return number
+    }
 }
 
 /// Seconds of each repetition of `body`, which runs `repeats` times.
@@ -66,7 +85,7 @@ func stageLine(_ stage: String, _ seconds: [Double], rows: Int) -> String {
 }
 
 func ingest(_ arguments: Arguments) throws {
-    let catalog = try ReferenceFiles.loadCatalog(path: arguments.value("--catalog") ?? "")
+    let catalog = try ReferenceFiles.loadCatalog(path: arguments.required("--catalog").last!)
     let registryPaths = arguments.options["--registry"] ?? []
     let registries = registryPaths.isEmpty ? nil : RegistryEditions([try ReferenceFiles.loadRegistry(paths: registryPaths)])
     let sender = arguments.value("--sender") ?? "national"
@@ -86,16 +105,16 @@ func ingest(_ arguments: Arguments) throws {
 }
 
 func quality(_ arguments: Arguments) throws {
-    let catalog = try ReferenceFiles.loadCatalog(path: arguments.value("--catalog") ?? "")
-    let registry = try ReferenceFiles.loadRegistry(paths: arguments.options["--registry"] ?? [])
+    let catalog = try ReferenceFiles.loadCatalog(path: arguments.required("--catalog").last!)
+    let registry = try ReferenceFiles.loadRegistry(paths: arguments.required("--registry"))
     let rules = try arguments.value("--rules").map { path in
         try RuleSet(yaml: try String(contentsOfFile: path, encoding: .utf8), file: path, knownIndicators: Set(catalog.codes))
     }
-    let repeats = Int(arguments.value("--repeat") ?? "5") ?? 5
+    let repeats = arguments.count("--repeat", default: 5)
     var options = IngestOptions()
     options.defaultSender = Jurisdiction(sender: "national", root: .national)
     var runner = StorelessRollup(registry: registry, catalog: catalog, options: options)
-    runner.workers = Int(arguments.value("--workers") ?? "") ?? ProcessInfo.activeProcessors
+    runner.workers = arguments.count("--workers", default: ProcessInfo.activeProcessors)
     let rejects = try RejectsCSV(path: "/dev/null")
     let reading = try runner.read(files: try SubmissionIngestor.expand(arguments.files), rejects: rejects)
     try rejects.close()
@@ -151,8 +170,9 @@ let usage = "usage: ruralstat-bench ingest --catalog C --registry R [--sender S]
     + "       ruralstat-bench quality --catalog C --registry R [--rules RULES] [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER..."
 do {
     switch CommandLine.arguments.dropFirst().first {
-    case "ingest": try ingest(Arguments(CommandLine.arguments.dropFirst(2)))
-    case "quality": try quality(Arguments(CommandLine.arguments.dropFirst(2)))
+    case "ingest": try ingest(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--sender"]))
+    case "quality":
+        try quality(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--rules", "--repeat", "--workers", "--only"]))
     default: fail(usage)
     }
 } catch {
