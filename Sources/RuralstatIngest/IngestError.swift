@@ -13,7 +13,7 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
                 rule: IngestRule, message: String) {
         self.location = SourceLocation(file: file, line: line, element: element, column: column)
         self.rule = rule
-        self.message = message
+        self.message = EchoText.isSafe(message, limit: EchoText.messageLimit) ? message : EchoText.quote(message, limit: EchoText.messageLimit)
     }
 
     public var description: String { "\(location): \(rule.rawValue): \(message)" }
@@ -26,6 +26,7 @@ public enum IngestRule: String, Sendable, Hashable, Codable, CaseIterable {
     case corruptCompression = "corrupt_compression"
     case decompressionBomb = "decompression_bomb"
     case unbalancedQuote = "unbalanced_quote"
+    case recordTooLong = "record_too_long"
     case malformedHeader = "malformed_header"
     case encoding
     case unknownSender = "unknown_sender"

@@ -18,11 +18,13 @@ public protocol IndicatorStore: Sendable {
     /// Counts of what the store holds, for `ruralstat init` and the run summary.
     func summary() throws -> StoreSummary
 
-    /// The ledger entry of a file with this content hash, if it was offered before.
+    /// The entry that keeps this content from being applied again (applied, a test message, or retired).
     func submission(withHash hash: String) throws -> StoredSubmission?
+    /// The latest earlier attempt with this content that was rejected, if any.
+    func rejectedAttempt(withHash hash: String) throws -> StoredSubmission?
     /// Applies one submission in one transaction; `read` runs inside it and stages the rows.
     func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome
-    /// Records a file that could not be read at all, with the reason.
+    /// Records a file refused before its rows were applied (unreadable, or no sender), with the reason.
     func recordUnreadable(_ record: SubmissionRecord, runID: Int64?, problem: ValidationProblem) throws -> Int64
 }
 
@@ -46,9 +48,18 @@ public struct StoreSummary: Sendable, Equatable {
     public var runs: Int
 }
 
-/// A store that cannot be opened or migrated.
+/// A store that cannot be opened, migrated or written.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let message: String
+    /// The store does not exist (a mistyped path, or no `ruralstat init` yet): the user's to fix.
+    public var isMissing = false
+
+    public init(path: String, message: String, isMissing: Bool = false) {
+        self.path = path
+        self.message = message
+        self.isMissing = isMissing
+    }
+
     public var description: String { "store \(path): \(message)" }
 }

@@ -20,7 +20,7 @@ struct Ruralstat: ParsableCommand {
         Exit status: 0 ok, 1 invalid input or data that need attention (rejected rows, error-level findings), 2 failure.
         """,
         version: RuralstatVersion.current,
-        subcommands: [InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, RollupCommand.self, FlagsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self]
+        subcommands: [InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, SubmissionsCommand.self, RollupCommand.self, FlagsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self]
     )
 
     static func main() {

@@ -20,7 +20,7 @@ final class IngestIntoStoreTests {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: folder.appendingPathComponent("store.sqlite").path)
+        store = try SQLiteStore(creatingAt: folder.appendingPathComponent("store.sqlite").path)
         try store.saveRegistry(Self.registry)
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
@@ -125,11 +125,12 @@ final class IngestIntoStoreTests {
         #expect(try count("SELECT count(*) FROM observations") == 3)
         #expect(try count("SELECT count(*) FROM submissions WHERE status = 'rejected' AND reason LIKE 'unbalanced_quote%'") == 1)
         #expect(try count("SELECT count(*) FROM rejects WHERE rule = 'unreadable_file'") == 1)
-        // Offered again, it is recognised and not retried.
-        guard case .alreadySeen = try ingestor.ingest(broken).kind else {
-            Issue.record("expected already seen")
+        // Offered again, it is tried again (only an applied file blocks its content), and fails the same way.
+        guard case .unreadable = try ingestor.ingest(broken).kind else {
+            Issue.record("expected unreadable again")
             return
         }
+        #expect(try count("SELECT count(*) FROM submissions WHERE status = 'rejected'") == 2)
     }
 
     @Test func aSubmissionAboveTheErrorThresholdIsRejectedWhole() throws {

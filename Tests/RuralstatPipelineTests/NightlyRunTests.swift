@@ -160,8 +160,8 @@ struct NightlyRunTests {
     @Test func twoRunsNeverShareAStore() throws {
         let workspace = try Workspace(villages: 100)
         try FileManager.default.createDirectory(atPath: workspace.reports, withIntermediateDirectories: true)
-        let held = try RunLock(store: workspace.store)
-        #expect(throws: RunLock.Busy.self) { try workspace.run(wait: 0.3) }
+        let held = try StoreLock(store: workspace.store)
+        #expect(throws: StoreLock.Busy.self) { try workspace.run(wait: 0.3) }
         withExtendedLifetime(held) {}
     }
 

@@ -30,7 +30,7 @@ struct StoreRollupTests {
     }
 
     func store(_ folder: URL, _ name: String) throws -> (SQLiteStore, SubmissionIngestor) {
-        let store = try SQLiteStore(path: folder.appendingPathComponent(name).path)
+        let store = try SQLiteStore(creatingAt: folder.appendingPathComponent(name).path)
         try store.saveRegistry(Self.registry)
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN", root: .national)

@@ -48,7 +48,7 @@ struct SpreadsheetTests {
         let sheet = Spreadsheet.Sheet(name: "县 county [2024]", header: ["region", "名称", "households", "rate"], rows: [
             [.text("130121000000"), .text("井陉县"), .number(28504, .integer), .number(87.25, .percent)],
             [.text("130122000000"), .text("=HYPERLINK(\"http://x\")"), .number(1234.5, .decimal), .empty],
-            [.text("<b>&amp;</b>"), .text("a\u{1}b"), Spreadsheet.number(7), Spreadsheet.number(.nan)],
+            [.text("<b>&amp;</b>"), .text("a\u{1}b\u{FFFE}"), Spreadsheet.number(7), Spreadsheet.number(.nan)],
         ])
         try Spreadsheet(sheets: [sheet, Spreadsheet.Sheet(name: "second", header: ["x"], rows: [])]).write(to: path)
         let reader = SheetReader()
@@ -64,7 +64,7 @@ struct SpreadsheetTests {
         #expect(c["C3"]?.value == "1234.5" && c["C3"]?.style == "2" && c["D3"] == nil)
         // A would-be formula is an inline string: shown as text, never run.
         #expect(c["B3"]?.value == "=HYPERLINK(\"http://x\")" && c["B3"]?.type == "inlineStr")
-        #expect(c["A4"]?.value == "<b>&amp;</b>" && c["B4"]?.value == "ab" && c["C4"]?.value == "7" && c["D4"] == nil)
+        #expect(c["A4"]?.value == "<b>&amp;</b>" && c["B4"]?.value == "a\u{FFFD}b\u{FFFD}" && c["C4"]?.value == "7" && c["D4"] == nil)
         let workbook = String(decoding: try Self.read(path, entry: "xl/workbook.xml"), as: UTF8.self)
         #expect(workbook.contains("name=\"县 county _2024_\"") && workbook.contains("name=\"second\""))
         #expect(Spreadsheet.columnName(0) == "A" && Spreadsheet.columnName(25) == "Z" && Spreadsheet.columnName(26) == "AA" && Spreadsheet.columnName(701) == "ZZ")

@@ -41,8 +41,8 @@ struct SQLiteStoreTests {
 
     @Test func migratesAnEmptyDatabase() throws {
         let folder = try Folder()
-        let store = try SQLiteStore(path: folder.store)
-        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes"])
+        let store = try SQLiteStore(creatingAt: folder.store)
+        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions"])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
@@ -53,21 +53,21 @@ struct SQLiteStoreTests {
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let summary = try store.summary()
-        #expect(summary.schemaVersion == "v3-rollup-changes")
+        #expect(summary.schemaVersion == "v4-submission-decisions")
         #expect(summary.registryEditions.isEmpty && summary.runs == 0)
     }
 
     @Test func reopeningAnExistingStoreKeepsItsData() throws {
         let folder = try Folder()
         do {
-            let store = try SQLiteStore(path: folder.store)
+            let store = try SQLiteStore(creatingAt: folder.store)
             try store.saveRegistry(try RegionRegistry(edition: 2023, rows: Self.registryRows))
             try store.saveCatalog(Self.catalog)
             let run = try store.beginRun(command: "init", parameters: ["a": "1"])
             try store.finishRun(run, status: .succeeded, exitCode: 0)
         }
-        let reopened = try SQLiteStore(path: folder.store)
-        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes"])
+        let reopened = try SQLiteStore(creatingAt: folder.store)
+        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions"])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])
         #expect(summary.catalogVersion == "t1")
@@ -83,7 +83,7 @@ struct SQLiteStoreTests {
 
     @Test func registryRoundTripsWithItsIrregularities() throws {
         let folder = try Folder()
-        let store = try SQLiteStore(path: folder.store)
+        let store = try SQLiteStore(creatingAt: folder.store)
         let registry = try RegionRegistry(edition: 2023, rows: Self.registryRows)
         try store.saveRegistry(registry)
         try store.saveRegistry(try RegionRegistry(edition: 2021, rows: Array(Self.registryRows.prefix(3))))
@@ -101,11 +101,11 @@ struct SQLiteStoreTests {
 
     @Test func aStoreFromANewerVersionIsRefused() throws {
         let folder = try Folder()
-        _ = try SQLiteStore(path: folder.store)
+        _ = try SQLiteStore(creatingAt: folder.store)
         let queue = try DatabaseQueue(path: folder.store)
         try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
         #expect {
-            _ = try SQLiteStore(path: folder.store)
+            _ = try SQLiteStore(creatingAt: folder.store)
         } throws: { error in
             (error as? StoreError)?.message.contains("written by a newer ruralstat") == true
         }
@@ -114,7 +114,7 @@ struct SQLiteStoreTests {
     @Test func aFileThatIsNotADatabaseIsAClearError() throws {
         let folder = try Folder()
         try Data("not a database at all, just text that is long enough".utf8).write(to: URL(fileURLWithPath: folder.store))
-        #expect(throws: StoreError.self) { try SQLiteStore(path: folder.store) }
+        #expect(throws: StoreError.self) { try SQLiteStore(creatingAt: folder.store) }
     }
 }
 
@@ -128,7 +128,7 @@ struct RollupChangeTests {
 
     @Test func aDeltaHoldsWhatChangedAfterARun() throws {
         let folder = try SQLiteStoreTests.Folder()
-        let store = try SQLiteStore(path: folder.store)
+        let store = try SQLiteStore(creatingAt: folder.store)
         let scope = RollupScope(indicators: ["HOUSEHOLDS"], periods: ["2024"], provinces: nil)
         let first = try store.beginRun(command: "t", parameters: [:])
         try store.replaceRollups([Self.rollup("11", 10), Self.rollup("44", 20), Self.rollup("4419", 20)], scope: scope, runID: first)

@@ -48,7 +48,18 @@ public final class GzipBytes: ByteSource {
                 stream.avail_in = UInt32(count)
             }
             if memberEnded {
-                // Another gzip member follows (as `cat a.gz b.gz` makes): start it afresh.
+                // What follows a complete member must be another member (as `cat a.gz b.gz` makes), or
+                // zero padding (which gzip too ignores); anything else is damage, said as such.
+                let next = stream.next_in[0]
+                if next == 0 {
+                    stream.next_in += 1
+                    stream.avail_in -= 1
+                    continue
+                }
+                if next != 0x1f || (stream.avail_in >= 2 && stream.next_in[1] != 0x8b) {
+                    throw IngestError(file: name, rule: .corruptCompression,
+                                      message: "the gzip stream is complete at compressed byte \(bytesConsumed), but more bytes follow that are not another gzip member (starting 0x\(String(next, radix: 16, uppercase: true))): trailing garbage; the file was damaged or joined wrongly")
+                }
                 memberEnded = false
                 inflateReset(&stream)
             }

@@ -33,6 +33,32 @@ final class PeekableSource: ByteSource {
         return try inner.read(into: buffer)
     }
 
+    /// Removes all but the first of the UTF-8 byte-order marks a file starts with (a file saved twice
+    /// with a mark); returns how many there were.
+    func dropExtraByteOrderMarks() -> Int {
+        let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        var count = 0
+        while prefix[(count * 3)...].starts(with: mark) { count += 1 }
+        if count > 1 { prefix.removeSubrange(3..<(count * 3)) }
+        return count
+    }
+
+    /// Whether a UTF-16 or UTF-32 text starts with `<` (an XML message that libxml2 decodes itself).
+    func isUnicodeMarkup(_ encoding: TextEncoding) -> Bool {
+        guard case .unicode(let name, _) = encoding else { return false }
+        var bytes = prefix[...]
+        let width = name.hasPrefix("UTF-32") ? 4 : 2
+        if name == "UTF-16" || name == "UTF-32" { bytes = bytes.dropFirst(width) }  // the byte-order mark
+        while bytes.count >= width {
+            let unit = bytes.prefix(width)
+            let nonZero = unit.filter { $0 != 0 }
+            guard nonZero.count == 1, let byte = nonZero.first else { return false }
+            if byte == 32 || byte == 9 || byte == 10 || byte == 13 { bytes = bytes.dropFirst(width); continue }
+            return byte == UInt8(ascii: "<")
+        }
+        return false
+    }
+
     /// The first bytes without a UTF-8 byte-order mark and leading white space.
     var sniffBytes: ArraySlice<UInt8> {
         var slice = prefix[...]

@@ -14,8 +14,12 @@ final class TranscodedSource: ByteSource {
     var name: String { inner.name }
     var bytesConsumed: Int { inner.bytesConsumed }
 
-    init(_ inner: any ByteSource, from encoding: String) throws(IngestError) {
+    /// What messages call the encoding, with why it was chosen.
+    private let label: String
+
+    init(_ inner: any ByteSource, from encoding: String, label: String? = nil) throws(IngestError) {
         self.inner = inner
+        self.label = label ?? encoding
         converter = iconv_open("UTF-8", encoding)
         guard converter != iconv_t(bitPattern: -1) else {
             throw IngestError(file: inner.name, rule: .encoding, message: "the character set \(encoding) is not available")
@@ -23,6 +27,24 @@ final class TranscodedSource: ByteSource {
     }
 
     deinit { iconv_close(converter) }
+
+    /// Whether `bytes` read as `encoding` without an error (a character cut off at the end is fine).
+    static func converts(_ bytes: [UInt8], from encoding: String) -> Bool {
+        let converter = iconv_open("UTF-8", encoding)
+        guard converter != iconv_t(bitPattern: -1) else { return false }
+        defer { iconv_close(converter) }
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+        var inLeft = input.count, outLeft = output.count
+        let status = input.withUnsafeMutableBytes { inBytes in
+            output.withUnsafeMutableBytes { outBytes in
+                var inPointer: UnsafeMutablePointer<CChar>? = inBytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outPointer: UnsafeMutablePointer<CChar>? = outBytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+                return iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+            }
+        }
+        return status != -1 || errno == EINVAL
+    }
 
     private var output = [UInt8](repeating: 0, count: 1 << 16)
     private var outputStart = 0
@@ -70,16 +92,43 @@ final class TranscodedSource: ByteSource {
             if result == -1 {
                 if errno == EINVAL, !atEnd { continue }  // an incomplete character at the end of the chunk: read more
                 throw IngestError(file: name, rule: .encoding,
-                                  message: "the text is not valid GB18030 near byte \(inner.bytesConsumed - (input.count - inputStart))")
+                                  message: "the text is not valid \(label) near byte \(inner.bytesConsumed - (input.count - inputStart))")
             }
         }
     }
 }
 
-enum TextEncoding {
-    /// Whether `bytes` are valid UTF-8, allowing a character cut off at the end.
-    static func looksLikeUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var index = bytes.startIndex
+/// The character set of a text file, told from its first bytes.
+enum TextEncoding: Equatable {
+    case utf8
+    /// Not UTF-8 (the reason says where), so read as GB18030, what Excel in a Chinese office writes.
+    case gb18030(notUTF8: String)
+    /// UTF-16 or UTF-32, with or without a byte-order mark: `iconv` is the name iconv knows, `label` the one messages use.
+    case unicode(iconv: String, label: String)
+    /// UTF-8 up to a byte that cannot be: a file cut or re-saved in another encoding.
+    case brokenUTF8(offset: Int, byte: UInt8)
+
+    /// Tells the encoding from the first bytes of a file.
+    static func detect(_ bytes: ArraySlice<UInt8>) -> TextEncoding {
+        let start = bytes.startIndex
+        func starts(_ prefix: [UInt8]) -> Bool { bytes.starts(with: prefix) }
+        if starts([0xFF, 0xFE, 0, 0]) { return .unicode(iconv: "UTF-32", label: "UTF-32LE (byte-order mark FF FE 00 00)") }
+        if starts([0, 0, 0xFE, 0xFF]) { return .unicode(iconv: "UTF-32", label: "UTF-32BE (byte-order mark 00 00 FE FF)") }
+        if starts([0xFF, 0xFE]) { return .unicode(iconv: "UTF-16", label: "UTF-16LE (byte-order mark FF FE)") }
+        if starts([0xFE, 0xFF]) { return .unicode(iconv: "UTF-16", label: "UTF-16BE (byte-order mark FE FF)") }
+        // Without a mark, UTF-16 shows as a zero in every other byte of ASCII text.
+        let sample = bytes.prefix(512)
+        if sample.count >= 8 {
+            var evenZeros = 0, oddZeros = 0
+            for (offset, byte) in sample.enumerated() where byte == 0 {
+                if offset % 2 == 0 { evenZeros += 1 } else { oddZeros += 1 }
+            }
+            let half = sample.count / 2
+            if oddZeros * 3 >= half, evenZeros * 10 < half { return .unicode(iconv: "UTF-16LE", label: "UTF-16LE (no byte-order mark)") }
+            if evenZeros * 3 >= half, oddZeros * 10 < half { return .unicode(iconv: "UTF-16BE", label: "UTF-16BE (no byte-order mark)") }
+        }
+        var index = start
+        var multiByte = 0
         while index < bytes.endIndex {
             let byte = bytes[index]
             let length: Int
@@ -88,12 +137,20 @@ enum TextEncoding {
             case 0xC2...0xDF: length = 2
             case 0xE0...0xEF: length = 3
             case 0xF0...0xF4: length = 4
-            default: return false
+            default: return verdict(multiByte, index - start, byte)
             }
-            if index + length > bytes.endIndex { return true }
-            for next in bytes[(index + 1)..<(index + length)] where next & 0xC0 != 0x80 { return false }
+            if index + length > bytes.endIndex { return .utf8 }  // a character cut off by the peek
+            for next in bytes[(index + 1)..<(index + length)] where next & 0xC0 != 0x80 { return verdict(multiByte, index - start, byte) }
+            if length > 1 { multiByte += 1 }
             index += length
         }
-        return true
+        return .utf8
+    }
+
+    /// After valid multi-byte UTF-8 characters, a bad byte means broken UTF-8; before any, another encoding.
+    private static func verdict(_ multiByte: Int, _ offset: Int, _ byte: UInt8) -> TextEncoding {
+        let hex = String(byte, radix: 16, uppercase: true)
+        if multiByte >= 2 { return .brokenUTF8(offset: offset, byte: byte) }
+        return .gb18030(notUTF8: "byte 0x\(hex.count == 1 ? "0" : "")\(hex) at offset \(offset) is not UTF-8")
     }
 }

@@ -47,8 +47,13 @@ public final class CSVReader {
 
     public var name: String { source.name }
 
-    public init(source: any ByteSource, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20) {
+    /// The longest record read: no submission's line comes near it, and a longer one (a binary
+    /// file, a runaway quote) is refused rather than held in memory whole.
+    public let maxRecordBytes: Int
+
+    public init(source: any ByteSource, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20, maxRecordBytes: Int = 16 << 20) {
         self.source = source
+        self.maxRecordBytes = maxRecordBytes
         self.delimiter = delimiter
         capacity = max(bufferSize, 1)
         buffer = .allocate(capacity: capacity)
@@ -169,6 +174,7 @@ public final class CSVReader {
         }
         while true {
             if start == end {
+                if copyCount > maxRecordBytes { throw tooLong() }
                 try refill()
                 if start == end {
                     if inQuotes {
@@ -263,6 +269,11 @@ public final class CSVReader {
         fieldCapacity = newCapacity
     }
 
+    private func tooLong() -> IngestError {
+        IngestError(file: name, line: line, rule: .recordTooLong,
+                    message: "the record starting on line \(line) is longer than \(maxRecordBytes >> 20) MiB (no submission's line is; is this a CSV file, or is a quote left open?)")
+    }
+
     private func skipByteOrderMark() throws(IngestError) {
         while end - start < 3, !atEOF { try refill() }
         if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF { start += 3 }
@@ -278,6 +289,7 @@ public final class CSVReader {
             end = remaining
         }
         if end == capacity {
+            if capacity >= maxRecordBytes { throw tooLong() }
             let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
             larger.update(from: buffer, count: end)
             buffer.deallocate()

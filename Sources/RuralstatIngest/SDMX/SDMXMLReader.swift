@@ -31,6 +31,9 @@ final class SDMXMLReader: FieldLocator {
     private var text: [UInt8] = []
 
     private var inHeader = false
+    private var headerRead = false
+    /// Set when a DataSet starts without a header: the message is refused once the document has been parsed.
+    private var headerMissing: IngestError?
     private var dataset = ComponentValues()
     private var series = ComponentValues()
     private var observation = ComponentValues()
@@ -145,6 +148,7 @@ final class SDMXMLReader: FieldLocator {
             if count == 0 { break }
         }
         if let failure { throw failure }
+        if let headerMissing { throw headerMissing }
         if format == nil {
             throw IngestError(file: file, rule: .unknownFormat, message: "the root element <\(rootName)> is not an SDMX data message (GenericData, StructureSpecificData)")
         }
@@ -162,7 +166,14 @@ final class SDMXMLReader: FieldLocator {
 
     private func fail(line: Int, message: String) {
         guard failure == nil else { return }
-        failure = IngestError(file: file, line: line, rule: .malformedXML, message: "malformed XML: " + message.trimmingCharacters(in: " \n"))
+        let text = message.trimmingCharacters(in: " \n")
+        // libxml2 stops at 10 MB in one name, attribute or text node and says so in its own terms.
+        let isSizeLimit = ["Huge input lookup", "huge text node", "too long", "Excessive depth"].contains { text.contains($0) }
+        failure = IngestError(file: file, line: line, element: obsCount > 0 || seriesCount > 0 ? location(of: .value).element : nil,
+                              rule: .malformedXML,
+                              message: isSizeLimit
+                                  ? "an element, attribute value or text is larger than the XML parser's limit (10 MB, or 256 levels of nesting; libxml2: \(text)); SDMX values are short, so the file is refused"
+                                  : "malformed XML: " + text)
         if let context { xmlStopParser(context) }
     }
 
@@ -268,11 +279,23 @@ final class SDMXMLReader: FieldLocator {
                 throw IngestError(file: file, line: 1, rule: .unknownFormat,
                                   message: "the root element <\(name)> (\(namespace)) is not an SDMX data message (GenericData, StructureSpecificData)")
             }
+            // The header carries the sender, the message ID and Test=true: read it only where the
+            // message is SDMX's, and never apply a message whose header could not be read.
+            guard SDMXMLReader.messageNamespaces.contains(namespace) else {
+                throw IngestError(file: file, line: 1, rule: .unknownFormat,
+                                  message: "the root element <\(name)> is in the namespace '\(namespace)', not an SDMX message namespace (\(SDMXMLReader.messageNamespaces.joined(separator: ", "))); its header cannot be trusted, so the file is not read")
+            }
         } else if inHeader {
             headerElement(name, attrs)
         } else if name == "Header", SDMXMLReader.messageNamespaces.contains(namespace) {
             inHeader = true
         } else if name == "DataSet" {
+            if !headerRead, headerMissing == nil {
+                // Said at the end, so that a malformed document is reported as such first; no row is read meanwhile.
+                headerMissing = IngestError(file: file, line: context.map { Int($0.pointee.input.pointee.line) }, element: "/\(rootName)/DataSet[1]",
+                                            rule: .malformedHeader,
+                                            message: "the DataSet comes before any message Header (in \(SDMXMLReader.messageNamespaces[0]) or another SDMX message namespace); without the header's sender, ID and Test flag the message is not applied")
+            }
             try startDataset(namespace, attrs)
         }
     }
@@ -314,6 +337,7 @@ final class SDMXMLReader: FieldLocator {
     private func endHeaderElement(_ name: String) throws {
         if name == "Header" {
             inHeader = false
+            headerRead = true
             try validator.setHeader(header, format: format!)
         } else if let field = capture, field == name {
             let value = String(decoding: text, as: UTF8.self).trimmingCharacters(in: " \t\n\r")
@@ -412,6 +436,7 @@ final class SDMXMLReader: FieldLocator {
 
     /// An observation takes the values of its dataset, then of its series, then its own.
     private func emitStructureSpecific(_ attrs: Attributes) throws {
+        guard headerMissing == nil else { return }
         var fields = ObservationFields()
         fields.action = datasetAction
         fields.line = context.map { Int($0.pointee.input.pointee.line) } ?? 0
@@ -432,6 +457,7 @@ final class SDMXMLReader: FieldLocator {
     }
 
     private func emitGeneric() throws {
+        guard headerMissing == nil else { return }
         var fields = ObservationFields()
         fields.action = datasetAction
         fields.line = context.map { Int($0.pointee.input.pointee.line) } ?? 0

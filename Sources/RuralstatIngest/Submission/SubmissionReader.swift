@@ -17,18 +17,42 @@ public enum SubmissionReader {
         let validator = SubmissionValidator(file: path, registries: registries, catalog: catalog, options: options,
                                             emit: emit, reject: reject)
         let peekable = try PeekableSource(try ByteSources.open(path, limits: options.limits))
-        let sniffed = peekable.sniffBytes
-        if sniffed.first == UInt8(ascii: "<") {
+        let marks = peekable.dropExtraByteOrderMarks()
+        if marks > 1 {
+            try validator.leniency("the file starts with \(marks) UTF-8 byte-order marks (EF BB BF); the extra \(marks - 1) are ignored",
+                                   at: SourceLocation(file: path, line: 1))
+        }
+        let encoding = options.encoding == .auto ? TextEncoding.detect(peekable.prefix[...]) : nil
+        if peekable.sniffBytes.first == UInt8(ascii: "<") || encoding.map(peekable.isUnicodeMarkup) == true {
+            // libxml2 reads the XML declaration's encoding and UTF-16 by its byte-order mark itself.
             let reader = SDMXMLReader(source: peekable, validator: validator, components: options.components)
             try reader.read()
         } else {
-            let source: any ByteSource
-            switch options.encoding {
-            case .gb18030: source = try TranscodedSource(peekable, from: "GB18030")
-            case .utf8: source = peekable
-            case .auto: source = TextEncoding.looksLikeUTF8(peekable.prefix[...]) ? peekable : try TranscodedSource(peekable, from: "GB18030")
+            var source: any ByteSource
+            switch (options.encoding, encoding) {
+            case (.gb18030, _): source = try TranscodedSource(peekable, from: "GB18030")
+            case (.utf8, _), (.auto, .utf8?), (.auto, nil): source = peekable
+            case (.auto, .gb18030(let reason)?):
+                source = try TranscodedSource(peekable, from: "GB18030", label: "GB18030 (read as GB18030 because \(reason))")
+            case (.auto, .unicode(let name, let label)?):
+                source = try TranscodedSource(peekable, from: name, label: label)
+            case (.auto, .brokenUTF8(let offset, let byte)?):
+                // A GB18030 text can pass for UTF-8 for a character or two; only if it cannot be GB18030 either is it broken UTF-8.
+                guard TranscodedSource.converts(peekable.prefix, from: "GB18030") else {
+                    throw IngestError(file: path, rule: .encoding,
+                                      message: "the text is UTF-8 up to byte \(offset), where byte 0x\(String(byte, radix: 16, uppercase: true)) cannot be UTF-8, and it is not GB18030 either: was the file cut, or re-saved in another encoding? Save it as UTF-8 (or GB18030)")
+                }
+                source = try TranscodedSource(peekable, from: "GB18030", label: "GB18030 (read as GB18030 because byte \(offset) is not UTF-8)")
             }
-            let reader = try CSVSubmissionReader(source: source, sniffed: sniffed, validator: validator, options: options, catalog: catalog)
+            // The layout and the line ends are told from the text as decoded.
+            let text = try (source as? PeekableSource) ?? PeekableSource(source)
+            source = text
+            if LineEndingSource.usesLoneCarriageReturns(text.sniffBytes) {
+                source = LineEndingSource(source)
+                try validator.leniency("the lines end with a carriage return alone (CR, as old Mac programs write); read as line ends",
+                                       at: SourceLocation(file: path, line: 1))
+            }
+            let reader = try CSVSubmissionReader(source: source, sniffed: text.sniffBytes, validator: validator, options: options, catalog: catalog)
             try validator.setHeader(MessageHeader(), format: reader.format)
             try reader.read()
         }

@@ -1,3 +1,4 @@
+import RuralstatModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,8 +10,11 @@ extension UnsafeBufferPointer where Element == UInt8 {
     /// An empty field (a column that is absent or blank).
     public static var none: FieldBytes { FieldBytes(start: nil, count: 0) }
 
-    /// The field as text, for messages and slow paths.
+    /// The field as text, for slow paths.
     var text: String { String(decoding: self, as: UTF8.self) }
+
+    /// The field as a message quotes it: capped and with control characters escaped (``EchoText``).
+    var echo: String { EchoText.quote(bytes: self) }
 
     /// The field without leading and trailing spaces and tabs.
     var trimmed: FieldBytes {
@@ -37,22 +41,50 @@ enum FieldText {
 
     /// Reads a decimal number: ASCII fast path (Clinger's exact case, else `strtod`), and a slow path
     /// for full-width digits (１２３．５), thousands separators (1,234.5) and surrounding spaces.
+    ///
+    /// The grammar, after full-width characters are mapped to ASCII and spaces trimmed, is
+    /// `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`, where the integer digits may be
+    /// grouped by commas in threes (1,234,567.8). Anything else — a sign or a dot with no digit, a
+    /// comma in the fraction, hex, `inf` — is not a number; `NaN`, `#N/A`, `NA`, `-` and an empty
+    /// cell are missing.
     static func number(_ field: FieldBytes) -> Number {
         if let value = fastNumber(field) { return .value(value) }
         let text = normalized(field.trimmed)
         if text.isEmpty || ["nan", "#n/a", "na", "n/a", "-", "…", "—"].contains(text.lowercased()) { return .missing }
-        var plain = text
-        if plain.contains(",") {
-            // Thousands separators only in their proper places: 1,234,567.8
-            let parts = plain.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
-            let head = groups[0].hasPrefix("-") || groups[0].hasPrefix("+") ? groups[0].dropFirst() : groups[0]
-            guard (1...3).contains(head.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return .invalid }
-            plain = plain.replacingOccurrences(of: ",", with: "")
+        var plain = Substring(text)
+        let sign = plain.first == "-" || plain.first == "+" ? String(plain.removeFirst()) : ""
+        // The mantissa's integer part ends at the dot or the exponent; only it may hold separators.
+        let integerEnd = plain.firstIndex { $0 == "." || $0 == "e" || $0 == "E" } ?? plain.endIndex
+        let integer = plain[..<integerEnd]
+        if integer.contains(",") {
+            let groups = integer.split(separator: ",", omittingEmptySubsequences: false)
+            guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return .invalid }
+            plain = Substring(integer.replacingOccurrences(of: ",", with: "")) + plain[integerEnd...]
         }
-        guard plain.utf8.allSatisfy({ (48...57).contains($0) || $0 == 46 || $0 == 45 || $0 == 43 || $0 == 101 || $0 == 69 }),
-              let value = Double(plain), value.isFinite else { return .invalid }
+        guard isDecimal(plain.utf8), let value = Double(sign + plain), value.isFinite else { return .invalid }
         return .value(value)
+    }
+
+    /// `(digits [. digits?] | . digits) ([eE] [+-]? digits)?` exactly (no sign: the caller took it).
+    private static func isDecimal(_ bytes: Substring.UTF8View) -> Bool {
+        var index = bytes.startIndex
+        func digits() -> Int {
+            var count = 0
+            while index < bytes.endIndex, bytes[index] &- 48 < 10 { count += 1; index = bytes.index(after: index) }
+            return count
+        }
+        var mantissa = digits()
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") {
+            index = bytes.index(after: index)
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index = bytes.index(after: index)
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index = bytes.index(after: index) }
+            guard digits() > 0 else { return false }
+        }
+        return index == bytes.endIndex
     }
 
     private static let powers: [Double] = (0...22).map { pow(10.0, Double($0)) }
@@ -68,9 +100,11 @@ enum FieldText {
         var mantissa: UInt64 = 0
         var digits = 0, fractionDigits = 0
         var sawPoint = false
+        var sawDigit = false
         while index < count {
             let byte = base[index]
             if byte &- 48 < 10 {
+                sawDigit = true
                 if digits < 19 {
                     mantissa = mantissa &* 10 &+ UInt64(byte &- 48)
                     if mantissa != 0 { digits += 1 }
@@ -90,7 +124,8 @@ enum FieldText {
             }
             index += 1
         }
-        if index == (negative ? 1 : 0) || (sawPoint && count == (negative ? 2 : 1)) { return nil }
+        // A sign or a dot alone (`+`, `-.`) has no digit: not a number (the slow path says which).
+        if !sawDigit { return nil }
         guard mantissa < (1 << 53), fractionDigits <= 22 else { return strtodFallback(field) }
         // Exact: both the mantissa and the power of ten are representable, so one division rounds once.
         let value = Double(mantissa) / powers[fractionDigits]

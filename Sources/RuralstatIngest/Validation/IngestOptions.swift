@@ -1,3 +1,4 @@
+import Foundation
 import RuralstatModel
 
 /// How a submission is read and checked; a pipeline spec or the command line sets these.
@@ -31,6 +32,8 @@ public struct IngestOptions: Sendable {
     /// Whether duplicate keys are found while reading (needs memory per row); a store finds them
     /// itself while applying, so ingest into a store turns this off.
     public var detectDuplicates = true
+    /// The reading day, against which periods that have not begun are rejected (see ``PeriodWindow``).
+    public var today = Date()
     /// Rows per batch handed to the consumer.
     public var batchSize = 65_536
 

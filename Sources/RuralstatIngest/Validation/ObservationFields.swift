@@ -18,7 +18,7 @@ public struct ObservationFields {
     public init() {}
 
     /// The key as written, `region|indicator|period`, for messages.
-    var keyText: String { [region, indicator, period].map { $0.trimmed.text }.joined(separator: "|") }
+    var keyText: String { [region, indicator, period].map { $0.trimmed.echo }.joined(separator: "|") }
 
     subscript(role: FieldRole) -> FieldBytes {
         get {

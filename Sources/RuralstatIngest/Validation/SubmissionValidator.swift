@@ -30,6 +30,9 @@ public final class SubmissionValidator {
     private var lastRegionEdition = -1
     private var lastRegion = RegionInfo()
 
+    /// Longer codes are rejected before they are remembered: the per-file tables keep every distinct code.
+    private static let longestCode = 128
+
     private var duplicates: [DuplicateKey: DuplicateEntry] = [:]
     private var contradictory: Set<DuplicateKey> = []
     private var rowErrors = 0
@@ -89,6 +92,10 @@ public final class SubmissionValidator {
             guard let resolved = Jurisdiction.resolve(sender: named, mapping: options.senders) else {
                 throw IngestError(file: report.file, rule: .unknownSender, message: "the file name gives sender '\(named)', which has no known jurisdiction")
             }
+            if let expected = options.defaultSender, expected.root != resolved.root, !isWithin(resolved.root, expected.root) {
+                throw IngestError(file: report.file, rule: .unknownSender,
+                                  message: "the file name gives sender '\(named)' (\(resolved.root)), outside the jurisdiction \(expected) given for it")
+            }
             report.header.sender = named
             jurisdiction = resolved
         } else if let fallback = options.defaultSender {
@@ -136,10 +143,13 @@ public final class SubmissionValidator {
         var periodIndex = -1
         if fields.period.isEmpty {
             if !isDelete { try rowProblem(.missingDimension, .period, fields, "the period is empty") }
+        } else if fields.period.count > Self.longestCode {
+            try rowProblem(.malformedPeriod, .period, fields, "the period is \(fields.period.count) bytes long; a period is at most 10 characters (2024-09-30)")
         } else {
             periodIndex = periodInfo(fields.period)
             if periodBatchIndex[periodIndex] < 0 {
-                try rowProblem(.malformedPeriod, .period, fields, periodErrors[periodIndex]!)
+                let failure = periodErrors[periodIndex]!
+                try rowProblem(failure.rule, .period, fields, failure.message)
                 periodIndex = -1
             }
         }
@@ -147,6 +157,8 @@ public final class SubmissionValidator {
         var indicatorIndex = -1
         if fields.indicator.isEmpty {
             if !isDelete { try rowProblem(.missingDimension, .indicator, fields, "the indicator is empty") }
+        } else if fields.indicator.count > Self.longestCode {
+            try rowProblem(.unknownIndicator, .indicator, fields, "the indicator is \(fields.indicator.count) bytes long; no code of the catalog \(catalog.version) is")
         } else {
             indicatorIndex = indicatorInfo(fields.indicator)
             if indicatorBatchIndex[indicatorIndex] < 0 {
@@ -160,6 +172,8 @@ public final class SubmissionValidator {
         var regionUnit: RegionLevelSpan?
         if fields.region.isEmpty {
             if !isDelete { try rowProblem(.missingDimension, .region, fields, "the region is empty") }
+        } else if fields.region.count > Self.longestCode {
+            try rowProblem(.malformedRegion, .region, fields, "the region is \(fields.region.count) bytes long; a region code has 2 to 12 digits")
         } else {
             let edition = periodIndex >= 0 ? periodEditions[periodIndex] : -2
             let info = regionInfo(fields.region, edition: edition, periodIndex: periodIndex, jurisdiction: jurisdiction)
@@ -196,7 +210,7 @@ public final class SubmissionValidator {
             let given = fields.frequency.trimmed
             if given.count != 1 || given[0] & 0xDF != period.frequency.rawValue.utf8.first! {
                 try rowProblem(.frequencyMismatch, .frequency, fields,
-                               "FREQ '\(fields.frequency.text)' does not match period \(period) (frequency \(period.frequency))")
+                               "FREQ '\(fields.frequency.echo)' does not match period \(period) (frequency \(period.frequency))")
             }
         }
 
@@ -209,7 +223,7 @@ public final class SubmissionValidator {
                 if text.count == 1, let code = ObservationStatus(code: text[0])?.code {
                     status = code
                 } else {
-                    try rowProblem(.unknownStatus, .status, fields, "OBS_STATUS '\(fields.status.text)' is not a status code (A, B, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, S, U, V, W)")
+                    try rowProblem(.unknownStatus, .status, fields, "OBS_STATUS '\(fields.status.echo)' is not a status code (A, B, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, S, U, V, W)")
                 }
             }
             let isMissingStatus = status != 0 && ObservationStatus.isMissing(code: status)
@@ -226,14 +240,14 @@ public final class SubmissionValidator {
                                    "the value is missing and no OBS_STATUS says why (use M, L, O, Q or H)")
                 }
             case .invalid:
-                try rowProblem(.valueNotNumeric, .value, fields, "'\(fields.value.text)' is not a number")
+                try rowProblem(.valueNotNumeric, .value, fields, "'\(fields.value.echo)' is not a number")
             }
             if let rule {
                 if !fields.unit.isEmpty || !fields.unitMultiplier.isEmpty { value = try scaled(value, fields, rule) }
                 if rule.hasRange, !value.isNaN, !(value >= rule.low && value <= rule.high) {
                     let definition = definitions[rule.definition]
                     try rowProblem(.valueOutOfRange, .value, fields,
-                                   "\(value.formatted) \(definition.scaledUnit) is outside the valid range \(rule.low.formatted)–\(rule.high.formatted) of \(definition.code)")
+                                   "\(NumberText.shortest(value)) \(definition.scaledUnit) is outside the valid range \(NumberText.shortest(rule.low))–\(NumberText.shortest(rule.high)) of \(definition.code)")
                 }
             }
         }
@@ -259,11 +273,11 @@ public final class SubmissionValidator {
                     report.contradictoryKeys.insert(ObservationKey(region: region, indicator: batchCodes[Int(indicator)],
                                                                    period: batchPeriods[Int(period)]))
                     try record(ValidationProblem(location: SourceLocation(file: report.file, line: Int(first.line)), key: rowKey.isEmpty ? fields.keyText : rowKey,
-                                                 rule: .duplicateContradictory, value: first.value.formatted,
-                                                 message: "line \(fields.line) gives another value (\(value.formatted)) for the same key; both are rejected"))
+                                                 rule: .duplicateContradictory, value: NumberText.shortest(first.value),
+                                                 message: "line \(fields.line) gives another value (\(NumberText.shortest(value))) for the same key; both are rejected"))
                 }
                 try rowProblem(.duplicateContradictory, .value, fields,
-                               "contradicts line \(first.line) (\(first.value.formatted) there, \(value.formatted) here); both are rejected")
+                               "contradicts line \(first.line) (\(NumberText.shortest(first.value)) there, \(NumberText.shortest(value)) here); both are rejected")
                 report.rowsRejected += 1
                 return
             }
@@ -297,14 +311,14 @@ public final class SubmissionValidator {
     private func scaled(_ value: Double, _ fields: ObservationFields, _ rule: RowRule) throws -> Double {
         let definition = definitions[rule.definition]
         if !fields.unit.isEmpty {
-            let unit = fields.unit.trimmed.text
+            let unit = fields.unit.trimmed.echo
             if !UnitCodes.matches(unit, definition.unit) {
                 try rowProblem(.unitMismatch, .unit, fields, "unit '\(unit)' does not match \(definition.code)'s unit \(definition.unit)")
             }
         }
         guard !fields.unitMultiplier.isEmpty else { return value }
         guard let power = Int(fields.unitMultiplier.trimmed.text), (-12...15).contains(power) else {
-            try rowProblem(.unitMismatch, .unitMultiplier, fields, "UNIT_MULT '\(fields.unitMultiplier.text)' is not a power of ten (0, 3, 4, 8 …)")
+            try rowProblem(.unitMismatch, .unitMultiplier, fields, "UNIT_MULT '\(fields.unitMultiplier.echo)' is not a power of ten (0, 3, 4, 8 …)")
             return value
         }
         let shift = power - definition.unitMultiplier
@@ -324,11 +338,20 @@ public final class SubmissionValidator {
     public func finish() throws -> ValidationReport {
         if batch.count > 0 { try flush() }
         report.rowsAccepted = report.rowsRead - report.rowsRejected - report.duplicatesMerged
+        if report.rowsRead == 0 {
+            report.shouldApply = false
+            let what = switch report.format {
+            case .csvLong?, .csvWide?, .sdmxCSV10?, .sdmxCSV20?: "a header and no rows"
+            default: "no observation in any DataSet"
+            }
+            report.refusal = "the file holds \(what): nothing to apply; was the right file sent?"
+            try problem(.emptySubmission, nil, .none, report.refusal!)
+        }
         if case .submissionAbove(let rate) = options.policy, report.rowsRead > 0,
            Double(report.rowsRejected) / Double(report.rowsRead) > rate {
             report.shouldApply = false
-            try problem(.submissionRejected, nil, .none,
-                        "\(report.rowsRejected) of \(report.rowsRead) rows are rejected, more than the \(rate.formatted) the pipeline allows: the whole submission is rejected")
+            report.refusal = "\(report.rowsRejected) of \(report.rowsRead) rows are rejected, more than the \(NumberText.shortest(rate)) the pipeline allows: the whole submission is rejected"
+            try problem(.submissionRejected, nil, .none, report.refusal!)
         }
         return report
     }
@@ -348,7 +371,7 @@ public final class SubmissionValidator {
     private func problem(_ rule: ValidationRule, _ role: FieldRole?, _ value: FieldBytes, _ message: String, line: Int? = nil) throws {
         var location = role.flatMap { locator?.location(of: $0) } ?? SourceLocation(file: report.file, line: line)
         if location.line == nil, location.element == nil { location.line = line }
-        try record(ValidationProblem(location: location, key: rowKey, rule: rule, value: value.text, message: message))
+        try record(ValidationProblem(location: location, key: rowKey, rule: rule, value: value.echo, message: message))
     }
 
     private func record(_ problem: ValidationProblem) throws {
@@ -363,7 +386,7 @@ public final class SubmissionValidator {
     // The distinct period texts of the file: parsed period (or error), its index in the batch
     // tables, and the registry edition in force for its year (-1 none).
     private var periodValues: [Period?] = []
-    private var periodErrors: [String?] = []
+    private var periodErrors: [(rule: ValidationRule, message: String)?] = []
     private var periodBatchIndex: [Int] = []
     private var periodEditions: [Int] = []
     private var batchPeriods: [Period] = []
@@ -419,6 +442,14 @@ public final class SubmissionValidator {
         let text = FieldText.isASCII(bytes) ? bytes.trimmed.text : FieldText.normalized(bytes)
         do {
             let period = try Period(text)
+            if let outside = catalog.periodWindow.problem(period, today: options.today) {
+                periodValues.append(nil)
+                periodErrors.append((.periodOutsideWindow, outside))
+                periodBatchIndex.append(-1)
+                periodEditions.append(-1)
+                for row in ruleTable.indices { ruleTable[row].append(nil) }
+                return index
+            }
             var edition = -1
             if let registries { edition = (try? registries.inForce(for: period.year).edition) ?? -1 }
             periodValues.append(period)
@@ -428,7 +459,7 @@ public final class SubmissionValidator {
             batchPeriods.append(period)
         } catch {
             periodValues.append(nil)
-            periodErrors.append(error.description)
+            periodErrors.append((.malformedPeriod, error.description))
             periodBatchIndex.append(-1)
             periodEditions.append(-1)
         }
@@ -529,20 +560,6 @@ public final class SubmissionValidator {
             return failedRegion(.outsideJurisdiction, "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
         }
         return RegionInfo(code: code.rawValue, span: span)
-    }
-}
-
-extension Double {
-    /// A number as people read it in messages: integers without `.0`, others with up to 6 decimals.
-    var formatted: String {
-        if isNaN { return "NaN" }
-        if self == rounded(), abs(self) < 1e15 { return String(Int64(self)) }
-        var text = String(self)
-        if text.contains("e") { return text }
-        if let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) > 7 {
-            text = String(text[...text.index(dot, offsetBy: 6)])
-        }
-        return text
     }
 }
 

@@ -18,8 +18,10 @@ public struct ValidationReport: Sendable {
     public var countsByRule: [ValidationRule: Int] = [:]
     /// The first problems, up to the cap.
     public var problems: [ValidationProblem] = []
-    /// False when the whole submission must not be applied (error threshold, test message, fatal error).
+    /// False when the whole submission must not be applied (error threshold, test message, no rows, fatal error).
     public var shouldApply = true
+    /// Why the whole submission is not applied, when it is not.
+    public var refusal: String?
     /// Set when the file could not be read at all.
     public var fatal: IngestError?
 

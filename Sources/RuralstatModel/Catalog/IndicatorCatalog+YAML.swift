@@ -7,8 +7,17 @@ extension IndicatorCatalog {
         let (root, sink) = YAMLFields.document(yaml)
         var version = ""
         var definitions: [Indicator] = []
+        var window = PeriodWindow()
         if let root {
             version = root.string("version") ?? ""
+            if let periods = root.mapping("periods", required: false) {
+                window.earliest = periods.int("earliest", required: false) ?? window.earliest
+                window.latest = periods.int("latest", required: false)
+                if let latest = window.latest, latest < window.earliest {
+                    periods.problem("latest", "must not be before earliest (\(window.earliest))")
+                }
+                periods.rejectUnknownKeys()
+            }
             for fields in root.mappings("indicators") ?? [] {
                 if let indicator = Indicator(fields: fields) { definitions.append(indicator) }
             }
@@ -19,7 +28,7 @@ extension IndicatorCatalog {
                 CatalogProblem(indicator: "-", field: $0.path, message: ($0.line.map { "line \($0): " } ?? "") + $0.message)
             })
         }
-        try self.init(version: version, definitions: definitions, file: file)
+        try self.init(version: version, definitions: definitions, periodWindow: window, file: file)
     }
 }
 

@@ -11,6 +11,8 @@ public struct IndicatorCatalog: Sendable {
     public let version: String
     /// All definitions, ordered by code, then by `validFrom`.
     public let definitions: [Indicator]
+    /// The periods figures may be given for.
+    public let periodWindow: PeriodWindow
     private let byCode: [String: [Indicator]]
 
     /// Every indicator code, in catalog order.
@@ -28,8 +30,10 @@ public struct IndicatorCatalog: Sendable {
     public func definitions(of code: String) -> [Indicator] { byCode[code] ?? [] }
 
     /// Builds and checks a catalog from definitions.
-    public init(version: String, definitions: [Indicator], file: String = "catalog") throws(CatalogLoadError) {
+    public init(version: String, definitions: [Indicator], periodWindow: PeriodWindow = PeriodWindow(),
+                file: String = "catalog") throws(CatalogLoadError) {
         self.version = version
+        self.periodWindow = periodWindow
         self.definitions = definitions.sorted { ($0.code, $0.validFrom) < ($1.code, $1.validFrom) }
         var byCode: [String: [Indicator]] = [:]
         for indicator in self.definitions { byCode[indicator.code, default: []].append(indicator) }

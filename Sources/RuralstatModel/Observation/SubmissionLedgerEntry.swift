@@ -13,9 +13,16 @@ public struct SubmissionLedgerEntry: Sendable, Hashable, Codable {
     public var rowsUnchanged: Int
     public var rowsDeleted: Int
     public var rowsRejected: Int
+    /// When it was offered (ISO 8601).
+    public var receivedAt: String?
+    /// Why it was rejected or retired.
+    public var reason: String?
 
     public init(id: Int64, fileName: String, contentHash: String, sender: String?, messageID: String?, format: String?, status: String,
-                rowsRead: Int, rowsNew: Int, rowsRevised: Int, rowsUnchanged: Int, rowsDeleted: Int, rowsRejected: Int) {
+                rowsRead: Int, rowsNew: Int, rowsRevised: Int, rowsUnchanged: Int, rowsDeleted: Int, rowsRejected: Int,
+                receivedAt: String? = nil, reason: String? = nil) {
+        self.receivedAt = receivedAt
+        self.reason = reason
         self.id = id
         self.fileName = fileName
         self.contentHash = contentHash

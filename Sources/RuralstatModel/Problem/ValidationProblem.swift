@@ -6,18 +6,19 @@ public struct ValidationProblem: Sendable, Hashable, CustomStringConvertible {
     public var key: String
     public var rule: ValidationRule
     public var severity: Severity
-    /// The offending value as written.
+    /// The offending value as written (quoted safely, at most ``EchoText/limit`` characters).
     public var value: String
+    /// What is wrong and what to do; any text it quotes from the file is capped (``EchoText``).
     public var message: String
 
     public init(location: SourceLocation, key: String, rule: ValidationRule, severity: Severity? = nil, value: String,
                 message: String) {
         self.location = location
-        self.key = key
+        self.key = EchoText.isSafe(key) ? key : EchoText.quote(key)
         self.rule = rule
         self.severity = severity ?? rule.severity
-        self.value = value
-        self.message = message
+        self.value = EchoText.isSafe(value) ? value : EchoText.quote(value)
+        self.message = EchoText.isSafe(message, limit: EchoText.messageLimit) ? message : EchoText.quote(message, limit: EchoText.messageLimit)
     }
 
     public var description: String {

@@ -11,6 +11,8 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case indicatorNotValid = "indicator_not_valid_in_period"
     case levelNotReported = "level_not_reported"
     case malformedPeriod = "malformed_period"
+    /// A period outside the catalog's window (not yet begun, or a slip such as 2204).
+    case periodOutsideWindow = "period_outside_window"
     case frequencyMismatch = "frequency_mismatch"
     case valueNotNumeric = "value_not_numeric"
     case valueOutOfRange = "value_out_of_range"
@@ -25,6 +27,8 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case leniency = "leniency"
     case testMessage = "test_message"
     case submissionRejected = "submission_rejected"
+    /// A file that holds no observation at all (a header and no rows, an empty DataSet).
+    case emptySubmission = "empty_submission"
     /// A message ID that the same sender already used for other content.
     case messageIDReused = "message_id_reused"
     /// The file could not be read at all (bad gzip, broken XML, unknown layout, unknown sender).

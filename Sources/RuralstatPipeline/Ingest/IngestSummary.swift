@@ -8,23 +8,28 @@ public enum IngestSummary {
     public static func word(_ kind: SubmissionIngestor.FileResult.Kind) -> String {
         switch kind {
         case .applied: "applied"
-        case .rejected: "rejected"
+        case .rejected, .refused: "rejected"
         case .test: "test message, checked only"
-        case .alreadySeen: "seen before"
+        case .alreadySeen(let earlier): earlier.status == .retired ? "retired before" : "seen before"
         case .unreadable: "unreadable"
         }
     }
 
     public static func line(_ result: SubmissionIngestor.FileResult) -> String {
         let name = result.file
+        var text: String
         switch result.kind {
+        case .alreadySeen(let earlier) where earlier.status == .retired:
+            return "\(name): retired as submission \(earlier.id) (\(earlier.reason ?? "no reason given")); not applied"
         case .alreadySeen(let earlier):
             return "\(name): already seen as submission \(earlier.id) (\(earlier.status.rawValue), \(earlier.receivedAt)); not applied again"
         case .unreadable(let reason):
-            return "\(name): REJECTED, unreadable: \(reason)"
+            text = "\(name): REJECTED, unreadable: \(reason)"
+        case .refused(let reason):
+            text = "\(name): REJECTED: \(reason)"
         case .applied, .rejected, .test:
             guard let outcome = result.outcome else { return "\(name): ?" }
-            var text = "\(name): \(outcome.status.rawValue)"
+            text = "\(name): \(outcome.status.rawValue)"
             if let format = result.report?.format { text += " [\(format.rawValue)]" }
             text += " — \(outcome.rowsRead) rows read: \(outcome.rowsNew) new, \(outcome.rowsRevised) revised, "
                 + "\(outcome.rowsUnchanged) unchanged, \(outcome.rowsDeleted) deleted, \(outcome.rowsRejected) rejected"
@@ -37,18 +42,28 @@ public enum IngestSummary {
                 let shown = report.problems.prefix(5).filter { $0.severity == .error }.count
                 if report.errorCount > shown { text += "\n  … \(report.errorCount - shown) more errors (see the rejects log)" }
             }
-            return text
+        }
+        if let earlier = result.earlierAttempt {
+            text += "\n  offered before as submission \(earlier.id) (\(earlier.receivedAt)), rejected: \(earlier.reason ?? "no reason recorded")"
+        }
+        return text
+    }
+
+    /// The files refused as a whole: rejected, unreadable, or without a sender.
+    static func isRefused(_ kind: SubmissionIngestor.FileResult.Kind) -> Bool {
+        switch kind {
+        case .rejected, .unreadable, .refused: true
+        case .applied, .test, .alreadySeen: false
         }
     }
 
     public static func totals(_ results: [SubmissionIngestor.FileResult], rejectsPath: String?) -> String {
         let outcomes = results.compactMap(\.outcome)
         let seen = results.filter { if case .alreadySeen = $0.kind { true } else { false } }.count
-        let unreadable = results.filter { if case .unreadable = $0.kind { true } else { false } }.count
         let rows = outcomes.reduce(0) { $0 + $1.rowsRead }
         let seconds = results.reduce(0) { $0 + $1.seconds }
-        var text = "\(results.count) files: \(outcomes.filter { $0.status == .applied }.count) applied, "
-            + "\(outcomes.filter { $0.status == .rejected }.count + unreadable) rejected, \(seen) already seen"
+        var text = "\(results.count) files: \(results.filter { $0.kind == .applied }.count) applied, "
+            + "\(results.filter { isRefused($0.kind) }.count) rejected, \(seen) already seen"
         text += "; \(rows) rows: \(outcomes.reduce(0) { $0 + $1.rowsApplied }) applied, \(outcomes.reduce(0) { $0 + $1.rowsUnchanged }) unchanged, "
             + "\(outcomes.reduce(0) { $0 + $1.rowsRejected }) rejected"
         if seconds > 0, rows > 0 { text += String(format: " (%.0f rows/s)", Double(rows) / seconds) }

@@ -36,26 +36,34 @@ public final class SubmissionIngestor {
     public struct FileResult: Sendable {
         public enum Kind: Sendable, Equatable {
             case applied, rejected, test
-            /// The same content was offered before.
+            /// The same content was applied, checked as a test message, or retired before.
             case alreadySeen(StoredSubmission)
             /// The file could not be read (its ledger entry says why).
             case unreadable(String)
+            /// The file was read but refused before its rows were looked at (no known sender; its ledger entry says why).
+            case refused(String)
         }
 
         public var file: String
         public var kind: Kind
         public var outcome: ApplyOutcome?
         public var report: ValidationReport?
+        /// Seconds this file took in the pipeline: from when its turn to be applied came (reading ran ahead) to the end.
         public var seconds: Double
+        /// The latest earlier attempt with the same content, when that was rejected.
+        public var earlierAttempt: StoredSubmission?
 
         /// Whether anything in it was rejected (the run's exit status is then 1).
         public var hasRejections: Bool {
             switch kind {
-            case .rejected, .unreadable: true
+            case .rejected, .unreadable, .refused: true
             case .applied, .test: (outcome?.rowsRejected ?? 0) > 0
             case .alreadySeen: false
             }
         }
+
+        /// The ledger entry this file made, if it made one.
+        public var submissionID: Int64? { outcome?.submissionID }
     }
 
     /// Ingests one file (reading it on this thread).
@@ -68,7 +76,7 @@ public final class SubmissionIngestor {
     /// `readers` files at once, each holding only a few batches in memory.
     public func ingest(_ paths: [String], readers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        progress: (FileResult) -> Void = { _ in }) throws -> [FileResult] {
-        struct Work { var path: String; var record: SubmissionRecord; var stream: SubmissionStream?; var started: Date }
+        struct Work { var path: String; var record: SubmissionRecord; var stream: SubmissionStream?; var earlier: StoredSubmission? }
         var results: [Int: FileResult] = [:]
         var work: [(Int, Work)] = []
         for (position, path) in paths.enumerated() {
@@ -83,7 +91,7 @@ public final class SubmissionIngestor {
                 continue
             }
             let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: ISO8601DateFormatter().string(from: started))
-            work.append((position, Work(path: path, record: record, stream: nil, started: started)))
+            work.append((position, Work(path: path, record: record, stream: nil, earlier: try store.rejectedAttempt(withHash: hash))))
         }
         // The same content twice in one call: apply the first, report the second as already seen.
         var firstByHash: [String: Int] = [:]
@@ -96,9 +104,11 @@ public final class SubmissionIngestor {
             }
         }
         for (position, item) in work {
-            let result: FileResult
+            var result: FileResult
             if let stream = item.stream {
-                result = try apply(item.path, item.record, stream, started: item.started)
+                // The file's clock starts when its turn comes: reading it ran ahead on another core.
+                result = try apply(item.path, item.record, stream, started: Date())
+                result.earlierAttempt = item.earlier
             } else if let earlier = try store.submission(withHash: item.record.contentHash) {
                 result = FileResult(file: item.path, kind: .alreadySeen(earlier), seconds: 0)
             } else {
@@ -127,23 +137,27 @@ public final class SubmissionIngestor {
                         report = read
                         return SubmissionVerdict(header: read.header, format: read.format?.rawValue, apply: read.shouldApply,
                                                  isTest: read.header.isTest, rowsRead: read.rowsRead, rowsRejected: read.rowsRejected,
-                                                 warnings: read.warnings)
+                                                 warnings: read.warnings, refusal: read.refusal)
                     }
                 }
             }
             for problem in outcome.problems { try rejectsLog?.write(problem) }
             let kind: FileResult.Kind = switch outcome.status {
             case .applied: .applied
-            case .rejected: .rejected
+            case .rejected, .retired: .rejected
             case .test: .test
             }
             return FileResult(file: path, kind: kind, outcome: outcome, report: report, seconds: Date().timeIntervalSince(started))
         } catch let error as IngestError {
-            let problem = ValidationProblem(location: error.location, key: "", rule: .unreadableFile, value: "",
+            let readable = error.rule == .unknownSender
+            let problem = ValidationProblem(location: error.location, key: "", rule: readable ? .submissionRejected : .unreadableFile, value: "",
                                             message: "\(error.rule.rawValue): \(error.message)")
-            _ = try store.recordUnreadable(record, runID: runID, problem: problem)
+            let id = try store.recordUnreadable(record, runID: runID, problem: problem)
             try rejectsLog?.write(problem)
-            return FileResult(file: path, kind: .unreadable(error.description), seconds: Date().timeIntervalSince(started))
+            var result = FileResult(file: path, kind: readable ? .refused(error.description) : .unreadable(error.description),
+                                    seconds: Date().timeIntervalSince(started))
+            result.outcome = ApplyOutcome(submissionID: id, status: .rejected, reason: problem.message)
+            return result
         }
     }
 

@@ -12,21 +12,35 @@ enum SubmissionEvent: Sendable {
 }
 
 /// A bounded queue between the thread that reads one file and the thread that applies it, so that
-/// reading file n+1 overlaps applying file n while memory stays at a few batches per file.
+/// reading file n+1 overlaps applying file n while memory stays at a few batches and a few thousand
+/// problems per file, however many rows a file rejects. Taking an event is O(1) (a head index into
+/// the array, compacted now and then), so a million rejected rows cost a million steps, not their square.
 final class SubmissionStream: @unchecked Sendable {
     private let condition = NSCondition()
     private var events: [SubmissionEvent] = []
+    private var head = 0
     private var batchesQueued = 0
+    private var problemsQueued = 0
     private let capacity: Int
+    private let problemCapacity: Int
 
-    init(capacity: Int = 8) { self.capacity = capacity }
+    init(capacity: Int = 8, problemCapacity: Int = 4_096) {
+        self.capacity = capacity
+        self.problemCapacity = problemCapacity
+    }
 
-    /// Adds an event; a batch waits while `capacity` batches are already queued.
+    /// Adds an event; a batch waits while `capacity` batches are queued, a problem while `problemCapacity` problems are.
     func push(_ event: SubmissionEvent) {
         condition.lock()
-        if case .batch = event {
+        switch event {
+        case .batch:
             while batchesQueued >= capacity { condition.wait() }
             batchesQueued += 1
+        case .problem:
+            while problemsQueued >= problemCapacity { condition.wait() }
+            problemsQueued += 1
+        case .finished, .failed:
+            break
         }
         events.append(event)
         condition.broadcast()
@@ -36,9 +50,21 @@ final class SubmissionStream: @unchecked Sendable {
     /// Takes the next event, waiting for one.
     func pop() -> SubmissionEvent {
         condition.lock()
-        while events.isEmpty { condition.wait() }
-        let event = events.removeFirst()
-        if case .batch = event { batchesQueued -= 1 }
+        while head == events.count { condition.wait() }
+        let event = events[head]
+        head += 1
+        if head == events.count {
+            events.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 4_096, head * 2 >= events.count {
+            events.removeFirst(head)
+            head = 0
+        }
+        switch event {
+        case .batch: batchesQueued -= 1
+        case .problem: problemsQueued -= 1
+        case .finished, .failed: break
+        }
         condition.broadcast()
         condition.unlock()
         return event

@@ -70,9 +70,9 @@ public struct NightlyRun {
         }
         try FileManager.default.createDirectory(atPath: (spec.store as NSString).deletingLastPathComponent.isEmpty ? "."
                                                     : (spec.store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let lock = try RunLock(store: spec.store, wait: wait)
+        let lock = try StoreLock(store: spec.store, command: "run", wait: wait)
         defer { withExtendedLifetime(lock) {} }
-        let store = try SQLiteStore(path: spec.store)
+        let store = try SQLiteStore(creatingAt: spec.store)
         let runID = try store.beginRun(command: "run", parameters: ["spec": specPath, "name": spec.name])
         summary.runID = runID
         var log = logger
@@ -132,7 +132,7 @@ public struct NightlyRun {
                     switch result.kind {
                     case .alreadySeen: summary.filesAlreadySeen += 1
                     case .applied, .test: summary.filesApplied += 1
-                    case .rejected, .unreadable: summary.filesRejected += 1
+                    case .rejected, .unreadable, .refused: summary.filesRejected += 1
                     }
                     summary.rowsNew += result.outcome?.rowsNew ?? 0
                     summary.rowsRevised += result.outcome?.rowsRevised ?? 0

@@ -43,7 +43,7 @@ public struct HTMLReport {
         return html + "</main><footer>ruralstat · \(e(c.catalog.version)) · every figure traces back to manifest.json</footer></body></html>\n"
     }
 
-    static func e(_ text: String) -> String { HTMLText.escape(text) }
+    static func e(_ text: String) -> String { MarkupText.escape(text) }
     static func n(_ value: Double?) -> String { value.map { $0.isFinite ? TableFiles.number($0) : "" } ?? "" }
 
     static func name(_ region: RegionCode, _ c: Context) -> String {

@@ -17,14 +17,14 @@ enum SVGChart {
         for (index, item) in items.enumerated() {
             let y = 10 + Double(index) * (barHeight + gap)
             let length = max(0, item.value) * scale
-            svg += "<text x=\"\(left - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" class=\"label\">\(HTMLText.escape(item.label))</text>"
+            svg += "<text x=\"\(left - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" class=\"label\">\(MarkupText.escape(item.label))</text>"
             svg += "<rect x=\"\(left)\" y=\"\(y)\" width=\"\(format(length))\" height=\"\(barHeight)\" fill=\"\(palette[0])\"/>"
-            svg += "<text x=\"\(left + length + 6)\" y=\"\(y + 15)\" class=\"value\">\(HTMLText.escape(HTMLText.number(item.value) + " " + unit))</text>"
+            svg += "<text x=\"\(left + length + 6)\" y=\"\(y + 15)\" class=\"value\">\(MarkupText.escape(MarkupText.number(item.value) + " " + unit))</text>"
         }
         if let reference {
             let x = left + reference.value * scale
             svg += "<line x1=\"\(format(x))\" y1=\"4\" x2=\"\(format(x))\" y2=\"\(format(height - 20))\" stroke=\"#c53030\" stroke-dasharray=\"4 3\"/>"
-            svg += "<text x=\"\(format(x))\" y=\"\(format(height - 6))\" text-anchor=\"middle\" class=\"target\">\(HTMLText.escape(reference.label))</text>"
+            svg += "<text x=\"\(format(x))\" y=\"\(format(height - 6))\" text-anchor=\"middle\" class=\"target\">\(MarkupText.escape(reference.label))</text>"
         }
         return svg + "</svg>"
     }
@@ -43,19 +43,19 @@ enum SVGChart {
         var svg = "<svg class=\"chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
         svg += "<line x1=\"\(left)\" y1=\"\(format(y(low)))\" x2=\"\(width - right)\" y2=\"\(format(y(low)))\" stroke=\"#a0aec0\"/>"
         for tick in [low, (low + high) / 2, high] {
-            svg += "<text x=\"\(left - 6)\" y=\"\(format(y(tick) + 4))\" text-anchor=\"end\" class=\"value\">\(HTMLText.escape(HTMLText.number(tick)))</text>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(format(y(tick) + 4))\" text-anchor=\"end\" class=\"value\">\(MarkupText.escape(MarkupText.number(tick)))</text>"
         }
         for (index, period) in periods.enumerated() {
-            svg += "<text x=\"\(format(x(index)))\" y=\"\(format(height - 12))\" text-anchor=\"middle\" class=\"label\">\(HTMLText.escape(period))</text>"
+            svg += "<text x=\"\(format(x(index)))\" y=\"\(format(height - 12))\" text-anchor=\"middle\" class=\"label\">\(MarkupText.escape(period))</text>"
         }
         for (number, line) in series.enumerated() {
             let color = palette[number % palette.count]
             let points = line.points.compactMap { point in periods.firstIndex(of: point.period).map { (x: format(x($0)), y: format(y(point.value))) } }
             svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>"
             for point in points { svg += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" fill=\"\(color)\"/>" }
-            svg += "<text x=\"\(width - right + 10)\" y=\"\(top + 14 + Double(number) * 16)\" class=\"label\" style=\"fill:\(color)\">● \(HTMLText.escape(line.label))</text>"
+            svg += "<text x=\"\(width - right + 10)\" y=\"\(top + 14 + Double(number) * 16)\" class=\"label\" style=\"fill:\(color)\">● \(MarkupText.escape(line.label))</text>"
         }
-        svg += "<text x=\"\(left)\" y=\"\(top - 2)\" class=\"value\">\(HTMLText.escape(unit))</text>"
+        svg += "<text x=\"\(left)\" y=\"\(top - 2)\" class=\"value\">\(MarkupText.escape(unit))</text>"
         return svg + "</svg>"
     }
 
@@ -85,16 +85,16 @@ enum SVGChart {
         var svg = "<svg class=\"chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
         for (index, column) in columns.enumerated() {
             let x = left + Double(index) * cell + cell / 2
-            svg += "<text transform=\"translate(\(format(x + 4)),\(format(top - 6))) rotate(-90)\" class=\"small\">\(HTMLText.escape(column))</text>"
+            svg += "<text transform=\"translate(\(format(x + 4)),\(format(top - 6))) rotate(-90)\" class=\"small\">\(MarkupText.escape(column))</text>"
         }
         for (r, row) in rows.enumerated() {
             let y = top + Double(r) * cell
-            svg += "<text x=\"\(left - 6)\" y=\"\(format(y + 13))\" text-anchor=\"end\" class=\"small\">\(HTMLText.escape(row))</text>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(format(y + 13))\" text-anchor=\"end\" class=\"small\">\(MarkupText.escape(row))</text>"
             for c in columns.indices {
                 let value = share(r, c)
                 let color = value.map { colour($0) } ?? "#edf2f7"
                 let title = value.map { String(format: "%.0f %%", 100 * $0) } ?? "no data"
-                svg += "<rect x=\"\(format(left + Double(c) * cell))\" y=\"\(format(y))\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(color)\"><title>\(HTMLText.escape(row)) · \(HTMLText.escape(columns[c])): \(title)</title></rect>"
+                svg += "<rect x=\"\(format(left + Double(c) * cell))\" y=\"\(format(y))\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(color)\"><title>\(MarkupText.escape(row)) · \(MarkupText.escape(columns[c])): \(title)</title></rect>"
             }
         }
         return svg + "</svg>"
@@ -109,26 +109,4 @@ enum SVGChart {
     }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
-}
-
-/// Text in HTML and XML: escaped, always (names and explanations come from submissions and the
-/// registry). The SDMX writer escapes with it too.
-public enum HTMLText {
-    public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-
-    static func number(_ value: Double) -> String { TableFiles.number(value) }
 }

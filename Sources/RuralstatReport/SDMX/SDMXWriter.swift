@@ -246,7 +246,7 @@ public final class SDMXWriter {
     }
 
     /// XML attribute or text content, escaped (submitted text is never trusted).
-    static func escaped(_ text: String) -> String { HTMLText.escape(text) }
+    static func escaped(_ text: String) -> String { MarkupText.escape(text) }
 
     static func csv(_ text: String) -> String { CSVText.field(text) }
 }

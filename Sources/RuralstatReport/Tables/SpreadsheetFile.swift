@@ -66,7 +66,7 @@ public struct Spreadsheet: Sendable {
             """)
         try add("xl/workbook.xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="\(ns)/spreadsheetml/2006/main" xmlns:r="\(ns)/officeDocument/2006/relationships"><sheets>\(sheets.enumerated().map { "<sheet name=\"\(Self.escape(Self.sheetName($1.name)))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }.joined())</sheets></workbook>
+            <workbook xmlns="\(ns)/spreadsheetml/2006/main" xmlns:r="\(ns)/officeDocument/2006/relationships"><sheets>\(sheets.enumerated().map { "<sheet name=\"\(MarkupText.escape(Self.sheetName($1.name)))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }.joined())</sheets></workbook>
             """)
         try add("xl/_rels/workbook.xml.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -98,7 +98,7 @@ public struct Spreadsheet: Sendable {
             switch cell {
             case .empty: continue
             case .text(let text):
-                xml += "<c r=\"\(reference)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(escape(text))</t></is></c>"
+                xml += "<c r=\"\(reference)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(MarkupText.escape(text))</t></is></c>"
             case .number(let value, let format):
                 xml += "<c r=\"\(reference)\" s=\"\(format.rawValue)\"><v>\(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description)</v></c>"
             }
@@ -120,21 +120,5 @@ public struct Spreadsheet: Sendable {
     /// Sheet names: at most 31 characters, none of `[]:*?/\`.
     static func sheetName(_ name: String) -> String {
         String(name.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
-    }
-
-    /// Text for XML, with the control characters XML 1.0 cannot carry dropped.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default: if scalar.value >= 0x20 { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
     }
 }

@@ -23,27 +23,11 @@ extension SQLiteStore {
     }
 
     /// Every submission offered, in the order it arrived.
-    public func ledger() throws -> [SubmissionLedgerEntry] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM submissions ORDER BY id").map { row in
-                SubmissionLedgerEntry(id: row["id"], fileName: row["file_name"], contentHash: row["content_hash"], sender: row["sender"],
-                            messageID: row["message_id"], format: row["format"], status: row["status"], rowsRead: row["rows_read"],
-                            rowsNew: row["rows_new"], rowsRevised: row["rows_revised"], rowsUnchanged: row["rows_unchanged"],
-                            rowsDeleted: row["rows_deleted"], rowsRejected: row["rows_rejected"])
-            }
-        }
-    }
+    public func ledger() throws -> [SubmissionLedgerEntry] { try ledger(SubmissionFilter()) }
 
     /// Every rejected row and file, oldest first.
     public func storedRejects() throws -> [ValidationProblem] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rejects ORDER BY id").compactMap { row in
-                guard let rule = ValidationRule(rawValue: row["rule"]) else { return nil }
-                let location = SourceLocation(file: row["file"], line: row["line"], element: row["element"], column: row["column_name"])
-                return ValidationProblem(location: location, key: row["key"] ?? "", rule: rule, severity: Severity(rawValue: row["severity"]),
-                                         value: row["value"] ?? "", message: row["message"])
-            }
-        }
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM rejects ORDER BY id").compactMap(ValidationProblem.init(row:)) }
     }
 
     /// Rows and files rejected by these runs.

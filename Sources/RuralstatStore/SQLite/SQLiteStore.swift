@@ -8,8 +8,17 @@ public final class SQLiteStore: IndicatorStore {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens (creating if needed) and migrates the store at `path`.
-    public init(path: String) throws {
+    /// Opens and migrates the existing store at `path`. A missing store is an error, never an empty
+    /// new one: only `ruralstat init` and the nightly run, which name the store on purpose, create one.
+    public convenience init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(path: path, message: "does not exist; create a store with 'ruralstat init' (or 'ruralstat run SPEC'), or give the right --store", isMissing: true)
+        }
+        try self.init(creatingAt: path)
+    }
+
+    /// Opens and migrates the store at `path`, creating it when it does not exist.
+    public init(creatingAt path: String) throws {
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

@@ -16,6 +16,9 @@ enum StoreSchema {
         migrator.registerMigration("v3-rollup-changes") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-submission-decisions") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -240,5 +243,61 @@ enum StoreSchema {
         change    TEXT    NOT NULL CHECK (change IN ('upsert', 'delete'))
     );
     CREATE INDEX rollup_changes_by_run ON rollup_changes (run_id);
+    """
+
+    /// A content hash blocks a file only once it was applied (or was a test message, or was retired):
+    /// a file rejected for a reason outside its content can be offered again. The ledger loses its
+    /// unique hash and its unique (sender, message ID), which now hold among applied files only, and
+    /// gains the `retired` status and a record of every decision an operator takes on a submission.
+    static let v4 = """
+    DROP VIEW current_observations;
+    CREATE TABLE submissions_v4 (
+        id             INTEGER PRIMARY KEY,
+        sender         TEXT,
+        message_id     TEXT,
+        file_name      TEXT    NOT NULL,
+        content_hash   TEXT    NOT NULL,
+        format         TEXT,
+        received_at    TEXT    NOT NULL,
+        prepared_at    TEXT,
+        run_id         INTEGER REFERENCES runs (id),
+        status         TEXT    NOT NULL CHECK (status IN ('applied', 'rejected', 'test', 'retired')),
+        reason         TEXT,
+        rows_read      INTEGER NOT NULL DEFAULT 0,
+        rows_new       INTEGER NOT NULL DEFAULT 0,
+        rows_revised   INTEGER NOT NULL DEFAULT 0,
+        rows_unchanged INTEGER NOT NULL DEFAULT 0,
+        rows_deleted   INTEGER NOT NULL DEFAULT 0,
+        rows_rejected  INTEGER NOT NULL DEFAULT 0,
+        warnings       INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO submissions_v4 SELECT id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id,
+        status, reason, rows_read, rows_new, rows_revised, rows_unchanged, rows_deleted, rows_rejected, warnings FROM submissions;
+    DROP TABLE submissions;
+    ALTER TABLE submissions_v4 RENAME TO submissions;
+    CREATE INDEX submissions_by_hash ON submissions (content_hash);
+    -- The entries that block the same content from being applied again: at most one per hash.
+    CREATE UNIQUE INDEX submissions_blocking_hash ON submissions (content_hash) WHERE status IN ('applied', 'test', 'retired');
+    -- A sender's message ID names one applied message.
+    CREATE UNIQUE INDEX submissions_applied_message ON submissions (sender, message_id) WHERE status = 'applied';
+    CREATE VIEW current_observations AS
+        SELECT printf('%012d', o.region) AS region, o.indicator, o.period, o.value, o.status,
+               o.submission_id, s.sender, s.file_name
+        FROM observations o JOIN submissions s ON s.id = o.submission_id
+        WHERE o.superseded_by IS NULL;
+
+    -- What operators decided about a submission: offered again (retry) or never to apply (retire).
+    CREATE TABLE submission_decisions (
+        id                   INTEGER PRIMARY KEY,
+        submission_id        INTEGER NOT NULL REFERENCES submissions (id),
+        decision             TEXT    NOT NULL CHECK (decision IN ('retry', 'retire')),
+        decided_at           TEXT    NOT NULL,
+        decided_by           TEXT    NOT NULL,
+        reason               TEXT,
+        -- For a retry: the submission the new attempt became.
+        result_submission_id INTEGER REFERENCES submissions (id),
+        run_id               INTEGER REFERENCES runs (id)
+    );
+    CREATE INDEX submission_decisions_by_submission ON submission_decisions (submission_id);
     """
 }

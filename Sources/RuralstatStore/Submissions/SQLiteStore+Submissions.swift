@@ -4,10 +4,24 @@ import GRDBSQLite
 import RuralstatModel
 
 extension SQLiteStore {
+    /// The entry that keeps this content from being applied again: an applied file, a test message
+    /// or a retired file. A rejected file does not block: it may be offered again once fixed.
     public func submission(withHash hash: String) throws -> StoredSubmission? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, file_name, status, received_at, sender, message_id FROM submissions WHERE content_hash = ?",
-                             arguments: [hash]).map(StoredSubmission.init(row:))
+            try Row.fetchOne(db, sql: """
+                SELECT id, file_name, status, received_at, sender, message_id, reason FROM submissions
+                WHERE content_hash = ? AND status IN ('applied', 'test', 'retired')
+                """, arguments: [hash]).map(StoredSubmission.init(row:))
+        }
+    }
+
+    /// The latest earlier attempt with this content that was rejected, if any.
+    public func rejectedAttempt(withHash hash: String) throws -> StoredSubmission? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, file_name, status, received_at, sender, message_id, reason FROM submissions
+                WHERE content_hash = ? AND status = 'rejected' ORDER BY id DESC LIMIT 1
+                """, arguments: [hash]).map(StoredSubmission.init(row:))
         }
     }
 
@@ -30,7 +44,7 @@ extension SQLiteStore {
             outcome.rowsRejected = verdict.rowsRejected
             outcome.warnings = verdict.warnings
             if let sender = verdict.header.sender, let messageID = verdict.header.messageID,
-               let earlier = try Row.fetchOne(db, sql: "SELECT id, file_name FROM submissions WHERE sender = ? AND message_id = ?",
+               let earlier = try Row.fetchOne(db, sql: "SELECT id, file_name FROM submissions WHERE sender = ? AND message_id = ? AND status = 'applied'",
                                               arguments: [sender, messageID]) {
                 let earlierID: Int64 = earlier["id"], earlierFile: String = earlier["file_name"]
                 outcome.reason = "message ID '\(messageID)' of sender '\(sender)' was already used by submission \(earlierID) (\(earlierFile)) with other content; a revision needs a new message ID"
@@ -43,7 +57,7 @@ extension SQLiteStore {
                 outcome.status = .test
                 outcome.reason = "a test message (Test=true) is checked but not applied"
             } else if !verdict.apply {
-                outcome.reason = "rejected as a whole: \(verdict.rowsRejected) of \(verdict.rowsRead) rows break the rules, above the pipeline's threshold"
+                outcome.reason = "rejected as a whole: " + (verdict.refusal ?? "\(verdict.rowsRejected) of \(verdict.rowsRead) rows break the rules, above the pipeline's threshold")
                 outcome.rowsRejected = verdict.rowsRead
             } else {
                 outcome.status = .applied
@@ -68,8 +82,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Records a file that could not be read at all: a rejected ledger entry with the reason, and
-    /// one reject row, so that the failure is visible and the same file is not tried again.
+    /// Records a file that was refused before its rows could be applied (unreadable, or no sender):
+    /// a rejected ledger entry with the reason, and one reject row, so that the failure is visible.
+    /// The same content may be offered again.
     public func recordUnreadable(_ record: SubmissionRecord, runID: Int64?, problem: ValidationProblem) throws -> Int64 {
         try pool.write { db in
             try db.execute(sql: """
@@ -85,7 +100,7 @@ extension SQLiteStore {
 extension StoredSubmission {
     init(row: Row) {
         self.init(id: row["id"], fileName: row["file_name"], status: SubmissionStatus(rawValue: row["status"]) ?? .rejected,
-                  receivedAt: row["received_at"], sender: row["sender"], messageID: row["message_id"])
+                  receivedAt: row["received_at"], sender: row["sender"], messageID: row["message_id"], reason: row["reason"])
     }
 }
 

@@ -21,6 +21,8 @@ public struct StoredSubmission: Sendable, Equatable {
     public var receivedAt: String
     public var sender: String?
     public var messageID: String?
+    /// Why it was rejected or retired.
+    public var reason: String?
 }
 
 /// The outcome of a submission as the ledger records it.
@@ -31,6 +33,8 @@ public enum SubmissionStatus: String, Sendable, Codable {
     case rejected
     /// A test message: checked, never applied.
     case test
+    /// A rejected file an operator marked never to apply (`ruralstat submissions retire`).
+    case retired
 }
 
 /// What the reader concluded, handed to the store once the whole file has been read.
@@ -43,8 +47,12 @@ public struct SubmissionVerdict: Sendable {
     public var rowsRead: Int
     public var rowsRejected: Int
     public var warnings: Int
+    /// Why the submission is not applied, when `apply` is false and it is not a test message.
+    public var refusal: String?
 
-    public init(header: MessageHeader, format: String?, apply: Bool, isTest: Bool, rowsRead: Int, rowsRejected: Int, warnings: Int) {
+    public init(header: MessageHeader, format: String?, apply: Bool, isTest: Bool, rowsRead: Int, rowsRejected: Int, warnings: Int,
+                refusal: String? = nil) {
+        self.refusal = refusal
         self.header = header
         self.format = format
         self.apply = apply
@@ -79,6 +87,12 @@ public struct ApplyOutcome: Sendable, Equatable {
     /// Seconds spent reading and staging, settling duplicates, and merging into the observations.
     public var secondsReading = 0.0
     public var secondsMerging = 0.0
+
+    public init(submissionID: Int64, status: SubmissionStatus, reason: String? = nil) {
+        self.submissionID = submissionID
+        self.status = status
+        self.reason = reason
+    }
 
     /// Rows that changed the store.
     public var rowsApplied: Int { rowsNew + rowsRevised + rowsDeleted }

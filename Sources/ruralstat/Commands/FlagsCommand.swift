@@ -22,7 +22,7 @@ struct FlagsCommand: ParsableCommand {
     )
 
     @Option(help: ArgumentHelp("The store.", valueName: "path"))
-    var store = "ruralstat.sqlite"
+    var store = "reports/ruralstat.sqlite"
 
     @Option(name: .customLong("rule"), help: "Only these rules; repeatable.")
     var rules: [String] = []
@@ -54,10 +54,7 @@ struct FlagsCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case csv, json }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: store) else {
-            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "no store at \(store); create one with 'ruralstat init'")
-        }
-        let database = try SQLiteStore(path: store)
+        let database = try StoreAccess.open(store)
         let levelSet = try levels.map { name in
             guard let level = RegionLevel(name: name) else { throw ValidationError("unknown level '\(name)'") }
             return level

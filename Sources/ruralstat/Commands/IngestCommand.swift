@@ -28,9 +28,11 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var ingest: IngestArguments
+    @OptionGroup var lock: LockOptions
 
     func run() throws {
-        let sqlite = try SQLiteStore(path: store)
+        let (sqlite, held) = try StoreAccess.openForWriting(store, command: "ingest", wait: lock.wait)
+        defer { withExtendedLifetime(held) {} }
         guard let registry = try sqlite.loadRegistry(edition: nil) else {
             throw ExitStatus.Classified(exitStatus: .invalidInput, description: "the store \(store) holds no registry; create it with 'ruralstat init'")
         }

@@ -27,12 +27,15 @@ struct InitCommand: ParsableCommand {
     var edition: Int?
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var lock: LockOptions
 
     func run() throws {
         let registry = try ReferenceFiles.loadRegistry(paths: registryFiles, edition: edition)
         let catalog = try catalog.loadCatalog()
         try StorePaths.createParentDirectory(of: store)
-        let sqlite = try SQLiteStore(path: store)
+        let held = try StoreLock(store: store, command: "init", wait: lock.wait)
+        defer { withExtendedLifetime(held) {} }
+        let sqlite = try SQLiteStore(creatingAt: store)
         let run = try sqlite.beginRun(command: "init", parameters: [
             "registry": registryFiles.joined(separator: " "), "edition": String(registry.edition), "catalog": self.catalog.catalogFile,
         ])

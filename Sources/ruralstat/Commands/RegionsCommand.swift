@@ -56,12 +56,14 @@ struct RegionsCommand: ParsableCommand {
         var into = "reports/ruralstat.sqlite"
 
         @OptionGroup var registry: RegistryOptions
+        @OptionGroup var lock: LockOptions
 
         func run() throws {
             guard !registry.registryFiles.isEmpty else { throw ValidationError("give the division lists with --registry FILE...") }
             let loaded = try registry.loadRegistry()
-            try StorePaths.createParentDirectory(of: into)
-            try SQLiteStore(path: into).saveRegistry(loaded)
+            let (store, held) = try StoreAccess.openForWriting(into, command: "regions load", wait: lock.wait)
+            defer { withExtendedLifetime(held) {} }
+            try store.saveRegistry(loaded)
             print("loaded registry edition \(loaded.edition) (\(loaded.count) units) into \(into)")
         }
     }

@@ -46,12 +46,11 @@ struct ReportCommand: ParsableCommand {
     var gzip = false
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var lock: LockOptions
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: store) else {
-            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "no store at \(store); create one with 'ruralstat run' or 'ruralstat init'")
-        }
-        let database = try SQLiteStore(path: store)
+        let (database, held) = try StoreAccess.openForWriting(store, command: "report", wait: lock.wait)
+        defer { withExtendedLifetime(held) {} }
         var settings = PipelineSpec.ReportSettings()
         settings.folder = out
         settings.sender = sender

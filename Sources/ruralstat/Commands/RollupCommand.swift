@@ -62,6 +62,8 @@ struct RollupCommand: ParsableCommand {
     @Flag(help: "Skip the quality checks that follow a rollup of the store.")
     var noChecks = false
 
+    @OptionGroup var lock: LockOptions
+
     func run() throws {
         guard !sources.isEmpty else {
             try rollUpStore()
@@ -87,7 +89,8 @@ struct RollupCommand: ParsableCommand {
 
     private func rollUpStore() throws {
         guard let path = registry.store else { throw ValidationError("give --store PATH (or --from FILE... for a store-less rollup)") }
-        let store = try SQLiteStore(path: path)
+        let (store, held) = try StoreAccess.openForWriting(path, command: "rollup", wait: lock.wait)
+        defer { withExtendedLifetime(held) {} }
         let registryInForce = try store.loadRegistry(edition: registry.edition)
         var runner = StoreRollup(store: store, catalog: try catalog.loadCatalog(), registry: registryInForce)
         runner.workers = workers

@@ -1,5 +1,6 @@
 import RuralstatIngest
 import RuralstatModel
+import RuralstatStore
 
 /// The exit statuses of every ruralstat command, for the operator and the nightly scheduler.
 enum ExitStatus: Int32 {
@@ -19,8 +20,10 @@ enum ExitStatus: Int32 {
     static func isInvalidInput(_ error: any Error) -> Bool {
         switch error {
         case is RegistryLoadError, is CatalogLoadError, is IngestError, is RegionCodeError, is PeriodError,
-             is RegistryEditionError:
+             is RegistryEditionError, is SubmissionDecisionError:
             true
+        case let error as StoreError:
+            error.isMissing
         default:
             false
         }

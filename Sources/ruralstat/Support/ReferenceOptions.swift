@@ -22,7 +22,7 @@ struct RegistryOptions: ParsableArguments {
         guard let store else {
             throw ValidationError("give the registry with --registry FILE... or --store PATH")
         }
-        guard let registry = try SQLiteStore(path: store).loadRegistry(edition: edition) else {
+        guard let registry = try StoreAccess.open(store).loadRegistry(edition: edition) else {
             throw ExitStatus.Classified(exitStatus: .invalidInput,
                                         description: "the store \(store) holds no registry\(edition.map { " of edition \($0)" } ?? ""); load one with 'ruralstat init' or 'ruralstat regions load'")
         }

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import RuralstatModel
+
+/// What an operator decided about a submission, as the ledger records it.
+public struct SubmissionDecision: Sendable, Hashable {
+    public enum Kind: String, Sendable { case retry, retire }
+    public var submissionID: Int64
+    public var decision: Kind
+    public var decidedAt: String
+    public var decidedBy: String
+    public var reason: String?
+    /// For a retry: the submission the new attempt became.
+    public var resultSubmissionID: Int64?
+}
+
+/// Which ledger entries to list.
+public struct SubmissionFilter: Sendable {
+    public var statuses: Set<SubmissionStatus>?
+    /// Senders as their headers or files name them.
+    public var senders: Set<String>?
+    /// Entries received on or after this ISO 8601 date or time.
+    public var since: String?
+    /// A substring of the file name.
+    public var fileContains: String?
+
+    public init(statuses: Set<SubmissionStatus>? = nil, senders: Set<String>? = nil, since: String? = nil, fileContains: String? = nil) {
+        self.statuses = statuses
+        self.senders = senders
+        self.since = since
+        self.fileContains = fileContains
+    }
+}
+
+/// A decision that cannot be taken, and why.
+public struct SubmissionDecisionError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
+}
+
+extension SQLiteStore {
+    /// The ledger entries the filter selects, oldest first.
+    public func ledger(_ filter: SubmissionFilter) throws -> [SubmissionLedgerEntry] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let statuses = filter.statuses {
+            conditions.append("status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))")
+            arguments += statuses.map(\.rawValue).sorted() as [any DatabaseValueConvertible]
+        }
+        if let senders = filter.senders {
+            conditions.append("sender IN (\(senders.map { _ in "?" }.joined(separator: ",")))")
+            arguments += senders.sorted() as [any DatabaseValueConvertible]
+        }
+        if let since = filter.since {
+            conditions.append("received_at >= ?")
+            arguments.append(since)
+        }
+        if let part = filter.fileContains {
+            conditions.append("instr(file_name, ?) > 0")
+            arguments.append(part)
+        }
+        let condition = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM submissions WHERE \(condition) ORDER BY id", arguments: StatementArguments(arguments))
+                .map(SubmissionLedgerEntry.init(row:))
+        }
+    }
+
+    /// One ledger entry.
+    public func ledgerEntry(_ id: Int64) throws -> SubmissionLedgerEntry? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id]).map(SubmissionLedgerEntry.init(row:)) }
+    }
+
+    /// The problems recorded for one submission, in order (at most `limit`), and how many there are in all.
+    public func rejects(ofSubmission id: Int64, limit: Int) throws -> (problems: [ValidationProblem], total: Int) {
+        try pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM rejects WHERE submission_id = ?", arguments: [id]) ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM rejects WHERE submission_id = ? ORDER BY id LIMIT ?", arguments: [id, limit])
+            return (rows.compactMap(ValidationProblem.init(row:)), total)
+        }
+    }
+
+    /// The decisions taken on one submission, oldest first.
+    public func decisions(onSubmission id: Int64) throws -> [SubmissionDecision] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM submission_decisions WHERE submission_id = ? ORDER BY id", arguments: [id]).map { row in
+                SubmissionDecision(submissionID: row["submission_id"], decision: SubmissionDecision.Kind(rawValue: row["decision"]) ?? .retry,
+                                   decidedAt: row["decided_at"], decidedBy: row["decided_by"], reason: row["reason"],
+                                   resultSubmissionID: row["result_submission_id"])
+            }
+        }
+    }
+
+    /// Marks a rejected submission never to apply: its content is then skipped when offered again.
+    public func retire(_ id: Int64, by person: String, reason: String, runID: Int64?) throws {
+        try pool.write { db in
+            guard let entry = try Row.fetchOne(db, sql: "SELECT status, content_hash FROM submissions WHERE id = ?", arguments: [id]) else {
+                throw SubmissionDecisionError(description: "there is no submission \(id) in the ledger")
+            }
+            let status: String = entry["status"]
+            guard status == SubmissionStatus.rejected.rawValue else {
+                throw SubmissionDecisionError(description: "submission \(id) is \(status); only a rejected submission can be retired")
+            }
+            let hash: String = entry["content_hash"]
+            if let blocking = try Int64.fetchOne(db, sql: "SELECT id FROM submissions WHERE content_hash = ? AND status IN ('applied', 'test', 'retired')",
+                                                 arguments: [hash]) {
+                throw SubmissionDecisionError(description: "the same content is already settled as submission \(blocking); nothing to retire")
+            }
+            try db.execute(sql: "UPDATE submissions SET status = 'retired', reason = ? WHERE id = ?",
+                           arguments: ["retired by \(person): \(reason)", id])
+            try db.execute(sql: """
+                INSERT INTO submission_decisions (submission_id, decision, decided_at, decided_by, reason, run_id)
+                VALUES (?, 'retire', ?, ?, ?, ?)
+                """, arguments: [id, Timestamp.now(), person, reason, runID])
+        }
+    }
+
+    /// Takes a retired submission back to rejected, so that its content may be offered again.
+    public func unretire(_ id: Int64, by person: String, runID: Int64?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE submissions SET status = 'rejected', reason = coalesce(reason, '') || ?1 WHERE id = ?2 AND status = 'retired'",
+                           arguments: ["; offered again by \(person)", id])
+        }
+    }
+
+    /// Records that a rejected submission was offered again, and what the attempt became.
+    public func recordRetry(_ id: Int64, by person: String, reason: String?, result: Int64?, runID: Int64?) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO submission_decisions (submission_id, decision, decided_at, decided_by, reason, result_submission_id, run_id)
+                VALUES (?, 'retry', ?, ?, ?, ?, ?)
+                """, arguments: [id, Timestamp.now(), person, reason, result, runID])
+        }
+    }
+}
+
+extension SubmissionLedgerEntry {
+    init(row: Row) {
+        self.init(id: row["id"], fileName: row["file_name"], contentHash: row["content_hash"], sender: row["sender"],
+                  messageID: row["message_id"], format: row["format"], status: row["status"], rowsRead: row["rows_read"],
+                  rowsNew: row["rows_new"], rowsRevised: row["rows_revised"], rowsUnchanged: row["rows_unchanged"],
+                  rowsDeleted: row["rows_deleted"], rowsRejected: row["rows_rejected"], receivedAt: row["received_at"], reason: row["reason"])
+    }
+}
+
+extension ValidationProblem {
+    init?(row: Row) {
+        guard let rule = ValidationRule(rawValue: row["rule"]) else { return nil }
+        let location = SourceLocation(file: row["file"], line: row["line"], element: row["element"], column: row["column_name"])
+        self.init(location: location, key: row["key"] ?? "", rule: rule, severity: Severity(rawValue: row["severity"]),
+                  value: row["value"] ?? "", message: row["message"])
+    }
+}
