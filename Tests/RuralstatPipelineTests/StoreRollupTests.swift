@@ -16,15 +16,17 @@ struct StoreRollupTests {
     }
 
     /// Households, tap water and waste treatment for villages of two provinces.
-    static func file(_ province: String, seed: Int) -> String {
+    static func file(_ province: String, seed: Int, period: String = "2024", only: Set<String>? = nil,
+                     villages chosen: [String]? = nil) -> String {
         var lines = ["region,indicator,period,value"]
-        for (index, village) in villages(province).enumerated() {
+        for (index, village) in (chosen ?? villages(province)).enumerated() {
             let households = 100 + (index * 37 + seed * 11) % 400
-            lines.append("\(village),HOUSEHOLDS,2024,\(households)")
-            lines.append("\(village),HH_TAP_WATER,2024,\(households - (index + seed) % 50)")
-            lines.append("\(village),VILLAGE_WASTE_TREATED,2024,\((index + seed) % 3 == 0 ? 0 : 1)")
-            lines.append("\(village),RURAL_INCOME_PER_CAPITA,2024,\(15000 + (index * 977 + seed) % 9000).5")
-            lines.append("\(village),POPULATION,2024,\(households * 3 + index)")
+            let rows = [("HOUSEHOLDS", "\(households)"), ("HH_TAP_WATER", "\(households - (index + seed) % 50)"),
+                        ("VILLAGE_WASTE_TREATED", "\((index + seed) % 3 == 0 ? 0 : 1)"),
+                        ("RURAL_INCOME_PER_CAPITA", "\(15000 + (index * 977 + seed) % 9000).5"), ("POPULATION", "\(households * 3 + index)")]
+            for (indicator, value) in rows where only?.contains(indicator) ?? true {
+                lines.append("\(village),\(indicator),\(period),\(value)")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -75,5 +77,96 @@ struct StoreRollupTests {
         #expect(national.contributing == 60)
         #expect(a.contains { $0.indicator == "RURAL_TAP_WATER_RATE" && $0.level == .province && $0.region.description == "130000000000" })
         #expect(a.contains { $0.indicator == "VILLAGE_WASTE_TREATMENT_SHARE" && $0.level == .national })
+    }
+
+    /// The rollup table as text, values by their bits, for an exact comparison.
+    static func table(_ store: SQLiteStore) throws -> [String] {
+        try store.storedRollups().map {
+            "\($0.level) \($0.region) \($0.indicator) \($0.period) \($0.value.bitPattern) \($0.numerator.bitPattern) \($0.denominator.bitPattern) \($0.contributing) \($0.expected.map(String.init) ?? "-") \($0.publication)"
+        }
+    }
+
+    enum Scope: String, CaseIterable, Sendable { case region, indicator, period }
+
+    /// A partial recompute after a revision inside its scope leaves the table a full recompute makes,
+    /// bit for bit — in particular the nation and the rest of the province are kept or merged, never
+    /// dropped — and on a store already up to date it changes nothing at all.
+    @Test("a partial recompute equals a full one", arguments: Scope.allCases)
+    func partialEqualsFull(scope: Scope) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-rollup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ name: String, _ text: String) throws -> String {
+            let path = folder.appendingPathComponent(name).path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let hebei = Self.villages("13")
+        let prefecture = try RegionCode(String(hebei[0].prefix(4)))
+        let base = try [("h24.csv", Self.file("13", seed: 1)), ("g24.csv", Self.file("44", seed: 2)),
+                        ("h23.csv", Self.file("13", seed: 4, period: "2023")), ("g23.csv", Self.file("44", seed: 5, period: "2023"))]
+            .map { try write($0.0, $0.1) }
+        // A revision inside the scope only.
+        let revision: String
+        var request: StoreRollup.Request
+        switch scope {
+        case .region:
+            revision = Self.file("13", seed: 9, villages: hebei.filter { $0.hasPrefix(prefecture.shortDescription) })
+            request = StoreRollup.Request(region: prefecture)
+        case .indicator:
+            revision = Self.file("13", seed: 9, only: ["HOUSEHOLDS"]) + Self.file("44", seed: 9, only: ["HOUSEHOLDS"]).split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+            request = StoreRollup.Request(indicators: ["HOUSEHOLDS"])
+        case .period:
+            revision = Self.file("44", seed: 9, period: "2023")
+            request = StoreRollup.Request(periods: ["2023"])
+        }
+        let revised = try write("revision.csv", revision)
+
+        let (partial, ingestA) = try store(folder, "a.sqlite")
+        _ = try ingestA.ingest(base)
+        let rollupA = StoreRollup(store: partial, catalog: Self.catalog, registry: Self.registry)
+        _ = try rollupA.run(runID: try partial.beginRun(command: "rollup", parameters: [:]))
+        let upToDate = try Self.table(partial)
+        // Up to date: a partial recompute changes nothing, and records no change.
+        let noop = try partial.beginRun(command: "rollup", parameters: [:])
+        _ = try rollupA.run(request, runID: noop)
+        #expect(try Self.table(partial) == upToDate)
+        #expect(try partial.rollupChanges(since: noop - 1).changed.isEmpty)
+
+        _ = try ingestA.ingest([revised])
+        let summary = try rollupA.run(request, runID: try partial.beginRun(command: "rollup", parameters: [:]))
+        if scope == .indicator { #expect(summary.indicators.contains("RURAL_TAP_WATER_RATE")) }
+
+        let (full, ingestB) = try store(folder, "b.sqlite")
+        _ = try ingestB.ingest(base + [revised])
+        _ = try StoreRollup(store: full, catalog: Self.catalog, registry: Self.registry).run(runID: try full.beginRun(command: "rollup", parameters: [:]))
+        let expected = try Self.table(full)
+        #expect(try Self.table(partial) == expected)
+        #expect(expected != upToDate)  // the revision mattered
+        #expect(expected.contains { $0.hasPrefix("national 000000000000 HOUSEHOLDS 2023") })
+    }
+
+    @Test func unknownCodesInAPartialRecomputeAreErrors() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-rollup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("h.csv").path
+        try Data(Self.file("13", seed: 1).utf8).write(to: URL(fileURLWithPath: path))
+        let (store, ingest) = try store(folder, "a.sqlite")
+        _ = try ingest.ingest(path)
+        let rollup = StoreRollup(store: store, catalog: Self.catalog, registry: Self.registry)
+        let run = try store.beginRun(command: "rollup", parameters: [:])
+        _ = try rollup.run(runID: run)
+        let before = try Self.table(store)
+        for (request, message) in [(StoreRollup.Request(indicators: ["HOUSEHOLD"]), "did you mean HOUSEHOLDS"),
+                                   (StoreRollup.Request(periods: ["2099"]), "no observations or rollups for period 2099"),
+                                   (StoreRollup.Request(region: try RegionCode("4418")), "not in the 2023 division registry")] {
+            #expect {
+                _ = try rollup.run(request, runID: run)
+            } throws: { error in
+                (error as? StoreRollup.ScopeError)?.description.contains(message) == true
+            }
+        }
+        #expect(try Self.table(store) == before)
     }
 }

@@ -129,7 +129,7 @@ struct RollupChangeTests {
     @Test func aDeltaHoldsWhatChangedAfterARun() throws {
         let folder = try SQLiteStoreTests.Folder()
         let store = try SQLiteStore(creatingAt: folder.store)
-        let scope = RollupScope(indicators: ["HOUSEHOLDS"], periods: ["2024"], provinces: nil)
+        let scope = RollupScope(indicators: ["HOUSEHOLDS"], periods: ["2024"], regions: .all)
         let first = try store.beginRun(command: "t", parameters: [:])
         try store.replaceRollups([Self.rollup("11", 10), Self.rollup("44", 20), Self.rollup("4419", 20)], scope: scope, runID: first)
         let second = try store.beginRun(command: "t", parameters: [:])

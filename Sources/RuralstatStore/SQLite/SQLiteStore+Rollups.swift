@@ -18,18 +18,55 @@ public struct ObservationFilter: Sendable {
     }
 }
 
-/// The partitions a rollup covers: periods, provinces and indicators whose stored rollups it replaces.
+/// The rollups a recompute replaces: indicators × periods × regions. Rows outside it are never touched.
 public struct RollupScope: Sendable {
-    public var indicators: Set<String>
-    public var periods: Set<String>
-    /// Province digits whose regions (and the nation) are replaced; nil: all regions.
-    public var provinces: Set<Int>?
+    /// The regions of the scope.
+    public enum Regions: Sendable, Hashable {
+        /// Every region and the nation.
+        case all
+        /// The regions of these provinces (by their two digits), and the nation.
+        case provinces(Set<Int>)
+        /// The subtree of a region and its ancestors up to the nation (a recompute of a subtree
+        /// recomputes what is made from it, and nothing beside it).
+        case subtree(RegionCode)
 
-    public init(indicators: Set<String>, periods: Set<String>, provinces: Set<Int>?) {
+        /// Whether a rollup of `region` lies in the scope.
+        public func contains(_ region: RegionCode) -> Bool {
+            switch self {
+            case .all: true
+            case .provinces(let provinces): region == .national || provinces.contains(region.digits(at: .province))
+            case .subtree(let root): region.isWithin(root) || root.isWithin(region)
+            }
+        }
+
+        /// The same test in SQL on an integer `region` column.
+        var condition: String {
+            switch self {
+            case .all:
+                return "1"
+            case .provinces(let provinces):
+                return "(region = 0 OR (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))"
+            case .subtree(let root):
+                let ancestors = [RegionCode.national] + RegionLevel.allCases.dropFirst().filter { $0 < root.level }.map { root.ancestor(at: $0) }
+                return "((region >= \(root.rawValue) AND region < \(root.rawValue + root.subtreeSpan)) OR region IN (\(ancestors.map { String($0.rawValue) }.joined(separator: ","))))"
+            }
+        }
+    }
+
+    /// Indicator codes (nil: all).
+    public var indicators: Set<String>?
+    /// Periods as canonical text (nil: all).
+    public var periods: Set<String>?
+    public var regions: Regions
+
+    public init(indicators: Set<String>?, periods: Set<String>?, regions: Regions) {
         self.indicators = indicators
         self.periods = periods
-        self.provinces = provinces
+        self.regions = regions
     }
+
+    /// Everything: a full recompute.
+    public static let everything = RollupScope(indicators: nil, periods: nil, regions: .all)
 }
 
 extension SQLiteStore {
@@ -81,26 +118,30 @@ extension SQLiteStore {
         }
     }
 
-    /// Replaces the stored rollups of the scope with `rollups`, recording the run that made them and,
-    /// in `rollup_changes`, which rollups it added, changed or removed.
+    /// Replaces the stored rollups of the scope with `rollups` (those of them that lie in the scope),
+    /// recording the run that made them and, in `rollup_changes`, which rollups it added, changed or
+    /// removed. Nothing outside the scope is touched.
     public func replaceRollups(_ rollups: [Rollup], scope: RollupScope, runID: Int64) throws {
         try pool.write { db in
-            var conditions = ["indicator = ?", "period = ?"]
-            if let provinces = scope.provinces {
-                conditions.append("(region = 0 OR (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))")
+            var conditions = [scope.regions.condition]
+            var arguments: [any DatabaseValueConvertible] = []
+            if let indicators = scope.indicators {
+                conditions.append("indicator IN (\(indicators.map { _ in "?" }.joined(separator: ",")))")
+                arguments += indicators.sorted() as [any DatabaseValueConvertible]
             }
+            if let periods = scope.periods {
+                conditions.append("period IN (\(periods.map { _ in "?" }.joined(separator: ",")))")
+                arguments += periods.sorted() as [any DatabaseValueConvertible]
+            }
+            let condition = conditions.joined(separator: " AND ")
             // What the scope held before, to tell what changed.
             var before: [RollupKey: (value: Double?, publication: String)] = [:]
-            let select = try db.makeStatement(sql: "SELECT level, region, value, publication FROM rollups WHERE \(conditions.joined(separator: " AND "))")
-            let delete = try db.makeStatement(sql: "DELETE FROM rollups WHERE \(conditions.joined(separator: " AND "))")
-            for indicator in scope.indicators.sorted() {
-                for period in scope.periods.sorted() {
-                    for row in try Row.fetchAll(select, arguments: [indicator, period]) {
-                        before[RollupKey(level: row["level"], region: row["region"], indicator: indicator, period: period)] = (row["value"], row["publication"])
-                    }
-                    try delete.execute(arguments: [indicator, period])
-                }
+            let rows = try Row.fetchCursor(db, sql: "SELECT level, region, indicator, period, value, publication FROM rollups WHERE \(condition)",
+                                           arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                before[RollupKey(level: row["level"], region: row["region"], indicator: row["indicator"], period: row["period"])] = (row["value"], row["publication"])
             }
+            try db.execute(sql: "DELETE FROM rollups WHERE \(condition)", arguments: StatementArguments(arguments))
             let insert = try db.makeStatement(sql: """
                 INSERT OR REPLACE INTO rollups (run_id, level, region, indicator, period, value, contributing, expected, coverage,
                     publication, reported_value, imbalance, relative_imbalance, numerator, denominator)
@@ -111,6 +152,8 @@ extension SQLiteStore {
             for rollup in rollups {
                 if periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
                 let period = periods[rollup.period]!
+                guard scope.regions.contains(rollup.region), scope.indicators?.contains(rollup.indicator) ?? true,
+                      scope.periods?.contains(period) ?? true else { continue }
                 let value: Double? = rollup.value.isNaN ? nil : rollup.value
                 try insert.execute(arguments: [
                     runID, rollup.level.description, rollup.region.rawValue, rollup.indicator, period,
@@ -127,6 +170,19 @@ extension SQLiteStore {
             for key in before.keys.sorted(by: { ($0.indicator, $0.period, $0.level, $0.region) < ($1.indicator, $1.period, $1.level, $1.region) }) {
                 try change.execute(arguments: [runID, key.level, key.region, key.indicator, key.period, "delete"])
             }
+        }
+    }
+
+    /// The periods the store holds observations or rollups for, of these indicators (nil: all).
+    public func periods(of indicators: Set<String>?) throws -> Set<String> {
+        let list = indicators.map { $0.sorted() }
+        let condition = list.map { "WHERE indicator IN (\($0.map { _ in "?" }.joined(separator: ",")))" } ?? ""
+        let arguments = StatementArguments((list ?? []) + (list ?? []))
+        return try pool.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT period FROM observations \(condition.isEmpty ? "WHERE" : condition + " AND") superseded_by IS NULL
+                UNION SELECT DISTINCT period FROM rollups \(condition)
+                """, arguments: arguments))
         }
     }
 

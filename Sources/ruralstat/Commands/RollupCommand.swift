@@ -95,17 +95,28 @@ struct RollupCommand: ParsableCommand {
         var runner = StoreRollup(store: store, catalog: try catalog.loadCatalog(), registry: registryInForce)
         runner.workers = workers
         let normalizedPeriods = try periods.map { try Period($0).description }
+        let root = try region.map { text -> RegionCode in
+            guard let registryInForce else { return try RegionCode(text) }
+            return try registryInForce.resolve(text)
+        }
+        let request = StoreRollup.Request(indicators: indicators.isEmpty ? nil : Set(indicators),
+                                          periods: normalizedPeriods.isEmpty ? nil : Set(normalizedPeriods), region: root)
         let run = try store.beginRun(command: "rollup", parameters: [
-            "indicators": indicators.joined(separator: ","), "periods": normalizedPeriods.joined(separator: ","), "region": region ?? "",
+            "indicators": indicators.joined(separator: ","), "periods": normalizedPeriods.joined(separator: ","), "region": root?.description ?? "",
+            "full": String(full),
         ])
         var errorFindings = 0
         do {
-            let filtered = !indicators.isEmpty || !normalizedPeriods.isEmpty || region != nil
-            let summary = filtered || full
-                ? try runner.run(indicators: indicators.isEmpty ? nil : Set(indicators),
-                                 periods: normalizedPeriods.isEmpty ? nil : Set(normalizedPeriods),
-                                 region: try region.map { try RegionCode($0) }, runID: run)
-                : try runner.runIncremental(runID: run)
+            let summary = full || !request.isEverything ? try runner.run(request, runID: run) : try runner.runIncremental(runID: run)
+            if !request.isEverything {
+                var scope = "recomputed \(summary.indicators.count) indicator\(summary.indicators.count == 1 ? "" : "s")"
+                if let asked = request.indicators, Set(summary.indicators) != asked {
+                    scope += " (\(asked.sorted().joined(separator: ", ")) and what is computed from them: \(Set(summary.indicators).subtracting(asked).sorted().joined(separator: ", ")))"
+                }
+                scope += " in \(summary.periods.joined(separator: ", "))"
+                if let root { scope += ", for \(root) and its subtree, and its ancestors up to the nation" }
+                print(scope)
+            }
             print(String(format: "%d observations → %d rollups written to %@ (loading %.2f s, rollup %.2f s, writing %.2f s)",
                          summary.observations, summary.rollups, path, summary.secondsLoading, summary.secondsRollup, summary.secondsWriting))
             var errors = 0
@@ -120,6 +131,9 @@ struct RollupCommand: ParsableCommand {
             }
             try store.finishRun(run, status: .succeeded, exitCode: errors > 0 ? 1 : 0)
             errorFindings = errors
+        } catch let error as StoreRollup.ScopeError {
+            try? store.finishRun(run, status: .failed, exitCode: ExitStatus.invalidInput.rawValue)
+            throw ExitStatus.Classified(exitStatus: .invalidInput, description: error.description)
         } catch {
             try? store.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
             throw error
