@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport",
                                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "RuralstatSampleDataTests", dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
-        .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
+        .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -77,13 +77,14 @@ public struct StorelessRollup: Sendable {
         let slots = DispatchSemaphore(value: max(1, workers))
         let registries = registry.map { RegistryEditions([$0]) }
         let streams = files.map { SubmissionStream.startReading($0, registries: registries, catalog: catalog, options: options, slots: slots) }
-        for (file, stream) in zip(files, streams) {
+        for (message, (file, stream)) in zip(files, streams).enumerated() {
             var periods = Set<Period>()
             reading: while true {
                 switch stream.pop() {
                 case .batch(let batch):
                     periods.formUnion(batch.periodTable)
-                    builder.add(batch)
+                    // Each file is one message: a later one revises an earlier one, as in the store.
+                    builder.add(batch, message: message)
                 case .problem(let problem):
                     if problem.rule == ValidationRule.valueOutOfRange { outOfRange.append(problem) }
                     try rejects.write(problem)
@@ -100,7 +101,20 @@ public struct StorelessRollup: Sendable {
                 }
             }
         }
-        return Reading(table: builder.build(), arrivals: arrivals, outOfRange: outOfRange, missingValues: builder.missingValues,
+        let table = builder.build()
+        // Keys a file gave more than once, settled as the store settles them and logged the same way.
+        for repeated in builder.repeatedKeys {
+            let values = repeated.values.map(NumberText.shortest)
+            let problem = ValidationProblem(
+                location: SourceLocation(file: files[repeated.message]), key: repeated.key.description,
+                rule: repeated.contradictory ? .duplicateContradictory : .duplicateIdentical, value: values.joined(separator: " | "),
+                message: repeated.contradictory
+                    ? "the message gives \(Set(values).count) different values for this key (\(values.joined(separator: ", "))); all are rejected"
+                    : "the message gives this key \(values.count) times with the same value; merged")
+            try rejects.write(problem)
+            if repeated.contradictory { counts.rejected += repeated.values.count }
+        }
+        return Reading(table: table, arrivals: arrivals, outOfRange: outOfRange, missingValues: builder.missingValues,
                        files: counts.files, rowsRead: counts.read, rowsRejected: counts.rejected)
     }
 

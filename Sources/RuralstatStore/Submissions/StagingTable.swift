@@ -4,14 +4,14 @@ import RuralstatModel
 /// The set-based steps that move a staged submission into the observations.
 enum StagingTable {
     static func reset(_ db: Database) throws {
-        // `kind` is 1 for a delete, 0 for an upsert: a key may be deleted and then given anew in one
-        // message, but given twice it is a duplicate, which the unique index turns away into
-        // staging_repeats for settling.
+        // `kind` is 1 for a delete, 0 for an upsert. Every delete is staged and applies where it stands
+        // in the document; a key given twice as an upsert is a duplicate, which the unique index turns
+        // away into staging_repeats for settling (the first of agreeing upserts stands where it is).
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS staging (
                 seq INTEGER PRIMARY KEY, region INTEGER NOT NULL, indicator TEXT, period TEXT,
                 value REAL, status TEXT, action INTEGER NOT NULL, kind INTEGER NOT NULL, line INTEGER);
-            CREATE UNIQUE INDEX IF NOT EXISTS temp.staging_by_key ON staging (indicator, period, region, kind);
+            CREATE UNIQUE INDEX IF NOT EXISTS temp.staging_upsert_key ON staging (indicator, period, region) WHERE kind = 0;
             CREATE TEMP TABLE IF NOT EXISTS staging_repeats (
                 seq INTEGER PRIMARY KEY, region INTEGER NOT NULL, indicator TEXT, period TEXT,
                 value REAL, status TEXT, action INTEGER NOT NULL, kind INTEGER NOT NULL, line INTEGER);
