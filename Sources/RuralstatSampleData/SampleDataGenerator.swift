@@ -49,8 +49,26 @@ public struct SampleDataGenerator: Sendable {
 
     /// Writes `registry/regions_<first year>.csv`, `submissions/<year>/…` (replacing what was there)
     /// and `ground_truth.csv` into `folder`.
-    public func generate(into folder: String) throws -> Summary {
+    /// A folder the generator may not write into.
+    public struct FolderError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The file that marks a folder as the generator's own, so that it may be written again.
+    public static let marker = ".ruralstat-sample-data"
+
+    /// Writes the data set into `folder`: an empty or new folder, or one an earlier run of the
+    /// generator wrote (it holds ``marker``). Any other folder is refused unless `force` is set, so the
+    /// generator never overwrites files it did not write, such as the bundled sample.
+    public func generate(into folder: String, force: Bool = false) throws -> Summary {
         let fileManager = FileManager.default
+        let contents = (try? fileManager.contentsOfDirectory(atPath: folder)) ?? []
+        if !force, !contents.isEmpty, !contents.contains(Self.marker) {
+            throw FolderError(description: "\(folder) is not empty and was not written by 'ruralstat sample-data generate' (it has no \(Self.marker)); give a new or empty folder with --out, or --force to overwrite it")
+        }
+        try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "written by ruralstat sample-data generate, seed \(options.seed); it may be written again\n"
+            .write(toFile: (folder as NSString).appendingPathComponent(Self.marker), atomically: true, encoding: .utf8)
         let registry = SampleRegistry(villages: options.villages, seed: options.seed)
         var summary = Summary()
         summary.reporters = registry.reporters.count

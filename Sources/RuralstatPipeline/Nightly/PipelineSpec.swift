@@ -76,7 +76,12 @@ public struct PipelineSpec: Sendable {
     }
 
     public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
+        /// The indicator tables as CSV, Markdown, an XLSX workbook; the HTML report; SDMX for the level above.
         case csv, markdown, xlsx, html, sdmx
+        /// `quality/findings.csv`, `findings.json`, `findings_summary.csv`.
+        case findings
+        /// `rejects.csv`.
+        case rejects
     }
 }
 

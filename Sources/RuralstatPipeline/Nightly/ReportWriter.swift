@@ -50,6 +50,17 @@ public struct ReportWriter {
         return Spreadsheet(sheets: sheets)
     }
 
+    /// The tallies of the scope: all for the nation, one province's for a province; for a smaller
+    /// subtree none (they are counted per province, and a part of a province's count cannot be told).
+    private func scopedTallies() throws -> [RuleTally]? {
+        guard settings.periods == nil else { return nil }  // tallies are not kept per period
+        return switch settings.region.level {
+        case .national: try store.findingTallies()
+        case .province: try store.findingTallies().filter { $0.province == settings.region }
+        default: nil
+        }
+    }
+
     public struct Written: Sendable {
         public var files: [String] = []
         public var tables = 0
@@ -92,19 +103,25 @@ public struct ReportWriter {
         if settings.formats.contains(.xlsx) {
             try Self.spreadsheet(long: table, byLevel: byLevel).write(to: try path("tables/indicators.xlsx"))
         }
-        let findings = try store.findings()
+        // Only the subtree asked for, everywhere: findings, their tallies, rejects and the counts in headers.
+        let findings = try store.findings(FindingFilter(region: settings.region, periods: settings.periods.map { Set($0.map(\.description)) }))
         written.findings = findings.count
+        let tallies = try scopedTallies()
         if settings.formats.contains(.html) {
-            let context = HTMLReport.Context(runID: runID, generated: Date(), submissions: try store.ledger().count, catalog: catalog, registry: registry,
-                                             rollups: rollups, findings: findings, tallies: try store.findingTallies())
+            let context = HTMLReport.Context(runID: runID, generated: Date(), submissions: try store.submissionCount(within: settings.region), catalog: catalog,
+                                             registry: registry, rollups: rollups, findings: findings, tallies: tallies ?? [])
             try HTMLReport.render(context).write(toFile: try path("report.html"), atomically: false, encoding: .utf8)
         }
-        try FindingTables.writeCSV(findings, registry: registry, to: try path("quality/findings.csv"))
-        try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try path("quality/findings.json")))
-        try FindingTables.writeSummaryCSV(try store.findingTallies(), to: try path("quality/findings_summary.csv"))
-        let rejects = try RejectsCSV(path: try path("rejects.csv"))
-        for problem in try store.storedRejects() { try rejects.write(problem) }
-        try rejects.close()
+        if settings.formats.contains(.findings) {
+            try FindingTables.writeCSV(findings, registry: registry, to: try path("quality/findings.csv"))
+            try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try path("quality/findings.json")))
+            if let tallies { try FindingTables.writeSummaryCSV(tallies, to: try path("quality/findings_summary.csv")) }
+        }
+        if settings.formats.contains(.rejects) {
+            let rejects = try RejectsCSV(path: try path("rejects.csv"))
+            for problem in try store.storedRejects(within: settings.region) { try rejects.write(problem) }
+            try rejects.close()
+        }
         if settings.formats.contains(.sdmx) {
             // A unit standing for two levels (东莞 441900, prefecture and county) is one key in SDMX: reported once, at its upper level.
             var keys: Set<String> = []
@@ -132,7 +149,8 @@ public struct ReportWriter {
                                                                                                     sender: settings.sender, prepared: Date()),
                                             path: try path("sdmx/rollups.delta-since-run\(since).ss21.xml\(suffix)"))
                 try writer.beginDataSet(action: .delete)
-                for key in removed where levels.contains(key.level) {
+                for key in removed where try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
+                    && (settings.periods?.contains(Period(key.period)) ?? true) {
                     try writer.write(SDMXObservation(region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator,
                                                      period: try Period(key.period), value: nil))
                 }

@@ -104,6 +104,18 @@ extension SQLiteStore {
         }
     }
 
+    /// Every rule the stored checks looked at (with or without findings).
+    public func ruleIDs() throws -> Set<String> {
+        try pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT DISTINCT rule_id FROM finding_tallies UNION SELECT DISTINCT rule_id FROM findings"))
+        }
+    }
+
+    /// The indicator codes of the store's catalog.
+    public func indicatorCodes() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT code FROM indicators")) }
+    }
+
     /// The stored tallies, in (rule, level, province) order.
     public func findingTallies() throws -> [RuleTally] {
         try pool.read { db in

@@ -30,6 +30,29 @@ extension SQLiteStore {
         try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM rejects ORDER BY id").compactMap(ValidationProblem.init(row:)) }
     }
 
+    /// The rejected rows and files that belong to the subtree of `root`: a row by the region of its
+    /// key, a whole file (or a row whose region cannot be read) by its sender's jurisdiction.
+    public func storedRejects(within root: RegionCode) throws -> [ValidationProblem] {
+        guard root != .national else { return try storedRejects() }
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT r.*, s.sender AS submission_sender FROM rejects r LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id")
+                .compactMap { row -> ValidationProblem? in
+                    guard let problem = ValidationProblem(row: row) else { return nil }
+                    let keyRegion = problem.key.split(separator: "|", omittingEmptySubsequences: false).first.flatMap { try? RegionCode(String($0)) }
+                    let sender = (row["submission_sender"] as String?).flatMap { RegionCode(senderID: $0) }
+                    guard let region = keyRegion ?? sender else { return nil }
+                    return region.isWithin(root) ? problem : nil
+                }
+        }
+    }
+
+    /// How many submissions came from senders within the subtree of `root`.
+    public func submissionCount(within root: RegionCode) throws -> Int {
+        let senders = try pool.read { db in try String?.fetchAll(db, sql: "SELECT sender FROM submissions") }
+        guard root != .national else { return senders.count }
+        return senders.count { $0.flatMap { RegionCode(senderID: $0) }?.isWithin(root) == true }
+    }
+
     /// Rows and files rejected by these runs.
     public func rejectCount(runs: [Int64]) throws -> Int {
         guard !runs.isEmpty else { return 0 }
@@ -37,6 +60,11 @@ extension SQLiteStore {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM rejects WHERE run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
                              arguments: StatementArguments(runs)) ?? 0
         }
+    }
+
+    /// Whether the store recorded a run with this id.
+    public func runExists(_ id: Int64) throws -> Bool {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs WHERE id = ?", arguments: [id]) ?? 0 } > 0
     }
 
     /// Runs that started and never finished (the process was killed), newest first.

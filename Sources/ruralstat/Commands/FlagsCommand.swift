@@ -33,7 +33,7 @@ struct FlagsCommand: ParsableCommand {
     @Option(name: .customLong("level"), help: "Only these levels (village, township, county, prefecture, province, national); repeatable.")
     var levels: [String] = []
 
-    @Option(help: "Only the subtree of this region.")
+    @Option(help: "Only the subtree of this region (a code or a name).")
     var region: String?
 
     @Option(name: .customLong("indicator"), help: "Only these indicators; repeatable.")
@@ -55,21 +55,35 @@ struct FlagsCommand: ParsableCommand {
 
     func run() throws {
         let database = try StoreAccess.open(store)
-        let levelSet = try levels.map { name in
-            guard let level = RegionLevel(name: name) else { throw ValidationError("unknown level '\(name)'") }
-            return level
+        let registry = try database.loadRegistry(edition: nil)
+        let knownRules = try database.ruleIDs()
+        for rule in rules where !knownRules.contains(rule) {
+            throw ValidationError("no rule '\(EchoText.quote(rule))' was checked in this store (\(knownRules.sorted().joined(separator: ", ")))" + Suggestion.text(rule, among: knownRules))
+        }
+        let knownIndicators = try database.indicatorCodes()
+        for code in indicators where !knownIndicators.contains(code) {
+            throw ValidationError("indicator '\(EchoText.quote(code))' is not in the store's catalog" + Suggestion.text(code, among: knownIndicators))
+        }
+        let heldPeriods = try database.periods(of: nil)
+        let periodTexts = try periods.map { text in
+            let period = try Period(text).description
+            guard heldPeriods.contains(period) else {
+                throw ValidationError("the store holds nothing for period \(period) (it holds \(heldPeriods.sorted().joined(separator: ", ")))")
+            }
+            return period
         }
         let filter = FindingFilter(rules: rules.isEmpty ? nil : Set(rules), minimumSeverity: severity,
-                                   levels: levelSet.isEmpty ? nil : Set(levelSet), region: try region.map { try RegionCode($0) },
+                                   levels: levels.isEmpty ? nil : Set(try levels.map(FilterArguments.level)),
+                                   region: try region.map { try FilterArguments.region($0, registry: registry) },
                                    indicators: indicators.isEmpty ? nil : Set(indicators),
-                                   periods: periods.isEmpty ? nil : Set(try periods.map { try Period($0).description }))
-        let registry = try database.loadRegistry(edition: nil)
+                                   periods: periodTexts.isEmpty ? nil : Set(periodTexts))
         let target = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-flags-\(getpid())").path
         defer { if out == nil { try? FileManager.default.removeItem(atPath: target) } }
         if summary {
             try FindingTables.writeSummaryCSV(try database.findingTallies(), to: target)
         } else {
             let findings = try database.findings(filter)
+            if findings.isEmpty { FileHandle.standardError.write(Data("ruralstat: no finding matches the filter\n".utf8)) }
             switch format {
             case .csv: try FindingTables.writeCSV(findings, registry: registry, to: target)
             case .json: try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: target))

@@ -31,7 +31,7 @@ struct RegionsCommand: ParsableCommand {
             abstract: "Show a subtree of the registry.",
             discussion: "Example: ruralstat regions show 4419 --depth 2 --registry ../shared/data/nbs2023_*.csv"
         )
-        @Argument(help: "The root of the subtree: a 2-, 4-, 6-, 9- or 12-digit code (default: the nation).")
+        @Argument(help: "The root of the subtree: a 2-, 4-, 6-, 9- or 12-digit code, or a unit's name such as 河北省 (default: the nation).")
         var code: String?
 
         @Option(help: "How many levels below the root to show.")
@@ -41,10 +41,8 @@ struct RegionsCommand: ParsableCommand {
 
         func run() throws {
             let loaded = try registry.loadRegistry()
-            let root = try code.map { try RegionCode($0) } ?? .national
-            guard loaded.contains(root) else {
-                throw ExitStatus.Classified(exitStatus: .invalidInput, description: "region \(root) is not in registry edition \(loaded.edition)")
-            }
+            guard depth >= 0 else { throw ValidationError("--depth takes 0 or more levels") }
+            let root = try code.map(loaded.resolve) ?? .national
             print(RegistryReport.tree(loaded, root: root, depth: depth), terminator: "")
         }
     }

@@ -30,10 +30,10 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("period"), help: "Only these periods; repeatable.")
     var periods: [String] = []
 
-    @Option(help: "Only the subtree of this region.")
+    @Option(help: "Only the subtree of this region (a code or a name); everything written — tables, findings, rejects, counts — keeps to it.")
     var region: String?
 
-    @Option(name: .customLong("format"), help: "csv, markdown, xlsx, html, sdmx; repeatable (default: all).")
+    @Option(name: .customLong("format"), help: "csv, markdown, xlsx, html, sdmx, findings, rejects; repeatable (default: all).")
     var formats: [String] = []
 
     @Option(help: "The sender id the SDMX output names.")
@@ -51,30 +51,47 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let (database, held) = try StoreAccess.openForWriting(store, command: "report", wait: lock.wait)
         defer { withExtendedLifetime(held) {} }
+        let registry = try database.loadRegistry(edition: nil)
         var settings = PipelineSpec.ReportSettings()
         settings.folder = out
         settings.sender = sender
         settings.sdmxGzip = gzip
         settings.deltaSince = sdmxDeltaSince
-        if !levels.isEmpty {
-            settings.levels = try levels.map { name in
-                guard let level = RegionLevel(name: name) else { throw ValidationError("unknown level '\(name)'") }
-                return level
-            }
-        }
+        if !levels.isEmpty { settings.levels = try levels.map(FilterArguments.level) }
         if !formats.isEmpty {
             settings.formats = Set(try formats.map { name in
-                guard let format = PipelineSpec.ReportFormat(rawValue: name) else { throw ValidationError("unknown format '\(name)'") }
+                guard let format = PipelineSpec.ReportFormat(rawValue: name) else {
+                    throw ValidationError("unknown format '\(EchoText.quote(name))' (\(PipelineSpec.ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
+                                          + Suggestion.text(name, among: PipelineSpec.ReportFormat.allCases.map(\.rawValue)))
+                }
                 return format
             })
         }
-        if !periods.isEmpty { settings.periods = Set(try periods.map { try Period($0) }) }
-        if let region { settings.region = try RegionCode(region) }
-        let run = try database.beginRun(command: "report", parameters: ["out": out])
-        let written = try ReportWriter(store: database, catalog: try catalog.loadCatalog(), registry: try database.loadRegistry(edition: nil),
-                                       settings: settings, runID: run).write()
+        if !periods.isEmpty {
+            let held = try database.periods(of: nil)
+            settings.periods = Set(try periods.map { text in
+                let period = try Period(text)
+                guard held.contains(period.description) else {
+                    throw ValidationError("the store holds no rollups for period \(period) (it holds \(held.sorted().joined(separator: ", ")))")
+                }
+                return period
+            })
+        }
+        if let region { settings.region = try FilterArguments.region(region, registry: registry) }
+        if let since = sdmxDeltaSince, try !database.runExists(since) {
+            throw ValidationError("--sdmx-delta-since \(since): the store has no run \(since)")
+        }
+        let run = try database.beginRun(command: "report", parameters: ["out": out, "region": settings.region.description])
+        let written: ReportWriter.Written
+        do {
+            written = try ReportWriter(store: database, catalog: try catalog.loadCatalog(), registry: registry, settings: settings, runID: run).write()
+        } catch {
+            try? database.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
+            throw error
+        }
         try database.finishRun(run, status: .succeeded, exitCode: 0)
         print("\(written.files.count) files in \(out): \(written.tables) table rows, \(written.findings) findings")
+        if written.tables == 0 { FileHandle.standardError.write(Data("ruralstat: warning: no rollups lie in the scope asked for; the tables are empty\n".utf8)) }
         for file in written.files { print("  \(file)") }
     }
 }

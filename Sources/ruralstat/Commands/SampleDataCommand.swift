@@ -34,7 +34,10 @@ struct SampleDataCommand: ParsableCommand {
             options.rejectedRows = withRejectsAndRevision
             options.revision = withRejectsAndRevision
             let started = Date()
-            let summary = try SampleDataGenerator(options: options).generate(into: out)
+            let summary: SampleDataGenerator.Summary
+            do { summary = try SampleDataGenerator(options: options).generate(into: out, force: force) } catch let error as SampleDataGenerator.FolderError {
+                throw ExitStatus.Classified(exitStatus: .invalidInput, description: error.description)
+            }
             print(String(format: "%d villages under %d reporting counties: %d files, %d observations (%.2f s)", summary.villages, summary.reporters,
                          summary.files.count, summary.observations, Date().timeIntervalSince(started)))
             print("  registry: \(summary.registryPath)")
@@ -44,6 +47,9 @@ struct SampleDataCommand: ParsableCommand {
 
         @Flag(help: "Add a few rows the ingest must reject, and a revision file.")
         var withRejectsAndRevision = false
+
+        @Flag(help: "Write into a folder that is not empty and that the generator did not write (its submissions are replaced).")
+        var force = false
     }
 
     /// What a generated data set looks like: its size, years and anomaly rates.
