@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "RuralstatPipeline",
             dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport",
-                           "RuralstatSampleData", .product(name: "Logging", package: "swift-log")],
+                           "RuralstatSampleData", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

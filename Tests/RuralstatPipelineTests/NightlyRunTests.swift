@@ -107,8 +107,8 @@ struct NightlyRunTests {
                 "line 8: sources[0].sender: '13x' is neither a region code nor 'national'",
                 "line 9: stages: 'publish' is not a stage (ingest, rollup, quality, report)",
                 "line 12: quality.hb_mei: must be below hb_mii (4.0), as Banff requires",
-                "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, xlsx, html, sdmx)",
-                "line 15: owner: unknown key (known here: catalog, coverage, name, quality, registry, reports, rules, sources, stages, store, version)",
+                "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, xlsx, html, sdmx, findings, rejects)",
+                "line 15: owner: unknown key (known here: catalog, coverage, exit_status, name, quality, registry, registry_edition, reports, rules, sources, stages, store, version)",
             ])
         }
     }
@@ -171,8 +171,20 @@ struct NightlyRunTests {
         #expect(try clean.runProcess() == 0)
         let rejected = try Workspace(villages: 100, anomalies: false, rejects: true)
         #expect(try rejected.runProcess() == 1)
-        _ = try clean.folder.write("nightly.yaml", "version: 1\nstore: x\n")
-        #expect(try clean.runProcess() == 2)
+        // The next night brings nothing new: the old rejects and findings stand, but this run is clean.
+        #expect(try rejected.runProcess() == 0)
+        // Standing error findings count when the spec says so.
+        let anomalies = try Workspace(villages: 700, anomalies: true, rejects: false)
+        #expect(try anomalies.runProcess() == 1)
+        #expect(try anomalies.runProcess() == 0)
+        let spec = try String(contentsOfFile: anomalies.specPath, encoding: .utf8)
+        _ = try anomalies.folder.write("nightly.yaml", spec + "exit_status:\n  on_error_findings: open\n")
+        #expect(try anomalies.runProcess() == 1)
+        // A spec that is not valid is invalid input (1), and the run's log says so.
+        _ = try clean.folder.write("nightly.yaml", "version: 1\nstore: x\nreports:\n  folder: \(clean.reports)\n")
+        #expect(try clean.runProcess() == 1)
+        let log = try String(contentsOfFile: clean.folder.path("reports/logs/runs.jsonl"), encoding: .utf8)
+        #expect(log.split(separator: "\n").last?.contains("the run did not start: the spec is invalid") == true)
     }
 }
 

@@ -17,6 +17,8 @@ public struct SubmissionLedgerEntry: Sendable, Hashable, Codable {
     public var receivedAt: String?
     /// Why it was rejected or retired.
     public var reason: String?
+    /// Seconds the run that took it spent on it (in a run's manifest; unknown for earlier runs' files).
+    public var seconds: Double?
 
     public init(id: Int64, fileName: String, contentHash: String, sender: String?, messageID: String?, format: String?, status: String,
                 rowsRead: Int, rowsNew: Int, rowsRevised: Int, rowsUnchanged: Int, rowsDeleted: Int, rowsRejected: Int,

@@ -106,8 +106,11 @@ public final class SubmissionIngestor {
         for (position, item) in work {
             var result: FileResult
             if let stream = item.stream {
-                // The file's clock starts when its turn comes: reading it ran ahead on another core.
-                result = try apply(item.path, item.record, stream, started: Date())
+                // The file's clock starts when its turn comes (reading it ran ahead on another core); so does its ledger time.
+                let started = Date()
+                var record = item.record
+                record.receivedAt = ISO8601DateFormatter().string(from: started)
+                result = try apply(item.path, record, stream, started: started)
                 result.earlierAttempt = item.earlier
             } else if let earlier = try store.submission(withHash: item.record.contentHash) {
                 result = FileResult(file: item.path, kind: .alreadySeen(earlier), seconds: 0)

@@ -15,7 +15,7 @@ import RuralstatStore
 /// - **Crash-safe**: each file is one transaction; rollups, findings and reports are replaced whole
 ///   and their watermark moves only after; a killed run leaves watermarks behind, and the next run
 ///   redoes exactly the unfinished stages (the ledger marks the killed run failed).
-/// - **One at a time**: an exclusive lock on the store (``RunLock``).
+/// - **One at a time**: an exclusive lock on the store (``StoreLock``).
 public struct NightlyRun {
     public var spec: PipelineSpec
     public var specPath: String
@@ -47,11 +47,25 @@ public struct NightlyRun {
         public var stages: [RunManifest.Stage] = []
         /// Runs that were killed before this one, whose work this one finished.
         public var resumedRuns: [Int64] = []
+        /// Rows and files those killed runs rejected: they stand, and count as this run's.
+        public var rejectedByResumedRuns = 0
+        /// Error-level findings first found by this run (or a killed run it finished).
+        public var newErrorFindings = 0
+        /// Why the exit status is 1, by the spec's exit policy (empty: 0).
+        public var exitReasons: [String] = []
+        /// Seconds each file took, by its ledger id.
+        public var fileSeconds: [Int64: Double] = [:]
         public var referenceChanged = false
         public var exitStatus: Int32 = 0
 
         /// Nothing new came in and no stage had anything to do.
         public var noNewWork: Bool { stages.allSatisfy { !$0.ran } }
+    }
+
+    /// A stage failed after the run started (and was logged and recorded as failed).
+    public struct StageFailure: Error, CustomStringConvertible {
+        public let underlying: any Error
+        public var description: String { "\(underlying)" }
     }
 
     /// A point where the test of crash safety kills the run (`RURALSTAT_CRASH_AT`); no effect otherwise.
@@ -63,7 +77,7 @@ public struct NightlyRun {
         let startedAt = Date()
         var summary = Summary()
         // References first: a bad registry, catalog or rules file stops the run before it touches the store.
-        let registry = try ReferenceFiles.loadRegistry(paths: spec.registry)
+        let registry = try ReferenceFiles.loadRegistry(paths: spec.registry, edition: spec.registryEdition)
         let catalog = try ReferenceFiles.loadCatalog(path: spec.catalog)
         let rules = try spec.rules.map { path in
             try RuleSet(yaml: String(contentsOfFile: path, encoding: .utf8), file: path, knownIndicators: Set(catalog.codes))
@@ -88,7 +102,7 @@ public struct NightlyRun {
         } catch {
             log.error("the run failed", metadata: ["error": "\(error)"])
             try? store.finishRun(runID, status: .failed, exitCode: 2)
-            throw error
+            throw StageFailure(underlying: error)
         }
         try store.finishRun(runID, status: .succeeded, exitCode: summary.exitStatus)
         return summary
@@ -129,6 +143,7 @@ public struct NightlyRun {
                                                    "seconds": "\(result.seconds)"])
                 }
                 for result in results {
+                    if let id = result.submissionID { summary.fileSeconds[id] = result.seconds }
                     switch result.kind {
                     case .alreadySeen: summary.filesAlreadySeen += 1
                     case .applied, .test: summary.filesApplied += 1
@@ -195,17 +210,28 @@ public struct NightlyRun {
             summary.outputs = written.files + [manifestPath]
             summary.stages.append(stage("report", ran: true, since: started, "\(written.files.count + 1) files in \(spec.reports.folder)", logger))
             try writeManifest(manifestPath, store: store, catalog: catalog, registry: registry, rules: rules, references: references,
-                              runID: runID, startedAt: startedAt, stages: summary.stages, outputs: written.files)
+                              runID: runID, startedAt: startedAt, stages: summary.stages, outputs: written.files, seconds: summary.fileSeconds)
             try store.setWatermark("report_watermark", latest)
             reported = true
         }
         if !reported { summary.stages.append(stage("report", ran: false, since: started, "reports are up to date", logger)) }
 
-        // 1 when this run — or a killed run whose work it finished, which never got to say so — rejected
-        // data, or when the data carry error-level findings.
+        // The exit status tells about this run (and the killed runs whose work it finished), by the spec's policy.
         summary.findings = counts
-        let rejected = try store.rejectCount(runs: summary.resumedRuns + [runID])
-        summary.exitStatus = summary.filesRejected > 0 || rejected > 0 || (counts[.error] ?? 0) > 0 ? 1 : 0
+        let runs = summary.resumedRuns + [runID]
+        let rejected = try store.rejectCount(runs: runs)
+        summary.rejectedByResumedRuns = try store.rejectCount(runs: summary.resumedRuns)
+        summary.newErrorFindings = try store.newErrorFindings(runs: runs)
+        let policy = spec.exitPolicy
+        if policy.rejects == .new, summary.filesRejected > 0 || rejected > 0 {
+            summary.exitReasons.append("data were rejected" + (summary.rejectedByResumedRuns > 0 ? " (\(summary.rejectedByResumedRuns) by killed run \(summary.resumedRuns.map(String.init).joined(separator: ", ")), whose work this run finished)" : ""))
+        }
+        switch policy.errorFindings {
+        case .new where summary.newErrorFindings > 0: summary.exitReasons.append("\(summary.newErrorFindings) new error-level findings")
+        case .open where (counts[.error] ?? 0) > 0: summary.exitReasons.append("\(counts[.error] ?? 0) error-level findings stand")
+        default: break
+        }
+        summary.exitStatus = summary.exitReasons.isEmpty ? 0 : 1
         if summary.noNewWork { logger.notice("no new work: no new submissions, and every stage is up to date") }
     }
 
@@ -229,9 +255,13 @@ public struct NightlyRun {
 
     private func writeManifest(_ path: String, store: SQLiteStore, catalog: IndicatorCatalog, registry: RegionRegistry, rules: RuleSet?,
                                references: (spec: String, registry: String, catalog: String, rules: String?, combined: String), runID: Int64,
-                               startedAt: Date, stages: [RunManifest.Stage], outputs: [String]) throws {
+                               startedAt: Date, stages: [RunManifest.Stage], outputs: [String], seconds: [Int64: Double]) throws {
         let iso = ISO8601DateFormatter()
-        let inputs = try store.ledger()
+        let inputs = try store.ledger().map { entry in
+            var entry = entry
+            entry.seconds = seconds[entry.id]
+            return entry
+        }
         let files = try outputs.map { file -> RunManifest.Output in
             let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
             return RunManifest.Output(file: file, bytes: size, sha256: try ContentHash.sha256(of: file))

@@ -1,12 +1,14 @@
 import Foundation
+import Yams
 import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
 import RuralstatQuality
 
 /// A pipeline spec (`pipelines/nightly.yaml`): where the submissions come from and who sent them,
-/// the reference files, the store, the stages to run, the thresholds, and the outputs. Paths are
-/// relative to the folder the run starts in.
+/// the reference files, the store, the stages to run, the thresholds, the exit-status policy and the
+/// outputs. Relative paths are relative to the folder the spec is in, so a spec means the same
+/// files whatever folder the run starts in.
 ///
 /// A spec is validated whole before anything runs: every problem names the line, the key path and
 /// the reason (``PipelineSpecError``).
@@ -33,6 +35,8 @@ public struct PipelineSpec: Sendable {
     public var name: String
     public var store: String
     public var registry: [String]
+    /// The registry edition (nil: the year in the file names).
+    public var registryEdition: Int?
     public var catalog: String
     public var rules: String?
     public var sources: [Source]
@@ -40,6 +44,28 @@ public struct PipelineSpec: Sendable {
     public var coverage: CoveragePolicy
     public var quality: QualitySettings
     public var reports: ReportSettings
+    public var exitPolicy: ExitPolicy
+
+    /// What makes a run exit 1 ("done, but look"), so that a scheduler alerts on what this run found.
+    public struct ExitPolicy: Sendable, Equatable {
+        public enum Rejects: String, Sendable, CaseIterable {
+            /// Rows or files rejected by this run (or by a killed run it finished).
+            case new
+            /// Never: rejects are read in the reports only.
+            case never
+        }
+        public enum ErrorFindings: String, Sendable, CaseIterable {
+            /// Error-level findings this run found that the previous quality check had not.
+            case new
+            /// Any error-level finding that stands, new or old (every run alerts until they are resolved).
+            case open
+            /// Never.
+            case never
+        }
+        public var rejects = Rejects.new
+        public var errorFindings = ErrorFindings.new
+        public init() {}
+    }
 
     /// The quality checks' parameters the spec may set (the rest keep their defaults).
     public struct QualitySettings: Sendable {
@@ -106,6 +132,8 @@ extension PipelineSpec {
         store = root.string("store") ?? ""
         registry = root.strings("registry") ?? []
         if registry.isEmpty { root.problem("registry", "give at least one division list") }
+        registryEdition = root.int("registry_edition", required: false)
+        if let edition = registryEdition, !(1949...9999).contains(edition) { root.problem("registry_edition", "'\(edition)' is not an edition year") }
         catalog = root.string("catalog") ?? ""
         rules = root.string("rules", required: false)
         sources = (root.mappings("sources") ?? []).compactMap(Self.source)
@@ -152,8 +180,50 @@ extension PipelineSpec {
             }
             section.rejectUnknownKeys()
         }
+        exitPolicy = ExitPolicy()
+        if let section = root.mapping("exit_status", required: false) {
+            exitPolicy.rejects = section.choice("on_rejects", ExitPolicy.Rejects.self, required: false) ?? exitPolicy.rejects
+            exitPolicy.errorFindings = section.choice("on_error_findings", ExitPolicy.ErrorFindings.self, required: false) ?? exitPolicy.errorFindings
+            section.rejectUnknownKeys()
+        }
         root.rejectUnknownKeys()
         guard sink.problems.isEmpty else { throw PipelineSpecError(file: file, problems: sink.problems) }
+        // Relative paths are the spec folder's.
+        let folder = (file as NSString).deletingLastPathComponent
+        store = Self.resolve(store, in: folder)
+        registry = registry.map { Self.resolve($0, in: folder) }
+        catalog = Self.resolve(catalog, in: folder)
+        rules = rules.map { Self.resolve($0, in: folder) }
+        for index in sources.indices { sources[index].paths = sources[index].paths.map { Self.resolve($0, in: folder) } }
+        reports.folder = Self.resolve(reports.folder, in: folder)
+    }
+
+    /// `path` relative to `folder` (an absolute path stays), with `.` and `..` folded away so that
+    /// messages name files the way a person would: `pipelines/../sample-data` is `sample-data`.
+    static func resolve(_ path: String, in folder: String) -> String {
+        guard !path.hasPrefix("/"), !folder.isEmpty else { return path }
+        var parts: [Substring] = []
+        var ups = 0
+        for part in (folder + "/" + path).split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if parts.isEmpty { ups += 1 } else { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        let relative = (Array(repeating: "..", count: ups) + parts.map(String.init)).joined(separator: "/")
+        return folder.hasPrefix("/") ? "/" + relative : (relative.isEmpty ? "." : relative)
+    }
+
+    /// Where a spec's reports (and its run log) go, read leniently so that a run whose spec is not
+    /// valid can still log that: the spec's `reports.folder` if it can be read, else `reports`.
+    public static func reportsFolder(ofSpecAt path: String) -> String {
+        let fallback = "reports"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let root = (try? Yams.load(yaml: text)) as? [String: Any],
+              let reports = root["reports"] as? [String: Any], let folder = reports["folder"] as? String else { return fallback }
+        return resolve(folder, in: (path as NSString).deletingLastPathComponent)
     }
 
     /// Reads a spec file.

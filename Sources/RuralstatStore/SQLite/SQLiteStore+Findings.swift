@@ -30,17 +30,26 @@ extension SQLiteStore {
     /// unchanged data writes the same rows.
     public func replaceFindings(_ results: QualityResults, runID: Int64) throws {
         try pool.write { db in
+            // A finding found again keeps the run that first found it.
+            var firstRuns: [String: Int64] = [:]
+            let earlier = try Row.fetchCursor(db, sql: "SELECT rule_id, severity, level, region, indicator, period, first_run_id FROM findings")
+            while let row = try earlier.next() {
+                let key = Self.findingKey(row["rule_id"], row["severity"], row["level"], row["region"], row["indicator"], row["period"])
+                if let first: Int64 = row["first_run_id"] { firstRuns[key] = min(first, firstRuns[key] ?? first) }
+            }
             try db.execute(sql: "DELETE FROM findings")
             try db.execute(sql: "DELETE FROM finding_tallies")
             let insert = try db.makeStatement(sql: """
-                INSERT INTO findings (run_id, rule_id, method, severity, tier, level, region, indicator, period, observed, expected,
+                INSERT INTO findings (run_id, first_run_id, rule_id, method, severity, tier, level, region, indicator, period, observed, expected,
                     lower_bound, upper_bound, statistic_name, statistic, parameters, peer_group, peer_size, explanation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
             for finding in results.findings {
+                let key = Self.findingKey(finding.ruleID, finding.severity.rawValue, finding.level.description, finding.region.rawValue,
+                                          finding.indicator, finding.period?.description)
                 try insert.execute(arguments: [
-                    runID, finding.ruleID, finding.method, finding.severity.rawValue, finding.tier?.rawValue, finding.level.description,
+                    runID, firstRuns[key] ?? runID, finding.ruleID, finding.method, finding.severity.rawValue, finding.tier?.rawValue, finding.level.description,
                     finding.region.rawValue, finding.indicator, finding.period?.description, finite(finding.observed), finite(finding.expected),
                     finite(finding.lowerBound), finite(finding.upperBound), finding.statisticName, finite(finding.statistic), finding.parameters,
                     finding.peerGroup?.description, finding.peerSize, finding.explanation,
@@ -101,6 +110,19 @@ extension SQLiteStore {
                 if let severity = Severity(rawValue: row["severity"]) { counts[severity] = row["n"] }
             }
             return counts
+        }
+    }
+
+    private static func findingKey(_ rule: String, _ severity: String, _ level: String, _ region: Int64, _ indicator: String?, _ period: String?) -> String {
+        "\(rule)|\(severity)|\(level)|\(region)|\(indicator ?? "")|\(period ?? "")"
+    }
+
+    /// Error-level findings that these runs found first (not standing from before them).
+    public func newErrorFindings(runs: [Int64]) throws -> Int {
+        guard !runs.isEmpty else { return 0 }
+        return try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM findings WHERE severity = 'error' AND first_run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
+                             arguments: StatementArguments(runs)) ?? 0
         }
     }
 

@@ -246,6 +246,8 @@ enum StoreSchema {
     """
 
     /// A content hash blocks a file only once it was applied (or was a test message, or was retired):
+    /// a file rejected for a reason outside its content can be offered again. Findings remember the
+    /// run that first found them.
     /// a file rejected for a reason outside its content can be offered again. The ledger loses its
     /// unique hash and its unique (sender, message ID), which now hold among applied files only, and
     /// gains the `retired` status and a record of every decision an operator takes on a submission.
@@ -299,5 +301,10 @@ enum StoreSchema {
         run_id               INTEGER REFERENCES runs (id)
     );
     CREATE INDEX submission_decisions_by_submission ON submission_decisions (submission_id);
+
+    -- The run that first found each finding (findings are replaced whole by every quality check; a
+    -- finding found again keeps its first run), so that a run can tell new findings from standing ones.
+    ALTER TABLE findings ADD COLUMN first_run_id INTEGER REFERENCES runs (id);
+    UPDATE findings SET first_run_id = run_id;
     """
 }

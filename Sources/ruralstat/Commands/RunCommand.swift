@@ -18,7 +18,9 @@ struct RunCommand: ParsableCommand {
         Progress goes to the terminal (quiet when it is not one); JSON-lines logs are appended to
         <reports>/logs/runs.jsonl (and to standard error with --log-format json).
 
-        Exit status: 0 clean; 1 done, but data were rejected or error-level findings stand; 2 the run failed.
+        Exit status (the spec's exit_status section sets the policy): 0 clean; 1 done, but this run rejected data or
+        found new error-level findings (by default; 'on_error_findings: open' also counts standing ones); 2 the run failed.
+        A spec that is not valid exits 1 and names every problem.
         """
     )
 
@@ -37,21 +39,29 @@ struct RunCommand: ParsableCommand {
     enum LogFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        let pipeline: PipelineSpec
-        do { pipeline = try PipelineSpec.load(spec) } catch {
-            throw ExitStatus.Classified(exitStatus: .failure, description: "\(error)")
-        }
-        let file = try JSONLinesLogHandler.Sink(appendingTo: (pipeline.reports.folder as NSString).appendingPathComponent("logs/runs.jsonl"))
+        // The log opens first, so that a run that fails at start-up (a bad spec, a missing registry, a
+        // held lock) leaves its line in runs.jsonl too.
+        let logFile = (PipelineSpec.reportsFolder(ofSpecAt: spec) as NSString).appendingPathComponent("logs/runs.jsonl")
+        let file = try JSONLinesLogHandler.Sink(appendingTo: logFile)
         let stderr = logFormat == .json ? JSONLinesLogHandler.Sink(handle: .standardError) : nil
         let logger = Logger(label: "ruralstat.run") { label in
             MultiplexLogHandler([JSONLinesLogHandler(label: label, sink: file)] + (stderr.map { [JSONLinesLogHandler(label: label, sink: $0)] } ?? []))
+        }
+        let pipeline: PipelineSpec
+        do { pipeline = try PipelineSpec.load(spec) } catch {
+            logger.error("the run did not start: the spec is invalid", metadata: ["spec": "\(spec)", "error": "\(error)", "exit_code": "1"])
+            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "\(error)")
         }
         var runner = NightlyRun(spec: pipeline, specPath: spec, logger: logger)
         runner.wait = wait
         runner.workers = workers
         let summary: NightlyRun.Summary
         do { summary = try runner.run() } catch {
-            throw ExitStatus.Classified(exitStatus: .failure, description: "\(error)")
+            // A run that started logged its own failure; one that could not start (references, lock) is logged here.
+            if !(error is NightlyRun.StageFailure) {
+                logger.error("the run did not start", metadata: ["spec": "\(spec)", "error": "\(error)", "exit_code": "2"])
+            }
+            throw ExitStatus.Classified(exitStatus: ExitStatus.isInvalidInput(error) ? .invalidInput : .failure, description: "\(error)")
         }
         print(Self.text(summary, spec: spec, folder: pipeline.reports.folder))
         if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
@@ -69,11 +79,15 @@ struct RunCommand: ParsableCommand {
         } else {
             lines.append(s.stages.map { String(format: "%@ %@ (%.2f s)", $0.name, $0.ran ? $0.detail : "up to date", $0.seconds) }.joined(separator: "\n"))
         }
-        lines.append("findings: \(s.findings[.error] ?? 0) errors, \(s.findings[.warning] ?? 0) warnings, \(s.findings[.info] ?? 0) notes — "
+        lines.append("findings: \(s.findings[.error] ?? 0) errors (\(s.newErrorFindings) new), \(s.findings[.warning] ?? 0) warnings, \(s.findings[.info] ?? 0) notes — "
                      + "\((folder as NSString).appendingPathComponent("quality/findings.csv")); reports in \(folder)/")
-        var reasons: [String] = []
-        if s.filesRejected + s.rowsRejected > 0 { reasons.append("data were rejected (\((folder as NSString).appendingPathComponent("rejects.csv")))") }
-        if (s.findings[.error] ?? 0) > 0 { reasons.append("error-level findings stand") }
+        if s.rejectedByResumedRuns > 0 {
+            lines.append("the killed run\(s.resumedRuns.count == 1 ? "" : "s") \(s.resumedRuns.map(String.init).joined(separator: ", ")) rejected \(s.rejectedByResumedRuns) rows or files; they stand in \((folder as NSString).appendingPathComponent("rejects.csv"))")
+        }
+        var reasons = s.exitReasons
+        if let index = reasons.firstIndex(where: { $0.hasPrefix("data were rejected") }) {
+            reasons[index] += " (\((folder as NSString).appendingPathComponent("rejects.csv")))"
+        }
         lines.append("exit \(s.exitStatus)" + (reasons.isEmpty ? ": clean" : ": " + reasons.joined(separator: "; ")))
         return lines.joined(separator: "\n")
     }
