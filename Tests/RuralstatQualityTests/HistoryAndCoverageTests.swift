@@ -14,6 +14,24 @@ struct HistoryAndCoverageTests {
         #expect(results.findings[0].explanation.contains("150 吨 in 2024 is +50.0 % on 100 吨 in 2023 (allowed -30 % to +40 %"))
     }
 
+    /// Beyond what the packed key holds (1,023 indicators, 2,047 periods), the check still runs, and finds the same.
+    @Test func aggregateHistoryBeyondThePackedKey() throws {
+        func rollup(_ indicator: String, _ period: Period, _ value: Double) -> Rollup {
+            Rollup(level: .county, region: try! RegionCode("130121"), indicator: indicator, period: period, value: value, numerator: value,
+                   denominator: 1, contributing: 10, expected: 10, publication: .published)
+        }
+        let year = (try Period("2023"), try Period("2024"))
+        let indicators = (0..<1_100).map { "IND_\($0)" }
+        let manyIndicators = AggregateHistoryCheck().run(QualityFixture.input([], rollups: indicators.map { rollup($0, year.1, $0 == "IND_1099" ? 300 : 100) },
+                                                                                history: indicators.map { rollup($0, year.0, 100) }))
+        #expect(manyIndicators.findings.map(\.indicator) == ["IND_1099"])
+        var day = try Period("2020-01-01")
+        var days: [Period] = []
+        for _ in 0..<2_100 { days.append(day); day = day.next! }
+        let manyPeriods = AggregateHistoryCheck().run(QualityFixture.input([], rollups: days.enumerated().map { rollup("GRAIN_OUTPUT", $1, $0 == 2_099 ? 500 : 100) }))
+        #expect(manyPeriods.findings.map(\.period) == [days[2_099]])
+    }
+
     @Test func lowCoverageRollups() {
         let rollups = [QualityFixture.rollup("130121", "2024", value: 1, contributing: 8, expected: 10),
                        QualityFixture.rollup("130122", "2024", value: 1, contributing: 10, expected: 10)]

@@ -21,51 +21,58 @@ public struct AggregateHistoryCheck: QualityCheck {
     }
 
     public func run(_ input: QualityInput) -> QualityResults {
-        var tally = TallyCounter(ruleID)
-        var found: [Finding] = []
         // Each rollup's predecessor (same indicator, level and region, one period earlier) is found
-        // by a packed integer key — indicator, level, 12-digit region and period in 64 bits — in a
-        // table of every rollup of the checked levels: no hashing of strings or of structures.
+        // by a packed integer key — indicator, period, level and 12-digit region in 64 bits — in a
+        // table of every rollup of the checked levels: no hashing of strings or of structures. Past
+        // 1,023 indicators or 2,047 periods the key no longer fits, and a dictionary takes over.
         let (history, rollups) = (input.history, input.rollups)
         func rollupAt(_ index: Int) -> Rollup { index < history.count ? history[index] : rollups[index - history.count] }
         var periodSet = Set<Period>()
-        var lastPeriod: Period?
-        for index in 0..<(history.count + rollups.count) where rollupAt(index).period != lastPeriod {
-            lastPeriod = rollupAt(index).period
-            periodSet.insert(lastPeriod!)
+        var indicatorNumbers: [String: UInt64] = [:]
+        var last: (indicator: String, period: Period)?
+        for index in 0..<(history.count + rollups.count) {
+            let rollup = rollupAt(index)
+            if let last, last.indicator == rollup.indicator, last.period == rollup.period { continue }
+            last = (rollup.indicator, rollup.period)
+            periodSet.insert(rollup.period)
+            if indicatorNumbers[rollup.indicator] == nil { indicatorNumbers[rollup.indicator] = UInt64(indicatorNumbers.count) }
         }
         let periodNumbers = Dictionary(uniqueKeysWithValues: periodSet.sorted().enumerated().map { ($1, UInt64($0)) })
-        precondition(periodNumbers.count < 1 << 11, "aggregate history: more than 2047 periods")
+        if periodNumbers.count < 1 << 11, indicatorNumbers.count < 1 << 10 {
+            var index = PackedIndex(table: PackedKeyTable(capacity: history.count + rollups.count))
+            return check(input, periods: periodNumbers, indicators: indicatorNumbers, index: &index)
+        }
+        var index = DictionaryIndex()
+        return check(input, periods: periodNumbers, indicators: indicatorNumbers, index: &index)
+    }
+
+    private func check<Index: HistoryIndex>(_ input: QualityInput, periods periodNumbers: [Period: UInt64], indicators indicatorNumbers: [String: UInt64],
+                                           index table: inout Index) -> QualityResults {
+        var tally = TallyCounter(ruleID)
+        var found: [Finding] = []
+        let (history, rollups) = (input.history, input.rollups)
+        func rollupAt(_ index: Int) -> Rollup { index < history.count ? history[index] : rollups[index - history.count] }
         let checked = RegionLevel.bits(levels)
         // Rollups come in runs of one indicator and one period: the last numbers are kept.
-        var indicatorNumbers: [String: UInt64] = [:]
         var indicator = (code: "", number: UInt64(0))
         var period = (period: Period?.none, number: UInt64(0))
         func periodNumber(_ value: Period) -> UInt64 {
             if value != period.period { period = (value, periodNumbers[value]!) }
             return period.number
         }
-        /// Indicator in 10 bits, period in 11, level in 3, the 12-digit region in 40.
-        func key(_ rollup: Rollup, period: UInt64) -> UInt64 {
-            if rollup.indicator != indicator.code {
-                let number = indicatorNumbers[rollup.indicator] ?? UInt64(indicatorNumbers.count)
-                precondition(number < 1 << 10, "aggregate history: more than 1023 indicators")
-                indicatorNumbers[rollup.indicator] = number
-                indicator = (rollup.indicator, number)
-            }
-            return indicator.number << 54 | period << 43 | UInt64(rollup.level.rawValue) << 40 | UInt64(rollup.region.rawValue)
+        func key(_ rollup: Rollup, period: UInt64) -> HistoryKey {
+            if rollup.indicator != indicator.code { indicator = (rollup.indicator, indicatorNumbers[rollup.indicator]!) }
+            return HistoryKey(indicator: indicator.number, period: period, level: UInt64(rollup.level.rawValue), region: UInt64(rollup.region.rawValue))
         }
-        var table = PackedKeyTable(capacity: history.count + rollups.count)
         for index in 0..<(history.count + rollups.count) {
             let rollup = rollupAt(index)
             guard checked & rollup.level.bit != 0 else { continue }
-            let slot = table.slot(key(rollup, period: periodNumber(rollup.period)))
-            table[slot: slot] = index
+            table.insert(key(rollup, period: periodNumber(rollup.period)), index)
         }
         for index in history.count..<(history.count + rollups.count) {
             let rollup = rollupAt(index)
             guard checked & rollup.level.bit != 0, rollup.publication != .withheld, let previousPeriod = rollup.period.previous,
-                  let before = periodNumbers[previousPeriod], let earlier = table.value(key(rollup, period: before)) else { continue }
+                  let before = periodNumbers[previousPeriod], let earlier = table.find(key(rollup, period: before)) else { continue }
             let previous = rollupAt(earlier)
             guard previous.value > 0, rollup.value.isFinite, previous.publication != .withheld else {
                 tally.notApplicable(rollup.region.rawValue)
@@ -95,4 +102,40 @@ public struct AggregateHistoryCheck: QualityCheck {
         }
         return QualityResults(findings: found, tallies: tally.rows)
     }
+}
+
+/// A rollup's place in the history: indicator and period numbered, level, region.
+struct HistoryKey: Hashable {
+    var indicator: UInt64
+    var period: UInt64
+    var level: UInt64
+    var region: UInt64
+}
+
+/// Where a rollup's index is found by its ``HistoryKey``.
+protocol HistoryIndex {
+    mutating func insert(_ key: HistoryKey, _ index: Int)
+    func find(_ key: HistoryKey) -> Int?
+}
+
+/// Indicator in 10 bits, period in 11, level in 3, the 12-digit region in 40: one 64-bit key.
+struct PackedIndex: HistoryIndex {
+    var table: PackedKeyTable
+
+    @inline(__always)
+    private func pack(_ key: HistoryKey) -> UInt64 { key.indicator << 54 | key.period << 43 | key.level << 40 | key.region }
+
+    mutating func insert(_ key: HistoryKey, _ index: Int) {
+        let slot = table.slot(pack(key))
+        table[slot: slot] = index
+    }
+
+    func find(_ key: HistoryKey) -> Int? { table.value(pack(key)) }
+}
+
+/// Any number of indicators and periods, at a dictionary's cost.
+struct DictionaryIndex: HistoryIndex {
+    var map: [HistoryKey: Int] = [:]
+    mutating func insert(_ key: HistoryKey, _ index: Int) { map[key] = index }
+    func find(_ key: HistoryKey) -> Int? { map[key] }
 }

@@ -88,18 +88,20 @@ extension SQLiteStore {
             try Row.fetchAll(db, sql: """
                 SELECT * FROM findings WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, indicator, period, region, id
-                """, arguments: StatementArguments(arguments)).map(Self.finding)
+                """, arguments: StatementArguments(arguments)).map(finding)
         }
     }
 
-    private static func finding(_ row: Row) throws -> Finding {
-        Finding(ruleID: row["rule_id"], method: row["method"], severity: Severity(rawValue: row["severity"])!,
-                tier: (row["tier"] as String?).flatMap(OutlierTier.init(rawValue:)), level: RegionLevel(name: row["level"])!,
-                region: RegionCode(uncheckedRawValue: row["region"]), indicator: row["indicator"],
-                period: try (row["period"] as String?).map { try Period($0) }, observed: row["observed"], expected: row["expected"],
-                lowerBound: row["lower_bound"], upperBound: row["upper_bound"], statisticName: row["statistic_name"], statistic: row["statistic"],
-                parameters: row["parameters"] ?? "", peerGroup: (row["peer_group"] as String?).flatMap { try? RegionCode($0) },
-                peerSize: row["peer_size"], explanation: row["explanation"])
+    private func finding(_ stored: Row) throws -> Finding {
+        let row = checked(stored, "findings")
+        return Finding(ruleID: try row("rule_id"), method: try row("method"), severity: try row.choice("severity", Severity.init(rawValue:)),
+                       tier: try (row.optional("tier") as String?).flatMap(OutlierTier.init(rawValue:)), level: try row.level("level"),
+                       region: RegionCode(uncheckedRawValue: try row("region")), indicator: try row.optional("indicator"),
+                       period: try row.optionalPeriod("period"), observed: try row.optional("observed"), expected: try row.optional("expected"),
+                       lowerBound: try row.optional("lower_bound"), upperBound: try row.optional("upper_bound"),
+                       statisticName: try row.optional("statistic_name"), statistic: try row.optional("statistic"),
+                       parameters: try row.optional("parameters") ?? "", peerGroup: (try row.optional("peer_group") as String?).flatMap { try? RegionCode($0) },
+                       peerSize: try row.optional("peer_size"), explanation: try row("explanation"))
     }
 
     /// How many stored findings there are of each severity.
@@ -141,9 +143,10 @@ extension SQLiteStore {
     /// The stored tallies, in (rule, level, province) order.
     public func findingTallies() throws -> [RuleTally] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM finding_tallies ORDER BY rule_id, level, province").map { row in
-                RuleTally(ruleID: row["rule_id"], level: RegionLevel(name: row["level"])!, province: RegionCode(uncheckedRawValue: row["province"]),
-                          passed: row["passed"], failed: row["failed"], notApplicable: row["not_applicable"])
+            try Row.fetchAll(db, sql: "SELECT * FROM finding_tallies ORDER BY rule_id, level, province").map { stored in
+                let row = checked(stored, "finding_tallies")
+                return RuleTally(ruleID: try row("rule_id"), level: try row.level("level"), province: RegionCode(uncheckedRawValue: try row("province")),
+                                 passed: try row("passed"), failed: try row("failed"), notApplicable: try row("not_applicable"))
             }
         }
     }
@@ -156,9 +159,10 @@ extension SQLiteStore {
                 SELECT DISTINCT s.sender, o.period, s.prepared_at AS arrived, s.file_name
                 FROM submissions s JOIN observations o ON o.submission_id = s.id
                 WHERE s.status = 'applied' AND s.sender IS NOT NULL AND s.prepared_at IS NOT NULL ORDER BY s.sender, o.period, arrived
-                """).compactMap { row in
-                    guard let period = try? Period(row["period"] as String), let arrived = MessageHeader.timestamp(row["arrived"]) else { return nil }
-                    return SubmissionArrival(sender: row["sender"], period: period, arrived: arrived, file: row["file_name"])
+                """).compactMap { stored in
+                    let row = checked(stored, "submissions")
+                    guard let arrived = MessageHeader.timestamp(try row("arrived")) else { return nil }
+                    return SubmissionArrival(sender: try row("sender"), period: try row.period("period"), arrived: arrived, file: try row("file_name"))
                 }
         }
     }

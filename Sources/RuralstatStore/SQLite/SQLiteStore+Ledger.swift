@@ -27,7 +27,7 @@ extension SQLiteStore {
 
     /// Every rejected row and file, oldest first.
     public func storedRejects() throws -> [ValidationProblem] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM rejects ORDER BY id").compactMap(ValidationProblem.init(row:)) }
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM rejects ORDER BY id").map(storedProblem) }
     }
 
     /// The rejected rows and files that belong to the subtree of `root`: a row by the region of its
@@ -37,7 +37,7 @@ extension SQLiteStore {
         return try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT r.*, s.sender AS submission_sender FROM rejects r LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id")
                 .compactMap { row -> ValidationProblem? in
-                    guard let problem = ValidationProblem(row: row) else { return nil }
+                    let problem = try storedProblem(row)
                     let keyRegion = problem.key.split(separator: "|", omittingEmptySubsequences: false).first.flatMap { try? RegionCode(String($0)) }
                     let sender = (row["submission_sender"] as String?).flatMap { RegionCode(senderID: $0) }
                     guard let region = keyRegion ?? sender else { return nil }

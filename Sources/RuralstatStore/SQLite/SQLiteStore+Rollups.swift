@@ -94,20 +94,21 @@ extension SQLiteStore {
                 """, arguments: StatementArguments(arguments))
             var batch = ObservationBatch()
             var indicatorIndex: [String: UInt16] = [:], periodIndex: [String: UInt16] = [:]
-            while let row = try cursor.next() {
-                let indicator: String = row[1], periodText: String = row[2]
+            while let stored = try cursor.next() {
+                let row = checked(stored, "observations")
+                let indicator: String = try row(1), periodText: String = try row(2)
                 let i = indicatorIndex[indicator] ?? {
                     batch.indicatorCodes.append(indicator)
                     indicatorIndex[indicator] = UInt16(batch.indicatorCodes.count - 1)
                     return UInt16(batch.indicatorCodes.count - 1)
                 }()
                 let p = try periodIndex[periodText] ?? {
-                    batch.periodTable.append(try Period(periodText))
+                    batch.periodTable.append(try row.period("period"))
                     periodIndex[periodText] = UInt16(batch.periodTable.count - 1)
                     return UInt16(batch.periodTable.count - 1)
                 }()
-                let status: String? = row[4]
-                batch.append(region: row[0], indicator: i, period: p, value: row[3] ?? .nan,
+                let status: String? = try row.optional(4)
+                batch.append(region: try row(0), indicator: i, period: p, value: try row.optional(3) ?? .nan,
                              status: status?.utf8.first ?? 0, action: .merge, line: 0)
                 if batch.count >= batchSize {
                     try body(batch)
@@ -222,11 +223,13 @@ extension SQLiteStore {
             try Row.fetchAll(db, sql: """
                 SELECT level, region, indicator, period, value, contributing, expected, publication, reported_value, numerator, denominator
                 FROM rollups WHERE \(condition) ORDER BY indicator, period, level, region
-                """, arguments: StatementArguments(arguments)).map { row in
-                    Rollup(level: RegionLevel(name: row["level"])!, region: RegionCode(uncheckedRawValue: row["region"]),
-                           indicator: row["indicator"], period: try Period(row["period"] as String), value: row["value"] ?? .nan,
-                           numerator: row["numerator"], denominator: row["denominator"], contributing: row["contributing"],
-                           expected: row["expected"], publication: Publication(rawValue: row["publication"])!, reported: row["reported_value"])
+                """, arguments: StatementArguments(arguments)).map { stored in
+                    let row = checked(stored, "rollups")
+                    return Rollup(level: try row.level("level"), region: RegionCode(uncheckedRawValue: try row("region")),
+                                  indicator: try row("indicator"), period: try row.period("period"), value: try row.optional("value") ?? .nan,
+                                  numerator: try row("numerator"), denominator: try row("denominator"), contributing: try row("contributing"),
+                                  expected: try row.optional("expected"), publication: try row.choice("publication", Publication.init(rawValue:)),
+                                  reported: try row.optional("reported_value"))
                 }
         }
     }

@@ -62,13 +62,13 @@ extension SQLiteStore {
         let condition = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
         return try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM submissions WHERE \(condition) ORDER BY id", arguments: StatementArguments(arguments))
-                .map(SubmissionLedgerEntry.init(row:))
+                .map(ledgerEntry)
         }
     }
 
     /// One ledger entry.
     public func ledgerEntry(_ id: Int64) throws -> SubmissionLedgerEntry? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id]).map(SubmissionLedgerEntry.init(row:)) }
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM submissions WHERE id = ?", arguments: [id]).map(ledgerEntry) }
     }
 
     /// The problems recorded for one submission, in order (at most `limit`), and how many there are in all.
@@ -76,7 +76,7 @@ extension SQLiteStore {
         try pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM rejects WHERE submission_id = ?", arguments: [id]) ?? 0
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM rejects WHERE submission_id = ? ORDER BY id LIMIT ?", arguments: [id, limit])
-            return (rows.compactMap(ValidationProblem.init(row:)), total)
+            return (try rows.map(storedProblem), total)
         }
     }
 
@@ -134,20 +134,26 @@ extension SQLiteStore {
     }
 }
 
-extension SubmissionLedgerEntry {
-    init(row: Row) {
-        self.init(id: row["id"], fileName: row["file_name"], contentHash: row["content_hash"], sender: row["sender"],
-                  messageID: row["message_id"], format: row["format"], status: row["status"], rowsRead: row["rows_read"],
-                  rowsNew: row["rows_new"], rowsRevised: row["rows_revised"], rowsUnchanged: row["rows_unchanged"],
-                  rowsDeleted: row["rows_deleted"], rowsRejected: row["rows_rejected"], receivedAt: row["received_at"], reason: row["reason"])
+extension SQLiteStore {
+    func ledgerEntry(_ stored: Row) throws -> SubmissionLedgerEntry {
+        let row = checked(stored, "submissions")
+        return SubmissionLedgerEntry(id: try row("id"), fileName: try row("file_name"), contentHash: try row("content_hash"), sender: try row.optional("sender"),
+                                     messageID: try row.optional("message_id"), format: try row.optional("format"), status: try row("status"),
+                                     rowsRead: try row("rows_read"), rowsNew: try row("rows_new"), rowsRevised: try row("rows_revised"),
+                                     rowsUnchanged: try row("rows_unchanged"), rowsDeleted: try row("rows_deleted"), rowsRejected: try row("rows_rejected"),
+                                     receivedAt: try row.optional("received_at"), reason: try row.optional("reason"))
     }
-}
 
-extension ValidationProblem {
-    init?(row: Row) {
-        guard let rule = ValidationRule(rawValue: row["rule"]) else { return nil }
-        let location = SourceLocation(file: row["file"], line: row["line"], element: row["element"], column: row["column_name"])
-        self.init(location: location, key: row["key"] ?? "", rule: rule, severity: Severity(rawValue: row["severity"]),
-                  value: row["value"] ?? "", message: row["message"])
+    /// A stored reject; one whose rule this version does not know is still shown, as a submission-level problem.
+    func storedProblem(_ stored: Row) throws -> ValidationProblem {
+        let row = checked(stored, "rejects")
+        let ruleText: String = try row("rule")
+        let rule = ValidationRule(rawValue: ruleText) ?? .submissionRejected
+        let location = SourceLocation(file: try row("file"), line: try row.optional("line"), element: try row.optional("element"),
+                                      column: try row.optional("column_name"))
+        let message: String = try row("message")
+        return ValidationProblem(location: location, key: try row.optional("key") ?? "", rule: rule,
+                                 severity: Severity(rawValue: try row("severity")), value: try row.optional("value") ?? "",
+                                 message: ValidationRule(rawValue: ruleText) == nil ? "\(ruleText): \(message)" : message)
     }
 }
