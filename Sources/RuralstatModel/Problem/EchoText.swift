@@ -7,6 +7,8 @@ public enum EchoText {
     public static let limit = 200
     /// The characters a whole message keeps (it may quote several values).
     public static let messageLimit = 2_000
+    /// The longest a quoted value gets: the kept characters and the note of the full length.
+    public static let quotedLimit = limit + 40
 
     /// `text`, made safe to quote and cut to `limit` characters.
     public static func quote(_ text: some StringProtocol, limit: Int = EchoText.limit) -> String {

@@ -14,10 +14,11 @@ public struct ValidationProblem: Sendable, Hashable, CustomStringConvertible {
     public init(location: SourceLocation, key: String, rule: ValidationRule, severity: Severity? = nil, value: String,
                 message: String) {
         self.location = location
-        self.key = EchoText.isSafe(key) ? key : EchoText.quote(key)
+        self.key = EchoText.isSafe(key, limit: 3 * EchoText.quotedLimit) ? key : EchoText.quote(key, limit: 3 * EchoText.limit)
         self.rule = rule
         self.severity = severity ?? rule.severity
-        self.value = EchoText.isSafe(value) ? value : EchoText.quote(value)
+        // Texts the readers quoted already are kept as they are (a capped text carries its length).
+        self.value = EchoText.isSafe(value, limit: EchoText.quotedLimit) ? value : EchoText.quote(value)
         self.message = EchoText.isSafe(message, limit: EchoText.messageLimit) ? message : EchoText.quote(message, limit: EchoText.messageLimit)
     }
 

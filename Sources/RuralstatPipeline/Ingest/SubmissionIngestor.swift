@@ -167,39 +167,47 @@ public final class SubmissionIngestor {
     /// The submission files under `paths`: files as given, folders searched recursively (hidden files
     /// skipped), and glob patterns (`data/**/*.xml`, `in/CN_13*_2024.csv`: `*` and `?` also match
     /// across folders) matched below their fixed leading folders — in a stable order.
-    public static func expand(_ paths: [String]) throws -> [String] {
+    ///
+    /// With `emptyIsError`, a folder or pattern that yields no file is an error that names it (a
+    /// command given a path means there is something there); the nightly run's empty inbox is not.
+    public static func expand(_ paths: [String], emptyIsError: Bool = false) throws -> [String] {
         var files: [String] = []
-        let manager = FileManager.default
         for path in paths {
-            if path.contains(where: { "*?[".contains($0) }) {
-                // The folders before the first wildcard are searched; every file below is matched whole.
-                let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-                let fixed = parts.prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(separator: "/")
-                let base = fixed.isEmpty ? "." : fixed
-                let candidates = manager.fileExists(atPath: base) ? try expand([base]) : []
-                files.append(contentsOf: candidates.filter { fnmatch(path, fixed.isEmpty ? String($0.dropFirst(2)) : $0, 0) == 0 })
-                continue
+            let found = try expand(path)
+            if emptyIsError, found.isEmpty {
+                throw IngestError(file: path, rule: .unreadable,
+                                  message: "no submission files here (folders are searched recursively; hidden files are skipped)")
             }
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw IngestError(file: path, rule: .unreadable, message: "no such file or folder")
-            }
-            if !isDirectory.boolValue {
-                files.append(path)
-                continue
-            }
-            let enumerator = manager.enumerator(atPath: path)
-            var found: [String] = []
-            while let relative = enumerator?.nextObject() as? String {
-                let full = (path as NSString).appendingPathComponent(relative)
-                var inner: ObjCBool = false
-                if !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
-                   manager.fileExists(atPath: full, isDirectory: &inner), !inner.boolValue {
-                    found.append(full)
-                }
-            }
-            files.append(contentsOf: found.sorted())
+            files += found
         }
         return files
+    }
+
+    private static func expand(_ path: String) throws -> [String] {
+        let manager = FileManager.default
+        if path.contains(where: { "*?[".contains($0) }) {
+            // The folders before the first wildcard are searched; every file below is matched whole.
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            let fixed = parts.prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(separator: "/")
+            let base = fixed.isEmpty ? "." : fixed
+            let candidates = manager.fileExists(atPath: base) ? try expand(base) : []
+            return candidates.filter { fnmatch(path, fixed.isEmpty ? String($0.dropFirst(2)) : $0, 0) == 0 }
+        }
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw IngestError(file: path, rule: .unreadable, message: "no such file or folder")
+        }
+        if !isDirectory.boolValue { return [path] }
+        let enumerator = manager.enumerator(atPath: path)
+        var found: [String] = []
+        while let relative = enumerator?.nextObject() as? String {
+            let full = (path as NSString).appendingPathComponent(relative)
+            var inner: ObjCBool = false
+            if !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
+               manager.fileExists(atPath: full, isDirectory: &inner), !inner.boolValue {
+                found.append(full)
+            }
+        }
+        return found.sorted()
     }
 }

@@ -26,7 +26,9 @@ public struct JSONLinesLogHandler: LogHandler {
             self.init(handle: handle)
         }
 
-        func write(_ line: Data) { lock.withLock { handle.write(line) } }
+        /// A log line that cannot be written (a full disk) is dropped rather than stopping the run; the
+        /// run's own outcome is still in the store and its exit status.
+        func write(_ line: Data) { lock.withLock { _ = try? handle.write(contentsOf: line) } }
     }
 
     public init(label: String, sink: Sink) {

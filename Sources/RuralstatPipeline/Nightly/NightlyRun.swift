@@ -53,6 +53,8 @@ public struct NightlyRun {
         public var newErrorFindings = 0
         /// Why the exit status is 1, by the spec's exit policy (empty: 0).
         public var exitReasons: [String] = []
+        /// Things the operator should know that are not failures (a source with no files).
+        public var notes: [String] = []
         /// Seconds each file took, by its ledger id.
         public var fileSeconds: [Int64: Double] = [:]
         public var referenceChanged = false
@@ -130,6 +132,11 @@ public struct NightlyRun {
             for source in spec.sources {
                 let files = try SubmissionIngestor.expand(source.paths)
                 summary.filesFound += files.count
+                if files.isEmpty {
+                    // A quiet night is normal, but it is said.
+                    summary.notes.append("source '\(source.name)' found no files in \(source.paths.joined(separator: ", "))")
+                    logger.notice("no files", metadata: ["source": "\(source.name)", "paths": "\(source.paths)"])
+                }
                 let ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([registry]), catalog: catalog,
                                                   options: spec.options(for: source), runID: runID, rejectsLog: nil)
                 let total = files.count

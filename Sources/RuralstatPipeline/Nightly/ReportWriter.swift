@@ -67,15 +67,29 @@ public struct ReportWriter {
         public var findings = 0
     }
 
+    /// Writes every report. A failure (a full disk, a folder that cannot be made) names the file it
+    /// happened on, and leaves no staging folder behind; reports already in place stay as they were.
     public func write() throws -> Written {
+        let staging = (settings.folder as NSString).appendingPathComponent(".staging-\(runID)")
+        var current = staging
+        do {
+            return try write(staging: staging, current: &current)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            if error is OutputError { throw error }
+            throw OutputError(path: current, message: OutputError.reason(error))
+        }
+    }
+
+    private func write(staging: String, current: inout String) throws -> Written {
         let manager = FileManager.default
         let folder = settings.folder
-        let staging = (folder as NSString).appendingPathComponent(".staging-\(runID)")
         try? manager.removeItem(atPath: staging)
         try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
         var relative: [String] = []
         func path(_ name: String) throws -> String {
             let full = (staging as NSString).appendingPathComponent(name)
+            current = full
             try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             relative.append(name)
             return full
@@ -165,9 +179,10 @@ public struct ReportWriter {
         // Into place, file by file.
         for name in relative {
             let target = (folder as NSString).appendingPathComponent(name)
+            current = target
             try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             if rename((staging as NSString).appendingPathComponent(name), target) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+                throw OutputError(path: target, message: String(cString: strerror(errno)))
             }
             written.files.append(target)
         }

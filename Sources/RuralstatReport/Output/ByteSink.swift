@@ -22,6 +22,27 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
         self.path = path
         self.message = message
     }
+
+    /// What the system said, in words (a Foundation error's POSIX cause, such as "No space left on device").
+    public static func reason(_ error: any Error) -> String {
+        if let output = error as? OutputError { return output.message }
+        var nsError = error as NSError
+        while true {
+            if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+            guard let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError else { break }
+            nsError = underlying
+        }
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileWriteOutOfSpace: return "No space left on device"
+            case .fileWriteNoPermission: return "Permission denied"
+            case .fileWriteVolumeReadOnly: return "Read-only file system"
+            case .fileWriteFileExists: return "a file is in the way"
+            default: break
+            }
+        }
+        return error.localizedDescription
+    }
 }
 
 /// Opens an output file: gzip-compressed when its name ends in `.gz`.
@@ -46,10 +67,12 @@ public final class FileSink: ByteSink {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        do { try handle.write(contentsOf: Data(bytes)) } catch { throw OutputError(path: path, message: "\(error)") }
+        do { try handle.write(contentsOf: Data(bytes)) } catch { throw OutputError(path: path, message: OutputError.reason(error)) }
     }
 
-    public func close() throws { try handle.close() }
+    public func close() throws {
+        do { try handle.close() } catch { throw OutputError(path: path, message: OutputError.reason(error)) }
+    }
 }
 
 /// A gzip member (RFC 1952) deflated with zlib into another sink.

@@ -33,7 +33,7 @@ struct CheckCommand: ParsableCommand {
         let catalog = try catalog.loadCatalog()
         let options = try ingest.options()
         var reports: [ValidationReport] = []
-        for path in try SubmissionIngestor.expand(paths) {
+        for path in try SubmissionIngestor.expand(paths, emptyIsError: true) {
             do {
                 reports.append(try SubmissionReader.read(path, registries: registries, catalog: catalog, options: options, emit: { _ in }))
             } catch let error as IngestError {

@@ -37,7 +37,7 @@ struct IngestCommand: ParsableCommand {
             throw ExitStatus.Classified(exitStatus: .invalidInput, description: "the store \(store) holds no registry; create it with 'ruralstat init'")
         }
         let catalog = try catalog.loadCatalog()
-        let files = try SubmissionIngestor.expand(paths)
+        let files = try SubmissionIngestor.expand(paths, emptyIsError: true)
         let run = try sqlite.beginRun(command: "ingest", parameters: ["files": String(files.count), "store": store])
         let log = try RejectsCSV(path: rejects)
         let ingestor = SubmissionIngestor(store: sqlite, registries: RegistryEditions([registry]), catalog: catalog,

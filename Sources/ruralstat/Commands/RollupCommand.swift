@@ -74,7 +74,7 @@ struct RollupCommand: ParsableCommand {
                                      options: try ingest.options())
         runner.workers = workers
         if layout == .ruralstat { runner.quality = .standard(rules: try rules.loadRules(catalog: definitions)) }
-        let summary = try runner.run(files: try SubmissionIngestor.expand(sources), outDirectory: out, layout: layout)
+        let summary = try runner.run(files: try SubmissionIngestor.expand(sources, emptyIsError: true), outDirectory: out, layout: layout)
         print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups%@ (reading %.2f s, rollup %.2f s, %@writing %.2f s)",
                      summary.files, summary.rowsRead, summary.rowsAccepted, summary.rowsRejected, summary.rollups,
                      layout == .w1 ? ", \(summary.flags) flags" : ", \(summary.findings) findings", summary.secondsReading,

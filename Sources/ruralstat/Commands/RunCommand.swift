@@ -74,6 +74,7 @@ struct RunCommand: ParsableCommand {
                      + "\(s.filesAlreadySeen) seen before; \(s.rowsNew) new rows, \(s.rowsRevised) revised, \(s.rowsRejected) rejected")
         if !s.resumedRuns.isEmpty { lines.append("finished the work of killed run\(s.resumedRuns.count == 1 ? "" : "s") \(s.resumedRuns.map(String.init).joined(separator: ", "))") }
         if s.referenceChanged { lines.append("registry, catalog or rules changed: everything was recomputed") }
+        lines += s.notes
         if s.noNewWork {
             lines.append("no new work: no new submissions, and every stage is up to date")
         } else {
