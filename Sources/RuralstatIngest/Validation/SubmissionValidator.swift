@@ -99,6 +99,8 @@ public final class SubmissionValidator {
             report.header.sender = named
             jurisdiction = resolved
         } else if let fallback = options.defaultSender {
+            // The ledger records who sent the file, as it was given.
+            report.header.sender = fallback.sender
             jurisdiction = fallback
         } else {
             throw IngestError(file: report.file, rule: .unknownSender,

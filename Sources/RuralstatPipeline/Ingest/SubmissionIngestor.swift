@@ -84,10 +84,12 @@ public final class SubmissionIngestor {
             let hash: String
             do { hash = try ContentHash.sha256(of: path) } catch {
                 results[position] = FileResult(file: path, kind: .unreadable(error.description), seconds: Date().timeIntervalSince(started))
+                progress(results[position]!)
                 continue
             }
             if let earlier = try store.submission(withHash: hash) {
                 results[position] = FileResult(file: path, kind: .alreadySeen(earlier), seconds: Date().timeIntervalSince(started))
+                progress(results[position]!)
                 continue
             }
             let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: ISO8601DateFormatter().string(from: started))

@@ -47,6 +47,9 @@ final class SubmissionStream: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Events waiting to be taken.
+    var queued: Int { condition.withLock { events.count - head } }
+
     /// Takes the next event, waiting for one.
     func pop() -> SubmissionEvent {
         condition.lock()

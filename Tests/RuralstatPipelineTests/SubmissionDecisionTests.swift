@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import RuralstatPipeline
+import RuralstatIngest
+import RuralstatModel
+@testable import RuralstatStore
+
+/// A file rejected for a reason outside its content can be offered again once that is fixed;
+/// `retire` marks it never to apply; every decision is recorded (defect 4).
+@Suite("Rejected submissions can be offered again")
+struct SubmissionDecisionTests {
+    let folder: TemporaryFolder
+    let store: SQLiteStore
+
+    init() throws {
+        folder = try TemporaryFolder()
+        store = try SQLiteStore(creatingAt: folder.path("store.sqlite"))
+        try store.saveRegistry(IngestIntoStoreTests.registry)
+    }
+
+    func ingestor(sender: String? = nil, maxErrorRate: Double? = nil, catalog: IndicatorCatalog = IngestIntoStoreTests.catalog) -> SubmissionIngestor {
+        var options = IngestOptions()
+        if let sender { options.defaultSender = Jurisdiction.resolve(sender: sender) }
+        if let maxErrorRate { options.policy = .submissionAbove(errorRate: maxErrorRate) }
+        return SubmissionIngestor(store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: catalog,
+                                  options: options, runID: nil, rejectsLog: nil)
+    }
+
+    func count(_ sql: String) throws -> Int { try store.pool.read { try Int.fetchOne($0, sql: sql) ?? 0 } }
+
+    static let rows = """
+    region,indicator,period,value
+    130121101201,HOUSEHOLDS,2024,412
+    130121101202,HOUSEHOLDS,2024,388
+    130121101299,HOUSEHOLDS,2024,17
+    """
+
+    @Test func aFileWithoutASenderIsRejectedNotUnreadableAndIsTakenOnceTheSenderIsGiven() throws {
+        let path = try folder.write("plain.csv", Self.rows)
+        let first = try ingestor().ingest(path)
+        guard case .refused(let reason) = first.kind else {
+            Issue.record("expected rejected (not unreadable), got \(first.kind)")
+            return
+        }
+        #expect(reason.contains("the file names no sender"))
+        #expect(IngestSummary.line(first).contains("REJECTED: ") && !IngestSummary.line(first).contains("unreadable"))
+        // The corrected command takes the same file.
+        let second = try ingestor(sender: "CN_130121").ingest(path)
+        #expect(second.kind == .applied)
+        #expect(second.earlierAttempt?.id == first.submissionID)
+        #expect(IngestSummary.line(second).contains("offered before as submission \(first.submissionID!)"))
+        #expect(try count("SELECT count(*) FROM observations") == 2)
+        // Now applied, it blocks its content.
+        guard case .alreadySeen = try ingestor(sender: "CN_130121").ingest(path).kind else {
+            Issue.record("expected already seen")
+            return
+        }
+    }
+
+    @Test func aFileOverTheThresholdIsTakenWhenTheThresholdOrTheRegistryAllowsIt() throws {
+        let path = try folder.write("c.csv", Self.rows)
+        #expect(try ingestor(sender: "CN_130121", maxErrorRate: 0.2).ingest(path).kind == .rejected)
+        #expect(try count("SELECT count(*) FROM observations") == 0)
+        let again = try ingestor(sender: "CN_130121", maxErrorRate: 0.5).ingest(path)
+        #expect(again.kind == .applied && again.outcome?.rowsNew == 2)
+    }
+
+    @Test func aRejectedMessageDoesNotUseUpItsMessageID() throws {
+        let bad = IngestIntoStoreTests.message(id: "M-7", value: "-1")  // out of range: every row rejected
+        #expect(try ingestor(maxErrorRate: 0).ingest(try folder.write("m.xml", bad)).kind == .rejected)
+        let fixed = try ingestor(maxErrorRate: 0).ingest(try folder.write("m-fixed.xml", IngestIntoStoreTests.message(id: "M-7", value: "400")))
+        #expect(fixed.kind == .applied)
+    }
+
+    @Test func retireAndRetryAreRecorded() throws {
+        let path = try folder.write("r.csv", Self.rows)
+        let rejected = try ingestor(sender: "CN_130121", maxErrorRate: 0.1).ingest(path)
+        let id = try #require(rejected.submissionID)
+        try store.retire(id, by: "clerk", reason: "replaced by the county's corrected file", runID: nil)
+        // Offered again, a retired file is skipped and says why.
+        let skipped = try ingestor(sender: "CN_130121").ingest(path)
+        guard case .alreadySeen(let earlier) = skipped.kind, earlier.status == .retired else {
+            Issue.record("expected retired, got \(skipped.kind)")
+            return
+        }
+        #expect(IngestSummary.line(skipped).contains("retired as submission \(id) (retired by clerk: replaced by the county's corrected file)"))
+        #expect(throws: SubmissionDecisionError.self) { try store.retire(id, by: "clerk", reason: "twice", runID: nil) }
+        // Taken back and offered again, it applies; both decisions are in the ledger.
+        try store.unretire(id, by: "chief", runID: nil)
+        let retried = try ingestor(sender: "CN_130121").ingest(path)
+        #expect(retried.kind == .applied)
+        try store.recordRetry(id, by: "chief", reason: "threshold relaxed", result: retried.submissionID, runID: nil)
+        let decisions = try store.decisions(onSubmission: id)
+        #expect(decisions.map(\.decision) == [.retire, .retry])
+        #expect(decisions.map(\.decidedBy) == ["clerk", "chief"] && decisions[1].resultSubmissionID == retried.submissionID)
+        #expect(try store.ledger(SubmissionFilter(statuses: [.rejected])).map(\.id) == [id])
+        #expect(try store.ledger(SubmissionFilter(senders: ["CN_130121"], fileContains: "r.csv")).count == 2)
+    }
+
+    @Test func valuesTamperedWithByHandAreErrorsNotCrashes() throws {
+        _ = try ingestor(sender: "CN_130121").ingest(try folder.write("t.csv", Self.rows))
+        _ = try StoreRollup(store: store, catalog: IngestIntoStoreTests.catalog, registry: IngestIntoStoreTests.registry)
+            .run(runID: try store.beginRun(command: "t", parameters: [:]))
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE rollups SET level = 'parish' WHERE rowid = (SELECT min(rowid) FROM rollups)")
+            try db.execute(sql: "UPDATE observations SET value = 'many' WHERE id = 1")
+        }
+        #expect { try store.storedRollups() } throws: { ($0 as? StoreError)?.message.contains("table rollups, column level holds 'parish', which is not a level") == true }
+        #expect { try store.currentObservations { _ in } } throws: { ($0 as? StoreError)?.message.contains("column value holds the text 'many', not a Double") == true }
+    }
+
+    @Test func aMissingStoreIsAnErrorAndIsNotCreated() throws {
+        let path = folder.path("typo.sqlite")
+        #expect { try SQLiteStore(path: path) } throws: { ($0 as? StoreError)?.isMissing == true }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
+
+/// The queue between a reading thread and the applying one holds a bounded number of problems, so a
+/// file of a million bad rows is read in linear time and bounded memory (defect 6).
+@Suite("Reading queue")
+struct SubmissionStreamTests {
+    @Test func problemsAreBoundedAndComeOutInOrder() throws {
+        let stream = SubmissionStream(capacity: 2, problemCapacity: 16)
+        let total = 20_000
+        let producer = Thread {
+            for index in 0..<total {
+                stream.push(.problem(ValidationProblem(location: SourceLocation(file: "f", line: index), key: "", rule: .valueNotNumeric, value: "", message: "")))
+            }
+            stream.push(.finished(ValidationReport(file: "f")))
+        }
+        producer.start()
+        var lines: [Int] = []
+        var most = 0
+        loop: while true {
+            most = max(most, stream.queued)
+            switch stream.pop() {
+            case .problem(let problem): lines.append(problem.location.line ?? -1)
+            case .finished: break loop
+            default: Issue.record("unexpected event")
+            }
+        }
+        #expect(lines == Array(0..<total))
+        #expect(most <= 17)
+    }
+}
