@@ -1,7 +1,7 @@
 import Foundation
 
 /// A folder of scratch files for one test, removed when the value goes away.
-public final class TemporaryFolder {
+public final class TemporaryFolder: Sendable {
     public let url: URL
 
     public init() throws {

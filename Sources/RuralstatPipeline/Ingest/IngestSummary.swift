@@ -37,11 +37,11 @@ public enum IngestSummary {
             if warnings > 0 { text += ", \(warnings) warnings" }
             text += String(format: " (%.2f s reading and staging, %.2f s merging)", outcome.secondsReading, outcome.secondsMerging)
             if let reason = outcome.reason { text += "\n  \(reason)" }
-            if let report = result.report {
-                for problem in report.problems.prefix(5) where problem.severity == .error { text += "\n  \(problem)" }
-                let shown = report.problems.prefix(5).filter { $0.severity == .error }.count
-                if report.errorCount > shown { text += "\n  … \(report.errorCount - shown) more errors (see the rejects log)" }
-            }
+            // The first errors, whether reading found them or the store (duplicate keys, a reused message ID).
+            let errors = ((result.report?.problems ?? []) + outcome.problems).filter { $0.severity == .error }
+            for problem in errors.prefix(5) { text += "\n  \(problem)" }
+            let total = (result.report?.errorCount ?? 0) + outcome.problems.count { $0.severity == .error }
+            if total > min(5, errors.count) { text += "\n  … \(total - min(5, errors.count)) more errors (see the rejects log)" }
         }
         if let earlier = result.earlierAttempt {
             text += "\n  offered before as submission \(earlier.id) (\(earlier.receivedAt)), rejected: \(earlier.reason ?? "no reason recorded")"
