@@ -45,10 +45,12 @@ let package = Package(
             // a quarter of the time there. Debug builds (and so the tests) keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // SQLite's process-wide settings, which only C can make (sqlite3_config is variadic).
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The indicator store (SQLite through GRDB) behind a narrow protocol.
         .target(
             name: "RuralstatStore",
-            dependencies: ["RuralstatModel", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["RuralstatModel", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // The data-parallel core: columnar partitions and regional rollups.
@@ -94,7 +96,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport"]),
-        .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest"]),
+        .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport",

@@ -4,6 +4,7 @@ import Testing
 import RuralstatIngest
 import RuralstatModel
 @testable import RuralstatStore
+import TestSupport
 
 @Suite("SQLiteStore")
 struct SQLiteStoreTests {
@@ -145,5 +146,35 @@ struct RollupChangeTests {
         let sinceSecond = try store.rollupChanges(since: second)
         #expect(sinceSecond.changed.map(\.region.description) == ["440000000000"] && sinceSecond.removed.map(\.region) == [120_000_000_000])
         #expect(try store.rollupChanges(since: third).changed.isEmpty)
+    }
+}
+
+@Suite("Rejects table")
+struct RejectsTableTests {
+    /// Rejects are bound only where they differ from the row before (and NULL, empty and changing
+    /// texts alternate here): what is read back is exactly what was written, row for row.
+    @Test func everyRejectReadsBackAsWritten() throws {
+        let folder = try SQLiteStoreTests.Folder()
+        let store = try SQLiteStore(creatingAt: folder.store)
+        var random = SplitMix64(seed: 7)
+        let texts: [String?] = [nil, "", "a", "a", "长一点的文字", "=1+2", "x\u{0}y", "a"]
+        var written: [ValidationProblem] = []
+        for index in 0..<500 {
+            let pick = { texts[Int(random.next() % UInt64(texts.count))] }
+            written.append(ValidationProblem(location: SourceLocation(file: index % 7 == 0 ? "b.csv" : "a.csv", line: index % 3 == 0 ? nil : index,
+                                                                      element: pick(), column: pick()),
+                                             key: pick() ?? "", rule: index % 2 == 0 ? .valueNotNumeric : .unknownRegion, value: pick() ?? "",
+                                             message: pick() ?? "m"))
+        }
+        _ = try store.apply(SubmissionRecord(fileName: "a.csv", contentHash: "h", receivedAt: "t"), runID: nil) { sink in
+            for problem in written { try sink.reject(problem) }
+            return SubmissionVerdict(header: MessageHeader(), format: nil, apply: false, isTest: false, rowsRead: 500, rowsRejected: 500, warnings: 0)
+        }
+        let read = try store.storedRejects()
+        #expect(read.count == written.count)
+        for (got, expected) in zip(read, written) where got != expected {
+            Issue.record("read \(got) \(got.location.element ?? "nil") \(got.location.column ?? "nil"); wrote \(expected) \(expected.location.element ?? "nil") \(expected.location.column ?? "nil")")
+            break
+        }
     }
 }

@@ -1,6 +1,9 @@
 /// A small table from byte strings to dense indices, for the few distinct indicator codes and
-/// periods of a file: looking a field up costs a hash and a compare, with no `String` made.
+/// periods of a file: looking a field up costs a hash and a compare, with no `String` made. It holds
+/// at most `limit` keys (a real file has a few hundred; a hostile one must not make it grow without
+/// end): a new key beyond that gets index -1.
 struct ByteKeyTable {
+    static let limit = 4_096
     private var slots: [Int32]  // index into keys, or -1
     private var hashes: [UInt64] = []
     private(set) var keys: [[UInt8]] = []
@@ -38,6 +41,7 @@ struct ByteKeyTable {
             }
         }
         let found = lookup(bytes)
+        guard found.index >= 0 else { return found }
         if last >= 0 { successor[last] = found.index }
         last = found.index
         return found
@@ -54,6 +58,7 @@ struct ByteKeyTable {
             }
             slot = (slot + 1) & mask
         }
+        if keys.count >= ByteKeyTable.limit { return (-1, false) }
         let index = keys.count
         keys.append(Array(bytes))
         hashes.append(hash)

@@ -49,14 +49,15 @@ enum FieldText {
     /// cell are missing.
     static func number(_ field: FieldBytes) -> Number {
         if let value = fastNumber(field) { return .value(value) }
-        let text = normalized(field.trimmed)
-        if text.isEmpty || ["nan", "#n/a", "na", "n/a", "-", "…", "—"].contains(text.lowercased()) { return .missing }
+        let trimmed = field.trimmed
+        let text = isASCII(trimmed) ? trimmed.text : normalized(trimmed)
+        if text.utf8.count <= 4, ["", "nan", "#n/a", "na", "n/a", "-", "…", "—"].contains(text.lowercased()) { return .missing }
         var plain = Substring(text)
         let sign = plain.first == "-" || plain.first == "+" ? String(plain.removeFirst()) : ""
         // The mantissa's integer part ends at the dot or the exponent; only it may hold separators.
         let integerEnd = plain.firstIndex { $0 == "." || $0 == "e" || $0 == "E" } ?? plain.endIndex
         let integer = plain[..<integerEnd]
-        if integer.contains(",") {
+        if integer.utf8.contains(44) {
             let groups = integer.split(separator: ",", omittingEmptySubsequences: false)
             guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return .invalid }
             plain = Substring(integer.replacingOccurrences(of: ",", with: "")) + plain[integerEnd...]

@@ -149,7 +149,9 @@ public final class SubmissionValidator {
             try rowProblem(.malformedPeriod, .period, fields, "the period is \(fields.period.count) bytes long; a period is at most 10 characters (2024-09-30)")
         } else {
             periodIndex = periodInfo(fields.period)
-            if periodBatchIndex[periodIndex] < 0 {
+            if periodIndex < 0 {
+                try rowProblem(.malformedPeriod, .period, fields, "the file names more than \(ByteKeyTable.limit) different periods; no submission does")
+            } else if periodBatchIndex[periodIndex] < 0 {
                 let failure = periodErrors[periodIndex]!
                 try rowProblem(failure.rule, .period, fields, failure.message)
                 periodIndex = -1
@@ -163,7 +165,9 @@ public final class SubmissionValidator {
             try rowProblem(.unknownIndicator, .indicator, fields, "the indicator is \(fields.indicator.count) bytes long; no code of the catalog \(catalog.version) is")
         } else {
             indicatorIndex = indicatorInfo(fields.indicator)
-            if indicatorBatchIndex[indicatorIndex] < 0 {
+            if indicatorIndex < 0 {
+                try rowProblem(.unknownIndicator, .indicator, fields, "the file names more than \(ByteKeyTable.limit) different indicators; the catalog \(catalog.version) has \(catalog.codes.count)")
+            } else if indicatorBatchIndex[indicatorIndex] < 0 {
                 try rowProblem(.unknownIndicator, .indicator, fields,
                                "indicator '\(indicatorTexts[indicatorIndex])' is not in the catalog \(catalog.version)")
                 indicatorIndex = -1
@@ -183,7 +187,7 @@ public final class SubmissionValidator {
                 region = info.code
                 regionUnit = info.span
             } else {
-                let failure = regionFailures[info.failure]
+                let failure = regionFailure
                 try rowProblem(failure.rule, .region, fields, failure.message)
             }
         }
@@ -397,7 +401,10 @@ public final class SubmissionValidator {
     private var indicatorBatchIndex: [Int] = []
     private var batchCodes: [String] = []
     // The rule for each (indicator, period) pair, made once.
-    private var ruleTable: [[RowRule?]] = []
+    // The rule for each (indicator, period) pair, made once: an index into `rules`, -1 until made
+    // (4 bytes a pair, so even the most distinct codes a file may name stay small).
+    private var ruleTable: [[Int32]] = []
+    private var rules: [RowRule] = []
     private var definitions: [Indicator] = []
 
     /// What a row of one indicator in one period is checked against, small enough to copy per row.
@@ -414,18 +421,20 @@ public final class SubmissionValidator {
     }
     private var ruleFailures: [(rule: ValidationRule, message: String)] = []
 
-    /// The checks of one region: its code and levels, or the index of its problem in `regionFailures`
-    /// (plain data, so that handing it out per row costs no reference counting).
+    /// The checks of one region: its code and levels, or whether it failed (its problem is in
+    /// `regionFailure`; only the last region's checks are kept, so one slot serves — a file of a
+    /// million unknown regions holds one message, not a million). Plain data, so that handing it
+    /// out per row costs no reference counting.
     private struct RegionInfo {
         var code: Int64 = 0
         var span = RegionLevelSpan(level: .national, lowest: .national)
         var failure = -1
     }
-    private var regionFailures: [(rule: ValidationRule, message: String)] = []
+    private var regionFailure: (rule: ValidationRule, message: String) = (.unknownRegion, "")
 
     private func failedRegion(_ rule: ValidationRule, _ message: String) -> RegionInfo {
-        regionFailures.append((rule, message))
-        return RegionInfo(failure: regionFailures.count - 1)
+        regionFailure = (rule, message)
+        return RegionInfo(failure: 0)
     }
 
     private struct RegionLevelSpan {
@@ -440,7 +449,7 @@ public final class SubmissionValidator {
 
     private func periodInfo(_ bytes: FieldBytes) -> Int {
         let (index, inserted) = periodKeys.index(of: bytes)
-        guard inserted else { return index }
+        guard inserted else { return index }  // known, or -1: too many
         let text = FieldText.isASCII(bytes) ? bytes.trimmed.text : FieldText.normalized(bytes)
         do {
             let period = try Period(text)
@@ -449,7 +458,7 @@ public final class SubmissionValidator {
                 periodErrors.append((.periodOutsideWindow, outside))
                 periodBatchIndex.append(-1)
                 periodEditions.append(-1)
-                for row in ruleTable.indices { ruleTable[row].append(nil) }
+                for row in ruleTable.indices { ruleTable[row].append(-1) }
                 return index
             }
             var edition = -1
@@ -465,13 +474,13 @@ public final class SubmissionValidator {
             periodBatchIndex.append(-1)
             periodEditions.append(-1)
         }
-        for row in ruleTable.indices { ruleTable[row].append(nil) }
+        for row in ruleTable.indices { ruleTable[row].append(-1) }
         return index
     }
 
     private func indicatorInfo(_ bytes: FieldBytes) -> Int {
         let (index, inserted) = indicatorKeys.index(of: bytes)
-        guard inserted else { return index }
+        guard inserted else { return index }  // known, or -1: too many
         let code = FieldText.isASCII(bytes) ? bytes.trimmed.text : FieldText.normalized(bytes)
         indicatorTexts.append(code)
         if catalog.definitions(of: code).isEmpty {
@@ -480,15 +489,17 @@ public final class SubmissionValidator {
             indicatorBatchIndex.append(batchCodes.count)
             batchCodes.append(code)
         }
-        ruleTable.append([RowRule?](repeating: nil, count: periodValues.count))
+        ruleTable.append([Int32](repeating: -1, count: periodValues.count))
         return index
     }
 
     @inline(__always)
     private func ruleFor(_ indicatorIndex: Int, _ periodIndex: Int) -> RowRule {
-        if let rule = ruleTable[indicatorIndex][periodIndex] { return rule }
+        let known = ruleTable[indicatorIndex][periodIndex]
+        if known >= 0 { return rules[Int(known)] }
         let rule = makeRule(indicatorTexts[indicatorIndex], periodValues[periodIndex]!)
-        ruleTable[indicatorIndex][periodIndex] = rule
+        ruleTable[indicatorIndex][periodIndex] = Int32(rules.count)
+        rules.append(rule)
         return rule
     }
 

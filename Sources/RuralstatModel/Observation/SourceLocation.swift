@@ -12,8 +12,10 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     public init(file: String, line: Int? = nil, element: String? = nil, column: String? = nil) {
         self.file = file
         self.line = line
-        self.element = element
-        self.column = column
+        // Element paths and column names come from the file (a header cell, an attribute name):
+        // quoted like any text from a file, so that no control character reaches a message or the store.
+        self.element = element.map { EchoText.isSafe($0, limit: 4 * EchoText.limit) ? $0 : EchoText.quote($0, limit: 4 * EchoText.limit) }
+        self.column = column.map { EchoText.isSafe($0) ? $0 : EchoText.quote($0) }
     }
 
     /// `file:line`, `file element`, with `[column]` appended when known.

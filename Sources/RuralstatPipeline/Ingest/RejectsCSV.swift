@@ -4,10 +4,18 @@ import RuralstatModel
 
 /// The rejects log beside a run's outputs: one CSV row per problem, UTF-8 with a BOM so that Excel
 /// in a Chinese office opens it right.
-public final class RejectsCSV {
+///
+/// Rows are formatted and written on a queue of the log's own, in the order they were handed over,
+/// so that a file of a million bad rows does not make the thread that applies it to the store wait
+/// for the log; ``close()`` waits for the last row and reports any write error.
+public final class RejectsCSV: @unchecked Sendable {
     private let writer: CSVWriter
+    private let queue = DispatchQueue(label: "ruralstat.rejects-csv")
+    private var failure: (any Error)?
+    private var written = 0
     public var path: String { writer.path }
-    public private(set) var count = 0
+    /// The problems written so far (waits for those handed over).
+    public var count: Int { queue.sync { written } }
 
     public init(path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
@@ -16,15 +24,33 @@ public final class RejectsCSV {
                                byteOrderMark: true)
     }
 
-    public func write(_ problem: ValidationProblem) throws {
-        let location = problem.location
-        let line: String = location.line.map { String($0) } ?? ""
-        let cells: [String] = [location.file, line, location.element ?? "", location.column ?? "", problem.key,
-                               problem.rule.rawValue, problem.severity.rawValue, problem.value, problem.message]
-        for cell in cells { writer.field(cell) }
-        writer.endRow()
-        count += 1
+    public func write(_ problem: ValidationProblem) throws { try write([problem]) }
+
+    /// Hands problems over to be written, in order; a write error surfaces at the next call or at ``close()``.
+    public func write(_ problems: [ValidationProblem]) throws {
+        guard !problems.isEmpty else { return }
+        queue.async { [self] in
+            for problem in problems { row(problem) }
+            written += problems.count
+        }
     }
 
-    public func close() throws { try writer.close() }
+    private func row(_ problem: ValidationProblem) {
+        let location = problem.location
+        writer.field(location.file)
+        if let line = location.line { writer.field(line) } else { writer.field("") }
+        writer.field(location.element ?? "")
+        writer.field(location.column ?? "")
+        writer.field(problem.key)
+        writer.field(problem.rule.rawValue)
+        writer.field(problem.severity.rawValue)
+        writer.field(problem.value)
+        writer.field(problem.message)
+        writer.endRow()
+    }
+
+    /// Waits for every row, writes what is buffered and closes the file.
+    public func close() throws {
+        try queue.sync { try writer.close() }
+    }
 }

@@ -133,9 +133,9 @@ public final class SubmissionIngestor {
                     switch stream.pop() {
                     case .batch(let batch):
                         try sink.add(batch)
-                    case .problem(let problem):
-                        try sink.reject(problem)
-                        try rejectsLog?.write(problem)
+                    case .problems(let problems):
+                        try rejectsLog?.write(problems)
+                        for problem in problems { try sink.reject(problem) }
                     case .failed(let error):
                         throw error
                     case .finished(let read):
@@ -146,7 +146,7 @@ public final class SubmissionIngestor {
                     }
                 }
             }
-            for problem in outcome.problems { try rejectsLog?.write(problem) }
+            try rejectsLog?.write(outcome.problems)
             let kind: FileResult.Kind = switch outcome.status {
             case .applied: .applied
             case .rejected, .retired: .rejected

@@ -6,7 +6,9 @@ import RuralstatModel
 /// the report (or the error that stopped the file).
 enum SubmissionEvent: Sendable {
     case batch(ObservationBatch)
-    case problem(ValidationProblem)
+    /// Problems in the order they were found, handed over in chunks (one hand-over per problem
+    /// would cost a thread wake-up per rejected row).
+    case problems([ValidationProblem])
     case finished(ValidationReport)
     case failed(IngestError)
 }
@@ -17,7 +19,9 @@ enum SubmissionEvent: Sendable {
 /// the array, compacted now and then), so a million rejected rows cost a million steps, not their square.
 final class SubmissionStream: @unchecked Sendable {
     private let condition = NSCondition()
-    private var events: [SubmissionEvent] = []
+    /// Taken events are cleared at once (a taken chunk of problems must not stay alive until the
+    /// array is compacted).
+    private var events: [SubmissionEvent?] = []
     private var head = 0
     private var batchesQueued = 0
     private var problemsQueued = 0
@@ -29,16 +33,16 @@ final class SubmissionStream: @unchecked Sendable {
         self.problemCapacity = problemCapacity
     }
 
-    /// Adds an event; a batch waits while `capacity` batches are queued, a problem while `problemCapacity` problems are.
+    /// Adds an event; a batch waits while `capacity` batches are queued, problems while `problemCapacity` problems are.
     func push(_ event: SubmissionEvent) {
         condition.lock()
         switch event {
         case .batch:
             while batchesQueued >= capacity { condition.wait() }
             batchesQueued += 1
-        case .problem:
-            while problemsQueued >= problemCapacity { condition.wait() }
-            problemsQueued += 1
+        case .problems(let chunk):
+            while problemsQueued > 0, problemsQueued + chunk.count > problemCapacity { condition.wait() }
+            problemsQueued += chunk.count
         case .finished, .failed:
             break
         }
@@ -54,7 +58,8 @@ final class SubmissionStream: @unchecked Sendable {
     func pop() -> SubmissionEvent {
         condition.lock()
         while head == events.count { condition.wait() }
-        let event = events[head]
+        let event = events[head]!
+        events[head] = nil
         head += 1
         if head == events.count {
             events.removeAll(keepingCapacity: true)
@@ -65,7 +70,7 @@ final class SubmissionStream: @unchecked Sendable {
         }
         switch event {
         case .batch: batchesQueued -= 1
-        case .problem: problemsQueued -= 1
+        case .problems(let chunk): problemsQueued -= chunk.count
         case .finished, .failed: break
         }
         condition.broadcast()
@@ -80,13 +85,28 @@ final class SubmissionStream: @unchecked Sendable {
         let thread = Thread {
             slots.wait()
             defer { slots.signal() }
+            var pending: [ValidationProblem] = []
+            func flush() {
+                if !pending.isEmpty { stream.push(.problems(pending)) }
+                pending.removeAll(keepingCapacity: true)
+            }
             do {
                 let report = try SubmissionReader.read(path, registries: registries, catalog: catalog, options: options,
-                                                       emit: { stream.push(.batch($0)) }, reject: { stream.push(.problem($0)) })
+                                                       emit: { batch in
+                                                           flush()
+                                                           stream.push(.batch(batch))
+                                                       },
+                                                       reject: { problem in
+                                                           pending.append(problem)
+                                                           if pending.count >= 1_024 { flush() }
+                                                       })
+                flush()
                 stream.push(.finished(report))
             } catch let error as IngestError {
+                flush()
                 stream.push(.failed(error))
             } catch {
+                flush()
                 stream.push(.failed(IngestError(file: path, rule: .unreadable, message: "\(error)")))
             }
         }

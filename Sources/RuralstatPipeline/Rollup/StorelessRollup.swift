@@ -85,9 +85,9 @@ public struct StorelessRollup: Sendable {
                     periods.formUnion(batch.periodTable)
                     // Each file is one message: a later one revises an earlier one, as in the store.
                     builder.add(batch, message: message)
-                case .problem(let problem):
-                    if problem.rule == ValidationRule.valueOutOfRange { outOfRange.append(problem) }
-                    try rejects.write(problem)
+                case .problems(let problems):
+                    outOfRange += problems.filter { $0.rule == ValidationRule.valueOutOfRange }
+                    try rejects.write(problems)
                 case .failed(let error):
                     throw error
                 case .finished(let report):

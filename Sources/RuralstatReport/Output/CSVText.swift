@@ -17,7 +17,7 @@ public enum CSVText {
         // A leading apostrophe keeps a would-be formula text. A plain number (-12.5, +3e4) stays a
         // number: only digits, one dot and an exponent, so `-inf` and `-0x1p3` are guarded too.
         if let first = value.utf8.first, leadsFormula(first), !isPlainNumber(value) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        if value.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value

@@ -1,3 +1,4 @@
+import CSQLiteSettings
 import Foundation
 import GRDB
 import RuralstatModel
@@ -17,8 +18,12 @@ public final class SQLiteStore: IndicatorStore {
         try self.init(creatingAt: path)
     }
 
+    /// SQLite's process-wide settings, made once before the first connection opens.
+    private static let configured: Bool = ruralstat_sqlite_configure() == 0
+
     /// Opens and migrates the store at `path`, creating it when it does not exist.
     public init(creatingAt path: String) throws {
+        _ = Self.configured
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

@@ -105,26 +105,90 @@ extension StoredSubmission {
 }
 
 /// Writes problems to the rejects table.
-struct RejectWriter {
+///
+/// Binds with the SQLite C API directly, only what changed since the previous row (SQLite keeps
+/// bindings across steps), from buffers of its own that SQLite reads in place (`SQLITE_STATIC`): a
+/// file of a million bad rows writes a million rejects or more, where GRDB's boxed arguments, or a
+/// copy of every text inside SQLite (each a locked allocation), would cost more than the inserts.
+final class RejectWriter {
     let statement: Statement
-    let submissionID: Int64
-    let runID: Int64?
+    private let file: BoundText, element: BoundText, column: BoundText, key: BoundText, rule: BoundText, severity: BoundText
+    private let value: BoundText, message: BoundText
 
     init(db: Database, submissionID: Int64, runID: Int64?) throws {
         statement = try db.makeStatement(sql: """
             INSERT INTO rejects (run_id, submission_id, file, line, element, column_name, key, rule, severity, value, message)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        self.submissionID = submissionID
-        self.runID = runID
+        let handle = statement.sqliteStatement
+        (file, element, column, key) = (BoundText(handle, 3), BoundText(handle, 5), BoundText(handle, 6), BoundText(handle, 7))
+        (rule, severity, value, message) = (BoundText(handle, 8), BoundText(handle, 9), BoundText(handle, 10), BoundText(handle, 11))
+        if let runID { sqlite3_bind_int64(handle, 1, runID) } else { sqlite3_bind_null(handle, 1) }
+        sqlite3_bind_int64(handle, 2, submissionID)
     }
 
     func write(_ problem: ValidationProblem) throws {
-        try statement.execute(arguments: [
-            runID, submissionID, problem.location.file, problem.location.line, problem.location.element, problem.location.column,
-            problem.key.isEmpty ? nil : problem.key, problem.rule.rawValue, problem.severity.rawValue, problem.value, problem.message,
-        ])
+        let handle = statement.sqliteStatement
+        file.bind(problem.location.file)
+        if let line = problem.location.line { sqlite3_bind_int64(handle, 4, Int64(line)) } else { sqlite3_bind_null(handle, 4) }
+        element.bind(problem.location.element)
+        column.bind(problem.location.column)
+        key.bind(problem.key.isEmpty ? nil : problem.key)
+        rule.bind(problem.rule.rawValue)
+        severity.bind(problem.severity.rawValue)
+        value.bind(problem.value)
+        message.bind(problem.message)
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw StoreError(path: problem.location.file, message: "recording a reject failed: \(String(cString: sqlite3_errstr(code)))")
+        }
     }
+}
+
+/// One text parameter of a prepared statement, bound from a buffer that lives as long as the binding.
+final class BoundText {
+    private let statement: OpaquePointer?
+    private let index: Int32
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity = 64
+    private var count = -2  // -1: NULL is bound; -2: nothing yet
+
+    init(_ statement: OpaquePointer?, _ index: Int32) {
+        self.statement = statement
+        self.index = index
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Binds `value`, unless the same text (or NULL) is bound already.
+    func bind(_ value: String?) {
+        guard var value else {
+            if count != -1 {
+                count = -1
+                sqlite3_bind_null(statement, index)
+            }
+            return
+        }
+        value.withUTF8 { bytes in
+            if count == bytes.count, count == 0 || memcmp(buffer, bytes.baseAddress!, count) == 0 { return }
+            if bytes.count > capacity {
+                buffer.deallocate()
+                capacity = bytes.count * 2
+                buffer = .allocate(capacity: capacity)
+            }
+            if !bytes.isEmpty { buffer.update(from: bytes.baseAddress!, count: bytes.count) }
+            count = bytes.count
+            // SQLITE_STATIC: SQLite reads the buffer in place, which stays unchanged until the next bind.
+            _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(buffer).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+        }
+    }
+}
+
+/// SQLite's "copy the bytes before the call returns" destructor, for binding borrowed text.
+enum SQLiteTransient {
+    static let destructor = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 }
 
 /// Stages a submission's accepted rows in a temporary table inside the submission's transaction.
@@ -198,14 +262,12 @@ final class StagingSink: SubmissionSink {
     }
 
     private let statusTexts: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
-    /// SQLite copies the bytes before the call returns.
-    private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     private func bindText(_ statement: OpaquePointer?, _ index: Int32, _ text: String) {
         var text = text
         text.withUTF8 { bytes in
             _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                  Int32(bytes.count), transient)
+                                  Int32(bytes.count), SQLiteTransient.destructor)
         }
     }
 
