@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .executable(name: "ruralstat", targets: ["ruralstat"]),
         .library(name: "RuralstatModel", targets: ["RuralstatModel"]),
+        // What the fuzzers of Tests/Fuzz (a package of their own, built with -sanitize=fuzzer) feed.
+        .library(name: "RuralstatFuzzEntries", targets: ["RuralstatFuzzEntries"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -92,10 +94,14 @@ let package = Package(
             path: "Benchmarks/Sources/ruralstat-bench"
         ),
 
+        // The fuzz targets' entries and their properties; swift test runs them on the committed corpora.
+        .target(name: "RuralstatFuzzEntries", dependencies: ["RuralstatIngest", "RuralstatModel", "RuralstatPipeline"], path: "Tests/Fuzz/Entries"),
+        .testTarget(name: "RuralstatFuzzTests", dependencies: ["RuralstatFuzzEntries", "RuralstatIngest", "TestSupport"]),
+
         // Helpers the test targets share: temporary folders, a seeded random generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest", "TestSupport"]),
-        .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport"]),
+        .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport", "RuralstatFuzzEntries"]),
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatAggregate", "RuralstatModel", "TestSupport"]),

@@ -62,4 +62,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "store \(path): \(message)" }
+
+    /// There is no store at `path`.
+    public static func missing(_ path: String) -> StoreError {
+        StoreError(path: path, message: "does not exist; create a store with 'ruralstat init' (or 'ruralstat run SPEC'), or give the right --store",
+                   isMissing: true)
+    }
 }

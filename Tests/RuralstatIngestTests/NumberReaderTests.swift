@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import RuralstatIngest
 import RuralstatModel
+import RuralstatFuzzEntries
 
 /// The number reader: what a reporting unit types is read as that number, or refused — never turned
 /// into another number (a lone `+` was once read as 0).
@@ -34,27 +35,9 @@ struct NumberReaderTests {
         #expect(Self.read(text) == .missing)
     }
 
-    /// An independent reading of the documented grammar: full-width to ASCII, trim, a missing
-    /// marker, else `[+-]? (d+ (. d*)? | . d+) ([eE] [+-]? d+)?` with the integer digits optionally
-    /// grouped by commas in threes, and the value as the C library's `strtod` reads the plain form.
-    static func reference(_ text: String) -> FieldText.Number {
-        var plain = ""
-        for scalar in text.unicodeScalars {
-            if (0xFF01...0xFF5E).contains(scalar.value) { plain.unicodeScalars.append(UnicodeScalar(scalar.value - 0xFEE0)!) } else if scalar.value == 0x3000 {
-                plain += " "
-            } else { plain.unicodeScalars.append(scalar) }
-        }
-        plain = plain.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
-        if ["", "nan", "#n/a", "na", "n/a", "-", "…", "—"].contains(plain.lowercased()) { return .missing }
-        let grammar = try! NSRegularExpression(pattern: #"^[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"#)
-        guard grammar.firstMatch(in: plain, range: NSRange(plain.startIndex..., in: plain)) != nil else { return .invalid }
-        let ungrouped = plain.replacingOccurrences(of: ",", with: "")
-        let value = ungrouped.withCString { strtod($0, nil) }
-        return value.isFinite ? .value(value) : .invalid
-    }
-
     /// Random strings over signs, dots, exponents, separators, spaces, full-width digits and letters:
-    /// whatever the reference refuses is refused, and whatever it reads is read to the same double.
+    /// whatever the reference (`NumberGrammar`, an independent reading of the documented grammar, also
+    /// the fuzzer's oracle) refuses is refused, and whatever it reads is read to the same double.
     @Test func agreesWithTheReferenceOnRandomStrings() {
         let alphabet: [String] = ["0", "1", "5", "9", "0", "7", "+", "-", ".", ".", "e", "E", ",", " ", "\t", "１", "２", "．", "－", "＋", "a", "x", "n",
                                   "i", "f", "_", "%", "‰", "\u{3000}"]
@@ -62,7 +45,7 @@ struct NumberReaderTests {
         var read = 0, refused = 0
         for _ in 0..<60_000 {
             let text = (0..<Int.random(in: 1...9, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
-            let expected = Self.reference(text), actual = Self.read(text)
+            let expected = NumberGrammar.read(text), actual = Self.read(text)
             if case .value(let value) = expected {
                 read += 1
                 guard case .value(let got) = actual, got.bitPattern == value.bitPattern || (got == 0 && value == 0) else {

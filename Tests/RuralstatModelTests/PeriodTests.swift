@@ -75,4 +75,10 @@ struct PeriodTests {
         }
         #expect(count == 119)
     }
+
+    /// Found by the fuzzer: a long run of digits once overflowed the parser.
+    @Test func longDigitRunsAreNoPeriod() {
+        #expect(throws: PeriodError.self) { try Period("2024-D3677777777777777777777777777776") }
+        #expect(throws: PeriodError.self) { try Period("99999999999999999999") }
+    }
 }

@@ -218,9 +218,14 @@ struct CommandLineTests {
         let retired = try CLI.run(["submissions", "retire", id, "--reason", "sent in error", "--by", "wang", "--store", store])
         #expect(retired.status == 0, "\(retired.all)")
         let again = try CLI.run(["ingest", bad, "--store", store, "--catalog", Self.catalog, "--rejects", folder.path("r.csv")])
-        #expect(again.status == 0 && again.output.contains("retired as submission \(id) (retired by wang: sent in error)"), "\(again.all)")
+        #expect(again.status == 0 && again.output.contains("retired as submission \(id) (rejected as a whole: ") && again.output.contains("; retired by wang: sent in error)"), "\(again.all)")
+        // Offered again by hand (without the threshold), it is applied; its one bad row is still rejected.
+        let retried = try CLI.run(["submissions", "retry", id, "--reason", "threshold was a mistake", "--by", "li", "--store", store,
+                                   "--catalog", Self.catalog, "--rejects", folder.path("r2.csv")])
+        #expect(retried.status == 1 && retried.output.contains("submission \(id) offered again: applied"), "\(retried.all)")
         let decisions = try CLI.run(["submissions", "show", id, "--store", store])
         #expect(decisions.output.contains("retire by wang: sent in error"), "\(decisions.all)")
+        #expect(decisions.output.contains("retry by li: threshold was a mistake → submission"), "\(decisions.all)")
         let unknown = try CLI.run(["submissions", "list", "--sender", "CN_13O121", "--store", store])
         #expect(unknown.status == 1 && unknown.error.contains("did you mean CN_130121"), "\(unknown.all)")
     }

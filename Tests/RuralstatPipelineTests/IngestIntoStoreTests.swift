@@ -125,7 +125,14 @@ final class IngestIntoStoreTests {
         #expect(try count("SELECT count(*) FROM observations") == 3)
         #expect(try count("SELECT count(*) FROM submissions WHERE status = 'rejected' AND reason LIKE 'unbalanced_quote%'") == 1)
         #expect(try count("SELECT count(*) FROM rejects WHERE rule = 'unreadable_file'") == 1)
-        // Offered again, it is tried again (only an applied file blocks its content), and fails the same way.
+        // Offered again under the same conditions, it is not read again (it would fail the same way), and says so.
+        guard case .alreadySeen(let earlier) = try ingestor.ingest(broken).kind, earlier.status == .rejected else {
+            Issue.record("expected rejected before")
+            return
+        }
+        #expect(try count("SELECT count(*) FROM submissions WHERE status = 'rejected'") == 1)
+        // A retry reads it again (and it fails again, recorded as a second attempt).
+        ingestor.retryRejected = true
         guard case .unreadable = try ingestor.ingest(broken).kind else {
             Issue.record("expected unreadable again")
             return

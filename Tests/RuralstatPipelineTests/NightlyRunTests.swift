@@ -148,7 +148,12 @@ struct NightlyRunTests {
         #expect(try reference.runProcess() == 1)
         let crashed = try Workspace(villages: 150)
         #expect(try crashed.runProcess(crashAt: point) == -9)  // SIGKILL
-        #expect(try crashed.runProcess() == 1)
+        let killedRejects = try SQLiteStore(path: crashed.store).rejectCount(runs: [1])
+        let resumed = try crashed.run()
+        #expect(resumed.exitStatus == 1 && resumed.resumedRuns == [1])
+        // The killed run's rejects stand and are said, not a "clean" summary.
+        #expect(resumed.rejectedByResumedRuns == killedRejects)
+        if killedRejects > 0 { #expect(resumed.exitReasons.first?.contains("by killed run 1") == true) }
         #expect(try crashed.snapshot() == reference.snapshot())
         // The reports are all there, and a third run has nothing to do.
         for name in ["tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.ss21.xml", "report.html", "tables/indicators.xlsx", "manifest.json"] {

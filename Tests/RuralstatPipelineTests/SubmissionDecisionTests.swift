@@ -67,6 +67,55 @@ struct SubmissionDecisionTests {
         #expect(again.kind == .applied && again.outcome?.rowsNew == 2)
     }
 
+    @Test func aFileRejectedUnderTheSameConditionsIsNotReadAgainUntilSomethingChanges() throws {
+        let path = try folder.write("same.csv", Self.rows)
+        let rejected = try ingestor(sender: "CN_130121", maxErrorRate: 0.2).ingest(path)
+        #expect(rejected.kind == .rejected)
+        // The same file under the same registry, catalog and options: not read again, not a new rejection.
+        let again = try ingestor(sender: "CN_130121", maxErrorRate: 0.2).ingest(path)
+        guard case .alreadySeen(let earlier) = again.kind, earlier.status == .rejected else {
+            Issue.record("expected rejected before, got \(again.kind)")
+            return
+        }
+        #expect(!again.hasRejections)
+        #expect(IngestSummary.line(again).contains("rejected before as submission \(rejected.submissionID!)"))
+        #expect(try count("SELECT count(*) FROM submissions") == 1 && count("SELECT count(*) FROM rejects WHERE severity = 'error'") == 2)
+        // The same content twice in one call, the first rejected: the second is said, not lost.
+        let twice = try ingestor(sender: "CN_130121", maxErrorRate: 0.3).ingest([path, try folder.write("copy.csv", Self.rows)])
+        #expect(twice.count == 2 && twice[0].kind == .rejected)
+        guard case .alreadySeen(let first) = twice[1].kind else {
+            Issue.record("expected the copy said as seen, got \(twice[1].kind)")
+            return
+        }
+        #expect(first.id == twice[0].submissionID)
+    }
+
+    @Test func warningsAreNoRejections() throws {
+        let path = try folder.write("CN_130121_crlf.csv", Self.rows.replacingOccurrences(of: "\n", with: "\r").replacingOccurrences(of: "130121101299", with: "130121101203"))
+        let run = try store.beginRun(command: "t", parameters: [:])
+        var options = IngestOptions()
+        options.senderFromFileName = "^(CN_[0-9]+)_"
+        let result = try SubmissionIngestor(store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
+                                            options: options, runID: run, rejectsLog: nil).ingest(path)
+        #expect(result.kind == .applied && !result.hasRejections)
+        #expect(try count("SELECT count(*) FROM rejects WHERE severity = 'warning'") == 1)
+        #expect(try store.rejectCount(runs: [run]) == 0)
+    }
+
+    /// Many files with many rejected rows, read two at a time: files get their reading slots in order,
+    /// so later files filling their queues never starve the one being applied.
+    @Test(.timeLimit(.minutes(2))) func manyRejectingFilesDoNotDeadlock() throws {
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        let ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
+                                          options: options, runID: nil, rejectsLog: nil)
+        let files = try (0..<8).map { file in
+            try folder.write("bad\(file).csv", "region,indicator,period,value\n" + (0..<6_000).map { "130121101201,HOUSEHOLDS,2024,x\(file)-\($0)" }.joined(separator: "\n"))
+        }
+        let results = try ingestor.ingest(files, readers: 2)
+        #expect(results.count == 8 && results.allSatisfy { $0.outcome?.rowsRejected == 6_000 })
+    }
+
     @Test func aRejectedMessageDoesNotUseUpItsMessageID() throws {
         let bad = IngestIntoStoreTests.message(id: "M-7", value: "-1")  // out of range: every row rejected
         #expect(try ingestor(maxErrorRate: 0).ingest(try folder.write("m.xml", bad)).kind == .rejected)
@@ -85,10 +134,11 @@ struct SubmissionDecisionTests {
             Issue.record("expected retired, got \(skipped.kind)")
             return
         }
-        #expect(IngestSummary.line(skipped).contains("retired as submission \(id) (retired by clerk: replaced by the county's corrected file)"))
+        #expect(IngestSummary.line(skipped).contains("retired as submission \(id) (rejected as a whole: "))
+        #expect(IngestSummary.line(skipped).contains("; retired by clerk: replaced by the county's corrected file)"))
         #expect(throws: SubmissionDecisionError.self) { try store.retire(id, by: "clerk", reason: "twice", runID: nil) }
         // Taken back and offered again, it applies; both decisions are in the ledger.
-        try store.unretire(id, by: "chief", runID: nil)
+        try store.unretire(id, by: "chief")
         let retried = try ingestor(sender: "CN_130121").ingest(path)
         #expect(retried.kind == .applied)
         try store.recordRetry(id, by: "chief", reason: "threshold relaxed", result: retried.submissionID, runID: nil)

@@ -115,3 +115,38 @@ struct TableFilesTests {
         #expect(html.contains("<svg") && html.contains("数据质量 Data quality"))
     }
 }
+
+@Suite("CSV formula guard")
+struct CSVFormulaGuardTests {
+    @Test("cells a spreadsheet would run are made text", arguments: [
+        ("=1+2", "'=1+2"), ("+A1", "'+A1"), ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("\t=1+2", "'\t=1+2"), ("\r=1", "\"'\r=1\""),
+        ("-inf", "'-inf"), ("-0x1p3", "'-0x1p3"), ("+", "'+"),
+    ])
+    func guarded(text: String, cell: String) {
+        #expect(CSVText.field(text) == cell)
+    }
+
+    @Test("numbers stay numbers", arguments: ["-5", "-12.5", "+3e4", "-.5", "1e-7", "42"])
+    func numbers(text: String) {
+        #expect(CSVText.field(text) == text)
+    }
+
+    @Test func theWriterGuardsTheSame() throws {
+        let folder = try TemporaryFolder()
+        let writer = try CSVWriter(path: folder.path("g.csv"), header: ["a", "b", "c"])
+        writer.field("\t=cmd")
+        writer.field("-inf")
+        writer.field(-5.0)
+        writer.endRow()
+        try writer.close()
+        #expect(try String(contentsOfFile: folder.path("g.csv"), encoding: .utf8) == "a,b,c\n'\t=cmd,'-inf,-5\n")
+    }
+
+    @Test func aFullDiskNamesTheFile() throws {
+        let writer = try CSVWriter(path: "/dev/full", header: ["a"])
+        for _ in 0..<100_000 { writer.field("x"); writer.endRow() }
+        #expect { try writer.close() } throws: { error in
+            (error as? OutputError).map { $0.path == "/dev/full" && $0.message == "No space left on device" } == true
+        }
+    }
+}

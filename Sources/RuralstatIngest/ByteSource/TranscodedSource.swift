@@ -103,7 +103,8 @@ enum TextEncoding: Equatable {
     case utf8
     /// Not UTF-8 (the reason says where), so read as GB18030, what Excel in a Chinese office writes.
     case gb18030(notUTF8: String)
-    /// UTF-16 or UTF-32, with or without a byte-order mark: `iconv` is the name iconv knows, `label` the one messages use.
+    /// UTF-16 (with a byte-order mark, or without one by its zero bytes) or UTF-32 (with a mark): `iconv` is the
+    /// name iconv knows, `label` the one messages use.
     case unicode(iconv: String, label: String)
     /// UTF-8 up to a byte that cannot be: a file cut or re-saved in another encoding.
     case brokenUTF8(offset: Int, byte: UInt8)

@@ -286,7 +286,7 @@ final class SDMXMLReader: FieldLocator {
                                   message: "the root element <\(name)> is in the namespace '\(namespace)', not an SDMX message namespace (\(SDMXMLReader.messageNamespaces.joined(separator: ", "))); its header cannot be trusted, so the file is not read")
             }
         } else if inHeader {
-            headerElement(name, attrs)
+            try headerElement(name, attrs)
         } else if name == "Header", SDMXMLReader.messageNamespaces.contains(namespace) {
             inHeader = true
         } else if name == "DataSet" {
@@ -341,6 +341,7 @@ final class SDMXMLReader: FieldLocator {
             try validator.setHeader(header, format: format!)
         } else if let field = capture, field == name {
             let value = String(decoding: text, as: UTF8.self).trimmingCharacters(in: " \t\n\r")
+            try checkHeaderText(field, value)
             switch field {
             case "ID": header.messageID = value
             case "Prepared": header.prepared = value
@@ -352,13 +353,23 @@ final class SDMXMLReader: FieldLocator {
         }
     }
 
-    private func headerElement(_ name: String, _ attrs: Attributes) {
+    /// Header texts name the message in the ledger: an ID or sender that is long or holds control
+    /// characters is no SDMX identifier, and the message is refused rather than recorded under it.
+    private func checkHeaderText(_ field: String, _ value: String) throws {
+        guard value.count > 255 || !EchoText.isSafe(value, limit: 255) else { return }
+        throw IngestError(file: file, line: context.map { Int($0.pointee.input.pointee.line) }, element: "/\(rootName)/Header/\(field)",
+                          rule: .malformedHeader,
+                          message: "the header's \(field) '\(EchoText.quote(value, limit: 60))' (\(value.count) characters) is no SDMX identifier: at most 255 characters, none of them a control character")
+    }
+
+    private func headerElement(_ name: String, _ attrs: Attributes) throws {
         switch name {
         case "ID", "Prepared", "Test", "DataSetAction":
             capture = name
             text.removeAll(keepingCapacity: true)
         case "Sender":
             header.sender = attribute("id", attrs)?.text
+            if let sender = header.sender { try checkHeaderText("Sender id", sender) }
         case "Structure":
             if let dimension = attribute("dimensionAtObservation", attrs) { dimensionAtObservation = dimension.text }
             if let id = attribute("structureID", attrs) { structureIDs.insert(id.text) }

@@ -34,6 +34,11 @@ public struct ComponentMap: Sendable {
     }
 
     /// The role of a component id or column name (case-insensitive; `ID: Name` labels are cut at the colon).
+    /// The names and roles, for a fingerprint of the reading options.
+    public var description: String {
+        roles.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
     public func role(of name: String) -> FieldRole? {
         var key = name.trimmingCharacters(in: " \t").lowercased()
         if let colon = key.firstIndex(of: ":") { key = String(key[..<colon]).trimmingCharacters(in: " \t") }

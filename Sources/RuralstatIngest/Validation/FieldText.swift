@@ -30,9 +30,9 @@ extension UnsafeBufferPointer where Element == UInt8 {
 }
 
 /// Reading numbers and codes the way reporting units write them.
-enum FieldText {
+public enum FieldText {
     /// The outcome of reading a value cell.
-    enum Number: Equatable {
+    public enum Number: Equatable, Sendable {
         case value(Double)
         /// Empty, `NaN`, `#N/A`, `NA`, `-`: intentionally or accidentally missing.
         case missing
@@ -47,7 +47,7 @@ enum FieldText {
     /// grouped by commas in threes (1,234,567.8). Anything else — a sign or a dot with no digit, a
     /// comma in the fraction, hex, `inf` — is not a number; `NaN`, `#N/A`, `NA`, `-` and an empty
     /// cell are missing.
-    static func number(_ field: FieldBytes) -> Number {
+    public static func number(_ field: FieldBytes) -> Number {
         if let value = fastNumber(field) { return .value(value) }
         let trimmed = field.trimmed
         let text = isASCII(trimmed) ? trimmed.text : normalized(trimmed)

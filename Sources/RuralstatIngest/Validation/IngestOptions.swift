@@ -38,4 +38,21 @@ public struct IngestOptions: Sendable {
     public var batchSize = 65_536
 
     public init() {}
+
+    /// The fingerprint of what decides how a file is read and checked (not `today`: a rejected file
+    /// is not tried again just because a day has passed).
+    public var fingerprint: Fingerprint {
+        var print = Fingerprint()
+        print.add(encoding.rawValue)
+        switch policy {
+        case .rows: print.add("rows")
+        case .submissionAbove(let rate): print.add("above \(rate)")
+        }
+        print.add(defaultSender.map { "\($0.sender) \($0.root.rawValue)" } ?? "-")
+        print.add(senderFromFileName ?? "-")
+        for (sender, root) in senders.sorted(by: { $0.key < $1.key }) { print.add("\(sender)=\(root.rawValue)") }
+        print.add("\(limits.maxBytes) \(limits.maxRatio) \(limits.ratioGraceBytes)")
+        print.add(components.description)
+        return print
+    }
 }

@@ -83,19 +83,13 @@ public final class SubmissionValidator {
                 throw IngestError(file: report.file, rule: .unknownSender,
                                   message: "the sender '\(sender)' has no known jurisdiction: map it to a region in the pipeline's senders, or end its id with its region code (CN_441900)")
             }
-            if let expected = options.defaultSender, expected.root != resolved.root, !isWithin(resolved.root, expected.root) {
-                throw IngestError(file: report.file, rule: .unknownSender,
-                                  message: "the header names sender '\(sender)' (\(resolved.root)), outside the jurisdiction \(expected) this source is configured for")
-            }
+            try checkWithinGivenSender(resolved, named: "the header names sender '\(sender)'", given: "this source is configured for")
             jurisdiction = resolved
         } else if let named = senderFromFileName() {
             guard let resolved = Jurisdiction.resolve(sender: named, mapping: options.senders) else {
                 throw IngestError(file: report.file, rule: .unknownSender, message: "the file name gives sender '\(named)', which has no known jurisdiction")
             }
-            if let expected = options.defaultSender, expected.root != resolved.root, !isWithin(resolved.root, expected.root) {
-                throw IngestError(file: report.file, rule: .unknownSender,
-                                  message: "the file name gives sender '\(named)' (\(resolved.root)), outside the jurisdiction \(expected) given for it")
-            }
+            try checkWithinGivenSender(resolved, named: "the file name gives sender '\(named)'", given: "given for it")
             report.header.sender = named
             jurisdiction = resolved
         } else if let fallback = options.defaultSender {
@@ -112,6 +106,13 @@ public final class SubmissionValidator {
     }
 
     private var cachedJurisdiction: Jurisdiction?
+
+    /// A sender the file names must lie within the sender the source or command gives.
+    private func checkWithinGivenSender(_ resolved: Jurisdiction, named: String, given: String) throws {
+        guard let expected = options.defaultSender, !isWithin(resolved.root, expected.root) else { return }
+        throw IngestError(file: report.file, rule: .unknownSender,
+                          message: "\(named) (\(resolved.root)), outside the jurisdiction \(expected) \(given)")
+    }
 
     /// The sender the file's name gives by the source's pattern, if any.
     private func senderFromFileName() -> String? {
@@ -400,7 +401,6 @@ public final class SubmissionValidator {
     private var indicatorTexts: [String] = []
     private var indicatorBatchIndex: [Int] = []
     private var batchCodes: [String] = []
-    // The rule for each (indicator, period) pair, made once.
     // The rule for each (indicator, period) pair, made once: an index into `rules`, -1 until made
     // (4 bytes a pair, so even the most distinct codes a file may name stay small).
     private var ruleTable: [[Int32]] = []

@@ -32,7 +32,8 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible, C
     private init(parsing string: String) throws(PeriodError) {
         let bytes = Array(string.utf8)
         func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= bytes.count, !range.isEmpty else { return nil }
+            // No part of a period has more than four digits; a longer run is no period (and would overflow).
+            guard range.upperBound <= bytes.count, !range.isEmpty, range.count <= 4 else { return nil }
             var value = 0
             for index in range {
                 let byte = bytes[index]

@@ -10,7 +10,12 @@ public enum IngestSummary {
         case .applied: "applied"
         case .rejected, .refused: "rejected"
         case .test: "test message, checked only"
-        case .alreadySeen(let earlier): earlier.status == .retired ? "retired before" : "seen before"
+        case .alreadySeen(let earlier):
+            switch earlier.status {
+            case .retired: "retired before"
+            case .rejected: "rejected before"
+            case .applied, .test: "seen before"
+            }
         case .unreadable: "unreadable"
         }
     }
@@ -21,6 +26,10 @@ public enum IngestSummary {
         switch result.kind {
         case .alreadySeen(let earlier) where earlier.status == .retired:
             return "\(name): retired as submission \(earlier.id) (\(earlier.reason ?? "no reason given")); not applied"
+        case .alreadySeen(let earlier) where earlier.status == .rejected:
+            return "\(name): rejected before as submission \(earlier.id) (\(earlier.receivedAt)) under the same registry, catalog and options: "
+                + "\(earlier.reason ?? "no reason recorded"); not read again — 'ruralstat submissions retry \(earlier.id)' reads it again, "
+                + "and so does any run once the registry, catalog or options change"
         case .alreadySeen(let earlier):
             return "\(name): already seen as submission \(earlier.id) (\(earlier.status.rawValue), \(earlier.receivedAt)); not applied again"
         case .unreadable(let reason):

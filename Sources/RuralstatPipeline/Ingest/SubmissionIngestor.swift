@@ -19,6 +19,12 @@ public final class SubmissionIngestor {
     private var options: IngestOptions
     private let runID: Int64?
     private let rejectsLog: RejectsCSV?
+    /// The fingerprint of the registry, catalog and options files are read under.
+    public let conditions: String
+    /// Whether a file rejected before under the same conditions is read again (`submissions retry`);
+    /// by default it is not, so that a rejected file left where the nightly run looks is not rejected
+    /// again every night — a change of registry, catalog or options, or a retry, offers it again.
+    public var retryRejected = false
 
     public init(store: any IndicatorStore, registries: RegistryEditions, catalog: IndicatorCatalog, options: IngestOptions,
                 runID: Int64?, rejectsLog: RejectsCSV?) {
@@ -30,6 +36,11 @@ public final class SubmissionIngestor {
         self.options.detectDuplicates = false
         self.runID = runID
         self.rejectsLog = rejectsLog
+        var print = Fingerprint()
+        for registry in registries.editions { print.add(registry.fingerprint.hex) }
+        print.add(catalog.fingerprint.hex)
+        print.add(options.fingerprint.hex)
+        conditions = print.hex
     }
 
     /// What happened to one file.
@@ -76,9 +87,10 @@ public final class SubmissionIngestor {
     /// `readers` files at once, each holding only a few batches in memory.
     public func ingest(_ paths: [String], readers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        progress: (FileResult) -> Void = { _ in }) throws -> [FileResult] {
-        struct Work { var path: String; var record: SubmissionRecord; var stream: SubmissionStream?; var earlier: StoredSubmission? }
         var results: [Int: FileResult] = [:]
-        var work: [(Int, Work)] = []
+        var work: [(position: Int, record: SubmissionRecord, earlier: StoredSubmission?)] = []
+        var hashes: Set<String> = []
+        var later: [(position: Int, path: String, hash: String)] = []
         for (position, path) in paths.enumerated() {
             let started = Date()
             let hash: String
@@ -87,42 +99,46 @@ public final class SubmissionIngestor {
                 progress(results[position]!)
                 continue
             }
-            if let earlier = try store.submission(withHash: hash) {
-                results[position] = FileResult(file: path, kind: .alreadySeen(earlier), seconds: Date().timeIntervalSince(started))
+            // The same content twice in one call: the first is read; the second is said after it, as seen before.
+            guard hashes.insert(hash).inserted else {
+                later.append((position, path, hash))
+                continue
+            }
+            if let settled = try settledBefore(hash) {
+                results[position] = FileResult(file: path, kind: .alreadySeen(settled), seconds: Date().timeIntervalSince(started))
                 progress(results[position]!)
                 continue
             }
-            let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: ISO8601DateFormatter().string(from: started))
-            work.append((position, Work(path: path, record: record, stream: nil, earlier: try store.rejectedAttempt(withHash: hash))))
+            let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: "", conditions: conditions)
+            work.append((position, record, try store.rejectedAttempt(withHash: hash)))
         }
-        // The same content twice in one call: apply the first, report the second as already seen.
-        var firstByHash: [String: Int] = [:]
-        let slots = DispatchSemaphore(value: max(1, readers))
-        for index in work.indices {
-            if firstByHash[work[index].1.record.contentHash] == nil {
-                firstByHash[work[index].1.record.contentHash] = index
-                work[index].1.stream = SubmissionStream.startReading(work[index].1.path, registries: registries, catalog: catalog,
-                                                                    options: options, slots: slots)
-            }
-        }
-        for (position, item) in work {
-            var result: FileResult
-            if let stream = item.stream {
-                // The file's clock starts when its turn comes (reading it ran ahead on another core); so does its ledger time.
-                let started = Date()
-                var record = item.record
-                record.receivedAt = ISO8601DateFormatter().string(from: started)
-                result = try apply(item.path, record, stream, started: started)
-                result.earlierAttempt = item.earlier
-            } else if let earlier = try store.submission(withHash: item.record.contentHash) {
-                result = FileResult(file: item.path, kind: .alreadySeen(earlier), seconds: 0)
-            } else {
-                continue
-            }
-            results[position] = result
+        let streams = SubmissionStream.startReading(work.map(\.record.fileName), registries: registries, catalog: catalog, options: options,
+                                                    readers: readers)
+        for (item, stream) in zip(work, streams) {
+            // The file's clock starts when its turn comes (reading it ran ahead on another core); so does its ledger time.
+            let started = Date()
+            var record = item.record
+            record.receivedAt = ISO8601DateFormatter().string(from: started)
+            var result = try apply(record.fileName, record, stream, started: started)
+            result.earlierAttempt = item.earlier
+            results[item.position] = result
             progress(result)
         }
+        for copy in later {
+            let earlier = try store.submission(withHash: copy.hash) ?? store.rejectedAttempt(withHash: copy.hash)
+            results[copy.position] = earlier.map { FileResult(file: copy.path, kind: .alreadySeen($0), seconds: 0) }
+                ?? FileResult(file: copy.path, kind: .unreadable("the same content as another file of this run, which could not be read"), seconds: 0)
+            progress(results[copy.position]!)
+        }
         return paths.indices.compactMap { results[$0] }
+    }
+
+    /// What keeps content from being read again: applied, tested or retired before; or rejected
+    /// before under the same conditions (unless retrying).
+    private func settledBefore(_ hash: String) throws -> StoredSubmission? {
+        if let blocking = try store.submission(withHash: hash) { return blocking }
+        guard !retryRejected, let rejected = try store.rejectedAttempt(withHash: hash), rejected.conditions == conditions else { return nil }
+        return rejected
     }
 
     private func apply(_ path: String, _ record: SubmissionRecord, _ stream: SubmissionStream, started: Date) throws -> FileResult {

@@ -78,40 +78,55 @@ final class SubmissionStream: @unchecked Sendable {
         return event
     }
 
-    /// Starts a thread that reads `path` into the stream, once one of `slots` is free.
-    static func startReading(_ path: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
-                             slots: DispatchSemaphore) -> SubmissionStream {
-        let stream = SubmissionStream()
-        let thread = Thread {
-            slots.wait()
-            defer { slots.signal() }
-            var pending: [ValidationProblem] = []
-            func flush() {
-                if !pending.isEmpty { stream.push(.problems(pending)) }
-                pending.removeAll(keepingCapacity: true)
-            }
-            do {
-                let report = try SubmissionReader.read(path, registries: registries, catalog: catalog, options: options,
-                                                       emit: { batch in
-                                                           flush()
-                                                           stream.push(.batch(batch))
-                                                       },
-                                                       reject: { problem in
-                                                           pending.append(problem)
-                                                           if pending.count >= 1_024 { flush() }
-                                                       })
-                flush()
-                stream.push(.finished(report))
-            } catch let error as IngestError {
-                flush()
-                stream.push(.failed(error))
-            } catch {
-                flush()
-                stream.push(.failed(IngestError(file: path, rule: .unreadable, message: "\(error)")))
+    /// Reads `paths` into streams, at most `readers` files at once, each on a thread of its own. Files
+    /// get their turn in order (a dispatcher waits for a free slot before it starts the next file), so
+    /// the consumer, which takes the streams in order, never waits on a file that cannot start while
+    /// later files hold every slot with their full queues.
+    static func startReading(_ paths: [String], registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
+                             readers: Int) -> [SubmissionStream] {
+        let streams = paths.map { _ in SubmissionStream() }
+        let slots = DispatchSemaphore(value: max(1, readers))
+        let dispatcher = Thread {
+            for (path, stream) in zip(paths, streams) {
+                slots.wait()
+                let thread = Thread {
+                    defer { slots.signal() }
+                    stream.read(path, registries: registries, catalog: catalog, options: options)
+                }
+                thread.name = "ruralstat.read"
+                thread.start()
             }
         }
-        thread.name = "ruralstat.read"
-        thread.start()
-        return stream
+        dispatcher.name = "ruralstat.read-dispatch"
+        dispatcher.start()
+        return streams
+    }
+
+    /// Reads one file into this stream: its batches, its problems in chunks, then its report or error.
+    private func read(_ path: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions) {
+        var pending: [ValidationProblem] = []
+        func flush() {
+            if !pending.isEmpty { push(.problems(pending)) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        do {
+            let report = try SubmissionReader.read(path, registries: registries, catalog: catalog, options: options,
+                                                   emit: { batch in
+                                                       flush()
+                                                       self.push(.batch(batch))
+                                                   },
+                                                   reject: { problem in
+                                                       pending.append(problem)
+                                                       if pending.count >= 1_024 { flush() }
+                                                   })
+            flush()
+            push(.finished(report))
+        } catch let error as IngestError {
+            flush()
+            push(.failed(error))
+        } catch {
+            flush()
+            push(.failed(IngestError(file: path, rule: .unreadable, message: "\(error)")))
+        }
     }
 }

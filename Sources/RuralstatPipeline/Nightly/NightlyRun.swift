@@ -212,7 +212,10 @@ public struct NightlyRun {
         let reportMark = try store.watermark("report_watermark")
         if spec.stages.contains(.report), checked || reportMark < latest || !FileManager.default.fileExists(atPath: manifestPath) {
             progress.stage("report", spec.reports.folder)
-            let written = try ReportWriter(store: store, catalog: catalog, registry: registry, settings: spec.reports, runID: runID).write()
+            // The run's own outputs for evaluators, findings and rejects, are always written (its summary names them).
+            var settings = spec.reports
+            settings.formats.formUnion([.findings, .rejects])
+            let written = try ReportWriter(store: store, catalog: catalog, registry: registry, settings: settings, runID: runID).write()
             Self.crashPoint("during-report")
             summary.outputs = written.files + [manifestPath]
             summary.stages.append(stage("report", ran: true, since: started, "\(written.files.count + 1) files in \(spec.reports.folder)", logger))

@@ -217,13 +217,13 @@ extension PipelineSpec {
     }
 
     /// Where a spec's reports (and its run log) go, read leniently so that a run whose spec is not
-    /// valid can still log that: the spec's `reports.folder` if it can be read, else `reports`.
+    /// valid can still log that: the spec's `reports.folder` if it can be read, else `reports`, both
+    /// relative to the spec's folder as when the spec is valid.
     public static func reportsFolder(ofSpecAt path: String) -> String {
-        let fallback = "reports"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let root = (try? Yams.load(yaml: text)) as? [String: Any],
-              let reports = root["reports"] as? [String: Any], let folder = reports["folder"] as? String else { return fallback }
-        return resolve(folder, in: (path as NSString).deletingLastPathComponent)
+        let text = try? String(contentsOfFile: path, encoding: .utf8)
+        let root = text.flatMap { (try? Yams.load(yaml: $0)) as? [String: Any] }
+        let folder = (root?["reports"] as? [String: Any])?["folder"] as? String
+        return resolve(folder ?? ReportSettings().folder, in: (path as NSString).deletingLastPathComponent)
     }
 
     /// Reads a spec file.

@@ -68,7 +68,8 @@ public struct ReportWriter {
     }
 
     /// Writes every report. A failure (a full disk, a folder that cannot be made) names the file it
-    /// happened on, and leaves no staging folder behind; reports already in place stay as they were.
+    /// happened on and leaves no staging folder behind; the files are moved into place one by one, so a
+    /// failure while moving leaves the ones moved before it new and the rest as they were.
     public func write() throws -> Written {
         let staging = (settings.folder as NSString).appendingPathComponent(".staging-\(runID)")
         var current = staging
@@ -76,8 +77,11 @@ public struct ReportWriter {
             return try write(staging: staging, current: &current)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
-            if error is OutputError { throw error }
-            throw OutputError(path: current, message: OutputError.reason(error))
+            // A file-system failure is said with the file it happened on; any other error says what it says.
+            guard error is CocoaError || (error as NSError).domain == NSPOSIXErrorDomain else { throw error }
+            // The report's own name, not the staging folder's (which is gone).
+            let shown = current.hasPrefix(staging) ? settings.folder + current.dropFirst(staging.count) : current
+            throw OutputError(path: shown, message: OutputError.reason(error))
         }
     }
 

@@ -74,9 +74,8 @@ public struct StorelessRollup: Sendable {
         var outOfRange: [ValidationProblem] = []
         var arrivals: [SubmissionArrival] = []
         var counts = (files: 0, read: 0, rejected: 0)
-        let slots = DispatchSemaphore(value: max(1, workers))
         let registries = registry.map { RegistryEditions([$0]) }
-        let streams = files.map { SubmissionStream.startReading($0, registries: registries, catalog: catalog, options: options, slots: slots) }
+        let streams = SubmissionStream.startReading(files, registries: registries, catalog: catalog, options: options, readers: workers)
         for (message, (file, stream)) in zip(files, streams).enumerated() {
             var periods = Set<Period>()
             reading: while true {

@@ -60,10 +60,10 @@ public final class FileSink: ByteSink {
 
     public init(path: String) throws {
         self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw OutputError(path: path, message: "the file cannot be created")
-        }
-        self.handle = handle
+        // Opened in place (created or truncated), so the error says why it cannot be, in the system's words.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputError(path: path, message: String(cString: strerror(errno))) }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -33,9 +33,11 @@ extension SQLiteStore {
             // A finding found again keeps the run that first found it.
             var firstRuns: [String: Int64] = [:]
             let earlier = try Row.fetchCursor(db, sql: "SELECT rule_id, severity, level, region, indicator, period, first_run_id FROM findings")
-            while let row = try earlier.next() {
-                let key = Self.findingKey(row["rule_id"], row["severity"], row["level"], row["region"], row["indicator"], row["period"])
-                if let first: Int64 = row["first_run_id"] { firstRuns[key] = min(first, firstRuns[key] ?? first) }
+            while let stored = try earlier.next() {
+                let row = checked(stored, "findings")
+                let key = Self.findingKey(try row("rule_id"), try row("severity"), try row("level"), try row("region"), try row.optional("indicator"),
+                                          try row.optional("period"))
+                if let first: Int64 = try row.optional("first_run_id") { firstRuns[key] = min(first, firstRuns[key] ?? first) }
             }
             try db.execute(sql: "DELETE FROM findings")
             try db.execute(sql: "DELETE FROM finding_tallies")

@@ -53,11 +53,11 @@ extension SQLiteStore {
         return senders.count { $0.flatMap { RegionCode(senderID: $0) }?.isWithin(root) == true }
     }
 
-    /// Rows and files rejected by these runs.
+    /// Rows and files rejected by these runs (errors only: a warning rejects nothing).
     public func rejectCount(runs: [Int64]) throws -> Int {
         guard !runs.isEmpty else { return 0 }
         return try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM rejects WHERE run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM rejects WHERE severity = 'error' AND run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
                              arguments: StatementArguments(runs)) ?? 0
         }
     }

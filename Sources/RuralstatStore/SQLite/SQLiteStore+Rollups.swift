@@ -139,8 +139,10 @@ extension SQLiteStore {
             var before: [RollupKey: (value: Double?, publication: String)] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT level, region, indicator, period, value, publication FROM rollups WHERE \(condition)",
                                            arguments: StatementArguments(arguments))
-            while let row = try rows.next() {
-                before[RollupKey(level: row["level"], region: row["region"], indicator: row["indicator"], period: row["period"])] = (row["value"], row["publication"])
+            while let stored = try rows.next() {
+                let row = checked(stored, "rollups")
+                before[RollupKey(level: try row("level"), region: try row("region"), indicator: try row("indicator"), period: try row("period"))]
+                    = (try row.optional("value"), try row("publication"))
             }
             try db.execute(sql: "DELETE FROM rollups WHERE \(condition)", arguments: StatementArguments(arguments))
             let insert = try db.makeStatement(sql: """
@@ -203,8 +205,9 @@ extension SQLiteStore {
         try pool.read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT level, region, indicator, period, change FROM rollup_changes WHERE run_id > ? ORDER BY rowid",
                                            arguments: [run])
-            while let row = try rows.next() {
-                last[RollupKey(level: row["level"], region: row["region"], indicator: row["indicator"], period: row["period"])] = row["change"]
+            while let stored = try rows.next() {
+                let row = checked(stored, "rollup_changes")
+                last[RollupKey(level: try row("level"), region: try row("region"), indicator: try row("indicator"), period: try row("period"))] = try row("change")
             }
         }
         let removed = last.filter { $0.value == "delete" }.map(\.key)

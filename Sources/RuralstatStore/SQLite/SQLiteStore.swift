@@ -12,9 +12,7 @@ public final class SQLiteStore: IndicatorStore {
     /// Opens and migrates the existing store at `path`. A missing store is an error, never an empty
     /// new one: only `ruralstat init` and the nightly run, which name the store on purpose, create one.
     public convenience init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(path: path, message: "does not exist; create a store with 'ruralstat init' (or 'ruralstat run SPEC'), or give the right --store", isMissing: true)
-        }
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
         try self.init(creatingAt: path)
     }
 
@@ -72,12 +70,13 @@ public final class SQLiteStore: IndicatorStore {
             guard !rows.isEmpty else { return nil }
             var builder = RegistryBuilder(edition: edition)
             let source = "\(path) regions"
-            for (index, row) in rows.enumerated() {
-                let code: String = row["code_text"], name: String = row["name"]
-                let parent = RegionCode(uncheckedRawValue: row["parent_code"])
+            for (index, stored) in rows.enumerated() {
+                let row = checked(stored, "regions")
+                let code: String = try row("code_text"), name: String = try row("name")
+                let parent = RegionCode(uncheckedRawValue: try row("parent_code"))
                 builder.add(code: code, name: name, parentCode: parent == .national ? "" : parent.description,
-                            urbanRuralClass: row["urban_rural_class"] ?? "", file: source, line: index + 1)
-                let lowest: String = row["lowest_level"]
+                            urbanRuralClass: try row.optional("urban_rural_class") ?? "", file: source, line: index + 1)
+                let lowest: String = try row("lowest_level")
                 if let parsed = try? RegionCode(code), lowest != parsed.level.description {
                     // A unit that stands for the next level too is stored once; restore the self-parented row.
                     builder.add(code: code, name: name, parentCode: code, urbanRuralClass: "", file: source, line: index + 1)
@@ -138,7 +137,8 @@ public final class SQLiteStore: IndicatorStore {
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             var editions: [Int: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT edition, count(*) AS n FROM regions GROUP BY edition") {
-                editions[row["edition"]] = row["n"]
+                let checkedRow = checked(row, "regions")
+                editions[try checkedRow("edition")] = try checkedRow("n")
             }
             return StoreSummary(
                 schemaVersion: try StoreSchema.migrator.appliedMigrations(db).last ?? "none",

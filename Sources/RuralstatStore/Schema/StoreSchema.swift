@@ -246,11 +246,10 @@ enum StoreSchema {
     """
 
     /// A content hash blocks a file only once it was applied (or was a test message, or was retired):
-    /// a file rejected for a reason outside its content can be offered again. Findings remember the
-    /// run that first found them.
     /// a file rejected for a reason outside its content can be offered again. The ledger loses its
     /// unique hash and its unique (sender, message ID), which now hold among applied files only, and
-    /// gains the `retired` status and a record of every decision an operator takes on a submission.
+    /// gains the `retired` status, the conditions a file was read under, and a record of every
+    /// decision an operator takes on a submission. Findings remember the run that first found them.
     static let v4 = """
     DROP VIEW current_observations;
     CREATE TABLE submissions_v4 (
@@ -271,9 +270,13 @@ enum StoreSchema {
         rows_unchanged INTEGER NOT NULL DEFAULT 0,
         rows_deleted   INTEGER NOT NULL DEFAULT 0,
         rows_rejected  INTEGER NOT NULL DEFAULT 0,
-        warnings       INTEGER NOT NULL DEFAULT 0
+        warnings       INTEGER NOT NULL DEFAULT 0,
+        -- The fingerprint of the registry, catalog and reading options a file was read under: a file
+        -- rejected under the same conditions is not tried again by itself (a retry, or a change, does).
+        conditions     TEXT
     );
-    INSERT INTO submissions_v4 SELECT id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id,
+    INSERT INTO submissions_v4 (id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id, status, reason,
+        rows_read, rows_new, rows_revised, rows_unchanged, rows_deleted, rows_rejected, warnings) SELECT id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id,
         status, reason, rows_read, rows_new, rows_revised, rows_unchanged, rows_deleted, rows_rejected, warnings FROM submissions;
     DROP TABLE submissions;
     ALTER TABLE submissions_v4 RENAME TO submissions;

@@ -83,10 +83,11 @@ extension SQLiteStore {
     /// The decisions taken on one submission, oldest first.
     public func decisions(onSubmission id: Int64) throws -> [SubmissionDecision] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM submission_decisions WHERE submission_id = ? ORDER BY id", arguments: [id]).map { row in
-                SubmissionDecision(submissionID: row["submission_id"], decision: SubmissionDecision.Kind(rawValue: row["decision"]) ?? .retry,
-                                   decidedAt: row["decided_at"], decidedBy: row["decided_by"], reason: row["reason"],
-                                   resultSubmissionID: row["result_submission_id"])
+            try Row.fetchAll(db, sql: "SELECT * FROM submission_decisions WHERE submission_id = ? ORDER BY id", arguments: [id]).map { stored in
+                let row = checked(stored, "submission_decisions")
+                return SubmissionDecision(submissionID: try row("submission_id"), decision: try row.choice("decision", SubmissionDecision.Kind.init(rawValue:)),
+                                          decidedAt: try row("decided_at"), decidedBy: try row("decided_by"), reason: try row.optional("reason"),
+                                          resultSubmissionID: try row.optional("result_submission_id"))
             }
         }
     }
@@ -106,7 +107,8 @@ extension SQLiteStore {
                                                  arguments: [hash]) {
                 throw SubmissionDecisionError(description: "the same content is already settled as submission \(blocking); nothing to retire")
             }
-            try db.execute(sql: "UPDATE submissions SET status = 'retired', reason = ? WHERE id = ?",
+            // The reason it was rejected stays; the retirement is added to it.
+            try db.execute(sql: "UPDATE submissions SET status = 'retired', reason = coalesce(reason || '; ', '') || ? WHERE id = ?",
                            arguments: ["retired by \(person): \(reason)", id])
             try db.execute(sql: """
                 INSERT INTO submission_decisions (submission_id, decision, decided_at, decided_by, reason, run_id)
@@ -115,11 +117,19 @@ extension SQLiteStore {
         }
     }
 
-    /// Takes a retired submission back to rejected, so that its content may be offered again.
-    public func unretire(_ id: Int64, by person: String, runID: Int64?) throws {
+    /// Takes a retired submission back to rejected, so that its content may be offered again (the
+    /// retry that follows records the decision); ``reretire(_:)`` undoes it when that retry fails.
+    public func unretire(_ id: Int64, by person: String) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE submissions SET status = 'rejected', reason = coalesce(reason, '') || ?1 WHERE id = ?2 AND status = 'retired'",
-                           arguments: ["; offered again by \(person)", id])
+            try db.execute(sql: "UPDATE submissions SET status = 'rejected', reason = coalesce(reason || '; ', '') || ?1 WHERE id = ?2 AND status = 'retired'",
+                           arguments: ["offered again by \(person)", id])
+        }
+    }
+
+    /// Restores a retirement that ``unretire(_:by:)`` took back, when the retry failed.
+    public func reretire(_ id: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE submissions SET status = 'retired' WHERE id = ? AND status = 'rejected'", arguments: [id])
         }
     }
 

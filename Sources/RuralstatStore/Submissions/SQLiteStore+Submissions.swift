@@ -9,9 +9,9 @@ extension SQLiteStore {
     public func submission(withHash hash: String) throws -> StoredSubmission? {
         try pool.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT id, file_name, status, received_at, sender, message_id, reason FROM submissions
+                SELECT id, file_name, status, received_at, sender, message_id, reason, conditions FROM submissions
                 WHERE content_hash = ? AND status IN ('applied', 'test', 'retired')
-                """, arguments: [hash]).map(StoredSubmission.init(row:))
+                """, arguments: [hash]).map(storedSubmission)
         }
     }
 
@@ -19,9 +19,9 @@ extension SQLiteStore {
     public func rejectedAttempt(withHash hash: String) throws -> StoredSubmission? {
         try pool.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT id, file_name, status, received_at, sender, message_id, reason FROM submissions
+                SELECT id, file_name, status, received_at, sender, message_id, reason, conditions FROM submissions
                 WHERE content_hash = ? AND status = 'rejected' ORDER BY id DESC LIMIT 1
-                """, arguments: [hash]).map(StoredSubmission.init(row:))
+                """, arguments: [hash]).map(storedSubmission)
         }
     }
 
@@ -31,8 +31,8 @@ extension SQLiteStore {
     public func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome {
         try pool.write { db in
             try db.execute(sql: """
-                INSERT INTO submissions (file_name, content_hash, received_at, run_id, status) VALUES (?, ?, ?, ?, 'rejected')
-                """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID])
+                INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, conditions) VALUES (?, ?, ?, ?, 'rejected', ?)
+                """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, record.conditions])
             let id = db.lastInsertedRowID
             try StagingTable.reset(db)
             let sink = try StagingSink(db: db, submissionID: id, runID: runID, file: record.fileName)
@@ -88,8 +88,8 @@ extension SQLiteStore {
     public func recordUnreadable(_ record: SubmissionRecord, runID: Int64?, problem: ValidationProblem) throws -> Int64 {
         try pool.write { db in
             try db.execute(sql: """
-                INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, reason) VALUES (?, ?, ?, ?, 'rejected', ?)
-                """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, problem.message])
+                INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, reason, conditions) VALUES (?, ?, ?, ?, 'rejected', ?, ?)
+                """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, problem.message, record.conditions])
             let id = db.lastInsertedRowID
             try RejectWriter(db: db, submissionID: id, runID: runID).write(problem)
             return id
@@ -97,10 +97,12 @@ extension SQLiteStore {
     }
 }
 
-extension StoredSubmission {
-    init(row: Row) {
-        self.init(id: row["id"], fileName: row["file_name"], status: SubmissionStatus(rawValue: row["status"]) ?? .rejected,
-                  receivedAt: row["received_at"], sender: row["sender"], messageID: row["message_id"], reason: row["reason"])
+extension SQLiteStore {
+    func storedSubmission(_ stored: Row) throws -> StoredSubmission {
+        let row = checked(stored, "submissions")
+        return StoredSubmission(id: try row("id"), fileName: try row("file_name"), status: try row.choice("status", SubmissionStatus.init(rawValue:)),
+                                receivedAt: try row("received_at"), sender: try row.optional("sender"), messageID: try row.optional("message_id"),
+                                reason: try row.optional("reason"), conditions: try row.optional("conditions"))
     }
 }
 

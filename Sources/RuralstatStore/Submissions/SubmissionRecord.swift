@@ -5,11 +5,14 @@ public struct SubmissionRecord: Sendable {
     public var fileName: String
     public var contentHash: String
     public var receivedAt: String
+    /// The fingerprint of the registry, catalog and reading options the file is read under.
+    public var conditions: String?
 
-    public init(fileName: String, contentHash: String, receivedAt: String) {
+    public init(fileName: String, contentHash: String, receivedAt: String, conditions: String? = nil) {
         self.fileName = fileName
         self.contentHash = contentHash
         self.receivedAt = receivedAt
+        self.conditions = conditions
     }
 }
 
@@ -23,6 +26,8 @@ public struct StoredSubmission: Sendable, Equatable {
     public var messageID: String?
     /// Why it was rejected or retired.
     public var reason: String?
+    /// The conditions it was read under (see ``SubmissionRecord/conditions``).
+    public var conditions: String?
 }
 
 /// The outcome of a submission as the ledger records it.

@@ -23,9 +23,7 @@ struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The store to apply to (created by 'ruralstat init').", valueName: "path"))
     var store = "reports/ruralstat.sqlite"
 
-    @Option(help: ArgumentHelp("Where to write the rejects CSV.", valueName: "path"))
-    var rejects = "reports/rejects.csv"
-
+    @OptionGroup var rejects: RejectsOption
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var ingest: IngestArguments
     @OptionGroup var lock: LockOptions
@@ -33,26 +31,10 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let (sqlite, held) = try StoreAccess.openForWriting(store, command: "ingest", wait: lock.wait)
         defer { withExtendedLifetime(held) {} }
-        guard let registry = try sqlite.loadRegistry(edition: nil) else {
-            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "the store \(store) holds no registry; create it with 'ruralstat init'")
-        }
-        let catalog = try catalog.loadCatalog()
         let files = try SubmissionIngestor.expand(paths, emptyIsError: true)
-        let run = try sqlite.beginRun(command: "ingest", parameters: ["files": String(files.count), "store": store])
-        let log = try RejectsCSV(path: rejects)
-        let ingestor = SubmissionIngestor(store: sqlite, registries: RegistryEditions([registry]), catalog: catalog,
-                                          options: try ingest.options(), runID: run, rejectsLog: log)
-        let results: [SubmissionIngestor.FileResult]
-        do {
-            results = try ingestor.ingest(files) { print(IngestSummary.line($0)) }
-            try log.close()
-        } catch {
-            try? sqlite.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
-            throw error
-        }
-        print(IngestSummary.totals(results, rejectsPath: log.count > 0 ? rejects : nil))
-        let status: ExitStatus = results.contains(where: \.hasRejections) ? .invalidInput : .ok
-        try sqlite.finishRun(run, status: .succeeded, exitCode: status.rawValue)
+        let status = try IngestRun(store: sqlite, storePath: store, command: "ingest", catalog: try catalog.loadCatalog(), options: try ingest.options(),
+                                   rejectsPath: rejects.rejects)
+            .run(files, parameters: ["files": String(files.count)], printTotals: true)
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

@@ -95,10 +95,7 @@ struct RollupCommand: ParsableCommand {
         var runner = StoreRollup(store: store, catalog: try catalog.loadCatalog(), registry: registryInForce)
         runner.workers = workers
         let normalizedPeriods = try periods.map { try Period($0).description }
-        let root = try region.map { text -> RegionCode in
-            guard let registryInForce else { return try RegionCode(text) }
-            return try registryInForce.resolve(text)
-        }
+        let root = try region.map { try FilterArguments.region($0, registry: registryInForce) }
         let request = StoreRollup.Request(indicators: indicators.isEmpty ? nil : Set(indicators),
                                           periods: normalizedPeriods.isEmpty ? nil : Set(normalizedPeriods), region: root)
         let run = try store.beginRun(command: "rollup", parameters: [

@@ -119,9 +119,7 @@ struct SubmissionsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Who decides (recorded; default: the login name).", valueName: "name"))
         var by: String?
 
-        @Option(help: ArgumentHelp("Where to write the rejects CSV.", valueName: "path"))
-        var rejects = "reports/rejects.csv"
-
+        @OptionGroup var rejects: RejectsOption
         @OptionGroup var catalog: CatalogOptions
         @OptionGroup var ingest: IngestArguments
         @OptionGroup var lock: LockOptions
@@ -141,27 +139,20 @@ struct SubmissionsCommand: ParsableCommand {
             guard try ContentHash.sha256(of: entry.fileName) == entry.contentHash else {
                 throw SubmissionDecisionError(description: "\(entry.fileName) has changed since submission \(id) was offered; a changed file is a new submission: 'ruralstat ingest \(entry.fileName)'")
             }
-            guard let registry = try database.loadRegistry(edition: nil) else {
-                throw ExitStatus.Classified(exitStatus: .invalidInput, description: "the store \(store.store) holds no registry; load one with 'ruralstat init'")
-            }
             let person = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            let run = try database.beginRun(command: "submissions retry", parameters: ["submission": String(id), "store": store.store])
-            if entry.status == SubmissionStatus.retired.rawValue { try database.unretire(id, by: person, runID: run) }
-            let log = try RejectsCSV(path: rejects)
-            let ingestor = SubmissionIngestor(store: database, registries: RegistryEditions([registry]), catalog: try catalog.loadCatalog(),
-                                              options: try ingest.options(), runID: run, rejectsLog: log)
-            let result: SubmissionIngestor.FileResult
-            do {
-                result = try ingestor.ingest(entry.fileName)
-                try log.close()
-                try database.recordRetry(id, by: person, reason: reason, result: result.submissionID, runID: run)
-            } catch {
-                try? database.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
-                throw error
-            }
-            print(IngestSummary.line(result))
-            let status: ExitStatus = result.hasRejections ? .invalidInput : .ok
-            try database.finishRun(run, status: .succeeded, exitCode: status.rawValue)
+            let wasRetired = entry.status == SubmissionStatus.retired.rawValue
+            var line = ""
+            let status = try IngestRun(store: database, storePath: store.store, command: "submissions retry", catalog: try catalog.loadCatalog(),
+                                       options: try ingest.options(), rejectsPath: rejects.rejects)
+                .run([entry.fileName], parameters: ["submission": String(id)], printTotals: false, retryRejected: true, before: { _ in
+                    if wasRetired { try database.unretire(id, by: person) }
+                }, after: { run, results in
+                    try database.recordRetry(id, by: person, reason: reason, result: results.first?.submissionID, runID: run)
+                    line = results.first.map { "submission \(id) offered again: \(IngestSummary.word($0.kind))" } ?? ""
+                }, undo: {
+                    if wasRetired { try? database.reretire(id) }
+                })
+            print(line)
             if status != .ok { throw ExitCode(status.rawValue) }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import RuralstatModel
 
-/// The codes people type into filters (`--level`, `--region`, `--indicator`, `--rule`), checked:
+/// The codes people type into filters (`--level`, `--region`), checked:
 /// an unknown one is an error that says what is known, never an empty result.
 enum FilterArguments {
     static func level(_ name: String) throws -> RegionLevel {
@@ -16,12 +16,5 @@ enum FilterArguments {
     static func region(_ text: String, registry: RegionRegistry?) throws -> RegionCode {
         guard let registry else { return try RegionCode(text) }
         return try registry.resolve(text)
-    }
-
-    static func indicator(_ code: String, catalog: IndicatorCatalog) throws -> String {
-        guard !catalog.definitions(of: code).isEmpty else {
-            throw ValidationError("indicator '\(EchoText.quote(code))' is not in the catalog \(catalog.version)" + Suggestion.text(code, among: catalog.codes))
-        }
-        return code
     }
 }

@@ -18,7 +18,7 @@ enum StoreAccess {
     /// An existing store, locked for `command` until the lock is released.
     static func openForWriting(_ path: String, command: String, wait: Double) throws -> (store: SQLiteStore, lock: StoreLock) {
         // A missing store is said as such, before a lock file is made beside it.
-        guard FileManager.default.fileExists(atPath: path) else { return (try SQLiteStore(path: path), try StoreLock(store: path)) }
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
         let lock = try StoreLock(store: path, command: command, wait: wait)
         return (try SQLiteStore(path: path), lock)
     }
