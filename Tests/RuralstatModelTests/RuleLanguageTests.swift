@@ -626,3 +626,20 @@ private struct PlainInterpreter {
         }
     }
 }
+
+@Suite("Rule language limits")
+struct RuleLanguageLimitTests {
+    /// Found by the fuzzer: 300 signs in a row once overflowed the parser's stack.
+    @Test func deepAndLongRulesAreRefused() {
+        #expect { try RuleExpression(parsing: String(repeating: "-", count: 300) + "1 > 0") } throws: {
+            ($0 as? RuleSyntaxError)?.message.contains("nests more than 64 levels deep") == true
+        }
+        #expect { try RuleExpression(parsing: String(repeating: "(", count: 100) + "1 > 0" + String(repeating: ")", count: 100)) } throws: {
+            ($0 as? RuleSyntaxError)?.message.contains("nests more than 64 levels deep") == true
+        }
+        #expect { try RuleExpression(parsing: "1" + String(repeating: " + 1", count: 2_000) + " > 0") } throws: {
+            ($0 as? RuleSyntaxError)?.message.contains("an edit rule is at most 4096") == true
+        }
+        #expect((try? RuleExpression(parsing: String(repeating: "-", count: 30) + "1 < 0")) != nil)
+    }
+}

@@ -25,8 +25,15 @@ struct RuleParser {
     /// The token before `current`, so that "expected an expression after '<='" can name it.
     private var previous: RuleToken?
     private let knownIndicators: Set<String>?
+    private var depth = 0
+    static let deepest = 64
+    static let longest = 4_096
 
     init(_ text: String, knownIndicators: Set<String>?) throws(RuleSyntaxError) {
+        // Long chains of operators make deep trees too: a rule's length is bounded as well as its nesting.
+        guard text.utf8.count <= Self.longest else {
+            throw RuleSyntaxError(column: 1, message: "the rule is \(text.utf8.count) characters long; an edit rule is at most \(Self.longest)")
+        }
         var lexer = RuleLexer(text)
         current = try lexer.next()
         self.lexer = lexer
@@ -44,6 +51,11 @@ struct RuleParser {
 
     private mutating func rule(after keyword: String?) throws(RuleSyntaxError) -> RuleExpression {
         if current.isWord("if") {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.deepest else {
+                throw RuleSyntaxError(column: current.column, message: "the rule nests more than \(Self.deepest) levels deep; no edit rule needs that")
+            }
             let ifToken = current
             try advance()
             let condition = try expression(0)
@@ -120,6 +132,13 @@ struct RuleParser {
 
     /// An operand: a literal, a code, a parenthesised expression, a prefix operator or a function call.
     private mutating func prefix() throws(RuleSyntaxError) -> Parsed {
+        // Every nesting (a sign, 'not', parentheses, a function's arguments) passes here: bounded, so that
+        // no rule text, however made, can exhaust the stack of the parser or of what walks the rule after.
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.deepest else {
+            throw RuleSyntaxError(column: current.column, message: "the rule nests more than \(Self.deepest) levels deep; no edit rule needs that")
+        }
         let token = current
         switch token.kind {
         case .number(let value):
