@@ -51,21 +51,28 @@ public final class ObservationTableBuilder {
     private final class ColumnStorage {
         var regions: [Int64] = []
         var values: [Double] = []
-        /// OBS_STATUS per row, kept from the first row that has one (until then all are 0).
-        var statuses: [UInt8]?
+        /// OBS_STATUS: the one most rows share (the first row's), and the rows whose status differs —
+        /// statuses only tell repeats apart, so they cost almost nothing where all rows agree.
+        var commonStatus: UInt8?
+        var otherStatuses: [Int: UInt8] = [:]
         /// Where each message's rows begin.
         var segments: [(start: Int, message: Int)] = []
-        /// A delete or a missing value was appended: the column needs settling.
-        var special = false
+        /// A keyed delete was appended, or a wildcard delete reaches the column: its keys need replaying.
+        var hasDeletes = false
+        /// A missing value was appended: it must leave the column.
+        var hasMissing = false
 
         @inline(__always)
         func append(_ region: Int64, _ value: Double, _ status: UInt8, message: Int) {
             if segments.last?.message != message { segments.append((regions.count, message)) }
-            if status != 0, statuses == nil { statuses = [UInt8](repeating: 0, count: regions.count) }
+            if status != commonStatus {
+                if commonStatus == nil { commonStatus = status } else { otherStatuses[regions.count] = status }
+            }
             regions.append(region)
             values.append(value)
-            statuses?.append(status)
         }
+
+        func status(ofRow row: Int) -> UInt8 { otherStatuses[row] ?? commonStatus ?? 0 }
 
         func message(ofRow row: Int) -> Int {
             var low = 0, high = segments.count - 1
@@ -133,7 +140,9 @@ public final class ObservationTableBuilder {
             lastPartition = storage
             if indicator >= storage.columns.count { storage.ensure(indicator) }
             let column = storage.columns[indicator]
-            if value.isNaN { column.special = true }
+            if value.isNaN {
+                if value.bitPattern == Self.deleteMarker.bitPattern { column.hasDeletes = true } else { column.hasMissing = true }
+            }
             column.append(region, value, batch.statuses[index], message: message)
         }
     }
@@ -147,7 +156,7 @@ public final class ObservationTableBuilder {
             if let period, key >> 8 != period { continue }
             if let region, key & 0xFF != Int(region / 10_000_000_000) { continue }
             for (position, column) in storage.columns.enumerated() where indicator == nil || indicator == position {
-                column.special = true
+                column.hasDeletes = true
                 delete.rowsBefore[ObjectIdentifier(column)] = column.regions.count
             }
         }
@@ -204,7 +213,22 @@ public final class ObservationTableBuilder {
         growing.regions = []
         growing.values = []
         let sorted = isSorted(regions)
-        if sorted, !growing.special, !hasRepeat(regions) { return IndicatorColumn(regions: regions, values: values) }
+        if sorted, !growing.hasDeletes, !hasRepeat(regions) {
+            guard growing.hasMissing else { return IndicatorColumn(regions: regions, values: values) }
+            // One value a key and nothing deleted: the missing values only leave the column.
+            var result = IndicatorColumn()
+            result.regions.reserveCapacity(regions.count)
+            result.values.reserveCapacity(regions.count)
+            for (region, value) in zip(regions, values) {
+                if value.isNaN {
+                    settled.missing.append((indicator, region))
+                } else {
+                    result.regions.append(region)
+                    result.values.append(value)
+                }
+            }
+            return result
+        }
         // A stable order keeps every key's rows in document (and message) order.
         let order = sorted ? Array(regions.indices) : regions.indices.sorted { (regions[$0], $0) < (regions[$1], $1) }
         var result = IndicatorColumn()
@@ -221,8 +245,7 @@ public final class ObservationTableBuilder {
                 result.values.append(values[order[start]])
             } else {
                 let rows = Array(order[start..<end])
-                switch resolve(rows, values: values, statuses: growing.statuses, deletes: deletes, column: growing, indicator: indicator,
-                               region: region, into: &settled) {
+                switch resolve(rows, values: values, deletes: deletes, column: growing, indicator: indicator, region: region, into: &settled) {
                 case .value(let value):
                     result.regions.append(region)
                     result.values.append(value)
@@ -241,7 +264,7 @@ public final class ObservationTableBuilder {
 
     /// One key's rows (original positions, ascending) and the wildcard deletes that reach it, replayed
     /// message by message as the store applies them.
-    private static func resolve(_ rows: [Int], values: [Double], statuses: [UInt8]?, deletes: [(message: Int, region: Int64?, rowsBefore: Int)],
+    private static func resolve(_ rows: [Int], values: [Double], deletes: [(message: Int, region: Int64?, rowsBefore: Int)],
                                 column: ColumnStorage, indicator: Int, region: Int64, into settled: inout Settled) -> KeyState {
         // Events in document order: a wildcard delete stands before the rows the column gained after it.
         enum Event { case row(Int), delete }
@@ -264,7 +287,7 @@ public final class ObservationTableBuilder {
             if upserts.count > 1 {
                 let first = upserts[0]
                 let agree = upserts.allSatisfy { row in
-                    (values[row] == values[first] || (values[row].isNaN && values[first].isNaN)) && (statuses?[row] ?? 0) == (statuses?[first] ?? 0)
+                    (values[row] == values[first] || (values[row].isNaN && values[first].isNaN)) && column.status(ofRow: row) == column.status(ofRow: first)
                 }
                 if !agree { kept = [] }
                 settled.repeats.append((indicator, region, message, upserts.map { values[$0] }, !agree))
