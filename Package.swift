@@ -34,6 +34,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // The C library (Glibc or Darwin), imported in one place.
+        .target(name: "RuralstatSystem"),
+
         // The domain: region codes, the registry, periods, the indicator catalog, observation batches.
         .target(
             name: "RuralstatModel",
@@ -42,7 +45,7 @@ let package = Package(
         // Reading what reporting units send: byte sources, CSV and SDMX readers, validation.
         .target(
             name: "RuralstatIngest",
-            dependencies: ["RuralstatModel", "SystemZlib", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["RuralstatModel", "RuralstatSystem", "SystemZlib", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
             // The per-row readers mutate class state in tight loops; run-time exclusivity checks cost
             // a quarter of the time there. Debug builds (and so the tests) keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
@@ -52,7 +55,7 @@ let package = Package(
         // The indicator store (SQLite through GRDB) behind a narrow protocol.
         .target(
             name: "RuralstatStore",
-            dependencies: ["RuralstatModel", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["RuralstatModel", "RuralstatSystem", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // The data-parallel core: columnar partitions and regional rollups.
@@ -64,18 +67,18 @@ let package = Package(
         // Quality checks on the same partitions: findings with the numbers that explain them.
         .target(
             name: "RuralstatQuality",
-            dependencies: ["RuralstatModel", "RuralstatAggregate"],
+            dependencies: ["RuralstatModel", "RuralstatAggregate", "RuralstatSystem"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Orchestration: ingesting files into a store, and (as they land) the rollup, quality and report stages.
         // Tables, SDMX and HTML for people and for the level above.
         .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Realistic submissions with planted anomalies and their ground truth (beside the flow: a tool).
-        .target(name: "RuralstatSampleData", dependencies: ["RuralstatModel", "RuralstatReport"]),
+        .target(name: "RuralstatSampleData", dependencies: ["RuralstatModel", "RuralstatReport", "RuralstatSystem"]),
         .target(
             name: "RuralstatPipeline",
-            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport",
-                           "RuralstatSampleData", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality",
+                           "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
@@ -90,7 +93,7 @@ let package = Package(
         // Performance tools, kept apart from the product.
         .executableTarget(
             name: "ruralstat-bench",
-            dependencies: ["RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "RuralstatQuality", "RuralstatPipeline"],
+            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatAggregate", "RuralstatQuality", "RuralstatPipeline"],
             path: "Benchmarks/Sources/ruralstat-bench"
         ),
 

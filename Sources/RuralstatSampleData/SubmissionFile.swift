@@ -1,9 +1,7 @@
 import Foundation
 import RuralstatModel
 import RuralstatReport
-#if canImport(Glibc)
-import Glibc
-#endif
+import RuralstatSystem
 
 /// One county's submission for one year, in the format its turn gives it.
 struct SubmissionFile {

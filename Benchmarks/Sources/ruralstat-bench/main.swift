@@ -20,9 +20,7 @@ import RuralstatModel
 import RuralstatPipeline
 import RuralstatQuality
 
-#if canImport(Glibc)
-import Glibc
-#endif
+import RuralstatSystem
 
 func peakResidentMB() -> Double {
     var usage = rusage()

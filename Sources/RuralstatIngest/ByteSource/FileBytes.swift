@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RuralstatSystem
 
 /// A plain file read with POSIX `read`, no buffering of its own (readers bring their buffers).
 public final class FileBytes: ByteSource {

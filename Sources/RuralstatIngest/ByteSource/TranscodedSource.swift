@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import RuralstatSystem
 
 /// Text in another character set (GB18030/GBK, as Excel in a Chinese office saves CSV) converted
 /// to UTF-8 on the fly with the C library's iconv, in chunks.

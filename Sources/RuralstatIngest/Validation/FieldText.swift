@@ -1,7 +1,5 @@
 import RuralstatModel
-#if canImport(Glibc)
-import Glibc
-#endif
+import RuralstatSystem
 
 /// The bytes of one field, borrowed from a reader's buffer for the duration of one call.
 public typealias FieldBytes = UnsafeBufferPointer<UInt8>

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import RuralstatSystem
 import RuralstatIngest
 import RuralstatModel
 import RuralstatStore

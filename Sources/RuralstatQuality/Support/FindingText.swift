@@ -1,11 +1,7 @@
 import Foundation
 import RuralstatModel
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RuralstatSystem
 
 /// The pieces every explanation is written from, so that all findings read alike:
 /// "村 130121101205 侯家庄村: 粮食产量 GRAIN_OUTPUT 15184 吨 …".

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import RuralstatSystem
 
 /// One writer per store at a time: every command that writes a store (the nightly run, `ingest`,
 /// `rollup`, `report`, `init`, `regions load`, `submissions retry|retire`) holds an exclusive `flock`
