@@ -93,8 +93,10 @@ let package = Package(
         // Performance tools, kept apart from the product.
         .executableTarget(
             name: "ruralstat-bench",
-            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatAggregate", "RuralstatQuality", "RuralstatPipeline"],
-            path: "Benchmarks/Sources/ruralstat-bench"
+            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport",
+                           "RuralstatPipeline"],
+            path: "Benchmarks/Sources/ruralstat-bench",
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
 
         // The fuzz targets' entries and their properties; swift test runs them on the committed corpora.

@@ -5,26 +5,15 @@ import RuralstatModel
 import RuralstatQuality
 import RuralstatReport
 
-/// `ruralstat rollup --from`: submissions read, validated and rolled up in memory, with no store,
-/// for analysts and for benchmarking. Writes `rollups.csv` and `rejects.csv` into a folder, or the
-/// two files of the benchmark workload W1 (`rollup.csv`, `flags.csv`).
+/// `ruralstat rollup --from`: submissions read, validated and rolled up in memory, with no store, for
+/// analysts (and the benchmarks). Writes `rollups.csv`, the findings and `rejects.csv` into a folder.
 public struct StorelessRollup: Sendable {
-    public enum Layout: String, Sendable, CaseIterable {
-        /// ruralstat's own tables: rollups.csv, findings.csv, findings_summary.csv and rejects.csv.
-        case ruralstat
-        /// The layout of the shared benchmark workload W1: rollup.csv (sum, count, mean at every
-        /// level) and flags.csv (out-of-range or missing values, and robust outliers per county).
-        case w1
-    }
-
     public var registry: RegionRegistry?
     public var catalog: IndicatorCatalog
     public var options: IngestOptions
     public var policy = CoveragePolicy()
     public var workers = ProcessInfo.activeProcessors
-    /// W1: |robust z| above this among a county's villages is an outlier.
-    public var outlierThreshold = 3.5
-    /// The checks of the ruralstat layout.
+    /// The quality checks run on the rollups.
     public var quality = QualitySuite.standard()
 
     public init(registry: RegionRegistry?, catalog: IndicatorCatalog, options: IngestOptions) {
@@ -42,14 +31,13 @@ public struct StorelessRollup: Sendable {
         public var rowsAccepted = 0
         public var rowsRejected = 0
         public var rollups = 0
-        public var flags = 0
         public var findings = 0
         public var secondsReading = 0.0
         public var secondsRollup = 0.0
         public var secondsQuality = 0.0
         public var secondsWriting = 0.0
         public var outputs: [String] = []
-        /// The findings of the ruralstat layout, and how long each check took.
+        /// The findings, and how long each check took.
         public var findingRows: [Finding] = []
         public var checkTimings: [(check: String, seconds: Double)] = []
     }
@@ -117,7 +105,7 @@ public struct StorelessRollup: Sendable {
                        files: counts.files, rowsRead: counts.read, rowsRejected: counts.rejected)
     }
 
-    public func run(files: [String], outDirectory: String, layout: Layout) throws -> Summary {
+    public func run(files: [String], outDirectory: String) throws -> Summary {
         try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
         var summary = Summary()
         var started = Date()
@@ -135,25 +123,18 @@ public struct StorelessRollup: Sendable {
         summary.secondsRollup = Date().timeIntervalSince(started)
 
         started = Date()
-        switch layout {
-        case .ruralstat:
-            let input = QualityInput(table: table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry, workers: workers)
-            let checking = Date()
-            let results = quality.run(input)
-            summary.secondsQuality = Date().timeIntervalSince(checking)
-            summary.findings = results.findings.count
-            summary.findingRows = results.findings
-            summary.checkTimings = results.timings
-            let findingsPath = (outDirectory as NSString).appendingPathComponent("findings.csv")
-            let summaryPath = (outDirectory as NSString).appendingPathComponent("findings_summary.csv")
-            try FindingTables.writeCSV(results.findings, registry: registry, to: findingsPath)
-            try FindingTables.writeSummaryCSV(results.mergedTallies, to: summaryPath)
-            summary.outputs = [try writeRollups(rollups, to: outDirectory), findingsPath, summaryPath, rejects.path]
-        case .w1:
-            let (paths, flags) = try writeW1(rollups, table: table, outOfRange: reading.outOfRange, missing: reading.missingValues, to: outDirectory)
-            summary.flags = flags
-            summary.outputs = paths
-        }
+        let input = QualityInput(table: table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry, workers: workers)
+        let checking = Date()
+        let results = quality.run(input)
+        summary.secondsQuality = Date().timeIntervalSince(checking)
+        summary.findings = results.findings.count
+        summary.findingRows = results.findings
+        summary.checkTimings = results.timings
+        let findingsPath = (outDirectory as NSString).appendingPathComponent("findings.csv")
+        let summaryPath = (outDirectory as NSString).appendingPathComponent("findings_summary.csv")
+        try FindingTables.writeCSV(results.findings, registry: registry, to: findingsPath)
+        try FindingTables.writeSummaryCSV(results.mergedTallies, to: summaryPath)
+        summary.outputs = [try writeRollups(rollups, to: outDirectory), findingsPath, summaryPath, rejects.path]
         summary.secondsWriting = Date().timeIntervalSince(started)
         return summary
     }
@@ -191,91 +172,5 @@ public struct StorelessRollup: Sendable {
         }
         try writer.close()
         return path
-    }
-
-    /// W1's two files, written side by side on two cores: the rollups on one, the outliers found
-    /// and written on the other. Its levels are named township, county, city, province, national.
-    private func writeW1(_ rollups: [Rollup], table: ObservationTable, outOfRange: [ValidationProblem], missing: [ObservationKey],
-                         to folder: String) throws -> ([String], Int) {
-        let rollupPath = (folder as NSString).appendingPathComponent("rollup.csv")
-        let flagsPath = (folder as NSString).appendingPathComponent("flags.csv")
-        let outcome = W1Outcome()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            do {
-                if part == 0 {
-                    try writeW1Rollups(rollups, periods: table.periods, to: rollupPath)
-                } else {
-                    outcome.flags = try writeW1Flags(table: table, outOfRange: outOfRange, missing: missing, to: flagsPath)
-                }
-            } catch {
-                outcome.record(error)
-            }
-        }
-        if let error = outcome.error { throw error }
-        return ([rollupPath, flagsPath], outcome.flags)
-    }
-
-    /// What the two halves of ``writeW1`` report back (each writes its own field once).
-    private final class W1Outcome: @unchecked Sendable {
-        var flags = 0
-        private let lock = NSLock()
-        private(set) var error: (any Error)?
-        func record(_ error: any Error) { lock.withLock { self.error = self.error ?? error } }
-    }
-
-    private func writeW1Rollups(_ rollups: [Rollup], periods: [Period], to path: String) throws {
-        let writer = try CSVWriter(path: path, header: ["level", "region", "indicator", "period", "sum", "count", "mean"])
-        let texts = Dictionary(uniqueKeysWithValues: periods.map { ($0, $0.description) })
-        let levels = RegionLevel.allCases.map { $0 == .prefecture ? "city" : $0.description }
-        for rollup in rollups {
-            writer.field(levels[rollup.level.rawValue])
-            writer.field(region: rollup.region.rawValue)
-            writer.field(rollup.indicator)
-            writer.field(texts[rollup.period]!)
-            // W1 asks for the sum and the mean of the values whatever the catalog's rule.
-            writer.field(rollup.numerator)
-            writer.field(rollup.contributing)
-            writer.field(rollup.numerator / Double(rollup.contributing))
-            writer.endRow()
-        }
-        try writer.close()
-    }
-
-    private func writeW1Flags(table: ObservationTable, outOfRange: [ValidationProblem], missing: [ObservationKey], to path: String) throws -> Int {
-        let flags = try CSVWriter(path: path, header: ["region", "indicator", "period", "value", "flag", "robust_z"])
-        var count = 0
-        for problem in outOfRange {
-            let key = problem.key.split(separator: "|", omittingEmptySubsequences: false)
-            guard key.count == 3 else { continue }
-            for cell in key { flags.field(String(cell)) }
-            flags.field(problem.value)
-            flags.field("RANGE")
-            flags.field(Double.nan)
-            flags.endRow()
-            count += 1
-        }
-        for key in missing {
-            flags.field(region: key.region)
-            flags.field(key.indicator)
-            flags.field(key.period.description)
-            flags.field(Double.nan)
-            flags.field("RANGE")
-            flags.field(Double.nan)
-            flags.endRow()
-            count += 1
-        }
-        let periodTexts = table.periods.map(\.description)
-        for outlier in PeerGroups.outliers(in: table, level: .county, threshold: outlierThreshold, workers: 1) {
-            flags.field(region: outlier.region)
-            flags.field(table.indicators[outlier.indicator])
-            flags.field(periodTexts[outlier.period])
-            flags.field(outlier.value)
-            flags.field("OUTLIER")
-            flags.field(outlier.robustZ)
-            flags.endRow()
-            count += 1
-        }
-        try flags.close()
-        return count
     }
 }

@@ -33,7 +33,7 @@ public struct SampleDataEvaluation {
         rollup.quality = .standard(rules: rules)
         let out = (folder as NSString).appendingPathComponent("out")
         let summary = try rollup.run(files: try SubmissionIngestor.expand([(folder as NSString).appendingPathComponent("submissions")]),
-                                     outDirectory: out, layout: .ruralstat)
+                                     outDirectory: out)
         let truth = try GroundTruth(csv: String(contentsOfFile: generated.truthPath, encoding: .utf8))
         var derived: [String: Set<String>] = [:]
         for definition in catalog.definitions {

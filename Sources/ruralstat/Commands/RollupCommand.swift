@@ -6,8 +6,6 @@ import RuralstatModel
 import RuralstatPipeline
 import RuralstatStore
 
-extension StorelessRollup.Layout: ExpressibleByArgument {}
-
 /// `ruralstat rollup`: regional rollups at every level.
 struct RollupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +21,7 @@ struct RollupCommand: ParsableCommand {
         written to --out: rollups.csv (every level, region, indicator and period, with the numbers behind the value:
         numerator, denominator, contributing and expected units, coverage, publication, reported value and imbalance),
         findings.csv (every quality check's findings, each with its numbers and a readable explanation),
-        findings_summary.csv (items checked, passed and failed per rule, level and province) and rejects.csv. --layout w1 writes the benchmark workload W1's rollup.csv and flags.csv instead.
+        findings_summary.csv (items checked, passed and failed per rule, level and province) and rejects.csv.
         """
     )
 
@@ -32,9 +30,6 @@ struct RollupCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Where the tables go.", valueName: "folder"))
     var out = "reports/rollup"
-
-    @Option(help: "Output layout: ruralstat (rollups.csv, rejects.csv) or w1 (the benchmark's rollup.csv, flags.csv).")
-    var layout: StorelessRollup.Layout = .ruralstat
 
     @Flag(help: "Check region codes by their digits only, without a registry (no coverage then).")
     var withoutRegistry = false
@@ -73,13 +68,11 @@ struct RollupCommand: ParsableCommand {
         var runner = StorelessRollup(registry: withoutRegistry ? nil : try registry.loadRegistry(), catalog: definitions,
                                      options: try ingest.options())
         runner.workers = workers
-        if layout == .ruralstat { runner.quality = .standard(rules: try rules.loadRules(catalog: definitions)) }
-        let summary = try runner.run(files: try SubmissionIngestor.expand(sources, emptyIsError: true), outDirectory: out, layout: layout)
-        print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups%@ (reading %.2f s, rollup %.2f s, %@writing %.2f s)",
-                     summary.files, summary.rowsRead, summary.rowsAccepted, summary.rowsRejected, summary.rollups,
-                     layout == .w1 ? ", \(summary.flags) flags" : ", \(summary.findings) findings", summary.secondsReading,
-                     summary.secondsRollup, layout == .w1 ? "" : String(format: "quality checks %.2f s, ", summary.secondsQuality),
-                     summary.secondsWriting))
+        runner.quality = .standard(rules: try rules.loadRules(catalog: definitions))
+        let summary = try runner.run(files: try SubmissionIngestor.expand(sources, emptyIsError: true), outDirectory: out)
+        print(String(format: "%d files, %d rows read, %d rolled up, %d rejected → %d rollups, %d findings (reading %.2f s, rollup %.2f s, quality checks %.2f s, writing %.2f s)",
+                     summary.files, summary.rowsRead, summary.rowsAccepted, summary.rowsRejected, summary.rollups, summary.findings,
+                     summary.secondsReading, summary.secondsRollup, summary.secondsQuality, summary.secondsWriting))
         if !summary.checkTimings.isEmpty {
             print("  checks, side by side (each its own wall time): " + summary.checkTimings.map { String(format: "%@ %.2f s", $0.check, $0.seconds) }.joined(separator: ", "))
         }
