@@ -9,7 +9,15 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ruralstat", targets: ["ruralstat"]),
+        // The stages as libraries, for the benchmarks (Benchmarks/, a package of their own) and for embedding.
         .library(name: "RuralstatModel", targets: ["RuralstatModel"]),
+        .library(name: "RuralstatSystem", targets: ["RuralstatSystem"]),
+        .library(name: "RuralstatIngest", targets: ["RuralstatIngest"]),
+        .library(name: "RuralstatStore", targets: ["RuralstatStore"]),
+        .library(name: "RuralstatAggregate", targets: ["RuralstatAggregate"]),
+        .library(name: "RuralstatQuality", targets: ["RuralstatQuality"]),
+        .library(name: "RuralstatReport", targets: ["RuralstatReport"]),
+        .library(name: "RuralstatPipeline", targets: ["RuralstatPipeline"]),
         // What the fuzzers of Tests/Fuzz (a package of their own, built with -sanitize=fuzzer) feed.
         .library(name: "RuralstatFuzzEntries", targets: ["RuralstatFuzzEntries"]),
     ],
@@ -88,15 +96,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-
-        // Performance tools, kept apart from the product.
-        .executableTarget(
-            name: "ruralstat-bench",
-            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatAggregate", "RuralstatQuality", "RuralstatReport",
-                           "RuralstatPipeline"],
-            path: "Benchmarks/Sources/ruralstat-bench",
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
 
         // The fuzz targets' entries and their properties; swift test runs them on the committed corpora.

@@ -22,8 +22,8 @@ gen obs_1m.xml.gz  --rows 1000000  --xml
 [ -s "$DATA/registry_10m_2024.csv" ] || python3 "$ROOT/Benchmarks/registry_from_data.py" "$DATA/obs_10m.csv.gz" "$DATA/registry_10m_2024.csv"
 [ -s "$DATA/registry_xml_2024.csv" ] || python3 "$ROOT/Benchmarks/registry_from_data.py" "$DATA/obs_1m.xml.gz" "$DATA/registry_xml_2024.csv"
 
-(cd "$ROOT" && swift build -c release --product ruralstat-bench)
-BIN="$ROOT/.build/release/ruralstat-bench"
+swift build --package-path "$ROOT/Benchmarks" -c release
+BIN="$ROOT/Benchmarks/.build/release/ruralstat-bench"
 CATALOG="$ROOT/Benchmarks/catalogs/w1.yaml"
 CSV="$BIN ingest --catalog $CATALOG --registry $DATA/registry_10m_2024.csv"
 XML="$BIN ingest --catalog $CATALOG --registry $DATA/registry_xml_2024.csv"

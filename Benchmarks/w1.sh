@@ -9,8 +9,8 @@
 #       --cmd 'ruralstat=bash Benchmarks/w1.sh {input} {outdir}'
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BIN="$ROOT/.build/release/ruralstat-bench"
-[ -x "$BIN" ] || (cd "$ROOT" && swift build -c release --product ruralstat-bench >&2)
+BIN="$ROOT/Benchmarks/.build/release/ruralstat-bench"
+[ -x "$BIN" ] || swift build --package-path "$ROOT/Benchmarks" -c release >&2
 # The benchmark's region codes are made up below real provinces: they are checked by their digits.
 "$BIN" w1 --catalog "$ROOT/Benchmarks/catalogs/w1.yaml" "$1" "$2" > /dev/null
 [ -s "$2/rollup.csv" ] && [ -s "$2/flags.csv" ] || { echo "w1.sh: no outputs in $2" >&2; exit 2; }
