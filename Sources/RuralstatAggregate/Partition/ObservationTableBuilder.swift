@@ -41,14 +41,15 @@ public final class ObservationTableBuilder {
     }
 
     private final class PartitionStorage: @unchecked Sendable {  // each is built by one thread
-        /// One growing column per indicator; a class each, so an append touches one array only.
+        /// One growing column per indicator. Values, not objects: an append is one access to this
+        /// array, which keeps run-time exclusivity checks to one a row.
         var columns: [ColumnStorage] = []
         func ensure(_ indicator: Int) {
             while columns.count <= indicator { columns.append(ColumnStorage()) }
         }
     }
 
-    private final class ColumnStorage {
+    private struct ColumnStorage {
         var regions: [Int64] = []
         var values: [Double] = []
         /// OBS_STATUS: the one most rows share (the first row's), and the rows whose status differs —
@@ -63,10 +64,13 @@ public final class ObservationTableBuilder {
         var hasMissing = false
 
         @inline(__always)
-        func append(_ region: Int64, _ value: Double, _ status: UInt8, message: Int) {
+        mutating func append(_ region: Int64, _ value: Double, _ status: UInt8, message: Int) {
             if segments.last?.message != message { segments.append((regions.count, message)) }
             if status != commonStatus {
                 if commonStatus == nil { commonStatus = status } else { otherStatuses[regions.count] = status }
+            }
+            if value.isNaN {
+                if value.bitPattern == ObservationTableBuilder.deleteMarker.bitPattern { hasDeletes = true } else { hasMissing = true }
             }
             regions.append(region)
             values.append(value)
@@ -84,16 +88,22 @@ public final class ObservationTableBuilder {
         }
     }
 
+    /// A column of the builder: its partition's key and its indicator.
+    private struct ColumnID: Hashable {
+        var partition: Int
+        var indicator: Int
+    }
+
     /// A delete that leaves a dimension empty: it removes what the matching columns held when it came.
     private struct WildcardDelete {
         var message: Int
         var region: Int64?
         /// Per column it matches, how many rows the column had then.
-        var rowsBefore: [ObjectIdentifier: Int]
+        var rowsBefore: [ColumnID: Int]
     }
 
     /// The value a keyed delete stands as in a column (a NaN no reader produces).
-    private static let deleteMarker = Double(bitPattern: 0x7FF8_0000_0000_DE1E)
+    fileprivate static let deleteMarker = Double(bitPattern: 0x7FF8_0000_0000_DE1E)
 
     public init() {}
 
@@ -112,6 +122,10 @@ public final class ObservationTableBuilder {
             periodIDs[period] = periods.count - 1
             return periods.count - 1
         }
+        // The builder's own state is read into locals for the loop and written back after it: each
+        // access to a class's property costs a run-time exclusivity check.
+        var (rows, lastKey, lastPartition) = (self.rows, self.lastKey, self.lastPartition)
+        defer { (self.rows, self.lastKey, self.lastPartition) = (rows, lastKey, lastPartition) }
         for index in 0..<batch.count {
             let region = batch.regions[index]
             var value = batch.values[index]
@@ -139,11 +153,7 @@ public final class ObservationTableBuilder {
             lastKey = key
             lastPartition = storage
             if indicator >= storage.columns.count { storage.ensure(indicator) }
-            let column = storage.columns[indicator]
-            if value.isNaN {
-                if value.bitPattern == Self.deleteMarker.bitPattern { column.hasDeletes = true } else { column.hasMissing = true }
-            }
-            column.append(region, value, batch.statuses[index], message: message)
+            storage.columns[indicator].append(region, value, batch.statuses[index], message: message)
         }
     }
 
@@ -155,9 +165,9 @@ public final class ObservationTableBuilder {
         for (key, storage) in partitions {
             if let period, key >> 8 != period { continue }
             if let region, key & 0xFF != Int(region / 10_000_000_000) { continue }
-            for (position, column) in storage.columns.enumerated() where indicator == nil || indicator == position {
-                column.hasDeletes = true
-                delete.rowsBefore[ObjectIdentifier(column)] = column.regions.count
+            for position in storage.columns.indices where indicator == nil || indicator == position {
+                storage.columns[position].hasDeletes = true
+                delete.rowsBefore[ColumnID(partition: key, indicator: position)] = storage.columns[position].regions.count
             }
         }
         if !delete.rowsBefore.isEmpty { wildcardDeletes.append(delete) }
@@ -177,10 +187,12 @@ public final class ObservationTableBuilder {
             var columns: [IndicatorColumn] = []
             var settled = Settled()
             for indicator in 0..<indicatorCount {
-                let growing = storage.columns[indicator]
-                let identity = ObjectIdentifier(growing)
+                // Taken out of the storage, so that settling can free the growing arrays as it goes.
+                var growing = storage.columns[indicator]
+                storage.columns[indicator] = ColumnStorage()
+                let identity = ColumnID(partition: key, indicator: indicator)
                 let applying = deletes.compactMap { delete in delete.rowsBefore[identity].map { (delete.message, delete.region, $0) } }
-                columns.append(Self.settle(growing, wildcards: applying, indicator: indicator, into: &settled))
+                columns.append(Self.settle(&growing, wildcards: applying, indicator: indicator, into: &settled))
             }
             return Built(partition: RegionPartition(period: key >> 8, province: key & 0xFF, columns: columns), settled: settled)
         }
@@ -205,7 +217,7 @@ public final class ObservationTableBuilder {
     }
 
     /// One column settled: sorted by region, one value per key, missing values and deletes taken out.
-    private static func settle(_ growing: ColumnStorage, wildcards: [(message: Int, region: Int64?, rowsBefore: Int)], indicator: Int,
+    private static func settle(_ growing: inout ColumnStorage, wildcards: [(message: Int, region: Int64?, rowsBefore: Int)], indicator: Int,
                                into settled: inout Settled) -> IndicatorColumn {
         // Copied to exact size: the growing arrays may hold up to twice what they need.
         let regions = growing.regions.withUnsafeBufferPointer { Array($0) }

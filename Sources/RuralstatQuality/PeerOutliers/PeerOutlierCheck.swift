@@ -92,10 +92,13 @@ public struct PeerOutlierCheck: QualityCheck {
         // Groups are runs of the sorted units: parents (townships) nested in grandparents (counties).
         let grandparentLevel = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
         var scratch = [Double](repeating: 0, count: units.count)
-        var parents: [Peers] = []
+        var groups: [Peers] = []
         Hierarchy.forEachRun(units.regions, level: parentLevel) { run, _ in
-            parents.append(statistics(units, run, level: parentLevel, scratch: &scratch))
+            groups.append(statistics(units, run, level: parentLevel, scratch: &scratch))
         }
+        // What the nested function below only reads is a constant, and what it counts per unit is
+        // counted in locals: a variable it captures costs a run-time exclusivity check at each use.
+        let parents = groups
         var found: [Finding] = []
         var parentIndex = 0
         func compare(within wider: Range<Int>) {
@@ -111,16 +114,16 @@ public struct PeerOutlierCheck: QualityCheck {
             let firstParent = parentIndex
             var pooled = 0.0
             if poolSpread, grandparentLevel != nil {
-                var count = 0
-                var index = firstParent
-                while index < parents.count, parents[index].range.lowerBound < wider.upperBound {
-                    for unit in parents[index].range {
-                        scratch[count] = abs(units.values[unit] - parents[index].median)
-                        count += 1
-                    }
-                    index += 1
-                }
                 pooled = scratch.withUnsafeMutableBufferPointer { buffer in
+                    var count = 0
+                    var index = firstParent
+                    while index < parents.count, parents[index].range.lowerBound < wider.upperBound {
+                        for unit in parents[index].range {
+                            buffer[count] = abs(units.values[unit] - parents[index].median)
+                            count += 1
+                        }
+                        index += 1
+                    }
                     let deviations = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
                     let mad = OrderStatistics.median(deviations)
                     return mad > 0 ? mad / 0.6745 : 1.253314 * deviations.reduce(0, +) / Double(count)
@@ -145,11 +148,13 @@ public struct PeerOutlierCheck: QualityCheck {
                     peers.scale = pooled
                     peers.method = "robust_z_pooled"
                 }
+                var passedHere = 0
+                defer { passed += passedHere }
                 for unit in peers.range {
                     let region = units.regions[unit], x = units.values[unit]
                     let z = peers.scale > 0 ? (x - peers.median) / peers.scale : 0
                     guard abs(z) > threshold else {
-                        passed += 1
+                        passedHere += 1
                         continue
                     }
                     tally.fail(region)
