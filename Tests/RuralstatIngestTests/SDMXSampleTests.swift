@@ -3,7 +3,7 @@ import Testing
 @testable import RuralstatIngest
 import RuralstatModel
 
-@Suite("Real SDMX samples", .enabled(if: Fixtures.sharedAvailable, "needs ../shared/data/sdmx-samples"))
+@Suite("Real SDMX samples")
 struct SDMXSampleTests {
     @Test("every sample reads with the observation count of its README", arguments: [
         ("ECB-EXR-M.USD.EUR.SP00.A.generic21.xml", 252, SubmissionFormat.sdmxGeneric21),
@@ -18,23 +18,23 @@ struct SDMXSampleTests {
         ("TWG-sdmx-csv20-example-10-actions.csv", 2, .sdmxCSV20),
     ])
     func observationCounts(file: String, count: Int, format: SubmissionFormat) throws {
-        let path = Fixtures.shared.appendingPathComponent("data/sdmx-samples/\(file)").path
+        let path = Fixtures.sdmxSamples.appendingPathComponent("\(file)").path
         let (_, report, _) = try Fixtures.read(path, registries: nil)
         #expect(report.rowsRead == count)
         #expect(report.format == format)
     }
 
     @Test func schemaBreakingFilesAreReadLenientlyWithWarnings() throws {
-        let eurostat = Fixtures.shared.appendingPathComponent("data/sdmx-samples/ESTAT-NAMA_10_GDP.ss21.xml").path
+        let eurostat = Fixtures.sdmxSamples.appendingPathComponent("ESTAT-NAMA_10_GDP.ss21.xml").path
         let (_, report, _) = try Fixtures.read(eurostat, registries: nil)
         #expect(report.countsByRule[.leniency, default: 0] >= 1)
         #expect(report.problems.contains { $0.rule == .leniency && $0.message.contains("DataSet is in the namespace") })
-        let istat = Fixtures.shared.appendingPathComponent("data/sdmx-samples/ISTAT-22_289.ss21.xml").path
+        let istat = Fixtures.sdmxSamples.appendingPathComponent("ISTAT-22_289.ss21.xml").path
         let leniencies = try Fixtures.read(istat, registries: nil).report.problems.filter { $0.rule == .leniency }.map(\.message)
         #expect(leniencies.contains { $0.hasPrefix("DataSet structureRef") })
         #expect(leniencies.contains { $0.hasPrefix("DataSet action is unqualified") })
         // A well-formed sample has none about its structure (its sender, ECB, is simply not one of ours).
-        let ecb = Fixtures.shared.appendingPathComponent("data/sdmx-samples/TWG21-ecb_exr_sg_ts_gf.ss21.xml").path
+        let ecb = Fixtures.sdmxSamples.appendingPathComponent("TWG21-ecb_exr_sg_ts_gf.ss21.xml").path
         #expect(try Fixtures.read(ecb, registries: nil).report.problems.filter { $0.rule == .leniency }.map(\.message)
                     .allSatisfy { $0.contains("sender") })
     }

@@ -3,12 +3,11 @@ import RuralstatIngest
 import RuralstatModel
 
 /// The catalog and registry the ingest tests use: the project's own catalog and the small sample
-/// registry, plus the real SDMX samples from `../shared`.
+/// registry, plus the real SDMX samples (`Tests/Fixtures/sdmx-samples`, with their sources).
 enum Fixtures {
     static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let shared = projectRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    static var sharedAvailable: Bool { FileManager.default.fileExists(atPath: shared.appendingPathComponent("data").path) }
+    static let sdmxSamples = projectRoot.appendingPathComponent("Tests/Fixtures/sdmx-samples")
 
     static let catalog = try! ReferenceFiles.loadCatalog(path: projectRoot.appendingPathComponent("pipelines/indicators.yaml").path)
     static let registry = try! ReferenceFiles.loadRegistry(paths: [projectRoot.appendingPathComponent("sample-data/registry/regions_2023.csv").path])

@@ -3,19 +3,16 @@ import RuralstatIngest
 import Testing
 @testable import RuralstatModel
 
-/// The real NBS 2023 division list down to township level, from `../shared/data`.
-enum SharedData {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-    static var available: Bool { FileManager.default.fileExists(atPath: path("data/nbs2023_townships.csv")) }
-    static let registryFiles = ["provinces", "prefectures", "counties", "townships"].map { path("data/nbs2023_\($0).csv") }
+/// The real NBS 2023 division list down to township level (`Tests/Fixtures/nbs2023`, with its source).
+enum RealRegistry {
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/nbs2023")
+    static let files = ["provinces", "prefectures", "counties", "townships"].map { folder.appendingPathComponent("nbs2023_\($0).csv").path }
 }
 
-@Suite("The real NBS 2023 registry", .enabled(if: SharedData.available, "needs ../shared/data"))
+@Suite("The real NBS 2023 registry")
 struct RealRegistryTests {
-    static let registry = Result { try ReferenceFiles.loadRegistry(paths: SharedData.registryFiles) }
+    static let registry = Result { try ReferenceFiles.loadRegistry(paths: RealRegistry.files) }
 
     @Test func loadsEveryRow() throws {
         let registry = try Self.registry.get()

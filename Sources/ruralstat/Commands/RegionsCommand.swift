@@ -29,7 +29,7 @@ struct RegionsCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a subtree of the registry.",
-            discussion: "Example: ruralstat regions show 4419 --depth 2 --registry ../shared/data/nbs2023_*.csv"
+            discussion: "Example: ruralstat regions show 4419 --depth 2 --registry regions_2023.csv"
         )
         @Argument(help: "The root of the subtree: a 2-, 4-, 6-, 9- or 12-digit code, or a unit's name such as 河北省 (default: the nation).")
         var code: String?
