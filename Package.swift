@@ -54,7 +54,7 @@ let package = Package(
         // The domain: region codes, the registry, periods, the indicator catalog, observation batches.
         .target(
             name: "RuralstatModel",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["RuralstatSystem", .product(name: "Yams", package: "Yams")]
         ),
         // Reading what reporting units send: byte sources, CSV and SDMX readers, validation.
         .target(

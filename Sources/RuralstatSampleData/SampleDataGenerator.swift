@@ -27,11 +27,9 @@ public struct SampleDataGenerator: Sendable {
         public init() {}
     }
 
-    /// The file formats submissions rotate through.
-    public enum FileFormat: String, Sendable, CaseIterable {
-        case csvLong = "csv-long", sdmxSS21 = "sdmx-ss21", csvWide = "csv-wide", sdmxGeneric21 = "sdmx-generic21",
-             sdmxCSV20 = "sdmx-csv20", sdmxSS30 = "sdmx-ss30", sdmxCSV10 = "sdmx-csv10"
-    }
+    /// The formats submissions rotate through, in turn (the order fixes the sample for a seed).
+    static let formatRotation: [SubmissionFormat] = [.csvLong, .sdmxStructureSpecific21, .csvWide, .sdmxGeneric21, .sdmxCSV20,
+                                                     .sdmxStructureSpecific30, .sdmxCSV10]
 
     public struct Summary: Sendable {
         public var villages = 0

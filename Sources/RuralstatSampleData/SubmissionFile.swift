@@ -7,7 +7,7 @@ import RuralstatSystem
 struct SubmissionFile {
     let reporter: RegionCode
     let period: Period
-    let format: SampleDataGenerator.FileFormat
+    let format: SubmissionFormat
     let gzip: Bool
     let gb18030: Bool
     let messageID: String
@@ -20,10 +20,10 @@ struct SubmissionFile {
     init(reporter: RegionCode, reporterIndex: Int, period: Period, year: Int, options: SampleDataGenerator.Options, late: Bool) {
         self.reporter = reporter
         self.period = period
-        let formats = SampleDataGenerator.FileFormat.allCases
+        let formats = SampleDataGenerator.formatRotation
         var format = formats[(reporterIndex + year) % formats.count]
         // A late file needs a header that says when it was prepared; rejected rows are easiest to see in plain CSV.
-        if late { format = .sdmxSS21 }
+        if late { format = .sdmxStructureSpecific21 }
         if options.rejectedRows && reporterIndex == 1 && year == 0 { format = .csvLong }
         gb18030 = reporterIndex == 0 && year == 0
         if gb18030 { format = .csvLong }
@@ -40,7 +40,7 @@ struct SubmissionFile {
     private init(revisionOf original: SubmissionFile) {
         reporter = original.reporter
         period = original.period
-        format = .sdmxSS21
+        format = .sdmxStructureSpecific21
         gzip = false
         gb18030 = false
         messageID = "RR-\(original.reporter.description.prefix(6))-\(original.period)-2"
@@ -76,12 +76,7 @@ struct SubmissionFile {
         return calendar.date(from: components)!
     }
 
-    var fileExtension: String {
-        switch format {
-        case .csvLong, .csvWide, .sdmxCSV10, .sdmxCSV20: "csv"
-        case .sdmxSS21, .sdmxGeneric21, .sdmxSS30: "xml"
-        }
-    }
+    var fileExtension: String { format.fileExtension }
 
     /// Writes the rows and returns the path and how many observations went in.
     func write(_ rows: [(RegionCode, String, Double)], into folder: String, rejectedRows: Bool, suffix: String = "") throws -> (path: String, observations: Int) {
@@ -131,15 +126,8 @@ struct SubmissionFile {
                 writer.endRow()
             }
             try writer.close()
-        case .sdmxSS21, .sdmxGeneric21, .sdmxSS30, .sdmxCSV10, .sdmxCSV20:
-            let sdmx: SDMXDataFormat = switch format {
-            case .sdmxSS21: .structureSpecific21
-            case .sdmxGeneric21: .generic21
-            case .sdmxSS30: .structureSpecific30
-            case .sdmxCSV10: .csv10
-            default: .csv20
-            }
-            let writer = try SDMXWriter(format: sdmx, header: SDMXMessageHeader(id: messageID, sender: sender, prepared: prepared), path: path)
+        case .sdmxStructureSpecific21, .sdmxGeneric21, .sdmxStructureSpecific30, .sdmxCSV10, .sdmxCSV20:
+            let writer = try SDMXWriter(format: format, header: SDMXMessageHeader(id: messageID, sender: sender, prepared: prepared), path: path)
             try writer.beginDataSet(action: action)
             // Series group a unit's figures by indicator: write them indicator-major within the unit.
             for (region, indicator, value) in rows {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import RuralstatAggregate
+@testable import RuralstatModel
 @testable import RuralstatQuality
 
 /// The checks' fast paths against the plain ones they stand in for, on random inputs.
@@ -80,11 +81,26 @@ struct FindingNumberTests {
             values.append(random.next() % 3 == 0 ? (value * 1_000).rounded() / 1_000 + 0.0005 : value)
         }
         for value in values where abs(value) < 1000 {
-            guard let fast = FindingText.threeSignificantDigits(value) else { continue }
+            guard let fast = NumberText.threeSignificantDigits(value) else { continue }
             answered += 1
-            #expect(fast == FindingText.format("%.3g", value), "\(value)")
+            #expect(fast == NumberText.format("%.3g", value), "\(value)")
         }
         #expect(answered > values.count * 3 / 4)
+    }
+
+    /// Readable numbers: whole below 1e15, three significant digits otherwise; a value too large for
+    /// an Int64 (a finding's statistic can be) is printf's, not a trap.
+    @Test func readableNumbersAtTheEdges() {
+        #expect(NumberText.readable(15_184.4) == "15184")
+        #expect(NumberText.readable(0.123456) == "0.123")
+        #expect(NumberText.readable(-2.5) == "-2.5")
+        #expect(NumberText.readable(.nan) == "NaN")
+        #expect(NumberText.readable(999_999_999_999_999) == "999999999999999")
+        #expect(NumberText.readable(1e15) == "1e+15")
+        #expect(NumberText.readable(123_456_789_012) == "123456789012")
+        #expect(NumberText.readable(1e20) == "1e+20")
+        #expect(NumberText.readable(-Double.greatestFiniteMagnitude) == "-1.8e+308")
+        #expect(NumberText.readable(.infinity) == "inf")
     }
 
     /// Runs of spaces left by empty parts collapse to one; other text is left as it is.

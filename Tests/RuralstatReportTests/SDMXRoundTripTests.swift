@@ -34,8 +34,8 @@ struct SDMXRoundTripTests {
         return rows.filter { seen.insert("\($0.region)|\($0.indicator)|\($0.period)").inserted }
     }
 
-    @Test("every format, plain and gzip", arguments: SDMXDataFormat.allCases)
-    func roundTrip(format: SDMXDataFormat) throws {
+    @Test("every format, plain and gzip", arguments: SubmissionFormat.sdmx)
+    func roundTrip(format: SubmissionFormat) throws {
         let folder = try TemporaryFolder()
         let written = Self.observations(seed: 42, count: 480)
         for suffix in ["", ".gz"] {
@@ -52,11 +52,11 @@ struct SDMXRoundTripTests {
             let report = try SubmissionReader.read(path, registries: nil, catalog: Self.catalog, options: options,
                                                    emit: { rows.append(contentsOf: $0.rows) }, reject: { rejects.append($0) })
             #expect(rejects.isEmpty, "\(rejects.prefix(3))")
-            if format != .csv10 && format != .csv20 {
+            if format != .sdmxCSV10 && format != .sdmxCSV20 {
                 #expect(report.header.messageID == "RT-1" && report.header.sender == "CN_130121")
             }
-            let read = rows.map { "\($0.region!)|\($0.indicator!)|\($0.period!)|\($0.value.isNaN ? "missing" : "\($0.value)")|\(format == .csv10 ? "" : "\($0.action)")" }
-            let expected = written.map { "\($0.region)|\($0.indicator)|\($0.period)|\($0.value.map { "\($0)" } ?? "missing")|\(format == .csv10 ? "" : "Replace")" }
+            let read = rows.map { "\($0.region!)|\($0.indicator!)|\($0.period!)|\($0.value.isNaN ? "missing" : "\($0.value)")|\(format == .sdmxCSV10 ? "" : "\($0.action)")" }
+            let expected = written.map { "\($0.region)|\($0.indicator)|\($0.period)|\($0.value.map { "\($0)" } ?? "missing")|\(format == .sdmxCSV10 ? "" : "Replace")" }
             #expect(read == expected)
         }
     }
@@ -65,10 +65,10 @@ struct SDMXRoundTripTests {
         let folder = try TemporaryFolder()
         let header = SDMXMessageHeader(id: "D-1", sender: "CN_130121", prepared: Date())
         #expect(throws: OutputError.self) {
-            try SDMXWriter(format: .csv10, header: header, path: folder.path("d.csv")).beginDataSet(action: .delete)
+            try SDMXWriter(format: .sdmxCSV10, header: header, path: folder.path("d.csv")).beginDataSet(action: .delete)
         }
         let path = folder.path("d.xml")
-        let writer = try SDMXWriter(format: .structureSpecific21, header: header, path: path)
+        let writer = try SDMXWriter(format: .sdmxStructureSpecific21, header: header, path: path)
         try writer.beginDataSet(action: .delete)
         try writer.write(SDMXObservation(region: try RegionCode("130121101201"), indicator: "HOUSEHOLDS", period: try Period("2024"), value: nil))
         try writer.finish()
@@ -80,7 +80,7 @@ struct SDMXRoundTripTests {
     @Test func textFromSubmissionsIsEscaped() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("e.xml")
-        let writer = try SDMXWriter(format: .generic21, header: SDMXMessageHeader(id: "<&\"x\">", sender: "a'b", prepared: Date()), path: path)
+        let writer = try SDMXWriter(format: .sdmxGeneric21, header: SDMXMessageHeader(id: "<&\"x\">", sender: "a'b", prepared: Date()), path: path)
         try writer.beginDataSet(action: .merge)
         try writer.finish()
         let text = try String(contentsOfFile: path, encoding: .utf8)

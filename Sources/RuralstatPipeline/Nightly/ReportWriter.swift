@@ -146,9 +146,9 @@ public struct ReportWriter {
             let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
                 .sorted { $0.level < $1.level }
                 .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
-            let files: [(SDMXDataFormat, String)] = [(.structureSpecific21, "sdmx/rollups.ss21.xml"), (.generic21, "sdmx/rollups.generic21.xml"),
-                                                     (.structureSpecific30, "sdmx/rollups.ss30.xml"), (.csv10, "sdmx/rollups.sdmx10.csv"),
-                                                     (.csv20, "sdmx/rollups.sdmx20.csv")]
+            let files: [(SubmissionFormat, String)] = [(.sdmxStructureSpecific21, "sdmx/rollups.ss21.xml"), (.sdmxGeneric21, "sdmx/rollups.generic21.xml"),
+                                                     (.sdmxStructureSpecific30, "sdmx/rollups.ss30.xml"), (.sdmxCSV10, "sdmx/rollups.sdmx10.csv"),
+                                                     (.sdmxCSV20, "sdmx/rollups.sdmx20.csv")]
             let suffix = settings.sdmxGzip ? ".gz" : ""
             let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
             for (format, name) in files {
@@ -163,7 +163,7 @@ public struct ReportWriter {
                 // For consumers that keep what they received: what was removed, then what is new or changed.
                 let (changed, removed) = try store.rollupChanges(since: since)
                 let levels = Set(settings.levels.map(\.description))
-                let writer = try SDMXWriter(format: .structureSpecific21, header: SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)",
+                let writer = try SDMXWriter(format: .sdmxStructureSpecific21, header: SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)",
                                                                                                     sender: settings.sender, prepared: Date()),
                                             path: try path("sdmx/rollups.delta-since-run\(since).ss21.xml\(suffix)"))
                 try writer.beginDataSet(action: .delete)

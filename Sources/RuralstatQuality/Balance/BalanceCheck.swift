@@ -90,7 +90,7 @@ public struct BalanceCheck: QualityCheck {
             }
             tally.fail(rollup.region.rawValue)
             let definition = catalog.definition(rollup.indicator, year: rollup.period.year)
-            let relative = rollup.relativeImbalance.map { FindingText.format(", %+.2f %%", 100 * $0) } ?? ""
+            let relative = rollup.relativeImbalance.map { NumberText.format(", %+.2f %%", 100 * $0) } ?? ""
             let children = "its \(rollup.contributing) reporting unit\(rollup.contributing == 1 ? "" : "s")"
             let explanation = "\(FindingText.unit(rollup.region, registry: registry)): \(FindingText.indicator(rollup.indicator, definition)) "
                 + "reported \(FindingText.amount(reported, definition)), but \(children) add up to \(FindingText.amount(rollup.value, definition)) "
@@ -166,7 +166,7 @@ public struct BalanceCheck: QualityCheck {
                 tally.fail(parent)
                 let region = RegionCode(uncheckedRawValue: parent)
                 let missing = max(0, expectedChildren - children.present)
-                let relative = reported == 0 ? "" : FindingText.format(", %+.2f %%", 100 * imbalance / abs(reported))
+                let relative = reported == 0 ? "" : NumberText.format(", %+.2f %%", 100 * imbalance / abs(reported))
                 let explanation = "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
                     + "reported \(FindingText.amount(reported, definition)), but the \(children.present) \(childLevel.chineseName) figures reported under it "
                     + "add up to \(FindingText.amount(total, definition))\(missing > 0 ? " (\(missing) of \(expectedChildren) missing, counted as 0)" : "") "

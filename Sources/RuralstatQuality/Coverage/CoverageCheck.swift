@@ -57,7 +57,7 @@ public struct CoverageCheck: QualityCheck {
             }
             let explanation = "\(FindingText.unit(rollup.region, registry: input.registry)): \(rollup.contributing) of \(expected) "
                 + "\(base.chineseName) units reported \(FindingText.indicator(rollup.indicator, definition)) for \(rollup.period) "
-                + "(\(FindingText.format("%.1f", 100 * coverage)) %, below \(FindingText.format("%.0f", 100 * minimumCoverage)) %); "
+                + "(\(NumberText.format("%.1f", 100 * coverage)) %, below \(NumberText.format("%.0f", 100 * minimumCoverage)) %); "
                 + "\(expected - rollup.contributing) missing\(named)"
             found.append(Finding(ruleID: ruleID, method: "missing_units", severity: .warning, level: rollup.level, region: rollup.region,
                                  indicator: rollup.indicator, period: rollup.period, observed: Double(rollup.contributing),
@@ -97,7 +97,7 @@ public struct CoverageCheck: QualityCheck {
                                      region: region, indicator: nil, period: period, observed: days, upperBound: 0,
                                      statisticName: "days_late", statistic: days, parameters: "deadline_days=\(deadlineDays!)",
                                      explanation: "sender \(sender)'s submission for \(period) (\((first.file as NSString).lastPathComponent)) "
-                                        + "arrived \(FindingText.format("%.1f", days)) days after the deadline \(ISO8601DateFormatter().string(from: deadline))"))
+                                        + "arrived \(NumberText.format("%.1f", days)) days after the deadline \(ISO8601DateFormatter().string(from: deadline))"))
             }
         }
         return QualityResults(findings: found, tallies: tally.rows)

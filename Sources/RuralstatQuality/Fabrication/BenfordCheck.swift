@@ -76,12 +76,12 @@ public struct BenfordCheck: QualityCheck {
             let code = RegionCode(uncheckedRawValue: region)
             let worst = (0..<9).max { abs(shares[$0] - Self.expectedShares[$0]) < abs(shares[$1] - Self.expectedShares[$1]) }!
             let explanation = "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) amounts depart from Benford's law "
-                + "(MAD \(FindingText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(FindingText.format("%.1f", 100 * shares[worst])) % "
-                + "against \(FindingText.format("%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
+                + "(MAD \(NumberText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(NumberText.format("%.1f", 100 * shares[worst])) % "
+                + "against \(NumberText.format("%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
             found.append(Finding(ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
                                  period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
                                  parameters: "minimum_values=\(minimumValues) minimum_orders=\(minimumOrdersOfMagnitude) shares="
-                                    + shares.map { FindingText.format("%.4f", $0) }.joined(separator: "/"),
+                                    + shares.map { NumberText.format("%.4f", $0) }.joined(separator: "/"),
                                  peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)

@@ -59,8 +59,8 @@ public struct ConstantSeriesCheck: QualityCheck {
                     let code = RegionCode(uncheckedRawValue: region)
                     let explanation = "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(table.indicators[index], definition)) "
                         + "was \(FindingText.amount(run.value, definition)) in each of \(run.length) periods, \(periods[run.start]) to \(periods[run.start + run.length - 1]) "
-                        + "(its figures move by \(FindingText.format("%.1f", 100 * change)) % a period and are given to \(FindingText.number(resolution)), "
-                        + "so \(FindingText.format("%.2g", chance)) such runs would be expected among \(series.count) units)"
+                        + "(its figures move by \(NumberText.format("%.1f", 100 * change)) % a period and are given to \(FindingText.number(resolution)), "
+                        + "so \(NumberText.format("%.2g", chance)) such runs would be expected among \(series.count) units)"
                     found.append(Finding(ruleID: ruleID, method: "unchanged_value", severity: .info, level: code.level, region: code,
                                          indicator: table.indicators[index], period: periods[run.start + run.length - 1], observed: run.value,
                                          expected: chance, statisticName: "periods", statistic: Double(run.length),

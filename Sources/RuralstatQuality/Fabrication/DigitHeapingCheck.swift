@@ -60,14 +60,14 @@ public struct DigitHeapingCheck: QualityCheck {
             }
             tally.fail(region)
             let code = RegionCode(uncheckedRawValue: region)
-            let share = { (digit: Int) in FindingText.format("%.1f", 100 * Double(counts[digit]) / Double(n)) }
+            let share = { (digit: Int) in NumberText.format("%.1f", 100 * Double(counts[digit]) / Double(n)) }
             let explanation = "\(FindingText.unit(code, registry: input.registry)): \(share(0)) % of its \(n) whole-number figures end in 0 and "
-                + "\(share(5)) % in 5, against 10 % each (last-digit χ² \(FindingText.format("%.1f", chiSquare)), limit \(chiSquareLimit) at p < 0.001; "
-                + "round-number z \(FindingText.format("%.1f", z)), limit \(FindingText.number(roundShareZLimit)))"
+                + "\(share(5)) % in 5, against 10 % each (last-digit χ² \(NumberText.format("%.1f", chiSquare)), limit \(chiSquareLimit) at p < 0.001; "
+                + "round-number z \(NumberText.format("%.1f", z)), limit \(FindingText.number(roundShareZLimit)))"
             found.append(Finding(ruleID: ruleID, method: chiSquare > chiSquareLimit ? "last_digit_chi_square" : "round_number_share",
                                  severity: .warning, level: code.level, region: code, indicator: nil, period: nil, observed: chiSquare,
                                  upperBound: chiSquareLimit, statisticName: "chi_square", statistic: chiSquare,
-                                 parameters: "minimum_values=\(minimumValues) round_z=\(FindingText.format("%.2f", z)) counts=" + counts.map(String.init).joined(separator: "/"),
+                                 parameters: "minimum_values=\(minimumValues) round_z=\(NumberText.format("%.2f", z)) counts=" + counts.map(String.init).joined(separator: "/"),
                                  peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)

@@ -86,9 +86,9 @@ public struct AggregateHistoryCheck: QualityCheck {
             tally.fail(rollup.region.rawValue)
             let definition = input.catalog.definition(rollup.indicator, year: rollup.period.year)
             let explanation = "\(FindingText.unit(rollup.region, registry: input.registry)): \(FindingText.indicator(rollup.indicator, definition)) "
-                + "\(FindingText.amount(rollup.value, definition)) in \(rollup.period) is \(FindingText.format("%+.1f", 100 * (rate - 1))) % on "
-                + "\(FindingText.amount(previous.value, definition)) in \(previousPeriod) (allowed \(FindingText.format("%+.0f", 100 * (maxDecrease - 1))) % "
-                + "to \(FindingText.format("%+.0f", 100 * (maxIncrease - 1))) %; \(rollup.contributing) units now, \(previous.contributing) then)"
+                + "\(FindingText.amount(rollup.value, definition)) in \(rollup.period) is \(NumberText.format("%+.1f", 100 * (rate - 1))) % on "
+                + "\(FindingText.amount(previous.value, definition)) in \(previousPeriod) (allowed \(NumberText.format("%+.0f", 100 * (maxDecrease - 1))) % "
+                + "to \(NumberText.format("%+.0f", 100 * (maxIncrease - 1))) %; \(rollup.contributing) units now, \(previous.contributing) then)"
             found.append(Finding(ruleID: ruleID, method: "relative_rate_of_change", severity: .warning, level: rollup.level, region: rollup.region,
                                  indicator: rollup.indicator, period: rollup.period, observed: rollup.value, expected: previous.value,
                                  lowerBound: maxDecrease, upperBound: maxIncrease, statisticName: "rate_of_change", statistic: rate,

@@ -1,19 +1,6 @@
 import Foundation
 import RuralstatModel
 
-/// The SDMX serialisations ruralstat writes: what reporting units send up, and what a level sends
-/// to the level above (Art. 20).
-public enum SDMXDataFormat: String, Sendable, Hashable, CaseIterable {
-    case generic21 = "sdmx-ml-2.1-generic"
-    case structureSpecific21 = "sdmx-ml-2.1-structure-specific"
-    case structureSpecific30 = "sdmx-ml-3.0-structure-specific"
-    case csv10 = "sdmx-csv-1.0"
-    case csv20 = "sdmx-csv-2.0"
-
-    /// The usual file extension.
-    public var fileExtension: String { self == .csv10 || self == .csv20 ? "csv" : "xml" }
-}
-
 /// The dataflow a message's data belong to, e.g. `CN_RRS:DF_RRS(1.0)`.
 public struct SDMXDataflow: Sendable, Hashable {
     public var agency: String
@@ -66,11 +53,11 @@ public struct SDMXObservation: Sendable, Hashable {
     }
 }
 
-/// A streaming SDMX writer: datasets of observations in any of ``SDMXDataFormat``, into a file or a
+/// A streaming SDMX writer: datasets of observations in any SDMX format (``SubmissionFormat/sdmx``), into a file or a
 /// gzip stream, with memory that does not grow with the message. Consecutive observations of one
 /// series (region, indicator) are written as one `Series` in the XML forms that have them.
 public final class SDMXWriter {
-    public let format: SDMXDataFormat
+    public let format: SubmissionFormat
     private let header: SDMXMessageHeader
     private let sink: any ByteSink
     private var buffer: [UInt8] = []
@@ -81,7 +68,8 @@ public final class SDMXWriter {
     static let v21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/"
     static let v30 = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/"
 
-    public init(format: SDMXDataFormat, header: SDMXMessageHeader, sink: any ByteSink) {
+    public init(format: SubmissionFormat, header: SDMXMessageHeader, sink: any ByteSink) {
+        precondition(format.isSDMX, "SDMXWriter writes SDMX; \(format) is a plain CSV layout")
         self.format = format
         self.header = header
         self.sink = sink
@@ -90,7 +78,7 @@ public final class SDMXWriter {
     }
 
     /// Writes to `path` (gzip-compressed when it ends in `.gz`).
-    public convenience init(format: SDMXDataFormat, header: SDMXMessageHeader, path: String) throws {
+    public convenience init(format: SubmissionFormat, header: SDMXMessageHeader, path: String) throws {
         self.init(format: format, header: header, sink: try OutputFile.open(path))
     }
 
@@ -98,34 +86,34 @@ public final class SDMXWriter {
 
     private var structureNamespace: String {
         "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=\(header.dataflow.reference):ObsLevelDim:"
-            + (format == .structureSpecific30 ? "AllDimensions" : "TIME_PERIOD")
+            + (format == .sdmxStructureSpecific30 ? "AllDimensions" : "TIME_PERIOD")
     }
 
     private func writeStart() {
         switch format {
-        case .csv10:
+        case .sdmxCSV10, .csvLong, .csvWide:  // (the plain layouts never get here: see init)
             append("DATAFLOW,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n")
-        case .csv20:
+        case .sdmxCSV20:
             append("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n")
-        case .generic21:
+        case .sdmxGeneric21:
             let ns = Self.v21
             append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:GenericData xmlns:message=\"\(ns)message\" "
                    + "xmlns:common=\"\(ns)common\" xmlns:generic=\"\(ns)data/generic\">\n")
             writeHeader(dimensionAtObservation: "TIME_PERIOD")
-        case .structureSpecific21, .structureSpecific30:
-            let ns = format == .structureSpecific21 ? Self.v21 : Self.v30
+        case .sdmxStructureSpecific21, .sdmxStructureSpecific30:
+            let ns = format == .sdmxStructureSpecific21 ? Self.v21 : Self.v30
             append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:StructureSpecificData xmlns:message=\"\(ns)message\" "
                    + "xmlns:common=\"\(ns)common\" xmlns:ss=\"\(ns)data/structurespecific\" "
                    + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ns1=\"\(Self.escaped(structureNamespace))\">\n")
-            writeHeader(dimensionAtObservation: format == .structureSpecific30 ? "AllDimensions" : "TIME_PERIOD")
+            writeHeader(dimensionAtObservation: format == .sdmxStructureSpecific30 ? "AllDimensions" : "TIME_PERIOD")
         }
     }
 
     private func writeHeader(dimensionAtObservation: String) {
         let flow = header.dataflow
         let prepared = ISO8601DateFormatter().string(from: header.prepared)
-        let namespace = format == .generic21 ? "" : " namespace=\"\(Self.escaped(structureNamespace))\""
-        let usage = format == .structureSpecific30
+        let namespace = format == .sdmxGeneric21 ? "" : " namespace=\"\(Self.escaped(structureNamespace))\""
+        let usage = format == .sdmxStructureSpecific30
             ? "<common:StructureUsage>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=\(Self.escaped(flow.reference))</common:StructureUsage>"
             : "<common:StructureUsage><Ref agencyID=\"\(Self.escaped(flow.agency))\" id=\"\(Self.escaped(flow.id))\" version=\"\(Self.escaped(flow.version))\"/></common:StructureUsage>"
         append("<message:Header><message:ID>\(Self.escaped(header.id))</message:ID><message:Test>\(header.isTest)</message:Test>"
@@ -138,15 +126,15 @@ public final class SDMXWriter {
     /// SDMX-CSV 1.0 has no actions: it can hold only data to merge or replace.
     public func beginDataSet(action: Action) throws {
         precondition(self.action == nil, "a dataset is open")
-        if format == .csv10 && action == .delete {
+        if format == .sdmxCSV10 && action == .delete {
             throw OutputError(path: "", message: "SDMX-CSV 1.0 cannot express a Delete; use SDMX-CSV 2.0 or SDMX-ML")
         }
         self.action = action
         let flow = Self.escaped(header.dataflow.id)
         switch format {
-        case .csv10, .csv20: break
-        case .generic21: append("<message:DataSet structureRef=\"\(flow)\" action=\"\(action)\">\n")
-        case .structureSpecific21, .structureSpecific30:
+        case .sdmxCSV10, .sdmxCSV20, .csvLong, .csvWide: break
+        case .sdmxGeneric21: append("<message:DataSet structureRef=\"\(flow)\" action=\"\(action)\">\n")
+        case .sdmxStructureSpecific21, .sdmxStructureSpecific30:
             append("<message:DataSet ss:structureRef=\"\(flow)\" ss:dataScope=\"DataStructure\" xsi:type=\"ns1:DataSetType\" ss:action=\"\(action)\">\n")
         }
     }
@@ -158,15 +146,15 @@ public final class SDMXWriter {
         let value = observation.value.map(NumberText.shortest) ?? (action == .delete ? nil : "NaN")
         let status = observation.status ?? (observation.value == nil && action != .delete ? "M" : nil)
         switch format {
-        case .csv10, .csv20:
-            if format == .csv20 {
+        case .sdmxCSV10, .sdmxCSV20, .csvLong, .csvWide:
+            if format == .sdmxCSV20 {
                 append("dataflow,\(Self.csv(header.dataflow.reference)),\(Self.actionLetter(action)),")
             } else {
                 append("\(Self.csv(header.dataflow.reference)),")
             }
             append("\(frequency),\(observation.region),\(Self.csv(observation.indicator)),\(observation.period),\(value ?? ""),"
                    + "\(observation.unitMultiplier.map(String.init) ?? ""),\(status.map(Self.csv) ?? "")\n")
-        case .generic21:
+        case .sdmxGeneric21:
             openSeriesIfNeeded(observation) {
                 "<generic:Series><generic:SeriesKey><generic:Value id=\"FREQ\" value=\"\(frequency)\"/>"
                     + "<generic:Value id=\"REF_AREA\" value=\"\(observation.region)\"/>"
@@ -177,14 +165,14 @@ public final class SDMXWriter {
                    + (value.map { "<generic:ObsValue value=\"\($0)\"/>" } ?? "")
                    + (status.map { "<generic:Attributes><generic:Value id=\"OBS_STATUS\" value=\"\(Self.escaped($0))\"/></generic:Attributes>" } ?? "")
                    + "</generic:Obs>")
-        case .structureSpecific21:
+        case .sdmxStructureSpecific21:
             openSeriesIfNeeded(observation) {
                 "<Series FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\""
                     + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "") + ">"
             }
             append("<Obs TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
                    + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>")
-        case .structureSpecific30:
+        case .sdmxStructureSpecific30:
             append("<Obs FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\" "
                    + "TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
                    + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "")
@@ -202,14 +190,14 @@ public final class SDMXWriter {
 
     private func closeSeries() {
         guard openSeries != nil else { return }
-        append(format == .generic21 ? "</generic:Series>\n" : "</Series>\n")
+        append(format == .sdmxGeneric21 ? "</generic:Series>\n" : "</Series>\n")
         openSeries = nil
     }
 
     public func endDataSet() throws {
         precondition(action != nil, "no dataset is open")
         closeSeries()
-        if format != .csv10 && format != .csv20 { append("</message:DataSet>\n") }
+        if format != .sdmxCSV10 && format != .sdmxCSV20 { append("</message:DataSet>\n") }
         action = nil
         try flush()
     }
@@ -218,9 +206,9 @@ public final class SDMXWriter {
     public func finish() throws {
         if action != nil { try endDataSet() }
         switch format {
-        case .csv10, .csv20: break
-        case .generic21: append("</message:GenericData>\n")
-        case .structureSpecific21, .structureSpecific30: append("</message:StructureSpecificData>\n")
+        case .sdmxCSV10, .sdmxCSV20, .csvLong, .csvWide: break
+        case .sdmxGeneric21: append("</message:GenericData>\n")
+        case .sdmxStructureSpecific21, .sdmxStructureSpecific30: append("</message:StructureSpecificData>\n")
         }
         try flush()
         try sink.close()
