@@ -4,6 +4,7 @@ import PackageDescription
 // The module graph follows the data flow; each module depends only on modules up-stream of it:
 //
 //   RuralstatModel ← RuralstatIngest      (readers, validation)
+//                  ← RuralstatRules       (the edit-rule language)               ← RuralstatQuality
 //                  ← RuralstatStore       (SQLite through GRDB)
 //                  ← RuralstatAggregate   (partitions, rollups)  ← RuralstatQuality (checks, findings)
 //                  ← RuralstatReport      (tables, SDMX, HTML)   ← RuralstatSampleData (a tool beside the flow)
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "RuralstatModel", targets: ["RuralstatModel"]),
         .library(name: "RuralstatSystem", targets: ["RuralstatSystem"]),
         .library(name: "RuralstatIngest", targets: ["RuralstatIngest"]),
+        .library(name: "RuralstatRules", targets: ["RuralstatRules"]),
         .library(name: "RuralstatStore", targets: ["RuralstatStore"]),
         .library(name: "RuralstatAggregate", targets: ["RuralstatAggregate"]),
         .library(name: "RuralstatQuality", targets: ["RuralstatQuality"]),
@@ -78,47 +80,52 @@ let package = Package(
             name: "RuralstatAggregate",
             dependencies: ["RuralstatModel"]
         ),
+        // The evaluators' edit-rule language: lexer, parser, compiled column-wise evaluation,
+        // explanations, and the YAML rule sets.
+        .target(name: "RuralstatRules", dependencies: ["RuralstatModel"]),
         // Quality checks on the same partitions: findings with the numbers that explain them.
         .target(
             name: "RuralstatQuality",
-            dependencies: ["RuralstatModel", "RuralstatAggregate", "RuralstatSystem"]
+            dependencies: ["RuralstatModel", "RuralstatRules", "RuralstatAggregate", "RuralstatSystem"]
         ),
         // Tables, SDMX and HTML for people and for the level above.
-        .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "RuralstatStore", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Realistic submissions with planted anomalies and their ground truth (beside the flow: a tool).
         .target(name: "RuralstatSampleData", dependencies: ["RuralstatModel", "RuralstatReport", "RuralstatSystem"]),
         // Orchestration: the ingest, rollup, quality and report stages, the nightly run, the ledger.
         .target(
             name: "RuralstatPipeline",
-            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatQuality",
-                           "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]
+            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules",
+                           "RuralstatQuality", "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "ruralstat",
             dependencies: [
-                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatPipeline", "RuralstatReport", "RuralstatSampleData",
+                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules", "RuralstatPipeline", "RuralstatReport",
+                "RuralstatSampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // The fuzz targets' entries and their properties; swift test runs them on the committed corpora.
-        .target(name: "RuralstatFuzzEntries", dependencies: ["RuralstatIngest", "RuralstatModel", "RuralstatPipeline"], path: "Tests/Fuzz/Entries"),
+        .target(name: "RuralstatFuzzEntries", dependencies: ["RuralstatIngest", "RuralstatModel", "RuralstatRules", "RuralstatPipeline"], path: "Tests/Fuzz/Entries"),
         .testTarget(name: "RuralstatFuzzTests", dependencies: ["RuralstatFuzzEntries", "RuralstatIngest", "TestSupport"]),
 
         // Helpers the test targets share: temporary folders, a seeded random generator.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest", "TestSupport"]),
+        .testTarget(name: "RuralstatRulesTests", dependencies: ["RuralstatRules", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport", "RuralstatFuzzEntries"]),
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         // Golden/ holds Banff's numbers, read by path.
-        .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatAggregate", "RuralstatModel", "TestSupport"],
+        .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatRules", "RuralstatAggregate", "RuralstatModel", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport",
                                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "RuralstatSampleDataTests", dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
-        .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatStore", "RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "TestSupport"]),
+        .testTarget(name: "RuralstatSampleDataTests", dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatRules", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
+        .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatReport", "RuralstatStore", "RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,6 +16,7 @@ let package = Package(
                 .product(name: "RuralstatSystem", package: "ruralstat"),
                 .product(name: "RuralstatIngest", package: "ruralstat"),
                 .product(name: "RuralstatAggregate", package: "ruralstat"),
+                .product(name: "RuralstatRules", package: "ruralstat"),
                 .product(name: "RuralstatQuality", package: "ruralstat"),
                 .product(name: "RuralstatReport", package: "ruralstat"),
                 .product(name: "RuralstatPipeline", package: "ruralstat"),

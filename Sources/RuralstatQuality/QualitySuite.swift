@@ -1,6 +1,7 @@
 import Dispatch
 import RuralstatAggregate
 import RuralstatModel
+import RuralstatRules
 
 /// The checks a run applies, in the order their findings are listed.
 ///

@@ -4,6 +4,7 @@ import Testing
 @testable import RuralstatPipeline
 import RuralstatIngest
 import RuralstatModel
+import RuralstatReport
 @testable import RuralstatStore
 
 /// Ingest into a real SQLite store: whole or nothing, at most once, revisions with history, actions.

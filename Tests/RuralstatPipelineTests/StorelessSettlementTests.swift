@@ -5,6 +5,7 @@ import TestSupport
 import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
+import RuralstatReport
 import RuralstatStore
 
 /// `rollup --from` settles revisions, repeats and deletes as ingest into the store does, and so gives

@@ -1,5 +1,6 @@
 import Testing
 import RuralstatModel
+import RuralstatRules
 @testable import RuralstatQuality
 
 @Suite("EditRuleCheck")

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import RuralstatIngest
 import RuralstatModel
+import RuralstatRules
 import RuralstatPipeline
 @testable import RuralstatSampleData
 

@@ -2,6 +2,8 @@ import Foundation
 import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
+import RuralstatReport
+import RuralstatRules
 import RuralstatPipeline
 import RuralstatQuality
 

@@ -3,6 +3,7 @@ import Logging
 import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
+import RuralstatRules
 import RuralstatQuality
 import RuralstatReport
 import RuralstatStore
@@ -81,9 +82,7 @@ public struct NightlyRun {
         // References first: a bad registry, catalog or rules file stops the run before it touches the store.
         let registry = try ReferenceFiles.loadRegistry(paths: spec.registry, edition: spec.registryEdition)
         let catalog = try ReferenceFiles.loadCatalog(path: spec.catalog)
-        let rules = try spec.rules.map { path in
-            try RuleSet(yaml: String(contentsOfFile: path, encoding: .utf8), file: path, knownIndicators: Set(catalog.codes))
-        }
+        let rules = try spec.rules.map { try RuleSet(contentsOfFile: $0, knownIndicators: Set(catalog.codes)) }
         try FileManager.default.createDirectory(atPath: (spec.store as NSString).deletingLastPathComponent.isEmpty ? "."
                                                     : (spec.store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let lock = try StoreLock(store: spec.store, command: "run", wait: wait)
@@ -110,7 +109,7 @@ public struct NightlyRun {
         return summary
     }
 
-    private func runStages(store: SQLiteStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, runID: Int64, logger: Logger,
+    private func runStages(store: any IndicatorStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, runID: Int64, logger: Logger,
                            summary: inout Summary, startedAt: Date) throws {
         // A changed registry, catalog or rule set is loaded and everything downstream recomputed.
         let references = try referenceHashes()
@@ -263,7 +262,7 @@ public struct NightlyRun {
         return (specHash, registryHash, catalogHash, rulesHash, [registryHash, catalogHash, rulesHash ?? "-"].joined(separator: "|"))
     }
 
-    private func writeManifest(_ path: String, store: SQLiteStore, catalog: IndicatorCatalog, registry: RegionRegistry, rules: RuleSet?,
+    private func writeManifest(_ path: String, store: any IndicatorStore, catalog: IndicatorCatalog, registry: RegionRegistry, rules: RuleSet?,
                                references: (spec: String, registry: String, catalog: String, rules: String?, combined: String), runID: Int64,
                                startedAt: Date, stages: [RunManifest.Stage], outputs: [String], seconds: [Int64: Double]) throws {
         let iso = ISO8601DateFormatter()

@@ -3,6 +3,8 @@ import Yams
 import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
+import RuralstatReport
+import RuralstatRules
 import RuralstatQuality
 
 /// A pipeline spec (`pipelines/nightly.yaml`): where the submissions come from and who sent them,
@@ -82,32 +84,6 @@ public struct PipelineSpec: Sendable {
             QualitySuite(rules: rules, peerOutliers: peerOutliers, periodOverPeriod: PeriodOverPeriodCheck(method: .hidiroglouBerthelot(hb)),
                          balance: balance, coverage: coverage, history: history)
         }
-    }
-
-    public struct ReportSettings: Sendable {
-        public var folder = "reports"
-        /// The levels of the indicator tables.
-        public var levels: [RegionLevel] = [.province, .prefecture, .county]
-        public var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
-        /// Who the SDMX output says sent it.
-        public var sender = "CN_NBS"
-        /// Only these periods (nil: all) and the subtree of this region.
-        public var periods: Set<Period>?
-        public var region: RegionCode = .national
-        /// Also an SDMX delta: what changed in the rollups after this run.
-        public var deltaSince: Int64?
-        public var sdmxGzip = false
-
-        public init() {}
-    }
-
-    public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
-        /// The indicator tables as CSV, Markdown, an XLSX workbook; the HTML report; SDMX for the level above.
-        case csv, markdown, xlsx, html, sdmx
-        /// `quality/findings.csv`, `findings.json`, `findings_summary.csv`.
-        case findings
-        /// `rejects.csv`.
-        case rejects
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import RuralstatAggregate
 import RuralstatModel
+import RuralstatRules
 
 /// The evaluators' edit rules (`pipelines/rules.yaml`) on every unit and period: each unit's values
 /// are gathered into one record (NaN where it reported nothing), every rule of its level is

@@ -68,7 +68,7 @@ extension SQLiteStore {
     }
 
     /// The stored findings that pass the filter, most severe first, then by rule, indicator, period and region.
-    public func findings(_ filter: FindingFilter = FindingFilter()) throws -> [Finding] {
+    public func findings(_ filter: FindingFilter) throws -> [Finding] {
         var conditions = ["1"]
         var arguments: [any DatabaseValueConvertible] = []
         func within(_ column: String, _ values: [String]) {

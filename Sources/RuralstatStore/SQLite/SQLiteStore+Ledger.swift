@@ -22,9 +22,6 @@ extension SQLiteStore {
         try pool.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value]) }
     }
 
-    /// Every submission offered, in the order it arrived.
-    public func ledger() throws -> [SubmissionLedgerEntry] { try ledger(SubmissionFilter()) }
-
     /// Every rejected row and file, oldest first.
     public func storedRejects() throws -> [ValidationProblem] {
         try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM rejects ORDER BY id").map(storedProblem) }

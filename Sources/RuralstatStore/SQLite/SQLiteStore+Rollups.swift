@@ -71,7 +71,7 @@ public struct RollupScope: Sendable {
 
 extension SQLiteStore {
     /// Streams the current observations in batches, ordered by indicator, period and region.
-    public func currentObservations(_ filter: ObservationFilter = ObservationFilter(), batchSize: Int = 65_536,
+    public func currentObservations(_ filter: ObservationFilter, batchSize: Int,
                                     _ body: (ObservationBatch) throws -> Void) throws {
         var conditions = ["superseded_by IS NULL"]
         var arguments: [any DatabaseValueConvertible] = []
@@ -187,14 +187,6 @@ extension SQLiteStore {
                 UNION SELECT DISTINCT period FROM rollups \(condition)
                 """, arguments: arguments))
         }
-    }
-
-    /// A rollup's key as stored.
-    public struct RollupKey: Hashable, Sendable {
-        public var level: String
-        public var region: Int64
-        public var indicator: String
-        public var period: String
     }
 
     /// What changed in the rollups after run `run`: the rollups added or changed since (as they are

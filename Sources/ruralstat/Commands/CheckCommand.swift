@@ -24,9 +24,9 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var ingest: IngestArguments
 
     @Option(help: "Output format: text or json.")
-    var format: ReportFormat = .text
+    var format: Output = .text
 
-    enum ReportFormat: String, ExpressibleByArgument { case text, json }
+    enum Output: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
         let registries = RegistryEditions([try registry.loadRegistry()])

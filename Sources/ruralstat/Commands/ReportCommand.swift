@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RuralstatModel
+import RuralstatReport
 import RuralstatPipeline
 import RuralstatStore
 
@@ -52,7 +53,7 @@ struct ReportCommand: ParsableCommand {
         let (database, held) = try StoreAccess.openForWriting(store, command: "report", wait: lock.wait)
         defer { withExtendedLifetime(held) {} }
         let registry = try database.loadRegistry(edition: nil)
-        var settings = PipelineSpec.ReportSettings()
+        var settings = ReportSettings()
         settings.folder = out
         settings.sender = sender
         settings.sdmxGzip = gzip
@@ -60,9 +61,9 @@ struct ReportCommand: ParsableCommand {
         if !levels.isEmpty { settings.levels = try levels.map(FilterArguments.level) }
         if !formats.isEmpty {
             settings.formats = Set(try formats.map { name in
-                guard let format = PipelineSpec.ReportFormat(rawValue: name) else {
-                    throw ValidationError("unknown format '\(EchoText.quote(name))' (\(PipelineSpec.ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
-                                          + Suggestion.text(name, among: PipelineSpec.ReportFormat.allCases.map(\.rawValue)))
+                guard let format = ReportFormat(rawValue: name) else {
+                    throw ValidationError("unknown format '\(EchoText.quote(name))' (\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
+                                          + Suggestion.text(name, among: ReportFormat.allCases.map(\.rawValue)))
                 }
                 return format
             })

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RuralstatIngest
 import RuralstatModel
+import RuralstatReport
 import RuralstatPipeline
 import RuralstatStore
 
@@ -15,7 +16,7 @@ struct RejectsOption: ParsableArguments {
 /// Files ingested into a store as one recorded run (`ingest`, `submissions retry`): the store's registry,
 /// a line per file as it is done, the rejects log, and the run's outcome in the ledger of runs.
 struct IngestRun {
-    let store: SQLiteStore
+    let store: any IndicatorStore
     let storePath: String
     let command: String
     let catalog: IndicatorCatalog

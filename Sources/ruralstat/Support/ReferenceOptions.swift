@@ -1,6 +1,7 @@
 import ArgumentParser
 import RuralstatIngest
 import RuralstatModel
+import RuralstatRules
 import RuralstatStore
 
 /// Where a command finds the division registry: division-list files, or a store.
@@ -45,12 +46,8 @@ struct RulesOptions: ParsableArguments {
 
     func loadRules(catalog: IndicatorCatalog) throws -> RuleSet? {
         if rulesFile == "none" { return nil }
-        let text: String
-        do { text = try String(contentsOfFile: rulesFile, encoding: .utf8) } catch {
-            throw ExitStatus.Classified(exitStatus: .invalidInput, description: "cannot read the rules \(rulesFile): \(error.localizedDescription)")
-        }
         do {
-            return try RuleSet(yaml: text, file: rulesFile, knownIndicators: Set(catalog.codes))
+            return try RuleSet(contentsOfFile: rulesFile, knownIndicators: Set(catalog.codes))
         } catch {
             throw ExitStatus.Classified(exitStatus: .invalidInput, description: "\(error)")
         }

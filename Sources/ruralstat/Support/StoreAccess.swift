@@ -13,10 +13,10 @@ struct LockOptions: ParsableArguments {
 /// and for a command that writes, under the store's lock.
 enum StoreAccess {
     /// An existing store, for reading.
-    static func open(_ path: String) throws -> SQLiteStore { try SQLiteStore(path: path) }
+    static func open(_ path: String) throws -> any IndicatorStore { try SQLiteStore(path: path) }
 
     /// An existing store, locked for `command` until the lock is released.
-    static func openForWriting(_ path: String, command: String, wait: Double) throws -> (store: SQLiteStore, lock: StoreLock) {
+    static func openForWriting(_ path: String, command: String, wait: Double) throws -> (store: any IndicatorStore, lock: StoreLock) {
         // A missing store is said as such, before a lock file is made beside it.
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
         let lock = try StoreLock(store: path, command: command, wait: wait)

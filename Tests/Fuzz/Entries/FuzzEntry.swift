@@ -1,6 +1,7 @@
 import Foundation
 import RuralstatIngest
 import RuralstatModel
+import RuralstatRules
 import RuralstatPipeline
 
 /// What the fuzz targets feed with arbitrary bytes, each with the properties that must hold for any

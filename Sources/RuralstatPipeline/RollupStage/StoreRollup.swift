@@ -1,0 +1,217 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatModel
+import RuralstatStore
+
+/// `ruralstat rollup` from the store: the current observations are loaded into partitions, rolled
+/// up, and the rollups of the scope replace the stored ones, with the run that made them.
+///
+/// Three ways, one table: a **full** recompute; an **incremental** one (what submissions changed
+/// since the last rollup); and a **partial** one that a person asks for (indicators, periods, a
+/// region's subtree). A partial or incremental recompute touches only its scope and what is made from
+/// it — the indicators computed from its indicators, the ancestors of its region up to the nation,
+/// recomputed from stored parts — so the table afterwards equals a full recompute, bit for bit.
+public struct StoreRollup {
+    public var store: any IndicatorStore
+    public var catalog: IndicatorCatalog
+    public var registry: RegionRegistry?
+    public var policy = CoveragePolicy()
+    public var workers = ProcessInfo.activeProcessors
+
+    public init(store: any IndicatorStore, catalog: IndicatorCatalog, registry: RegionRegistry?) {
+        self.store = store
+        self.catalog = catalog
+        self.registry = registry
+    }
+
+    /// What a person asks to recompute; `nil` is "all".
+    public struct Request: Sendable {
+        public var indicators: Set<String>?
+        public var periods: Set<String>?
+        public var region: RegionCode?
+
+        public init(indicators: Set<String>? = nil, periods: Set<String>? = nil, region: RegionCode? = nil) {
+            self.indicators = indicators
+            self.periods = periods
+            self.region = region == .national ? nil : region
+        }
+
+        public var isEverything: Bool { indicators == nil && periods == nil && region == nil }
+    }
+
+    /// A request that names what the catalog, the registry or the store does not know.
+    public struct ScopeError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public struct Summary: Sendable {
+        public var observations = 0
+        public var rollups = 0
+        /// The indicators recomputed: those asked for and those computed from them.
+        public var indicators: [String] = []
+        public var periods: [String] = []
+        public var secondsLoading = 0.0
+        public var secondsRollup = 0.0
+        public var secondsWriting = 0.0
+        /// After a full rollup: every current observation and every rollup, as the store now holds
+        /// them — so that the quality checks need not load them again.
+        public var everything: (table: ObservationTable, rollups: [Rollup])?
+    }
+
+    /// Recomputes what `request` names (everything when it names nothing).
+    public func run(_ request: Request = Request(), runID: Int64) throws -> Summary {
+        if request.isEverything { return try runFull(runID: runID) }
+        try check(request)
+        let indicators = dependents(of: request.indicators ?? Set(catalog.codes))
+        let periods = try request.periods ?? store.periods(of: indicators)
+        var summary = Summary()
+        summary.indicators = indicators.sorted()
+        summary.periods = periods.sorted()
+        let provinces = request.region.map { Set([$0.digits(at: .province)]) }
+        for period in periods.sorted() {
+            try recompute(period: period, indicators: indicators, provinces: provinces,
+                          regions: request.region.map { .subtree($0) } ?? .all, runID: runID, into: &summary)
+        }
+        return summary
+    }
+
+    /// Every rollup, from every current observation; the stored table is replaced whole.
+    private func runFull(runID: Int64) throws -> Summary {
+        var summary = Summary()
+        var started = Date()
+        let latest = try store.latestSubmission()
+        let table = try load(indicators: nil, periods: nil, provinces: nil)
+        summary.observations = table.rowCount
+        summary.secondsLoading = Date().timeIntervalSince(started)
+        started = Date()
+        let rollups = RollupEngine(catalog: catalog, registry: registry, policy: policy).rollups(of: table, workers: workers)
+        summary.rollups = rollups.count
+        summary.secondsRollup = Date().timeIntervalSince(started)
+        started = Date()
+        try store.replaceRollups(rollups, scope: .everything, runID: runID)
+        try store.setRollupWatermark(latest)
+        summary.everything = (table, rollups)
+        summary.indicators = catalog.codes
+        summary.periods = table.periods.map(\.description)
+        summary.secondsWriting = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// Recomputes only what submissions applied since the last rollup touched: the (indicator, period,
+    /// province) partitions they changed, the indicators whose rules read those, and the nation merged
+    /// from the stored province rollups; the table ends up the same as after a full rollup. The first
+    /// rollup of a store is a full one.
+    public func runIncremental(runID: Int64) throws -> Summary {
+        let watermark = try store.rollupWatermark()
+        let latest = try store.latestSubmission()
+        guard watermark > 0 else { return try runFull(runID: runID) }
+        let touched = try store.partitionsTouched(since: watermark)
+        var summary = Summary()
+        for period in Set(touched.map(\.period)).sorted() {
+            let inPeriod = touched.filter { $0.period == period }
+            let provinces = Set(inPeriod.map(\.province))
+            try recompute(period: period, indicators: dependents(of: Set(inPeriod.map(\.indicator))), provinces: provinces,
+                          regions: .provinces(provinces), runID: runID, into: &summary)
+        }
+        // Only now: a rollup that failed or was killed half-way is redone by the next run.
+        try store.setRollupWatermark(latest)
+        return summary
+    }
+
+    /// Recomputes `indicators` in one period. With `provinces`, the indicators whose nation merges
+    /// from provinces are recomputed in those provinces only and the nation is merged from the stored
+    /// provinces; the others (a median, province-level figures) from every province. Only the rows
+    /// in `regions` are written.
+    private func recompute(period: String, indicators: Set<String>, provinces: Set<Int>?, regions: RollupScope.Regions,
+                           runID: Int64, into summary: inout Summary) throws {
+        let engine = RollupEngine(catalog: catalog, registry: registry, policy: policy)
+        let year = try Period(period).year
+        // An indicator without a definition that year still has its stale rollups removed.
+        let defined = indicators.filter { catalog.definition($0, year: year) != nil }
+        let local: Set<String> = provinces == nil ? [] : defined.filter { engine.mergesFromProvinces($0, year: year) }
+        let global = indicators.subtracting(local)
+        if let provinces, !local.isEmpty {
+            var started = Date()
+            let table = try load(indicators: closure(local), periods: [period], provinces: provinces)
+            summary.observations += table.rowCount
+            summary.secondsLoading += Date().timeIntervalSince(started)
+            started = Date()
+            let fresh = engine.rollups(of: table, workers: workers).filter { local.contains($0.indicator) && $0.level != .national }
+            let kept = try store.storedProvinceRollups(indicators: local, period: period)
+                .filter { !provinces.contains($0.region.digits(at: .province)) }
+            let provinceRows = (kept + fresh.filter { $0.level == .province }).sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) }
+            let rows = fresh + engine.nationalRollups(fromProvinces: provinceRows)
+            summary.secondsRollup += Date().timeIntervalSince(started)
+            try write(rows, scope: RollupScope(indicators: local, periods: [period], regions: regions), runID: runID, into: &summary)
+        }
+        if !global.isEmpty {
+            var started = Date()
+            let table = try load(indicators: closure(global), periods: [period], provinces: nil)
+            summary.observations += table.rowCount
+            summary.secondsLoading += Date().timeIntervalSince(started)
+            started = Date()
+            let rows = engine.rollups(of: table, workers: workers).filter { global.contains($0.indicator) }
+            summary.secondsRollup += Date().timeIntervalSince(started)
+            try write(rows, scope: RollupScope(indicators: global, periods: [period], regions: regions), runID: runID, into: &summary)
+        }
+    }
+
+    private func write(_ rows: [Rollup], scope: RollupScope, runID: Int64, into summary: inout Summary) throws {
+        let started = Date()
+        try store.replaceRollups(rows, scope: scope, runID: runID)
+        summary.rollups += rows.count { scope.regions.contains($0.region) }
+        summary.secondsWriting += Date().timeIntervalSince(started)
+    }
+
+    /// Every code of the request must be known: a typo is an error, never an empty recompute.
+    private func check(_ request: Request) throws {
+        for code in (request.indicators ?? []).sorted() where catalog.definitions(of: code).isEmpty {
+            throw ScopeError(description: "indicator '\(EchoText.quote(code))' is not in the catalog \(catalog.version)" + Suggestion.text(code, among: catalog.codes))
+        }
+        if let periods = request.periods {
+            let held = try store.periods(of: nil)
+            for period in periods.sorted() where !held.contains(period) {
+                throw ScopeError(description: "the store holds no observations or rollups for period \(period) (it holds \(held.sorted().joined(separator: ", ")))")
+            }
+        }
+        if let region = request.region, let registry, !registry.contains(region) {
+            throw ScopeError(description: "region \(region) is not in the \(registry.edition) division registry")
+        }
+    }
+
+    private func load(indicators: Set<String>?, periods: Set<String>?, provinces: Set<Int>?) throws -> ObservationTable {
+        let builder = ObservationTableBuilder()
+        try store.currentObservations(ObservationFilter(indicators: indicators, periods: periods, provinces: provinces)) { builder.add($0) }
+        return builder.build()
+    }
+
+    /// The indicators and every indicator whose rule reads one of them, transitively.
+    func dependents(of codes: Set<String>) -> Set<String> {
+        var result = codes
+        var changed = true
+        while changed {
+            changed = false
+            for definition in catalog.definitions where !result.contains(definition.code) {
+                if definition.aggregation.references.contains(where: { result.contains($0.code) }) {
+                    result.insert(definition.code)
+                    changed = true
+                }
+            }
+        }
+        return result
+    }
+
+    /// The indicators and every indicator their rules read, transitively.
+    private func closure(_ codes: Set<String>) -> Set<String> {
+        var result = codes
+        var pending = Array(codes)
+        while let code = pending.popLast() {
+            for definition in catalog.definitions(of: code) {
+                for (_, reference) in definition.aggregation.references where result.insert(reference).inserted {
+                    pending.append(reference)
+                }
+            }
+        }
+        return result
+    }
+}

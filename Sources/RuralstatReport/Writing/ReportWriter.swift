@@ -1,0 +1,196 @@
+import Foundation
+
+import RuralstatModel
+import RuralstatReport
+import RuralstatStore
+
+/// The reports of a store (the nightly run's report stage, and `ruralstat report`): the rollups as
+/// indicator tables (CSV, Markdown, XLSX), the HTML report, the findings and rejects, and the
+/// rollups as SDMX for the level above — whole, and optionally as a delta since an earlier run.
+/// Files are written into a staging folder and then moved into place one by one (each move
+/// atomic), so a run killed while writing leaves the previous reports.
+public struct ReportWriter {
+    let store: any IndicatorStore
+    let catalog: IndicatorCatalog
+    let registry: RegionRegistry?
+    let settings: ReportSettings
+    let runID: Int64
+
+    public init(store: any IndicatorStore, catalog: IndicatorCatalog, registry: RegionRegistry?, settings: ReportSettings, runID: Int64) {
+        self.store = store
+        self.catalog = catalog
+        self.registry = registry
+        self.settings = settings
+        self.runID = runID
+    }
+
+    private func observation(_ rollup: Rollup) -> SDMXObservation {
+        SDMXObservation(region: rollup.region, indicator: rollup.indicator, period: rollup.period, value: rollup.value,
+                        status: rollup.publication == .partial ? "P" : "A",
+                        unitMultiplier: catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier)
+    }
+
+    /// The indicator tables as a workbook: one sheet per level (regions down, indicators across), and the long form.
+    static func spreadsheet(long: IndicatorTable, byLevel: [(level: RegionLevel, table: IndicatorTable)]) -> Spreadsheet {
+        var sheets: [Spreadsheet.Sheet] = []
+        for (level, table) in byLevel {
+            let rows: [[Spreadsheet.Cell]] = table.wide.map { line in
+                [.text(line.region.description), .text(line.regionName), .text(line.period.description)] + line.cells.map { Spreadsheet.number($0?.value) }
+            }
+            sheets.append(Spreadsheet.Sheet(name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
+                                            rows: rows))
+        }
+        sheets.append(Spreadsheet.Sheet(name: "long", header: ["level", "region", "名称 name", "indicator", "指标", "period", "value", "unit", "coverage %",
+                                                                "publication", "target", "attainment %"], rows: long.rows.map { row in
+            [.text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
+             .text(row.period.description), Spreadsheet.number(row.value), .text(row.unit),
+             row.coverage.map { .number(100 * $0, .percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
+             row.attainment.map { .number($0, .percent) } ?? .empty]
+        }))
+        return Spreadsheet(sheets: sheets)
+    }
+
+    /// The tallies of the scope: all for the nation, one province's for a province; for a smaller
+    /// subtree none (they are counted per province, and a part of a province's count cannot be told).
+    private func scopedTallies() throws -> [RuleTally]? {
+        guard settings.periods == nil else { return nil }  // tallies are not kept per period
+        return switch settings.region.level {
+        case .national: try store.findingTallies()
+        case .province: try store.findingTallies().filter { $0.province == settings.region }
+        default: nil
+        }
+    }
+
+    public struct Written: Sendable {
+        public var files: [String] = []
+        public var tables = 0
+        public var findings = 0
+    }
+
+    /// Writes every report. A failure (a full disk, a folder that cannot be made) names the file it
+    /// happened on and leaves no staging folder behind; the files are moved into place one by one, so a
+    /// failure while moving leaves the ones moved before it new and the rest as they were.
+    public func write() throws -> Written {
+        let staging = (settings.folder as NSString).appendingPathComponent(".staging-\(runID)")
+        var current = staging
+        do {
+            return try write(staging: staging, current: &current)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            // A file-system failure is said with the file it happened on; any other error says what it says.
+            guard error is CocoaError || (error as NSError).domain == NSPOSIXErrorDomain else { throw error }
+            // The report's own name, not the staging folder's (which is gone).
+            let shown = current.hasPrefix(staging) ? settings.folder + current.dropFirst(staging.count) : current
+            throw OutputError(path: shown, message: OutputError.reason(error))
+        }
+    }
+
+    private func write(staging: String, current: inout String) throws -> Written {
+        let manager = FileManager.default
+        let folder = settings.folder
+        try? manager.removeItem(atPath: staging)
+        try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        var relative: [String] = []
+        func path(_ name: String) throws -> String {
+            let full = (staging as NSString).appendingPathComponent(name)
+            current = full
+            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            relative.append(name)
+            return full
+        }
+        var written = Written()
+        let rollups = try store.storedRollups().filter { rollup in
+            (settings.periods?.contains(rollup.period) ?? true) && (settings.region == .national || rollup.region.isWithin(settings.region))
+        }
+        // The tables once: the long form over the levels, and one per level for the wide forms.
+        let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
+        let byLevel = settings.levels.map { level in
+            (level: level, table: IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level]))
+        }
+        written.tables = table.rows.count
+        if settings.formats.contains(.csv) {
+            try TableFiles.writeLongCSV(table, to: try path("tables/indicators_long.csv"))
+            for (level, part) in byLevel { try TableFiles.writeWideCSV(part, to: try path("tables/indicators_\(level).csv")) }
+        }
+        if settings.formats.contains(.markdown) {
+            let text = byLevel.map { level, part in
+                TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
+            }.joined()
+            try text.write(toFile: try path("tables/indicators.md"), atomically: false, encoding: .utf8)
+        }
+        if settings.formats.contains(.xlsx) {
+            try Self.spreadsheet(long: table, byLevel: byLevel).write(to: try path("tables/indicators.xlsx"))
+        }
+        // Only the subtree asked for, everywhere: findings, their tallies, rejects and the counts in headers.
+        let findings = try store.findings(FindingFilter(region: settings.region, periods: settings.periods.map { Set($0.map(\.description)) }))
+        written.findings = findings.count
+        let tallies = try scopedTallies()
+        if settings.formats.contains(.html) {
+            let context = HTMLReport.Context(runID: runID, generated: Date(), submissions: try store.submissionCount(within: settings.region), catalog: catalog,
+                                             registry: registry, rollups: rollups, findings: findings, tallies: tallies ?? [])
+            try HTMLReport.render(context).write(toFile: try path("report.html"), atomically: false, encoding: .utf8)
+        }
+        if settings.formats.contains(.findings) {
+            try FindingTables.writeCSV(findings, registry: registry, to: try path("quality/findings.csv"))
+            try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try path("quality/findings.json")))
+            if let tallies { try FindingTables.writeSummaryCSV(tallies, to: try path("quality/findings_summary.csv")) }
+        }
+        if settings.formats.contains(.rejects) {
+            let rejects = try RejectsCSV(path: try path("rejects.csv"))
+            for problem in try store.storedRejects(within: settings.region) { try rejects.write(problem) }
+            try rejects.close()
+        }
+        if settings.formats.contains(.sdmx) {
+            // A unit standing for two levels (东莞 441900, prefecture and county) is one key in SDMX: reported once, at its upper level.
+            var keys: Set<String> = []
+            let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
+                .sorted { $0.level < $1.level }
+                .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
+            let files: [(SubmissionFormat, String)] = [(.sdmxStructureSpecific21, "sdmx/rollups.ss21.xml"), (.sdmxGeneric21, "sdmx/rollups.generic21.xml"),
+                                                     (.sdmxStructureSpecific30, "sdmx/rollups.ss30.xml"), (.sdmxCSV10, "sdmx/rollups.sdmx10.csv"),
+                                                     (.sdmxCSV20, "sdmx/rollups.sdmx20.csv")]
+            let suffix = settings.sdmxGzip ? ".gz" : ""
+            let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
+            for (format, name) in files {
+                let writer = try SDMXWriter(format: format, header: header, path: try path(name + suffix))
+                try writer.beginDataSet(action: .replace)
+                for rollup in published.sorted(by: { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }) {
+                    try writer.write(observation(rollup))
+                }
+                try writer.finish()
+            }
+            if let since = settings.deltaSince {
+                // For consumers that keep what they received: what was removed, then what is new or changed.
+                let (changed, removed) = try store.rollupChanges(since: since)
+                let levels = Set(settings.levels.map(\.description))
+                let writer = try SDMXWriter(format: .sdmxStructureSpecific21, header: SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)",
+                                                                                                    sender: settings.sender, prepared: Date()),
+                                            path: try path("sdmx/rollups.delta-since-run\(since).ss21.xml\(suffix)"))
+                try writer.beginDataSet(action: .delete)
+                for key in removed where try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
+                    && (settings.periods?.contains(Period(key.period)) ?? true) {
+                    try writer.write(SDMXObservation(region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator,
+                                                     period: try Period(key.period), value: nil))
+                }
+                try writer.endDataSet()
+                try writer.beginDataSet(action: .replace)
+                for rollup in changed where keys.contains("\(rollup.region.rawValue)|\(rollup.indicator)|\(rollup.period)") {
+                    try writer.write(observation(rollup))
+                }
+                try writer.finish()
+            }
+        }
+        // Into place, file by file.
+        for name in relative {
+            let target = (folder as NSString).appendingPathComponent(name)
+            current = target
+            try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if rename((staging as NSString).appendingPathComponent(name), target) != 0 {
+                throw OutputError(path: target, message: String(cString: strerror(errno)))
+            }
+            written.files.append(target)
+        }
+        try? manager.removeItem(atPath: staging)
+        return written
+    }
+}

@@ -1,0 +1,28 @@
+import RuralstatModel
+
+/// The findings of the quality checks and their tallies.
+///
+/// One facet of ``IndicatorStore``.
+public protocol FindingStore: Sendable {
+    /// Replaces every stored finding and tally with `results`, made by run `runID`. Quality checks
+    /// look at the whole store, so their results replace the previous ones as a whole: a rerun on
+    /// unchanged data writes the same rows.
+    func replaceFindings(_ results: QualityResults, runID: Int64) throws
+    /// The stored findings that pass the filter, most severe first, then by rule, indicator, period and region.
+    func findings(_ filter: FindingFilter) throws -> [Finding]
+    /// How many stored findings there are of each severity.
+    func findingCounts() throws -> [Severity: Int]
+    /// Error-level findings that these runs found first (not standing from before them).
+    func newErrorFindings(runs: [Int64]) throws -> Int
+    /// Every rule the stored checks looked at (with or without findings).
+    func ruleIDs() throws -> Set<String>
+    /// The indicator codes of the store's catalog.
+    func indicatorCodes() throws -> Set<String>
+    /// The stored tallies, in (rule, level, province) order.
+    func findingTallies() throws -> [RuleTally]
+}
+
+extension FindingStore {
+    /// Every stored finding, most severe first.
+    public func findings() throws -> [Finding] { try findings(FindingFilter()) }
+}

@@ -1,0 +1,53 @@
+import RuralstatModel
+
+/// What every store is: SQLite today (``SQLiteStore``), a server database later.
+///
+/// The stages (ingest, rollups, quality, reports, the nightly run) and the commands talk to a store
+/// only through this protocol, so that no SQL leaks up the flow; ``SQLiteStore`` is named only where
+/// a store is made or created. It is composed of one facet per concern, each in its own file under
+/// `Interface/`: the reference data (``ReferenceStore``), the runs and their watermarks
+/// (``RunLedger``), the submissions and their fate (``SubmissionLedger``), observations and rollups
+/// (``RollupStore``), and findings (``FindingStore``).
+public typealias IndicatorStore = ReferenceStore & RunLedger & SubmissionLedger & RollupStore & FindingStore
+
+/// How a run ended.
+public enum RunStatus: String, Sendable, Codable {
+    case running, succeeded, failed
+}
+
+/// What a store holds, table by table.
+public struct StoreSummary: Sendable, Equatable {
+    public var schemaVersion: String
+    public var registryEditions: [Int: Int]
+    public var catalogVersion: String?
+    public var indicatorDefinitions: Int
+    public var submissions: Int
+    public var currentObservations: Int
+    public var supersededObservations: Int
+    public var rejects: Int
+    public var rollups: Int
+    public var findings: Int
+    public var runs: Int
+}
+
+/// A store that cannot be opened, migrated or written.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    /// The store does not exist (a mistyped path, or no `ruralstat init` yet): the user's to fix.
+    public var isMissing = false
+
+    public init(path: String, message: String, isMissing: Bool = false) {
+        self.path = path
+        self.message = message
+        self.isMissing = isMissing
+    }
+
+    public var description: String { "store \(path): \(message)" }
+
+    /// There is no store at `path`.
+    public static func missing(_ path: String) -> StoreError {
+        StoreError(path: path, message: "does not exist; create a store with 'ruralstat init' (or 'ruralstat run SPEC'), or give the right --store",
+                   isMissing: true)
+    }
+}

@@ -1,0 +1,43 @@
+import RuralstatModel
+
+/// The current observations and the rollups computed from them.
+///
+/// One facet of ``IndicatorStore``.
+public protocol RollupStore: Sendable {
+    /// Streams the current observations in batches, ordered by indicator, period and region.
+    func currentObservations(_ filter: ObservationFilter, batchSize: Int, _ body: (ObservationBatch) throws -> Void) throws
+    /// Replaces the stored rollups of the scope with `rollups` (those of them that lie in the scope),
+    /// recording the run that made them and, in `rollup_changes`, which rollups it added, changed or
+    /// removed. Nothing outside the scope is touched.
+    func replaceRollups(_ rollups: [Rollup], scope: RollupScope, runID: Int64) throws
+    /// The periods the store holds observations or rollups for, of these indicators (nil: all).
+    func periods(of indicators: Set<String>?) throws -> Set<String>
+    /// What changed in the rollups after run `run`: the rollups added or changed since (as they are
+    /// now), and the keys removed since and not added back.
+    func rollupChanges(since run: Int64) throws -> (changed: [Rollup], removed: [RollupKey])
+    /// The stored rollups, in (indicator, period, level, region) order, for reports and tests.
+    func storedRollups() throws -> [Rollup]
+    /// The newest submission the stored rollups include (0 before any rollup).
+    func rollupWatermark() throws -> Int64
+    /// Records that the rollups now include every submission up to `submission`.
+    func setRollupWatermark(_ submission: Int64) throws
+    /// The partitions whose observations submissions after `watermark` added, revised or deleted.
+    func partitionsTouched(since watermark: Int64) throws -> Set<TouchedPartition>
+    /// The stored province rollups of some indicators in a period, in province order.
+    func storedProvinceRollups(indicators: Set<String>, period: String) throws -> [Rollup]
+}
+
+extension RollupStore {
+    /// The current observations (all, or those `filter` selects) in batches of 65,536 rows.
+    public func currentObservations(_ filter: ObservationFilter = ObservationFilter(), _ body: (ObservationBatch) throws -> Void) throws {
+        try currentObservations(filter, batchSize: 65_536, body)
+    }
+}
+
+/// A rollup's key as stored (a removed rollup is known only by its key).
+public struct RollupKey: Hashable, Sendable {
+    public var level: String
+    public var region: Int64
+    public var indicator: String
+    public var period: String
+}
