@@ -111,121 +111,47 @@ public struct NightlyRun {
 
     private func runStages(store: any IndicatorStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, runID: Int64, logger: Logger,
                            summary: inout Summary, startedAt: Date) throws {
-        // A changed registry, catalog or rule set is loaded and everything downstream recomputed.
         let references = try referenceHashes()
-        if try store.setting("reference_hash") != references.combined {
-            try store.saveRegistry(registry)
-            try store.saveCatalog(catalog)
-            for mark in ["rollup_watermark", "quality_watermark", "report_watermark"] { try store.setWatermark(mark, 0) }
-            try store.setSetting("reference_hash", references.combined)
-            summary.referenceChanged = true
-            logger.notice("registry, catalog or rules changed: loaded, and all stages will run", metadata: ["hash": "\(references.combined.prefix(12))"])
-        }
-
-        // Ingest.
-        var started = Date()
-        var ingested = false
-        if spec.stages.contains(.ingest) {
-            progress.stage("ingest")
-            var position = 0
-            for source in spec.sources {
-                let files = try SubmissionIngestor.expand(source.paths)
-                summary.filesFound += files.count
-                if files.isEmpty {
-                    // A quiet night is normal, but it is said.
-                    summary.notes.append("source '\(source.name)' found no files in \(source.paths.joined(separator: ", "))")
-                    logger.notice("no files", metadata: ["source": "\(source.name)", "paths": "\(source.paths)"])
-                }
-                let ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([registry]), catalog: catalog,
-                                                  options: spec.options(for: source), runID: runID, rejectsLog: nil)
-                let total = files.count
-                let results = try ingestor.ingest(files, readers: workers) { result in
-                    position += 1
-                    if case .applied = result.kind { Self.crashPoint("after-file-\(position)") }
-                    let rows = result.outcome.map { $0.rowsNew + $0.rowsRevised + $0.rowsUnchanged } ?? 0
-                    progress.file(position, of: total, result.file, rows: rows, seconds: result.seconds, outcome: IngestSummary.word(result.kind))
-                    logger.info("file", metadata: ["file": "\(result.file)", "outcome": "\(IngestSummary.word(result.kind))",
-                                                   "rows_new": "\(result.outcome?.rowsNew ?? 0)", "rows_rejected": "\(result.outcome?.rowsRejected ?? 0)",
-                                                   "seconds": "\(result.seconds)"])
-                }
-                for result in results {
-                    if let id = result.submissionID { summary.fileSeconds[id] = result.seconds }
-                    switch result.kind {
-                    case .alreadySeen: summary.filesAlreadySeen += 1
-                    case .applied, .test: summary.filesApplied += 1
-                    case .rejected, .unreadable, .refused: summary.filesRejected += 1
-                    }
-                    summary.rowsNew += result.outcome?.rowsNew ?? 0
-                    summary.rowsRevised += result.outcome?.rowsRevised ?? 0
-                    summary.rowsRejected += result.outcome?.rowsRejected ?? 0
-                }
+        var state = NightlyState(store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: logger,
+                                 startedAt: startedAt, references: references, summary: summary)
+        try loadChangedReferences(&state)
+        for stage in stages {
+            let started = Date()
+            state.latestSubmission = try store.latestSubmission()
+            var outcome = StageOutcome(ran: false, detail: "")
+            if spec.stages.contains(stage.kind), try stage.isDue(state) {
+                progress.stage(stage.kind.rawValue, stage.progressDetail)
+                outcome = try stage.perform(&state)
             }
-            ingested = summary.filesApplied + summary.filesRejected > 0
+            if !outcome.ran { outcome.detail = try stage.idleDetail(state) }
+            state.summary.stages.append(record(stage.kind.rawValue, ran: outcome.ran, since: started, outcome.detail, logger))
+            if outcome.ran {
+                state.ran.insert(stage.kind)
+                try stage.afterRecording?(&state)
+            }
         }
-        summary.stages.append(stage("ingest", ran: ingested, since: started,
-                                    "\(summary.filesApplied) files applied, \(summary.filesRejected) rejected, \(summary.filesAlreadySeen) seen before; "
-                                        + "\(summary.rowsNew) new rows, \(summary.rowsRevised) revised, \(summary.rowsRejected) rejected", logger))
+        summary = state.summary
+        try settleExitStatus(&summary, store: store, runID: runID)
+        if summary.noNewWork { logger.notice("no new work: no new submissions, and every stage is up to date") }
+    }
 
-        // Rollup of what changed.
-        let latest = try store.latestSubmission()
-        started = Date()
-        var rolledUp = false
-        var loaded: (table: ObservationTable, rollups: [Rollup])?
-        let rollupMark = try store.rollupWatermark()
-        if spec.stages.contains(.rollup), rollupMark < latest {
-            progress.stage("rollup")
-            var rollup = StoreRollup(store: store, catalog: catalog, registry: registry)
-            rollup.policy = spec.coverage
-            rollup.workers = workers
-            let done = try rollup.runIncremental(runID: runID)
-            summary.rollups = done.rollups
-            loaded = done.everything
-            rolledUp = true
-            Self.crashPoint("after-rollup")
-        }
-        summary.stages.append(stage("rollup", ran: rolledUp, since: started, "\(summary.rollups) rollups recomputed", logger))
+    /// A changed registry, catalog or rule set is loaded, and every stage's watermark reset so that
+    /// everything downstream is recomputed.
+    private func loadChangedReferences(_ state: inout NightlyState) throws {
+        let combined = state.references.combined
+        guard try state.store.setting("reference_hash") != combined else { return }
+        try state.store.saveRegistry(state.registry)
+        try state.store.saveCatalog(state.catalog)
+        for mark in ["rollup_watermark", "quality_watermark", "report_watermark"] { try state.store.setWatermark(mark, 0) }
+        try state.store.setSetting("reference_hash", combined)
+        state.summary.referenceChanged = true
+        state.logger.notice("registry, catalog or rules changed: loaded, and all stages will run", metadata: ["hash": "\(combined.prefix(12))"])
+    }
 
-        // Quality.
-        started = Date()
-        var checked = false
-        let qualityMark = try store.watermark("quality_watermark")
-        if spec.stages.contains(.quality), rolledUp || qualityMark < latest {
-            progress.stage("quality")
-            var quality = StoreQuality(store: store, catalog: catalog, registry: registry, suite: spec.quality.suite(rules: rules))
-            quality.workers = workers
-            let done = try quality.run(runID: runID, loaded: loaded)
-            loaded = nil
-            Self.crashPoint("after-quality")
-            try store.setWatermark("quality_watermark", latest)
-            summary.findings = done.findings
-            checked = true
-        }
+    /// The exit status tells about this run (and the killed runs whose work it finished), by the
+    /// spec's policy.
+    private func settleExitStatus(_ summary: inout Summary, store: any IndicatorStore, runID: Int64) throws {
         let counts = try store.findingCounts()
-        summary.stages.append(stage("quality", ran: checked, since: started,
-                                    "\(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) notes", logger))
-
-        // Reports.
-        started = Date()
-        var reported = false
-        let manifestPath = (spec.reports.folder as NSString).appendingPathComponent("manifest.json")
-        let reportMark = try store.watermark("report_watermark")
-        if spec.stages.contains(.report), checked || reportMark < latest || !FileManager.default.fileExists(atPath: manifestPath) {
-            progress.stage("report", spec.reports.folder)
-            // The run's own outputs for evaluators, findings and rejects, are always written (its summary names them).
-            var settings = spec.reports
-            settings.formats.formUnion([.findings, .rejects])
-            let written = try ReportWriter(store: store, catalog: catalog, registry: registry, settings: settings, runID: runID).write()
-            Self.crashPoint("during-report")
-            summary.outputs = written.files + [manifestPath]
-            summary.stages.append(stage("report", ran: true, since: started, "\(written.files.count + 1) files in \(spec.reports.folder)", logger))
-            try writeManifest(manifestPath, store: store, catalog: catalog, registry: registry, rules: rules, references: references,
-                              runID: runID, startedAt: startedAt, stages: summary.stages, outputs: written.files, seconds: summary.fileSeconds)
-            try store.setWatermark("report_watermark", latest)
-            reported = true
-        }
-        if !reported { summary.stages.append(stage("report", ran: false, since: started, "reports are up to date", logger)) }
-
-        // The exit status tells about this run (and the killed runs whose work it finished), by the spec's policy.
         summary.findings = counts
         let runs = summary.resumedRuns + [runID]
         let rejected = try store.rejectCount(runs: runs)
@@ -241,10 +167,9 @@ public struct NightlyRun {
         default: break
         }
         summary.exitStatus = summary.exitReasons.isEmpty ? 0 : 1
-        if summary.noNewWork { logger.notice("no new work: no new submissions, and every stage is up to date") }
     }
 
-    private func stage(_ name: String, ran: Bool, since started: Date, _ detail: String, _ logger: Logger) -> RunManifest.Stage {
+    private func record(_ name: String, ran: Bool, since started: Date, _ detail: String, _ logger: Logger) -> RunManifest.Stage {
         let seconds = Date().timeIntervalSince(started)
         if ran {
             progress.done(name, seconds: seconds, detail)
@@ -253,18 +178,17 @@ public struct NightlyRun {
         return RunManifest.Stage(name: name, ran: ran, seconds: seconds, detail: detail)
     }
 
-    /// SHA-256 of the spec, registry, catalog and rules files, and of all of them together.
-    private func referenceHashes() throws -> (spec: String, registry: String, catalog: String, rules: String?, combined: String) {
-        let registryHash = try spec.registry.map { try ContentHash.sha256(of: $0) }.joined(separator: "+")
-        let catalogHash = try ContentHash.sha256(of: spec.catalog)
-        let rulesHash = try spec.rules.map { try ContentHash.sha256(of: $0) }
-        let specHash = try ContentHash.sha256(of: specPath)
-        return (specHash, registryHash, catalogHash, rulesHash, [registryHash, catalogHash, rulesHash ?? "-"].joined(separator: "|"))
+    private func referenceHashes() throws -> ReferenceHashes {
+        ReferenceHashes(spec: try ContentHash.sha256(of: specPath),
+                        registry: try spec.registry.map { try ContentHash.sha256(of: $0) }.joined(separator: "+"),
+                        catalog: try ContentHash.sha256(of: spec.catalog), rules: try spec.rules.map { try ContentHash.sha256(of: $0) })
     }
 
-    private func writeManifest(_ path: String, store: any IndicatorStore, catalog: IndicatorCatalog, registry: RegionRegistry, rules: RuleSet?,
-                               references: (spec: String, registry: String, catalog: String, rules: String?, combined: String), runID: Int64,
-                               startedAt: Date, stages: [RunManifest.Stage], outputs: [String], seconds: [Int64: Double]) throws {
+    /// `manifest.json`: what went in (references with their hashes, every submission), the
+    /// parameters, the stages and what came out, with sizes and hashes.
+    func writeManifest(_ path: String, state: NightlyState, outputs: some Collection<String>) throws {
+        let (store, catalog, registry, rules, references) = (state.store, state.catalog, state.registry, state.rules, state.references)
+        let seconds = state.summary.fileSeconds
         let iso = ISO8601DateFormatter()
         let inputs = try store.ledger().map { entry in
             var entry = entry
@@ -287,12 +211,12 @@ public struct NightlyRun {
         parameters["quality.hb_mei"] = q.hb.mei.map { "\($0)" } ?? "none"
         parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"
         let manifest = RunManifest(
-            software: "ruralstat \(RuralstatVersion.current)", run: runID, startedAt: iso.string(from: startedAt), finishedAt: iso.string(from: Date()),
+            software: "ruralstat \(RuralstatVersion.current)", run: state.runID, startedAt: iso.string(from: state.startedAt), finishedAt: iso.string(from: Date()),
             spec: .init(files: [specPath], version: spec.name, sha256: references.spec),
             catalog: .init(files: [spec.catalog], version: catalog.version, sha256: references.catalog),
             registry: .init(files: spec.registry, version: "\(registry.edition)", sha256: references.registry),
             rules: spec.rules.map { .init(files: [$0], version: rules?.version ?? "", sha256: references.rules ?? "") },
-            parameters: parameters, inputs: inputs, stages: stages, outputs: files)
+            parameters: parameters, inputs: inputs, stages: state.summary.stages, outputs: files)
         try manifest.json().write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
