@@ -28,17 +28,17 @@ public enum AnomalyKind: String, Sendable, Hashable, CaseIterable {
     /// The rule ids (or, for edit rules, the method) of the findings meant to catch this kind.
     public var catchingRules: Set<String> {
         switch self {
-        case .editViolation: ["edit_rule"]
-        case .peerOutlier: ["peer_outlier"]
-        case .periodJump: ["period_over_period"]
-        case .balance: ["hierarchy_balance"]
-        case .coverage: ["coverage"]
-        case .lateSubmission: ["submission_timeliness"]
-        case .benford: ["benford_first_digit"]
-        case .heaping: ["digit_heaping"]
-        case .repeats: ["repeated_values"]
-        case .constantSeries: ["constant_series"]
-        case .aggregateJump: ["aggregate_history"]
+        case .editViolation: [BuiltInRule.editRuleMethod]
+        case .peerOutlier: [BuiltInRule.peerOutlier]
+        case .periodJump: [BuiltInRule.periodOverPeriod]
+        case .balance: [BuiltInRule.hierarchyBalance]
+        case .coverage: [BuiltInRule.coverage]
+        case .lateSubmission: [BuiltInRule.submissionTimeliness]
+        case .benford: [BuiltInRule.benfordFirstDigit]
+        case .heaping: [BuiltInRule.digitHeaping]
+        case .repeats: [BuiltInRule.repeatedValues]
+        case .constantSeries: [BuiltInRule.constantSeries]
+        case .aggregateJump: [BuiltInRule.aggregateHistory]
         }
     }
 }

@@ -16,19 +16,6 @@ public struct GroundTruth: Sendable {
         }.joined()
     }
 
-    /// Reads what ``csv()`` wrote.
-    public init(csv: String) throws {
-        anomalies = try csv.split(separator: "\n").dropFirst().map { line in
-            let fields = line.split(separator: ",", maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 5, let kind = AnomalyKind(rawValue: fields[0]) else {
-                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "bad ground-truth line: \(line)"])
-            }
-            return PlantedAnomaly(kind: kind, region: try RegionCode(fields[1]), indicator: fields[2].isEmpty ? nil : fields[2],
-                                  period: fields[3].isEmpty ? nil : try Period(fields[3]),
-                                  detail: String(fields[4].dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\""))
-        }
-    }
-
     /// How one kind was recovered.
     public struct KindScore: Sendable, Hashable {
         public var kind: AnomalyKind
@@ -42,7 +29,7 @@ public struct GroundTruth: Sendable {
     }
 
     /// The family a finding belongs to: edit rules by method, the rest by rule id.
-    static func family(_ finding: Finding) -> String { finding.method == "edit_rule" ? "edit_rule" : finding.ruleID }
+    static func family(_ finding: Finding) -> String { finding.method == BuiltInRule.editRuleMethod ? BuiltInRule.editRuleMethod : finding.ruleID }
 
     /// Findings that count: Banff's softer FTE tier only says "do not use as a donor".
     static func counts(_ finding: Finding) -> Bool { finding.tier != .exclude }

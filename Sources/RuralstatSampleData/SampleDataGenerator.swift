@@ -39,6 +39,8 @@ public struct SampleDataGenerator: Sendable {
         public var anomalies: [AnomalyKind: Int] = [:]
         public var registryPath = ""
         public var truthPath = ""
+        /// What was planted (also written to `truthPath` for evaluators outside).
+        public var truth = GroundTruth(anomalies: [])
     }
 
     public var options: Options
@@ -107,7 +109,8 @@ public struct SampleDataGenerator: Sendable {
         }
         for anomaly in planted { summary.anomalies[anomaly.kind, default: 0] += 1 }
         summary.truthPath = folder + "/ground_truth.csv"
-        try GroundTruth(anomalies: planted).csv().write(toFile: summary.truthPath, atomically: true, encoding: .utf8)
+        summary.truth = GroundTruth(anomalies: planted)
+        try summary.truth.csv().write(toFile: summary.truthPath, atomically: true, encoding: .utf8)
         return summary
     }
 

@@ -104,7 +104,7 @@ struct TableFilesTests {
     @Test func htmlEscapesEverythingAndNeedsNoNetwork() throws {
         let evil = "<script>alert('x')</script>"
         let finding = Finding(ruleID: "peer_outlier", method: "robust_z", severity: .warning, level: .province, region: try RegionCode("44"),
-                              indicator: "HOUSEHOLDS", period: try Period("2024"), observed: 1, parameters: "", explanation: "\(evil) & <img src=x onerror=y>")
+                              indicator: "HOUSEHOLDS", period: try Period("2024"), observed: 1, parameters: [:], explanation: "\(evil) & <img src=x onerror=y>")
         let context = HTMLReport.Context(runID: 7, generated: Date(timeIntervalSince1970: 0), submissions: 2, catalog: Self.catalog, registry: nil,
                                          rollups: Self.rollups, findings: [finding], tallies: [RuleTally(ruleID: evil, level: .province, province: try RegionCode("44"), passed: 1)])
         let html = HTMLReport.render(context)

@@ -43,7 +43,7 @@ struct SQLiteStoreTests {
     @Test func migratesAnEmptyDatabase() throws {
         let folder = try Folder()
         let store = try SQLiteStore(creatingAt: folder.store)
-        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions"])
+        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters"])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
@@ -54,7 +54,7 @@ struct SQLiteStoreTests {
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let summary = try store.summary()
-        #expect(summary.schemaVersion == "v4-submission-decisions")
+        #expect(summary.schemaVersion == "v5-typed-finding-parameters")
         #expect(summary.registryEditions.isEmpty && summary.runs == 0)
     }
 
@@ -68,7 +68,7 @@ struct SQLiteStoreTests {
             try store.finishRun(run, status: .succeeded, exitCode: 0)
         }
         let reopened = try SQLiteStore(creatingAt: folder.store)
-        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions"])
+        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters"])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])
         #expect(summary.catalogVersion == "t1")
@@ -176,5 +176,43 @@ struct RejectsTableTests {
             Issue.record("read \(got) \(got.location.element ?? "nil") \(got.location.column ?? "nil"); wrote \(expected) \(expected.location.element ?? "nil") \(expected.location.column ?? "nil")")
             break
         }
+    }
+}
+
+@Suite("Finding parameters")
+struct FindingParameterTests {
+    static func finding(_ parameters: FindingParameters) -> Finding {
+        Finding(ruleID: BuiltInRule.benfordFirstDigit, method: "benford_mad", severity: .warning, level: .county, region: RegionCode(uncheckedRawValue: 130_122_000_000),
+                indicator: nil, period: nil, observed: 0.02, parameters: parameters, explanation: "e")
+    }
+
+    /// Every kind of value reads back as the same type and value, non-finite numbers included, and
+    /// the text column holds the `name=value` form people read.
+    @Test func typedValuesReadBackAsWritten() throws {
+        let folder = try SQLiteStoreTests.Folder()
+        let store = try SQLiteStore(creatingAt: folder.store)
+        let parameters: FindingParameters = [
+            "threshold": .number(3.5), "minimum_peers": .integer(8), "log": .flag(true), "rule": .text("A <= B, \"quoted\""),
+            "shares": .numbers([0.301, 0.176, .nan, .infinity]), "counts": .integers([1, 0, 42]), "mii": .text("-"), "whole": .number(20),
+        ]
+        try store.replaceFindings(QualityResults(findings: [Self.finding(parameters)]), runID: try store.beginRun(command: "test", parameters: [:]))
+        let read = try #require(try store.findings().first).parameters
+        #expect(read.entries.map(\.name) == parameters.entries.map(\.name))
+        #expect(read.number("threshold") == 3.5 && read.number("minimum_peers") == 8 && read["log"] == .flag(true))
+        #expect(read["rule"] == .text("A <= B, \"quoted\"") && read["counts"] == .integers([1, 0, 42]))
+        let shares = try #require(read.numbers("shares"))
+        #expect(shares[0] == 0.301 && shares[1] == 0.176 && shares[2].isNaN && shares[3] == .infinity)
+        let text = try store.pool.read { try String.fetchOne($0, sql: "SELECT parameters FROM findings") }
+        #expect(text == "threshold=3.5 minimum_peers=8 log=true rule=A <= B, \"quoted\" shares=0.301/0.176/NaN/inf counts=1/0/42 mii=- whole=20")
+    }
+
+    /// A finding stored before parameters were typed keeps its text, shown whole.
+    @Test func aFindingFromBeforeTypedParametersShowsItsText() throws {
+        let folder = try SQLiteStoreTests.Folder()
+        let store = try SQLiteStore(creatingAt: folder.store)
+        try store.replaceFindings(QualityResults(findings: [Self.finding(["a": .integer(1)])]), runID: try store.beginRun(command: "test", parameters: [:]))
+        try store.pool.write { try $0.execute(sql: "UPDATE findings SET parameters = 'a=1 b=x', parameter_values = NULL") }
+        let read = try #require(try store.findings().first).parameters
+        #expect(read.description == "a=1 b=x" && read.number("a") == nil)
     }
 }

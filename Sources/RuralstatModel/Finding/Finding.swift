@@ -20,8 +20,9 @@ public struct Finding: Sendable, Hashable {
     public var upperBound: Double?
     public var statisticName: String?
     public var statistic: Double?
-    /// The parameters used, as `name=value` pairs.
-    public var parameters: String
+    /// The parameters the check used, typed (``FindingParameters/description`` gives the
+    /// `name=value` text).
+    public var parameters: FindingParameters
     /// The region whose units were the peers, and how many there were.
     public var peerGroup: RegionCode?
     public var peerSize: Int?
@@ -30,7 +31,7 @@ public struct Finding: Sendable, Hashable {
 
     public init(ruleID: String, method: String, severity: Severity, tier: OutlierTier? = nil, level: RegionLevel, region: RegionCode,
                 indicator: String?, period: Period?, observed: Double?, expected: Double? = nil, lowerBound: Double? = nil,
-                upperBound: Double? = nil, statisticName: String? = nil, statistic: Double? = nil, parameters: String,
+                upperBound: Double? = nil, statisticName: String? = nil, statistic: Double? = nil, parameters: FindingParameters,
                 peerGroup: RegionCode? = nil, peerSize: Int? = nil, explanation: String) {
         self.ruleID = ruleID
         self.method = method

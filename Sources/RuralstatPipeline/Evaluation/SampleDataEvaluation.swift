@@ -35,7 +35,7 @@ public struct SampleDataEvaluation {
         let out = (folder as NSString).appendingPathComponent("out")
         let summary = try rollup.run(files: try SubmissionIngestor.expand([(folder as NSString).appendingPathComponent("submissions")]),
                                      outDirectory: out)
-        let truth = try GroundTruth(csv: String(contentsOfFile: generated.truthPath, encoding: .utf8))
+        let truth = generated.truth
         var derived: [String: Set<String>] = [:]
         for definition in catalog.definitions {
             for (_, reference) in definition.aggregation.references { derived[reference, default: []].insert(definition.code) }

@@ -50,7 +50,7 @@ public struct BalanceCheck: QualityCheck {
     public var roundingUnits: [String: Double]
     public var mode: MissingChildren
 
-    public var ruleID: String { "hierarchy_balance" }
+    public var ruleID: String { BuiltInRule.hierarchyBalance }
 
     public init(absoluteTolerance: Double = 0, relativeTolerance: Double = 0.001, roundingUnits: [String: Double] = [:],
                 mode: MissingChildren = .nonNull) {
@@ -104,8 +104,9 @@ public struct BalanceCheck: QualityCheck {
         return QualityResults(findings: found, tallies: tally.rows)
     }
 
-    private func parameters(_ indicator: String, _ limit: Double) -> String {
-        "absolute=\(absoluteTolerance) relative=\(relativeTolerance) unit=\(roundingUnits[indicator] ?? 0) tolerance=\(limit) mode=\(mode.rawValue)"
+    private func parameters(_ indicator: String, _ limit: Double) -> FindingParameters {
+        ["absolute": .number(absoluteTolerance), "relative": .number(relativeTolerance), "unit": .number(roundingUnits[indicator] ?? 0),
+         "tolerance": .number(limit), "mode": .text(mode.rawValue)]
     }
 
     // MARK: Reported against reported
@@ -174,7 +175,7 @@ public struct BalanceCheck: QualityCheck {
                 found.append(Finding(ruleID: ruleID, method: "reported_vs_children", severity: .warning, level: parentLevel, region: region,
                                      indicator: indicator, period: period, observed: reported, expected: total,
                                      lowerBound: total - limit, upperBound: total + limit, statisticName: "imbalance", statistic: imbalance,
-                                     parameters: parameters(indicator, limit) + " children=\(childLevel) missing=\(missing)",
+                                     parameters: parameters(indicator, limit) + ["children": .text(childLevel.description), "missing": .integer(missing)],
                                      peerSize: children.present, explanation: FindingText.tidy(explanation)))
             }
         }

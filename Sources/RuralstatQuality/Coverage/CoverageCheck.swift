@@ -15,7 +15,7 @@ public struct CoverageCheck: QualityCheck {
     /// At most this many missing units are named in one explanation.
     public var namedUnits = 8
 
-    public var ruleID: String { "coverage" }
+    public var ruleID: String { BuiltInRule.coverage }
 
     public init(minimumCoverage: Double = 0.95, deadlineDays: Int? = 90, expectedSenders: [String] = []) {
         self.minimumCoverage = minimumCoverage
@@ -62,7 +62,7 @@ public struct CoverageCheck: QualityCheck {
             found.append(Finding(ruleID: ruleID, method: "missing_units", severity: .warning, level: rollup.level, region: rollup.region,
                                  indicator: rollup.indicator, period: rollup.period, observed: Double(rollup.contributing),
                                  expected: Double(expected), lowerBound: minimumCoverage, statisticName: "coverage", statistic: coverage,
-                                 parameters: "minimum_coverage=\(minimumCoverage) base_level=\(base)", peerSize: expected,
+                                 parameters: ["minimum_coverage": .number(minimumCoverage), "base_level": .text(base.description)], peerSize: expected,
                                  explanation: FindingText.tidy(explanation)))
         }
         return QualityResults(findings: found, tallies: tally.rows)
@@ -70,7 +70,7 @@ public struct CoverageCheck: QualityCheck {
 
     /// Late and missing submissions per sender and period.
     func submissions(_ input: QualityInput) -> QualityResults {
-        var tally = TallyCounter("submission_timeliness")
+        var tally = TallyCounter(BuiltInRule.submissionTimeliness)
         var found: [Finding] = []
         let periods = Set(input.table.periods)
         let byKey = Dictionary(grouping: input.arrivals) { SenderPeriod(sender: $0.sender, period: $0.period) }
@@ -81,9 +81,9 @@ public struct CoverageCheck: QualityCheck {
                 let region = RegionCode(senderID: sender) ?? .national
                 guard let first = byKey[SenderPeriod(sender: sender, period: period)]?.min(by: { $0.arrived < $1.arrived }) else {
                     tally.fail(region.rawValue)
-                    found.append(Finding(ruleID: "submission_timeliness", method: "missing_submission", severity: .warning, level: region.level,
+                    found.append(Finding(ruleID: BuiltInRule.submissionTimeliness, method: "missing_submission", severity: .warning, level: region.level,
                                          region: region, indicator: nil, period: period, observed: nil,
-                                         parameters: "expected_senders=\(expectedSenders.count)",
+                                         parameters: ["expected_senders": .integer(expectedSenders.count)],
                                          explanation: "sender \(sender) sent nothing for \(period)"))
                     continue
                 }
@@ -93,9 +93,9 @@ public struct CoverageCheck: QualityCheck {
                 }
                 tally.fail(region.rawValue)
                 let days = first.arrived.timeIntervalSince(deadline) / 86_400
-                found.append(Finding(ruleID: "submission_timeliness", method: "late_submission", severity: .info, level: region.level,
+                found.append(Finding(ruleID: BuiltInRule.submissionTimeliness, method: "late_submission", severity: .info, level: region.level,
                                      region: region, indicator: nil, period: period, observed: days, upperBound: 0,
-                                     statisticName: "days_late", statistic: days, parameters: "deadline_days=\(deadlineDays!)",
+                                     statisticName: "days_late", statistic: days, parameters: ["deadline_days": .integer(deadlineDays!)],
                                      explanation: "sender \(sender)'s submission for \(period) (\((first.file as NSString).lastPathComponent)) "
                                         + "arrived \(NumberText.format("%.1f", days)) days after the deadline \(ISO8601DateFormatter().string(from: deadline))"))
             }

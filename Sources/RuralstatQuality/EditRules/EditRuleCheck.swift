@@ -9,7 +9,7 @@ import RuralstatRules
 public struct EditRuleCheck: QualityCheck {
     public var rules: RuleSet
 
-    public var ruleID: String { "edit_rule" }
+    public var ruleID: String { BuiltInRule.editRuleMethod }
 
     public init(rules: RuleSet) { self.rules = rules }
 
@@ -103,10 +103,10 @@ public struct EditRuleCheck: QualityCheck {
         let indicator = rule.indicators.first
         let text = "\(FindingText.unit(code, registry: input.registry)) in \(period): \(message)\(explanation) (rule \(rule.id): \(rule.text))"
         let (left, right) = (explanation.left, explanation.right)
-        return Finding(ruleID: rule.id, method: "edit_rule", severity: rule.severity, level: code.level, region: code, indicator: indicator,
+        return Finding(ruleID: rule.id, method: BuiltInRule.editRuleMethod, severity: rule.severity, level: code.level, region: code, indicator: indicator,
                        period: period, observed: left ?? indicator.flatMap { explanation.value(of: $0) }, expected: right,
                        statisticName: left != nil && right != nil ? "difference" : nil,
-                       statistic: left.flatMap { l in right.map { l - $0 } }, parameters: "rule=\(rule.text) tolerance=\(rule.tolerance)",
+                       statistic: left.flatMap { l in right.map { l - $0 } }, parameters: ["rule": .text(rule.text), "tolerance": .number(rule.tolerance)],
                        explanation: FindingText.tidy(text))
     }
 }

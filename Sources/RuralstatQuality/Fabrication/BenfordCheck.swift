@@ -13,7 +13,7 @@ public struct BenfordCheck: QualityCheck {
     /// The 1st and 99th percentiles of the positive values must lie this many decades apart.
     public var minimumOrdersOfMagnitude: Int
 
-    public var ruleID: String { "benford_first_digit" }
+    public var ruleID: String { BuiltInRule.benfordFirstDigit }
 
     public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumOrdersOfMagnitude: Int = 2) {
         self.reporterLevel = reporterLevel
@@ -80,8 +80,7 @@ public struct BenfordCheck: QualityCheck {
                 + "against \(NumberText.format("%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
             found.append(Finding(ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
                                  period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
-                                 parameters: "minimum_values=\(minimumValues) minimum_orders=\(minimumOrdersOfMagnitude) shares="
-                                    + shares.map { NumberText.format("%.4f", $0) }.joined(separator: "/"),
+                                 parameters: ["minimum_values": .integer(minimumValues), "minimum_orders": .integer(minimumOrdersOfMagnitude), "shares": .numbers(Array(shares))],
                                  peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)

@@ -17,7 +17,7 @@ public struct ConstantSeriesCheck: QualityCheck {
     public var minimumPeriods: Int
     public var expectedByChance: Double
 
-    public var ruleID: String { "constant_series" }
+    public var ruleID: String { BuiltInRule.constantSeries }
 
     public init(minimumPeriods: Int = 3, expectedByChance: Double = 0.05) {
         self.minimumPeriods = minimumPeriods
@@ -64,7 +64,8 @@ public struct ConstantSeriesCheck: QualityCheck {
                     found.append(Finding(ruleID: ruleID, method: "unchanged_value", severity: .info, level: code.level, region: code,
                                          indicator: table.indicators[index], period: periods[run.start + run.length - 1], observed: run.value,
                                          expected: chance, statisticName: "periods", statistic: Double(run.length),
-                                         parameters: "minimum_periods=\(minimumPeriods) median_change=\(change) resolution=\(resolution) expected_by_chance=\(expectedByChance)",
+                                         parameters: ["minimum_periods": .integer(minimumPeriods), "median_change": .number(change), "resolution": .number(resolution),
+                                                      "expected_by_chance": .number(expectedByChance)],
                                          explanation: FindingText.tidy(explanation)))
                 }
             }

@@ -17,7 +17,7 @@ public struct DigitHeapingCheck: QualityCheck {
     public var chiSquareLimit: Double
     public var roundShareZLimit: Double
 
-    public var ruleID: String { "digit_heaping" }
+    public var ruleID: String { BuiltInRule.digitHeaping }
 
     public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 100, chiSquareLimit: Double = 27.877, roundShareZLimit: Double = 4) {
         self.reporterLevel = reporterLevel
@@ -67,7 +67,7 @@ public struct DigitHeapingCheck: QualityCheck {
             found.append(Finding(ruleID: ruleID, method: chiSquare > chiSquareLimit ? "last_digit_chi_square" : "round_number_share",
                                  severity: .warning, level: code.level, region: code, indicator: nil, period: nil, observed: chiSquare,
                                  upperBound: chiSquareLimit, statisticName: "chi_square", statistic: chiSquare,
-                                 parameters: "minimum_values=\(minimumValues) round_z=\(NumberText.format("%.2f", z)) counts=" + counts.map(String.init).joined(separator: "/"),
+                                 parameters: ["minimum_values": .integer(minimumValues), "round_z": .number(z), "counts": .integers(Array(counts))],
                                  peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)

@@ -13,7 +13,7 @@ public struct RepeatedValuesCheck: QualityCheck {
     /// Values below this (in absolute terms) are not considered.
     public var smallestValue: Double
 
-    public var ruleID: String { "repeated_values" }
+    public var ruleID: String { BuiltInRule.repeatedValues }
 
     public init(reporterLevel: RegionLevel = .county, minimumRepeats: Int = 5, minimumShare: Double = 0.1, smallestValue: Double = 100) {
         self.reporterLevel = reporterLevel
@@ -42,7 +42,7 @@ public struct RepeatedValuesCheck: QualityCheck {
                         + "(e.g. \(examples.joined(separator: ", "))); at most \(minimumRepeats - 1) or \(Int(100 * minimumShare)) % would be chance"
                     found.append(Finding(ruleID: ruleID, method: "identical_values", severity: .warning, level: region.level, region: region,
                                          indicator: code, period: period, observed: value, statisticName: "repeats", statistic: Double(repeats),
-                                         parameters: "minimum_repeats=\(minimumRepeats) minimum_share=\(minimumShare) smallest_value=\(smallestValue)",
+                                         parameters: ["minimum_repeats": .integer(minimumRepeats), "minimum_share": .number(minimumShare), "smallest_value": .number(smallestValue)],
                                          peerSize: units, explanation: FindingText.tidy(explanation)))
                 } else {
                     tally.pass(reporter)

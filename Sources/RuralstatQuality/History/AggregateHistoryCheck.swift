@@ -11,7 +11,7 @@ public struct AggregateHistoryCheck: QualityCheck {
     /// The levels checked (units below are the peer checks' business).
     public var levels: Set<RegionLevel>
 
-    public var ruleID: String { "aggregate_history" }
+    public var ruleID: String { BuiltInRule.aggregateHistory }
 
     public init(maxDecrease: Double = 0.7, maxIncrease: Double = 1.4,
                 levels: Set<RegionLevel> = [.national, .province, .prefecture, .county]) {
@@ -92,7 +92,7 @@ public struct AggregateHistoryCheck: QualityCheck {
             found.append(Finding(ruleID: ruleID, method: "relative_rate_of_change", severity: .warning, level: rollup.level, region: rollup.region,
                                  indicator: rollup.indicator, period: rollup.period, observed: rollup.value, expected: previous.value,
                                  lowerBound: maxDecrease, upperBound: maxIncrease, statisticName: "rate_of_change", statistic: rate,
-                                 parameters: "max_decrease=\(maxDecrease) max_increase=\(maxIncrease)", peerSize: rollup.contributing,
+                                 parameters: ["max_decrease": .number(maxDecrease), "max_increase": .number(maxIncrease)], peerSize: rollup.contributing,
                                  explanation: FindingText.tidy(explanation)))
         }
         // Listed by indicator, then from the nation down, as the rollup tables are.

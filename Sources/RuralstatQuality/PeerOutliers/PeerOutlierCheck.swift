@@ -52,7 +52,7 @@ public struct PeerOutlierCheck: QualityCheck {
         var range: Range<Int>
     }
 
-    public var ruleID: String { "peer_outlier" }
+    public var ruleID: String { BuiltInRule.peerOutlier }
 
     /// Findings for every column of the table whose units sit below a township or lower.
     public func run(_ input: QualityInput) -> QualityResults {
@@ -205,9 +205,9 @@ public struct PeerOutlierCheck: QualityCheck {
         let scaleText = peers.method != "robust_z_mean_ad" ? "MAD \(FindingText.number(peers.scale * 0.6745))" : "MAD 0, mean abs. deviation \(FindingText.number(peers.scale / 1.253314))"
         let explanation = "\(unitLevel.chineseName) \(code)\(name): \(label) \(FindingText.number(observed)) \(unit) \(relation) "
             + "(robust z \(FindingText.number(z)) beyond ±\(FindingText.number(threshold))\(onLog ? " on a log scale" : ""); \(scaleText); \(peers.size) peers\(note))"
-        return Finding(ruleID: "peer_outlier", method: peers.method, severity: .warning, level: unitLevel, region: code,
+        return Finding(ruleID: BuiltInRule.peerOutlier, method: peers.method, severity: .warning, level: unitLevel, region: code,
                        indicator: indicator, period: period, observed: observed, expected: median, statisticName: "robust_z",
-                       statistic: z, parameters: "threshold=\(FindingText.number(threshold)) minimum_peers=\(minimumPeers) log=\(onLog)",
+                       statistic: z, parameters: ["threshold": .number(threshold), "minimum_peers": .integer(minimumPeers), "log": .flag(onLog)],
                        peerGroup: RegionCode(uncheckedRawValue: peers.region), peerSize: peers.size,
                        explanation: FindingText.tidy(explanation))
     }

@@ -44,7 +44,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         self.indicators = indicators
     }
 
-    public var ruleID: String { "period_over_period" }
+    public var ruleID: String { BuiltInRule.periodOverPeriod }
 
     /// Findings for every partition of the table whose province also has the previous period.
     public func run(_ input: QualityInput) -> QualityResults {
@@ -271,19 +271,23 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         let explanation = "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
             + "\(FindingText.amount(current, definition)) in \(period) after \(FindingText.amount(previous, definition)) in \(previousPeriod); "
             + "\(flag.detail) among the \(size) units of its \(level)\(note) — \(flag.status.tier.rawValue) \(flag.status.rawValue)"
-        return Finding(ruleID: "period_over_period", method: method.name, severity: flag.status.tier == .impute ? .warning : .info,
+        return Finding(ruleID: BuiltInRule.periodOverPeriod, method: method.name, severity: flag.status.tier == .impute ? .warning : .info,
                        tier: flag.status.tier, level: region.level, region: region, indicator: indicator, period: period,
                        observed: current, expected: flag.expected, lowerBound: flag.lower, upperBound: flag.upper,
-                       statisticName: flag.statisticName, statistic: flag.statistic, parameters: parameterText + " status=\(flag.status.rawValue)",
+                       statisticName: flag.statisticName, statistic: flag.statistic, parameters: methodParameters + ["status": .text(flag.status.rawValue)],
                        peerGroup: RegionCode(uncheckedRawValue: group), peerSize: size, explanation: FindingText.tidy(explanation))
     }
 
-    private var parameterText: String {
+    private var methodParameters: FindingParameters {
+        // An unset optional parameter is shown as "-", as Banff's logs do.
+        func optional(_ value: Double?) -> FindingParameters.Value { value.map { .number($0) } ?? .text("-") }
         switch method {
         case .hidiroglouBerthelot(let p):
-            "mii=\(p.mii.map { "\($0)" } ?? "-") mei=\(p.mei.map { "\($0)" } ?? "-") mdm=\(p.mdm) exponent=\(p.exponent) side=\(p.side.rawValue) min_obs=\(p.minimumObservations)"
+            return ["mii": optional(p.mii), "mei": optional(p.mei), "mdm": .number(p.mdm), "exponent": .number(p.exponent),
+                    "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations)]
         case .sigmaGap(let p):
-            "beta_i=\(p.betaI.map { "\($0)" } ?? "-") beta_e=\(p.betaE.map { "\($0)" } ?? "-") sigma=\(p.deviation.rawValue) start_centile=\(p.effectiveStartCentile) side=\(p.side.rawValue) min_obs=\(p.minimumObservations)"
+            return ["beta_i": optional(p.betaI), "beta_e": optional(p.betaE), "sigma": .text(p.deviation.rawValue),
+                    "start_centile": .number(p.effectiveStartCentile), "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations)]
         }
     }
 }

@@ -25,7 +25,7 @@ public enum FindingTables {
             for number in [finding.observed, finding.expected, finding.lowerBound, finding.upperBound] { writer.field(number) }
             writer.field(finding.statisticName ?? "")
             writer.field(finding.statistic)
-            writer.field(finding.parameters)
+            writer.field(finding.parameters.description)
             writer.field(finding.peerGroup?.description ?? "")
             writer.field(finding.peerSize.map(Double.init))
             writer.field(finding.explanation)
@@ -62,7 +62,7 @@ public enum FindingTables {
                 "level": finding.level.description, "region": finding.region.description, "region_name": name(finding.region, registry),
                 "indicator": text(finding.indicator), "period": text(finding.period?.description), "observed": number(finding.observed),
                 "expected": number(finding.expected), "lower_bound": number(finding.lowerBound), "upper_bound": number(finding.upperBound),
-                "statistic_name": text(finding.statisticName), "statistic": number(finding.statistic), "parameters": finding.parameters,
+                "statistic_name": text(finding.statisticName), "statistic": number(finding.statistic), "parameters": finding.parameters.description,
                 "peer_group": text(finding.peerGroup?.description), "peer_size": finding.peerSize ?? NSNull(), "explanation": finding.explanation,
             ]
         }

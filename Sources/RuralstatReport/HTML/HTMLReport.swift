@@ -152,12 +152,11 @@ public struct HTMLReport {
             html += "</div>"
         }
         // Benford digit distributions of the reporters the screen flagged.
-        let benford = c.findings.filter { $0.ruleID == "benford_first_digit" }
+        let benford = c.findings.filter { $0.ruleID == BuiltInRule.benfordFirstDigit }
         if !benford.isEmpty {
             html += "<h3>首位数字 First digits of flagged reporters (bars) against Benford's law (line)</h3><div class=\"grid\">"
             for finding in benford.prefix(6) {
-                guard let text = finding.parameters.split(separator: " ").first(where: { $0.hasPrefix("shares=") }) else { continue }
-                let shares = text.dropFirst(7).split(separator: "/").compactMap { Double($0) }
+                guard let shares = finding.parameters.numbers("shares") else { continue }
                 html += "<div class=\"card\"><h3>\(e(name(finding.region, c))) \(e(finding.region.shortDescription)) · MAD \(String(format: "%.4f", finding.statistic ?? 0))</h3>"
                     + SVGChart.benford(shares) + "</div>"
             }
@@ -194,7 +193,7 @@ public struct HTMLReport {
         }
         html += "</table>"
         // Findings by rule and severity, by level, by province.
-        let families = Dictionary(grouping: c.findings) { $0.method == "edit_rule" ? "edit rule: \($0.ruleID)" : $0.ruleID }
+        let families = Dictionary(grouping: c.findings) { $0.method == BuiltInRule.editRuleMethod ? "edit rule: \($0.ruleID)" : $0.ruleID }
         html += "<h3>发现 Findings by rule and severity</h3><table><tr><th>rule</th><th class=\"sev-error\">error</th><th class=\"sev-warning\">warning</th><th class=\"sev-info\">info</th></tr>"
         for (rule, rows) in families.sorted(by: { $0.key < $1.key }) {
             let counts = Dictionary(grouping: rows, by: \.severity).mapValues(\.count)

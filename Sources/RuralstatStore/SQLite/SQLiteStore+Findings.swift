@@ -43,17 +43,19 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM finding_tallies")
             let insert = try db.makeStatement(sql: """
                 INSERT INTO findings (run_id, first_run_id, rule_id, method, severity, tier, level, region, indicator, period, observed, expected,
-                    lower_bound, upper_bound, statistic_name, statistic, parameters, peer_group, peer_size, explanation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    lower_bound, upper_bound, statistic_name, statistic, parameters, parameter_values, peer_group, peer_size, explanation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
+            let encoder = JSONEncoder.findingParameters
             for finding in results.findings {
                 let key = Self.findingKey(finding.ruleID, finding.severity.rawValue, finding.level.description, finding.region.rawValue,
                                           finding.indicator, finding.period?.description)
                 try insert.execute(arguments: [
                     runID, firstRuns[key] ?? runID, finding.ruleID, finding.method, finding.severity.rawValue, finding.tier?.rawValue, finding.level.description,
                     finding.region.rawValue, finding.indicator, finding.period?.description, finite(finding.observed), finite(finding.expected),
-                    finite(finding.lowerBound), finite(finding.upperBound), finding.statisticName, finite(finding.statistic), finding.parameters,
+                    finite(finding.lowerBound), finite(finding.upperBound), finding.statisticName, finite(finding.statistic), finding.parameters.description,
+                    String(decoding: try encoder.encode(finding.parameters), as: UTF8.self),
                     finding.peerGroup?.description, finding.peerSize, finding.explanation,
                 ])
             }
@@ -102,8 +104,19 @@ extension SQLiteStore {
                        period: try row.optionalPeriod("period"), observed: try row.optional("observed"), expected: try row.optional("expected"),
                        lowerBound: try row.optional("lower_bound"), upperBound: try row.optional("upper_bound"),
                        statisticName: try row.optional("statistic_name"), statistic: try row.optional("statistic"),
-                       parameters: try row.optional("parameters") ?? "", peerGroup: (try row.optional("peer_group") as String?).flatMap { try? RegionCode($0) },
+                       parameters: try parameters(row), peerGroup: (try row.optional("peer_group") as String?).flatMap { try? RegionCode($0) },
                        peerSize: try row.optional("peer_size"), explanation: try row("explanation"))
+    }
+
+    /// The typed parameters; a finding stored before they were typed (schema v4) has its text only,
+    /// shown as one unnamed parameter until the next quality run replaces it.
+    private func parameters(_ row: StoredRow) throws -> FindingParameters {
+        guard let json: String = try row.optional("parameter_values") else {
+            return FindingParameters([.init(name: "", value: .text(try row.optional("parameters") ?? ""))])
+        }
+        do { return try JSONDecoder.findingParameters.decode(FindingParameters.self, from: Data(json.utf8)) } catch {
+            throw row.problem("parameter_values", "is not a list of typed parameters (\(error))")
+        }
     }
 
     /// How many stored findings there are of each severity.

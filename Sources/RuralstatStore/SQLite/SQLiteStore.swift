@@ -164,6 +164,23 @@ extension JSONEncoder {
     }
 }
 
+extension JSONEncoder {
+    /// Non-finite numbers as the strings "inf", "-inf" and "nan" (JSON has none).
+    static var findingParameters: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var findingParameters: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}
+
 /// ISO 8601 timestamps in UTC, as every table stores them.
 enum Timestamp {
     static func now() -> String {

@@ -75,7 +75,7 @@ struct StoredRow {
         }
     }
 
-    private func problem(_ column: String, _ what: String) -> StoreError {
+    func problem(_ column: String, _ what: String) -> StoreError {
         StoreError(path: store, message: "table \(table), column \(column) \(what); was the store changed by hand? Mend the row (for rollups and findings, 'ruralstat rollup --full' rebuilds them)")
     }
 }

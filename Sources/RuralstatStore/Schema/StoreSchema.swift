@@ -19,6 +19,9 @@ enum StoreSchema {
         migrator.registerMigration("v4-submission-decisions") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5-typed-finding-parameters") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -309,5 +312,14 @@ enum StoreSchema {
     -- finding found again keeps its first run), so that a run can tell new findings from standing ones.
     ALTER TABLE findings ADD COLUMN first_run_id INTEGER REFERENCES runs (id);
     UPDATE findings SET first_run_id = run_id;
+    """
+
+    /// A finding's parameters as typed JSON (`[{"name": "threshold", "number": 3.5}, …]`) beside the
+    /// `name=value` text, so that reports read numbers, never text. Findings stored before have none:
+    /// the quality watermark goes back so that the next run recomputes them (each finding keeps the
+    /// run that first found it).
+    static let v5 = """
+    ALTER TABLE findings ADD COLUMN parameter_values TEXT;
+    UPDATE meta SET value = '0' WHERE key = 'quality_watermark';
     """
 }
