@@ -72,8 +72,10 @@ let package = Package(
         // The indicator store (SQLite through GRDB) behind a narrow protocol.
         .target(
             name: "RuralstatStore",
-            dependencies: ["RuralstatModel", "RuralstatSystem", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: [
+                "RuralstatModel", "RuralstatSystem", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // The data-parallel core: columnar partitions and regional rollups.
         .target(
@@ -89,14 +91,19 @@ let package = Package(
             dependencies: ["RuralstatModel", "RuralstatRules", "RuralstatAggregate", "RuralstatSystem"]
         ),
         // Tables, SDMX and HTML for people and for the level above.
-        .target(name: "RuralstatReport", dependencies: ["RuralstatModel", "RuralstatStore", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(
+            name: "RuralstatReport",
+            dependencies: ["RuralstatModel", "RuralstatStore", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Realistic submissions with planted anomalies and their ground truth (beside the flow: a tool).
         .target(name: "RuralstatSampleData", dependencies: ["RuralstatModel", "RuralstatReport", "RuralstatSystem"]),
         // Orchestration: the ingest, rollup, quality and report stages, the nightly run, the ledger.
         .target(
             name: "RuralstatPipeline",
-            dependencies: ["RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules",
-                           "RuralstatQuality", "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules",
+                "RuralstatQuality", "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "ruralstat",
@@ -109,7 +116,9 @@ let package = Package(
         ),
 
         // The fuzz targets' entries and their properties; swift test runs them on the committed corpora.
-        .target(name: "RuralstatFuzzEntries", dependencies: ["RuralstatIngest", "RuralstatModel", "RuralstatRules", "RuralstatPipeline"], path: "Tests/Fuzz/Entries"),
+        .target(
+            name: "RuralstatFuzzEntries", dependencies: ["RuralstatIngest", "RuralstatModel", "RuralstatRules", "RuralstatPipeline"], path: "Tests/Fuzz/Entries"
+        ),
         .testTarget(name: "RuralstatFuzzTests", dependencies: ["RuralstatFuzzEntries", "RuralstatIngest", "TestSupport"]),
 
         // Helpers the test targets share: temporary folders, a seeded random generator.
@@ -120,12 +129,21 @@ let package = Package(
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         // Golden/ holds Banff's numbers, read by path.
-        .testTarget(name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatRules", "RuralstatAggregate", "RuralstatModel", "TestSupport"],
-                    exclude: ["Golden"]),
-        .testTarget(name: "RuralstatReportTests", dependencies: ["RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport",
-                                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "RuralstatSampleDataTests", dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatRules", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
-        .testTarget(name: "RuralstatPipelineTests", dependencies: ["RuralstatPipeline", "RuralstatReport", "RuralstatStore", "RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "TestSupport"]),
+        .testTarget(
+            name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatRules", "RuralstatAggregate", "RuralstatModel", "TestSupport"],
+            exclude: ["Golden"]),
+        .testTarget(
+            name: "RuralstatReportTests",
+            dependencies: [
+                "RuralstatReport", "RuralstatIngest", "RuralstatModel", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .testTarget(
+            name: "RuralstatSampleDataTests",
+            dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatRules", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
+        .testTarget(
+            name: "RuralstatPipelineTests",
+            dependencies: ["RuralstatPipeline", "RuralstatReport", "RuralstatStore", "RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

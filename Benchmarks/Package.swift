@@ -21,7 +21,7 @@ let package = Package(
                 .product(name: "RuralstatReport", package: "ruralstat"),
                 .product(name: "RuralstatPipeline", package: "ruralstat"),
             ]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,8 +9,10 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     public let rule: IngestRule
     public let message: String
 
-    public init(file: String, line: Int? = nil, element: String? = nil, column: String? = nil,
-                rule: IngestRule, message: String) {
+    public init(
+        file: String, line: Int? = nil, element: String? = nil, column: String? = nil,
+        rule: IngestRule, message: String
+    ) {
         self.location = SourceLocation(file: file, line: line, element: element, column: column)
         self.rule = rule
         self.message = EchoText.isSafe(message, limit: EchoText.messageLimit) ? message : EchoText.quote(message, limit: EchoText.messageLimit)

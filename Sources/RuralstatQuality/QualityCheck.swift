@@ -15,8 +15,10 @@ public struct QualityInput: Sendable {
     public var registry: RegionRegistry?
     public var workers: Int
 
-    public init(table: ObservationTable, rollups: [Rollup], history: [Rollup] = [], arrivals: [SubmissionArrival] = [],
-                catalog: IndicatorCatalog, registry: RegionRegistry?, workers: Int = ProcessInfo.activeProcessors) {
+    public init(
+        table: ObservationTable, rollups: [Rollup], history: [Rollup] = [], arrivals: [SubmissionArrival] = [],
+        catalog: IndicatorCatalog, registry: RegionRegistry?, workers: Int = ProcessInfo.activeProcessors
+    ) {
         self.table = table
         self.rollups = rollups
         self.history = history
@@ -46,9 +48,14 @@ extension ObservationTable {
     /// A check of one column at a time: `body` gets every non-empty column of every partition
     /// with its indicator code, period and definition, and the check's tally; the findings and
     /// tallies come in partition order, as ``qualityResults(workers:_:)`` gives them.
-    func columnResults(ruleID: String, catalog: IndicatorCatalog, workers: Int,
-                       _ body: @Sendable (_ column: IndicatorColumn, _ indicator: String, _ period: Period, _ definition: Indicator?,
-                                          _ tally: inout TallyCounter) -> [Finding]) -> QualityResults {
+    func columnResults(
+        ruleID: String, catalog: IndicatorCatalog, workers: Int,
+        _ body:
+            @Sendable (
+                _ column: IndicatorColumn, _ indicator: String, _ period: Period, _ definition: Indicator?,
+                _ tally: inout TallyCounter
+            ) -> [Finding]
+    ) -> QualityResults {
         qualityResults(workers: workers) { partition in
             var tally = TallyCounter(ruleID)
             var found: [Finding] = []
@@ -114,8 +121,10 @@ struct TallyCounter {
         var rows: [RuleTally] = []
         for (index, province) in provinces.enumerated() {
             for (level, value) in counts[index].enumerated() where value != .zero {
-                rows.append(RuleTally(ruleID: ruleID, level: RegionLevel(rawValue: level)!, province: RegionCode(uncheckedRawValue: province),
-                                      passed: Int(value[0]), failed: Int(value[1]), notApplicable: Int(value[2])))
+                rows.append(
+                    RuleTally(
+                        ruleID: ruleID, level: RegionLevel(rawValue: level)!, province: RegionCode(uncheckedRawValue: province),
+                        passed: Int(value[0]), failed: Int(value[1]), notApplicable: Int(value[2])))
             }
         }
         return rows

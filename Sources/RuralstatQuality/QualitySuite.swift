@@ -14,8 +14,10 @@ public struct QualitySuite: Sendable {
 
     /// Every method, the edit rules first when there are any; the checks a pipeline spec can tune
     /// are given, the fabrication screens keep their defaults.
-    public init(rules: RuleSet?, peerOutliers: PeerOutlierCheck = PeerOutlierCheck(), periodOverPeriod: PeriodOverPeriodCheck = PeriodOverPeriodCheck(),
-                balance: BalanceCheck = BalanceCheck(), coverage: CoverageCheck = CoverageCheck(), history: AggregateHistoryCheck = AggregateHistoryCheck()) {
+    public init(
+        rules: RuleSet?, peerOutliers: PeerOutlierCheck = PeerOutlierCheck(), periodOverPeriod: PeriodOverPeriodCheck = PeriodOverPeriodCheck(),
+        balance: BalanceCheck = BalanceCheck(), coverage: CoverageCheck = CoverageCheck(), history: AggregateHistoryCheck = AggregateHistoryCheck()
+    ) {
         var checks: [any QualityCheck] = []
         if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
         checks += [

@@ -26,8 +26,9 @@ extension CompiledRule {
                     }
                     code.program.withUnsafeBufferPointer { program in
                         code.setValues.withUnsafeBufferPointer { sets in
-                            Self.run(program, sets: sets, columns: columns, start: start, n: n, stack: stack, chunk: chunk,
-                                     unusable: unusable, tolerance: tolerance)
+                            Self.run(
+                                program, sets: sets, columns: columns, start: start, n: n, stack: stack, chunk: chunk,
+                                unusable: unusable, tolerance: tolerance)
                         }
                     }
                     for unit in 0..<n {
@@ -40,9 +41,11 @@ extension CompiledRule {
     }
 
     /// The stack machine with a vector per stack entry: entry k of unit u is `stack[k * chunk + u]`.
-    private static func run(_ code: UnsafeBufferPointer<Instruction>, sets: UnsafeBufferPointer<Double>, columns: [UnsafeBufferPointer<Double>],
-                            start: Int, n: Int, stack: UnsafeMutableBufferPointer<Double>, chunk: Int,
-                            unusable: UnsafeMutableBufferPointer<Bool>, tolerance: Double) {
+    private static func run(
+        _ code: UnsafeBufferPointer<Instruction>, sets: UnsafeBufferPointer<Double>, columns: [UnsafeBufferPointer<Double>],
+        start: Int, n: Int, stack: UnsafeMutableBufferPointer<Double>, chunk: Int,
+        unusable: UnsafeMutableBufferPointer<Bool>, tolerance: Double
+    ) {
         var top = -1
         @inline(__always) func entry(_ k: Int) -> Int { k * chunk }
         for instruction in code {

@@ -75,8 +75,9 @@ public struct CompiledRule: Sendable {
                 neverApplicable = true
             }
         }
-        code = Code(program: compiler.program, setValues: compiler.setValues, required: required,
-                    neverApplicable: neverApplicable, stackDepth: Swift.max(compiler.maxDepth, 1))
+        code = Code(
+            program: compiler.program, setValues: compiler.setValues, required: required,
+            neverApplicable: neverApplicable, stackDepth: Swift.max(compiler.maxDepth, 1))
         self.tolerance = tolerance
         recordLength = (compiler.highestSlot ?? -1) + 1
     }
@@ -102,9 +103,11 @@ public struct CompiledRule: Sendable {
         }
     }
 
-    private static func run(_ code: UnsafeBufferPointer<Instruction>, sets: UnsafeBufferPointer<Double>,
-                            record: UnsafeBufferPointer<Double>, stack: UnsafeMutableBufferPointer<Double>,
-                            tolerance: Double) -> RuleOutcome {
+    private static func run(
+        _ code: UnsafeBufferPointer<Instruction>, sets: UnsafeBufferPointer<Double>,
+        record: UnsafeBufferPointer<Double>, stack: UnsafeMutableBufferPointer<Double>,
+        tolerance: Double
+    ) -> RuleOutcome {
         var top = -1
         for instruction in code {
             switch instruction {

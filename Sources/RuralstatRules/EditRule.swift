@@ -33,16 +33,21 @@ public struct EditRule: Sendable, Hashable {
     ///
     /// - Parameter knownIndicators: when given, codes outside it are errors (pass the catalog's codes).
     /// - Throws: the first syntax, kind or unknown-indicator error in `text`, with its column.
-    public init(id: String, rule text: String, severity: Severity = .error, message: String? = nil,
-                levels: Set<RegionLevel> = Set(RegionLevel.allCases), tolerance: Double = defaultTolerance,
-                knownIndicators: Set<String>? = nil) throws(RuleSyntaxError) {
-        self.init(id: id, text: text, expression: try RuleExpression(parsing: text, knownIndicators: knownIndicators), severity: severity,
-                  message: message, levels: levels, tolerance: tolerance)
+    public init(
+        id: String, rule text: String, severity: Severity = .error, message: String? = nil,
+        levels: Set<RegionLevel> = Set(RegionLevel.allCases), tolerance: Double = defaultTolerance,
+        knownIndicators: Set<String>? = nil
+    ) throws(RuleSyntaxError) {
+        self.init(
+            id: id, text: text, expression: try RuleExpression(parsing: text, knownIndicators: knownIndicators), severity: severity,
+            message: message, levels: levels, tolerance: tolerance)
     }
 
     /// A rule from an already parsed expression.
-    init(id: String, text: String, expression: RuleExpression, severity: Severity, message: String?,
-         levels: Set<RegionLevel>, tolerance: Double) {
+    init(
+        id: String, text: String, expression: RuleExpression, severity: Severity, message: String?,
+        levels: Set<RegionLevel>, tolerance: Double
+    ) {
         self.id = id
         self.text = text
         self.expression = expression
@@ -80,9 +85,10 @@ public struct EditRule: Sendable, Hashable {
     /// Evaluates the rule on one record laid out by `slots`, explaining the outcome; for the failing
     /// records that ``CompiledRule`` found.
     public func explain(_ record: UnsafeBufferPointer<Double>, slots: IndicatorSlots) -> RuleExplanation {
-        let values = Dictionary(uniqueKeysWithValues: indicators.compactMap { code in
-            slots[code].map { (code, record[$0]) }
-        })
+        let values = Dictionary(
+            uniqueKeysWithValues: indicators.compactMap { code in
+                slots[code].map { (code, record[$0]) }
+            })
         return explain(values)
     }
 

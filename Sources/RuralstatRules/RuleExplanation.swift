@@ -62,7 +62,8 @@ public struct RuleExplanation: Sendable, Hashable, CustomStringConvertible {
                 let op = passed ? sides.comparison : sides.comparison.negation
                 statement = "\(side(sides.left, leftValue, &shown)) \(op.rawValue) \(side(sides.right, rightValue, &shown))"
             } else if case .member(let operand, let set) = rule.assertion,
-                      let value = try? RuleInterpreter(tolerance: tolerance, lookup: lookup).number(operand) {
+                let value = try? RuleInterpreter(tolerance: tolerance, lookup: lookup).number(operand)
+            {
                 statement = "\(side(operand, value, &shown)) is \(passed ? "" : "not ")in \(RuleExpression.setLiteral(set))"
             } else {
                 statement = "\(rule.assertion) \(passed ? "holds" : "does not hold")"
@@ -75,7 +76,8 @@ public struct RuleExplanation: Sendable, Hashable, CustomStringConvertible {
     private var reasonText: String {
         switch reason {
         case .missing(let codes)?:
-            return codes.count == 1 ? "\(codes[0]) is missing"
+            return codes.count == 1
+                ? "\(codes[0]) is missing"
                 : codes.dropLast().joined(separator: ", ") + " and \(codes.last!) are missing"
         case .divisionByZero?:
             return "division by zero (" + values.map(Self.text).joined(separator: ", ") + ")"

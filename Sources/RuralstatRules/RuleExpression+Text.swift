@@ -6,7 +6,7 @@ extension RuleExpression: CustomStringConvertible {
     // Precedence levels, loosest first. `not` sits between `and` and the comparisons, so
     // `not A < B` is `not (A < B)`; unary minus binds tightest, so `-A * B` is `(-A) * B`.
     static let orLevel = 1, andLevel = 2, notLevel = 3, comparisonLevel = 4, additive = 5, multiplicative = 6,
-               unaryMinus = 7, atom = 8
+        unaryMinus = 7, atom = 8
 
     /// The fully parenthesised form, one pair of parentheses per operator: `((A + (B * C)) <= D)`.
     /// Tests compare parsed trees through this form.

@@ -97,7 +97,7 @@ public indirect enum RuleExpression: Sendable, Hashable {
         case .isMissing(let code): body(code, true)
         case .negate(let e), .not(let e), .member(let e, _): e.visitIndicators(body)
         case .arithmetic(_, let l, let r), .comparison(_, let l, let r), .and(let l, let r), .or(let l, let r),
-             .conditional(let l, let r):
+            .conditional(let l, let r):
             l.visitIndicators(body)
             r.visitIndicators(body)
         case .call(_, let arguments): for argument in arguments { argument.visitIndicators(body) }

@@ -107,8 +107,9 @@ struct RuleInterpreter {
         }
         var sides: RuleExplanation.Sides?
         if case .comparison(let op, let left, let right) = rule.assertion {
-            sides = RuleExplanation.Sides(comparison: op, left: left, right: right,
-                                          leftValue: try? number(left), rightValue: try? number(right))
+            sides = RuleExplanation.Sides(
+                comparison: op, left: left, right: right,
+                leftValue: try? number(left), rightValue: try? number(right))
         }
         return RuleExplanation(rule: rule, outcome: outcome, reason: reason, values: values, sides: sides, tolerance: tolerance)
     }

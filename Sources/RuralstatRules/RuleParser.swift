@@ -104,8 +104,9 @@ struct RuleParser {
                 try require(left, .condition, "before '\(op.text)'")
                 let right = try expression(level + 1)
                 try require(right, .condition, "after '\(op.text)'")
-                left = Parsed(expression: op.text == "and" ? .and(left.expression, right.expression) : .or(left.expression, right.expression),
-                              kind: .condition, column: left.column)
+                left = Parsed(
+                    expression: op.text == "and" ? .and(left.expression, right.expression) : .or(left.expression, right.expression),
+                    kind: .condition, column: left.column)
             case RuleExpression.comparisonLevel:
                 try require(left, .number, "before '\(op.text)'")
                 if op.text == "in" {
@@ -113,20 +114,24 @@ struct RuleParser {
                 } else {
                     let right = try expression(RuleExpression.additive)
                     try require(right, .number, "after '\(op.text)'")
-                    left = Parsed(expression: .comparison(RuleExpression.Comparison(rawValue: op.text)!, left.expression, right.expression),
-                                  kind: .condition, column: left.column)
+                    left = Parsed(
+                        expression: .comparison(RuleExpression.Comparison(rawValue: op.text)!, left.expression, right.expression),
+                        kind: .condition, column: left.column)
                 }
                 // Non-associative: `a < b < c` means something else in every language that allows it.
                 if infixLevel(current) == RuleExpression.comparisonLevel {
-                    throw RuleSyntaxError(column: current.column, message:
-                        "comparisons cannot be chained; found \(current.quoted) after a comparison (join two comparisons with 'and')")
+                    throw RuleSyntaxError(
+                        column: current.column,
+                        message:
+                            "comparisons cannot be chained; found \(current.quoted) after a comparison (join two comparisons with 'and')")
                 }
             default:
                 try require(left, .number, "before '\(op.text)'")
                 let right = try expression(level + 1)
                 try require(right, .number, "after '\(op.text)'")
-                left = Parsed(expression: .arithmetic(RuleExpression.Arithmetic(rawValue: op.text)!, left.expression, right.expression),
-                              kind: .number, column: left.column)
+                left = Parsed(
+                    expression: .arithmetic(RuleExpression.Arithmetic(rawValue: op.text)!, left.expression, right.expression),
+                    kind: .number, column: left.column)
             }
         }
         return left
@@ -175,11 +180,15 @@ struct RuleParser {
         case .word where !["and", "or", "in", "then"].contains(token.text):
             try advance()
             if current.isSymbol("(") {
-                throw RuleSyntaxError(column: token.column, message:
-                    "unknown function '\(token.text)' (the functions are \(RuleExpression.Function.names.joined(separator: ", ")))")
+                throw RuleSyntaxError(
+                    column: token.column,
+                    message:
+                        "unknown function '\(token.text)' (the functions are \(RuleExpression.Function.names.joined(separator: ", ")))")
             }
-            throw RuleSyntaxError(column: token.column, message:
-                "unknown name '\(token.text)'; indicator codes are upper case (A–Z, 0–9, _, starting with a letter)")
+            throw RuleSyntaxError(
+                column: token.column,
+                message:
+                    "unknown name '\(token.text)'; indicator codes are upper case (A–Z, 0–9, _, starting with a letter)")
         default:
             throw expected("an expression" + (previous.map { " after '\($0.text)'" } ?? ""))
         }

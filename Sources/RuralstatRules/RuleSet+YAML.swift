@@ -63,7 +63,9 @@ extension EditRule {
         if let names = f.strings("levels", required: false) {
             levels = []
             for name in names {
-                if let level = RegionLevel(name: name) { levels.insert(level) } else {
+                if let level = RegionLevel(name: name) {
+                    levels.insert(level)
+                } else {
                     f.problem("levels", "'\(name)' is not a level (village, township, county, prefecture, province, national)")
                     levelsOK = false
                 }
@@ -98,7 +100,8 @@ extension EditRule {
         }
         f.rejectUnknownKeys()
         guard let id, idOK, let text, let expression, let severity, levelsOK, toleranceOK else { return nil }
-        self.init(id: id, text: text, expression: expression, severity: severity, message: message,
-                  levels: levels, tolerance: tolerance)
+        self.init(
+            id: id, text: text, expression: expression, severity: severity, message: message,
+            levels: levels, tolerance: tolerance)
     }
 }

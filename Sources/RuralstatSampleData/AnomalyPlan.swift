@@ -92,7 +92,8 @@ struct AnomalyPlan {
                 let year = Int.random(in: 0..<years, using: &draw)
                 // A figure off by a thousand, the classic slip of units (kilograms for tonnes, 亩 for
                 // thousands of 亩): up when the result stays within the catalog's range, else down.
-                let (key, limit) = [("GRAIN_OUTPUT", 3_000_000.0), ("CULTIVATED_LAND", 8_000_000), ("VILLAGE_AREA", 10_000)][Int.random(in: 0...2, using: &draw)]
+                let (key, limit) = [("GRAIN_OUTPUT", 3_000_000.0), ("CULTIVATED_LAND", 8_000_000), ("VILLAGE_AREA", 10_000)][
+                    Int.random(in: 0...2, using: &draw)]
                 let value = values.years[year][village]![key]!
                 let factor = draw.chance(0.5) && value * 1_000 <= limit ? 1_000.0 : 0.001
                 values.years[year][village]![key] = UnitValues.rounded(value * factor, key)

@@ -11,9 +11,10 @@ public struct GroundTruth: Sendable {
 
     /// `kind,region,indicator,period,detail`, one row per planted anomaly.
     public func csv() -> String {
-        "kind,region,indicator,period,detail\n" + anomalies.map {
-            "\($0.kind.rawValue),\($0.region),\($0.indicator ?? ""),\($0.period?.description ?? ""),\"\($0.detail.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
-        }.joined()
+        "kind,region,indicator,period,detail\n"
+            + anomalies.map {
+                "\($0.kind.rawValue),\($0.region),\($0.indicator ?? ""),\($0.period?.description ?? ""),\"\($0.detail.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+            }.joined()
     }
 
     /// How one kind was recovered.

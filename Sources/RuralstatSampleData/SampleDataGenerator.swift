@@ -28,8 +28,10 @@ public struct SampleDataGenerator: Sendable {
     }
 
     /// The formats submissions rotate through, in turn (the order fixes the sample for a seed).
-    static let formatRotation: [SubmissionFormat] = [.csvLong, .sdmxStructureSpecific21, .csvWide, .sdmxGeneric21, .sdmxCSV20,
-                                                     .sdmxStructureSpecific30, .sdmxCSV10]
+    static let formatRotation: [SubmissionFormat] = [
+        .csvLong, .sdmxStructureSpecific21, .csvWide, .sdmxGeneric21, .sdmxCSV20,
+        .sdmxStructureSpecific30, .sdmxCSV10,
+    ]
 
     public struct Summary: Sendable {
         public var villages = 0
@@ -64,7 +66,10 @@ public struct SampleDataGenerator: Sendable {
         let fileManager = FileManager.default
         let contents = (try? fileManager.contentsOfDirectory(atPath: folder)) ?? []
         if !force, !contents.isEmpty, !contents.contains(Self.marker) {
-            throw FolderError(description: "\(folder) is not empty and was not written by 'ruralstat sample-data generate' (it has no \(Self.marker)); give a new or empty folder with --out, or --force to overwrite it")
+            throw FolderError(
+                description:
+                    "\(folder) is not empty and was not written by 'ruralstat sample-data generate' (it has no \(Self.marker)); give a new or empty folder with --out, or --force to overwrite it"
+            )
         }
         try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try "written by ruralstat sample-data generate, seed \(options.seed); it may be written again\n"
@@ -92,16 +97,18 @@ public struct SampleDataGenerator: Sendable {
             plan.plantInTotals(&values, units: units)
             planted += plan.planted
             for (year, period) in periods.enumerated() {
-                let file = SubmissionFile(reporter: reporter, reporterIndex: index, period: period, year: year, options: options,
-                                          late: plan.lateYear == year)
+                let file = SubmissionFile(
+                    reporter: reporter, reporterIndex: index, period: period, year: year, options: options,
+                    late: plan.lateYear == year)
                 let rows = Self.rows(values.years[year], units: units, reporter: reporter)
                 let written = try file.write(rows, into: "\(folder)/submissions/\(period)", rejectedRows: options.rejectedRows && index == 1 && year == 0)
                 summary.files.append(written.path)
                 summary.observations += written.observations
             }
             if options.revision && index == min(2, registry.reporters.count - 1), let last = periods.last {
-                let revised = SubmissionFile.revision(reporter: reporter, period: last, values: values.years[periods.count - 1], units: units,
-                                                      options: options)
+                let revised = SubmissionFile.revision(
+                    reporter: reporter, period: last, values: values.years[periods.count - 1], units: units,
+                    options: options)
                 let written = try revised.write(into: "\(folder)/submissions/\(last)")
                 summary.files.append(written.path)
                 summary.observations += written.observations

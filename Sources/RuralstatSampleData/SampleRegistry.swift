@@ -30,7 +30,9 @@ public struct SampleRegistry: Sendable {
         (53, "云南省"), (54, "西藏自治区"), (61, "陕西省"), (62, "甘肃省"), (63, "青海省"), (64, "宁夏回族自治区"), (65, "新疆维吾尔自治区"),
     ]
 
-    static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱覃武戴孔汤庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍申尤毕聂柴焦向柳邢岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜路詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵欧阳解强丛华车冉房边辜吉饶刁瞿戚丘古米池滕晋苑邬臧畅宫来嵺苟全褚廉简娄盖符奚木穆党燕郎邸冀谈姬屠连郜晏栾郁商蒙计喻揭窦迟宇敖糜鄢冷卓花艾蓝都巩稽井练仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠僧桑荆谌银扬明沙薄伏岑习胥保和蔺")
+    static let surnames = Array(
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱覃武戴孔汤庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍申尤毕聂柴焦向柳邢岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜路詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵欧阳解强丛华车冉房边辜吉饶刁瞿戚丘古米池滕晋苑邬臧畅宫来嵺苟全褚廉简娄盖符奚木穆党燕郎邸冀谈姬屠连郜晏栾郁商蒙计喻揭窦迟宇敖糜鄢冷卓花艾蓝都巩稽井练仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠僧桑荆谌银扬明沙薄伏岑习胥保和蔺"
+    )
     static let villageSuffixes = ["庄村", "营村", "屯村", "岭村", "沟村", "洼村", "寨村", "坪村", "湾村", "河村", "店村", "口村"]
     static let places = Array("东西南北中上下前后新老大小石金银青白红黄安平和兴隆丰泰福顺康宁远长永清明光华山河川湖海林松柏桃杏梅竹泉溪峰岗坡")
     static let townshipSuffixes = ["镇", "乡", "镇", "镇", "乡"]
@@ -120,9 +122,12 @@ public struct SampleRegistry: Sendable {
                 // A township's first eight are villages, then come its few communities.
                 let isCommunity = village > 8 && village <= 8 + size / 10
                 let number = isCommunity ? village : 200 + village
-                let name = String(Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &random)]) + "家"
+                let name =
+                    String(Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &random)]) + "家"
                     + (isCommunity ? "社区" : Self.villageSuffixes[Int.random(in: 0..<Self.villageSuffixes.count, using: &random)])
-                let urban = isCommunity ? ["111", "112", "121"][Int.random(in: 0...2, using: &random)]
+                let urban =
+                    isCommunity
+                    ? ["111", "112", "121"][Int.random(in: 0...2, using: &random)]
                     : ["121", "122", "210", "220", "220", "220"][Int.random(in: 0...5, using: &random)]
                 units.append(Unit(code: Self.code(Int(code.rawValue) + number), name: name, parent: code, urbanRuralClass: urban))
             }

@@ -32,7 +32,9 @@ struct SubmissionFile {
         messageID = "RR-\(reporter.description.prefix(6))-\(period)-1"
         var random = SeededRandom(options.seed, reporter.rawValue, Int64(year), 40)
         let yearEnd = Self.startOfYear(period.year + 1)
-        prepared = late ? yearEnd.addingTimeInterval(Double(options.deadlineDays + Int.random(in: 5...40, using: &random)) * 86_400)
+        prepared =
+            late
+            ? yearEnd.addingTimeInterval(Double(options.deadlineDays + Int.random(in: 5...40, using: &random)) * 86_400)
             : yearEnd.addingTimeInterval(Double(Int.random(in: 8...(options.deadlineDays - 10), using: &random)) * 86_400 + 9 * 3_600)
         action = .append
     }
@@ -49,8 +51,10 @@ struct SubmissionFile {
     }
 
     /// A second submission of a county for a year that corrects three villages' population.
-    static func revision(reporter: RegionCode, period: Period, values: [Int64: [String: Double]], units: ArraySlice<SampleRegistry.Unit>,
-                         options: SampleDataGenerator.Options) -> Revision {
+    static func revision(
+        reporter: RegionCode, period: Period, values: [Int64: [String: Double]], units: ArraySlice<SampleRegistry.Unit>,
+        options: SampleDataGenerator.Options
+    ) -> Revision {
         let original = SubmissionFile(reporter: reporter, reporterIndex: 2, period: period, year: 1, options: options, late: false)
         let villages = units.filter { $0.code.level == .village }.prefix(3)
         let rows = villages.compactMap { unit in
@@ -79,7 +83,8 @@ struct SubmissionFile {
     var fileExtension: String { format.fileExtension }
 
     /// Writes the rows and returns the path and how many observations went in.
-    func write(_ rows: [(RegionCode, String, Double)], into folder: String, rejectedRows: Bool, suffix: String = "") throws -> (path: String, observations: Int) {
+    func write(_ rows: [(RegionCode, String, Double)], into folder: String, rejectedRows: Bool, suffix: String = "") throws -> (path: String, observations: Int)
+    {
         let path = "\(folder)/\(sender)_\(period)\(suffix)\(gb18030 ? "_gb18030" : "").\(fileExtension)\(gzip ? ".gz" : "")"
         switch format {
         case .csvLong where gb18030:
@@ -98,8 +103,10 @@ struct SubmissionFile {
             if rejectedRows {
                 // Three rows the ingest must reject: an unknown village, a negative count, an unknown indicator.
                 let village = rows.first { $0.0.level == .village }?.0 ?? reporter
-                for (region, indicator, value) in [(reporter.rawValue + 101_999, "HOUSEHOLDS", 300.0), (village.rawValue, "HOUSEHOLDS", -5),
-                                                   (village.rawValue, "HOUSEHOLD", 300)] {
+                for (region, indicator, value) in [
+                    (reporter.rawValue + 101_999, "HOUSEHOLDS", 300.0), (village.rawValue, "HOUSEHOLDS", -5),
+                    (village.rawValue, "HOUSEHOLD", 300),
+                ] {
                     writer.field(region: region)
                     writer.field(indicator)
                     writer.field(period.description)

@@ -13,10 +13,14 @@ struct UnitValues {
     /// Indicator codes → value, per unit code, per year index.
     var years: [[Int64: [String: Double]]]
 
-    static let villageAmounts = ["GRAIN_OUTPUT", "GRAIN_SOWN_AREA", "CULTIVATED_LAND", "HIGH_STANDARD_FARMLAND", "COLLECTIVE_INCOME",
-                                 "VILLAGE_AREA", "VILLAGE_GREEN_AREA", "VILLAGE_DISTANCE_TO_TOWNSHIP"]
-    static let villageCounts = ["HOUSEHOLDS", "POPULATION", "HH_TAP_WATER", "HH_SANITARY_TOILET", "MONITORED_HOUSEHOLDS",
-                                "MONITORED_HH_RISK_ELIMINATED", "RURAL_INCOME_PER_CAPITA"]
+    static let villageAmounts = [
+        "GRAIN_OUTPUT", "GRAIN_SOWN_AREA", "CULTIVATED_LAND", "HIGH_STANDARD_FARMLAND", "COLLECTIVE_INCOME",
+        "VILLAGE_AREA", "VILLAGE_GREEN_AREA", "VILLAGE_DISTANCE_TO_TOWNSHIP",
+    ]
+    static let villageCounts = [
+        "HOUSEHOLDS", "POPULATION", "HH_TAP_WATER", "HH_SANITARY_TOILET", "MONITORED_HOUSEHOLDS",
+        "MONITORED_HH_RISK_ELIMINATED", "RURAL_INCOME_PER_CAPITA",
+    ]
     static let villageFlags: [(String, Double)] = [
         ("VILLAGE_WASTE_TREATED", 0.85), ("VILLAGE_HAS_CULTURAL_CENTER", 0.6), ("VILLAGE_CIVILIZED", 0.3), ("VILLAGE_HAS_PLAN", 0.9),
         ("VILLAGE_HAS_SERVICE_STATION", 0.75), ("VILLAGE_SECRETARY_IS_DIRECTOR", 0.7), ("VILLAGE_HAS_COVENANT", 0.8),

@@ -3,9 +3,9 @@
 // each on its own. Linux is where ruralstat is built and tested; the Darwin branch keeps the
 // package's macOS platform honest for the calls it makes, which both C libraries offer alike.
 #if canImport(Glibc)
-@_exported import Glibc
+    @_exported import Glibc
 #elseif canImport(Darwin)
-@_exported import Darwin
+    @_exported import Darwin
 #else
-#error("ruralstat needs the C library of Linux (Glibc) or of Apple's systems (Darwin)")
+    #error("ruralstat needs the C library of Linux (Glibc) or of Apple's systems (Darwin)")
 #endif

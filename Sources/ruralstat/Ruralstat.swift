@@ -13,14 +13,17 @@ struct Ruralstat: ParsableCommand {
         commandName: "ruralstat",
         abstract: "Ingest, roll up, check and report rural-revitalization statistics.",
         discussion: """
-        ruralstat reads the statistical submissions of reporting units (SDMX-ML, SDMX-CSV, CSV), checks
-        them against the NBS division registry and the indicator catalog, and keeps them in an indicator
-        store that analysts can query with sqlite3.
+            ruralstat reads the statistical submissions of reporting units (SDMX-ML, SDMX-CSV, CSV), checks
+            them against the NBS division registry and the indicator catalog, and keeps them in an indicator
+            store that analysts can query with sqlite3.
 
-        Exit status: 0 ok, 1 invalid input or data that need attention (rejected rows, error-level findings), 2 failure.
-        """,
+            Exit status: 0 ok, 1 invalid input or data that need attention (rejected rows, error-level findings), 2 failure.
+            """,
         version: RuralstatVersion.current,
-        subcommands: [InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, SubmissionsCommand.self, RollupCommand.self, FlagsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self]
+        subcommands: [
+            InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, SubmissionsCommand.self, RollupCommand.self,
+            FlagsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self,
+        ]
     )
 
     static func main() {

@@ -7,48 +7,52 @@ import RuralstatModel
 /// A catalog with every aggregation rule, and a small irregular tree: a municipality placeholder
 /// (北京 1101), a province-direct county group (河南 4190), a prefecture city without counties (东莞 4419).
 enum Fixture {
-    static func indicator(_ code: String, _ kind: ValueKind, _ rule: AggregationRule, unit: String = "户",
-                          levels: [RegionLevel] = [.village]) -> Indicator {
+    static func indicator(
+        _ code: String, _ kind: ValueKind, _ rule: AggregationRule, unit: String = "户",
+        levels: [RegionLevel] = [.village]
+    ) -> Indicator {
         Indicator(code: code, validFrom: 2016, nameZh: code, nameEn: code, unit: unit, kind: kind, reportedLevels: levels, aggregation: rule)
     }
 
-    static let catalog = try! IndicatorCatalog(version: "t", definitions: [
-        indicator("HH", .count, .sum, levels: [.village, .county]),
-        indicator("POP", .count, .sum, unit: "人"),
-        indicator("INCOME", .ratio, .weightedMean(weight: "POP"), unit: "元/人"),
-        indicator("TAP", .count, .sum),
-        indicator("TAP_RATE", .rate, .ratio(numerator: "TAP", denominator: "HH"), unit: "%", levels: []),
-        indicator("WASTE", .yesNo, .none, unit: "是否"),
-        indicator("WASTE_SHARE", .rate, .shareOfUnits(UnitCondition(indicator: "WASTE")), unit: "%", levels: []),
-        indicator("DIST", .amount, .mean, unit: "公里"),
-        indicator("DIST_MIN", .amount, .min, unit: "公里"),
-        indicator("DIST_MAX", .amount, .max, unit: "公里"),
-        indicator("DIST_MEDIAN", .amount, .median, unit: "公里"),
-    ])
+    static let catalog = try! IndicatorCatalog(
+        version: "t",
+        definitions: [
+            indicator("HH", .count, .sum, levels: [.village, .county]),
+            indicator("POP", .count, .sum, unit: "人"),
+            indicator("INCOME", .ratio, .weightedMean(weight: "POP"), unit: "元/人"),
+            indicator("TAP", .count, .sum),
+            indicator("TAP_RATE", .rate, .ratio(numerator: "TAP", denominator: "HH"), unit: "%", levels: []),
+            indicator("WASTE", .yesNo, .none, unit: "是否"),
+            indicator("WASTE_SHARE", .rate, .shareOfUnits(UnitCondition(indicator: "WASTE")), unit: "%", levels: []),
+            indicator("DIST", .amount, .mean, unit: "公里"),
+            indicator("DIST_MIN", .amount, .min, unit: "公里"),
+            indicator("DIST_MAX", .amount, .max, unit: "公里"),
+            indicator("DIST_MEDIAN", .amount, .median, unit: "公里"),
+        ])
 
     static let registry: RegionRegistry = {
         var builder = RegistryBuilder(edition: 2023)
         let rows = """
-        110000000000,北京市,
-        110100000000,市辖区,110000000000
-        110101000000,东城区,110100000000
-        110101001000,东华门街道,110101000000
-        110101001001,甲社区,110101001000
-        110101001002,乙社区,110101001000
-        410000000000,河南省,
-        419000000000,省直辖县级行政区划,410000000000
-        419001000000,济源市,419000000000
-        419001100000,克井镇,419001000000
-        419001100201,克井村,419001100000
-        419001100202,丙村,419001100000
-        440000000000,广东省,
-        441900000000,东莞市,440000000000
-        441900000000,东莞市,441900000000
-        441900003000,东城街道,441900000000
-        441900003201,东城村,441900003000
-        441900004000,南城街道,441900000000
-        441900004201,南城村,441900004000
-        """
+            110000000000,北京市,
+            110100000000,市辖区,110000000000
+            110101000000,东城区,110100000000
+            110101001000,东华门街道,110101000000
+            110101001001,甲社区,110101001000
+            110101001002,乙社区,110101001000
+            410000000000,河南省,
+            419000000000,省直辖县级行政区划,410000000000
+            419001000000,济源市,419000000000
+            419001100000,克井镇,419001000000
+            419001100201,克井村,419001100000
+            419001100202,丙村,419001100000
+            440000000000,广东省,
+            441900000000,东莞市,440000000000
+            441900000000,东莞市,441900000000
+            441900003000,东城街道,441900000000
+            441900003201,东城村,441900003000
+            441900004000,南城街道,441900000000
+            441900004201,南城村,441900004000
+            """
         for (line, row) in rows.split(separator: "\n").enumerated() {
             let f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             builder.add(code: f[0], name: f[1], parentCode: f[2], urbanRuralClass: "", file: "t", line: line + 1)
@@ -75,8 +79,9 @@ enum Fixture {
         let codes = Array(Set(rows.map(\.1))).sorted()
         var batch = ObservationBatch(indicatorCodes: codes, periodTable: [try! Period(period)])
         for (line, row) in rows.enumerated() {
-            batch.append(region: try! RegionCode(row.0).rawValue, indicator: UInt16(codes.firstIndex(of: row.1)!), period: 0,
-                         value: row.2, status: 0, action: .merge, line: Int32(line))
+            batch.append(
+                region: try! RegionCode(row.0).rawValue, indicator: UInt16(codes.firstIndex(of: row.1)!), period: 0,
+                value: row.2, status: 0, action: .merge, line: Int32(line))
         }
         let builder = ObservationTableBuilder()
         builder.add(batch)
@@ -99,20 +104,22 @@ struct RollupEngineTests {
         return rollups.first { $0.indicator == indicator && $0.level == level && $0.region == code }
     }
 
-    @Test("every rule, by hand, at every level of the irregular tree", arguments: [
-        ("HH", RegionLevel.township, "110101001", 300.0),
-        ("HH", .county, "110101", 300), ("HH", .prefecture, "1101", 300), ("HH", .province, "11", 300),
-        ("HH", .prefecture, "4190", 50), ("HH", .county, "441900", 310), ("HH", .prefecture, "4419", 310),
-        ("HH", .township, "441900004", 10), ("HH", .national, "000000000000", 660),
-        ("INCOME", .township, "110101001", 26250), ("INCOME", .national, "000000000000", 36940),
-        ("TAP_RATE", .township, "110101001", 80), ("TAP_RATE", .county, "441900", 100),
-        ("TAP_RATE", .national, "000000000000", 590.0 / 650.0 * 100),
-        ("WASTE_SHARE", .township, "110101001", 50), ("WASTE_SHARE", .national, "000000000000", 60),
-        ("DIST", .township, "110101001", 3), ("DIST", .national, "000000000000", 4.6),
-        ("DIST_MIN", .national, "000000000000", 1), ("DIST_MAX", .national, "000000000000", 10),
-        ("DIST_MAX", .province, "44", 6), ("DIST_MEDIAN", .national, "000000000000", 4),
-        ("DIST_MEDIAN", .township, "110101001", 3), ("DIST_MEDIAN", .province, "41", 10),
-    ])
+    @Test(
+        "every rule, by hand, at every level of the irregular tree",
+        arguments: [
+            ("HH", RegionLevel.township, "110101001", 300.0),
+            ("HH", .county, "110101", 300), ("HH", .prefecture, "1101", 300), ("HH", .province, "11", 300),
+            ("HH", .prefecture, "4190", 50), ("HH", .county, "441900", 310), ("HH", .prefecture, "4419", 310),
+            ("HH", .township, "441900004", 10), ("HH", .national, "000000000000", 660),
+            ("INCOME", .township, "110101001", 26250), ("INCOME", .national, "000000000000", 36940),
+            ("TAP_RATE", .township, "110101001", 80), ("TAP_RATE", .county, "441900", 100),
+            ("TAP_RATE", .national, "000000000000", 590.0 / 650.0 * 100),
+            ("WASTE_SHARE", .township, "110101001", 50), ("WASTE_SHARE", .national, "000000000000", 60),
+            ("DIST", .township, "110101001", 3), ("DIST", .national, "000000000000", 4.6),
+            ("DIST_MIN", .national, "000000000000", 1), ("DIST_MAX", .national, "000000000000", 10),
+            ("DIST_MAX", .province, "44", 6), ("DIST_MEDIAN", .national, "000000000000", 4),
+            ("DIST_MEDIAN", .township, "110101001", 3), ("DIST_MEDIAN", .province, "41", 10),
+        ])
     func handChecked(indicator: String, level: RegionLevel, region: String, value: Double) throws {
         let rollup = try #require(Self.find(indicator, level, region))
         #expect(abs(rollup.value - value) <= 1e-9 * abs(value), "\(indicator) \(level) \(region): \(rollup.value)")
@@ -156,11 +163,14 @@ struct RollupEngineTests {
 
     @Test func missingValuesAndRepeatsAreSettledWhenBuilding() throws {
         var batch = ObservationBatch(indicatorCodes: ["HH"], periodTable: [try Period("2024")])
-        let regions: [(String, Double)] = [("110101001002", 2), ("110101001001", 1), ("110101001001", 1), ("419001100201", 5),
-                                           ("419001100201", 6), ("441900003201", .nan)]
+        let regions: [(String, Double)] = [
+            ("110101001002", 2), ("110101001001", 1), ("110101001001", 1), ("419001100201", 5),
+            ("419001100201", 6), ("441900003201", .nan),
+        ]
         for (line, row) in regions.enumerated() {
-            batch.append(region: try RegionCode(row.0).rawValue, indicator: 0, period: 0, value: row.1, status: 0, action: .merge,
-                         line: Int32(line))
+            batch.append(
+                region: try RegionCode(row.0).rawValue, indicator: 0, period: 0, value: row.1, status: 0, action: .merge,
+                line: Int32(line))
         }
         let builder = ObservationTableBuilder()
         builder.add(batch)

@@ -16,7 +16,8 @@ struct RollupPropertyTests {
         var used: Set<Int64> = []
         while used.count < villages {
             let province = Int64(provinces[Int(random.next() % UInt64(provinces.count))])
-            let code = province * 10_000_000_000 + Int64(random.next() % 3 + 1) * 100_000_000 + Int64(random.next() % 4 + 1) * 1_000_000
+            let code =
+                province * 10_000_000_000 + Int64(random.next() % 3 + 1) * 100_000_000 + Int64(random.next() % 4 + 1) * 1_000_000
                 + Int64(random.next() % 5 + 101) * 1_000 + Int64(random.next() % 40 + 201)
             guard used.insert(code).inserted else { continue }
             let text = RegionCode(uncheckedRawValue: code).description
@@ -61,7 +62,9 @@ struct RollupPropertyTests {
             let pairs = units.values.filter { $0["INCOME"] != nil && $0["POP"] != nil }
             expected["INCOME|\(group)"] = pairs.map { $0["INCOME"]! * $0["POP"]! }.reduce(0, +) / pairs.map { $0["POP"]! }.reduce(0, +)
             let sorted = units.values.compactMap { $0["DIST_MEDIAN"] }.sorted()
-            expected["DIST_MEDIAN|\(group)"] = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+            expected["DIST_MEDIAN|\(group)"] =
+                sorted.count % 2 == 1
+                ? sorted[sorted.count / 2]
                 : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
         let computed = Dictionary(uniqueKeysWithValues: rollups.map { ("\($0.indicator)|\($0.level)|\($0.region)", $0.value) })

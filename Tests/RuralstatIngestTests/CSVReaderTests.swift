@@ -18,20 +18,22 @@ struct CSVReaderTests {
         return result
     }
 
-    @Test("RFC 4180 cases", arguments: [
-        ("a,b,c\n1,2,3\n", [["a", "b", "c"], ["1", "2", "3"]]),
-        ("a,b\r\n1,2\r\n", [["a", "b"], ["1", "2"]]),
-        ("a,b\n1,2", [["a", "b"], ["1", "2"]]),
-        ("\"a,1\",\"say \"\"hi\"\"\"\n", [["a,1", "say \"hi\""]]),
-        ("\"line\nbreak\",x\r\n\"\",\n", [["line\nbreak", "x"], ["", ""]]),
-        ("x,,\n,,\n", [["x", "", ""], ["", "", ""]]),
-        ("\u{FEFF}代码,名称\n110000000000,北京市\n", [["代码", "名称"], ["110000000000", "北京市"]]),
-        ("\"quoted\"\r\n", [["quoted"]]),
-        ("a\n\nb\n", [["a"], [""], ["b"]]),
-        ("\"ends with quote\"\"\"", [["ends with quote\""]]),
-        ("\"\"\"\"", [["\""]]),
-        ("a\rb,c\n", [["a\rb", "c"]]),
-    ])
+    @Test(
+        "RFC 4180 cases",
+        arguments: [
+            ("a,b,c\n1,2,3\n", [["a", "b", "c"], ["1", "2", "3"]]),
+            ("a,b\r\n1,2\r\n", [["a", "b"], ["1", "2"]]),
+            ("a,b\n1,2", [["a", "b"], ["1", "2"]]),
+            ("\"a,1\",\"say \"\"hi\"\"\"\n", [["a,1", "say \"hi\""]]),
+            ("\"line\nbreak\",x\r\n\"\",\n", [["line\nbreak", "x"], ["", ""]]),
+            ("x,,\n,,\n", [["x", "", ""], ["", "", ""]]),
+            ("\u{FEFF}代码,名称\n110000000000,北京市\n", [["代码", "名称"], ["110000000000", "北京市"]]),
+            ("\"quoted\"\r\n", [["quoted"]]),
+            ("a\n\nb\n", [["a"], [""], ["b"]]),
+            ("\"ends with quote\"\"\"", [["ends with quote\""]]),
+            ("\"\"\"\"", [["\""]]),
+            ("a\rb,c\n", [["a\rb", "c"]]),
+        ])
     func parses(text: String, expected: [[String]]) throws {
         for size in [1, 2, 3, 7, 64, 1 << 16] {
             #expect(try Self.records(text, bufferSize: size) == expected, "buffer size \(size)")
@@ -47,11 +49,13 @@ struct CSVReaderTests {
         #expect(lines == [1, 2, 4])
     }
 
-    @Test("malformed quoting is an error naming the line", arguments: [
-        ("a,b\n\"open,c\n", 2, "a quoted field opened in field 1 is never closed before the end of the file"),
-        ("a,b\nx\"y,c\n", 2, "a quote appears inside an unquoted field; quote the whole field and double the quote"),
-        ("a,b\n\"x\"y,c\n", 2, "text follows the closing quote of a quoted field"),
-    ])
+    @Test(
+        "malformed quoting is an error naming the line",
+        arguments: [
+            ("a,b\n\"open,c\n", 2, "a quoted field opened in field 1 is never closed before the end of the file"),
+            ("a,b\nx\"y,c\n", 2, "a quote appears inside an unquoted field; quote the whole field and double the quote"),
+            ("a,b\n\"x\"y,c\n", 2, "text follows the closing quote of a quoted field"),
+        ])
     func malformed(text: String, line: Int, message: String) throws {
         #expect {
             _ = try Self.records(text)
@@ -71,9 +75,10 @@ struct CSVReaderTests {
                     (0..<Int(random.next() % 6)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined()
                 }
             }
-            let text = rows.map { row in
-                row.map { field in "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
-            }.joined(separator: random.next() % 2 == 0 ? "\n" : "\r\n") + "\n"
+            let text =
+                rows.map { row in
+                    row.map { field in "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
+                }.joined(separator: random.next() % 2 == 0 ? "\n" : "\r\n") + "\n"
             #expect(try Self.records(text, bufferSize: Int(random.next() % 9 + 1)) == rows)
         }
     }

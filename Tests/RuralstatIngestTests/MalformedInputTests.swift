@@ -20,19 +20,19 @@ struct MalformedInputTests {
     }
 
     static let ssHead = """
-    <?xml version="1.0" encoding="UTF-8"?>
-    <message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">
-    <message:DataSet><Series REF_AREA="130121101201" INDICATOR="HOUSEHOLDS"><Obs TIME_PERIOD="2024" OBS_VALUE="412"/></Series>
-    """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">
+        <message:DataSet><Series REF_AREA="130121101201" INDICATOR="HOUSEHOLDS"><Obs TIME_PERIOD="2024" OBS_VALUE="412"/></Series>
+        """
 
     @Test func externalEntityIsRefused() throws {
         let xxe = """
-        <?xml version="1.0"?>
-        <!DOCTYPE m [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
-        <message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">
-        <message:DataSet><Obs REF_AREA="&secret;" INDICATOR="HOUSEHOLDS" TIME_PERIOD="2024" OBS_VALUE="1"/></message:DataSet>
-        </message:StructureSpecificData>
-        """
+            <?xml version="1.0"?>
+            <!DOCTYPE m [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
+            <message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">
+            <message:DataSet><Obs REF_AREA="&secret;" INDICATOR="HOUSEHOLDS" TIME_PERIOD="2024" OBS_VALUE="1"/></message:DataSet>
+            </message:StructureSpecificData>
+            """
         let error = try Self.failure("xxe.xml", Array(xxe.utf8))
         #expect(error.rule == .forbiddenDTD)
         #expect(error.location.line == 2)
@@ -70,7 +70,12 @@ struct MalformedInputTests {
 
     @Test func truncatedGzipOfXMLNamesTheOffset() throws {
         let folder = try TemporaryFolder()
-        let whole = try folder.gzip(Array((Self.ssHead + String(repeating: "<Series REF_AREA=\"130121101201\" INDICATOR=\"HOUSEHOLDS\"><Obs TIME_PERIOD=\"2024\" OBS_VALUE=\"412\"/></Series>\n", count: 2000) + "</message:DataSet></message:StructureSpecificData>").utf8))
+        let whole = try folder.gzip(
+            Array(
+                (Self.ssHead
+                    + String(
+                        repeating: "<Series REF_AREA=\"130121101201\" INDICATOR=\"HOUSEHOLDS\"><Obs TIME_PERIOD=\"2024\" OBS_VALUE=\"412\"/></Series>\n",
+                        count: 2000) + "</message:DataSet></message:StructureSpecificData>").utf8))
         let error = try Self.failure("cut.xml.gz", Array(whole.prefix(whole.count - 40)))
         #expect(error.rule == .truncatedCompression)
         #expect(error.message.contains("compressed byte \(whole.count - 40)"))

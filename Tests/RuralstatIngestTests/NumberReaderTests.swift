@@ -14,18 +14,22 @@ struct NumberReaderTests {
         return bytes.withUnsafeMutableBufferPointer { FieldText.number(FieldBytes($0)) }
     }
 
-    @Test("signs and dots without a digit, and misplaced separators, are not numbers", arguments: [
-        "+", "+.", "-.", ".", "+e5", ".e1", "1,234.5,6", "1,23", "12,34,567", "1e", "1e+", "--5", "+-5", "1.2.3", "0x10", "inf", "-inf",
-        "infinity", "1e999", "∞", "１２a", "1_000", "1 000", "5%",
-    ])
+    @Test(
+        "signs and dots without a digit, and misplaced separators, are not numbers",
+        arguments: [
+            "+", "+.", "-.", ".", "+e5", ".e1", "1,234.5,6", "1,23", "12,34,567", "1e", "1e+", "--5", "+-5", "1.2.3", "0x10", "inf", "-inf",
+            "infinity", "1e999", "∞", "１２a", "1_000", "1 000", "5%",
+        ])
     func refused(text: String) {
         #expect(Self.read(text) == .invalid, "\(text)")
     }
 
-    @Test("numbers as reporting units write them", arguments: [
-        ("0", 0.0), ("+5", 5), ("-5", -5), ("5.", 5), (".5", 0.5), ("-.5", -0.5), ("1,234", 1234), ("1,234,567.25", 1_234_567.25),
-        ("-1,234.5", -1234.5), ("1e3", 1000), ("1.5E-2", 0.015), ("１２３．５", 123.5), ("－７", -7), (" 42 ", 42), ("4000000.0000001", 4000000.0000001),
-    ])
+    @Test(
+        "numbers as reporting units write them",
+        arguments: [
+            ("0", 0.0), ("+5", 5), ("-5", -5), ("5.", 5), (".5", 0.5), ("-.5", -0.5), ("1,234", 1234), ("1,234,567.25", 1_234_567.25),
+            ("-1,234.5", -1234.5), ("1e3", 1000), ("1.5E-2", 0.015), ("１２３．５", 123.5), ("－７", -7), (" 42 ", 42), ("4000000.0000001", 4000000.0000001),
+        ])
     func read(text: String, value: Double) {
         #expect(Self.read(text) == .value(value), "\(text)")
     }
@@ -39,8 +43,10 @@ struct NumberReaderTests {
     /// whatever the reference (`NumberGrammar`, an independent reading of the documented grammar, also
     /// the fuzzer's oracle) refuses is refused, and whatever it reads is read to the same double.
     @Test func agreesWithTheReferenceOnRandomStrings() {
-        let alphabet: [String] = ["0", "1", "5", "9", "0", "7", "+", "-", ".", ".", "e", "E", ",", " ", "\t", "１", "２", "．", "－", "＋", "a", "x", "n",
-                                  "i", "f", "_", "%", "‰", "\u{3000}"]
+        let alphabet: [String] = [
+            "0", "1", "5", "9", "0", "7", "+", "-", ".", ".", "e", "E", ",", " ", "\t", "１", "２", "．", "－", "＋", "a", "x", "n",
+            "i", "f", "_", "%", "‰", "\u{3000}",
+        ]
         var random = SplitMix64(seed: 12)
         var read = 0, refused = 0
         for _ in 0..<60_000 {

@@ -7,14 +7,16 @@ import RuralstatModel
 struct ReferenceFilesTests {
     @Test func registryWithChineseHeaderAndUrbanClass() throws {
         let folder = try TemporaryFolder()
-        let path = try folder.write("regions_2024.csv", """
-        代码,名称,上级代码,城乡分类代码
-        110000000000,北京市,,
-        110100000000,市辖区,110000000000,
-        110101000000,东城区,110100000000,
-        110101001000,东华门街道,110101000000,
-        110101001001,多福巷社区,110101001000,111
-        """)
+        let path = try folder.write(
+            "regions_2024.csv",
+            """
+            代码,名称,上级代码,城乡分类代码
+            110000000000,北京市,,
+            110100000000,市辖区,110000000000,
+            110101000000,东城区,110100000000,
+            110101001000,东华门街道,110101000000,
+            110101001001,多福巷社区,110101001000,111
+            """)
         let registry = try ReferenceFiles.loadRegistry(paths: [path])
         #expect(registry.edition == 2024)
         #expect(registry.unit(try RegionCode("110101001001"))?.urbanRuralClass == .mainUrbanArea)
@@ -27,11 +29,12 @@ struct ReferenceFilesTests {
             _ = try ReferenceFiles.loadRegistry(paths: [path], edition: 2023)
             Issue.record("expected problems")
         } catch let error as RegistryLoadError {
-            #expect(error.problems.map(\.description) == [
-                "\(path):3: field_count: has 2 fields; the header has 3",
-                "\(path):4: unknown_parent: unit 120200000000 '甲' names parent 120000000000, which is not in the list"
-                    .replacingOccurrences(of: "120200000000", with: "110200000000"),
-            ])
+            #expect(
+                error.problems.map(\.description) == [
+                    "\(path):3: field_count: has 2 fields; the header has 3",
+                    "\(path):4: unknown_parent: unit 120200000000 '甲' names parent 120000000000, which is not in the list"
+                        .replacingOccurrences(of: "120200000000", with: "110200000000"),
+                ])
         }
     }
 

@@ -22,12 +22,15 @@ enum Fixtures {
     }
 
     /// Reads a file and returns the accepted rows and the report.
-    static func read(_ path: String, registries: RegistryEditions? = Fixtures.registries, options: IngestOptions = Fixtures.options(),
-                     catalog: IndicatorCatalog = Fixtures.catalog) throws -> (rows: [ObservationRow], report: ValidationReport, rejects: [ValidationProblem]) {
+    static func read(
+        _ path: String, registries: RegistryEditions? = Fixtures.registries, options: IngestOptions = Fixtures.options(),
+        catalog: IndicatorCatalog = Fixtures.catalog
+    ) throws -> (rows: [ObservationRow], report: ValidationReport, rejects: [ValidationProblem]) {
         var rows: [ObservationRow] = []
         var rejects: [ValidationProblem] = []
-        let report = try SubmissionReader.read(path, registries: registries, catalog: catalog, options: options,
-                                               emit: { rows.append(contentsOf: $0.rows) }, reject: { rejects.append($0) })
+        let report = try SubmissionReader.read(
+            path, registries: registries, catalog: catalog, options: options,
+            emit: { rows.append(contentsOf: $0.rows) }, reject: { rejects.append($0) })
         return (rows, report, rejects)
     }
 }

@@ -12,7 +12,8 @@ struct TrustInputTests {
     static let good = "130121101201,HOUSEHOLDS,2024,412"
 
     static func read(_ name: String, _ bytes: [UInt8], options: IngestOptions = Fixtures.options()) throws
-        -> (rows: [ObservationRow], report: ValidationReport, rejects: [ValidationProblem]) {
+        -> (rows: [ObservationRow], report: ValidationReport, rejects: [ValidationProblem])
+    {
         let folder = try TemporaryFolder()
         return try Fixtures.read(try folder.write(name, bytes), options: options)
     }
@@ -50,11 +51,11 @@ struct TrustInputTests {
 
     @Test func aDataSetBeforeAnyHeaderIsRefused() throws {
         let text = """
-        <?xml version="1.0"?>
-        <message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">
-        <message:DataSet><Obs REF_AREA="130121101201" INDICATOR="HOUSEHOLDS" TIME_PERIOD="2024" OBS_VALUE="400"/></message:DataSet>
-        </message:StructureSpecificData>
-        """
+            <?xml version="1.0"?>
+            <message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">
+            <message:DataSet><Obs REF_AREA="130121101201" INDICATOR="HOUSEHOLDS" TIME_PERIOD="2024" OBS_VALUE="400"/></message:DataSet>
+            </message:StructureSpecificData>
+            """
         let error = try Self.failure("headless.xml", Array(text.utf8))
         #expect(error.rule == .malformedHeader)
         #expect(error.message.contains("comes before any message Header"))
@@ -78,7 +79,8 @@ struct TrustInputTests {
     }
 
     @Test func utf16XMLIsRead() throws {
-        let xml = Self.utf16(Self.message(test: false).replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"UTF-16\""), bigEndian: false, mark: true)
+        let xml = Self.utf16(
+            Self.message(test: false).replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"UTF-16\""), bigEndian: false, mark: true)
         let read = try Self.read("u16.xml", xml)
         #expect(read.rows.map(\.value) == [400])
     }
@@ -121,7 +123,8 @@ struct TrustInputTests {
     }
 
     @Test func aHugeAttributeIsSaidToBeTooLarge() throws {
-        let huge = Self.message(test: false).replacingOccurrences(of: "OBS_VALUE=\"400\"", with: "OBS_VALUE=\"" + String(repeating: "4", count: 11_000_000) + "\"")
+        let huge = Self.message(test: false).replacingOccurrences(
+            of: "OBS_VALUE=\"400\"", with: "OBS_VALUE=\"" + String(repeating: "4", count: 11_000_000) + "\"")
         let error = try Self.failure("huge.xml", Array(huge.utf8))
         #expect(error.rule == .malformedXML)
         #expect(error.message.contains("larger than the XML parser's limit"))
@@ -153,10 +156,12 @@ struct TrustInputTests {
 
     // MARK: Periods (defect 12)
 
-    @Test("periods outside the catalog's window are rejected", arguments: [
-        ("2099", "period 2099 has not begun (today is 2026-11-30)"), ("9999", "period 9999 has not begun"), ("2026-12", "period 2026-12 has not begun"),
-        ("1800", "period 1800 is before 1949, the first year the catalog accepts"),
-    ])
+    @Test(
+        "periods outside the catalog's window are rejected",
+        arguments: [
+            ("2099", "period 2099 has not begun (today is 2026-11-30)"), ("9999", "period 9999 has not begun"), ("2026-12", "period 2026-12 has not begun"),
+            ("1800", "period 1800 is before 1949, the first year the catalog accepts"),
+        ])
     func periodWindow(period: String, message: String) throws {
         var options = Fixtures.options()
         options.today = ISO8601DateFormatter().date(from: "2026-11-30T12:00:00Z")!
@@ -170,12 +175,13 @@ struct TrustInputTests {
     }
 
     @Test func aCatalogMaySetTheWindow() throws {
-        let catalog = try IndicatorCatalog(yaml: """
-        version: "w"
-        periods: {earliest: 2000, latest: 2035}
-        indicators:
-          - {code: HOUSEHOLDS, name_zh: 户数, name_en: Households, unit: 户, kind: count, levels: [village], aggregation: sum, valid_from: 2016}
-        """, file: "w.yaml")
+        let catalog = try IndicatorCatalog(
+            yaml: """
+                version: "w"
+                periods: {earliest: 2000, latest: 2035}
+                indicators:
+                  - {code: HOUSEHOLDS, name_zh: 户数, name_en: Households, unit: 户, kind: count, levels: [village], aggregation: sum, valid_from: 2016}
+                """, file: "w.yaml")
         #expect(catalog.periodWindow == PeriodWindow(earliest: 2000, latest: 2035))
         let today = Date()
         #expect(catalog.periodWindow.problem(try Period("2035"), today: today) == nil)
@@ -189,7 +195,8 @@ struct TrustInputTests {
         #expect(!read.report.shouldApply)
         #expect(read.rejects.map(\.rule) == [.emptySubmission])
         #expect(read.report.refusal?.contains("a header and no rows") == true)
-        let dataset = Self.message(test: false).replacingOccurrences(of: "<Series REF_AREA=\"130121101201\" INDICATOR=\"HOUSEHOLDS\"><Obs TIME_PERIOD=\"2024\" OBS_VALUE=\"400\"/></Series>", with: "")
+        let dataset = Self.message(test: false).replacingOccurrences(
+            of: "<Series REF_AREA=\"130121101201\" INDICATOR=\"HOUSEHOLDS\"><Obs TIME_PERIOD=\"2024\" OBS_VALUE=\"400\"/></Series>", with: "")
         let empty = try Self.read("empty.xml", Array(dataset.utf8))
         #expect(empty.rejects.map(\.rule) == [.emptySubmission] && !empty.report.shouldApply)
         #expect(try Self.failure("zero.csv", []).message.contains("the file is empty"))

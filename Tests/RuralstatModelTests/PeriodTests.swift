@@ -3,25 +3,26 @@ import Testing
 
 @Suite("Period")
 struct PeriodTests {
-    @Test("every SDMX format parses to its frequency and canonical text",
-          arguments: [
-              ("2025", Frequency.annual, "2025", "2024"),
-              ("2025-A1", .annual, "2025", "2024"),
-              ("2025-S1", .halfYearly, "2025-S1", "2024-S2"),
-              ("2025-S2", .halfYearly, "2025-S2", "2025-S1"),
-              ("2025-Q3", .quarterly, "2025-Q3", "2025-Q2"),
-              ("2025-Q1", .quarterly, "2025-Q1", "2024-Q4"),
-              ("2025-M09", .monthly, "2025-09", "2025-08"),
-              ("2025-09", .monthly, "2025-09", "2025-08"),
-              ("2025-01", .monthly, "2025-01", "2024-12"),
-              ("2025-W05", .weekly, "2025-W05", "2025-W04"),
-              ("2021-W01", .weekly, "2021-W01", "2020-W53"),
-              ("2025-W01", .weekly, "2025-W01", "2024-W52"),
-              ("2025-09-30", .daily, "2025-09-30", "2025-09-29"),
-              ("2025-01-01", .daily, "2025-01-01", "2024-12-31"),
-              ("2024-03-01", .daily, "2024-03-01", "2024-02-29"),
-              ("2025-D273", .daily, "2025-09-30", "2025-09-29"),
-          ])
+    @Test(
+        "every SDMX format parses to its frequency and canonical text",
+        arguments: [
+            ("2025", Frequency.annual, "2025", "2024"),
+            ("2025-A1", .annual, "2025", "2024"),
+            ("2025-S1", .halfYearly, "2025-S1", "2024-S2"),
+            ("2025-S2", .halfYearly, "2025-S2", "2025-S1"),
+            ("2025-Q3", .quarterly, "2025-Q3", "2025-Q2"),
+            ("2025-Q1", .quarterly, "2025-Q1", "2024-Q4"),
+            ("2025-M09", .monthly, "2025-09", "2025-08"),
+            ("2025-09", .monthly, "2025-09", "2025-08"),
+            ("2025-01", .monthly, "2025-01", "2024-12"),
+            ("2025-W05", .weekly, "2025-W05", "2025-W04"),
+            ("2021-W01", .weekly, "2021-W01", "2020-W53"),
+            ("2025-W01", .weekly, "2025-W01", "2024-W52"),
+            ("2025-09-30", .daily, "2025-09-30", "2025-09-29"),
+            ("2025-01-01", .daily, "2025-01-01", "2024-12-31"),
+            ("2024-03-01", .daily, "2024-03-01", "2024-02-29"),
+            ("2025-D273", .daily, "2025-09-30", "2025-09-29"),
+        ])
     func parses(text: String, frequency: Frequency, canonical: String, previous: String) throws {
         let period = try Period(text)
         #expect(period.frequency == frequency)
@@ -31,10 +32,13 @@ struct PeriodTests {
         #expect(period.previous?.next == period)
     }
 
-    @Test("malformed periods are rejected with a reason",
-          arguments: ["", "25", "2025-", "2025-Q5", "2025-Q0", "2025-M13", "2025-13", "2025-S3", "2025-W54",
-                      "2025-W53", "2025-02-29", "2025-09-31", "2025-9", "2025-Q", "2025/09", "0000", "2025-D366",
-                      "2025-M9", "2025-Q03", "abcd", "2025-09-3"])
+    @Test(
+        "malformed periods are rejected with a reason",
+        arguments: [
+            "", "25", "2025-", "2025-Q5", "2025-Q0", "2025-M13", "2025-13", "2025-S3", "2025-W54",
+            "2025-W53", "2025-02-29", "2025-09-31", "2025-9", "2025-Q", "2025/09", "0000", "2025-D366",
+            "2025-M9", "2025-Q03", "abcd", "2025-09-3",
+        ])
     func rejects(text: String) {
         #expect(throws: PeriodError.self) { try Period(text) }
     }
@@ -42,7 +46,8 @@ struct PeriodTests {
     @Test func errorMessages() {
         #expect(throws: PeriodError(text: "2025-Q5", reason: .index(.quarterly, max: 4))) { try Period("2025-Q5") }
         #expect(throws: PeriodError(text: "2025-02-29", reason: .day(month: 2, max: 28))) { try Period("2025-02-29") }
-        #expect(PeriodError(text: "2025-Q5", reason: .index(.quarterly, max: 4)).description
+        #expect(
+            PeriodError(text: "2025-Q5", reason: .index(.quarterly, max: 4)).description
                 == "period '2025-Q5' is out of range: frequency Q has sub-periods 1–4 in that year")
     }
 

@@ -4,16 +4,17 @@ import TestSupport
 
 @Suite("RegionCode")
 struct RegionCodeTests {
-    @Test("short forms are right-padded and keep their level",
-          arguments: [
-              ("11", "110000000000", RegionLevel.province),
-              ("1101", "110100000000", .prefecture),
-              ("110101", "110101000000", .county),
-              ("110101001", "110101001000", .township),
-              ("110101001201", "110101001201", .village),
-              ("500200000000", "500200000000", .prefecture),
-              ("441900003000", "441900003000", .township),
-          ])
+    @Test(
+        "short forms are right-padded and keep their level",
+        arguments: [
+            ("11", "110000000000", RegionLevel.province),
+            ("1101", "110100000000", .prefecture),
+            ("110101", "110101000000", .county),
+            ("110101001", "110101001000", .township),
+            ("110101001201", "110101001201", .village),
+            ("500200000000", "500200000000", .prefecture),
+            ("441900003000", "441900003000", .township),
+        ])
     func parsesAndPads(text: String, padded: String, level: RegionLevel) throws {
         let code = try RegionCode(text)
         #expect(code.description == padded)
@@ -39,22 +40,23 @@ struct RegionCodeTests {
         #expect(try RegionCode("441900003000").parentByDigits?.description == "441900000000")
     }
 
-    @Test("malformed codes say why",
-          arguments: [
-              ("", RegionCodeError.Reason.length(0)),
-              ("1", .length(1)),
-              ("110", .length(3)),
-              ("1101010012011", .length(13)),
-              ("11010a", .nonDigit(position: 6)),
-              ("11 101", .nonDigit(position: 3)),
-              ("１１", .nonDigit(position: 1)),  // full-width digits are normalised by ingest, never here
-              ("00", .province(0)),
-              ("90", .province(90)),
-              ("19", .province(19)),
-              ("110001000000", .gap(level: .county)),
-              ("110100000001", .gap(level: .village)),
-              ("000000000001", .province(0)),
-          ])
+    @Test(
+        "malformed codes say why",
+        arguments: [
+            ("", RegionCodeError.Reason.length(0)),
+            ("1", .length(1)),
+            ("110", .length(3)),
+            ("1101010012011", .length(13)),
+            ("11010a", .nonDigit(position: 6)),
+            ("11 101", .nonDigit(position: 3)),
+            ("１１", .nonDigit(position: 1)),  // full-width digits are normalised by ingest, never here
+            ("00", .province(0)),
+            ("90", .province(90)),
+            ("19", .province(19)),
+            ("110001000000", .gap(level: .county)),
+            ("110100000001", .gap(level: .village)),
+            ("000000000001", .province(0)),
+        ])
     func rejects(text: String, reason: RegionCodeError.Reason) {
         #expect(throws: RegionCodeError(text: text, reason: reason)) { try RegionCode(text) }
     }
@@ -66,7 +68,8 @@ struct RegionCodeTests {
         } catch {
             #expect(error.description == "region code '11010a' has a non-digit at position 6")
         }
-        #expect(RegionCodeError(text: "110001000000", reason: .gap(level: .county)).description
+        #expect(
+            RegionCodeError(text: "110001000000", reason: .gap(level: .county)).description
                 == "region code '110001000000' has county digits although the level above is all zeros")
     }
 
@@ -82,8 +85,10 @@ struct RegionCodeTests {
         let provinces = RegionCode.provinces.sorted()
         for _ in 0..<2_000 {
             let province = provinces[Int(generator.next() % UInt64(provinces.count))]
-            let groups = [Int64(generator.next() % 99 + 1), Int64(generator.next() % 99 + 1),
-                          Int64(generator.next() % 999 + 1), Int64(generator.next() % 999 + 1)]
+            let groups = [
+                Int64(generator.next() % 99 + 1), Int64(generator.next() % 99 + 1),
+                Int64(generator.next() % 999 + 1), Int64(generator.next() % 999 + 1),
+            ]
             let depth = Int(generator.next() % 5)  // 0 = province … 4 = village
             var value = province
             for (index, group) in groups.enumerated() { value = value * (index < 2 ? 100 : 1000) + (index < depth ? group : 0) }

@@ -5,30 +5,31 @@ import Testing
 /// city without counties (repeated as its own county, as NBS lists it), and ordinary branches.
 enum SmallTree {
     static let text = """
-    110000000000,北京市,
-    110100000000,市辖区,110000000000
-    110101000000,东城区,110100000000
-    110101001000,东华门街道,110101000000
-    110101001001,多福巷社区,110101001000
-    410000000000,河南省,
-    419000000000,省直辖县级行政区划,410000000000
-    419001000000,济源市,419000000000
-    419001100000,克井镇,419001000000
-    419001100201,克井村,419001100000
-    440000000000,广东省,
-    441900000000,东莞市,440000000000
-    441900000000,东莞市,441900000000
-    441900003000,东城街道,441900000000
-    441900003201,东城村,441900003000
-    441900004000,南城街道,441900000000
-    """
+        110000000000,北京市,
+        110100000000,市辖区,110000000000
+        110101000000,东城区,110100000000
+        110101001000,东华门街道,110101000000
+        110101001001,多福巷社区,110101001000
+        410000000000,河南省,
+        419000000000,省直辖县级行政区划,410000000000
+        419001000000,济源市,419000000000
+        419001100000,克井镇,419001000000
+        419001100201,克井村,419001100000
+        440000000000,广东省,
+        441900000000,东莞市,440000000000
+        441900000000,东莞市,441900000000
+        441900003000,东城街道,441900000000
+        441900003201,东城村,441900003000
+        441900004000,南城街道,441900000000
+        """
 
     static func rows(_ text: String = text, file: String = "small.csv") -> [RegionRow] {
         text.split(separator: "\n").enumerated().map { index, line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            return RegionRow(code: fields[0], name: fields[1], parentCode: fields[2],
-                             urbanRuralClass: fields.count > 3 ? fields[3] : "",
-                             location: SourceLocation(file: file, line: index + 1))
+            return RegionRow(
+                code: fields[0], name: fields[1], parentCode: fields[2],
+                urbanRuralClass: fields.count > 3 ? fields[3] : "",
+                location: SourceLocation(file: file, line: index + 1))
         }
     }
 
@@ -81,19 +82,20 @@ struct RegistryTests {
         #expect(throws: RegistryEditionError.self) { try editions.inForce(for: 2020) }
     }
 
-    @Test("each structural error is found, with file, line and rule",
-          arguments: [
-              ("110000000000,北京市,\n110100000000,市辖区,120000000000", RegistryRule.unknownParent, 2),
-              ("110000000000,北京市,\n110100000000,市辖区,110000000000\n110100000000,又一个,110000000000", .duplicateCode, 3),
-              ("110000000000,北京市,\n110101000000,东城区,110101001000\n110101001000,街道,110101000000", .cycle, 2),
-              ("110000000000,北京市,\n110101000000,东城区,110101000000", .cycle, 2),
-              ("110000000000,北京市,\n110101001000,街道,110000000000", .wrongParentLevel, 2),
-              ("110000000000,北京市,\n120100000000,市辖区,110000000000", .parentNotPrefix, 2),
-              ("110000000000,北京市,\n11010X000000,东城区,110000000000", .malformedCode, 2),
-              ("110000000000,北京市,\n110100000000,市辖区,11000", .malformedParent, 2),
-              ("110000000000,北京市,,999", .unknownUrbanRuralClass, 1),
-              ("110000000000,,", .emptyName, 1),
-          ])
+    @Test(
+        "each structural error is found, with file, line and rule",
+        arguments: [
+            ("110000000000,北京市,\n110100000000,市辖区,120000000000", RegistryRule.unknownParent, 2),
+            ("110000000000,北京市,\n110100000000,市辖区,110000000000\n110100000000,又一个,110000000000", .duplicateCode, 3),
+            ("110000000000,北京市,\n110101000000,东城区,110101001000\n110101001000,街道,110101000000", .cycle, 2),
+            ("110000000000,北京市,\n110101000000,东城区,110101000000", .cycle, 2),
+            ("110000000000,北京市,\n110101001000,街道,110000000000", .wrongParentLevel, 2),
+            ("110000000000,北京市,\n120100000000,市辖区,110000000000", .parentNotPrefix, 2),
+            ("110000000000,北京市,\n11010X000000,东城区,110000000000", .malformedCode, 2),
+            ("110000000000,北京市,\n110100000000,市辖区,11000", .malformedParent, 2),
+            ("110000000000,北京市,,999", .unknownUrbanRuralClass, 1),
+            ("110000000000,,", .emptyName, 1),
+        ])
     func structuralErrors(text: String, rule: RegistryRule, line: Int) throws {
         do {
             _ = try RegionRegistry(edition: 2023, rows: SmallTree.rows(text, file: "bad.csv"))

@@ -38,8 +38,9 @@ enum CLI {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         done.wait()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      error: String(decoding: errorData.data, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData.data, as: UTF8.self))
     }
 
     /// A copy of the bundled sample run into a scratch folder: `folder/reports/ruralstat.sqlite` and the reports.
@@ -96,28 +97,31 @@ struct CommandLineTests {
         let out = folder.path("sdmx-only")
         let result = try CLI.run(["report", "--store", folder.path("reports/ruralstat.sqlite"), "--format", "sdmx", "--out", out, "--catalog", Self.catalog])
         #expect(result.status == 0, "\(result.all)")
-        #expect(try FileManager.default.subpathsOfDirectory(atPath: out).sorted() == [
-            "sdmx", "sdmx/rollups.generic21.xml", "sdmx/rollups.sdmx10.csv", "sdmx/rollups.sdmx20.csv", "sdmx/rollups.ss21.xml", "sdmx/rollups.ss30.xml",
-        ])
+        #expect(
+            try FileManager.default.subpathsOfDirectory(atPath: out).sorted() == [
+                "sdmx", "sdmx/rollups.generic21.xml", "sdmx/rollups.sdmx10.csv", "sdmx/rollups.sdmx20.csv", "sdmx/rollups.ss21.xml", "sdmx/rollups.ss30.xml",
+            ])
     }
 
-    @Test("unknown codes in filters are errors that say what is known", arguments: [
-        (["flags", "--rule", "peer_outlyer"], "did you mean peer_outlier?"),
-        (["flags", "--indicator", "HOUSEHOLD"], "did you mean HOUSEHOLDS"),
-        (["flags", "--level", "townshp"], "did you mean township?"),
-        (["flags", "--region", "4418"], "region 441800000000 is not in the 2023 division registry"),
-        (["flags", "--period", "2031"], "the store holds nothing for period 2031"),
-        (["report", "--region", "99"], "region code '99' starts with province digits 99, which is no GB/T 2260 province"),
-        (["report", "--region", "4418"], "region 441800000000 is not in the 2023 division registry"),
-        (["report", "--format", "pdff"], "unknown format 'pdff'"),
-        (["report", "--level", "vilage"], "did you mean village?"),
-        (["report", "--period", "2030"], "the store holds no rollups for period 2030"),
-        (["report", "--sdmx-delta-since", "999"], "the store has no run 999"),
-        (["rollup", "--indicator", "POPULATON", "--no-checks"], "did you mean POPULATION?"),
-        (["rollup", "--region", "4418", "--no-checks"], "region 441800000000 is not in the 2023 division registry"),
-        (["rollup", "--period", "2099", "--no-checks"], "no observations or rollups for period 2099"),
-        (["regions", "show", "河北"], "no unit of the 2023 division registry is named '河北'; did you mean 河北省"),
-    ])
+    @Test(
+        "unknown codes in filters are errors that say what is known",
+        arguments: [
+            (["flags", "--rule", "peer_outlyer"], "did you mean peer_outlier?"),
+            (["flags", "--indicator", "HOUSEHOLD"], "did you mean HOUSEHOLDS"),
+            (["flags", "--level", "townshp"], "did you mean township?"),
+            (["flags", "--region", "4418"], "region 441800000000 is not in the 2023 division registry"),
+            (["flags", "--period", "2031"], "the store holds nothing for period 2031"),
+            (["report", "--region", "99"], "region code '99' starts with province digits 99, which is no GB/T 2260 province"),
+            (["report", "--region", "4418"], "region 441800000000 is not in the 2023 division registry"),
+            (["report", "--format", "pdff"], "unknown format 'pdff'"),
+            (["report", "--level", "vilage"], "did you mean village?"),
+            (["report", "--period", "2030"], "the store holds no rollups for period 2030"),
+            (["report", "--sdmx-delta-since", "999"], "the store has no run 999"),
+            (["rollup", "--indicator", "POPULATON", "--no-checks"], "did you mean POPULATION?"),
+            (["rollup", "--region", "4418", "--no-checks"], "region 441800000000 is not in the 2023 division registry"),
+            (["rollup", "--period", "2099", "--no-checks"], "no observations or rollups for period 2099"),
+            (["regions", "show", "河北"], "no unit of the 2023 division registry is named '河北'; did you mean 河北省"),
+        ])
     func unknownFilterCodes(arguments: [String], message: String) throws {
         let folder = try CLI.sampleStore()
         let store = folder.path("reports/ruralstat.sqlite")
@@ -164,10 +168,12 @@ struct CommandLineTests {
         let held = try StoreLock(store: store, command: "test")
         defer { withExtendedLifetime(held) {} }
         let file = try folder.write("CN_130121_x.csv", "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,5\n")
-        for arguments in [["ingest", file, "--store", store], ["rollup", "--store", store], ["report", "--store", store, "--out", folder.path("o")],
-                          ["init", "--store", store, "--registry", Self.registry], ["regions", "load", "--into", store, "--registry", Self.registry],
-                          ["submissions", "retire", "1", "--reason", "x", "--store", store], ["submissions", "retry", "1", "--store", store],
-                          ["run", folder.path("nightly.yaml")]] {
+        for arguments in [
+            ["ingest", file, "--store", store], ["rollup", "--store", store], ["report", "--store", store, "--out", folder.path("o")],
+            ["init", "--store", store, "--registry", Self.registry], ["regions", "load", "--into", store, "--registry", Self.registry],
+            ["submissions", "retire", "1", "--reason", "x", "--store", store], ["submissions", "retry", "1", "--store", store],
+            ["run", folder.path("nightly.yaml")],
+        ] {
             let result = try CLI.run(arguments + ["--catalog", Self.catalog].filter { _ in ["ingest", "report", "init", "rollup"].contains(arguments[0]) })
             #expect(result.status == 2, "\(arguments): \(result.all)")
             #expect(result.error.contains("another ruralstat command holds the store (pid \(getpid()), ruralstat test"), "\(arguments): \(result.error)")
@@ -218,10 +224,14 @@ struct CommandLineTests {
         let retired = try CLI.run(["submissions", "retire", id, "--reason", "sent in error", "--by", "wang", "--store", store])
         #expect(retired.status == 0, "\(retired.all)")
         let again = try CLI.run(["ingest", bad, "--store", store, "--catalog", Self.catalog, "--rejects", folder.path("r.csv")])
-        #expect(again.status == 0 && again.output.contains("retired as submission \(id) (rejected as a whole: ") && again.output.contains("; retired by wang: sent in error)"), "\(again.all)")
+        #expect(
+            again.status == 0 && again.output.contains("retired as submission \(id) (rejected as a whole: ")
+                && again.output.contains("; retired by wang: sent in error)"), "\(again.all)")
         // Offered again by hand (without the threshold), it is applied; its one bad row is still rejected.
-        let retried = try CLI.run(["submissions", "retry", id, "--reason", "threshold was a mistake", "--by", "li", "--store", store,
-                                   "--catalog", Self.catalog, "--rejects", folder.path("r2.csv")])
+        let retried = try CLI.run([
+            "submissions", "retry", id, "--reason", "threshold was a mistake", "--by", "li", "--store", store,
+            "--catalog", Self.catalog, "--rejects", folder.path("r2.csv"),
+        ])
         #expect(retried.status == 1 && retried.output.contains("submission \(id) offered again: applied"), "\(retried.all)")
         let decisions = try CLI.run(["submissions", "show", id, "--store", store])
         #expect(decisions.output.contains("retire by wang: sent in error"), "\(decisions.all)")
@@ -248,7 +258,8 @@ enum StoreDump {
     /// The data tables only (observations, rollups, findings, registry, catalog): what a refused
     /// input must leave as it was.
     static func data(_ path: String) throws -> [String] {
-        try dump(path, tables: ["observations", "rollups", "rollup_changes", "findings", "finding_tallies", "regions", "indicators", "indicator_targets", "meta"])
+        try dump(
+            path, tables: ["observations", "rollups", "rollup_changes", "findings", "finding_tallies", "regions", "indicators", "indicator_targets", "meta"])
     }
 
     static func dump(_ path: String, tables: [String]) throws -> [String] {

@@ -26,8 +26,9 @@ final class IngestIntoStoreTests {
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
         options.batchSize = 3
-        ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
-                                      options: options, runID: nil, rejectsLog: nil)
+        ingestor = SubmissionIngestor(
+            store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
+            options: options, runID: nil, rejectsLog: nil)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -45,7 +46,8 @@ final class IngestIntoStoreTests {
                 .map { row in
                     let value: Double? = row["value"]
                     let status: String? = row["status"]
-                    return "\(row["region"] as String) \(row["indicator"] as String) \(row["period"] as String) \(value.map { String($0) } ?? "NULL") \(status ?? "-")"
+                    return
+                        "\(row["region"] as String) \(row["indicator"] as String) \(row["period"] as String) \(value.map { String($0) } ?? "NULL") \(status ?? "-")"
                 }
         }
     }
@@ -53,11 +55,11 @@ final class IngestIntoStoreTests {
     func count(_ sql: String) throws -> Int { try store.pool.read { try Int.fetchOne($0, sql: sql) ?? 0 } }
 
     static let first = """
-    region,indicator,period,value,status
-    130121101201,HOUSEHOLDS,2024,412,A
-    130121101202,HOUSEHOLDS,2024,388,A
-    130121101203,HOUSEHOLDS,2024,150,E
-    """
+        region,indicator,period,value,status
+        130121101201,HOUSEHOLDS,2024,412,A
+        130121101202,HOUSEHOLDS,2024,388,A
+        130121101203,HOUSEHOLDS,2024,150,E
+        """
 
     @Test func applyingTwiceChangesNothing() throws {
         let path = try write("a.csv", Self.first)
@@ -78,13 +80,17 @@ final class IngestIntoStoreTests {
 
     @Test func aChangedFileIsARevisionWithHistory() throws {
         _ = try ingestor.ingest(try write("a.csv", Self.first))
-        let revised = try ingestor.ingest(try write("a-v2.csv", Self.first.replacingOccurrences(of: "412,A", with: "415,A")
-                                                        .replacingOccurrences(of: "150,E", with: "150,A")))
+        let revised = try ingestor.ingest(
+            try write(
+                "a-v2.csv",
+                Self.first.replacingOccurrences(of: "412,A", with: "415,A")
+                    .replacingOccurrences(of: "150,E", with: "150,A")))
         #expect(revised.outcome?.rowsRevised == 2)
         #expect(revised.outcome?.rowsUnchanged == 1)
-        #expect(try current() == [
-            "130121101201 HOUSEHOLDS 2024 415.0 A", "130121101202 HOUSEHOLDS 2024 388.0 A", "130121101203 HOUSEHOLDS 2024 150.0 A",
-        ])
+        #expect(
+            try current() == [
+                "130121101201 HOUSEHOLDS 2024 415.0 A", "130121101202 HOUSEHOLDS 2024 388.0 A", "130121101203 HOUSEHOLDS 2024 150.0 A",
+            ])
         // The earlier versions stay, superseded by the revising submission.
         let history = try store.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT value, submission_id, superseded_by FROM observations WHERE region = 130121101201 ORDER BY id")
@@ -96,20 +102,21 @@ final class IngestIntoStoreTests {
     @Test func actionsApplyInDocumentOrder() throws {
         _ = try ingestor.ingest(try write("a.csv", Self.first + "\n130121101201,POPULATION,2024,1290,A\n"))
         let delta = """
-        STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS
-        dataflow,X,D,130121101201,,2024,,
-        dataflow,X,R,130121101201,HOUSEHOLDS,2024,420,
-        dataflow,X,M,130121101203,HOUSEHOLDS,2024,151,
-        dataflow,X,M,130121101204,HOUSEHOLDS,2024,99,P
-        """
+            STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS
+            dataflow,X,D,130121101201,,2024,,
+            dataflow,X,R,130121101201,HOUSEHOLDS,2024,420,
+            dataflow,X,M,130121101203,HOUSEHOLDS,2024,151,
+            dataflow,X,M,130121101204,HOUSEHOLDS,2024,99,P
+            """
         let result = try ingestor.ingest(try write("delta.csv", delta))
         #expect(result.outcome?.rowsDeleted == 2)
-        #expect(try current() == [
-            "130121101201 HOUSEHOLDS 2024 420.0 -",      // deleted with POPULATION, then replaced: no status
-            "130121101202 HOUSEHOLDS 2024 388.0 A",
-            "130121101203 HOUSEHOLDS 2024 151.0 E",      // a merge without a status keeps the earlier one
-            "130121101204 HOUSEHOLDS 2024 99.0 P",
-        ])
+        #expect(
+            try current() == [
+                "130121101201 HOUSEHOLDS 2024 420.0 -",  // deleted with POPULATION, then replaced: no status
+                "130121101202 HOUSEHOLDS 2024 388.0 A",
+                "130121101203 HOUSEHOLDS 2024 151.0 E",  // a merge without a status keeps the earlier one
+                "130121101204 HOUSEHOLDS 2024 99.0 P",
+            ])
     }
 
     @Test func anUnreadableFileLeavesTheStoreUnchanged() throws {
@@ -145,8 +152,9 @@ final class IngestIntoStoreTests {
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
         options.policy = .submissionAbove(errorRate: 0.2)
-        let strict = SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
-                                        options: options, runID: nil, rejectsLog: nil)
+        let strict = SubmissionIngestor(
+            store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
+            options: options, runID: nil, rejectsLog: nil)
         let result = try strict.ingest(try write("bad.csv", Self.first + "\n130121101204,HOUSEHOLDS,2024,-1,A\n"))
         #expect(result.kind == .rejected)
         #expect(result.outcome?.rowsRejected == 4)
@@ -195,8 +203,9 @@ final class IngestIntoStoreTests {
         let log = try RejectsCSV(path: path)
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
-        let logging = SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
-                                         options: options, runID: nil, rejectsLog: log)
+        let logging = SubmissionIngestor(
+            store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
+            options: options, runID: nil, rejectsLog: log)
         _ = try logging.ingest(try write("r.csv", Self.first + "\n130221101201,HOUSEHOLDS,2024,=1+1,A\n"))
         try log.close()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -213,7 +222,9 @@ final class IngestIntoStoreTests {
             try write("f\(index).csv", "region,indicator,period,value\n13012110120\(index),HOUSEHOLDS,2024,\(100 + index)\n")
         }
         let copy = try write("f1-again.csv", "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,101\n")
-        let broken = try write("broken.xml", "<?xml version=\"1.0\"?><message:GenericData xmlns:message=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\"><message:DataSet>")
+        let broken = try write(
+            "broken.xml",
+            "<?xml version=\"1.0\"?><message:GenericData xmlns:message=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\"><message:DataSet>")
         let results = try ingestor.ingest(files + [copy, broken, files[2]], readers: 2)
         #expect(results.map(\.file) == files + [copy, broken, files[2]])
         #expect(results.prefix(6).allSatisfy { $0.kind == .applied })
@@ -224,14 +235,25 @@ final class IngestIntoStoreTests {
         #expect(try current().count == 6)
     }
 
-    @Test("every kind of unreadable file leaves the store unchanged", arguments: [
-        ("cut.csv.gz", [UInt8](), "truncated_compression"),
-        ("broken.xml", Array("<?xml version=\"1.0\"?><message:GenericData xmlns:message=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\"><message:DataSet><x></message:DataSet>".utf8), "malformed_xml"),
-        ("xxe.xml", Array("<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><m>&e;</m>".utf8), "forbidden_dtd"),
-        ("bomb.xml", Array("<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><m>&b;</m>".utf8), "forbidden_dtd"),
-        ("quote.csv", Array("region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\"5\n".utf8), "unbalanced_quote"),
-        ("header.csv", Array("what,ever\n1,2\n".utf8), "malformed_header"),
-    ])
+    @Test(
+        "every kind of unreadable file leaves the store unchanged",
+        arguments: [
+            ("cut.csv.gz", [UInt8](), "truncated_compression"),
+            (
+                "broken.xml",
+                Array(
+                    "<?xml version=\"1.0\"?><message:GenericData xmlns:message=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\"><message:DataSet><x></message:DataSet>"
+                        .utf8), "malformed_xml"
+            ),
+            ("xxe.xml", Array("<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><m>&e;</m>".utf8), "forbidden_dtd"),
+            (
+                "bomb.xml",
+                Array("<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><m>&b;</m>".utf8),
+                "forbidden_dtd"
+            ),
+            ("quote.csv", Array("region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\"5\n".utf8), "unbalanced_quote"),
+            ("header.csv", Array("what,ever\n1,2\n".utf8), "malformed_header"),
+        ])
     func unreadableLeavesStoreUnchanged(name: String, bytes: [UInt8], rule: String) throws {
         _ = try ingestor.ingest(try write("a.csv", Self.first))
         let before = try current()

@@ -29,25 +29,28 @@ struct NightlyRunTests {
             options.revision = false
             if !anomalies { (options.villageRate, options.coverageRate, options.countyRate) = (0, 0, 0) }
             _ = try SampleDataGenerator(options: options).generate(into: folder.path("data"))
-            specPath = try folder.write("nightly.yaml", """
-            version: 1
-            store: \(folder.path("reports/ruralstat.sqlite"))
-            registry: [\(folder.path("data/registry/regions_2023.csv"))]
-            catalog: \(NightlyRunTests.root.appendingPathComponent("pipelines/indicators.yaml").path)
-            rules: \(NightlyRunTests.root.appendingPathComponent("pipelines/rules.yaml").path)
-            sources:
-              - name: counties
-                paths: [\(folder.path("data/submissions"))]
-                sender_from_file_name: "^(CN_[0-9]+)_"
-            reports:
-              folder: \(folder.path("reports"))
-            """)
+            specPath = try folder.write(
+                "nightly.yaml",
+                """
+                version: 1
+                store: \(folder.path("reports/ruralstat.sqlite"))
+                registry: [\(folder.path("data/registry/regions_2023.csv"))]
+                catalog: \(NightlyRunTests.root.appendingPathComponent("pipelines/indicators.yaml").path)
+                rules: \(NightlyRunTests.root.appendingPathComponent("pipelines/rules.yaml").path)
+                sources:
+                  - name: counties
+                    paths: [\(folder.path("data/submissions"))]
+                    sender_from_file_name: "^(CN_[0-9]+)_"
+                reports:
+                  folder: \(folder.path("reports"))
+                """)
         }
 
         func run(wait: Double = 0) throws -> NightlyRun.Summary {
             let spec = try PipelineSpec.load(specPath)
-            var runner = NightlyRun(spec: spec, specPath: specPath, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
-                                    progress: RunProgress(enabled: false))
+            var runner = NightlyRun(
+                spec: spec, specPath: specPath, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+                progress: RunProgress(enabled: false))
             runner.wait = wait
             return try runner.run()
         }
@@ -55,10 +58,16 @@ struct NightlyRunTests {
         /// The store's lasting content: current observations, rollups and findings, as text.
         func snapshot() throws -> [String] {
             let store = try SQLiteStore(path: store)
-            let rollups = try store.storedRollups().map { "\($0.level) \($0.region) \($0.indicator) \($0.period) \($0.value) \($0.contributing) \($0.publication)" }
-            let findings = try store.findings().map { "\($0.ruleID) \($0.region) \($0.indicator ?? "") \($0.period?.description ?? "") \($0.statistic ?? .nan)" }
+            let rollups = try store.storedRollups().map {
+                "\($0.level) \($0.region) \($0.indicator) \($0.period) \($0.value) \($0.contributing) \($0.publication)"
+            }
+            let findings = try store.findings().map {
+                "\($0.ruleID) \($0.region) \($0.indicator ?? "") \($0.period?.description ?? "") \($0.statistic ?? .nan)"
+            }
             let summary = try store.summary()
-            return ["observations \(summary.currentObservations) superseded \(summary.supersededObservations) submissions \(summary.submissions) rejects \(summary.rejects)"]
+            return [
+                "observations \(summary.currentObservations) superseded \(summary.supersededObservations) submissions \(summary.submissions) rejects \(summary.rejects)"
+            ]
                 + rollups + findings.sorted()
         }
 
@@ -80,36 +89,37 @@ struct NightlyRunTests {
 
     @Test func aBadSpecNamesTheKeyAndTheReason() {
         let yaml = """
-        version: 1
-        store: s.sqlite
-        catalog: c.yaml
-        sources:
-          - name: a
-            paths: [x]
-            sender_from_file_name: "CN_[0-9]+"
-            sender: "13x"
-        stages: [ingest, publish]
-        quality:
-          hb_mii: 4
-          hb_mei: 7
-        reports:
-          formats: [pdf]
-        owner: me
-        """
+            version: 1
+            store: s.sqlite
+            catalog: c.yaml
+            sources:
+              - name: a
+                paths: [x]
+                sender_from_file_name: "CN_[0-9]+"
+                sender: "13x"
+            stages: [ingest, publish]
+            quality:
+              hb_mii: 4
+              hb_mei: 7
+            reports:
+              formats: [pdf]
+            owner: me
+            """
         do {
             _ = try PipelineSpec(yaml: yaml, file: "nightly.yaml")
             Issue.record("the spec should be refused")
         } catch {
-            #expect(error.problems.map(\.description) == [
-                "line 1: registry: is required",
-                "line 1: registry: give at least one division list",
-                "line 7: sources[0].sender_from_file_name: the pattern needs a group ( … ) around the sender",
-                "line 8: sources[0].sender: '13x' is neither a region code nor 'national'",
-                "line 9: stages: 'publish' is not a stage (ingest, rollup, quality, report)",
-                "line 12: quality.hb_mei: must be below hb_mii (4.0), as Banff requires",
-                "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, xlsx, html, sdmx, findings, rejects)",
-                "line 15: owner: unknown key (known here: catalog, coverage, exit_status, name, quality, registry, registry_edition, reports, rules, sources, stages, store, version)",
-            ])
+            #expect(
+                error.problems.map(\.description) == [
+                    "line 1: registry: is required",
+                    "line 1: registry: give at least one division list",
+                    "line 7: sources[0].sender_from_file_name: the pattern needs a group ( … ) around the sender",
+                    "line 8: sources[0].sender: '13x' is neither a region code nor 'national'",
+                    "line 9: stages: 'publish' is not a stage (ingest, rollup, quality, report)",
+                    "line 12: quality.hb_mei: must be below hb_mii (4.0), as Banff requires",
+                    "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, xlsx, html, sdmx, findings, rejects)",
+                    "line 15: owner: unknown key (known here: catalog, coverage, exit_status, name, quality, registry, registry_edition, reports, rules, sources, stages, store, version)",
+                ])
         }
     }
 
@@ -119,7 +129,8 @@ struct NightlyRunTests {
         #expect(first.filesApplied > 0 && first.filesFound == first.filesApplied && first.rowsRejected == 3)
         #expect(first.exitStatus == 1)  // the planted rejected rows
         // The manifest traces the outputs back: every input with its hash and counts, the references, the stages.
-        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.folder.path("reports/manifest.json")))) as? [String: Any])
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.folder.path("reports/manifest.json")))) as? [String: Any])
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         #expect(inputs.count == first.filesFound && inputs.allSatisfy { ($0["content_hash"] as? String)?.count == 64 && $0["rows_read"] is Int })
         #expect((manifest["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["ingest", "rollup", "quality", "report"])
@@ -132,8 +143,9 @@ struct NightlyRunTests {
         #expect(second.noNewWork && second.filesAlreadySeen == first.filesFound && second.filesApplied == 0)
         #expect(try workspace.snapshot() == before)
         // A corrected file for a county: a revision, not a duplicate.
-        let village = try #require(try String(contentsOfFile: workspace.folder.path("data/registry/regions_2023.csv"), encoding: .utf8)
-            .split(separator: "\n").first { $0.hasPrefix("1301211012") }?.prefix(12))
+        let village = try #require(
+            try String(contentsOfFile: workspace.folder.path("data/registry/regions_2023.csv"), encoding: .utf8)
+                .split(separator: "\n").first { $0.hasPrefix("1301211012") }?.prefix(12))
         _ = try workspace.folder.write("data/submissions/2024/CN_130121_2024_fix.csv", "region,indicator,period,value\n\(village),HOUSEHOLDS,2024,777\n")
         let third = try workspace.run()
         #expect(third.filesApplied == 1 && third.rowsRevised == 1 && !third.noNewWork)
@@ -156,7 +168,8 @@ struct NightlyRunTests {
         if killedRejects > 0 { #expect(resumed.exitReasons.first?.contains("by killed run 1") == true) }
         #expect(try crashed.snapshot() == reference.snapshot())
         // The reports are all there, and a third run has nothing to do.
-        for name in ["tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.ss21.xml", "report.html", "tables/indicators.xlsx", "manifest.json"] {
+        for name in ["tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.ss21.xml", "report.html", "tables/indicators.xlsx", "manifest.json"]
+        {
             #expect(FileManager.default.fileExists(atPath: crashed.folder.path("reports/\(name)")), "\(name)")
         }
         #expect(try crashed.run().noNewWork)

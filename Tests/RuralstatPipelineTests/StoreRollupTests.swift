@@ -16,14 +16,18 @@ struct StoreRollupTests {
     }
 
     /// Households, tap water and waste treatment for villages of two provinces.
-    static func file(_ province: String, seed: Int, period: String = "2024", only: Set<String>? = nil,
-                     villages chosen: [String]? = nil) -> String {
+    static func file(
+        _ province: String, seed: Int, period: String = "2024", only: Set<String>? = nil,
+        villages chosen: [String]? = nil
+    ) -> String {
         var lines = ["region,indicator,period,value"]
         for (index, village) in (chosen ?? villages(province)).enumerated() {
             let households = 100 + (index * 37 + seed * 11) % 400
-            let rows = [("HOUSEHOLDS", "\(households)"), ("HH_TAP_WATER", "\(households - (index + seed) % 50)"),
-                        ("VILLAGE_WASTE_TREATED", "\((index + seed) % 3 == 0 ? 0 : 1)"),
-                        ("RURAL_INCOME_PER_CAPITA", "\(15000 + (index * 977 + seed) % 9000).5"), ("POPULATION", "\(households * 3 + index)")]
+            let rows = [
+                ("HOUSEHOLDS", "\(households)"), ("HH_TAP_WATER", "\(households - (index + seed) % 50)"),
+                ("VILLAGE_WASTE_TREATED", "\((index + seed) % 3 == 0 ? 0 : 1)"),
+                ("RURAL_INCOME_PER_CAPITA", "\(15000 + (index * 977 + seed) % 9000).5"), ("POPULATION", "\(households * 3 + index)"),
+            ]
             for (indicator, value) in rows where only?.contains(indicator) ?? true {
                 lines.append("\(village),\(indicator),\(period),\(value)")
             }
@@ -36,16 +40,22 @@ struct StoreRollupTests {
         try store.saveRegistry(Self.registry)
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN", root: .national)
-        return (store, SubmissionIngestor(store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
-                                          options: options, runID: nil, rejectsLog: nil))
+        return (
+            store,
+            SubmissionIngestor(
+                store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
+                options: options, runID: nil, rejectsLog: nil)
+        )
     }
 
     @Test func incrementalEqualsFull() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-rollup-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let files = try [("hebei.csv", Self.file("13", seed: 1)), ("guangdong.csv", Self.file("44", seed: 2)),
-                         ("hebei-revised.csv", Self.file("13", seed: 3))].map { name, text in
+        let files = try [
+            ("hebei.csv", Self.file("13", seed: 1)), ("guangdong.csv", Self.file("44", seed: 2)),
+            ("hebei-revised.csv", Self.file("13", seed: 3)),
+        ].map { name, text in
             let path = folder.appendingPathComponent(name).path
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             return path
@@ -54,13 +64,16 @@ struct StoreRollupTests {
         // Incremental: roll up after the first two files, then again after the revision.
         let (incremental, ingestA) = try store(folder, "a.sqlite")
         _ = try ingestA.ingest(Array(files.prefix(2)))
-        let first = try StoreRollup(store: incremental, catalog: Self.catalog, registry: Self.registry).runIncremental(runID: try incremental.beginRun(command: "rollup", parameters: [:]))
+        let first = try StoreRollup(store: incremental, catalog: Self.catalog, registry: Self.registry).runIncremental(
+            runID: try incremental.beginRun(command: "rollup", parameters: [:]))
         #expect(first.rollups > 0)
         _ = try ingestA.ingest([files[2]])
-        let second = try StoreRollup(store: incremental, catalog: Self.catalog, registry: Self.registry).runIncremental(runID: try incremental.beginRun(command: "rollup", parameters: [:]))
+        let second = try StoreRollup(store: incremental, catalog: Self.catalog, registry: Self.registry).runIncremental(
+            runID: try incremental.beginRun(command: "rollup", parameters: [:]))
         // Only Hebei was recomputed (and the nation merged).
         #expect(second.rollups < first.rollups)
-        let nothing = try StoreRollup(store: incremental, catalog: Self.catalog, registry: Self.registry).runIncremental(runID: try incremental.beginRun(command: "rollup", parameters: [:]))
+        let nothing = try StoreRollup(store: incremental, catalog: Self.catalog, registry: Self.registry).runIncremental(
+            runID: try incremental.beginRun(command: "rollup", parameters: [:]))
         #expect(nothing.rollups == 0)
 
         // Full: the same submissions, one rollup at the end.
@@ -103,9 +116,11 @@ struct StoreRollupTests {
         }
         let hebei = Self.villages("13")
         let prefecture = try RegionCode(String(hebei[0].prefix(4)))
-        let base = try [("h24.csv", Self.file("13", seed: 1)), ("g24.csv", Self.file("44", seed: 2)),
-                        ("h23.csv", Self.file("13", seed: 4, period: "2023")), ("g23.csv", Self.file("44", seed: 5, period: "2023"))]
-            .map { try write($0.0, $0.1) }
+        let base = try [
+            ("h24.csv", Self.file("13", seed: 1)), ("g24.csv", Self.file("44", seed: 2)),
+            ("h23.csv", Self.file("13", seed: 4, period: "2023")), ("g23.csv", Self.file("44", seed: 5, period: "2023")),
+        ]
+        .map { try write($0.0, $0.1) }
         // A revision inside the scope only.
         let revision: String
         var request: StoreRollup.Request
@@ -114,7 +129,9 @@ struct StoreRollupTests {
             revision = Self.file("13", seed: 9, villages: hebei.filter { $0.hasPrefix(prefecture.shortDescription) })
             request = StoreRollup.Request(region: prefecture)
         case .indicator:
-            revision = Self.file("13", seed: 9, only: ["HOUSEHOLDS"]) + Self.file("44", seed: 9, only: ["HOUSEHOLDS"]).split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+            revision =
+                Self.file("13", seed: 9, only: ["HOUSEHOLDS"])
+                + Self.file("44", seed: 9, only: ["HOUSEHOLDS"]).split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
             request = StoreRollup.Request(indicators: ["HOUSEHOLDS"])
         case .period:
             revision = Self.file("44", seed: 9, period: "2023")
@@ -158,9 +175,11 @@ struct StoreRollupTests {
         let run = try store.beginRun(command: "rollup", parameters: [:])
         _ = try rollup.run(runID: run)
         let before = try Self.table(store)
-        for (request, message) in [(StoreRollup.Request(indicators: ["HOUSEHOLD"]), "did you mean HOUSEHOLDS"),
-                                   (StoreRollup.Request(periods: ["2099"]), "no observations or rollups for period 2099"),
-                                   (StoreRollup.Request(region: try RegionCode("4418")), "not in the 2023 division registry")] {
+        for (request, message) in [
+            (StoreRollup.Request(indicators: ["HOUSEHOLD"]), "did you mean HOUSEHOLDS"),
+            (StoreRollup.Request(periods: ["2099"]), "no observations or rollups for period 2099"),
+            (StoreRollup.Request(region: try RegionCode("4418")), "not in the 2023 division registry"),
+        ] {
             #expect {
                 _ = try rollup.run(request, runID: run)
             } throws: { error in

@@ -27,7 +27,8 @@ struct StorelessSettlementTests {
     static func storeRollups(_ files: [String], folder: TemporaryFolder, options: IngestOptions) throws -> (rollups: [Rollup], rejects: Int) {
         let store = try SQLiteStore(creatingAt: folder.path("store-\(UUID().uuidString).sqlite"))
         try store.saveRegistry(registry)
-        let ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([registry]), catalog: catalog, options: options, runID: nil, rejectsLog: nil)
+        let ingestor = SubmissionIngestor(
+            store: store, registries: RegistryEditions([registry]), catalog: catalog, options: options, runID: nil, rejectsLog: nil)
         _ = try ingestor.ingest(files)
         _ = try StoreRollup(store: store, catalog: catalog, registry: registry).run(runID: try store.beginRun(command: "t", parameters: [:]))
         return (try store.storedRollups(), try store.summary().rejects)
@@ -59,12 +60,16 @@ struct StorelessSettlementTests {
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN", root: .national)
         let first = try folder.write("a.csv", "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,100\n130121101202,HOUSEHOLDS,2024,200\n")
-        let second = try folder.write("b.csv", "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,110\n130121101201,HOUSEHOLDS,2024,120\n130121101202,HOUSEHOLDS,2024,210\n")
+        let second = try folder.write(
+            "b.csv", "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,110\n130121101201,HOUSEHOLDS,2024,120\n130121101202,HOUSEHOLDS,2024,210\n")
         let result = try Self.storelessRollups([first, second], folder: folder, options: options)
         // 101201 keeps the first file's 100 (the second's two values contradict); 101202 is revised to 210.
         let township = try #require(result.rollups.first { $0.level == .township && $0.indicator == "HOUSEHOLDS" })
         #expect(township.value == 310)
-        #expect(result.rejects.contains("b.csv,,,,130121101201|HOUSEHOLDS|2024,duplicate_contradictory,error,110 | 120,\"the message gives 2 different values for this key (110, 120); all are rejected\""))
+        #expect(
+            result.rejects.contains(
+                "b.csv,,,,130121101201|HOUSEHOLDS|2024,duplicate_contradictory,error,110 | 120,\"the message gives 2 different values for this key (110, 120); all are rejected\""
+            ))
         #expect(Self.text(result.rollups) == Self.text(try Self.storeRollups([first, second], folder: folder, options: options).rollups))
     }
 

@@ -24,18 +24,19 @@ struct SubmissionDecisionTests {
         var options = IngestOptions()
         if let sender { options.defaultSender = Jurisdiction.resolve(sender: sender) }
         if let maxErrorRate { options.policy = .submissionAbove(errorRate: maxErrorRate) }
-        return SubmissionIngestor(store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: catalog,
-                                  options: options, runID: nil, rejectsLog: nil)
+        return SubmissionIngestor(
+            store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: catalog,
+            options: options, runID: nil, rejectsLog: nil)
     }
 
     func count(_ sql: String) throws -> Int { try store.pool.read { try Int.fetchOne($0, sql: sql) ?? 0 } }
 
     static let rows = """
-    region,indicator,period,value
-    130121101201,HOUSEHOLDS,2024,412
-    130121101202,HOUSEHOLDS,2024,388
-    130121101299,HOUSEHOLDS,2024,17
-    """
+        region,indicator,period,value
+        130121101201,HOUSEHOLDS,2024,412
+        130121101202,HOUSEHOLDS,2024,388
+        130121101299,HOUSEHOLDS,2024,17
+        """
 
     @Test func aFileWithoutASenderIsRejectedNotUnreadableAndIsTakenOnceTheSenderIsGiven() throws {
         let path = try folder.write("plain.csv", Self.rows)
@@ -91,12 +92,15 @@ struct SubmissionDecisionTests {
     }
 
     @Test func warningsAreNoRejections() throws {
-        let path = try folder.write("CN_130121_crlf.csv", Self.rows.replacingOccurrences(of: "\n", with: "\r").replacingOccurrences(of: "130121101299", with: "130121101203"))
+        let path = try folder.write(
+            "CN_130121_crlf.csv", Self.rows.replacingOccurrences(of: "\n", with: "\r").replacingOccurrences(of: "130121101299", with: "130121101203"))
         let run = try store.beginRun(command: "t", parameters: [:])
         var options = IngestOptions()
         options.senderFromFileName = "^(CN_[0-9]+)_"
-        let result = try SubmissionIngestor(store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
-                                            options: options, runID: run, rejectsLog: nil).ingest(path)
+        let result = try SubmissionIngestor(
+            store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
+            options: options, runID: run, rejectsLog: nil
+        ).ingest(path)
         #expect(result.kind == .applied && !result.hasRejections)
         #expect(try count("SELECT count(*) FROM rejects WHERE severity = 'warning'") == 1)
         #expect(try store.rejectCount(runs: [run]) == 0)
@@ -107,10 +111,12 @@ struct SubmissionDecisionTests {
     @Test(.timeLimit(.minutes(2))) func manyRejectingFilesDoNotDeadlock() throws {
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
-        let ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
-                                          options: options, runID: nil, rejectsLog: nil)
+        let ingestor = SubmissionIngestor(
+            store: store, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
+            options: options, runID: nil, rejectsLog: nil)
         let files = try (0..<8).map { file in
-            try folder.write("bad\(file).csv", "region,indicator,period,value\n" + (0..<6_000).map { "130121101201,HOUSEHOLDS,2024,x\(file)-\($0)" }.joined(separator: "\n"))
+            try folder.write(
+                "bad\(file).csv", "region,indicator,period,value\n" + (0..<6_000).map { "130121101201,HOUSEHOLDS,2024,x\(file)-\($0)" }.joined(separator: "\n"))
         }
         let results = try ingestor.ingest(files, readers: 2)
         #expect(results.count == 8 && results.allSatisfy { $0.outcome?.rowsRejected == 6_000 })
@@ -157,8 +163,12 @@ struct SubmissionDecisionTests {
             try db.execute(sql: "UPDATE rollups SET level = 'parish' WHERE rowid = (SELECT min(rowid) FROM rollups)")
             try db.execute(sql: "UPDATE observations SET value = 'many' WHERE id = 1")
         }
-        #expect { try store.storedRollups() } throws: { ($0 as? StoreError)?.message.contains("table rollups, column level holds 'parish', which is not a level") == true }
-        #expect { try store.currentObservations { _ in } } throws: { ($0 as? StoreError)?.message.contains("column value holds the text 'many', not a Double") == true }
+        #expect { try store.storedRollups() } throws: {
+            ($0 as? StoreError)?.message.contains("table rollups, column level holds 'parish', which is not a level") == true
+        }
+        #expect { try store.currentObservations { _ in } } throws: {
+            ($0 as? StoreError)?.message.contains("column value holds the text 'many', not a Double") == true
+        }
     }
 
     @Test func aMissingStoreIsAnErrorAndIsNotCreated() throws {
@@ -177,9 +187,11 @@ struct SubmissionStreamTests {
         let total = 20_000
         let producer = Thread {
             for start in stride(from: 0, to: total, by: 5) {
-                stream.push(.problems((start..<(start + 5)).map {
-                    ValidationProblem(location: SourceLocation(file: "f", line: $0), key: "", rule: .valueNotNumeric, value: "", message: "")
-                }))
+                stream.push(
+                    .problems(
+                        (start..<(start + 5)).map {
+                            ValidationProblem(location: SourceLocation(file: "f", line: $0), key: "", rule: .valueNotNumeric, value: "", message: "")
+                        }))
             }
             stream.push(.finished(ValidationReport(file: "f")))
         }

@@ -49,17 +49,21 @@ struct BanffGoldenTests {
                     checked = result.checked
                     used = result.admission.used.count
                     for score in result.flagged { found[ids[score.index]] = (score.status!, score.gap) }
-                    ours = ["DEVIATION": result.deviation, "IMP_SIGMAGAP": result.imputeGap, "EXCL_SIGMAGAP": result.excludeGap,
-                            "IMP_BND_L": result.imputeLeftGap, "EXCL_BND_L": result.excludeLeftGap,
-                            "EXCL_BND_R": result.excludeRightGap, "IMP_BND_R": result.imputeRightGap]
+                    ours = [
+                        "DEVIATION": result.deviation, "IMP_SIGMAGAP": result.imputeGap, "EXCL_SIGMAGAP": result.excludeGap,
+                        "IMP_BND_L": result.imputeLeftGap, "EXCL_BND_L": result.excludeLeftGap,
+                        "EXCL_BND_R": result.excludeRightGap, "IMP_BND_R": result.imputeRightGap,
+                    ]
                 } else {
                     let check = HidiroglouBerthelot(Self.hbParameters(params))
                     let result = method == "historic" ? check.check(current: current, previous: previous) : check.check(current: current)
                     checked = result.checked
                     used = result.admission.used.count
                     for score in result.flagged { found[ids[score.index]] = (score.status!, method == "historic" ? score.effect : nil) }
-                    ours = ["Q1": result.q1, "M": result.median, "Q3": result.q3, "IMP_BND_L": result.imputeLeft, "EXCL_BND_L": result.excludeLeft,
-                            "EXCL_BND_R": result.excludeRight, "IMP_BND_R": result.imputeRight]
+                    ours = [
+                        "Q1": result.q1, "M": result.median, "Q3": result.q3, "IMP_BND_L": result.imputeLeft, "EXCL_BND_L": result.excludeLeft,
+                        "EXCL_BND_R": result.excludeRight, "IMP_BND_R": result.imputeRight,
+                    ]
                 }
                 let banffChecked = summary["NFTI"] is Double || summary["NFTI"] is Int
                 if checked != banffChecked { mismatches.append(Mismatch(place: place + " checked", ours: "\(checked)", banff: "\(banffChecked)")) }
@@ -73,7 +77,9 @@ struct BanffGoldenTests {
                     let mine: Double? = value.flatMap { $0.isNaN ? nil : $0 }
                     // Banff omits a bound column for a side it did not run; ours is nil there too.
                     if summary[column] == nil && mine == nil { continue }
-                    if mine != theirs { mismatches.append(Mismatch(place: "\(place) \(column)", ours: "\(String(describing: mine))", banff: "\(String(describing: theirs))")) }
+                    if mine != theirs {
+                        mismatches.append(Mismatch(place: "\(place) \(column)", ours: "\(String(describing: mine))", banff: "\(String(describing: theirs))"))
+                    }
                 }
                 for unit in Set(found.keys).union(expectedFlags.keys).sorted() {
                     flagsCompared += 1
@@ -85,8 +91,10 @@ struct BanffGoldenTests {
                     }
                     let statisticColumn = method == "sigmagap" ? "GAP" : (method == "historic" ? "EFFECT" : nil)
                     if let statisticColumn, mine?.statistic != Self.number(theirs?[statisticColumn]) {
-                        mismatches.append(Mismatch(place: "\(place) unit \(unit) \(statisticColumn)", ours: "\(String(describing: mine?.statistic))",
-                                                   banff: "\(String(describing: theirs?[statisticColumn]))"))
+                        mismatches.append(
+                            Mismatch(
+                                place: "\(place) unit \(unit) \(statisticColumn)", ours: "\(String(describing: mine?.statistic))",
+                                banff: "\(String(describing: theirs?[statisticColumn]))"))
                     }
                 }
             }
@@ -107,16 +115,18 @@ struct BanffGoldenTests {
     }
 
     static func hbParameters(_ p: [String: Any]) -> HidiroglouBerthelot.Parameters {
-        HidiroglouBerthelot.Parameters(mii: number(p["mii"]), mei: number(p["mei"]), mdm: number(p["mdm"]) ?? 0.05,
-                                       exponent: number(p["exponent"]) ?? 0, side: side(p),
-                                       minimumObservations: (p["min_obs"] as? Int) ?? 10, acceptZero: (p["accept_zero"] as? Bool) ?? true,
-                                       acceptNegative: (p["accept_negative"] as? Bool) ?? false)
+        HidiroglouBerthelot.Parameters(
+            mii: number(p["mii"]), mei: number(p["mei"]), mdm: number(p["mdm"]) ?? 0.05,
+            exponent: number(p["exponent"]) ?? 0, side: side(p),
+            minimumObservations: (p["min_obs"] as? Int) ?? 10, acceptZero: (p["accept_zero"] as? Bool) ?? true,
+            acceptNegative: (p["accept_negative"] as? Bool) ?? false)
     }
 
     static func sigmaGapParameters(_ p: [String: Any]) -> SigmaGap.Parameters {
-        SigmaGap.Parameters(betaI: number(p["beta_i"]), betaE: number(p["beta_e"]),
-                            deviation: (p["sigma"] as? String).map { SigmaGap.Deviation(rawValue: $0.lowercased())! } ?? .mad,
-                            startCentile: number(p["start_centile"]), side: side(p), minimumObservations: (p["min_obs"] as? Int) ?? 10,
-                            acceptZero: (p["accept_zero"] as? Bool) ?? true, acceptNegative: (p["accept_negative"] as? Bool) ?? false)
+        SigmaGap.Parameters(
+            betaI: number(p["beta_i"]), betaE: number(p["beta_e"]),
+            deviation: (p["sigma"] as? String).map { SigmaGap.Deviation(rawValue: $0.lowercased())! } ?? .mad,
+            startCentile: number(p["start_centile"]), side: side(p), minimumObservations: (p["min_obs"] as? Int) ?? 10,
+            acceptZero: (p["accept_zero"] as? Bool) ?? true, acceptNegative: (p["accept_negative"] as? Bool) ?? false)
     }
 }

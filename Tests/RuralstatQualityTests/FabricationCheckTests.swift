@@ -80,7 +80,9 @@ struct FabricationCheckTests {
         // Median change 5 %, resolution 0.1 t: P = 0.1 / (1.4826 · 0.05 · 1000 · √(2π)) per period; 20 · P² expected.
         let perPeriod = 0.1 / (1.4826 * 0.05 * 1_000 * (2 * Double.pi).squareRoot())
         #expect(abs(finding.expected! - 20 * perPeriod * perPeriod) < 1e-12 * 20)
-        #expect(finding.explanation.hasPrefix("村 130121101201: 粮食产量 GRAIN_OUTPUT was 1000 吨 in each of 3 periods, 2022 to 2024 (its figures move by 5.0 % a period"))
+        #expect(
+            finding.explanation.hasPrefix("村 130121101201: 粮食产量 GRAIN_OUTPUT was 1000 吨 in each of 3 periods, 2022 to 2024 (its figures move by 5.0 % a period")
+        )
         #expect(ConstantSeriesCheck.longestConstantRun([1, 2, 2, 2, .nan, 0, 0, 0, 0]).length == 3)
     }
 

@@ -17,9 +17,10 @@ struct FastPathTests {
         for round in 0..<3_000 {
             let count = Int(random.next() % 40) + 1
             let side = OutlierSide.allCases[round % 3]
-            let parameters = HidiroglouBerthelot.Parameters(mii: round % 5 == 0 ? nil : 20 - Double(round % 17), mei: round % 4 == 0 && round % 5 != 0 ? nil : 3,
-                                                            mdm: 0.05, exponent: round % 2 == 0 ? 0 : 0.5, side: side,
-                                                            minimumObservations: round % 7 + 3)
+            let parameters = HidiroglouBerthelot.Parameters(
+                mii: round % 5 == 0 ? nil : 20 - Double(round % 17), mei: round % 4 == 0 && round % 5 != 0 ? nil : 3,
+                mdm: 0.05, exponent: round % 2 == 0 ? 0 : 0.5, side: side,
+                minimumObservations: round % 7 + 3)
             func draw() -> Double {
                 switch random.next() % 20 {
                 case 0: return .nan

@@ -17,24 +17,30 @@ struct HistoryAndCoverageTests {
     /// Beyond what the packed key holds (1,023 indicators, 2,047 periods), the check still runs, and finds the same.
     @Test func aggregateHistoryBeyondThePackedKey() throws {
         func rollup(_ indicator: String, _ period: Period, _ value: Double) -> Rollup {
-            Rollup(level: .county, region: try! RegionCode("130121"), indicator: indicator, period: period, value: value, numerator: value,
-                   denominator: 1, contributing: 10, expected: 10, publication: .published)
+            Rollup(
+                level: .county, region: try! RegionCode("130121"), indicator: indicator, period: period, value: value, numerator: value,
+                denominator: 1, contributing: 10, expected: 10, publication: .published)
         }
         let year = (try Period("2023"), try Period("2024"))
         let indicators = (0..<1_100).map { "IND_\($0)" }
-        let manyIndicators = AggregateHistoryCheck().run(QualityFixture.input([], rollups: indicators.map { rollup($0, year.1, $0 == "IND_1099" ? 300 : 100) },
-                                                                                history: indicators.map { rollup($0, year.0, 100) }))
+        let manyIndicators = AggregateHistoryCheck().run(
+            QualityFixture.input(
+                [], rollups: indicators.map { rollup($0, year.1, $0 == "IND_1099" ? 300 : 100) },
+                history: indicators.map { rollup($0, year.0, 100) }))
         #expect(manyIndicators.findings.map(\.indicator) == ["IND_1099"])
         var day = try Period("2020-01-01")
         var days: [Period] = []
         for _ in 0..<2_100 { days.append(day); day = day.next! }
-        let manyPeriods = AggregateHistoryCheck().run(QualityFixture.input([], rollups: days.enumerated().map { rollup("GRAIN_OUTPUT", $1, $0 == 2_099 ? 500 : 100) }))
+        let manyPeriods = AggregateHistoryCheck().run(
+            QualityFixture.input([], rollups: days.enumerated().map { rollup("GRAIN_OUTPUT", $1, $0 == 2_099 ? 500 : 100) }))
         #expect(manyPeriods.findings.map(\.period) == [days[2_099]])
     }
 
     @Test func lowCoverageRollups() {
-        let rollups = [QualityFixture.rollup("130121", "2024", value: 1, contributing: 8, expected: 10),
-                       QualityFixture.rollup("130122", "2024", value: 1, contributing: 10, expected: 10)]
+        let rollups = [
+            QualityFixture.rollup("130121", "2024", value: 1, contributing: 8, expected: 10),
+            QualityFixture.rollup("130122", "2024", value: 1, contributing: 10, expected: 10),
+        ]
         let results = CoverageCheck().missingUnits(QualityFixture.input([], rollups: rollups))
         #expect(results.findings.count == 1 && results.findings[0].statistic == 0.8)
         #expect(results.findings[0].explanation.contains("8 of 10 村 units reported 粮食产量 GRAIN_OUTPUT for 2024 (80.0 %, below 95 %); 2 missing"))
@@ -42,8 +48,9 @@ struct HistoryAndCoverageTests {
 
     @Test func lateAndMissingSubmissions() throws {
         // 2024's submissions are due 90 days after 2024 ends: 2025-04-01T00:00Z.
-        let late = SubmissionArrival(sender: "130122", period: try Period("2024"), arrived: Date(timeIntervalSince1970: 1_743_465_600 + 10 * 86_400),
-                                     file: "in/130122.csv")
+        let late = SubmissionArrival(
+            sender: "130122", period: try Period("2024"), arrived: Date(timeIntervalSince1970: 1_743_465_600 + 10 * 86_400),
+            file: "in/130122.csv")
         let check = CoverageCheck(deadlineDays: 90, expectedSenders: ["130121", "130122"])
         let results = check.submissions(QualityFixture.input([("130122101201", "GRAIN_OUTPUT", "2024", 1)], arrivals: [late]))
         #expect(results.findings.map(\.method) == ["missing_submission", "late_submission"])

@@ -11,8 +11,8 @@ struct OutlierMethodTests {
     @Test func geisPercentileInterpolatesOnNPlusOne() {
         let x: [Double] = [95, 97, 98, 99]
         #expect(OrderStatistics.geisPercentile(sorted: x, 25) == 0.75 * 95 + 0.25 * 97)  // T = 1.25
-        #expect(OrderStatistics.geisPercentile(sorted: x, 10) == 95)                      // T = 0.5 < 1: the first
-        #expect(OrderStatistics.geisPercentile(sorted: x, 90) == 99)                      // T = 4.5 ≥ n: the last
+        #expect(OrderStatistics.geisPercentile(sorted: x, 10) == 95)  // T = 0.5 < 1: the first
+        #expect(OrderStatistics.geisPercentile(sorted: x, 90) == 99)  // T = 4.5 ≥ n: the last
         #expect(OrderStatistics.geisPercentile(sorted: x, 50) == 97.5)
     }
 

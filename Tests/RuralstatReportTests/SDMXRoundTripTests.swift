@@ -20,14 +20,17 @@ struct SDMXRoundTripTests {
         for index in 0..<count {
             let region = try! RegionCode(String(format: "130121%03d%03d", 101 + index / 40 % 3, 201 + index % 40))
             let indicator = indicators[index / 120 % indicators.count]
-            let value: Double? = switch indicator {
-            case "HOUSEHOLDS": Double(Int.random(in: 50...900, using: &random))
-            case "GRAIN_OUTPUT": (Double.random(in: 0..<5_000, using: &random) * 1_000).rounded() / 1_000
-            case "RURAL_INCOME_PER_CAPITA": Double.random(in: 8_000..<40_000, using: &random)
-            default: Int.random(in: 0..<10, using: &random) == 0 ? nil : Double(Int.random(in: 0...1, using: &random))
-            }
-            rows.append(SDMXObservation(region: region, indicator: indicator, period: try! Period(index % 2 == 0 ? "2023" : "2024"), value: value,
-                                        status: value == nil ? nil : "A"))
+            let value: Double? =
+                switch indicator {
+                case "HOUSEHOLDS": Double(Int.random(in: 50...900, using: &random))
+                case "GRAIN_OUTPUT": (Double.random(in: 0..<5_000, using: &random) * 1_000).rounded() / 1_000
+                case "RURAL_INCOME_PER_CAPITA": Double.random(in: 8_000..<40_000, using: &random)
+                default: Int.random(in: 0..<10, using: &random) == 0 ? nil : Double(Int.random(in: 0...1, using: &random))
+                }
+            rows.append(
+                SDMXObservation(
+                    region: region, indicator: indicator, period: try! Period(index % 2 == 0 ? "2023" : "2024"), value: value,
+                    status: value == nil ? nil : "A"))
         }
         // Deduplicate keys: a message holds each key once.
         var seen = Set<String>()
@@ -40,8 +43,9 @@ struct SDMXRoundTripTests {
         let written = Self.observations(seed: 42, count: 480)
         for suffix in ["", ".gz"] {
             let path = folder.path("out.\(format.fileExtension)\(suffix)")
-            let writer = try SDMXWriter(format: format, header: SDMXMessageHeader(id: "RT-1", sender: "CN_130121", prepared: Date(timeIntervalSince1970: 1_736_467_200)),
-                                        path: path)
+            let writer = try SDMXWriter(
+                format: format, header: SDMXMessageHeader(id: "RT-1", sender: "CN_130121", prepared: Date(timeIntervalSince1970: 1_736_467_200)),
+                path: path)
             try writer.beginDataSet(action: .replace)
             for observation in written { try writer.write(observation) }
             try writer.finish()
@@ -49,14 +53,19 @@ struct SDMXRoundTripTests {
             var rejects: [ValidationProblem] = []
             var options = IngestOptions()
             options.defaultSender = Jurisdiction(sender: "test", root: try RegionCode("130121"))
-            let report = try SubmissionReader.read(path, registries: nil, catalog: Self.catalog, options: options,
-                                                   emit: { rows.append(contentsOf: $0.rows) }, reject: { rejects.append($0) })
+            let report = try SubmissionReader.read(
+                path, registries: nil, catalog: Self.catalog, options: options,
+                emit: { rows.append(contentsOf: $0.rows) }, reject: { rejects.append($0) })
             #expect(rejects.isEmpty, "\(rejects.prefix(3))")
             if format != .sdmxCSV10 && format != .sdmxCSV20 {
                 #expect(report.header.messageID == "RT-1" && report.header.sender == "CN_130121")
             }
-            let read = rows.map { "\($0.region!)|\($0.indicator!)|\($0.period!)|\($0.value.isNaN ? "missing" : "\($0.value)")|\(format == .sdmxCSV10 ? "" : "\($0.action)")" }
-            let expected = written.map { "\($0.region)|\($0.indicator)|\($0.period)|\($0.value.map { "\($0)" } ?? "missing")|\(format == .sdmxCSV10 ? "" : "Replace")" }
+            let read = rows.map {
+                "\($0.region!)|\($0.indicator!)|\($0.period!)|\($0.value.isNaN ? "missing" : "\($0.value)")|\(format == .sdmxCSV10 ? "" : "\($0.action)")"
+            }
+            let expected = written.map {
+                "\($0.region)|\($0.indicator)|\($0.period)|\($0.value.map { "\($0)" } ?? "missing")|\(format == .sdmxCSV10 ? "" : "Replace")"
+            }
             #expect(read == expected)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 import TestSupport
@@ -16,8 +16,10 @@ struct SpreadsheetTests {
         var frozen = false
         private var reference = "", type: String?, style: String?, text = "", inValue = false
 
-        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             switch element {
             case "c": (reference, type, style, text) = (attributes["r"] ?? "", attributes["t"], attributes["s"], "")
             case "v", "t": inValue = true
@@ -45,11 +47,13 @@ struct SpreadsheetTests {
     @Test func cellsReadBackWithTheirTypesAndFormats() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("t.xlsx")
-        let sheet = Spreadsheet.Sheet(name: "县 county [2024]", header: ["region", "名称", "households", "rate"], rows: [
-            [.text("130121000000"), .text("井陉县"), .number(28504, .integer), .number(87.25, .percent)],
-            [.text("130122000000"), .text("=HYPERLINK(\"http://x\")"), .number(1234.5, .decimal), .empty],
-            [.text("<b>&amp;</b>"), .text("a\u{1}b\u{FFFE}"), Spreadsheet.number(7), Spreadsheet.number(.nan)],
-        ])
+        let sheet = Spreadsheet.Sheet(
+            name: "县 county [2024]", header: ["region", "名称", "households", "rate"],
+            rows: [
+                [.text("130121000000"), .text("井陉县"), .number(28504, .integer), .number(87.25, .percent)],
+                [.text("130122000000"), .text("=HYPERLINK(\"http://x\")"), .number(1234.5, .decimal), .empty],
+                [.text("<b>&amp;</b>"), .text("a\u{1}b\u{FFFE}"), Spreadsheet.number(7), Spreadsheet.number(.nan)],
+            ])
         try Spreadsheet(sheets: [sheet, Spreadsheet.Sheet(name: "second", header: ["x"], rows: [])]).write(to: path)
         let reader = SheetReader()
         let parser = XMLParser(data: try Self.read(path, entry: "xl/worksheets/sheet1.xml"))
@@ -67,6 +71,7 @@ struct SpreadsheetTests {
         #expect(c["A4"]?.value == "<b>&amp;</b>" && c["B4"]?.value == "a\u{FFFD}b\u{FFFD}" && c["C4"]?.value == "7" && c["D4"] == nil)
         let workbook = String(decoding: try Self.read(path, entry: "xl/workbook.xml"), as: UTF8.self)
         #expect(workbook.contains("name=\"县 county _2024_\"") && workbook.contains("name=\"second\""))
-        #expect(Spreadsheet.columnName(0) == "A" && Spreadsheet.columnName(25) == "Z" && Spreadsheet.columnName(26) == "AA" && Spreadsheet.columnName(701) == "ZZ")
+        #expect(
+            Spreadsheet.columnName(0) == "A" && Spreadsheet.columnName(25) == "Z" && Spreadsheet.columnName(26) == "AA" && Spreadsheet.columnName(701) == "ZZ")
     }
 }

@@ -8,35 +8,43 @@ import RuralstatModel
 /// targets, attainment, escaping and formula safety checked exactly.
 @Suite("Indicator tables")
 struct TableFilesTests {
-    static let catalog = try! IndicatorCatalog(version: "t", definitions: [
-        Indicator(code: "HH_TAP_WATER", validFrom: 2016, nameZh: "自来水户数", nameEn: "Households with tap water", unit: "户", kind: .count,
-                  reportedLevels: [.village], aggregation: .sum),
-        Indicator(code: "HOUSEHOLDS", validFrom: 2016, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
-                  reportedLevels: [.village], aggregation: .sum),
-        Indicator(code: "RURAL_TAP_WATER_RATE", validFrom: 2016, nameZh: "农村自来水普及率", nameEn: "Rural tap-water coverage", unit: "%", kind: .rate,
-                  reportedLevels: [], aggregation: .ratio(numerator: "HH_TAP_WATER", denominator: "HOUSEHOLDS"), direction: .higher,
-                  targets: [2020: Target(">83")!, 2022: Target(">85")!]),
-        Indicator(code: "RURAL_ENGEL_COEFFICIENT", validFrom: 2016, nameZh: "恩格尔系数", nameEn: "Engel coefficient", unit: "%", kind: .rate,
-                  reportedLevels: [.county], aggregation: .none, direction: .lower, targets: [2022: Target("29.2")!]),
-    ])
+    static let catalog = try! IndicatorCatalog(
+        version: "t",
+        definitions: [
+            Indicator(
+                code: "HH_TAP_WATER", validFrom: 2016, nameZh: "自来水户数", nameEn: "Households with tap water", unit: "户", kind: .count,
+                reportedLevels: [.village], aggregation: .sum),
+            Indicator(
+                code: "HOUSEHOLDS", validFrom: 2016, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
+                reportedLevels: [.village], aggregation: .sum),
+            Indicator(
+                code: "RURAL_TAP_WATER_RATE", validFrom: 2016, nameZh: "农村自来水普及率", nameEn: "Rural tap-water coverage", unit: "%", kind: .rate,
+                reportedLevels: [], aggregation: .ratio(numerator: "HH_TAP_WATER", denominator: "HOUSEHOLDS"), direction: .higher,
+                targets: [2020: Target(">83")!, 2022: Target(">85")!]),
+            Indicator(
+                code: "RURAL_ENGEL_COEFFICIENT", validFrom: 2016, nameZh: "恩格尔系数", nameEn: "Engel coefficient", unit: "%", kind: .rate,
+                reportedLevels: [.county], aggregation: .none, direction: .lower, targets: [2022: Target("29.2")!]),
+        ])
 
     static func rollup(_ region: String, _ indicator: String, _ value: Double, publication: Publication = .published, coverage: Double? = 1) -> Rollup {
         let code = try! RegionCode(region)
         let expected = coverage.map { _ in 100 }
-        return Rollup(level: code.level, region: code, indicator: indicator, period: try! Period("2024"), value: value, numerator: value, denominator: 1,
-                      contributing: coverage.map { Int($0 * 100) } ?? 0, expected: expected, publication: publication)
+        return Rollup(
+            level: code.level, region: code, indicator: indicator, period: try! Period("2024"), value: value, numerator: value, denominator: 1,
+            contributing: coverage.map { Int($0 * 100) } ?? 0, expected: expected, publication: publication)
     }
 
     static let rollups = [
         rollup("13", "RURAL_TAP_WATER_RATE", 87.5), rollup("13", "HOUSEHOLDS", 52_000), rollup("13", "RURAL_ENGEL_COEFFICIENT", 32.12),
-        rollup("44", "RURAL_TAP_WATER_RATE", 81.25, publication: .partial, coverage: 0.9), rollup("44", "HOUSEHOLDS", 1_000, publication: .withheld, coverage: 0.4),
+        rollup("44", "RURAL_TAP_WATER_RATE", 81.25, publication: .partial, coverage: 0.9),
+        rollup("44", "HOUSEHOLDS", 1_000, publication: .withheld, coverage: 0.4),
     ]
 
     static let registryText = """
-    code,name,parent_code,urban_rural_class
-    130000000000,河北省,,
-    440000000000,=广东|<省>,,
-    """
+        code,name,parent_code,urban_rural_class
+        130000000000,河北省,,
+        440000000000,=广东|<省>,,
+        """
 
     static func table() throws -> IndicatorTable {
         let folder = try TemporaryFolder()
@@ -64,15 +72,16 @@ struct TableFilesTests {
         let path = folder.path("long.csv")
         try TableFiles.writeLongCSV(try Self.table(), to: path)
         let text = try Self.bytes(path)
-        #expect(text == """
-        \u{FEFF}level,region,region_name,indicator,name_zh,name_en,period,value,unit,coverage,publication,target_year,target,attainment_percent,meets_target
-        province,130000000000,河北省,HOUSEHOLDS,户数,Households,2024,52000,户,1,published,,,,
-        province,130000000000,河北省,RURAL_ENGEL_COEFFICIENT,恩格尔系数,Engel coefficient,2024,32.12,%,1,published,2022,29.2,\(100 * (29.2 / 32.12)),no
-        province,130000000000,河北省,RURAL_TAP_WATER_RATE,农村自来水普及率,Rural tap-water coverage,2024,87.5,%,1,published,2022,>85,100,yes
-        province,440000000000,'=广东|<省>,HOUSEHOLDS,户数,Households,2024,,户,0.4,withheld,,,,
-        province,440000000000,'=广东|<省>,RURAL_TAP_WATER_RATE,农村自来水普及率,Rural tap-water coverage,2024,81.25,%,0.9,partial,2022,>85,\(100 * (81.25 / 85)),no
+        #expect(
+            text == """
+                \u{FEFF}level,region,region_name,indicator,name_zh,name_en,period,value,unit,coverage,publication,target_year,target,attainment_percent,meets_target
+                province,130000000000,河北省,HOUSEHOLDS,户数,Households,2024,52000,户,1,published,,,,
+                province,130000000000,河北省,RURAL_ENGEL_COEFFICIENT,恩格尔系数,Engel coefficient,2024,32.12,%,1,published,2022,29.2,\(100 * (29.2 / 32.12)),no
+                province,130000000000,河北省,RURAL_TAP_WATER_RATE,农村自来水普及率,Rural tap-water coverage,2024,87.5,%,1,published,2022,>85,100,yes
+                province,440000000000,'=广东|<省>,HOUSEHOLDS,户数,Households,2024,,户,0.4,withheld,,,,
+                province,440000000000,'=广东|<省>,RURAL_TAP_WATER_RATE,农村自来水普及率,Rural tap-water coverage,2024,81.25,%,0.9,partial,2022,>85,\(100 * (81.25 / 85)),no
 
-        """)
+                """)
     }
 
     @Test func wideCSVAndMarkdownAreGolden() throws {
@@ -80,33 +89,37 @@ struct TableFilesTests {
         let path = folder.path("wide.csv")
         let table = try Self.table()
         try TableFiles.writeWideCSV(table, to: path)
-        #expect(try Self.bytes(path) == """
-        \u{FEFF}level,region,region_name,period,户数 HOUSEHOLDS (户),恩格尔系数 RURAL_ENGEL_COEFFICIENT (%),农村自来水普及率 RURAL_TAP_WATER_RATE (%)
-        province,130000000000,河北省,2024,52000,32.12,87.5
-        province,440000000000,'=广东|<省>,2024,—,,81.25*
+        #expect(
+            try Self.bytes(path) == """
+                \u{FEFF}level,region,region_name,period,户数 HOUSEHOLDS (户),恩格尔系数 RURAL_ENGEL_COEFFICIENT (%),农村自来水普及率 RURAL_TAP_WATER_RATE (%)
+                province,130000000000,河北省,2024,52000,32.12,87.5
+                province,440000000000,'=广东|<省>,2024,—,,81.25*
 
-        """)
-        #expect(TableFiles.markdown(table, title: "T <1>") == """
-        # T &lt;1&gt;
+                """)
+        #expect(
+            TableFiles.markdown(table, title: "T <1>") == """
+                # T &lt;1&gt;
 
-        ## 2024
+                ## 2024
 
-        | 地区 region | 户数 HOUSEHOLDS (户) | 恩格尔系数 RURAL_ENGEL_COEFFICIENT (%) | 农村自来水普及率 RURAL_TAP_WATER_RATE (%) |
-        |---|---:|---:|---:|
-        | 河北省 13 | 52000 | 32.12 | 87.5 |
-        | =广东\\|&lt;省&gt; 44 | — |  | 81.25* |
+                | 地区 region | 户数 HOUSEHOLDS (户) | 恩格尔系数 RURAL_ENGEL_COEFFICIENT (%) | 农村自来水普及率 RURAL_TAP_WATER_RATE (%) |
+                |---|---:|---:|---:|
+                | 河北省 13 | 52000 | 32.12 | 87.5 |
+                | =广东\\|&lt;省&gt; 44 | — |  | 81.25* |
 
-        `*` partial: fewer units reported than the coverage threshold; `—` withheld: too few units to publish.
+                `*` partial: fewer units reported than the coverage threshold; `—` withheld: too few units to publish.
 
-        """)
+                """)
     }
 
     @Test func htmlEscapesEverythingAndNeedsNoNetwork() throws {
         let evil = "<script>alert('x')</script>"
-        let finding = Finding(ruleID: "peer_outlier", method: "robust_z", severity: .warning, level: .province, region: try RegionCode("44"),
-                              indicator: "HOUSEHOLDS", period: try Period("2024"), observed: 1, parameters: [:], explanation: "\(evil) & <img src=x onerror=y>")
-        let context = HTMLReport.Context(runID: 7, generated: Date(timeIntervalSince1970: 0), submissions: 2, catalog: Self.catalog, registry: nil,
-                                         rollups: Self.rollups, findings: [finding], tallies: [RuleTally(ruleID: evil, level: .province, province: try RegionCode("44"), passed: 1)])
+        let finding = Finding(
+            ruleID: "peer_outlier", method: "robust_z", severity: .warning, level: .province, region: try RegionCode("44"),
+            indicator: "HOUSEHOLDS", period: try Period("2024"), observed: 1, parameters: [:], explanation: "\(evil) & <img src=x onerror=y>")
+        let context = HTMLReport.Context(
+            runID: 7, generated: Date(timeIntervalSince1970: 0), submissions: 2, catalog: Self.catalog, registry: nil,
+            rollups: Self.rollups, findings: [finding], tallies: [RuleTally(ruleID: evil, level: .province, province: try RegionCode("44"), passed: 1)])
         let html = HTMLReport.render(context)
         #expect(!html.contains("<script") && !html.contains("<img"))
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=y&gt;"))
@@ -118,10 +131,12 @@ struct TableFilesTests {
 
 @Suite("CSV formula guard")
 struct CSVFormulaGuardTests {
-    @Test("cells a spreadsheet would run are made text", arguments: [
-        ("=1+2", "'=1+2"), ("+A1", "'+A1"), ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("\t=1+2", "'\t=1+2"), ("\r=1", "\"'\r=1\""),
-        ("-inf", "'-inf"), ("-0x1p3", "'-0x1p3"), ("+", "'+"),
-    ])
+    @Test(
+        "cells a spreadsheet would run are made text",
+        arguments: [
+            ("=1+2", "'=1+2"), ("+A1", "'+A1"), ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("\t=1+2", "'\t=1+2"), ("\r=1", "\"'\r=1\""),
+            ("-inf", "'-inf"), ("-0x1p3", "'-0x1p3"), ("+", "'+"),
+        ])
     func guarded(text: String, cell: String) {
         #expect(CSVText.field(text) == cell)
     }

@@ -9,31 +9,33 @@ import RuralstatModel
 struct RuleLanguageTests {
     // MARK: - Parsing
 
-    @Test("precedence and associativity, shown fully parenthesised", arguments: [
-        ("A + B * C <= D", "((A + (B * C)) <= D)"),
-        ("A - B - C > 0", "(((A - B) - C) > 0)"),
-        ("A / B / C > 0", "(((A / B) / C) > 0)"),
-        ("A - (B - C) > 0", "((A - (B - C)) > 0)"),
-        ("-A * B < C", "(((-A) * B) < C)"),
-        ("- -A < 1", "((-(-A)) < 1)"),
-        ("(A + B) * C >= 1e3", "(((A + B) * C) >= 1000)"),
-        ("A != 2.5e-3", "(A != 0.0025)"),
-        ("min(A, B) == -1", "(min(A, B) == (-1))"),
-        ("A < 1 or B < 2 and C < 3", "((A < 1) or ((B < 2) and (C < 3)))"),
-        ("A < 1 or B < 2 or C < 3", "(((A < 1) or (B < 2)) or (C < 3))"),
-        ("A < 1 and B < 2 and C < 3", "(((A < 1) and (B < 2)) and (C < 3))"),
-        ("not A < 1 and B > 2", "((not (A < 1)) and (B > 2))"),
-        ("not not A == 1", "(not (not (A == 1)))"),
-        ("not (A < 1 or B < 2)", "(not ((A < 1) or (B < 2)))"),
-        ("A + 1 in {0, 1, -2.5}", "((A + 1) in {0, 1, -2.5})"),
-        ("VILLAGE_HAS_PLAN in {0,1} or is_missing(VILLAGE_HAS_PLAN)", "((VILLAGE_HAS_PLAN in {0, 1}) or is_missing(VILLAGE_HAS_PLAN))"),
-        ("abs(A - B) <= max(1, 0.5 * C, D)", "(abs((A - B)) <= max(1, (0.5 * C), D))"),
-        ("in_range(A / B, 0, 20) and A > 0", "(in_range((A / B), 0, 20) and (A > 0))"),
-        ("is_missing(A) or A >= 0", "(is_missing(A) or (A >= 0))"),
-        ("if A > 0 then B <= A", "if (A > 0) then (B <= A)"),
-        ("if A > 0 and B > 0 then if C > 0 then D <= C", "if ((A > 0) and (B > 0)) then if (C > 0) then (D <= C)"),
-        ("HH_TAP_WATER<=HOUSEHOLDS", "(HH_TAP_WATER <= HOUSEHOLDS)"),
-    ])
+    @Test(
+        "precedence and associativity, shown fully parenthesised",
+        arguments: [
+            ("A + B * C <= D", "((A + (B * C)) <= D)"),
+            ("A - B - C > 0", "(((A - B) - C) > 0)"),
+            ("A / B / C > 0", "(((A / B) / C) > 0)"),
+            ("A - (B - C) > 0", "((A - (B - C)) > 0)"),
+            ("-A * B < C", "(((-A) * B) < C)"),
+            ("- -A < 1", "((-(-A)) < 1)"),
+            ("(A + B) * C >= 1e3", "(((A + B) * C) >= 1000)"),
+            ("A != 2.5e-3", "(A != 0.0025)"),
+            ("min(A, B) == -1", "(min(A, B) == (-1))"),
+            ("A < 1 or B < 2 and C < 3", "((A < 1) or ((B < 2) and (C < 3)))"),
+            ("A < 1 or B < 2 or C < 3", "(((A < 1) or (B < 2)) or (C < 3))"),
+            ("A < 1 and B < 2 and C < 3", "(((A < 1) and (B < 2)) and (C < 3))"),
+            ("not A < 1 and B > 2", "((not (A < 1)) and (B > 2))"),
+            ("not not A == 1", "(not (not (A == 1)))"),
+            ("not (A < 1 or B < 2)", "(not ((A < 1) or (B < 2)))"),
+            ("A + 1 in {0, 1, -2.5}", "((A + 1) in {0, 1, -2.5})"),
+            ("VILLAGE_HAS_PLAN in {0,1} or is_missing(VILLAGE_HAS_PLAN)", "((VILLAGE_HAS_PLAN in {0, 1}) or is_missing(VILLAGE_HAS_PLAN))"),
+            ("abs(A - B) <= max(1, 0.5 * C, D)", "(abs((A - B)) <= max(1, (0.5 * C), D))"),
+            ("in_range(A / B, 0, 20) and A > 0", "(in_range((A / B), 0, 20) and (A > 0))"),
+            ("is_missing(A) or A >= 0", "(is_missing(A) or (A >= 0))"),
+            ("if A > 0 then B <= A", "if (A > 0) then (B <= A)"),
+            ("if A > 0 and B > 0 then if C > 0 then D <= C", "if ((A > 0) and (B > 0)) then if (C > 0) then (D <= C)"),
+            ("HH_TAP_WATER<=HOUSEHOLDS", "(HH_TAP_WATER <= HOUSEHOLDS)"),
+        ])
     func precedence(text: String, canonical: String) throws {
         let expression = try RuleExpression(parsing: text)
         #expect(expression.canonical == canonical)
@@ -69,54 +71,56 @@ struct RuleLanguageTests {
 
     static let known: Set<String> = ["HOUSEHOLDS", "HH_TAP_WATER", "POPULATION"]
 
-    @Test("every error says where, what was expected and what was found", arguments: [
-        ("HH_TAP_WATER <= ", "column 17: expected an expression after '<=', found end of rule"),
-        ("", "column 1: expected an expression, found end of rule"),
-        ("A > 1 or", "column 9: expected an expression after 'or', found end of rule"),
-        ("A < B < C", "column 7: comparisons cannot be chained; found '<' after a comparison (join two comparisons with 'and')"),
-        ("A in {0, 1} == 1", "column 13: comparisons cannot be chained; found '==' after a comparison (join two comparisons with 'and')"),
-        ("sqrt(A) > 1", "column 1: unknown function 'sqrt' (the functions are abs, min, max, in_range, is_missing)"),
-        ("abs(A, B) > 1", "column 1: abs takes 1 argument, found 2"),
-        ("A > min(A)", "column 5: min takes 2 or more arguments, found 1"),
-        ("in_range(A, 1)", "column 1: in_range takes 3 arguments (x, lo, hi), found 2"),
-        ("min(A, B > 1) > 0", "column 8: expected a number as argument 2 of min, found a condition"),
-        ("max(A, ) > 0", "column 8: expected an expression after ',', found ')'"),
-        ("max(A B) > 0", "column 7: expected ',' or ')' after argument 1 of max, found 'B'"),
-        ("abs A > 0", "column 5: expected '(' after 'abs', found 'A'"),
-        ("(A + B > 1", "column 11: expected ')' to close the '(' at column 1, found end of rule"),
-        ("A + B", "column 1: expected a condition (a comparison, 'in', is_missing or in_range), found a number"),
-        ("A and B > 1", "column 1: expected a condition before 'and', found a number"),
-        ("A > 1 and B", "column 11: expected a condition after 'and', found a number"),
-        ("(A > 1) + 2 > 0", "column 1: expected a number before '+', found a condition"),
-        ("A > (B > 1)", "column 5: expected a number after '>', found a condition"),
-        ("A in {0} in {1}", "column 10: comparisons cannot be chained; found 'in' after a comparison (join two comparisons with 'and')"),
-        ("not A", "column 5: expected a condition after 'not', found a number"),
-        ("-(A > 1) < 0", "column 2: expected a number after '-', found a condition"),
-        ("A <= B C", "column 8: expected an operator or the end of the rule, found 'C'"),
-        ("A <= B)", "column 7: expected an operator or the end of the rule, found ')'"),
-        ("A > 0 then B > 0", "column 7: expected an operator or the end of the rule, found 'then'"),
-        ("A = 1", "column 3: unexpected '='; compare with '=='"),
-        ("A > 1 && B > 1", "column 7: unexpected '&'; write 'and'"),
-        ("A > 1 || B > 1", "column 7: unexpected '|'; write 'or'"),
-        ("!(A > 1)", "column 1: unexpected '!'; write 'not', or '!=' to compare"),
-        ("A > 1 # note", "column 7: unexpected character '#'"),
-        ("A > 1 and 户 > 0", "column 11: unexpected character '户'"),
-        ("A > 1.", "column 5: '1.' is not a number"),
-        ("A > 1e", "column 5: '1e' is not a number"),
-        ("A > 1e999", "column 5: '1e999' is too large"),
-        ("Households > 0", "column 1: unknown name 'Households'; indicator codes are upper case (A–Z, 0–9, _, starting with a letter)"),
-        ("A in (0, 1)", "column 6: expected '{' after 'in', found '('"),
-        ("A in {0, B}", "column 10: expected a number in the set, found 'B'"),
-        ("A in {0 1}", "column 9: expected ',' or '}' in the set, found '1'"),
-        ("A in {}", "column 7: expected a number in the set, found '}'"),
-        ("is_missing(A + 1)", "column 14: expected ')' to close the '(' at column 11, found '+'"),
-        ("is_missing(2)", "column 12: expected an indicator code in is_missing(…), found '2'"),
-        ("if A > 0 B > 0", "column 10: expected 'then' after the condition of the 'if' at column 1, found 'B'"),
-        ("if A then B > 0", "column 4: expected a condition after 'if', found a number"),
-        ("if A > 0 then B", "column 15: expected a condition after 'then', found a number"),
-        ("A > 0 and if B > 0 then C > 0", "column 11: 'if' can only start a rule or follow 'then'"),
-        ("A > 0 and and B > 0", "column 11: expected an expression after 'and', found 'and'"),
-    ])
+    @Test(
+        "every error says where, what was expected and what was found",
+        arguments: [
+            ("HH_TAP_WATER <= ", "column 17: expected an expression after '<=', found end of rule"),
+            ("", "column 1: expected an expression, found end of rule"),
+            ("A > 1 or", "column 9: expected an expression after 'or', found end of rule"),
+            ("A < B < C", "column 7: comparisons cannot be chained; found '<' after a comparison (join two comparisons with 'and')"),
+            ("A in {0, 1} == 1", "column 13: comparisons cannot be chained; found '==' after a comparison (join two comparisons with 'and')"),
+            ("sqrt(A) > 1", "column 1: unknown function 'sqrt' (the functions are abs, min, max, in_range, is_missing)"),
+            ("abs(A, B) > 1", "column 1: abs takes 1 argument, found 2"),
+            ("A > min(A)", "column 5: min takes 2 or more arguments, found 1"),
+            ("in_range(A, 1)", "column 1: in_range takes 3 arguments (x, lo, hi), found 2"),
+            ("min(A, B > 1) > 0", "column 8: expected a number as argument 2 of min, found a condition"),
+            ("max(A, ) > 0", "column 8: expected an expression after ',', found ')'"),
+            ("max(A B) > 0", "column 7: expected ',' or ')' after argument 1 of max, found 'B'"),
+            ("abs A > 0", "column 5: expected '(' after 'abs', found 'A'"),
+            ("(A + B > 1", "column 11: expected ')' to close the '(' at column 1, found end of rule"),
+            ("A + B", "column 1: expected a condition (a comparison, 'in', is_missing or in_range), found a number"),
+            ("A and B > 1", "column 1: expected a condition before 'and', found a number"),
+            ("A > 1 and B", "column 11: expected a condition after 'and', found a number"),
+            ("(A > 1) + 2 > 0", "column 1: expected a number before '+', found a condition"),
+            ("A > (B > 1)", "column 5: expected a number after '>', found a condition"),
+            ("A in {0} in {1}", "column 10: comparisons cannot be chained; found 'in' after a comparison (join two comparisons with 'and')"),
+            ("not A", "column 5: expected a condition after 'not', found a number"),
+            ("-(A > 1) < 0", "column 2: expected a number after '-', found a condition"),
+            ("A <= B C", "column 8: expected an operator or the end of the rule, found 'C'"),
+            ("A <= B)", "column 7: expected an operator or the end of the rule, found ')'"),
+            ("A > 0 then B > 0", "column 7: expected an operator or the end of the rule, found 'then'"),
+            ("A = 1", "column 3: unexpected '='; compare with '=='"),
+            ("A > 1 && B > 1", "column 7: unexpected '&'; write 'and'"),
+            ("A > 1 || B > 1", "column 7: unexpected '|'; write 'or'"),
+            ("!(A > 1)", "column 1: unexpected '!'; write 'not', or '!=' to compare"),
+            ("A > 1 # note", "column 7: unexpected character '#'"),
+            ("A > 1 and 户 > 0", "column 11: unexpected character '户'"),
+            ("A > 1.", "column 5: '1.' is not a number"),
+            ("A > 1e", "column 5: '1e' is not a number"),
+            ("A > 1e999", "column 5: '1e999' is too large"),
+            ("Households > 0", "column 1: unknown name 'Households'; indicator codes are upper case (A–Z, 0–9, _, starting with a letter)"),
+            ("A in (0, 1)", "column 6: expected '{' after 'in', found '('"),
+            ("A in {0, B}", "column 10: expected a number in the set, found 'B'"),
+            ("A in {0 1}", "column 9: expected ',' or '}' in the set, found '1'"),
+            ("A in {}", "column 7: expected a number in the set, found '}'"),
+            ("is_missing(A + 1)", "column 14: expected ')' to close the '(' at column 11, found '+'"),
+            ("is_missing(2)", "column 12: expected an indicator code in is_missing(…), found '2'"),
+            ("if A > 0 B > 0", "column 10: expected 'then' after the condition of the 'if' at column 1, found 'B'"),
+            ("if A then B > 0", "column 4: expected a condition after 'if', found a number"),
+            ("if A > 0 then B", "column 15: expected a condition after 'then', found a number"),
+            ("A > 0 and if B > 0 then C > 0", "column 11: 'if' can only start a rule or follow 'then'"),
+            ("A > 0 and and B > 0", "column 11: expected an expression after 'and', found 'and'"),
+        ])
     func syntaxErrors(text: String, message: String) {
         #expect(throws: RuleSyntaxError.self) { try RuleExpression(parsing: text) }
         do {
@@ -126,11 +130,13 @@ struct RuleLanguageTests {
         }
     }
 
-    @Test("codes are checked against the catalog's", arguments: [
-        ("HOUSEHOLD > 0", "column 1: unknown indicator 'HOUSEHOLD' (did you mean HOUSEHOLDS?)"),
-        ("HOUSEHOLDS >= POPULATON", "column 15: unknown indicator 'POPULATON' (did you mean POPULATION?)"),
-        ("if HOUSEHOLDS > 0 then not is_missing(GRAIN)", "column 39: unknown indicator 'GRAIN'"),
-    ])
+    @Test(
+        "codes are checked against the catalog's",
+        arguments: [
+            ("HOUSEHOLD > 0", "column 1: unknown indicator 'HOUSEHOLD' (did you mean HOUSEHOLDS?)"),
+            ("HOUSEHOLDS >= POPULATON", "column 15: unknown indicator 'POPULATON' (did you mean POPULATION?)"),
+            ("if HOUSEHOLDS > 0 then not is_missing(GRAIN)", "column 39: unknown indicator 'GRAIN'"),
+        ])
     func unknownIndicators(text: String, message: String) {
         do {
             _ = try RuleExpression(parsing: text, knownIndicators: Self.known)
@@ -145,8 +151,10 @@ struct RuleLanguageTests {
 
     /// Evaluates `text` on `values` both ways (compiled, and by the explaining tree walk), checks they
     /// agree, and returns the outcome.
-    func outcome(_ text: String, _ values: [String: Double], tolerance: Double = EditRule.defaultTolerance,
-                 sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> RuleOutcome {
+    func outcome(
+        _ text: String, _ values: [String: Double], tolerance: Double = EditRule.defaultTolerance,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> RuleOutcome {
         let rule = try EditRule(id: "r", rule: text, tolerance: tolerance)
         // A layout with an extra slot first, so slot numbers differ from positions in the rule.
         let slots = IndicatorSlots(["OTHER"] + values.keys.sorted())
@@ -276,8 +284,10 @@ struct RuleLanguageTests {
         #expect(why.description == "GRAIN_OUTPUT / GRAIN_SOWN_AREA = 25.3 > 15 (GRAIN_OUTPUT 7590, GRAIN_SOWN_AREA 300)")
 
         let spending = try EditRule(id: "s", rule: "RURAL_FOOD_SPENDING + RURAL_EDU_CULTURE_SPENDING <= RURAL_CONSUMPTION_SPENDING")
-        #expect(spending.explain(["RURAL_FOOD_SPENDING": 3000.5, "RURAL_EDU_CULTURE_SPENDING": 2200, "RURAL_CONSUMPTION_SPENDING": 5000]).description
-                == "RURAL_FOOD_SPENDING + RURAL_EDU_CULTURE_SPENDING = 5200.5 > RURAL_CONSUMPTION_SPENDING 5000 (RURAL_FOOD_SPENDING 3000.5, RURAL_EDU_CULTURE_SPENDING 2200)")
+        #expect(
+            spending.explain(["RURAL_FOOD_SPENDING": 3000.5, "RURAL_EDU_CULTURE_SPENDING": 2200, "RURAL_CONSUMPTION_SPENDING": 5000]).description
+                == "RURAL_FOOD_SPENDING + RURAL_EDU_CULTURE_SPENDING = 5200.5 > RURAL_CONSUMPTION_SPENDING 5000 (RURAL_FOOD_SPENDING 3000.5, RURAL_EDU_CULTURE_SPENDING 2200)"
+        )
 
         let third = try EditRule(id: "t", rule: "A / B < 0.3")
         #expect(third.explain(["A": 1, "B": 3]).description == "A / B = 0.333333 >= 0.3 (A 1, B 3)")
@@ -305,9 +315,11 @@ struct RuleLanguageTests {
         let none = tap.explain(["HOUSEHOLDS": 3])
         #expect(none.reason == .missing(["HH_TAP_WATER", "POPULATION"]))
         #expect(none.description == "not applicable: HH_TAP_WATER and POPULATION are missing")
-        #expect(try EditRule(id: "t", rule: "HH_TAP_WATER <= HOUSEHOLDS").explain([:]).description
+        #expect(
+            try EditRule(id: "t", rule: "HH_TAP_WATER <= HOUSEHOLDS").explain([:]).description
                 == "not applicable: HH_TAP_WATER and HOUSEHOLDS are missing")
-        #expect(tap.explain(["HOUSEHOLDS": 3, "HH_TAP_WATER": 2, "POPULATION": 9]).description
+        #expect(
+            tap.explain(["HOUSEHOLDS": 3, "HH_TAP_WATER": 2, "POPULATION": 9]).description
                 == "HH_TAP_WATER <= HOUSEHOLDS and POPULATION >= HOUSEHOLDS holds (HH_TAP_WATER 2, HOUSEHOLDS 3, POPULATION 9)")
 
         let grain = try EditRule(id: "g", rule: "GRAIN_OUTPUT / GRAIN_SOWN_AREA <= 15")
@@ -319,22 +331,22 @@ struct RuleLanguageTests {
     // MARK: - rules.yaml
 
     static let goodRules = """
-    version: "t1"
-    rules:
-      - id: tap_water_within_households
-        rule: HH_TAP_WATER <= HOUSEHOLDS
-        severity: error
-        message: "households with tap water exceed households"
-        levels: [village]
-      - id: population_balance
-        rule: POPULATION == 3 * HOUSEHOLDS
-        severity: info
-        tolerance: 0.5
-      - id: toilets_need_households
-        rule: if HOUSEHOLDS > 0 then HH_TAP_WATER <= HOUSEHOLDS
-        severity: warning
-        levels: 村
-    """
+        version: "t1"
+        rules:
+          - id: tap_water_within_households
+            rule: HH_TAP_WATER <= HOUSEHOLDS
+            severity: error
+            message: "households with tap water exceed households"
+            levels: [village]
+          - id: population_balance
+            rule: POPULATION == 3 * HOUSEHOLDS
+            severity: info
+            tolerance: 0.5
+          - id: toilets_need_households
+            rule: if HOUSEHOLDS > 0 then HH_TAP_WATER <= HOUSEHOLDS
+            severity: warning
+            levels: 村
+        """
 
     @Test func aGoodRuleFileLoads() throws {
         let set = try RuleSet(yaml: Self.goodRules, file: "rules.yaml", knownIndicators: Self.known)
@@ -355,48 +367,49 @@ struct RuleLanguageTests {
 
     @Test func everyProblemOfABadRuleFileIsReportedWithLineAndKeyPath() {
         let yaml = """
-        version: "t1"
-        rules:
-          - id: tap_water_within_households
-            rule: HH_TAP_WATER <= HOUSEHOLDS
-            severity: fatal
-          - id: tap_water_within_households
-            rule: HOUSEHOLD > 0
-            severity: error
-          - id: Toilets
-            rule: "HH_TAP_WATER <= "
-            severity: warning
-            levels: [village, hamlet]
-          - id: population
-            rule: POPULATION >= HOUSEHOLDS
-            severty: error
-            tolerance: 0.5
-          - id: balance
-            rule: POPULATION == HOUSEHOLDS
-            severity: info
-            tolerance: -1
-          - id: no_rule
-            severity: info
-        owner: someone
-        """
+            version: "t1"
+            rules:
+              - id: tap_water_within_households
+                rule: HH_TAP_WATER <= HOUSEHOLDS
+                severity: fatal
+              - id: tap_water_within_households
+                rule: HOUSEHOLD > 0
+                severity: error
+              - id: Toilets
+                rule: "HH_TAP_WATER <= "
+                severity: warning
+                levels: [village, hamlet]
+              - id: population
+                rule: POPULATION >= HOUSEHOLDS
+                severty: error
+                tolerance: 0.5
+              - id: balance
+                rule: POPULATION == HOUSEHOLDS
+                severity: info
+                tolerance: -1
+              - id: no_rule
+                severity: info
+            owner: someone
+            """
         do {
             _ = try RuleSet(yaml: yaml, file: "rules.yaml", knownIndicators: Self.known)
             Issue.record("the file should not load")
         } catch {
-            #expect(error.problems.map(\.description) == [
-                "line 5: rules[0].severity: 'fatal' is not one of info, warning, error",
-                "line 6: rules[1].id: 'tap_water_within_households' is already the id of rules[0]",
-                "line 7: rules[1].rule: column 1: unknown indicator 'HOUSEHOLD' (did you mean HOUSEHOLDS?)",
-                "line 9: rules[2].id: 'Toilets' is not a rule id (a–z, 0–9, _, starting with a letter)",
-                "line 12: rules[2].levels: 'hamlet' is not a level (village, township, county, prefecture, province, national)",
-                "line 10: rules[2].rule: column 17: expected an expression after '<=', found end of rule",
-                "line 13: rules[3].severity: is required",
-                "line 16: rules[3].tolerance: applies only to ==, != and in, and the rule has none of them",
-                "line 15: rules[3].severty: unknown key (known here: id, levels, message, rule, severity, tolerance)",
-                "line 20: rules[4].tolerance: must be zero or more, not -1",
-                "line 21: rules[5].rule: is required",
-                "line 23: owner: unknown key (known here: rules, version)",
-            ])
+            #expect(
+                error.problems.map(\.description) == [
+                    "line 5: rules[0].severity: 'fatal' is not one of info, warning, error",
+                    "line 6: rules[1].id: 'tap_water_within_households' is already the id of rules[0]",
+                    "line 7: rules[1].rule: column 1: unknown indicator 'HOUSEHOLD' (did you mean HOUSEHOLDS?)",
+                    "line 9: rules[2].id: 'Toilets' is not a rule id (a–z, 0–9, _, starting with a letter)",
+                    "line 12: rules[2].levels: 'hamlet' is not a level (village, township, county, prefecture, province, national)",
+                    "line 10: rules[2].rule: column 17: expected an expression after '<=', found end of rule",
+                    "line 13: rules[3].severity: is required",
+                    "line 16: rules[3].tolerance: applies only to ==, != and in, and the rule has none of them",
+                    "line 15: rules[3].severty: unknown key (known here: id, levels, message, rule, severity, tolerance)",
+                    "line 20: rules[4].tolerance: must be zero or more, not -1",
+                    "line 21: rules[5].rule: is required",
+                    "line 23: owner: unknown key (known here: rules, version)",
+                ])
             #expect(error.description.hasPrefix("rules.yaml: the rule set has 12 problems:\n  line 5: rules[0].severity:"))
         }
     }
@@ -459,8 +472,9 @@ struct RuleLanguageTests {
                 let expected = PlainInterpreter(values: values, tolerance: tolerance).outcome(tree)
                 let actual = compiled.evaluate(record)
                 #expect(actual == expected, "\(tree.description) on \(values)")
-                let rule = EditRule(id: "r", text: tree.description, expression: tree, severity: .error, message: nil,
-                                    levels: [], tolerance: tolerance)
+                let rule = EditRule(
+                    id: "r", text: tree.description, expression: tree, severity: .error, message: nil,
+                    levels: [], tolerance: tolerance)
                 #expect(rule.explain(record, slots: slots).outcome == expected)
                 outcomes[actual, default: 0] += 1
             }
@@ -501,7 +515,8 @@ private struct RandomRule {
     let codes: [String]
 
     func rule(_ random: inout SplitMix64) -> RuleExpression {
-        random.next() % 5 == 0 ? .conditional(condition(&random, depth: 2), then: condition(&random, depth: 3))
+        random.next() % 5 == 0
+            ? .conditional(condition(&random, depth: 2), then: condition(&random, depth: 3))
             : condition(&random, depth: 3)
     }
 

@@ -11,8 +11,9 @@ import RuralstatPipeline
 struct SampleDataTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let catalog = try! ReferenceFiles.loadCatalog(path: root.appendingPathComponent("pipelines/indicators.yaml").path)
-    static let rules = try! RuleSet(yaml: String(contentsOf: root.appendingPathComponent("pipelines/rules.yaml"), encoding: .utf8),
-                                    file: "rules.yaml", knownIndicators: Set(catalog.codes))
+    static let rules = try! RuleSet(
+        yaml: String(contentsOf: root.appendingPathComponent("pipelines/rules.yaml"), encoding: .utf8),
+        file: "rules.yaml", knownIndicators: Set(catalog.codes))
 
     static func sample(_ folder: TemporaryFolder, seed: UInt64 = 7) throws -> SampleDataGenerator.Summary {
         var options = SampleDataGenerator.Options()
@@ -45,9 +46,12 @@ struct SampleDataTests {
         var rejected: [ValidationProblem] = []
         var rows = 0
         for file in summary.files {
-            let report = try SubmissionReader.read(file, registries: RegistryEditions([registry]), catalog: Self.catalog,
-                                                   options: { var o = IngestOptions(); o.defaultSender = Jurisdiction(sender: "t", root: .national); return o }(),
-                                                   emit: { rows += $0.rows.count }, reject: { rejected.append($0) })
+            let report = try SubmissionReader.read(
+                file, registries: RegistryEditions([registry]), catalog: Self.catalog,
+                options: {
+                    var o = IngestOptions(); o.defaultSender = Jurisdiction(sender: "t", root: .national); return o
+                }(),
+                emit: { rows += $0.rows.count }, reject: { rejected.append($0) })
             if let format = report.format { formats.insert(format) }
         }
         #expect(formats == Set(SubmissionFormat.allCases))

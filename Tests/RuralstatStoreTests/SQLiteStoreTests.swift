@@ -16,39 +16,50 @@ struct SQLiteStoreTests {
     }
 
     static let registryRows = """
-    110000000000,北京市,
-    110100000000,市辖区,110000000000
-    110101000000,东城区,110100000000
-    440000000000,广东省,
-    441900000000,东莞市,440000000000
-    441900000000,东莞市,441900000000
-    441900003000,东城街道,441900000000
-    441900003201,东城村,441900003000,220
-    """.split(separator: "\n").enumerated().map { index, line in
-        let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        return RegionRow(code: f[0], name: f[1], parentCode: f[2], urbanRuralClass: f.count > 3 ? f[3] : "",
-                         location: SourceLocation(file: "t.csv", line: index + 1))
-    }
+        110000000000,北京市,
+        110100000000,市辖区,110000000000
+        110101000000,东城区,110100000000
+        440000000000,广东省,
+        441900000000,东莞市,440000000000
+        441900000000,东莞市,441900000000
+        441900003000,东城街道,441900000000
+        441900003201,东城村,441900003000,220
+        """.split(separator: "\n").enumerated().map { index, line in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return RegionRow(
+                code: f[0], name: f[1], parentCode: f[2], urbanRuralClass: f.count > 3 ? f[3] : "",
+                location: SourceLocation(file: "t.csv", line: index + 1))
+        }
 
-    static let catalog = try! IndicatorCatalog(version: "t1", definitions: [
-        Indicator(code: "HOUSEHOLDS", validFrom: 2016, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
-                  validRange: 0...50_000, reportedLevels: [.village], aggregation: .sum),
-        Indicator(code: "HH_TAP_WATER", validFrom: 2016, nameZh: "自来水户数", nameEn: "Tap", unit: "户", kind: .count,
-                  reportedLevels: [.village], aggregation: .sum),
-        Indicator(code: "TAP_RATE", validFrom: 2016, nameZh: "普及率", nameEn: "Rate", unit: "%", kind: .rate,
-                  reportedLevels: [], aggregation: .ratio(numerator: "HH_TAP_WATER", denominator: "HOUSEHOLDS"),
-                  direction: .higher, nature: .indicative, targets: [2022: Target(comparator: .greater, value: 85)]),
-    ])
+    static let catalog = try! IndicatorCatalog(
+        version: "t1",
+        definitions: [
+            Indicator(
+                code: "HOUSEHOLDS", validFrom: 2016, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
+                validRange: 0...50_000, reportedLevels: [.village], aggregation: .sum),
+            Indicator(
+                code: "HH_TAP_WATER", validFrom: 2016, nameZh: "自来水户数", nameEn: "Tap", unit: "户", kind: .count,
+                reportedLevels: [.village], aggregation: .sum),
+            Indicator(
+                code: "TAP_RATE", validFrom: 2016, nameZh: "普及率", nameEn: "Rate", unit: "%", kind: .rate,
+                reportedLevels: [], aggregation: .ratio(numerator: "HH_TAP_WATER", denominator: "HOUSEHOLDS"),
+                direction: .higher, nature: .indicative, targets: [2022: Target(comparator: .greater, value: 85)]),
+        ])
 
     @Test func migratesAnEmptyDatabase() throws {
         let folder = try Folder()
         let store = try SQLiteStore(creatingAt: folder.store)
-        #expect(try store.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters"])
+        #expect(
+            try store.appliedMigrations() == [
+                "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters",
+            ])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
-        for table in ["current_observations", "findings", "indicator_targets", "indicators", "meta", "observations",
-                      "regions", "rejects", "rollup_table", "rollups", "runs", "submissions"] {
+        for table in [
+            "current_observations", "findings", "indicator_targets", "indicators", "meta", "observations",
+            "regions", "rejects", "rollup_table", "rollups", "runs", "submissions",
+        ] {
             #expect(tables.contains(table), "missing \(table)")
         }
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
@@ -68,7 +79,10 @@ struct SQLiteStoreTests {
             try store.finishRun(run, status: .succeeded, exitCode: 0)
         }
         let reopened = try SQLiteStore(creatingAt: folder.store)
-        #expect(try reopened.appliedMigrations() == ["v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters"])
+        #expect(
+            try reopened.appliedMigrations() == [
+                "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters",
+            ])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])
         #expect(summary.catalogVersion == "t1")
@@ -123,8 +137,9 @@ struct SQLiteStoreTests {
 struct RollupChangeTests {
     static func rollup(_ region: String, _ value: Double, publication: Publication = .published) -> Rollup {
         let code = try! RegionCode(region)
-        return Rollup(level: code.level, region: code, indicator: "HOUSEHOLDS", period: try! Period("2024"), value: value, numerator: value,
-                      denominator: 1, contributing: 1, expected: 1, publication: publication)
+        return Rollup(
+            level: code.level, region: code, indicator: "HOUSEHOLDS", period: try! Period("2024"), value: value, numerator: value,
+            denominator: 1, contributing: 1, expected: 1, publication: publication)
     }
 
     @Test func aDeltaHoldsWhatChangedAfterARun() throws {
@@ -161,10 +176,13 @@ struct RejectsTableTests {
         var written: [ValidationProblem] = []
         for index in 0..<500 {
             let pick = { texts[Int(random.next() % UInt64(texts.count))] }
-            written.append(ValidationProblem(location: SourceLocation(file: index % 7 == 0 ? "b.csv" : "a.csv", line: index % 3 == 0 ? nil : index,
-                                                                      element: pick(), column: pick()),
-                                             key: pick() ?? "", rule: index % 2 == 0 ? .valueNotNumeric : .unknownRegion, value: pick() ?? "",
-                                             message: pick() ?? "m"))
+            written.append(
+                ValidationProblem(
+                    location: SourceLocation(
+                        file: index % 7 == 0 ? "b.csv" : "a.csv", line: index % 3 == 0 ? nil : index,
+                        element: pick(), column: pick()),
+                    key: pick() ?? "", rule: index % 2 == 0 ? .valueNotNumeric : .unknownRegion, value: pick() ?? "",
+                    message: pick() ?? "m"))
         }
         _ = try store.apply(SubmissionRecord(fileName: "a.csv", contentHash: "h", receivedAt: "t"), runID: nil) { sink in
             for problem in written { try sink.reject(problem) }
@@ -173,7 +191,9 @@ struct RejectsTableTests {
         let read = try store.storedRejects()
         #expect(read.count == written.count)
         for (got, expected) in zip(read, written) where got != expected {
-            Issue.record("read \(got) \(got.location.element ?? "nil") \(got.location.column ?? "nil"); wrote \(expected) \(expected.location.element ?? "nil") \(expected.location.column ?? "nil")")
+            Issue.record(
+                "read \(got) \(got.location.element ?? "nil") \(got.location.column ?? "nil"); wrote \(expected) \(expected.location.element ?? "nil") \(expected.location.column ?? "nil")"
+            )
             break
         }
     }
@@ -182,8 +202,10 @@ struct RejectsTableTests {
 @Suite("Finding parameters")
 struct FindingParameterTests {
     static func finding(_ parameters: FindingParameters) -> Finding {
-        Finding(ruleID: BuiltInRule.benfordFirstDigit, method: "benford_mad", severity: .warning, level: .county, region: RegionCode(uncheckedRawValue: 130_122_000_000),
-                indicator: nil, period: nil, observed: 0.02, parameters: parameters, explanation: "e")
+        Finding(
+            ruleID: BuiltInRule.benfordFirstDigit, method: "benford_mad", severity: .warning, level: .county,
+            region: RegionCode(uncheckedRawValue: 130_122_000_000),
+            indicator: nil, period: nil, observed: 0.02, parameters: parameters, explanation: "e")
     }
 
     /// Every kind of value reads back as the same type and value, non-finite numbers included, and

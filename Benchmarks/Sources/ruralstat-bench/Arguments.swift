@@ -57,7 +57,7 @@ func timings(_ repeats: Int, _ body: () -> Void) -> [Double] {
 
 func stageLine(_ stage: String, _ seconds: [Double], rows: Int) -> String {
     let sorted = seconds.sorted()
-    return String(format: #"{"stage": "%@", "rows": %d, "median_s": %.4f, "min_s": %.4f, "max_s": %.4f, "repeats": %d}"#,
-                  stage, rows, sorted[sorted.count / 2], sorted[0], sorted[sorted.count - 1], sorted.count)
+    return String(
+        format: #"{"stage": "%@", "rows": %d, "median_s": %.4f, "min_s": %.4f, "max_s": %.4f, "repeats": %d}"#,
+        stage, rows, sorted[sorted.count / 2], sorted[0], sorted[sorted.count - 1], sorted.count)
 }
-

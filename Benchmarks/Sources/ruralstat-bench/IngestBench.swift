@@ -14,12 +14,15 @@ func ingest(_ arguments: Arguments) throws {
     for file in arguments.files {
         let started = Date()
         var accepted = 0
-        let report = try SubmissionReader.read(file, registries: registries, catalog: catalog, options: options,
-                                               emit: { accepted += $0.count })
+        let report = try SubmissionReader.read(
+            file, registries: registries, catalog: catalog, options: options,
+            emit: { accepted += $0.count })
         let seconds = Date().timeIntervalSince(started)
-        print(String(format: #"{"file": "%@", "format": "%@", "rows": %d, "accepted": %d, "rejected": %d, "seconds": %.3f, "rows_per_s": %.0f, "peak_rss_mb": %.1f}"#,
-                     file, report.format?.rawValue ?? "?", report.rowsRead, accepted, report.rowsRejected, seconds,
-                     Double(report.rowsRead) / seconds, peakResidentMB()))
+        print(
+            String(
+                format:
+                    #"{"file": "%@", "format": "%@", "rows": %d, "accepted": %d, "rejected": %d, "seconds": %.3f, "rows_per_s": %.0f, "peak_rss_mb": %.1f}"#,
+                file, report.format?.rawValue ?? "?", report.rowsRead, accepted, report.rowsRejected, seconds,
+                Double(report.rowsRead) / seconds, peakResidentMB()))
     }
 }
-

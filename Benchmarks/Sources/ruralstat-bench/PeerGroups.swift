@@ -36,8 +36,10 @@ enum PeerGroups {
             try scratch.withUnsafeMutableBufferPointer { scratch in
                 try Hierarchy.forEachRun(column.regions, level: level) { run, group in
                     let (median, mad) = OrderStatistics.medianAndMAD(UnsafeBufferPointer(rebasing: values[run]), scratch: scratch)
-                    try body(PeerGroup(region: group, level: level, regions: column.regions[run], values: column.values[run],
-                                       median: median, mad: mad))
+                    try body(
+                        PeerGroup(
+                            region: group, level: level, regions: column.regions[run], values: column.values[run],
+                            median: median, mad: mad))
                 }
             }
         }
@@ -62,8 +64,10 @@ extension PeerGroups {
     /// Every value whose robust z among its peers at `level` exceeds `threshold` in absolute value
     /// (groups whose MAD is 0 are skipped), found over the partitions concurrently and returned in
     /// partition, indicator and region order, whatever the number of workers.
-    static func outliers(in table: ObservationTable, level: RegionLevel, threshold: Double,
-                                workers: Int = ProcessInfo.activeProcessors) -> [PeerOutlier] {
+    static func outliers(
+        in table: ObservationTable, level: RegionLevel, threshold: Double,
+        workers: Int = ProcessInfo.activeProcessors
+    ) -> [PeerOutlier] {
         let results = table.mapPartitions(workers: workers) { partition in
             var found: [PeerOutlier] = []
             for (indicator, column) in partition.columns.enumerated() {
@@ -72,9 +76,11 @@ extension PeerGroups {
                     for (region, value) in zip(group.regions, group.values) {
                         let z = group.robustZ(value)
                         if abs(z) > threshold {
-                            found.append(PeerOutlier(region: region, indicator: indicator, period: partition.period, value: value,
-                                                     robustZ: z, median: group.median, mad: group.mad, peerGroup: group.region,
-                                                     peers: group.size))
+                            found.append(
+                                PeerOutlier(
+                                    region: region, indicator: indicator, period: partition.period, value: value,
+                                    robustZ: z, median: group.median, mad: group.mad, peerGroup: group.region,
+                                    peers: group.size))
                         }
                     }
                 }

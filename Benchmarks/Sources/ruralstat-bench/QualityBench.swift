@@ -30,8 +30,9 @@ func quality(_ arguments: Arguments) throws {
         partition.columns.enumerated().flatMap { indicator, column in
             stride(from: 0, to: column.count, by: 65_536).map { start in
                 let end = min(column.count, start + 65_536)
-                var batch = ObservationBatch(indicatorCodes: [reading.table.indicators[indicator]],
-                                             periodTable: [reading.table.periods[partition.period]], capacity: end - start)
+                var batch = ObservationBatch(
+                    indicatorCodes: [reading.table.indicators[indicator]],
+                    periodTable: [reading.table.periods[partition.period]], capacity: end - start)
                 batch.regions = Array(column.regions[start..<end])
                 batch.values = Array(column.values[start..<end])
                 batch.indicators = [UInt16](repeating: 0, count: end - start)
@@ -55,8 +56,9 @@ func quality(_ arguments: Arguments) throws {
         rollups = RollupEngine(catalog: catalog, registry: registry, policy: runner.policy).rollups(of: reading.table, workers: runner.workers)
     }
     print(stageLine("rollup", rollupSeconds, rows: rows))
-    let input = QualityInput(table: reading.table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry,
-                             workers: runner.workers)
+    let input = QualityInput(
+        table: reading.table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry,
+        workers: runner.workers)
     let only = arguments.value("--only").map { Set($0.split(separator: ",").map(String.init)) }
     let suite = QualitySuite(checks: QualitySuite.standard(rules: rules).checks.filter { only?.contains($0.ruleID) ?? true })
     for check in suite.checks { print(stageLine(check.ruleID, timings(repeats) { _ = check.run(input) }, rows: rows)) }
@@ -65,8 +67,9 @@ func quality(_ arguments: Arguments) throws {
     let totals = timings(repeats) { findings = suite.run(input).findings.count }
     print(stageLine("quality_checks", totals, rows: rows))
     let median = { (values: [Double]) in values.sorted()[values.count / 2] }
-    print(String(format: #"{"findings": %d, "checks_over_rollup": %.2f, "checks_over_partitions_and_rollup": %.2f, "peak_rss_mb": %.1f}"#,
-                 findings, median(totals) / median(rollupSeconds), median(totals) / (median(partitionSeconds) + median(rollupSeconds)),
-                 peakResidentMB()))
+    print(
+        String(
+            format: #"{"findings": %d, "checks_over_rollup": %.2f, "checks_over_partitions_and_rollup": %.2f, "peak_rss_mb": %.1f}"#,
+            findings, median(totals) / median(rollupSeconds), median(totals) / (median(partitionSeconds) + median(rollupSeconds)),
+            peakResidentMB()))
 }
-

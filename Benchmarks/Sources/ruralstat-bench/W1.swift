@@ -28,9 +28,13 @@ func w1(_ arguments: Arguments) throws {
     let rollupSeconds = Date().timeIntervalSince(started)
     started = Date()
     let flags = try writeW1(rollups, table: reading.table, outOfRange: reading.outOfRange, missing: reading.missingValues, to: folder)
-    FileHandle.standardError.write(Data(String(format: "%d rows read, %d rejected → %d rollups, %d flags (reading %.2f s, rollup %.2f s, writing %.2f s)\n",
-                                               reading.rowsRead, reading.rowsRejected, rollups.count, flags, readingSeconds, rollupSeconds,
-                                               Date().timeIntervalSince(started)).utf8))
+    FileHandle.standardError.write(
+        Data(
+            String(
+                format: "%d rows read, %d rejected → %d rollups, %d flags (reading %.2f s, rollup %.2f s, writing %.2f s)\n",
+                reading.rowsRead, reading.rowsRejected, rollups.count, flags, readingSeconds, rollupSeconds,
+                Date().timeIntervalSince(started)
+            ).utf8))
 }
 
 /// W1's |robust z| threshold among a county's villages.
@@ -38,16 +42,19 @@ let w1OutlierThreshold = 3.5
 
 /// W1's two files, written side by side on two cores: the rollups on one, the outliers found and
 /// written on the other. Its levels are named township, county, city, province, national.
-func writeW1(_ rollups: [Rollup], table: ObservationTable, outOfRange: [ValidationProblem], missing: [ObservationKey],
-             to folder: String) throws -> Int {
+func writeW1(
+    _ rollups: [Rollup], table: ObservationTable, outOfRange: [ValidationProblem], missing: [ObservationKey],
+    to folder: String
+) throws -> Int {
     let outcome = W1Outcome()
     DispatchQueue.concurrentPerform(iterations: 2) { part in
         do {
             if part == 0 {
                 try writeW1Rollups(rollups, periods: table.periods, to: (folder as NSString).appendingPathComponent("rollup.csv"))
             } else {
-                outcome.flags = try writeW1Flags(table: table, outOfRange: outOfRange, missing: missing,
-                                                 to: (folder as NSString).appendingPathComponent("flags.csv"))
+                outcome.flags = try writeW1Flags(
+                    table: table, outOfRange: outOfRange, missing: missing,
+                    to: (folder as NSString).appendingPathComponent("flags.csv"))
             }
         } catch {
             outcome.record(error)

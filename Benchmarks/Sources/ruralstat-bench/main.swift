@@ -22,7 +22,8 @@
 // writing OUTDIR/rollup.csv and OUTDIR/flags.csv in W1's layout.
 import Foundation
 
-let usage = "usage: ruralstat-bench ingest --catalog C --registry R [--sender S] FILE...\n"
+let usage =
+    "usage: ruralstat-bench ingest --catalog C --registry R [--sender S] FILE...\n"
     + "       ruralstat-bench quality --catalog C --registry R [--rules RULES] [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER...\n"
     + "       ruralstat-bench w1 --catalog C [--workers W] INPUT OUTDIR"
 do {

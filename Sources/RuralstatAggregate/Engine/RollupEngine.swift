@@ -124,8 +124,12 @@ public struct RollupEngine: Sendable {
             let units = stream(plan, partition)
             guard units.count > 0 else { continue }
             // Rows above the base level are aggregates units reported themselves; a column of base rows only has none.
-            let reported = plan.own.flatMap { own in units.isWholeColumn && plan.first == own ? nil
-                : reportedValues(partition.columns[own], below: plan.baseLevel, spanning: spanning[plan.baseLevel] ?? []) } ?? [:]
+            let reported =
+                plan.own.flatMap { own in
+                    units.isWholeColumn && plan.first == own
+                        ? nil
+                        : reportedValues(partition.columns[own], below: plan.baseLevel, spanning: spanning[plan.baseLevel] ?? [])
+                } ?? [:]
             let isMedian = plan.definition.aggregation == .median
             let levels = (RegionLevel.province.rawValue..<plan.baseLevel.rawValue).reversed()  // e.g. township … province
             var keys = [Int64](repeating: -1, count: 6)
@@ -137,9 +141,11 @@ public struct RollupEngine: Sendable {
             func emit(_ level: Int, upTo end: Int) {
                 let median = isMedian ? medianOf(units.a, starts[level]..<end, &scratch) : .nan
                 let region = keys[level]
-                result.rollups.append(rollup(plan, level: RegionLevel(rawValue: level)!, region: region, period: period,
-                                             totals: totals[level], median: median,
-                                             reported: reported[Key(level: level, region: region)]))
+                result.rollups.append(
+                    rollup(
+                        plan, level: RegionLevel(rawValue: level)!, region: region, period: period,
+                        totals: totals[level], median: median,
+                        reported: reported[Key(level: level, region: region)]))
             }
             // Each row goes into the deepest level only; a group that ends is merged into its parent, so
             // the work per row does not grow with the number of levels.
@@ -199,26 +205,30 @@ public struct RollupEngine: Sendable {
     }
 
     /// The rollup of one group by the indicator's rule.
-    private func rollup(_ plan: Plan, level: RegionLevel, region: Int64, period: Period, totals: GroupTotals, median: Double,
-                        reported: Double?) -> Rollup {
+    private func rollup(
+        _ plan: Plan, level: RegionLevel, region: Int64, period: Period, totals: GroupTotals, median: Double,
+        reported: Double?
+    ) -> Rollup {
         let definition = plan.definition
         let a = totals.sumA.value, b = totals.sumB.value, n = Double(totals.count)
-        let value: Double = switch definition.aggregation {
-        case .sum: a
-        case .mean: a / n
-        case .weightedMean: b == 0 ? .nan : a / b
-        case .ratio: b == 0 ? .nan : a / b * (definition.kind == .rate ? 100 : 1)
-        case .shareOfUnits: 100 * a / n
-        case .min: totals.minA
-        case .max: totals.maxA
-        case .median: median
-        case .none: .nan
-        }
+        let value: Double =
+            switch definition.aggregation {
+            case .sum: a
+            case .mean: a / n
+            case .weightedMean: b == 0 ? .nan : a / b
+            case .ratio: b == 0 ? .nan : a / b * (definition.kind == .rate ? 100 : 1)
+            case .shareOfUnits: 100 * a / n
+            case .min: totals.minA
+            case .max: totals.maxA
+            case .median: median
+            case .none: .nan
+            }
         let expectedUnits = expected[plan.baseLevel].map { $0.count(level, region) }
         let coverage = expectedUnits.map { $0 == 0 ? 0 : Double(totals.count) / Double($0) }
-        return Rollup(level: level, region: RegionCode(uncheckedRawValue: region), indicator: definition.code, period: period,
-                      value: value, numerator: a, denominator: b, contributing: totals.count, expected: expectedUnits,
-                      publication: policy.publication(coverage), reported: reported)
+        return Rollup(
+            level: level, region: RegionCode(uncheckedRawValue: region), indicator: definition.code, period: period,
+            value: value, numerator: a, denominator: b, contributing: totals.count, expected: expectedUnits,
+            publication: policy.publication(coverage), reported: reported)
     }
 
     // MARK: The nation
@@ -233,11 +243,12 @@ public struct RollupEngine: Sendable {
     /// The level of the units a rule reads: the deepest reporting level of the indicator itself, or
     /// of the numerator or condition it is computed from.
     private func baseLevel(of definition: Indicator, year: Int) -> RegionLevel {
-        let source: Indicator? = switch definition.aggregation {
-        case .ratio(let numerator, _): catalog.definition(numerator, year: year)
-        case .shareOfUnits(let condition): catalog.definition(condition.indicator, year: year)
-        default: definition
-        }
+        let source: Indicator? =
+            switch definition.aggregation {
+            case .ratio(let numerator, _): catalog.definition(numerator, year: year)
+            case .shareOfUnits(let condition): catalog.definition(condition.indicator, year: year)
+            default: definition
+            }
         return source?.reportedLevels.max() ?? .village
     }
 

@@ -48,13 +48,19 @@ struct UnitStream {
     }
 
     /// Units present in both columns (a merge join on region), with `combine` giving (a, b).
-    static func joined(_ first: IndicatorColumn, _ second: IndicatorColumn, at base: BaseLevel,
-                       _ combine: (Double, Double) -> (Double, Double)) -> UnitStream {
+    static func joined(
+        _ first: IndicatorColumn, _ second: IndicatorColumn, at base: BaseLevel,
+        _ combine: (Double, Double) -> (Double, Double)
+    ) -> UnitStream {
         var stream = UnitStream()
         var i = 0, j = 0
         while i < first.count, j < second.count {
             let left = first.regions[i], right = second.regions[j]
-            if left < right { i += 1 } else if right < left { j += 1 } else {
+            if left < right {
+                i += 1
+            } else if right < left {
+                j += 1
+            } else {
                 if base.contains(left) {
                     let (a, b) = combine(first.values[i], second.values[j])
                     stream.regions.append(left)
@@ -81,8 +87,10 @@ public enum Hierarchy {
     /// Calls `body` with every run of ascending `regions` within `range` that shares an ancestor at
     /// `level`, and that ancestor. A group of sorted codes is a run: it lasts while the region stays
     /// below the group's end, one comparison per row.
-    public static func forEachRun(_ regions: [Int64], in range: Range<Int>? = nil, level: RegionLevel,
-                                  _ body: (Range<Int>, Int64) throws -> Void) rethrows {
+    public static func forEachRun(
+        _ regions: [Int64], in range: Range<Int>? = nil, level: RegionLevel,
+        _ body: (Range<Int>, Int64) throws -> Void
+    ) rethrows {
         let range = range ?? regions.indices
         var start = range.lowerBound
         while start < range.upperBound {

@@ -131,7 +131,8 @@ public final class ObservationTableBuilder {
             var value = batch.values[index]
             if batch.actions[index] == Action.delete.rawValue {
                 if region == ObservationBatch.wildcard || batch.indicators[index] == ObservationBatch.wildcardIndex
-                    || batch.periods[index] == ObservationBatch.wildcardIndex {
+                    || batch.periods[index] == ObservationBatch.wildcardIndex
+                {
                     addWildcardDelete(batch, index, indicatorMap, periodMap, message: message)
                     continue
                 }
@@ -182,7 +183,8 @@ public final class ObservationTableBuilder {
         let work = entries  // each entry is built by one thread
         let deletes = wildcardDeletes
         // Partitions are sorted and settled on all cores.
-        let built = concurrentMap(entries.count, workers: workers, cost: { index in work[index].storage.columns.reduce(0) { $0 + $1.regions.count } }) { index -> Built in
+        let built = concurrentMap(entries.count, workers: workers, cost: { index in work[index].storage.columns.reduce(0) { $0 + $1.regions.count } }) {
+            index -> Built in
             let (key, storage) = work[index]
             var columns: [IndicatorColumn] = []
             var settled = Settled()
@@ -201,13 +203,17 @@ public final class ObservationTableBuilder {
         }
         missingValues = built.flatMap { result in result.settled.missing.map { key($0.indicator, result.partition.period, $0.region) } }
         repeatedKeys = built.flatMap { result in
-            result.settled.repeats.map { RepeatedKey(key: key($0.indicator, result.partition.period, $0.region), message: $0.message,
-                                                     values: $0.values, contradictory: $0.contradictory) }
+            result.settled.repeats.map {
+                RepeatedKey(
+                    key: key($0.indicator, result.partition.period, $0.region), message: $0.message,
+                    values: $0.values, contradictory: $0.contradictory)
+            }
         }
         let contradictions = repeatedKeys.filter(\.contradictory).map(\.key)
-        return ObservationTable(indicators: indicators, periods: periods, partitions: built.map(\.partition),
-                                contradictions: contradictions.sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) },
-                                repeats: repeatedKeys.filter { !$0.contradictory }.reduce(0) { $0 + $1.values.count - 1 })
+        return ObservationTable(
+            indicators: indicators, periods: periods, partitions: built.map(\.partition),
+            contradictions: contradictions.sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) },
+            repeats: repeatedKeys.filter { !$0.contradictory }.reduce(0) { $0 + $1.values.count - 1 })
     }
 
     /// What settling a partition found besides the values it keeps.
@@ -217,8 +223,10 @@ public final class ObservationTableBuilder {
     }
 
     /// One column settled: sorted by region, one value per key, missing values and deletes taken out.
-    private static func settle(_ growing: inout ColumnStorage, wildcards: [(message: Int, region: Int64?, rowsBefore: Int)], indicator: Int,
-                               into settled: inout Settled) -> IndicatorColumn {
+    private static func settle(
+        _ growing: inout ColumnStorage, wildcards: [(message: Int, region: Int64?, rowsBefore: Int)], indicator: Int,
+        into settled: inout Settled
+    ) -> IndicatorColumn {
         // Copied to exact size: the growing arrays may hold up to twice what they need.
         let regions = growing.regions.withUnsafeBufferPointer { Array($0) }
         let values = growing.values.withUnsafeBufferPointer { Array($0) }
@@ -276,8 +284,10 @@ public final class ObservationTableBuilder {
 
     /// One key's rows (original positions, ascending) and the wildcard deletes that reach it, replayed
     /// message by message as the store applies them.
-    private static func resolve(_ rows: [Int], values: [Double], deletes: [(message: Int, region: Int64?, rowsBefore: Int)],
-                                column: ColumnStorage, indicator: Int, region: Int64, into settled: inout Settled) -> KeyState {
+    private static func resolve(
+        _ rows: [Int], values: [Double], deletes: [(message: Int, region: Int64?, rowsBefore: Int)],
+        column: ColumnStorage, indicator: Int, region: Int64, into settled: inout Settled
+    ) -> KeyState {
         // Events in document order: a wildcard delete stands before the rows the column gained after it.
         enum Event { case row(Int), delete }
         var events: [(position: Int, order: Int, message: Int, event: Event)] = rows.map { ($0, 1, column.message(ofRow: $0), .row($0)) }

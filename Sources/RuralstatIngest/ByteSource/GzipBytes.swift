@@ -41,8 +41,9 @@ public final class GzipBytes: ByteSource {
                         finished = true
                         break
                     }
-                    throw IngestError(file: name, rule: .truncatedCompression,
-                                      message: "gzip stream ends early at compressed byte \(file.bytesConsumed) (the file is truncated)")
+                    throw IngestError(
+                        file: name, rule: .truncatedCompression,
+                        message: "gzip stream ends early at compressed byte \(file.bytesConsumed) (the file is truncated)")
                 }
                 stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.avail_in = UInt32(count)
@@ -57,8 +58,11 @@ public final class GzipBytes: ByteSource {
                     continue
                 }
                 if next != 0x1f || (stream.avail_in >= 2 && stream.next_in[1] != 0x8b) {
-                    throw IngestError(file: name, rule: .corruptCompression,
-                                      message: "the gzip stream is complete at compressed byte \(bytesConsumed), but more bytes follow that are not another gzip member (starting 0x\(String(next, radix: 16, uppercase: true))): trailing garbage; the file was damaged or joined wrongly")
+                    throw IngestError(
+                        file: name, rule: .corruptCompression,
+                        message:
+                            "the gzip stream is complete at compressed byte \(bytesConsumed), but more bytes follow that are not another gzip member (starting 0x\(String(next, radix: 16, uppercase: true))): trailing garbage; the file was damaged or joined wrongly"
+                    )
                 }
                 memberEnded = false
                 inflateReset(&stream)
@@ -73,8 +77,9 @@ public final class GzipBytes: ByteSource {
                 memberEnded = true
             default:
                 let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-                throw IngestError(file: name, rule: .corruptCompression,
-                                  message: "gzip data is corrupt at compressed byte \(bytesConsumed): \(reason)")
+                throw IngestError(
+                    file: name, rule: .corruptCompression,
+                    message: "gzip data is corrupt at compressed byte \(bytesConsumed): \(reason)")
             }
             try checkLimits()
         }
@@ -83,12 +88,16 @@ public final class GzipBytes: ByteSource {
 
     private func checkLimits() throws(IngestError) {
         if produced > limits.maxBytes {
-            throw IngestError(file: name, rule: .decompressionBomb,
-                              message: "expands beyond the limit of \(limits.maxBytes) bytes (from \(bytesConsumed) compressed bytes); refused as a possible gzip bomb")
+            throw IngestError(
+                file: name, rule: .decompressionBomb,
+                message: "expands beyond the limit of \(limits.maxBytes) bytes (from \(bytesConsumed) compressed bytes); refused as a possible gzip bomb")
         }
         if produced > limits.ratioGraceBytes, produced / max(bytesConsumed, 1) > limits.maxRatio {
-            throw IngestError(file: name, rule: .decompressionBomb,
-                              message: "expands \(produced / max(bytesConsumed, 1))× (\(produced) bytes from \(bytesConsumed)), above the limit of \(limits.maxRatio)×; refused as a possible gzip bomb")
+            throw IngestError(
+                file: name, rule: .decompressionBomb,
+                message:
+                    "expands \(produced / max(bytesConsumed, 1))× (\(produced) bytes from \(bytesConsumed)), above the limit of \(limits.maxRatio)×; refused as a possible gzip bomb"
+            )
         }
     }
 }

@@ -27,7 +27,7 @@ final class PeekableSource: ByteSource {
             let count = min(buffer.count, prefix.count - served)
             prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + served, byteCount: count) }
             served += count
-            if served == prefix.count { prefix = [] ; served = Int.max }
+            if served == prefix.count { prefix = []; served = Int.max }
             return count
         }
         return try inner.read(into: buffer)

@@ -89,8 +89,9 @@ final class TranscodedSource: ByteSource {
             if produced > 0 { return produced }
             if result == -1 {
                 if errno == EINVAL, !atEnd { continue }  // an incomplete character at the end of the chunk: read more
-                throw IngestError(file: name, rule: .encoding,
-                                  message: "the text is not valid \(label) near byte \(inner.bytesConsumed - (input.count - inputStart))")
+                throw IngestError(
+                    file: name, rule: .encoding,
+                    message: "the text is not valid \(label) near byte \(inner.bytesConsumed - (input.count - inputStart))")
             }
         }
     }

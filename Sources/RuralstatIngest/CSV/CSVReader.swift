@@ -115,7 +115,8 @@ public final class CSVReader {
                 // Eight bytes at a time: skip words without a delimiter, newline or quote (SWAR).
                 if position + 8 <= end {
                     let word = UnsafeRawPointer(buffer + position).loadUnaligned(as: UInt64.self)
-                    let special = CSVReader.zeroBytes(word ^ delimiterWord) | CSVReader.zeroBytes(word ^ CSVReader.newlineWord)
+                    let special =
+                        CSVReader.zeroBytes(word ^ delimiterWord) | CSVReader.zeroBytes(word ^ CSVReader.newlineWord)
                         | CSVReader.zeroBytes(word ^ CSVReader.quoteWord)
                     if special == 0 {
                         position += 8
@@ -178,8 +179,9 @@ public final class CSVReader {
                 try refill()
                 if start == end {
                     if inQuotes {
-                        throw IngestError(file: name, line: line, rule: .unbalancedQuote,
-                                          message: "a quoted field opened in field \(fieldCount + 1) is never closed before the end of the file")
+                        throw IngestError(
+                            file: name, line: line, rule: .unbalancedQuote,
+                            message: "a quoted field opened in field \(fieldCount + 1) is never closed before the end of the file")
                     }
                     closeField()
                     base = copy
@@ -223,18 +225,20 @@ public final class CSVReader {
                 break  // the CR of a CRLF after a closing quote
             case 34:
                 guard fieldStart else {
-                    throw IngestError(file: name, line: line, column: "field \(fieldCount + 1)", rule: .unbalancedQuote,
-                                      message: quotedField
-                                          ? "text follows the closing quote of a quoted field"
-                                          : "a quote appears inside an unquoted field; quote the whole field and double the quote")
+                    throw IngestError(
+                        file: name, line: line, column: "field \(fieldCount + 1)", rule: .unbalancedQuote,
+                        message: quotedField
+                            ? "text follows the closing quote of a quoted field"
+                            : "a quote appears inside an unquoted field; quote the whole field and double the quote")
                 }
                 inQuotes = true
                 quotedField = true
                 fieldStart = false
             default:
                 if quotedField {
-                    throw IngestError(file: name, line: line, column: "field \(fieldCount + 1)", rule: .unbalancedQuote,
-                                      message: "text follows the closing quote of a quoted field")
+                    throw IngestError(
+                        file: name, line: line, column: "field \(fieldCount + 1)", rule: .unbalancedQuote,
+                        message: "text follows the closing quote of a quoted field")
                 }
                 fieldStart = false
                 append(byte)
@@ -270,8 +274,11 @@ public final class CSVReader {
     }
 
     private func tooLong() -> IngestError {
-        IngestError(file: name, line: line, rule: .recordTooLong,
-                    message: "the record starting on line \(line) is longer than \(maxRecordBytes >> 20) MiB (no submission's line is; is this a CSV file, or is a quote left open?)")
+        IngestError(
+            file: name, line: line, rule: .recordTooLong,
+            message:
+                "the record starting on line \(line) is longer than \(maxRecordBytes >> 20) MiB (no submission's line is; is this a CSV file, or is a quote left open?)"
+        )
     }
 
     private func skipByteOrderMark() throws(IngestError) {

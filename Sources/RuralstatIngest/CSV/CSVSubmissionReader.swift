@@ -18,8 +18,10 @@ final class CSVSubmissionReader: FieldLocator {
     private var currentLine = 0
     let format: SubmissionFormat
 
-    init(source: any ByteSource, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions,
-         catalog: IndicatorCatalog) throws {
+    init(
+        source: any ByteSource, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions,
+        catalog: IndicatorCatalog
+    ) throws {
         file = source.name
         self.validator = validator
         let delimiter = CSVSubmissionReader.delimiter(sniffed)
@@ -43,21 +45,29 @@ final class CSVSubmissionReader: FieldLocator {
             for (index, name) in header.enumerated() where options.components.role(of: name) == nil {
                 let code = name.trimmingCharacters(in: " \t")
                 guard !catalog.definitions(of: code).isEmpty else {
-                    throw IngestError(file: file, line: 1, column: name, rule: .malformedHeader,
-                                      message: "column '\(name)' is neither a known column (region, indicator, period, value, status, unit_mult …) nor an indicator of the catalog; a long file needs indicator and value columns, a wide one region, period and indicator columns")
+                    throw IngestError(
+                        file: file, line: 1, column: name, rule: .malformedHeader,
+                        message:
+                            "column '\(name)' is neither a known column (region, indicator, period, value, status, unit_mult …) nor an indicator of the catalog; a long file needs indicator and value columns, a wide one region, period and indicator columns"
+                    )
                 }
                 wideColumns.append((index, Array(code.utf8)))
             }
             guard !wideColumns.isEmpty else {
-                throw IngestError(file: file, line: 1, rule: .malformedHeader,
-                                  message: "the header has no indicator and value columns (long layout) and no indicator columns (wide layout): \(header.joined(separator: ","))")
+                throw IngestError(
+                    file: file, line: 1, rule: .malformedHeader,
+                    message:
+                        "the header has no indicator and value columns (long layout) and no indicator columns (wide layout): \(header.joined(separator: ","))")
             }
             format = .csvWide
         }
         // SDMX-CSV may carry other dimensions (rows without ours are rejected one by one); plain CSV must have both.
         for role in [FieldRole.region, .period] where columns[role] == nil && (format == .csvLong || format == .csvWide) {
-            throw IngestError(file: file, line: 1, rule: .malformedHeader,
-                              message: "the header has no \(role) column (e.g. \(ComponentMap.defaults[role]!.prefix(3).joined(separator: ", "))): \(header.joined(separator: ","))")
+            throw IngestError(
+                file: file, line: 1, rule: .malformedHeader,
+                message:
+                    "the header has no \(role) column (e.g. \(ComponentMap.defaults[role]!.prefix(3).joined(separator: ", "))): \(header.joined(separator: ","))"
+            )
         }
     }
 

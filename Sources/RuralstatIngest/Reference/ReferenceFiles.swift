@@ -9,8 +9,9 @@ public enum ReferenceFiles {
     /// explicit edition, the four-digit year in the file names (`nbs2023_townships.csv`) is used.
     public static func loadRegistry(paths: [String], edition: Int? = nil) throws -> RegionRegistry {
         guard let edition = edition ?? editionFromNames(paths) else {
-            throw IngestError(file: paths.first ?? "-", rule: .malformedHeader,
-                              message: "cannot tell the registry edition from the file names; give it explicitly (e.g. --edition 2023)")
+            throw IngestError(
+                file: paths.first ?? "-", rule: .malformedHeader,
+                message: "cannot tell the registry edition from the file names; give it explicitly (e.g. --edition 2023)")
         }
         var builder = RegistryBuilder(edition: edition)
         for path in paths {
@@ -18,19 +19,25 @@ public enum ReferenceFiles {
             guard try reader.next() else { continue }
             let header = HeaderMap(reader.strings, aliases: registryAliases)
             guard let code = header["code"], let name = header["name"], let parent = header["parent_code"] else {
-                throw IngestError(file: path, line: 1, rule: .malformedHeader,
-                                  message: "a division list needs the columns code, name, parent_code (optional urban_rural_class); found: \(reader.strings.joined(separator: ","))")
+                throw IngestError(
+                    file: path, line: 1, rule: .malformedHeader,
+                    message:
+                        "a division list needs the columns code, name, parent_code (optional urban_rural_class); found: \(reader.strings.joined(separator: ","))"
+                )
             }
             let urban = header["urban_rural_class"]
             while try reader.next() {
                 if reader.isBlank { continue }
                 guard reader.fieldCount == header.count else {
-                    builder.add(problem: RegistryProblem(location: SourceLocation(file: path, line: reader.line), rule: .fieldCount,
-                                                         code: reader.string(0), message: "has \(reader.fieldCount) fields; the header has \(header.count)"))
+                    builder.add(
+                        problem: RegistryProblem(
+                            location: SourceLocation(file: path, line: reader.line), rule: .fieldCount,
+                            code: reader.string(0), message: "has \(reader.fieldCount) fields; the header has \(header.count)"))
                     continue
                 }
-                builder.add(code: reader.string(code), name: reader.string(name), parentCode: reader.string(parent),
-                            urbanRuralClass: urban.map(reader.string) ?? "", file: path, line: reader.line)
+                builder.add(
+                    code: reader.string(code), name: reader.string(name), parentCode: reader.string(parent),
+                    urbanRuralClass: urban.map(reader.string) ?? "", file: path, line: reader.line)
             }
         }
         return try builder.build()
@@ -60,9 +67,10 @@ public enum ReferenceFiles {
             while index + 4 <= digits.count {
                 let window = digits[index..<index + 4]
                 if window.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-                   index == 0 || !(48...57).contains(digits[index - 1]),
-                   index + 4 == digits.count || !(48...57).contains(digits[index + 4]),
-                   let year = Int(String(decoding: window, as: UTF8.self)), (1980...2100).contains(year) {
+                    index == 0 || !(48...57).contains(digits[index - 1]),
+                    index + 4 == digits.count || !(48...57).contains(digits[index + 4]),
+                    let year = Int(String(decoding: window, as: UTF8.self)), (1980...2100).contains(year)
+                {
                     return year
                 }
                 index += 1

@@ -37,8 +37,9 @@ struct ComponentValues {
         if storage.isEmpty { return try body(&fields) }
         return try storage.withUnsafeBufferPointer { bytes in
             for role in FieldRole.allCases where starts[role.rawValue] >= 0 {
-                fields[role] = FieldBytes(start: bytes.baseAddress! + Int(starts[role.rawValue]),
-                                          count: Int(ends[role.rawValue] - starts[role.rawValue]))
+                fields[role] = FieldBytes(
+                    start: bytes.baseAddress! + Int(starts[role.rawValue]),
+                    count: Int(ends[role.rawValue] - starts[role.rawValue]))
             }
             return try body(&fields)
         }

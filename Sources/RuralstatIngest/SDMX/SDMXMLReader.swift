@@ -65,11 +65,15 @@ final class SDMXMLReader: FieldLocator {
     /// Where a generic `<Value id= value=>` belongs.
     private enum ValueTarget { case none, datasetAttributes, seriesKey, seriesAttributes, groupKey, groupAttributes, obsKey, obsAttributes }
 
-    static let messageNamespaces = ["http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
-                                    "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message",
-                                    "http://www.sdmx.org/resources/sdmxml/schemas/v3_1/message"]
-    static let datasetProperties: Set<String> = ["structureRef", "setID", "action", "reportingBeginDate", "reportingEndDate",
-                                                 "validFromDate", "validToDate", "publicationYear", "publicationPeriod", "dataScope", "type"]
+    static let messageNamespaces = [
+        "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
+        "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message",
+        "http://www.sdmx.org/resources/sdmxml/schemas/v3_1/message",
+    ]
+    static let datasetProperties: Set<String> = [
+        "structureRef", "setID", "action", "reportingBeginDate", "reportingEndDate",
+        "validFromDate", "validToDate", "publicationYear", "publicationPeriod", "dataScope", "type",
+    ]
 
     init(source: any ByteSource, validator: SubmissionValidator, components: ComponentMap) {
         self.source = source
@@ -119,7 +123,9 @@ final class SDMXMLReader: FieldLocator {
             if reader.capture != nil, let bytes { reader.text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length))) }
         }
         handler.internalSubset = { context, _, _, _ in
-            SDMXMLReader.from(context).refuse("the document has a document type declaration (DOCTYPE); SDMX messages have none, and it is refused to rule out external entities and entity expansion")
+            SDMXMLReader.from(context).refuse(
+                "the document has a document type declaration (DOCTYPE); SDMX messages have none, and it is refused to rule out external entities and entity expansion"
+            )
         }
         handler.serror = { context, error in
             guard let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
@@ -131,8 +137,11 @@ final class SDMXMLReader: FieldLocator {
         defer { chunk.deallocate() }
         let unmanaged = Unmanaged.passUnretained(self).toOpaque()
         let first = try source.read(into: chunk)
-        guard let context = xmlCreatePushParserCtxt(&handler, unmanaged, chunk.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                                    Int32(first), file) else {
+        guard
+            let context = xmlCreatePushParserCtxt(
+                &handler, unmanaged, chunk.baseAddress!.assumingMemoryBound(to: CChar.self),
+                Int32(first), file)
+        else {
             throw IngestError(file: file, rule: .malformedXML, message: "libxml2 could not start a parser")
         }
         self.context = context
@@ -150,7 +159,8 @@ final class SDMXMLReader: FieldLocator {
         if let failure { throw failure }
         if let headerMissing { throw headerMissing }
         if format == nil {
-            throw IngestError(file: file, rule: .unknownFormat, message: "the root element <\(rootName)> is not an SDMX data message (GenericData, StructureSpecificData)")
+            throw IngestError(
+                file: file, rule: .unknownFormat, message: "the root element <\(rootName)> is not an SDMX data message (GenericData, StructureSpecificData)")
         }
     }
 
@@ -169,11 +179,12 @@ final class SDMXMLReader: FieldLocator {
         let text = message.trimmingCharacters(in: " \n")
         // libxml2 stops at 10 MB in one name, attribute or text node and says so in its own terms.
         let isSizeLimit = ["Huge input lookup", "huge text node", "too long", "Excessive depth"].contains { text.contains($0) }
-        failure = IngestError(file: file, line: line, element: obsCount > 0 || seriesCount > 0 ? location(of: .value).element : nil,
-                              rule: .malformedXML,
-                              message: isSizeLimit
-                                  ? "an element, attribute value or text is larger than the XML parser's limit (10 MB, or 256 levels of nesting; libxml2: \(text)); SDMX values are short, so the file is refused"
-                                  : "malformed XML: " + text)
+        failure = IngestError(
+            file: file, line: line, element: obsCount > 0 || seriesCount > 0 ? location(of: .value).element : nil,
+            rule: .malformedXML,
+            message: isSizeLimit
+                ? "an element, attribute value or text is larger than the XML parser's limit (10 MB, or 256 levels of nesting; libxml2: \(text)); SDMX values are short, so the file is refused"
+                : "malformed XML: " + text)
         if let context { xmlStopParser(context) }
     }
 
@@ -181,21 +192,22 @@ final class SDMXMLReader: FieldLocator {
 
     private func elementKind(_ pointer: UnsafePointer<xmlChar>) -> ElementKind {
         if let kind = elementKinds[pointer] { return kind }
-        let kind: ElementKind = switch String(cString: pointer) {
-        case "Header": .header
-        case "DataSet": .dataSet
-        case "Group": .group
-        case "Series": .series
-        case "Obs": .obs
-        case "SeriesKey": .seriesKey
-        case "GroupKey": .groupKey
-        case "ObsKey": .obsKey
-        case "Attributes": .attributes
-        case "Value": .value
-        case "ObsDimension": .obsDimension
-        case "ObsValue": .obsValue
-        default: .other
-        }
+        let kind: ElementKind =
+            switch String(cString: pointer) {
+            case "Header": .header
+            case "DataSet": .dataSet
+            case "Group": .group
+            case "Series": .series
+            case "Obs": .obs
+            case "SeriesKey": .seriesKey
+            case "GroupKey": .groupKey
+            case "ObsKey": .obsKey
+            case "Attributes": .attributes
+            case "Value": .value
+            case "ObsDimension": .obsDimension
+            case "ObsValue": .obsValue
+            default: .other
+            }
         elementKinds[pointer] = kind
         return kind
     }
@@ -215,8 +227,10 @@ final class SDMXMLReader: FieldLocator {
         return nil
     }
 
-    private func startElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
-                              _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+    private func startElement(
+        _ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ count: Int,
+        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
         guard failure == nil, let localName else { return }
         let attrs = Attributes(pointer: attributes, count: count)
         do {
@@ -276,14 +290,18 @@ final class SDMXMLReader: FieldLocator {
             rootName = name
             format = SDMXMLReader.format(root: name, namespace: namespace)
             if format == nil {
-                throw IngestError(file: file, line: 1, rule: .unknownFormat,
-                                  message: "the root element <\(name)> (\(namespace)) is not an SDMX data message (GenericData, StructureSpecificData)")
+                throw IngestError(
+                    file: file, line: 1, rule: .unknownFormat,
+                    message: "the root element <\(name)> (\(namespace)) is not an SDMX data message (GenericData, StructureSpecificData)")
             }
             // The header carries the sender, the message ID and Test=true: read it only where the
             // message is SDMX's, and never apply a message whose header could not be read.
             guard SDMXMLReader.messageNamespaces.contains(namespace) else {
-                throw IngestError(file: file, line: 1, rule: .unknownFormat,
-                                  message: "the root element <\(name)> is in the namespace '\(namespace)', not an SDMX message namespace (\(SDMXMLReader.messageNamespaces.joined(separator: ", "))); its header cannot be trusted, so the file is not read")
+                throw IngestError(
+                    file: file, line: 1, rule: .unknownFormat,
+                    message:
+                        "the root element <\(name)> is in the namespace '\(namespace)', not an SDMX message namespace (\(SDMXMLReader.messageNamespaces.joined(separator: ", "))); its header cannot be trusted, so the file is not read"
+                )
             }
         } else if inHeader {
             try headerElement(name, attrs)
@@ -292,9 +310,12 @@ final class SDMXMLReader: FieldLocator {
         } else if name == "DataSet" {
             if !headerRead, headerMissing == nil {
                 // Said at the end, so that a malformed document is reported as such first; no row is read meanwhile.
-                headerMissing = IngestError(file: file, line: context.map { Int($0.pointee.input.pointee.line) }, element: "/\(rootName)/DataSet[1]",
-                                            rule: .malformedHeader,
-                                            message: "the DataSet comes before any message Header (in \(SDMXMLReader.messageNamespaces[0]) or another SDMX message namespace); without the header's sender, ID and Test flag the message is not applied")
+                headerMissing = IngestError(
+                    file: file, line: context.map { Int($0.pointee.input.pointee.line) }, element: "/\(rootName)/DataSet[1]",
+                    rule: .malformedHeader,
+                    message:
+                        "the DataSet comes before any message Header (in \(SDMXMLReader.messageNamespaces[0]) or another SDMX message namespace); without the header's sender, ID and Test flag the message is not applied"
+                )
             }
             try startDataset(namespace, attrs)
         }
@@ -357,9 +378,12 @@ final class SDMXMLReader: FieldLocator {
     /// characters is no SDMX identifier, and the message is refused rather than recorded under it.
     private func checkHeaderText(_ field: String, _ value: String) throws {
         guard value.count > 255 || !EchoText.isSafe(value, limit: 255) else { return }
-        throw IngestError(file: file, line: context.map { Int($0.pointee.input.pointee.line) }, element: "/\(rootName)/Header/\(field)",
-                          rule: .malformedHeader,
-                          message: "the header's \(field) '\(EchoText.quote(value, limit: 60))' (\(value.count) characters) is no SDMX identifier: at most 255 characters, none of them a control character")
+        throw IngestError(
+            file: file, line: context.map { Int($0.pointee.input.pointee.line) }, element: "/\(rootName)/Header/\(field)",
+            rule: .malformedHeader,
+            message:
+                "the header's \(field) '\(EchoText.quote(value, limit: 60))' (\(value.count) characters) is no SDMX identifier: at most 255 characters, none of them a control character"
+        )
     }
 
     private func headerElement(_ name: String, _ attrs: Attributes) throws {
@@ -388,18 +412,21 @@ final class SDMXMLReader: FieldLocator {
             try validator.leniency("DataSet is in the namespace '\(namespace)' instead of the SDMX message namespace", at: location(of: .action))
         }
         if let reference = attribute("structureRef", attrs)?.text, !structureIDs.isEmpty, !structureIDs.contains(reference) {
-            try validator.leniency("DataSet structureRef '\(reference)' names no structure of the header (\(structureIDs.sorted().joined(separator: ", "))); the header's structure is used",
-                                   at: location(of: .action))
+            try validator.leniency(
+                "DataSet structureRef '\(reference)' names no structure of the header (\(structureIDs.sorted().joined(separator: ", "))); the header's structure is used",
+                at: location(of: .action))
         }
         if format != .sdmxGeneric21, let index = (0..<attrs.count).first(where: { attributeNames[attributeInfo(attrs.namePointer($0)).name] == "action" }),
-           attrs.uri(index) == nil {
+            attrs.uri(index) == nil
+        {
             try validator.leniency("DataSet action is unqualified; structure-specific messages qualify it (ss:action)", at: location(of: .action))
         }
         datasetAction = header.defaultAction ?? .information
         if let text = attribute("action", attrs)?.text {
             guard let action = Action(sdmx: text) else {
-                throw IngestError(file: file, element: location(of: .action).element, column: "action", rule: .malformedXML,
-                                  message: "DataSet action '\(text)' is not an SDMX action (Append, Replace, Delete, Information, Merge)")
+                throw IngestError(
+                    file: file, element: location(of: .action).element, column: "action", rule: .malformedXML,
+                    message: "DataSet action '\(text)' is not an SDMX action (Append, Replace, Delete, Information, Merge)")
             }
             datasetAction = action
         }

@@ -11,16 +11,20 @@ public enum SubmissionReader {
     /// Throws ``IngestError`` when the file cannot be read at all (bad gzip, broken XML, unknown
     /// layout, unknown sender); rows read before then have been emitted, so a store must apply a
     /// submission in one transaction.
-    public static func read(_ path: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
-                            emit: @escaping (ObservationBatch) throws -> Void,
-                            reject: @escaping (ValidationProblem) throws -> Void = { _ in }) throws -> ValidationReport {
-        let validator = SubmissionValidator(file: path, registries: registries, catalog: catalog, options: options,
-                                            emit: emit, reject: reject)
+    public static func read(
+        _ path: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
+        emit: @escaping (ObservationBatch) throws -> Void,
+        reject: @escaping (ValidationProblem) throws -> Void = { _ in }
+    ) throws -> ValidationReport {
+        let validator = SubmissionValidator(
+            file: path, registries: registries, catalog: catalog, options: options,
+            emit: emit, reject: reject)
         let peekable = try PeekableSource(try ByteSources.open(path, limits: options.limits))
         let marks = peekable.dropExtraByteOrderMarks()
         if marks > 1 {
-            try validator.leniency("the file starts with \(marks) UTF-8 byte-order marks (EF BB BF); the extra \(marks - 1) are ignored",
-                                   at: SourceLocation(file: path, line: 1))
+            try validator.leniency(
+                "the file starts with \(marks) UTF-8 byte-order marks (EF BB BF); the extra \(marks - 1) are ignored",
+                at: SourceLocation(file: path, line: 1))
         }
         let encoding = options.encoding == .auto ? TextEncoding.detect(peekable.prefix[...]) : nil
         if peekable.sniffBytes.first == UInt8(ascii: "<") || encoding.map(peekable.isUnicodeMarkup) == true {
@@ -39,8 +43,11 @@ public enum SubmissionReader {
             case (.auto, .brokenUTF8(let offset, let byte)?):
                 // A GB18030 text can pass for UTF-8 for a character or two; only if it cannot be GB18030 either is it broken UTF-8.
                 guard TranscodedSource.converts(peekable.prefix, from: "GB18030") else {
-                    throw IngestError(file: path, rule: .encoding,
-                                      message: "the text is UTF-8 up to byte \(offset), where byte 0x\(String(byte, radix: 16, uppercase: true)) cannot be UTF-8, and it is not GB18030 either: was the file cut, or re-saved in another encoding? Save it as UTF-8 (or GB18030)")
+                    throw IngestError(
+                        file: path, rule: .encoding,
+                        message:
+                            "the text is UTF-8 up to byte \(offset), where byte 0x\(String(byte, radix: 16, uppercase: true)) cannot be UTF-8, and it is not GB18030 either: was the file cut, or re-saved in another encoding? Save it as UTF-8 (or GB18030)"
+                    )
                 }
                 source = try TranscodedSource(peekable, from: "GB18030", label: "GB18030 (read as GB18030 because byte \(offset) is not UTF-8)")
             }
@@ -49,8 +56,9 @@ public enum SubmissionReader {
             source = text
             if LineEndingSource.usesLoneCarriageReturns(text.sniffBytes) {
                 source = LineEndingSource(source)
-                try validator.leniency("the lines end with a carriage return alone (CR, as old Mac programs write); read as line ends",
-                                       at: SourceLocation(file: path, line: 1))
+                try validator.leniency(
+                    "the lines end with a carriage return alone (CR, as old Mac programs write); read as line ends",
+                    at: SourceLocation(file: path, line: 1))
             }
             let reader = try CSVSubmissionReader(source: source, sniffed: text.sniffBytes, validator: validator, options: options, catalog: catalog)
             try validator.setHeader(MessageHeader(), format: reader.format)

@@ -20,8 +20,10 @@ struct RowChecks: ~Copyable {
     private var rowErrors = 0
     private var rowKey = ""
 
-    init(file: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
-         reject: @escaping (ValidationProblem) throws -> Void) {
+    init(
+        file: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
+        reject: @escaping (ValidationProblem) throws -> Void
+    ) {
         self.registries = registries
         self.catalog = catalog
         self.options = options
@@ -55,12 +57,14 @@ struct RowChecks: ~Copyable {
             report.rowsRejected += 1
             return false
         }
-        let key = DuplicateKey(region: region?.code ?? ObservationBatch.wildcard,
-                               indicator: indicator.map { UInt16(indicators[$0].batchIndex!) } ?? ObservationBatch.wildcardIndex,
-                               period: period.map { UInt16(periods[$0].batchIndex!) } ?? ObservationBatch.wildcardIndex)
+        let key = DuplicateKey(
+            region: region?.code ?? ObservationBatch.wildcard,
+            indicator: indicator.map { UInt16(indicators[$0].batchIndex!) } ?? ObservationBatch.wildcardIndex,
+            period: period.map { UInt16(periods[$0].batchIndex!) } ?? ObservationBatch.wildcardIndex)
         if options.detectDuplicates, !isDelete, try !isFirst(key, value: value, status: status, fields) { return false }
-        batch.append(region: key.region, indicator: key.indicator, period: key.period, value: value, status: status,
-                     action: action, line: Int32(clamping: fields.line))
+        batch.append(
+            region: key.region, indicator: key.indicator, period: key.period, value: value, status: status,
+            action: action, line: Int32(clamping: fields.line))
         return batch.isFull
     }
 
@@ -98,12 +102,14 @@ struct RowChecks: ~Copyable {
             return nil
         }
         guard fields.indicator.count <= Self.longestCode else {
-            try rowProblem(.unknownIndicator, .indicator, fields, "the indicator is \(fields.indicator.count) bytes long; no code of the catalog \(catalog.version) is")
+            try rowProblem(
+                .unknownIndicator, .indicator, fields, "the indicator is \(fields.indicator.count) bytes long; no code of the catalog \(catalog.version) is")
             return nil
         }
         guard let index = indicatorIndex(fields.indicator) else {
-            try rowProblem(.unknownIndicator, .indicator, fields,
-                           "the file names more than \(ByteKeyTable.limit) different indicators; the catalog \(catalog.version) has \(catalog.codes.count)")
+            try rowProblem(
+                .unknownIndicator, .indicator, fields,
+                "the file names more than \(ByteKeyTable.limit) different indicators; the catalog \(catalog.version) has \(catalog.codes.count)")
             return nil
         }
         guard indicators[index].batchIndex != nil else {
@@ -135,8 +141,10 @@ struct RowChecks: ~Copyable {
 
     /// The definition in force for the indicator in the period, and whether the region's level reports it.
     @inline(__always)
-    private mutating func checkDefinition(_ fields: ObservationFields, indicator: Int?, period: Int?, region: CheckedRegion?,
-                                          isDelete: Bool) throws -> RowRule? {
+    private mutating func checkDefinition(
+        _ fields: ObservationFields, indicator: Int?, period: Int?, region: CheckedRegion?,
+        isDelete: Bool
+    ) throws -> RowRule? {
         guard let indicator, let period else { return nil }
         let rule: RowRule
         switch ruleFor(indicator, period) {
@@ -148,8 +156,10 @@ struct RowChecks: ~Copyable {
         }
         if let region, !isDelete, rule.levels & region.span.mask == 0 {
             let definition = definitions[rule.definition], levels = definition.reportedLevels
-            try rowProblem(.levelNotReported, .region, fields,
-                           "\(definition.code) is reported by \(levels.isEmpty ? "no unit (it is computed)" : levels.map(\.description).joined(separator: ", ") + " units"); \(region.code.formatted) is a \(region.span.level)")
+            try rowProblem(
+                .levelNotReported, .region, fields,
+                "\(definition.code) is reported by \(levels.isEmpty ? "no unit (it is computed)" : levels.map(\.description).joined(separator: ", ") + " units"); \(region.code.formatted) is a \(region.span.level)"
+            )
         }
         return rule
     }
@@ -160,8 +170,9 @@ struct RowChecks: ~Copyable {
         let period = periods[index].period!
         let given = fields.frequency.trimmed
         if given.count != 1 || given[0] & 0xDF != period.frequency.rawValue.utf8.first! {
-            try rowProblem(.frequencyMismatch, .frequency, fields,
-                           "FREQ '\(fields.frequency.echo)' does not match period \(period) (frequency \(period.frequency))")
+            try rowProblem(
+                .frequencyMismatch, .frequency, fields,
+                "FREQ '\(fields.frequency.echo)' does not match period \(period) (frequency \(period.frequency))")
         }
     }
 
@@ -175,7 +186,9 @@ struct RowChecks: ~Copyable {
             if text.count == 1, let code = ObservationStatus(code: text[0])?.code {
                 status = code
             } else {
-                try rowProblem(.unknownStatus, .status, fields, "OBS_STATUS '\(fields.status.echo)' is not a status code (A, B, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, S, U, V, W)")
+                try rowProblem(
+                    .unknownStatus, .status, fields,
+                    "OBS_STATUS '\(fields.status.echo)' is not a status code (A, B, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, S, U, V, W)")
             }
         }
         let isMissingStatus = status != 0 && ObservationStatus.isMissing(code: status)
@@ -196,8 +209,10 @@ struct RowChecks: ~Copyable {
         if !fields.unit.isEmpty || !fields.unitMultiplier.isEmpty { value = try scaled(value, fields, rule) }
         if rule.hasRange, !value.isNaN, !(value >= rule.low && value <= rule.high) {
             let definition = definitions[rule.definition]
-            try rowProblem(.valueOutOfRange, .value, fields,
-                           "\(NumberText.shortest(value)) \(definition.scaledUnit) is outside the valid range \(NumberText.shortest(rule.low))–\(NumberText.shortest(rule.high)) of \(definition.code)")
+            try rowProblem(
+                .valueOutOfRange, .value, fields,
+                "\(NumberText.shortest(value)) \(definition.scaledUnit) is outside the valid range \(NumberText.shortest(rule.low))–\(NumberText.shortest(rule.high)) of \(definition.code)"
+            )
         }
         return (value, status)
     }
@@ -249,14 +264,19 @@ struct RowChecks: ~Copyable {
         if contradictory.insert(key).inserted {
             // The first row was already accepted; name it too, so the clerk sees both lines.
             report.rowsRejected += 1
-            report.contradictoryKeys.insert(ObservationKey(region: key.region, indicator: batchCodes[Int(key.indicator)],
-                                                           period: batchPeriods[Int(key.period)]))
-            try record(ValidationProblem(location: SourceLocation(file: report.file, line: Int(first.line)), key: rowKey.isEmpty ? fields.keyText : rowKey,
-                                         rule: .duplicateContradictory, value: NumberText.shortest(first.value),
-                                         message: "line \(fields.line) gives another value (\(NumberText.shortest(value))) for the same key; both are rejected"))
+            report.contradictoryKeys.insert(
+                ObservationKey(
+                    region: key.region, indicator: batchCodes[Int(key.indicator)],
+                    period: batchPeriods[Int(key.period)]))
+            try record(
+                ValidationProblem(
+                    location: SourceLocation(file: report.file, line: Int(first.line)), key: rowKey.isEmpty ? fields.keyText : rowKey,
+                    rule: .duplicateContradictory, value: NumberText.shortest(first.value),
+                    message: "line \(fields.line) gives another value (\(NumberText.shortest(value))) for the same key; both are rejected"))
         }
-        try rowProblem(.duplicateContradictory, .value, fields,
-                       "contradicts line \(first.line) (\(NumberText.shortest(first.value)) there, \(NumberText.shortest(value)) here); both are rejected")
+        try rowProblem(
+            .duplicateContradictory, .value, fields,
+            "contradicts line \(first.line) (\(NumberText.shortest(first.value)) there, \(NumberText.shortest(value)) here); both are rejected")
         report.rowsRejected += 1
         return false
     }
@@ -286,18 +306,21 @@ struct RowChecks: ~Copyable {
         report.rowsAccepted = report.rowsRead - report.rowsRejected - report.duplicatesMerged
         if report.rowsRead == 0 {
             report.shouldApply = false
-            let what = switch report.format {
-            case .csvLong?, .csvWide?, .sdmxCSV10?, .sdmxCSV20?: "a header and no rows"
-            default: "no observation in any DataSet"
-            }
+            let what =
+                switch report.format {
+                case .csvLong?, .csvWide?, .sdmxCSV10?, .sdmxCSV20?: "a header and no rows"
+                default: "no observation in any DataSet"
+                }
             let refusal = "the file holds \(what): nothing to apply; was the right file sent?"
             report.refusal = refusal
             try problem(.emptySubmission, nil, .none, refusal)
         }
         if case .submissionAbove(let rate) = options.policy, report.rowsRead > 0,
-           Double(report.rowsRejected) / Double(report.rowsRead) > rate {
+            Double(report.rowsRejected) / Double(report.rowsRead) > rate
+        {
             report.shouldApply = false
-            let refusal = "\(report.rowsRejected) of \(report.rowsRead) rows are rejected, more than the \(NumberText.shortest(rate)) the pipeline allows: the whole submission is rejected"
+            let refusal =
+                "\(report.rowsRejected) of \(report.rowsRead) rows are rejected, more than the \(NumberText.shortest(rate)) the pipeline allows: the whole submission is rejected"
             report.refusal = refusal
             try problem(.submissionRejected, nil, .none, refusal)
         }
@@ -443,7 +466,8 @@ struct RowChecks: ~Copyable {
             return failedRule(.indicatorNotValid, "\(code) has no definition valid in \(period.year) (valid \(windows.joined(separator: ", ")))")
         }
         guard definition.frequency == period.frequency else {
-            return failedRule(.frequencyMismatch, "period \(period) has frequency \(period.frequency), but \(code) is reported with frequency \(definition.frequency)")
+            return failedRule(
+                .frequencyMismatch, "period \(period) has frequency \(period.frequency), but \(code) is reported with frequency \(definition.frequency)")
         }
         definitions.append(definition)
         var rule = RowRule(definition: definitions.count - 1)
@@ -512,7 +536,9 @@ struct RowChecks: ~Copyable {
         if let registries {
             guard edition != .noneInForce else {
                 let year = period.flatMap { periods[$0].period }.map { String($0.year) } ?? "?"
-                return failedRegion(.noRegistryEdition, "no division registry edition is in force for \(year) (loaded: \(registries.editions.map { String($0.edition) }.joined(separator: ", ")))")
+                return failedRegion(
+                    .noRegistryEdition,
+                    "no division registry edition is in force for \(year) (loaded: \(registries.editions.map { String($0.edition) }.joined(separator: ", ")))")
             }
             let registry = registryFor(edition, in: registries)
             guard let unit = registry.unit(code) else {
@@ -520,10 +546,14 @@ struct RowChecks: ~Copyable {
             }
             span = RegionLevelSpan(level: unit.level, lowest: unit.lowestLevel)
             if jurisdiction.root != .national, !registry.isWithin(code, jurisdiction.root) {
-                return failedRegion(.outsideJurisdiction, "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
+                return failedRegion(
+                    .outsideJurisdiction,
+                    "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
             }
         } else if jurisdiction.root != .national, !code.isWithin(jurisdiction.root) {
-            return failedRegion(.outsideJurisdiction, "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
+            return failedRegion(
+                .outsideJurisdiction,
+                "sender \(jurisdiction.sender) may report only for \(jurisdiction.root.shortDescription) and the units below it; \(code) is outside")
         }
         return CheckedRegion(code: code.rawValue, span: span)
     }

@@ -29,8 +29,10 @@ public final class SubmissionValidator {
     ///   - registries: the registry editions; `nil` checks codes by their digits only (benchmarks).
     ///   - emit: receives each full batch of accepted rows.
     ///   - reject: receives every problem (the rejects log); the report keeps only the first ones.
-    public init(file: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
-                emit: @escaping (ObservationBatch) throws -> Void, reject: @escaping (ValidationProblem) throws -> Void) {
+    public init(
+        file: String, registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
+        emit: @escaping (ObservationBatch) throws -> Void, reject: @escaping (ValidationProblem) throws -> Void
+    ) {
         self.checks = RowChecks(file: file, registries: registries, catalog: catalog, options: options, reject: reject)
         self.emit = emit
     }
@@ -79,12 +81,16 @@ public final class SubmissionValidator {
                 if let fallback = options.defaultSender {
                     checks.report.jurisdiction = fallback
                     cachedJurisdiction = fallback
-                    try leniency("the header's sender '\(sender)' has no known jurisdiction; the source's sender \(fallback) is used",
-                                 at: SourceLocation(file: file))
+                    try leniency(
+                        "the header's sender '\(sender)' has no known jurisdiction; the source's sender \(fallback) is used",
+                        at: SourceLocation(file: file))
                     return fallback
                 }
-                throw IngestError(file: file, rule: .unknownSender,
-                                  message: "the sender '\(sender)' has no known jurisdiction: map it to a region in the pipeline's senders, or end its id with its region code (CN_441900)")
+                throw IngestError(
+                    file: file, rule: .unknownSender,
+                    message:
+                        "the sender '\(sender)' has no known jurisdiction: map it to a region in the pipeline's senders, or end its id with its region code (CN_441900)"
+                )
             }
             try checkWithinGivenSender(resolved, named: "the header names sender '\(sender)'", given: "this source is configured for")
             jurisdiction = resolved
@@ -100,8 +106,9 @@ public final class SubmissionValidator {
             checks.report.header.sender = fallback.sender
             jurisdiction = fallback
         } else {
-            throw IngestError(file: file, rule: .unknownSender,
-                              message: "the file names no sender: give one (--sender CODE, or the pipeline source's sender) so its jurisdiction can be checked")
+            throw IngestError(
+                file: file, rule: .unknownSender,
+                message: "the file names no sender: give one (--sender CODE, or the pipeline source's sender) so its jurisdiction can be checked")
         }
         checks.report.jurisdiction = jurisdiction
         cachedJurisdiction = jurisdiction
@@ -111,8 +118,9 @@ public final class SubmissionValidator {
     /// A sender the file names must lie within the sender the source or command gives.
     private func checkWithinGivenSender(_ resolved: Jurisdiction, named: String, given: String) throws {
         guard let expected = checks.options.defaultSender, !isWithin(resolved.root, expected.root) else { return }
-        throw IngestError(file: checks.report.file, rule: .unknownSender,
-                          message: "\(named) (\(resolved.root)), outside the jurisdiction \(expected) \(given)")
+        throw IngestError(
+            file: checks.report.file, rule: .unknownSender,
+            message: "\(named) (\(resolved.root)), outside the jurisdiction \(expected) \(given)")
     }
 
     /// The sender the file's name gives by the source's pattern, if any.
@@ -120,7 +128,8 @@ public final class SubmissionValidator {
         guard let pattern = checks.options.senderFromFileName, let expression = try? NSRegularExpression(pattern: pattern) else { return nil }
         let name = (checks.report.file as NSString).lastPathComponent
         guard let match = expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)), match.numberOfRanges > 1,
-              let range = Range(match.range(at: 1), in: name) else { return nil }
+            let range = Range(match.range(at: 1), in: name)
+        else { return nil }
         return String(name[range])
     }
 

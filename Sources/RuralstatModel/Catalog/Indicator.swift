@@ -30,11 +30,13 @@ public struct Indicator: Sendable, Hashable {
     public let baseline: (year: Int, target: Target)?
     public let targets: [Int: Target]
 
-    public init(code: String, definitionVersion: String = "1", validFrom: Int, validTo: Int? = nil,
-                nameZh: String, nameEn: String, dimension: String? = nil, unit: String, unitMultiplier: Int = 0,
-                kind: ValueKind, validRange: ClosedRange<Double>? = nil, frequency: Frequency = .annual,
-                reportedLevels: [RegionLevel], aggregation: AggregationRule, direction: Direction? = nil,
-                nature: TargetNature? = nil, baseline: (year: Int, target: Target)? = nil, targets: [Int: Target] = [:]) {
+    public init(
+        code: String, definitionVersion: String = "1", validFrom: Int, validTo: Int? = nil,
+        nameZh: String, nameEn: String, dimension: String? = nil, unit: String, unitMultiplier: Int = 0,
+        kind: ValueKind, validRange: ClosedRange<Double>? = nil, frequency: Frequency = .annual,
+        reportedLevels: [RegionLevel], aggregation: AggregationRule, direction: Direction? = nil,
+        nature: TargetNature? = nil, baseline: (year: Int, target: Target)? = nil, targets: [Int: Target] = [:]
+    ) {
         self.code = code
         self.definitionVersion = definitionVersion
         self.validFrom = validFrom

@@ -24,9 +24,11 @@ extension IndicatorCatalog {
             root.rejectUnknownKeys()
         }
         guard sink.problems.isEmpty else {
-            throw CatalogLoadError(file: file, problems: sink.problems.map {
-                CatalogProblem(indicator: "-", field: $0.path, message: ($0.line.map { "line \($0): " } ?? "") + $0.message)
-            })
+            throw CatalogLoadError(
+                file: file,
+                problems: sink.problems.map {
+                    CatalogProblem(indicator: "-", field: $0.path, message: ($0.line.map { "line \($0): " } ?? "") + $0.message)
+                })
         }
         try self.init(version: version, definitions: definitions, periodWindow: window, file: file)
     }
@@ -60,7 +62,9 @@ extension Indicator {
         var levels: [RegionLevel] = []
         var levelsOK = true
         for name in f.strings("levels", required: false) ?? [] {
-            if let level = RegionLevel(name: name) { levels.append(level) } else {
+            if let level = RegionLevel(name: name) {
+                levels.append(level)
+            } else {
                 f.problem("levels", "'\(name)' is not a level (village, township, county, prefecture, province, national)")
                 levelsOK = false
             }
@@ -96,10 +100,12 @@ extension Indicator {
         }
         f.rejectUnknownKeys()
         guard let code, let nameZh, let nameEn, let unit, let multiplier, let kind, let aggregation, let validFrom,
-              rangeOK, levelsOK else { return nil }
-        self.init(code: code, definitionVersion: definitionVersion, validFrom: validFrom, validTo: validTo,
-                  nameZh: nameZh, nameEn: nameEn, dimension: dimension, unit: unit, unitMultiplier: multiplier,
-                  kind: kind, validRange: range, frequency: frequency, reportedLevels: levels,
-                  aggregation: aggregation, direction: direction, nature: nature, baseline: baseline, targets: targets)
+            rangeOK, levelsOK
+        else { return nil }
+        self.init(
+            code: code, definitionVersion: definitionVersion, validFrom: validFrom, validTo: validTo,
+            nameZh: nameZh, nameEn: nameEn, dimension: dimension, unit: unit, unitMultiplier: multiplier,
+            kind: kind, validRange: range, frequency: frequency, reportedLevels: levels,
+            aggregation: aggregation, direction: direction, nature: nature, baseline: baseline, targets: targets)
     }
 }

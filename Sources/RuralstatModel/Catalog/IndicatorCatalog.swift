@@ -30,8 +30,10 @@ public struct IndicatorCatalog: Sendable {
     public func definitions(of code: String) -> [Indicator] { byCode[code] ?? [] }
 
     /// Builds and checks a catalog from definitions.
-    public init(version: String, definitions: [Indicator], periodWindow: PeriodWindow = PeriodWindow(),
-                file: String = "catalog") throws(CatalogLoadError) {
+    public init(
+        version: String, definitions: [Indicator], periodWindow: PeriodWindow = PeriodWindow(),
+        file: String = "catalog"
+    ) throws(CatalogLoadError) {
         self.version = version
         self.periodWindow = periodWindow
         self.definitions = definitions.sorted { ($0.code, $0.validFrom) < ($1.code, $1.validFrom) }
@@ -86,7 +88,10 @@ struct CatalogChecker {
                     add(later, "definition_version", "definition version '\(later.definitionVersion)' appears twice")
                 }
                 if (earlier.validTo ?? Int.max) >= later.validFrom {
-                    add(later, "valid_from", "definitions '\(earlier.definitionVersion)' (from \(earlier.validFrom)) and '\(later.definitionVersion)' (from \(later.validFrom)) of \(code) overlap; close the first with valid_to")
+                    add(
+                        later, "valid_from",
+                        "definitions '\(earlier.definitionVersion)' (from \(earlier.validFrom)) and '\(later.definitionVersion)' (from \(later.validFrom)) of \(code) overlap; close the first with valid_to"
+                    )
                 }
             }
         }
@@ -108,8 +113,10 @@ struct CatalogChecker {
         }
 
         for cycle in referenceCycles() {
-            problems.append(CatalogProblem(indicator: cycle[0], field: "aggregation",
-                                           message: "references form a cycle: " + (cycle + [cycle[0]]).joined(separator: " → ")))
+            problems.append(
+                CatalogProblem(
+                    indicator: cycle[0], field: "aggregation",
+                    message: "references form a cycle: " + (cycle + [cycle[0]]).joined(separator: " → ")))
         }
         // A reference is checked in the first and the last year of a definition; report each problem once.
         var seen: Set<CatalogProblem> = []
@@ -127,14 +134,18 @@ struct CatalogChecker {
         case .ratio where indicator.kind == .amount || indicator.kind == .count || indicator.kind == .yesNo:
             add(indicator, "kind", "ratio(N, D) gives a rate or a ratio, not a \(indicator.kind.rawValue)")
         case .mean where indicator.kind == .yesNo, .median where indicator.kind == .yesNo:
-            add(indicator, "aggregation", "the \(indicator.aggregation) of a yes/no fact is not a share; use share_of_units(\(indicator.code)) on a rate indicator")
+            add(
+                indicator, "aggregation",
+                "the \(indicator.aggregation) of a yes/no fact is not a share; use share_of_units(\(indicator.code)) on a rate indicator")
         default:
             break
         }
     }
 
-    private func checkReference(_ indicator: Indicator, field: String, code: String,
-                                _ add: (Indicator, String, String) -> Void) {
+    private func checkReference(
+        _ indicator: Indicator, field: String, code: String,
+        _ add: (Indicator, String, String) -> Void
+    ) {
         guard let versions = byCode[code] else {
             add(indicator, field, "\(field) \(code) is not in the catalog")
             return
@@ -159,9 +170,12 @@ struct CatalogChecker {
                 if target.aggregation != .sum {
                     add(indicator, field, "\(field) \(code) must roll up by sum so the ratio is formed from summed parts, but it uses \(target.aggregation)")
                 } else if indicator.kind == .rate, field == "denominator",
-                          case .ratio(let numerator, _) = indicator.aggregation,
-                          let top = definition(numerator, year), top.unit != target.unit || top.unitMultiplier != target.unitMultiplier {
-                    add(indicator, "denominator", "a rate needs numerator and denominator in the same unit: \(numerator) is in \(top.scaledUnit), \(code) in \(target.scaledUnit)")
+                    case .ratio(let numerator, _) = indicator.aggregation,
+                    let top = definition(numerator, year), top.unit != target.unit || top.unitMultiplier != target.unitMultiplier
+                {
+                    add(
+                        indicator, "denominator",
+                        "a rate needs numerator and denominator in the same unit: \(numerator) is in \(top.scaledUnit), \(code) in \(target.scaledUnit)")
                 }
             case (.weightedMean, _) where !target.kind.isAdditive:
                 add(indicator, field, "weight \(code) is a \(target.kind.rawValue); a weight must be an amount or a count")

@@ -29,10 +29,12 @@ public struct Finding: Sendable, Hashable {
     /// One line a person can read.
     public var explanation: String
 
-    public init(ruleID: String, method: String, severity: Severity, tier: OutlierTier? = nil, level: RegionLevel, region: RegionCode,
-                indicator: String?, period: Period?, observed: Double?, expected: Double? = nil, lowerBound: Double? = nil,
-                upperBound: Double? = nil, statisticName: String? = nil, statistic: Double? = nil, parameters: FindingParameters,
-                peerGroup: RegionCode? = nil, peerSize: Int? = nil, explanation: String) {
+    public init(
+        ruleID: String, method: String, severity: Severity, tier: OutlierTier? = nil, level: RegionLevel, region: RegionCode,
+        indicator: String?, period: Period?, observed: Double?, expected: Double? = nil, lowerBound: Double? = nil,
+        upperBound: Double? = nil, statisticName: String? = nil, statistic: Double? = nil, parameters: FindingParameters,
+        peerGroup: RegionCode? = nil, peerSize: Int? = nil, explanation: String
+    ) {
         self.ruleID = ruleID
         self.method = method
         self.severity = severity

@@ -93,13 +93,21 @@ extension FindingParameters.Entry: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         name = try c.decode(String.self, forKey: .name)
-        if let v = try c.decodeIfPresent(Double.self, forKey: .number) { value = .number(v) }
-        else if let v = try c.decodeIfPresent(Int.self, forKey: .integer) { value = .integer(v) }
-        else if let v = try c.decodeIfPresent(String.self, forKey: .text) { value = .text(v) }
-        else if let v = try c.decodeIfPresent(Bool.self, forKey: .flag) { value = .flag(v) }
-        else if let v = try c.decodeIfPresent([Double].self, forKey: .numbers) { value = .numbers(v) }
-        else if let v = try c.decodeIfPresent([Int].self, forKey: .integers) { value = .integers(v) }
-        else { throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "parameter '\(name)' has no value") }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .number) {
+            value = .number(v)
+        } else if let v = try c.decodeIfPresent(Int.self, forKey: .integer) {
+            value = .integer(v)
+        } else if let v = try c.decodeIfPresent(String.self, forKey: .text) {
+            value = .text(v)
+        } else if let v = try c.decodeIfPresent(Bool.self, forKey: .flag) {
+            value = .flag(v)
+        } else if let v = try c.decodeIfPresent([Double].self, forKey: .numbers) {
+            value = .numbers(v)
+        } else if let v = try c.decodeIfPresent([Int].self, forKey: .integers) {
+            value = .integers(v)
+        } else {
+            throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "parameter '\(name)' has no value")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

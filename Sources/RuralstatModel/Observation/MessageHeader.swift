@@ -14,8 +14,10 @@ public struct MessageHeader: Sendable, Hashable {
     /// The header's `DataSetAction`, the default for datasets that give none.
     public var defaultAction: Action?
 
-    public init(messageID: String? = nil, sender: String? = nil, prepared: String? = nil, isTest: Bool = false,
-                defaultAction: Action? = nil) {
+    public init(
+        messageID: String? = nil, sender: String? = nil, prepared: String? = nil, isTest: Bool = false,
+        defaultAction: Action? = nil
+    ) {
         self.messageID = messageID
         self.sender = sender
         self.prepared = prepared
@@ -29,8 +31,10 @@ public struct MessageHeader: Sendable, Hashable {
     /// Parses an SDMX timestamp such as `2025-01-10T09:00:00+08:00`.
     public static func timestamp(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
-                                                      [.withFullDate, .withTime, .withColonSeparatorInTime]] {
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+            [.withFullDate, .withTime, .withColonSeparatorInTime],
+        ] {
             formatter.formatOptions = options
             if let date = formatter.date(from: text) { return date }
         }

@@ -43,8 +43,10 @@ public struct ObservationBatch: Sendable {
     public var isEmpty: Bool { regions.isEmpty }
 
     @inline(__always)
-    public mutating func append(region: Int64, indicator: UInt16, period: UInt16, value: Double, status: UInt8,
-                                action: Action, line: Int32) {
+    public mutating func append(
+        region: Int64, indicator: UInt16, period: UInt16, value: Double, status: UInt8,
+        action: Action, line: Int32
+    ) {
         regions.append(region)
         indicators.append(indicator)
         periods.append(period)
@@ -78,8 +80,10 @@ public struct ObservationRow: Hashable, Sendable, CustomStringConvertible {
     public var action: Action
     public var line: Int
 
-    public init(region: RegionCode?, indicator: String?, period: Period?, value: Double, status: ObservationStatus? = nil,
-                action: Action = .merge, line: Int = 0) {
+    public init(
+        region: RegionCode?, indicator: String?, period: Period?, value: Double, status: ObservationStatus? = nil,
+        action: Action = .merge, line: Int = 0
+    ) {
         self.region = region
         self.indicator = indicator
         self.period = period

@@ -20,9 +20,11 @@ public struct SubmissionLedgerEntry: Sendable, Hashable, Codable {
     /// Seconds the run that took it spent on it (in a run's manifest; unknown for earlier runs' files).
     public var seconds: Double?
 
-    public init(id: Int64, fileName: String, contentHash: String, sender: String?, messageID: String?, format: String?, status: String,
-                rowsRead: Int, rowsNew: Int, rowsRevised: Int, rowsUnchanged: Int, rowsDeleted: Int, rowsRejected: Int,
-                receivedAt: String? = nil, reason: String? = nil) {
+    public init(
+        id: Int64, fileName: String, contentHash: String, sender: String?, messageID: String?, format: String?, status: String,
+        rowsRead: Int, rowsNew: Int, rowsRevised: Int, rowsUnchanged: Int, rowsDeleted: Int, rowsRejected: Int,
+        receivedAt: String? = nil, reason: String? = nil
+    ) {
         self.receivedAt = receivedAt
         self.reason = reason
         self.id = id

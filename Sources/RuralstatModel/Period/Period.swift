@@ -56,11 +56,12 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible, C
         if let frequency = letters[bytes[5]] {
             guard let index = number(6..<bytes.count) else { throw PeriodError(text: string, reason: .syntax) }
             let width = bytes.count - 6
-            let allowed: ClosedRange<Int> = switch frequency {
-            case .annual, .halfYearly, .quarterly: 1...1
-            case .monthly, .weekly: 2...2
-            case .daily: 3...3
-            }
+            let allowed: ClosedRange<Int> =
+                switch frequency {
+                case .annual, .halfYearly, .quarterly: 1...1
+                case .monthly, .weekly: 2...2
+                case .daily: 3...3
+                }
             guard allowed.contains(width) else { throw PeriodError(text: string, reason: .syntax) }
             try self.init(frequency: frequency, year: year, index: index)
         } else if bytes.count == 7, let month = number(tail) {

@@ -11,8 +11,10 @@ public struct ValidationProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong and what to do; any text it quotes from the file is capped (``EchoText``).
     public var message: String
 
-    public init(location: SourceLocation, key: String, rule: ValidationRule, severity: Severity? = nil, value: String,
-                message: String) {
+    public init(
+        location: SourceLocation, key: String, rule: ValidationRule, severity: Severity? = nil, value: String,
+        message: String
+    ) {
         self.location = location
         self.key = EchoText.isSafe(key, limit: 3 * EchoText.quotedLimit) ? key : EchoText.quote(key, limit: 3 * EchoText.limit)
         self.rule = rule

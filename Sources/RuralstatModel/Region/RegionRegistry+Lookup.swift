@@ -30,14 +30,16 @@ extension RegionRegistry {
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
             let names = Set((0..<count).map(table.name))
-            throw RegionLookupError(description: "no unit of the \(edition) division registry is named '\(EchoText.quote(trimmed))'"
-                                    + Suggestion.text(trimmed, among: names))
+            throw RegionLookupError(
+                description: "no unit of the \(edition) division registry is named '\(EchoText.quote(trimmed))'"
+                    + Suggestion.text(trimmed, among: names))
         }
         let listed = matches.prefix(8).map { code -> String in
             let unit = unit(code)!
             let parent = unit.parent == .national ? "" : ", in \(self.unit(unit.parent)?.name ?? unit.parent.description)"
             return "\(code) (\(unit.level)\(parent))"
         }
-        throw RegionLookupError(description: "\(matches.count) units are named '\(trimmed)': \(listed.joined(separator: "; "))\(matches.count > 8 ? "; …" : ""); give the code")
+        throw RegionLookupError(
+            description: "\(matches.count) units are named '\(trimmed)': \(listed.joined(separator: "; "))\(matches.count > 8 ? "; …" : ""); give the code")
     }
 }

@@ -139,9 +139,10 @@ final class UnitTable: Sendable {
 
     func unit(_ index: Int) -> RegionUnit {
         let parent = parents[index]
-        return RegionUnit(code: RegionCode(uncheckedRawValue: codes[index]), name: name(index),
-                          parent: parent < 0 ? .national : RegionCode(uncheckedRawValue: codes[Int(parent)]),
-                          lowestLevel: RegionLevel(rawValue: Int(lowest[index]))!, kind: kinds[index], urbanRuralClass: urban[index])
+        return RegionUnit(
+            code: RegionCode(uncheckedRawValue: codes[index]), name: name(index),
+            parent: parent < 0 ? .national : RegionCode(uncheckedRawValue: codes[Int(parent)]),
+            lowestLevel: RegionLevel(rawValue: Int(lowest[index]))!, kind: kinds[index], urbanRuralClass: urban[index])
     }
 }
 

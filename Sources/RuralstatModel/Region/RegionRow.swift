@@ -7,8 +7,10 @@ public struct RegionRow: Sendable, Hashable {
     public var urbanRuralClass: String
     public var location: SourceLocation
 
-    public init(code: String, name: String, parentCode: String, urbanRuralClass: String = "",
-                location: SourceLocation) {
+    public init(
+        code: String, name: String, parentCode: String, urbanRuralClass: String = "",
+        location: SourceLocation
+    ) {
         self.code = code
         self.name = name
         self.parentCode = parentCode
@@ -66,8 +68,9 @@ extension RegionRegistry {
     public init(edition: Int, rows: [RegionRow]) throws(RegistryLoadError) {
         var builder = RegistryBuilder(edition: edition)
         for row in rows {
-            builder.add(code: row.code, name: row.name, parentCode: row.parentCode, urbanRuralClass: row.urbanRuralClass,
-                        file: row.location.file, line: row.location.line ?? 0)
+            builder.add(
+                code: row.code, name: row.name, parentCode: row.parentCode, urbanRuralClass: row.urbanRuralClass,
+                file: row.location.file, line: row.location.line ?? 0)
         }
         self = try builder.build()
     }

@@ -12,8 +12,10 @@ public struct RegionUnit: Sendable, Hashable {
     /// The NBS urban–rural class (111…220) of a village-level unit, when the list gives it.
     public let urbanRuralClass: UrbanRuralClass?
 
-    public init(code: RegionCode, name: String, parent: RegionCode, lowestLevel: RegionLevel,
-                kind: RegionKind, urbanRuralClass: UrbanRuralClass? = nil) {
+    public init(
+        code: RegionCode, name: String, parent: RegionCode, lowestLevel: RegionLevel,
+        kind: RegionKind, urbanRuralClass: UrbanRuralClass? = nil
+    ) {
         self.code = code
         self.name = name
         self.parent = parent

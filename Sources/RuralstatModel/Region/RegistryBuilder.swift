@@ -35,8 +35,10 @@ public struct RegistryBuilder {
         var parent = RegionCode.national
         if !parentCode.isEmpty {
             do { parent = try RegionCode(parentCode) } catch {
-                problems.append(RegistryProblem(location: location, rule: .malformedParent, code: codeText,
-                                                message: "parent of \(code): \(error.description)"))
+                problems.append(
+                    RegistryProblem(
+                        location: location, rule: .malformedParent, code: codeText,
+                        message: "parent of \(code): \(error.description)"))
                 return
             }
         }
@@ -47,15 +49,19 @@ public struct RegistryBuilder {
         if !urbanRuralClass.isEmpty {
             urban = UrbanRuralClass(rawValue: urbanRuralClass)
             if urban == nil {
-                problems.append(RegistryProblem(location: location, rule: .unknownUrbanRuralClass, code: codeText,
-                                                message: "unit \(code) has urban–rural class '\(urbanRuralClass)'; expected one of "
-                                                    + UrbanRuralClass.allCases.map(\.rawValue).joined(separator: ", ")))
+                problems.append(
+                    RegistryProblem(
+                        location: location, rule: .unknownUrbanRuralClass, code: codeText,
+                        message: "unit \(code) has urban–rural class '\(urbanRuralClass)'; expected one of "
+                            + UrbanRuralClass.allCases.map(\.rawValue).joined(separator: ", ")))
             }
         }
         let start = Int32(names.count)
         names.append(contentsOf: name.utf8)
-        pending.append(Pending(code: code.rawValue, parent: parent.rawValue, nameStart: start, nameEnd: Int32(names.count),
-                               urban: urban, file: Int32(files.count - 1), line: Int32(clamping: line)))
+        pending.append(
+            Pending(
+                code: code.rawValue, parent: parent.rawValue, nameStart: start, nameEnd: Int32(names.count),
+                urban: urban, file: Int32(files.count - 1), line: Int32(clamping: line)))
     }
 
     /// Records a problem found while reading a row (a wrong field count, say).
@@ -123,8 +129,10 @@ public struct RegistryBuilder {
                 for member in loop { state[member] = 3 }
                 let first = loop.min { definitions[$0].code < definitions[$1].code }!
                 let rotated = Array(loop[loop.firstIndex(of: first)!...] + loop[..<loop.firstIndex(of: first)!])
-                problem(definitions[first], .cycle, "parent links form a cycle: "
-                            + (rotated + [first]).map { code(definitions[$0].code).description }.joined(separator: " → "))
+                problem(
+                    definitions[first], .cycle,
+                    "parent links form a cycle: "
+                        + (rotated + [first]).map { code(definitions[$0].code).description }.joined(separator: " → "))
             }
             for member in path where state[member] == 1 { state[member] = 2 }
         }
@@ -139,17 +147,19 @@ public struct RegistryBuilder {
             let parentIndex = Int(parents[position])
             let standsFor = parentIndex < 0 ? RegionLevel.national...RegionLevel.national : parent.level...lowest(parentIndex)
             if !standsFor.contains(expected) {
-                problem(row, .wrongParentLevel,
-                        "\(child.level) \(child) '\(name(row))' has parent \(parent) at \(parent.level) level; expected a parent at \(expected) level")
+                problem(
+                    row, .wrongParentLevel,
+                    "\(child.level) \(child) '\(name(row))' has parent \(parent) at \(parent.level) level; expected a parent at \(expected) level")
             } else if !child.isWithin(parent) {
                 problem(row, .parentNotPrefix, "unit \(child) '\(name(row))' does not begin with the digits of its parent \(parent)")
             }
         }
 
         guard problems.isEmpty else {
-            throw RegistryLoadError(problems: problems.sorted {
-                ($0.location.file, $0.location.line ?? 0) < ($1.location.file, $1.location.line ?? 0)
-            })
+            throw RegistryLoadError(
+                problems: problems.sorted {
+                    ($0.location.file, $0.location.line ?? 0) < ($1.location.file, $1.location.line ?? 0)
+                })
         }
         var nameBytes: [UInt8] = []
         nameBytes.reserveCapacity(names.count)

@@ -20,8 +20,10 @@ public struct Rollup: Sendable, Hashable {
     /// The value the unit reported itself for this aggregate, if it did.
     public var reported: Double?
 
-    public init(level: RegionLevel, region: RegionCode, indicator: String, period: Period, value: Double, numerator: Double,
-                denominator: Double, contributing: Int, expected: Int?, publication: Publication, reported: Double? = nil) {
+    public init(
+        level: RegionLevel, region: RegionCode, indicator: String, period: Period, value: Double, numerator: Double,
+        denominator: Double, contributing: Int, expected: Int?, publication: Publication, reported: Double? = nil
+    ) {
         self.level = level
         self.region = region
         self.indicator = indicator

@@ -47,9 +47,10 @@ extension IndicatorCatalog {
         print.add(version)
         print.add("\(periodWindow)")
         for definition in definitions {
-            print.add("\(definition.code)|\(definition.definitionVersion)|\(definition.validFrom)|\(definition.validTo.map(String.init) ?? "")|"
-                      + "\(definition.unit)|\(definition.unitMultiplier)|\(definition.kind.rawValue)|\(definition.validRange.map { "\($0)" } ?? "")|"
-                      + "\(definition.frequency.rawValue)|\(definition.reportedLevels.map(\.description).joined(separator: ","))")
+            print.add(
+                "\(definition.code)|\(definition.definitionVersion)|\(definition.validFrom)|\(definition.validTo.map(String.init) ?? "")|"
+                    + "\(definition.unit)|\(definition.unitMultiplier)|\(definition.kind.rawValue)|\(definition.validRange.map { "\($0)" } ?? "")|"
+                    + "\(definition.frequency.rawValue)|\(definition.reportedLevels.map(\.description).joined(separator: ","))")
         }
         return print
     }

@@ -191,8 +191,10 @@ public final class YAMLFields {
         guard let mapping = node.mapping else { return }
         for (key, value) in mapping {
             guard let name = key.scalar?.string, !asked.contains(name) else { continue }
-            sink.add(YAMLProblem(line: value.mark?.line ?? key.mark?.line, path: keyPath(name),
-                                 message: "unknown key (known here: \(asked.sorted().joined(separator: ", ")))"))
+            sink.add(
+                YAMLProblem(
+                    line: value.mark?.line ?? key.mark?.line, path: keyPath(name),
+                    message: "unknown key (known here: \(asked.sorted().joined(separator: ", ")))"))
         }
     }
 }

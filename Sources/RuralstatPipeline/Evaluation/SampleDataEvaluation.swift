@@ -33,14 +33,16 @@ public struct SampleDataEvaluation {
         var rollup = StorelessRollup(registry: registry, catalog: catalog, options: options)
         rollup.quality = .standard(rules: rules)
         let out = (folder as NSString).appendingPathComponent("out")
-        let summary = try rollup.run(files: try SubmissionIngestor.expand([(folder as NSString).appendingPathComponent("submissions")]),
-                                     outDirectory: out)
+        let summary = try rollup.run(
+            files: try SubmissionIngestor.expand([(folder as NSString).appendingPathComponent("submissions")]),
+            outDirectory: out)
         let truth = generated.truth
         var derived: [String: Set<String>] = [:]
         for definition in catalog.definitions {
             for (_, reference) in definition.aggregation.references { derived[reference, default: []].insert(definition.code) }
         }
-        return Outcome(scores: truth.score(summary.findingRows, derived: derived), findings: summary.findingRows, observations: summary.rowsAccepted,
-                       secondsQuality: summary.secondsQuality)
+        return Outcome(
+            scores: truth.score(summary.findingRows, derived: derived), findings: summary.findingRows, observations: summary.rowsAccepted,
+            secondsQuality: summary.secondsQuality)
     }
 }

@@ -40,7 +40,8 @@ public enum IngestSummary {
             guard let outcome = result.outcome else { return "\(name): ?" }
             text = "\(name): \(outcome.status.rawValue)"
             if let format = result.report?.format { text += " [\(format.rawValue)]" }
-            text += " — \(outcome.rowsRead) rows read: \(outcome.rowsNew) new, \(outcome.rowsRevised) revised, "
+            text +=
+                " — \(outcome.rowsRead) rows read: \(outcome.rowsNew) new, \(outcome.rowsRevised) revised, "
                 + "\(outcome.rowsUnchanged) unchanged, \(outcome.rowsDeleted) deleted, \(outcome.rowsRejected) rejected"
             let warnings = outcome.warnings + outcome.duplicatesMerged
             if warnings > 0 { text += ", \(warnings) warnings" }
@@ -71,9 +72,11 @@ public enum IngestSummary {
         let seen = results.filter { if case .alreadySeen = $0.kind { true } else { false } }.count
         let rows = outcomes.reduce(0) { $0 + $1.rowsRead }
         let seconds = results.reduce(0) { $0 + $1.seconds }
-        var text = "\(results.count) files: \(results.filter { $0.kind == .applied }.count) applied, "
+        var text =
+            "\(results.count) files: \(results.filter { $0.kind == .applied }.count) applied, "
             + "\(results.filter { isRefused($0.kind) }.count) rejected, \(seen) already seen"
-        text += "; \(rows) rows: \(outcomes.reduce(0) { $0 + $1.rowsApplied }) applied, \(outcomes.reduce(0) { $0 + $1.rowsUnchanged }) unchanged, "
+        text +=
+            "; \(rows) rows: \(outcomes.reduce(0) { $0 + $1.rowsApplied }) applied, \(outcomes.reduce(0) { $0 + $1.rowsUnchanged }) unchanged, "
             + "\(outcomes.reduce(0) { $0 + $1.rowsRejected }) rejected"
         if seconds > 0, rows > 0 { text += String(format: " (%.0f rows/s)", Double(rows) / seconds) }
         if results.isEmpty || results.count == seen { text += "\nno new work" }
@@ -92,14 +95,17 @@ public enum CheckReport {
                 continue
             }
             let verdict = report.hasErrors ? "\(report.errorCount) errors" : "ok"
-            text += "\(report.file): \(verdict) [\(report.format?.rawValue ?? "?")] — \(report.rowsRead) rows, "
+            text +=
+                "\(report.file): \(verdict) [\(report.format?.rawValue ?? "?")] — \(report.rowsRead) rows, "
                 + "\(report.rowsAccepted) accepted, \(report.rowsRejected) rejected, \(report.warnings) warnings\n"
             for problem in report.problems { text += "  \(problem)\n" }
             let shown = report.problems.count
             let total = report.countsByRule.values.reduce(0, +)
             if total > shown { text += "  … \(total - shown) more problems\n" }
             if !report.countsByRule.isEmpty {
-                text += "  by rule: " + report.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }
+                text +=
+                    "  by rule: "
+                    + report.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }
                     .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + "\n"
             }
         }
@@ -115,14 +121,16 @@ public enum CheckReport {
             var warnings: Int, errors: Int, fatal: String?, countsByRule: [String: Int], problems: [Problem]
         }
         let files = reports.map { report in
-            File(file: report.file, format: report.format?.rawValue, sender: report.jurisdiction?.sender, messageID: report.header.messageID,
-                 rowsRead: report.rowsRead, rowsAccepted: report.rowsAccepted, rowsRejected: report.rowsRejected,
-                 warnings: report.warnings, errors: report.errorCount, fatal: report.fatal?.description,
-                 countsByRule: Dictionary(uniqueKeysWithValues: report.countsByRule.map { ($0.key.rawValue, $0.value) }),
-                 problems: report.problems.map {
-                     Problem(file: $0.location.file, line: $0.location.line, element: $0.location.element, column: $0.location.column,
-                             key: $0.key, rule: $0.rule.rawValue, severity: $0.severity.rawValue, value: $0.value, message: $0.message)
-                 })
+            File(
+                file: report.file, format: report.format?.rawValue, sender: report.jurisdiction?.sender, messageID: report.header.messageID,
+                rowsRead: report.rowsRead, rowsAccepted: report.rowsAccepted, rowsRejected: report.rowsRejected,
+                warnings: report.warnings, errors: report.errorCount, fatal: report.fatal?.description,
+                countsByRule: Dictionary(uniqueKeysWithValues: report.countsByRule.map { ($0.key.rawValue, $0.value) }),
+                problems: report.problems.map {
+                    Problem(
+                        file: $0.location.file, line: $0.location.line, element: $0.location.element, column: $0.location.column,
+                        key: $0.key, rule: $0.rule.rawValue, severity: $0.severity.rawValue, value: $0.value, message: $0.message)
+                })
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -25,8 +25,10 @@ public final class SubmissionIngestor {
     /// again every night — a change of registry, catalog or options, or a retry, offers it again.
     public var retryRejected = false
 
-    public init(store: any IndicatorStore, registries: RegistryEditions, catalog: IndicatorCatalog, options: IngestOptions,
-                runID: Int64?, rejectsLog: RejectsCSV?) {
+    public init(
+        store: any IndicatorStore, registries: RegistryEditions, catalog: IndicatorCatalog, options: IngestOptions,
+        runID: Int64?, rejectsLog: RejectsCSV?
+    ) {
         self.store = store
         self.registries = registries
         self.catalog = catalog
@@ -84,8 +86,10 @@ public final class SubmissionIngestor {
     /// Ingests files in order, each in its own transaction. While one file is applied (the store
     /// has one writer), the next ones are already read and validated on other cores: up to
     /// `readers` files at once, each holding only a few batches in memory.
-    public func ingest(_ paths: [String], readers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                       progress: (FileResult) -> Void = { _ in }) throws -> [FileResult] {
+    public func ingest(
+        _ paths: [String], readers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (FileResult) -> Void = { _ in }
+    ) throws -> [FileResult] {
         var results: [Int: FileResult] = [:]
         var work: [(position: Int, record: SubmissionRecord, earlier: StoredSubmission?)] = []
         var hashes: Set<String> = []
@@ -111,8 +115,9 @@ public final class SubmissionIngestor {
             let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: "", conditions: conditions)
             work.append((position, record, try store.rejectedAttempt(withHash: hash)))
         }
-        let streams = SubmissionStream.startReading(work.map(\.record.fileName), registries: registries, catalog: catalog, options: options,
-                                                    readers: readers)
+        let streams = SubmissionStream.startReading(
+            work.map(\.record.fileName), registries: registries, catalog: catalog, options: options,
+            readers: readers)
         for (item, stream) in zip(work, streams) {
             // The file's clock starts when its turn comes (reading it ran ahead on another core); so does its ledger time.
             let started = Date()
@@ -125,7 +130,8 @@ public final class SubmissionIngestor {
         }
         for copy in later {
             let earlier = try store.submission(withHash: copy.hash) ?? store.rejectedAttempt(withHash: copy.hash)
-            results[copy.position] = earlier.map { FileResult(file: copy.path, kind: .alreadySeen($0), seconds: 0) }
+            results[copy.position] =
+                earlier.map { FileResult(file: copy.path, kind: .alreadySeen($0), seconds: 0) }
                 ?? FileResult(file: copy.path, kind: .unreadable("the same content as another file of this run, which could not be read"), seconds: 0)
             progress(results[copy.position]!)
         }
@@ -155,27 +161,31 @@ public final class SubmissionIngestor {
                         throw error
                     case .finished(let read):
                         report = read
-                        return SubmissionVerdict(header: read.header, format: read.format?.rawValue, apply: read.shouldApply,
-                                                 isTest: read.header.isTest, rowsRead: read.rowsRead, rowsRejected: read.rowsRejected,
-                                                 warnings: read.warnings, refusal: read.refusal)
+                        return SubmissionVerdict(
+                            header: read.header, format: read.format?.rawValue, apply: read.shouldApply,
+                            isTest: read.header.isTest, rowsRead: read.rowsRead, rowsRejected: read.rowsRejected,
+                            warnings: read.warnings, refusal: read.refusal)
                     }
                 }
             }
             try rejectsLog?.write(outcome.problems)
-            let kind: FileResult.Kind = switch outcome.status {
-            case .applied: .applied
-            case .rejected, .retired: .rejected
-            case .test: .test
-            }
+            let kind: FileResult.Kind =
+                switch outcome.status {
+                case .applied: .applied
+                case .rejected, .retired: .rejected
+                case .test: .test
+                }
             return FileResult(file: path, kind: kind, outcome: outcome, report: report, seconds: Date().timeIntervalSince(started))
         } catch let error as IngestError {
             let readable = error.rule == .unknownSender
-            let problem = ValidationProblem(location: error.location, key: "", rule: readable ? .submissionRejected : .unreadableFile, value: "",
-                                            message: "\(error.rule.rawValue): \(error.message)")
+            let problem = ValidationProblem(
+                location: error.location, key: "", rule: readable ? .submissionRejected : .unreadableFile, value: "",
+                message: "\(error.rule.rawValue): \(error.message)")
             let id = try store.recordUnreadable(record, runID: runID, problem: problem)
             try rejectsLog?.write(problem)
-            var result = FileResult(file: path, kind: readable ? .refused(error.description) : .unreadable(error.description),
-                                    seconds: Date().timeIntervalSince(started))
+            var result = FileResult(
+                file: path, kind: readable ? .refused(error.description) : .unreadable(error.description),
+                seconds: Date().timeIntervalSince(started))
             result.outcome = ApplyOutcome(submissionID: id, status: .rejected, reason: problem.message)
             return result
         }
@@ -192,8 +202,9 @@ public final class SubmissionIngestor {
         for path in paths {
             let found = try expand(path)
             if emptyIsError, found.isEmpty {
-                throw IngestError(file: path, rule: .unreadable,
-                                  message: "no submission files here (folders are searched recursively; hidden files are skipped)")
+                throw IngestError(
+                    file: path, rule: .unreadable,
+                    message: "no submission files here (folders are searched recursively; hidden files are skipped)")
             }
             files += found
         }
@@ -221,7 +232,8 @@ public final class SubmissionIngestor {
             let full = (path as NSString).appendingPathComponent(relative)
             var inner: ObjCBool = false
             if !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
-               manager.fileExists(atPath: full, isDirectory: &inner), !inner.boolValue {
+                manager.fileExists(atPath: full, isDirectory: &inner), !inner.boolValue
+            {
                 found.append(full)
             }
         }

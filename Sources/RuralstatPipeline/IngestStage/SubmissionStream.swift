@@ -82,8 +82,10 @@ final class SubmissionStream: @unchecked Sendable {
     /// get their turn in order (a dispatcher waits for a free slot before it starts the next file), so
     /// the consumer, which takes the streams in order, never waits on a file that cannot start while
     /// later files hold every slot with their full queues.
-    static func startReading(_ paths: [String], registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
-                             readers: Int) -> [SubmissionStream] {
+    static func startReading(
+        _ paths: [String], registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
+        readers: Int
+    ) -> [SubmissionStream] {
         let streams = paths.map { _ in SubmissionStream() }
         let slots = DispatchSemaphore(value: max(1, readers))
         let dispatcher = Thread {
@@ -110,15 +112,16 @@ final class SubmissionStream: @unchecked Sendable {
             pending.removeAll(keepingCapacity: true)
         }
         do {
-            let report = try SubmissionReader.read(path, registries: registries, catalog: catalog, options: options,
-                                                   emit: { batch in
-                                                       flush()
-                                                       self.push(.batch(batch))
-                                                   },
-                                                   reject: { problem in
-                                                       pending.append(problem)
-                                                       if pending.count >= 1_024 { flush() }
-                                                   })
+            let report = try SubmissionReader.read(
+                path, registries: registries, catalog: catalog, options: options,
+                emit: { batch in
+                    flush()
+                    self.push(.batch(batch))
+                },
+                reject: { problem in
+                    pending.append(problem)
+                    if pending.count >= 1_024 { flush() }
+                })
             flush()
             push(.finished(report))
         } catch let error as IngestError {

@@ -9,62 +9,74 @@ extension NightlyRun {
 
     /// New submissions from every source into the store, each file whole or not at all.
     var ingestStage: NightlyStage {
-        NightlyStage(kind: .ingest, isDue: { _ in true }, perform: { state in
-            var position = 0
-            for source in spec.sources {
-                let files = try SubmissionIngestor.expand(source.paths)
-                state.summary.filesFound += files.count
-                if files.isEmpty {
-                    // A quiet night is normal, but it is said.
-                    state.summary.notes.append("source '\(source.name)' found no files in \(source.paths.joined(separator: ", "))")
-                    state.logger.notice("no files", metadata: ["source": "\(source.name)", "paths": "\(source.paths)"])
+        NightlyStage(
+            kind: .ingest, isDue: { _ in true },
+            perform: { state in
+                var position = 0
+                for source in spec.sources {
+                    let files = try SubmissionIngestor.expand(source.paths)
+                    state.summary.filesFound += files.count
+                    if files.isEmpty {
+                        // A quiet night is normal, but it is said.
+                        state.summary.notes.append("source '\(source.name)' found no files in \(source.paths.joined(separator: ", "))")
+                        state.logger.notice("no files", metadata: ["source": "\(source.name)", "paths": "\(source.paths)"])
+                    }
+                    let ingestor = SubmissionIngestor(
+                        store: state.store, registries: RegistryEditions([state.registry]), catalog: state.catalog,
+                        options: spec.options(for: source), runID: state.runID, rejectsLog: nil)
+                    let logger = state.logger
+                    let results = try ingestor.ingest(files, readers: workers) { result in
+                        position += 1
+                        if case .applied = result.kind { Self.crashPoint("after-file-\(position)") }
+                        let rows = result.outcome.map { $0.rowsNew + $0.rowsRevised + $0.rowsUnchanged } ?? 0
+                        progress.file(position, of: files.count, result.file, rows: rows, seconds: result.seconds, outcome: IngestSummary.word(result.kind))
+                        logger.info(
+                            "file",
+                            metadata: [
+                                "file": "\(result.file)", "outcome": "\(IngestSummary.word(result.kind))",
+                                "rows_new": "\(result.outcome?.rowsNew ?? 0)", "rows_rejected": "\(result.outcome?.rowsRejected ?? 0)",
+                                "seconds": "\(result.seconds)",
+                            ])
+                    }
+                    for result in results { state.summary.count(result) }
                 }
-                let ingestor = SubmissionIngestor(store: state.store, registries: RegistryEditions([state.registry]), catalog: state.catalog,
-                                                  options: spec.options(for: source), runID: state.runID, rejectsLog: nil)
-                let logger = state.logger
-                let results = try ingestor.ingest(files, readers: workers) { result in
-                    position += 1
-                    if case .applied = result.kind { Self.crashPoint("after-file-\(position)") }
-                    let rows = result.outcome.map { $0.rowsNew + $0.rowsRevised + $0.rowsUnchanged } ?? 0
-                    progress.file(position, of: files.count, result.file, rows: rows, seconds: result.seconds, outcome: IngestSummary.word(result.kind))
-                    logger.info("file", metadata: ["file": "\(result.file)", "outcome": "\(IngestSummary.word(result.kind))",
-                                                   "rows_new": "\(result.outcome?.rowsNew ?? 0)", "rows_rejected": "\(result.outcome?.rowsRejected ?? 0)",
-                                                   "seconds": "\(result.seconds)"])
-                }
-                for result in results { state.summary.count(result) }
-            }
-            let s = state.summary
-            return StageOutcome(ran: s.filesApplied + s.filesRejected > 0, detail: s.ingestLine)
-        }, idleDetail: { $0.summary.ingestLine })
+                let s = state.summary
+                return StageOutcome(ran: s.filesApplied + s.filesRejected > 0, detail: s.ingestLine)
+            }, idleDetail: { $0.summary.ingestLine })
     }
 
     /// The rollups of the partitions that submissions past the rollup watermark touched.
     var rollupStage: NightlyStage {
-        NightlyStage(kind: .rollup, isDue: { state in try state.store.rollupWatermark() < state.latestSubmission }, perform: { state in
-            var rollup = StoreRollup(store: state.store, catalog: state.catalog, registry: state.registry)
-            rollup.policy = spec.coverage
-            rollup.workers = workers
-            let done = try rollup.runIncremental(runID: state.runID)
-            state.summary.rollups = done.rollups
-            state.loaded = done.everything
-            Self.crashPoint("after-rollup")
-            return StageOutcome(detail: "\(done.rollups) rollups recomputed")
-        }, idleDetail: { _ in "0 rollups recomputed" })
+        NightlyStage(
+            kind: .rollup, isDue: { state in try state.store.rollupWatermark() < state.latestSubmission },
+            perform: { state in
+                var rollup = StoreRollup(store: state.store, catalog: state.catalog, registry: state.registry)
+                rollup.policy = spec.coverage
+                rollup.workers = workers
+                let done = try rollup.runIncremental(runID: state.runID)
+                state.summary.rollups = done.rollups
+                state.loaded = done.everything
+                Self.crashPoint("after-rollup")
+                return StageOutcome(detail: "\(done.rollups) rollups recomputed")
+            }, idleDetail: { _ in "0 rollups recomputed" })
     }
 
     /// The quality checks over every partition, on the table the rollup stage loaded when it ran.
     var qualityStage: NightlyStage {
-        NightlyStage(kind: .quality, isDue: { state in
-            try state.ran.contains(.rollup) || state.store.watermark("quality_watermark") < state.latestSubmission
-        }, perform: { state in
-            var quality = StoreQuality(store: state.store, catalog: state.catalog, registry: state.registry, suite: spec.quality.suite(rules: state.rules))
-            quality.workers = workers
-            _ = try quality.run(runID: state.runID, loaded: state.loaded)
-            state.loaded = nil
-            Self.crashPoint("after-quality")
-            try state.store.setWatermark("quality_watermark", state.latestSubmission)
-            return StageOutcome(detail: try Self.findingLine(state.store))
-        }, idleDetail: { state in try Self.findingLine(state.store) })
+        NightlyStage(
+            kind: .quality,
+            isDue: { state in
+                try state.ran.contains(.rollup) || state.store.watermark("quality_watermark") < state.latestSubmission
+            },
+            perform: { state in
+                var quality = StoreQuality(store: state.store, catalog: state.catalog, registry: state.registry, suite: spec.quality.suite(rules: state.rules))
+                quality.workers = workers
+                _ = try quality.run(runID: state.runID, loaded: state.loaded)
+                state.loaded = nil
+                Self.crashPoint("after-quality")
+                try state.store.setWatermark("quality_watermark", state.latestSubmission)
+                return StageOutcome(detail: try Self.findingLine(state.store))
+            }, idleDetail: { state in try Self.findingLine(state.store) })
     }
 
     /// The reports and the manifest; the run's own outputs for evaluators, findings and rejects, are
@@ -72,20 +84,25 @@ extension NightlyRun {
     var reportStage: NightlyStage {
         let folder = spec.reports.folder
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
-        return NightlyStage(kind: .report, progressDetail: folder, isDue: { state in
-            try state.ran.contains(.quality) || state.store.watermark("report_watermark") < state.latestSubmission
-                || !FileManager.default.fileExists(atPath: manifestPath)
-        }, perform: { state in
-            var settings = spec.reports
-            settings.formats.formUnion([.findings, .rejects])
-            let written = try ReportWriter(store: state.store, catalog: state.catalog, registry: state.registry, settings: settings, runID: state.runID).write()
-            Self.crashPoint("during-report")
-            state.summary.outputs = written.files + [manifestPath]
-            return StageOutcome(detail: "\(written.files.count + 1) files in \(folder)")
-        }, idleDetail: { _ in "reports are up to date" }, afterRecording: { state in
-            try writeManifest(manifestPath, state: state, outputs: state.summary.outputs.dropLast())
-            try state.store.setWatermark("report_watermark", state.latestSubmission)
-        })
+        return NightlyStage(
+            kind: .report, progressDetail: folder,
+            isDue: { state in
+                try state.ran.contains(.quality) || state.store.watermark("report_watermark") < state.latestSubmission
+                    || !FileManager.default.fileExists(atPath: manifestPath)
+            },
+            perform: { state in
+                var settings = spec.reports
+                settings.formats.formUnion([.findings, .rejects])
+                let written = try ReportWriter(store: state.store, catalog: state.catalog, registry: state.registry, settings: settings, runID: state.runID)
+                    .write()
+                Self.crashPoint("during-report")
+                state.summary.outputs = written.files + [manifestPath]
+                return StageOutcome(detail: "\(written.files.count + 1) files in \(folder)")
+            }, idleDetail: { _ in "reports are up to date" },
+            afterRecording: { state in
+                try writeManifest(manifestPath, state: state, outputs: state.summary.outputs.dropLast())
+                try state.store.setWatermark("report_watermark", state.latestSubmission)
+            })
     }
 
     private static func findingLine(_ store: any IndicatorStore) throws -> String {

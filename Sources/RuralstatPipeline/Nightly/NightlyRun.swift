@@ -83,8 +83,10 @@ public struct NightlyRun {
         let registry = try ReferenceFiles.loadRegistry(paths: spec.registry, edition: spec.registryEdition)
         let catalog = try ReferenceFiles.loadCatalog(path: spec.catalog)
         let rules = try spec.rules.map { try RuleSet(contentsOfFile: $0, knownIndicators: Set(catalog.codes)) }
-        try FileManager.default.createDirectory(atPath: (spec.store as NSString).deletingLastPathComponent.isEmpty ? "."
-                                                    : (spec.store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (spec.store as NSString).deletingLastPathComponent.isEmpty
+                ? "."
+                : (spec.store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let lock = try StoreLock(store: spec.store, command: "run", wait: wait)
         defer { withExtendedLifetime(lock) {} }
         let store = try SQLiteStore(creatingAt: spec.store)
@@ -98,8 +100,9 @@ public struct NightlyRun {
             log.notice("earlier runs did not finish; this one completes their work", metadata: ["runs": "\(summary.resumedRuns)"])
         }
         do {
-            try runStages(store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: log, summary: &summary,
-                          startedAt: startedAt)
+            try runStages(
+                store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: log, summary: &summary,
+                startedAt: startedAt)
         } catch {
             log.error("the run failed", metadata: ["error": "\(error)"])
             try? store.finishRun(runID, status: .failed, exitCode: 2)
@@ -109,11 +112,14 @@ public struct NightlyRun {
         return summary
     }
 
-    private func runStages(store: any IndicatorStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, runID: Int64, logger: Logger,
-                           summary: inout Summary, startedAt: Date) throws {
+    private func runStages(
+        store: any IndicatorStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, runID: Int64, logger: Logger,
+        summary: inout Summary, startedAt: Date
+    ) throws {
         let references = try referenceHashes()
-        var state = NightlyState(store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: logger,
-                                 startedAt: startedAt, references: references, summary: summary)
+        var state = NightlyState(
+            store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: logger,
+            startedAt: startedAt, references: references, summary: summary)
         try loadChangedReferences(&state)
         for stage in stages {
             let started = Date()
@@ -159,7 +165,11 @@ public struct NightlyRun {
         summary.newErrorFindings = try store.newErrorFindings(runs: runs)
         let policy = spec.exitPolicy
         if policy.rejects == .new, summary.filesRejected > 0 || rejected > 0 {
-            summary.exitReasons.append("data were rejected" + (summary.rejectedByResumedRuns > 0 ? " (\(summary.rejectedByResumedRuns) by killed run \(summary.resumedRuns.map(String.init).joined(separator: ", ")), whose work this run finished)" : ""))
+            summary.exitReasons.append(
+                "data were rejected"
+                    + (summary.rejectedByResumedRuns > 0
+                        ? " (\(summary.rejectedByResumedRuns) by killed run \(summary.resumedRuns.map(String.init).joined(separator: ", ")), whose work this run finished)"
+                        : ""))
         }
         switch policy.errorFindings {
         case .new where summary.newErrorFindings > 0: summary.exitReasons.append("\(summary.newErrorFindings) new error-level findings")
@@ -179,9 +189,10 @@ public struct NightlyRun {
     }
 
     private func referenceHashes() throws -> ReferenceHashes {
-        ReferenceHashes(spec: try ContentHash.sha256(of: specPath),
-                        registry: try spec.registry.map { try ContentHash.sha256(of: $0) }.joined(separator: "+"),
-                        catalog: try ContentHash.sha256(of: spec.catalog), rules: try spec.rules.map { try ContentHash.sha256(of: $0) })
+        ReferenceHashes(
+            spec: try ContentHash.sha256(of: specPath),
+            registry: try spec.registry.map { try ContentHash.sha256(of: $0) }.joined(separator: "+"),
+            catalog: try ContentHash.sha256(of: spec.catalog), rules: try spec.rules.map { try ContentHash.sha256(of: $0) })
     }
 
     /// `manifest.json`: what went in (references with their hashes, every submission), the
@@ -199,19 +210,24 @@ public struct NightlyRun {
             let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
             return RunManifest.Output(file: file, bytes: size, sha256: try ContentHash.sha256(of: file))
         }
-        var parameters: [String: String] = ["coverage.publish_at": "\(spec.coverage.publishAt)", "coverage.withhold_below": "\(spec.coverage.withholdBelow)",
-                                            "workers": "\(workers)", "report.levels": spec.reports.levels.map(\.description).joined(separator: ",")]
+        var parameters: [String: String] = [
+            "coverage.publish_at": "\(spec.coverage.publishAt)", "coverage.withhold_below": "\(spec.coverage.withholdBelow)",
+            "workers": "\(workers)", "report.levels": spec.reports.levels.map(\.description).joined(separator: ","),
+        ]
         let q = spec.quality
-        for (key, value) in [("peer_outlier_threshold", q.peerOutliers.threshold), ("hb_exponent", q.hb.exponent),
-                             ("minimum_coverage", q.coverage.minimumCoverage), ("history_max_decrease", q.history.maxDecrease),
-                             ("history_max_increase", q.history.maxIncrease), ("balance_relative_tolerance", q.balance.relativeTolerance)] {
+        for (key, value) in [
+            ("peer_outlier_threshold", q.peerOutliers.threshold), ("hb_exponent", q.hb.exponent),
+            ("minimum_coverage", q.coverage.minimumCoverage), ("history_max_decrease", q.history.maxDecrease),
+            ("history_max_increase", q.history.maxIncrease), ("balance_relative_tolerance", q.balance.relativeTolerance),
+        ] {
             parameters["quality.\(key)"] = "\(value)"
         }
         parameters["quality.hb_mii"] = q.hb.mii.map { "\($0)" } ?? "none"
         parameters["quality.hb_mei"] = q.hb.mei.map { "\($0)" } ?? "none"
         parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"
         let manifest = RunManifest(
-            software: "ruralstat \(RuralstatVersion.current)", run: state.runID, startedAt: iso.string(from: state.startedAt), finishedAt: iso.string(from: Date()),
+            software: "ruralstat \(RuralstatVersion.current)", run: state.runID, startedAt: iso.string(from: state.startedAt),
+            finishedAt: iso.string(from: Date()),
             spec: .init(files: [specPath], version: spec.name, sha256: references.spec),
             catalog: .init(files: [spec.catalog], version: catalog.version, sha256: references.catalog),
             registry: .init(files: spec.registry, version: "\(registry.edition)", sha256: references.registry),

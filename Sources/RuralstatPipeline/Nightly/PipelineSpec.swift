@@ -81,8 +81,9 @@ public struct PipelineSpec: Sendable {
 
         /// The checks with these parameters (edit rules first when there are any).
         public func suite(rules: RuleSet?) -> QualitySuite {
-            QualitySuite(rules: rules, peerOutliers: peerOutliers, periodOverPeriod: PeriodOverPeriodCheck(method: .hidiroglouBerthelot(hb)),
-                         balance: balance, coverage: coverage, history: history)
+            QualitySuite(
+                rules: rules, peerOutliers: peerOutliers, periodOverPeriod: PeriodOverPeriodCheck(method: .hidiroglouBerthelot(hb)),
+                balance: balance, coverage: coverage, history: history)
         }
     }
 }
@@ -146,13 +147,14 @@ extension PipelineSpec {
                 }
             }
             if let formats = section.strings("formats", required: false) {
-                reports.formats = Set(formats.compactMap { name in
-                    guard let format = ReportFormat(rawValue: name) else {
-                        section.problem("formats", "'\(name)' is not a report format (\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-                        return nil
-                    }
-                    return format
-                })
+                reports.formats = Set(
+                    formats.compactMap { name in
+                        guard let format = ReportFormat(rawValue: name) else {
+                            section.problem("formats", "'\(name)' is not a report format (\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                            return nil
+                        }
+                        return format
+                    })
             }
             section.rejectUnknownKeys()
         }

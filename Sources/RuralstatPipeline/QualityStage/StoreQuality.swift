@@ -39,8 +39,9 @@ public struct StoreQuality {
             try store.currentObservations(ObservationFilter()) { builder.add($0) }
             table = builder.build(workers: workers)
         }
-        let input = QualityInput(table: table, rollups: try loaded?.rollups ?? store.storedRollups(), arrivals: try store.submissionArrivals(),
-                                 catalog: catalog, registry: registry, workers: workers)
+        let input = QualityInput(
+            table: table, rollups: try loaded?.rollups ?? store.storedRollups(), arrivals: try store.submissionArrivals(),
+            catalog: catalog, registry: registry, workers: workers)
         let results = suite.run(input)
         try store.replaceFindings(results, runID: runID)
         var summary = Summary(observations: table.rowCount)

@@ -69,8 +69,9 @@ public struct StoreRollup {
         summary.periods = periods.sorted()
         let provinces = request.region.map { Set([$0.digits(at: .province)]) }
         for period in periods.sorted() {
-            try recompute(period: period, indicators: indicators, provinces: provinces,
-                          regions: request.region.map { .subtree($0) } ?? .all, runID: runID, into: &summary)
+            try recompute(
+                period: period, indicators: indicators, provinces: provinces,
+                regions: request.region.map { .subtree($0) } ?? .all, runID: runID, into: &summary)
         }
         return summary
     }
@@ -110,8 +111,9 @@ public struct StoreRollup {
         for period in Set(touched.map(\.period)).sorted() {
             let inPeriod = touched.filter { $0.period == period }
             let provinces = Set(inPeriod.map(\.province))
-            try recompute(period: period, indicators: dependents(of: Set(inPeriod.map(\.indicator))), provinces: provinces,
-                          regions: .provinces(provinces), runID: runID, into: &summary)
+            try recompute(
+                period: period, indicators: dependents(of: Set(inPeriod.map(\.indicator))), provinces: provinces,
+                regions: .provinces(provinces), runID: runID, into: &summary)
         }
         // Only now: a rollup that failed or was killed half-way is redone by the next run.
         try store.setRollupWatermark(latest)
@@ -122,8 +124,10 @@ public struct StoreRollup {
     /// from provinces are recomputed in those provinces only and the nation is merged from the stored
     /// provinces; the others (a median, province-level figures) from every province. Only the rows
     /// in `regions` are written.
-    private func recompute(period: String, indicators: Set<String>, provinces: Set<Int>?, regions: RollupScope.Regions,
-                           runID: Int64, into summary: inout Summary) throws {
+    private func recompute(
+        period: String, indicators: Set<String>, provinces: Set<Int>?, regions: RollupScope.Regions,
+        runID: Int64, into summary: inout Summary
+    ) throws {
         let engine = RollupEngine(catalog: catalog, registry: registry, policy: policy)
         let year = try Period(period).year
         // An indicator without a definition that year still has its stale rollups removed.
@@ -166,12 +170,14 @@ public struct StoreRollup {
     /// Every code of the request must be known: a typo is an error, never an empty recompute.
     private func check(_ request: Request) throws {
         for code in (request.indicators ?? []).sorted() where catalog.definitions(of: code).isEmpty {
-            throw ScopeError(description: "indicator '\(EchoText.quote(code))' is not in the catalog \(catalog.version)" + Suggestion.text(code, among: catalog.codes))
+            throw ScopeError(
+                description: "indicator '\(EchoText.quote(code))' is not in the catalog \(catalog.version)" + Suggestion.text(code, among: catalog.codes))
         }
         if let periods = request.periods {
             let held = try store.periods(of: nil)
             for period in periods.sorted() where !held.contains(period) {
-                throw ScopeError(description: "the store holds no observations or rollups for period \(period) (it holds \(held.sorted().joined(separator: ", ")))")
+                throw ScopeError(
+                    description: "the store holds no observations or rollups for period \(period) (it holds \(held.sorted().joined(separator: ", ")))")
             }
         }
         if let region = request.region, let registry, !registry.contains(region) {

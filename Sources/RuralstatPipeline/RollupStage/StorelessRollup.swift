@@ -101,8 +101,9 @@ public struct StorelessRollup: Sendable {
             try rejects.write(problem)
             if repeated.contradictory { counts.rejected += repeated.values.count }
         }
-        return Reading(table: table, arrivals: arrivals, outOfRange: outOfRange, missingValues: builder.missingValues,
-                       files: counts.files, rowsRead: counts.read, rowsRejected: counts.rejected)
+        return Reading(
+            table: table, arrivals: arrivals, outOfRange: outOfRange, missingValues: builder.missingValues,
+            files: counts.files, rowsRead: counts.read, rowsRejected: counts.rejected)
     }
 
     public func run(files: [String], outDirectory: String) throws -> Summary {
@@ -141,10 +142,12 @@ public struct StorelessRollup: Sendable {
 
     private func writeRollups(_ rollups: [Rollup], to folder: String) throws -> String {
         let path = (folder as NSString).appendingPathComponent("rollups.csv")
-        let writer = try CSVWriter(path: path, header: [
-            "level", "region", "region_name", "indicator", "period", "value", "unit", "numerator", "denominator", "contributing",
-            "expected", "coverage", "publication", "reported", "imbalance", "relative_imbalance",
-        ], byteOrderMark: true)
+        let writer = try CSVWriter(
+            path: path,
+            header: [
+                "level", "region", "region_name", "indicator", "period", "value", "unit", "numerator", "denominator", "contributing",
+                "expected", "coverage", "publication", "reported", "imbalance", "relative_imbalance",
+            ], byteOrderMark: true)
         var units: [String: String] = [:]
         var periods: [Period: String] = [:]
         for rollup in rollups {

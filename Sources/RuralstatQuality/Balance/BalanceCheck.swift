@@ -52,8 +52,10 @@ public struct BalanceCheck: QualityCheck {
 
     public var ruleID: String { BuiltInRule.hierarchyBalance }
 
-    public init(absoluteTolerance: Double = 0, relativeTolerance: Double = 0.001, roundingUnits: [String: Double] = [:],
-                mode: MissingChildren = .nonNull) {
+    public init(
+        absoluteTolerance: Double = 0, relativeTolerance: Double = 0.001, roundingUnits: [String: Double] = [:],
+        mode: MissingChildren = .nonNull
+    ) {
         self.absoluteTolerance = absoluteTolerance
         self.relativeTolerance = relativeTolerance
         self.roundingUnits = roundingUnits
@@ -92,21 +94,26 @@ public struct BalanceCheck: QualityCheck {
             let definition = catalog.definition(rollup.indicator, year: rollup.period.year)
             let relative = rollup.relativeImbalance.map { NumberText.format(", %+.2f %%", 100 * $0) } ?? ""
             let children = "its \(rollup.contributing) reporting unit\(rollup.contributing == 1 ? "" : "s")"
-            let explanation = "\(FindingText.unit(rollup.region, registry: registry)): \(FindingText.indicator(rollup.indicator, definition)) "
+            let explanation =
+                "\(FindingText.unit(rollup.region, registry: registry)): \(FindingText.indicator(rollup.indicator, definition)) "
                 + "reported \(FindingText.amount(reported, definition)), but \(children) add up to \(FindingText.amount(rollup.value, definition)) "
                 + "(imbalance \(FindingText.number(imbalance))\(relative); tolerance \(FindingText.number(limit)))"
-            found.append(Finding(ruleID: ruleID, method: "computed_vs_reported", severity: .warning, level: rollup.level, region: rollup.region,
-                                 indicator: rollup.indicator, period: rollup.period, observed: reported, expected: rollup.value,
-                                 lowerBound: rollup.value - limit, upperBound: rollup.value + limit, statisticName: "imbalance",
-                                 statistic: imbalance, parameters: parameters(rollup.indicator, limit), peerSize: rollup.contributing,
-                                 explanation: FindingText.tidy(explanation)))
+            found.append(
+                Finding(
+                    ruleID: ruleID, method: "computed_vs_reported", severity: .warning, level: rollup.level, region: rollup.region,
+                    indicator: rollup.indicator, period: rollup.period, observed: reported, expected: rollup.value,
+                    lowerBound: rollup.value - limit, upperBound: rollup.value + limit, statisticName: "imbalance",
+                    statistic: imbalance, parameters: parameters(rollup.indicator, limit), peerSize: rollup.contributing,
+                    explanation: FindingText.tidy(explanation)))
         }
         return QualityResults(findings: found, tallies: tally.rows)
     }
 
     private func parameters(_ indicator: String, _ limit: Double) -> FindingParameters {
-        ["absolute": .number(absoluteTolerance), "relative": .number(relativeTolerance), "unit": .number(roundingUnits[indicator] ?? 0),
-         "tolerance": .number(limit), "mode": .text(mode.rawValue)]
+        [
+            "absolute": .number(absoluteTolerance), "relative": .number(relativeTolerance), "unit": .number(roundingUnits[indicator] ?? 0),
+            "tolerance": .number(limit), "mode": .text(mode.rawValue),
+        ]
     }
 
     // MARK: Reported against reported
@@ -125,18 +132,22 @@ public struct BalanceCheck: QualityCheck {
                 if levels.count > 1 { childLevels.formUnion(levels.filter { $0 > .province }) }
             }
         }
-        let expected: [RegionLevel: ExpectedUnits] = input.registry.map { registry in
-            Dictionary(uniqueKeysWithValues: childLevels.map { ($0, ExpectedUnits(registry: registry, baseLevel: $0)) })
-        } ?? [:]
+        let expected: [RegionLevel: ExpectedUnits] =
+            input.registry.map { registry in
+                Dictionary(uniqueKeysWithValues: childLevels.map { ($0, ExpectedUnits(registry: registry, baseLevel: $0)) })
+            } ?? [:]
         return table.columnResults(ruleID: ruleID, catalog: input.catalog, workers: input.workers) { column, code, period, definition, tally in
             guard balanced.contains(code), let definition, definition.aggregation == .sum else { return [] }
-            return balance(column, indicator: code, definition: definition, period: period, expected: expected, registry: input.registry,
-                           tally: &tally)
+            return balance(
+                column, indicator: code, definition: definition, period: period, expected: expected, registry: input.registry,
+                tally: &tally)
         }
     }
 
-    private func balance(_ column: IndicatorColumn, indicator: String, definition: Indicator, period: Period,
-                         expected: [RegionLevel: ExpectedUnits], registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
+    private func balance(
+        _ column: IndicatorColumn, indicator: String, definition: Indicator, period: Period,
+        expected: [RegionLevel: ExpectedUnits], registry: RegionRegistry?, tally: inout TallyCounter
+    ) -> [Finding] {
         let levels = column.levels
         guard levels.count > 1 else { return [] }
         var found: [Finding] = []
@@ -168,15 +179,18 @@ public struct BalanceCheck: QualityCheck {
                 let region = RegionCode(uncheckedRawValue: parent)
                 let missing = max(0, expectedChildren - children.present)
                 let relative = reported == 0 ? "" : NumberText.format(", %+.2f %%", 100 * imbalance / abs(reported))
-                let explanation = "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
+                let explanation =
+                    "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
                     + "reported \(FindingText.amount(reported, definition)), but the \(children.present) \(childLevel.chineseName) figures reported under it "
                     + "add up to \(FindingText.amount(total, definition))\(missing > 0 ? " (\(missing) of \(expectedChildren) missing, counted as 0)" : "") "
                     + "(imbalance \(FindingText.number(imbalance))\(relative); tolerance \(FindingText.number(limit)))"
-                found.append(Finding(ruleID: ruleID, method: "reported_vs_children", severity: .warning, level: parentLevel, region: region,
-                                     indicator: indicator, period: period, observed: reported, expected: total,
-                                     lowerBound: total - limit, upperBound: total + limit, statisticName: "imbalance", statistic: imbalance,
-                                     parameters: parameters(indicator, limit) + ["children": .text(childLevel.description), "missing": .integer(missing)],
-                                     peerSize: children.present, explanation: FindingText.tidy(explanation)))
+                found.append(
+                    Finding(
+                        ruleID: ruleID, method: "reported_vs_children", severity: .warning, level: parentLevel, region: region,
+                        indicator: indicator, period: period, observed: reported, expected: total,
+                        lowerBound: total - limit, upperBound: total + limit, statisticName: "imbalance", statistic: imbalance,
+                        parameters: parameters(indicator, limit) + ["children": .text(childLevel.description), "missing": .integer(missing)],
+                        peerSize: children.present, explanation: FindingText.tidy(explanation)))
             }
         }
         return found

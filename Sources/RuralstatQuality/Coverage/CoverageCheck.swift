@@ -52,18 +52,23 @@ public struct CoverageCheck: QualityCheck {
             if let registry = input.registry, rollup.level.child == base {
                 let missing = registry.units(at: base, under: rollup.region)
                     .filter { !reported.contains($0.rawValue, indicator: rollup.indicator, period: rollup.period) }
-                named = ": " + missing.prefix(namedUnits).map { code in registry.unit(code).map { "\(code) \($0.name)" } ?? "\(code)" }
+                named =
+                    ": "
+                    + missing.prefix(namedUnits).map { code in registry.unit(code).map { "\(code) \($0.name)" } ?? "\(code)" }
                     .joined(separator: ", ") + (missing.count > namedUnits ? " and \(missing.count - namedUnits) more" : "")
             }
-            let explanation = "\(FindingText.unit(rollup.region, registry: input.registry)): \(rollup.contributing) of \(expected) "
+            let explanation =
+                "\(FindingText.unit(rollup.region, registry: input.registry)): \(rollup.contributing) of \(expected) "
                 + "\(base.chineseName) units reported \(FindingText.indicator(rollup.indicator, definition)) for \(rollup.period) "
                 + "(\(NumberText.format("%.1f", 100 * coverage)) %, below \(NumberText.format("%.0f", 100 * minimumCoverage)) %); "
                 + "\(expected - rollup.contributing) missing\(named)"
-            found.append(Finding(ruleID: ruleID, method: "missing_units", severity: .warning, level: rollup.level, region: rollup.region,
-                                 indicator: rollup.indicator, period: rollup.period, observed: Double(rollup.contributing),
-                                 expected: Double(expected), lowerBound: minimumCoverage, statisticName: "coverage", statistic: coverage,
-                                 parameters: ["minimum_coverage": .number(minimumCoverage), "base_level": .text(base.description)], peerSize: expected,
-                                 explanation: FindingText.tidy(explanation)))
+            found.append(
+                Finding(
+                    ruleID: ruleID, method: "missing_units", severity: .warning, level: rollup.level, region: rollup.region,
+                    indicator: rollup.indicator, period: rollup.period, observed: Double(rollup.contributing),
+                    expected: Double(expected), lowerBound: minimumCoverage, statisticName: "coverage", statistic: coverage,
+                    parameters: ["minimum_coverage": .number(minimumCoverage), "base_level": .text(base.description)], peerSize: expected,
+                    explanation: FindingText.tidy(explanation)))
         }
         return QualityResults(findings: found, tallies: tally.rows)
     }
@@ -81,10 +86,12 @@ public struct CoverageCheck: QualityCheck {
                 let region = RegionCode(senderID: sender) ?? .national
                 guard let first = byKey[SenderPeriod(sender: sender, period: period)]?.min(by: { $0.arrived < $1.arrived }) else {
                     tally.fail(region.rawValue)
-                    found.append(Finding(ruleID: BuiltInRule.submissionTimeliness, method: "missing_submission", severity: .warning, level: region.level,
-                                         region: region, indicator: nil, period: period, observed: nil,
-                                         parameters: ["expected_senders": .integer(expectedSenders.count)],
-                                         explanation: "sender \(sender) sent nothing for \(period)"))
+                    found.append(
+                        Finding(
+                            ruleID: BuiltInRule.submissionTimeliness, method: "missing_submission", severity: .warning, level: region.level,
+                            region: region, indicator: nil, period: period, observed: nil,
+                            parameters: ["expected_senders": .integer(expectedSenders.count)],
+                            explanation: "sender \(sender) sent nothing for \(period)"))
                     continue
                 }
                 guard let deadline, first.arrived > deadline else {
@@ -93,11 +100,13 @@ public struct CoverageCheck: QualityCheck {
                 }
                 tally.fail(region.rawValue)
                 let days = first.arrived.timeIntervalSince(deadline) / 86_400
-                found.append(Finding(ruleID: BuiltInRule.submissionTimeliness, method: "late_submission", severity: .info, level: region.level,
-                                     region: region, indicator: nil, period: period, observed: days, upperBound: 0,
-                                     statisticName: "days_late", statistic: days, parameters: ["deadline_days": .integer(deadlineDays!)],
-                                     explanation: "sender \(sender)'s submission for \(period) (\((first.file as NSString).lastPathComponent)) "
-                                        + "arrived \(NumberText.format("%.1f", days)) days after the deadline \(ISO8601DateFormatter().string(from: deadline))"))
+                found.append(
+                    Finding(
+                        ruleID: BuiltInRule.submissionTimeliness, method: "late_submission", severity: .info, level: region.level,
+                        region: region, indicator: nil, period: period, observed: days, upperBound: 0,
+                        statisticName: "days_late", statistic: days, parameters: ["deadline_days": .integer(deadlineDays!)],
+                        explanation: "sender \(sender)'s submission for \(period) (\((first.file as NSString).lastPathComponent)) "
+                            + "arrived \(NumberText.format("%.1f", days)) days after the deadline \(ISO8601DateFormatter().string(from: deadline))"))
             }
         }
         return QualityResults(findings: found, tallies: tally.rows)
@@ -127,14 +136,15 @@ public struct CoverageCheck: QualityCheck {
 
         init(_ table: ObservationTable) {
             self.table = table
-            partitions = Dictionary(uniqueKeysWithValues: table.partitions.enumerated().map { index, partition in
-                (PartitionKey(period: table.periods[partition.period], province: Int64(partition.province) * 10_000_000_000), index)
-            })
+            partitions = Dictionary(
+                uniqueKeysWithValues: table.partitions.enumerated().map { index, partition in
+                    (PartitionKey(period: table.periods[partition.period], province: Int64(partition.province) * 10_000_000_000), index)
+                })
         }
 
         func contains(_ region: Int64, indicator: String, period: Period) -> Bool {
             guard let column = table.indicatorIndex(indicator),
-                  let partition = partitions[PartitionKey(period: period, province: Hierarchy.ancestorCode(region, .province))]
+                let partition = partitions[PartitionKey(period: period, province: Hierarchy.ancestorCode(region, .province))]
             else { return false }
             let regions = table.partitions[partition].columns[column].regions
             var low = 0, high = regions.count

@@ -58,8 +58,9 @@ public struct EditRuleCheck: QualityCheck {
                     }
                 }
                 for level in RegionLevel.allCases where passed[level.rawValue] + unusable[level.rawValue] > 0 {
-                    tallies[index].add(province: units[0], level: level, passed: passed[level.rawValue],
-                                       notApplicable: unusable[level.rawValue])
+                    tallies[index].add(
+                        province: units[0], level: level, passed: passed[level.rawValue],
+                        notApplicable: unusable[level.rawValue])
                 }
             }
             return QualityResults(findings: found, tallies: tallies.flatMap(\.rows))
@@ -95,18 +96,21 @@ public struct EditRuleCheck: QualityCheck {
         return merged
     }
 
-    private func finding(_ rule: EditRule, record: [Double], slots: IndicatorSlots, region: Int64, period: Period,
-                         input: QualityInput) -> Finding {
+    private func finding(
+        _ rule: EditRule, record: [Double], slots: IndicatorSlots, region: Int64, period: Period,
+        input: QualityInput
+    ) -> Finding {
         let explanation = rule.explain(record, slots: slots)
         let code = RegionCode(uncheckedRawValue: region)
         let message = rule.message.map { "\($0): " } ?? ""
         let indicator = rule.indicators.first
         let text = "\(FindingText.unit(code, registry: input.registry)) in \(period): \(message)\(explanation) (rule \(rule.id): \(rule.text))"
         let (left, right) = (explanation.left, explanation.right)
-        return Finding(ruleID: rule.id, method: BuiltInRule.editRuleMethod, severity: rule.severity, level: code.level, region: code, indicator: indicator,
-                       period: period, observed: left ?? indicator.flatMap { explanation.value(of: $0) }, expected: right,
-                       statisticName: left != nil && right != nil ? "difference" : nil,
-                       statistic: left.flatMap { l in right.map { l - $0 } }, parameters: ["rule": .text(rule.text), "tolerance": .number(rule.tolerance)],
-                       explanation: FindingText.tidy(text))
+        return Finding(
+            ruleID: rule.id, method: BuiltInRule.editRuleMethod, severity: rule.severity, level: code.level, region: code, indicator: indicator,
+            period: period, observed: left ?? indicator.flatMap { explanation.value(of: $0) }, expected: right,
+            statisticName: left != nil && right != nil ? "difference" : nil,
+            statistic: left.flatMap { l in right.map { l - $0 } }, parameters: ["rule": .text(rule.text), "tolerance": .number(rule.tolerance)],
+            explanation: FindingText.tidy(text))
     }
 }

@@ -22,8 +22,10 @@ public struct BenfordCheck: QualityCheck {
     }
 
     /// Nigrini's conformity classes for first digits.
-    public static let thresholds: [(limit: Double, label: String)] = [(0.006, "close conformity"), (0.012, "acceptable conformity"),
-                                                                      (0.015, "marginally acceptable conformity")]
+    public static let thresholds: [(limit: Double, label: String)] = [
+        (0.006, "close conformity"), (0.012, "acceptable conformity"),
+        (0.015, "marginally acceptable conformity"),
+    ]
 
     public static let expectedShares: [Double] = (1...9).map { log10(1 + 1 / Double($0)) }
 
@@ -55,7 +57,9 @@ public struct BenfordCheck: QualityCheck {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
         // Amounts that add up (output, area, income); not averages such as a distance.
-        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers) { $0.kind == .amount && $0.aggregation == .sum }
+        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers) {
+            $0.kind == .amount && $0.aggregation == .sum
+        }
         for (region, counts) in reporters.reporters {
             guard counts.positive >= minimumValues else {
                 tally.notApplicable(region)
@@ -75,13 +79,18 @@ public struct BenfordCheck: QualityCheck {
             tally.fail(region)
             let code = RegionCode(uncheckedRawValue: region)
             let worst = (0..<9).max { abs(shares[$0] - Self.expectedShares[$0]) < abs(shares[$1] - Self.expectedShares[$1]) }!
-            let explanation = "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) amounts depart from Benford's law "
+            let explanation =
+                "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) amounts depart from Benford's law "
                 + "(MAD \(NumberText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(NumberText.format("%.1f", 100 * shares[worst])) % "
                 + "against \(NumberText.format("%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
-            found.append(Finding(ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
-                                 period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
-                                 parameters: ["minimum_values": .integer(minimumValues), "minimum_orders": .integer(minimumOrdersOfMagnitude), "shares": .numbers(Array(shares))],
-                                 peerSize: n, explanation: explanation))
+            found.append(
+                Finding(
+                    ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
+                    period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
+                    parameters: [
+                        "minimum_values": .integer(minimumValues), "minimum_orders": .integer(minimumOrdersOfMagnitude), "shares": .numbers(Array(shares)),
+                    ],
+                    peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)
     }

@@ -57,16 +57,21 @@ public struct ConstantSeriesCheck: QualityCheck {
                     }
                     tally.fail(region)
                     let code = RegionCode(uncheckedRawValue: region)
-                    let explanation = "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(table.indicators[index], definition)) "
+                    let explanation =
+                        "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(table.indicators[index], definition)) "
                         + "was \(FindingText.amount(run.value, definition)) in each of \(run.length) periods, \(periods[run.start]) to \(periods[run.start + run.length - 1]) "
                         + "(its figures move by \(NumberText.format("%.1f", 100 * change)) % a period and are given to \(FindingText.number(resolution)), "
                         + "so \(NumberText.format("%.2g", chance)) such runs would be expected among \(series.count) units)"
-                    found.append(Finding(ruleID: ruleID, method: "unchanged_value", severity: .info, level: code.level, region: code,
-                                         indicator: table.indicators[index], period: periods[run.start + run.length - 1], observed: run.value,
-                                         expected: chance, statisticName: "periods", statistic: Double(run.length),
-                                         parameters: ["minimum_periods": .integer(minimumPeriods), "median_change": .number(change), "resolution": .number(resolution),
-                                                      "expected_by_chance": .number(expectedByChance)],
-                                         explanation: FindingText.tidy(explanation)))
+                    found.append(
+                        Finding(
+                            ruleID: ruleID, method: "unchanged_value", severity: .info, level: code.level, region: code,
+                            indicator: table.indicators[index], period: periods[run.start + run.length - 1], observed: run.value,
+                            expected: chance, statisticName: "periods", statistic: Double(run.length),
+                            parameters: [
+                                "minimum_periods": .integer(minimumPeriods), "median_change": .number(change), "resolution": .number(resolution),
+                                "expected_by_chance": .number(expectedByChance),
+                            ],
+                            explanation: FindingText.tidy(explanation)))
                 }
             }
         }

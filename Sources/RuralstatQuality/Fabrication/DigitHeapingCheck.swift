@@ -46,7 +46,9 @@ public struct DigitHeapingCheck: QualityCheck {
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
-        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, lastDigitsOnly: true) { $0.kind.isAdditive }
+        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, lastDigitsOnly: true) {
+            $0.kind.isAdditive
+        }
         for (region, digits) in reporters.reporters {
             let (counts, chiSquare, n) = Self.chiSquare(lastDigits: digits.last)
             guard n >= minimumValues else {
@@ -61,14 +63,17 @@ public struct DigitHeapingCheck: QualityCheck {
             tally.fail(region)
             let code = RegionCode(uncheckedRawValue: region)
             let share = { (digit: Int) in NumberText.format("%.1f", 100 * Double(counts[digit]) / Double(n)) }
-            let explanation = "\(FindingText.unit(code, registry: input.registry)): \(share(0)) % of its \(n) whole-number figures end in 0 and "
+            let explanation =
+                "\(FindingText.unit(code, registry: input.registry)): \(share(0)) % of its \(n) whole-number figures end in 0 and "
                 + "\(share(5)) % in 5, against 10 % each (last-digit χ² \(NumberText.format("%.1f", chiSquare)), limit \(chiSquareLimit) at p < 0.001; "
                 + "round-number z \(NumberText.format("%.1f", z)), limit \(FindingText.number(roundShareZLimit)))"
-            found.append(Finding(ruleID: ruleID, method: chiSquare > chiSquareLimit ? "last_digit_chi_square" : "round_number_share",
-                                 severity: .warning, level: code.level, region: code, indicator: nil, period: nil, observed: chiSquare,
-                                 upperBound: chiSquareLimit, statisticName: "chi_square", statistic: chiSquare,
-                                 parameters: ["minimum_values": .integer(minimumValues), "round_z": .number(z), "counts": .integers(Array(counts))],
-                                 peerSize: n, explanation: explanation))
+            found.append(
+                Finding(
+                    ruleID: ruleID, method: chiSquare > chiSquareLimit ? "last_digit_chi_square" : "round_number_share",
+                    severity: .warning, level: code.level, region: code, indicator: nil, period: nil, observed: chiSquare,
+                    upperBound: chiSquareLimit, statisticName: "chi_square", statistic: chiSquare,
+                    parameters: ["minimum_values": .integer(minimumValues), "round_z": .number(z), "counts": .integers(Array(counts))],
+                    peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)
     }

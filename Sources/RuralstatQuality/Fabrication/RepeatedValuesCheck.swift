@@ -33,17 +33,23 @@ public struct RepeatedValuesCheck: QualityCheck {
                 for row in start..<end where abs(column.values[row]) >= smallestValue { counter.add(column.values[row]) }
                 let units = end - start
                 if let (value, repeats) = counter.mostRepeated,
-                   repeats >= minimumRepeats, Double(repeats) >= minimumShare * Double(units) {
+                    repeats >= minimumRepeats, Double(repeats) >= minimumShare * Double(units)
+                {
                     tally.fail(reporter)
                     let region = RegionCode(uncheckedRawValue: reporter)
                     let examples = (start..<end).filter { column.values[$0] == value }.prefix(5).map { "\(RegionCode(uncheckedRawValue: column.regions[$0]))" }
-                    let explanation = "\(FindingText.unit(region, registry: input.registry)): \(repeats) of its \(units) units reported "
+                    let explanation =
+                        "\(FindingText.unit(region, registry: input.registry)): \(repeats) of its \(units) units reported "
                         + "\(FindingText.indicator(code, definition)) \(FindingText.amount(value, definition)) exactly for \(period) "
                         + "(e.g. \(examples.joined(separator: ", "))); at most \(minimumRepeats - 1) or \(Int(100 * minimumShare)) % would be chance"
-                    found.append(Finding(ruleID: ruleID, method: "identical_values", severity: .warning, level: region.level, region: region,
-                                         indicator: code, period: period, observed: value, statisticName: "repeats", statistic: Double(repeats),
-                                         parameters: ["minimum_repeats": .integer(minimumRepeats), "minimum_share": .number(minimumShare), "smallest_value": .number(smallestValue)],
-                                         peerSize: units, explanation: FindingText.tidy(explanation)))
+                    found.append(
+                        Finding(
+                            ruleID: ruleID, method: "identical_values", severity: .warning, level: region.level, region: region,
+                            indicator: code, period: period, observed: value, statisticName: "repeats", statistic: Double(repeats),
+                            parameters: [
+                                "minimum_repeats": .integer(minimumRepeats), "minimum_share": .number(minimumShare), "smallest_value": .number(smallestValue),
+                            ],
+                            peerSize: units, explanation: FindingText.tidy(explanation)))
                 } else {
                     tally.pass(reporter)
                 }

@@ -58,8 +58,10 @@ struct ReporterDigits {
 
     /// `lastDigitsOnly` counts last digits alone (what digit heaping needs), skipping the rest.
     /// Partitions are counted concurrently and merged; counts add up, so the order does not matter.
-    init(_ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, workers: Int, lastDigitsOnly: Bool = false,
-         include: @escaping @Sendable (Indicator) -> Bool) {
+    init(
+        _ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, workers: Int, lastDigitsOnly: Bool = false,
+        include: @escaping @Sendable (Indicator) -> Bool
+    ) {
         let parts = table.mapPartitions(workers: workers) { partition -> (regions: [Int64], counts: [Counts]) in
             var index: [Int64: Int] = [:]
             var counts: [Counts] = []
@@ -69,12 +71,14 @@ struct ReporterDigits {
                 guard let definition = catalog.definition(table.indicators[column], year: period.year), include(definition) else { continue }
                 // Rows are sorted: a reporter's units are a run, found in the index once per run.
                 Hierarchy.forEachRun(values.regions, level: level) { run, reporter in
-                    let slot = index[reporter] ?? {
-                        index[reporter] = counts.count
-                        counts.append(Counts())
-                        regions.append(reporter)
-                        return counts.count - 1
-                    }()
+                    let slot =
+                        index[reporter]
+                        ?? {
+                            index[reporter] = counts.count
+                            counts.append(Counts())
+                            regions.append(reporter)
+                            return counts.count - 1
+                        }()
                     for row in run where RegionCode(uncheckedRawValue: values.regions[row]).level > level {
                         counts[slot].add(values.values[row], lastDigitsOnly: lastDigitsOnly)
                     }

@@ -13,8 +13,10 @@ public struct AggregateHistoryCheck: QualityCheck {
 
     public var ruleID: String { BuiltInRule.aggregateHistory }
 
-    public init(maxDecrease: Double = 0.7, maxIncrease: Double = 1.4,
-                levels: Set<RegionLevel> = [.national, .province, .prefecture, .county]) {
+    public init(
+        maxDecrease: Double = 0.7, maxIncrease: Double = 1.4,
+        levels: Set<RegionLevel> = [.national, .province, .prefecture, .county]
+    ) {
         self.maxDecrease = maxDecrease
         self.maxIncrease = maxIncrease
         self.levels = levels
@@ -46,8 +48,10 @@ public struct AggregateHistoryCheck: QualityCheck {
         return check(input, periods: periodNumbers, indicators: indicatorNumbers, index: &index)
     }
 
-    private func check<Index: HistoryIndex>(_ input: QualityInput, periods periodNumbers: [Period: UInt64], indicators indicatorNumbers: [String: UInt64],
-                                           index table: inout Index) -> QualityResults {
+    private func check<Index: HistoryIndex>(
+        _ input: QualityInput, periods periodNumbers: [Period: UInt64], indicators indicatorNumbers: [String: UInt64],
+        index table: inout Index
+    ) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
         let (history, rollups) = (input.history, input.rollups)
@@ -72,7 +76,8 @@ public struct AggregateHistoryCheck: QualityCheck {
         for index in history.count..<(history.count + rollups.count) {
             let rollup = rollupAt(index)
             guard checked & rollup.level.bit != 0, rollup.publication != .withheld, let previousPeriod = rollup.period.previous,
-                  let before = periodNumbers[previousPeriod], let earlier = table.find(key(rollup, period: before)) else { continue }
+                let before = periodNumbers[previousPeriod], let earlier = table.find(key(rollup, period: before))
+            else { continue }
             let previous = rollupAt(earlier)
             guard previous.value > 0, rollup.value.isFinite, previous.publication != .withheld else {
                 tally.notApplicable(rollup.region.rawValue)
@@ -85,15 +90,18 @@ public struct AggregateHistoryCheck: QualityCheck {
             }
             tally.fail(rollup.region.rawValue)
             let definition = input.catalog.definition(rollup.indicator, year: rollup.period.year)
-            let explanation = "\(FindingText.unit(rollup.region, registry: input.registry)): \(FindingText.indicator(rollup.indicator, definition)) "
+            let explanation =
+                "\(FindingText.unit(rollup.region, registry: input.registry)): \(FindingText.indicator(rollup.indicator, definition)) "
                 + "\(FindingText.amount(rollup.value, definition)) in \(rollup.period) is \(NumberText.format("%+.1f", 100 * (rate - 1))) % on "
                 + "\(FindingText.amount(previous.value, definition)) in \(previousPeriod) (allowed \(NumberText.format("%+.0f", 100 * (maxDecrease - 1))) % "
                 + "to \(NumberText.format("%+.0f", 100 * (maxIncrease - 1))) %; \(rollup.contributing) units now, \(previous.contributing) then)"
-            found.append(Finding(ruleID: ruleID, method: "relative_rate_of_change", severity: .warning, level: rollup.level, region: rollup.region,
-                                 indicator: rollup.indicator, period: rollup.period, observed: rollup.value, expected: previous.value,
-                                 lowerBound: maxDecrease, upperBound: maxIncrease, statisticName: "rate_of_change", statistic: rate,
-                                 parameters: ["max_decrease": .number(maxDecrease), "max_increase": .number(maxIncrease)], peerSize: rollup.contributing,
-                                 explanation: FindingText.tidy(explanation)))
+            found.append(
+                Finding(
+                    ruleID: ruleID, method: "relative_rate_of_change", severity: .warning, level: rollup.level, region: rollup.region,
+                    indicator: rollup.indicator, period: rollup.period, observed: rollup.value, expected: previous.value,
+                    lowerBound: maxDecrease, upperBound: maxIncrease, statisticName: "rate_of_change", statistic: rate,
+                    parameters: ["max_decrease": .number(maxDecrease), "max_increase": .number(maxIncrease)], peerSize: rollup.contributing,
+                    explanation: FindingText.tidy(explanation)))
         }
         // Listed by indicator, then from the nation down, as the rollup tables are.
         found.sort { a, b in

@@ -30,8 +30,10 @@ public struct PeerOutlierCheck: QualityCheck {
     /// Whether a group's spread is at least the one pooled over its grandparent's groups.
     public var poolSpread: Bool
 
-    public init(threshold: Double = 5, minimumPeers: Int = 8, logScale: Set<String> = [], logScaleKinds: Set<ValueKind> = [.amount, .count],
-                kinds: Set<ValueKind> = [.amount, .count, .ratio, .rate], poolSpread: Bool = true) {
+    public init(
+        threshold: Double = 5, minimumPeers: Int = 8, logScale: Set<String> = [], logScaleKinds: Set<ValueKind> = [.amount, .count],
+        kinds: Set<ValueKind> = [.amount, .count, .ratio, .rate], poolSpread: Bool = true
+    ) {
         self.threshold = threshold
         self.poolSpread = poolSpread
         self.minimumPeers = minimumPeers
@@ -62,8 +64,10 @@ public struct PeerOutlierCheck: QualityCheck {
         }
     }
 
-    func check(_ column: IndicatorColumn, indicator: String, period: Period, definition: Indicator?,
-               registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
+    func check(
+        _ column: IndicatorColumn, indicator: String, period: Period, definition: Indicator?,
+        registry: RegionRegistry?, tally: inout TallyCounter
+    ) -> [Finding] {
         // Units of the deepest level present are compared with their siblings.
         let unitLevel = column.deepestLevel
         guard let parentLevel = unitLevel.parent, parentLevel > .national else { return [] }
@@ -159,8 +163,10 @@ public struct PeerOutlierCheck: QualityCheck {
                     }
                     tally.fail(region)
                     let observed = onLog ? exp(x) : x, median = onLog ? exp(peers.median) : peers.median
-                    found.append(finding(region: region, unitLevel: unitLevel, indicator: indicator, period: period, definition: definition,
-                                         observed: observed, median: median, z: z, peers: peers, onLog: onLog, note: note, registry: registry))
+                    found.append(
+                        finding(
+                            region: region, unitLevel: unitLevel, indicator: indicator, period: period, definition: definition,
+                            observed: observed, median: median, z: z, peers: peers, onLog: onLog, note: note, registry: registry))
                 }
             }
         }
@@ -183,13 +189,16 @@ public struct PeerOutlierCheck: QualityCheck {
             scale = 1.253314 * units.values[range].reduce(0) { $0 + abs($1 - median) } / Double(range.count)
             method = "robust_z_mean_ad"
         }
-        return Peers(region: Hierarchy.ancestorCode(units.regions[range.lowerBound], level), level: level, median: median, scale: scale,
-                     method: method, size: range.count, range: range)
+        return Peers(
+            region: Hierarchy.ancestorCode(units.regions[range.lowerBound], level), level: level, median: median, scale: scale,
+            method: method, size: range.count, range: range)
     }
 
-    private func finding(region: Int64, unitLevel: RegionLevel, indicator: String, period: Period, definition: Indicator?,
-                         observed: Double, median: Double, z: Double, peers: Peers, onLog: Bool, note: String,
-                         registry: RegionRegistry?) -> Finding {
+    private func finding(
+        region: Int64, unitLevel: RegionLevel, indicator: String, period: Period, definition: Indicator?,
+        observed: Double, median: Double, z: Double, peers: Peers, onLog: Bool, note: String,
+        registry: RegionRegistry?
+    ) -> Finding {
         let code = RegionCode(uncheckedRawValue: region)
         let name = registry?.unit(code).map { " \($0.name)" } ?? ""
         let unit = definition?.scaledUnit ?? ""
@@ -202,13 +211,17 @@ public struct PeerOutlierCheck: QualityCheck {
         } else {
             relation = "is far from its \(peers.level)'s median \(FindingText.number(median)) \(unit)"
         }
-        let scaleText = peers.method != "robust_z_mean_ad" ? "MAD \(FindingText.number(peers.scale * 0.6745))" : "MAD 0, mean abs. deviation \(FindingText.number(peers.scale / 1.253314))"
-        let explanation = "\(unitLevel.chineseName) \(code)\(name): \(label) \(FindingText.number(observed)) \(unit) \(relation) "
+        let scaleText =
+            peers.method != "robust_z_mean_ad"
+            ? "MAD \(FindingText.number(peers.scale * 0.6745))" : "MAD 0, mean abs. deviation \(FindingText.number(peers.scale / 1.253314))"
+        let explanation =
+            "\(unitLevel.chineseName) \(code)\(name): \(label) \(FindingText.number(observed)) \(unit) \(relation) "
             + "(robust z \(FindingText.number(z)) beyond ±\(FindingText.number(threshold))\(onLog ? " on a log scale" : ""); \(scaleText); \(peers.size) peers\(note))"
-        return Finding(ruleID: BuiltInRule.peerOutlier, method: peers.method, severity: .warning, level: unitLevel, region: code,
-                       indicator: indicator, period: period, observed: observed, expected: median, statisticName: "robust_z",
-                       statistic: z, parameters: ["threshold": .number(threshold), "minimum_peers": .integer(minimumPeers), "log": .flag(onLog)],
-                       peerGroup: RegionCode(uncheckedRawValue: peers.region), peerSize: peers.size,
-                       explanation: FindingText.tidy(explanation))
+        return Finding(
+            ruleID: BuiltInRule.peerOutlier, method: peers.method, severity: .warning, level: unitLevel, region: code,
+            indicator: indicator, period: period, observed: observed, expected: median, statisticName: "robust_z",
+            statistic: z, parameters: ["threshold": .number(threshold), "minimum_peers": .integer(minimumPeers), "log": .flag(onLog)],
+            peerGroup: RegionCode(uncheckedRawValue: peers.region), peerSize: peers.size,
+            explanation: FindingText.tidy(explanation))
     }
 }

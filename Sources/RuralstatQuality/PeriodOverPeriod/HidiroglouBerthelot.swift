@@ -34,8 +34,10 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
         public var acceptZero: Bool
         public var acceptNegative: Bool
 
-        public init(mii: Double? = 4, mei: Double? = nil, mdm: Double = 0.05, exponent: Double = 0.5, side: OutlierSide = .both,
-                    minimumObservations: Int = 10, acceptZero: Bool = true, acceptNegative: Bool = false) {
+        public init(
+            mii: Double? = 4, mei: Double? = nil, mdm: Double = 0.05, exponent: Double = 0.5, side: OutlierSide = .both,
+            minimumObservations: Int = 10, acceptZero: Bool = true, acceptNegative: Bool = false
+        ) {
             precondition(mii != nil || mei != nil, "HB needs mii, mei or both")
             self.mii = mii
             self.mei = mei
@@ -96,8 +98,9 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
         let ratios = admission.used.map { current[$0] / previous[$0] }
         let medianRatio = OrderStatistics.geisPercentile(sorted: Self.sorted(ratios), 50)
         let scores = zip(admission.used, ratios).map { index, ratio in
-            Score(index: index, current: current[index], previous: previous[index], ratio: ratio,
-                  effect: effect(ratio: ratio, medianRatio: medianRatio, current: current[index], previous: previous[index]))
+            Score(
+                index: index, current: current[index], previous: previous[index], ratio: ratio,
+                effect: effect(ratio: ratio, medianRatio: medianRatio, current: current[index], previous: previous[index]))
         }
         return classify(scores, admission: admission, medianRatio: medianRatio)
     }
@@ -121,8 +124,10 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
     /// values it used, whether it was checked and whether any value is flagged — the same arithmetic
     /// on a buffer the caller lends (twice the group's size), so that the groups with nothing to
     /// report, nearly all of them, allocate nothing.
-    public func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>,
-                       scratch: UnsafeMutableBufferPointer<Double>) -> (used: Int, checked: Bool, flagged: Bool) {
+    public func screen(
+        current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>,
+        scratch: UnsafeMutableBufferPointer<Double>
+    ) -> (used: Int, checked: Bool, flagged: Bool) {
         // Admitted: both present and positive (OutlierAdmission's rule for pairs).
         var used = 0
         for index in current.indices where current[index] > 0 && previous[index] > 0 {
@@ -149,8 +154,9 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
             OrderStatistics.sort(sorted)
         }
         let effects = UnsafeBufferPointer(sorted)
-        let bounds = bounds(q1: OrderStatistics.geisPercentile(sorted: effects, 25), median: OrderStatistics.geisPercentile(sorted: effects, 50),
-                            q3: OrderStatistics.geisPercentile(sorted: effects, 75))
+        let bounds = bounds(
+            q1: OrderStatistics.geisPercentile(sorted: effects, 25), median: OrderStatistics.geisPercentile(sorted: effects, 50),
+            q3: OrderStatistics.geisPercentile(sorted: effects, 75))
         // Every bound is one-sided: some score is flagged exactly when the least or the greatest is.
         return (used, true, bounds.status(effects[0]) != nil || bounds.status(effects[used - 1]) != nil)
     }
@@ -189,8 +195,10 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
         guard scores.count >= parameters.minimumObservations else { return result }
         result.checked = true
         let sorted = Self.sorted(scores.map(\.effect))
-        let (q1, m, q3) = (OrderStatistics.geisPercentile(sorted: sorted, 25), OrderStatistics.geisPercentile(sorted: sorted, 50),
-                           OrderStatistics.geisPercentile(sorted: sorted, 75))
+        let (q1, m, q3) = (
+            OrderStatistics.geisPercentile(sorted: sorted, 25), OrderStatistics.geisPercentile(sorted: sorted, 50),
+            OrderStatistics.geisPercentile(sorted: sorted, 75)
+        )
         (result.q1, result.median, result.q3) = (q1, m, q3)
         let bounds = bounds(q1: q1, median: m, q3: q3)
         (result.imputeLeft, result.excludeLeft, result.excludeRight, result.imputeRight) =

@@ -45,9 +45,15 @@ public struct OutlierAdmission: Sendable, Hashable {
     init(current: [Double], acceptZero: Bool, acceptNegative: Bool) {
         observations = current.count
         for (index, value) in current.enumerated() {
-            if value.isNaN { missingCurrent += 1 } else if value < 0 && !acceptNegative { negativeCurrent += 1 } else if value == 0 && !acceptZero {
+            if value.isNaN {
+                missingCurrent += 1
+            } else if value < 0 && !acceptNegative {
+                negativeCurrent += 1
+            } else if value == 0 && !acceptZero {
                 zeroCurrent += 1
-            } else { used.append(index) }
+            } else {
+                used.append(index)
+            }
         }
     }
 
@@ -58,9 +64,21 @@ public struct OutlierAdmission: Sendable, Hashable {
         observations = current.count
         for index in current.indices {
             let (x, y) = (current[index], previous[index])
-            if x.isNaN { missingCurrent += 1 } else if y.isNaN { missingPrevious += 1 } else if x == 0 { zeroCurrent += 1 } else if y == 0 {
+            if x.isNaN {
+                missingCurrent += 1
+            } else if y.isNaN {
+                missingPrevious += 1
+            } else if x == 0 {
+                zeroCurrent += 1
+            } else if y == 0 {
                 zeroPrevious += 1
-            } else if x < 0 { negativeCurrent += 1 } else if y < 0 { negativePrevious += 1 } else { used.append(index) }
+            } else if x < 0 {
+                negativeCurrent += 1
+            } else if y < 0 {
+                negativePrevious += 1
+            } else {
+                used.append(index)
+            }
         }
     }
 }

@@ -49,13 +49,14 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     /// Findings for every partition of the table whose province also has the previous period.
     public func run(_ input: QualityInput) -> QualityResults {
         let (table, catalog, registry) = (input.table, input.catalog, input.registry)
-        let partitionIndex = Dictionary(uniqueKeysWithValues: table.partitions.enumerated().map { index, partition in
-            (PartitionKey(period: partition.period, province: partition.province), index)
-        })
+        let partitionIndex = Dictionary(
+            uniqueKeysWithValues: table.partitions.enumerated().map { index, partition in
+                (PartitionKey(period: partition.period, province: partition.province), index)
+            })
         return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             let period = table.periods[partition.period]
             guard let previousPeriod = period.previous, let previousIndex = table.periods.firstIndex(of: previousPeriod),
-                  let earlier = partitionIndex[PartitionKey(period: previousIndex, province: partition.province)]
+                let earlier = partitionIndex[PartitionKey(period: previousIndex, province: partition.province)]
             else { return QualityResults() }
             var tally = TallyCounter(ruleID)
             var found: [Finding] = []
@@ -64,8 +65,9 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                 let definition = catalog.definition(code, year: period.year)
                 guard indicators?.contains(code) ?? (definition?.kind == .amount) else { continue }
                 let pairs = UnitPairs(current: column, previous: table.partitions[earlier].columns[index])
-                found += check(pairs, indicator: code, definition: definition, period: period, previousPeriod: previousPeriod,
-                               registry: registry, tally: &tally)
+                found += check(
+                    pairs, indicator: code, definition: definition, period: period, previousPeriod: previousPeriod,
+                    registry: registry, tally: &tally)
             }
             return QualityResults(findings: found, tallies: tally.rows)
         }
@@ -136,17 +138,19 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         case .hidiroglouBerthelot(let parameters):
             let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)
             guard !result.flagged.isEmpty else { return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: []) }
-            let numbers = "Q1 \(FindingText.number(result.q1)), M \(FindingText.number(result.median)), Q3 \(FindingText.number(result.q3)); "
+            let numbers =
+                "Q1 \(FindingText.number(result.q1)), M \(FindingText.number(result.median)), Q3 \(FindingText.number(result.q3)); "
                 + "U \(FindingText.number(parameters.exponent)), A \(FindingText.number(parameters.mdm))"
             let flags = result.flagged.map { score -> Flag in
                 let status = score.status!
                 let (lower, upper) = status.tier == .impute ? (result.imputeLeft, result.imputeRight) : (result.excludeLeft, result.excludeRight)
                 let bound = status.isLeft ? lower! : upper!
                 let words = "\(status.isLeft ? "below" : "above") the \(status.tier == .impute ? "imputation" : "exclusion") bound"
-                return Flag(index: score.index, status: status, statisticName: "hb_effect", statistic: score.effect, lower: lower,
-                            upper: upper, expected: score.previous.map { $0 * result.medianRatio! },
-                            detail: "its change ×\(FindingText.number(score.ratio!)) against the group's median ×\(FindingText.number(result.medianRatio!)); "
-                                + "HB effect \(FindingText.number(score.effect)) is \(words) \(FindingText.number(bound)) (\(numbers))")
+                return Flag(
+                    index: score.index, status: status, statisticName: "hb_effect", statistic: score.effect, lower: lower,
+                    upper: upper, expected: score.previous.map { $0 * result.medianRatio! },
+                    detail: "its change ×\(FindingText.number(score.ratio!)) against the group's median ×\(FindingText.number(result.medianRatio!)); "
+                        + "HB effect \(FindingText.number(score.effect)) is \(words) \(FindingText.number(bound)) (\(numbers))")
             }
             return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: flags)
         case .sigmaGap(let parameters):
@@ -154,17 +158,21 @@ public struct PeriodOverPeriodCheck: QualityCheck {
             let flags = result.flagged.map { score -> Flag in
                 let status = score.status!
                 let limit = status.tier == .impute ? result.imputeGap! : result.excludeGap!
-                return Flag(index: score.index, status: status, statisticName: "gap", statistic: score.gap ?? .nan, lower: nil, upper: limit,
-                            expected: nil,
-                            detail: "its change ×\(FindingText.number(score.value)) lies beyond a gap of \(FindingText.number(score.gap ?? .nan)) "
-                                + "in the sorted changes, wider than \(FindingText.number(limit)) (β \(FindingText.number(limit / result.deviation)) · σ \(FindingText.number(result.deviation)), \(parameters.deviation.rawValue.uppercased()))")
+                return Flag(
+                    index: score.index, status: status, statisticName: "gap", statistic: score.gap ?? .nan, lower: nil, upper: limit,
+                    expected: nil,
+                    detail: "its change ×\(FindingText.number(score.value)) lies beyond a gap of \(FindingText.number(score.gap ?? .nan)) "
+                        + "in the sorted changes, wider than \(FindingText.number(limit)) (β \(FindingText.number(limit / result.deviation)) · σ \(FindingText.number(result.deviation)), \(parameters.deviation.rawValue.uppercased()))"
+                )
             }
             return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: flags)
         }
     }
 
-    private func check(_ pairs: UnitPairs, indicator: String, definition: Indicator?, period: Period, previousPeriod: Period,
-                       registry: RegionRegistry?, tally: inout TallyCounter) -> [Finding] {
+    private func check(
+        _ pairs: UnitPairs, indicator: String, definition: Indicator?, period: Period, previousPeriod: Period,
+        registry: RegionRegistry?, tally: inout TallyCounter
+    ) -> [Finding] {
         guard let parentLevel = pairs.level.parent, parentLevel > .national else { return [] }
         let wider = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
         var found: [Finding] = []
@@ -177,16 +185,22 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                 let region = pairs.regions[unit]
                 while next < outcome.usedIndices.endIndex, range.lowerBound + outcome.usedIndices[next] < unit { next += 1 }
                 let used = next < outcome.usedIndices.endIndex && range.lowerBound + outcome.usedIndices[next] == unit
-                if !outcome.checked || !used { tally.notApplicable(region) } else if flagged.contains(unit) {
+                if !outcome.checked || !used {
+                    tally.notApplicable(region)
+                } else if flagged.contains(unit) {
                     tally.fail(region)
-                } else { tally.pass(region) }
+                } else {
+                    tally.pass(region)
+                }
             }
             for flag in outcome.flags {
                 let unit = range.lowerBound + flag.index
                 if let only, !only.contains(unit) { continue }
-                found.append(finding(flag, pairs: pairs, unit: unit, indicator: indicator, definition: definition, period: period,
-                                     previousPeriod: previousPeriod, group: group, level: level, size: outcome.used, note: note,
-                                     registry: registry))
+                found.append(
+                    finding(
+                        flag, pairs: pairs, unit: unit, indicator: indicator, definition: definition, period: period,
+                        previousPeriod: previousPeriod, group: group, level: level, size: outcome.used, note: note,
+                        registry: registry))
             }
         }
         // Most groups have nothing to report: those are screened without a record and counted here
@@ -197,8 +211,9 @@ public struct PeriodOverPeriodCheck: QualityCheck {
             let quiet = scratch.withUnsafeMutableBufferPointer { scratch in
                 pairs.current.withUnsafeBufferPointer { current in
                     pairs.previous.withUnsafeBufferPointer { previous in
-                        screen(current: UnsafeBufferPointer(rebasing: current[range]), previous: UnsafeBufferPointer(rebasing: previous[range]),
-                               scratch: scratch)
+                        screen(
+                            current: UnsafeBufferPointer(rebasing: current[range]), previous: UnsafeBufferPointer(rebasing: previous[range]),
+                            scratch: scratch)
                     }
                 }
             }
@@ -224,8 +239,9 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                 guard !own.checked, let wider else { return record(own, range: range, group: group, level: parentLevel) }
                 if widerLook == nil { widerLook = look(outer) }
                 guard let widerLook, widerLook.checked else { return record(own, range: range, group: group, level: parentLevel) }
-                record(widerLook, range: outer, group: outerGroup, level: wider,
-                       note: "; its \(parentLevel) has only \(own.used) usable units, so the \(wider)'s \(widerLook.used) are the peers", only: range)
+                record(
+                    widerLook, range: outer, group: outerGroup, level: wider,
+                    note: "; its \(parentLevel) has only \(own.used) usable units, so the \(wider)'s \(widerLook.used) are the peers", only: range)
             }
         }
         if passed + notApplicable > 0 {
@@ -263,19 +279,23 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         return screened.flagged ? nil : .quiet(used: screened.used, checked: screened.checked)
     }
 
-    private func finding(_ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
-                         previousPeriod: Period, group: Int64, level: RegionLevel, size: Int, note: String,
-                         registry: RegionRegistry?) -> Finding {
+    private func finding(
+        _ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
+        previousPeriod: Period, group: Int64, level: RegionLevel, size: Int, note: String,
+        registry: RegionRegistry?
+    ) -> Finding {
         let region = RegionCode(uncheckedRawValue: pairs.regions[unit])
         let (current, previous) = (pairs.current[unit], pairs.previous[unit])
-        let explanation = "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
+        let explanation =
+            "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
             + "\(FindingText.amount(current, definition)) in \(period) after \(FindingText.amount(previous, definition)) in \(previousPeriod); "
             + "\(flag.detail) among the \(size) units of its \(level)\(note) — \(flag.status.tier.rawValue) \(flag.status.rawValue)"
-        return Finding(ruleID: BuiltInRule.periodOverPeriod, method: method.name, severity: flag.status.tier == .impute ? .warning : .info,
-                       tier: flag.status.tier, level: region.level, region: region, indicator: indicator, period: period,
-                       observed: current, expected: flag.expected, lowerBound: flag.lower, upperBound: flag.upper,
-                       statisticName: flag.statisticName, statistic: flag.statistic, parameters: methodParameters + ["status": .text(flag.status.rawValue)],
-                       peerGroup: RegionCode(uncheckedRawValue: group), peerSize: size, explanation: FindingText.tidy(explanation))
+        return Finding(
+            ruleID: BuiltInRule.periodOverPeriod, method: method.name, severity: flag.status.tier == .impute ? .warning : .info,
+            tier: flag.status.tier, level: region.level, region: region, indicator: indicator, period: period,
+            observed: current, expected: flag.expected, lowerBound: flag.lower, upperBound: flag.upper,
+            statisticName: flag.statisticName, statistic: flag.statistic, parameters: methodParameters + ["status": .text(flag.status.rawValue)],
+            peerGroup: RegionCode(uncheckedRawValue: group), peerSize: size, explanation: FindingText.tidy(explanation))
     }
 
     private var methodParameters: FindingParameters {
@@ -283,11 +303,15 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         func optional(_ value: Double?) -> FindingParameters.Value { value.map { .number($0) } ?? .text("-") }
         switch method {
         case .hidiroglouBerthelot(let p):
-            return ["mii": optional(p.mii), "mei": optional(p.mei), "mdm": .number(p.mdm), "exponent": .number(p.exponent),
-                    "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations)]
+            return [
+                "mii": optional(p.mii), "mei": optional(p.mei), "mdm": .number(p.mdm), "exponent": .number(p.exponent),
+                "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations),
+            ]
         case .sigmaGap(let p):
-            return ["beta_i": optional(p.betaI), "beta_e": optional(p.betaE), "sigma": .text(p.deviation.rawValue),
-                    "start_centile": .number(p.effectiveStartCentile), "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations)]
+            return [
+                "beta_i": optional(p.betaI), "beta_e": optional(p.betaE), "sigma": .text(p.deviation.rawValue),
+                "start_centile": .number(p.effectiveStartCentile), "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations),
+            ]
         }
     }
 }

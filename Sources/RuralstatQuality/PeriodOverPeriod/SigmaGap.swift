@@ -25,8 +25,10 @@ public struct SigmaGap: Sendable, Hashable {
         public var acceptZero: Bool
         public var acceptNegative: Bool
 
-        public init(betaI: Double? = 2, betaE: Double? = nil, deviation: Deviation = .mad, startCentile: Double? = nil,
-                    side: OutlierSide = .both, minimumObservations: Int = 10, acceptZero: Bool = true, acceptNegative: Bool = false) {
+        public init(
+            betaI: Double? = 2, betaE: Double? = nil, deviation: Deviation = .mad, startCentile: Double? = nil,
+            side: OutlierSide = .both, minimumObservations: Int = 10, acceptZero: Bool = true, acceptNegative: Bool = false
+        ) {
             precondition(betaI != nil || betaE != nil, "sigma-gap needs beta_i, beta_e or both")
             self.betaI = betaI
             self.betaE = betaE
@@ -79,9 +81,10 @@ public struct SigmaGap: Sendable, Hashable {
     /// On the ratios current / previous of one group.
     public func check(current: [Double], previous: [Double]) -> GroupResult {
         let admission = OutlierAdmission(current: current, previous: previous)
-        return classify(admission.used.map {
-            Score(index: $0, current: current[$0], previous: previous[$0], value: current[$0] / previous[$0])
-        }, admission)
+        return classify(
+            admission.used.map {
+                Score(index: $0, current: current[$0], previous: previous[$0], value: current[$0] / previous[$0])
+            }, admission)
     }
 
     private func classify(_ unsorted: [Score], _ admission: OutlierAdmission) -> GroupResult {

@@ -97,14 +97,16 @@ public final class SDMXWriter {
             append("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n")
         case .sdmxGeneric21:
             let ns = Self.v21
-            append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:GenericData xmlns:message=\"\(ns)message\" "
-                   + "xmlns:common=\"\(ns)common\" xmlns:generic=\"\(ns)data/generic\">\n")
+            append(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:GenericData xmlns:message=\"\(ns)message\" "
+                    + "xmlns:common=\"\(ns)common\" xmlns:generic=\"\(ns)data/generic\">\n")
             writeHeader(dimensionAtObservation: "TIME_PERIOD")
         case .sdmxStructureSpecific21, .sdmxStructureSpecific30:
             let ns = format == .sdmxStructureSpecific21 ? Self.v21 : Self.v30
-            append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:StructureSpecificData xmlns:message=\"\(ns)message\" "
-                   + "xmlns:common=\"\(ns)common\" xmlns:ss=\"\(ns)data/structurespecific\" "
-                   + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ns1=\"\(Self.escaped(structureNamespace))\">\n")
+            append(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:StructureSpecificData xmlns:message=\"\(ns)message\" "
+                    + "xmlns:common=\"\(ns)common\" xmlns:ss=\"\(ns)data/structurespecific\" "
+                    + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ns1=\"\(Self.escaped(structureNamespace))\">\n")
             writeHeader(dimensionAtObservation: format == .sdmxStructureSpecific30 ? "AllDimensions" : "TIME_PERIOD")
         }
     }
@@ -113,13 +115,15 @@ public final class SDMXWriter {
         let flow = header.dataflow
         let prepared = ISO8601DateFormatter().string(from: header.prepared)
         let namespace = format == .sdmxGeneric21 ? "" : " namespace=\"\(Self.escaped(structureNamespace))\""
-        let usage = format == .sdmxStructureSpecific30
+        let usage =
+            format == .sdmxStructureSpecific30
             ? "<common:StructureUsage>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=\(Self.escaped(flow.reference))</common:StructureUsage>"
             : "<common:StructureUsage><Ref agencyID=\"\(Self.escaped(flow.agency))\" id=\"\(Self.escaped(flow.id))\" version=\"\(Self.escaped(flow.version))\"/></common:StructureUsage>"
-        append("<message:Header><message:ID>\(Self.escaped(header.id))</message:ID><message:Test>\(header.isTest)</message:Test>"
-               + "<message:Prepared>\(prepared)</message:Prepared><message:Sender id=\"\(Self.escaped(header.sender))\"/>"
-               + "<message:Structure structureID=\"\(Self.escaped(flow.id))\"\(namespace) dimensionAtObservation=\"\(dimensionAtObservation)\">"
-               + usage + "</message:Structure></message:Header>\n")
+        append(
+            "<message:Header><message:ID>\(Self.escaped(header.id))</message:ID><message:Test>\(header.isTest)</message:Test>"
+                + "<message:Prepared>\(prepared)</message:Prepared><message:Sender id=\"\(Self.escaped(header.sender))\"/>"
+                + "<message:Structure structureID=\"\(Self.escaped(flow.id))\"\(namespace) dimensionAtObservation=\"\(dimensionAtObservation)\">"
+                + usage + "</message:Structure></message:Header>\n")
     }
 
     /// Starts a dataset with an action; every observation until ``endDataSet()`` belongs to it.
@@ -152,8 +156,9 @@ public final class SDMXWriter {
             } else {
                 append("\(Self.csv(header.dataflow.reference)),")
             }
-            append("\(frequency),\(observation.region),\(Self.csv(observation.indicator)),\(observation.period),\(value ?? ""),"
-                   + "\(observation.unitMultiplier.map(String.init) ?? ""),\(status.map(Self.csv) ?? "")\n")
+            append(
+                "\(frequency),\(observation.region),\(Self.csv(observation.indicator)),\(observation.period),\(value ?? ""),"
+                    + "\(observation.unitMultiplier.map(String.init) ?? ""),\(status.map(Self.csv) ?? "")\n")
         case .sdmxGeneric21:
             openSeriesIfNeeded(observation) {
                 "<generic:Series><generic:SeriesKey><generic:Value id=\"FREQ\" value=\"\(frequency)\"/>"
@@ -161,22 +166,25 @@ public final class SDMXWriter {
                     + "<generic:Value id=\"INDICATOR\" value=\"\(Self.escaped(observation.indicator))\"/></generic:SeriesKey>"
                     + (observation.unitMultiplier.map { "<generic:Attributes><generic:Value id=\"UNIT_MULT\" value=\"\($0)\"/></generic:Attributes>" } ?? "")
             }
-            append("<generic:Obs><generic:ObsDimension value=\"\(observation.period)\"/>"
-                   + (value.map { "<generic:ObsValue value=\"\($0)\"/>" } ?? "")
-                   + (status.map { "<generic:Attributes><generic:Value id=\"OBS_STATUS\" value=\"\(Self.escaped($0))\"/></generic:Attributes>" } ?? "")
-                   + "</generic:Obs>")
+            append(
+                "<generic:Obs><generic:ObsDimension value=\"\(observation.period)\"/>"
+                    + (value.map { "<generic:ObsValue value=\"\($0)\"/>" } ?? "")
+                    + (status.map { "<generic:Attributes><generic:Value id=\"OBS_STATUS\" value=\"\(Self.escaped($0))\"/></generic:Attributes>" } ?? "")
+                    + "</generic:Obs>")
         case .sdmxStructureSpecific21:
             openSeriesIfNeeded(observation) {
                 "<Series FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\""
                     + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "") + ">"
             }
-            append("<Obs TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
-                   + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>")
+            append(
+                "<Obs TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
+                    + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>")
         case .sdmxStructureSpecific30:
-            append("<Obs FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\" "
-                   + "TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
-                   + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "")
-                   + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>\n")
+            append(
+                "<Obs FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\" "
+                    + "TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
+                    + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "")
+                    + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>\n")
         }
         if buffer.count >= 1 << 16 { try flush() }
     }

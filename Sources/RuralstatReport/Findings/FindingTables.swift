@@ -36,8 +36,9 @@ public enum FindingTables {
 
     /// Items checked, passed, failed and not applicable per rule, level and province.
     public static func writeSummaryCSV(_ tallies: [RuleTally], to path: String) throws {
-        let writer = try CSVWriter(path: path, header: ["rule_id", "level", "province", "checked", "passed", "failed", "not_applicable", "fail_rate"],
-                                   byteOrderMark: true)
+        let writer = try CSVWriter(
+            path: path, header: ["rule_id", "level", "province", "checked", "passed", "failed", "not_applicable", "fail_rate"],
+            byteOrderMark: true)
         for tally in tallies {
             writer.field(tally.ruleID)
             writer.field(tally.level.description)

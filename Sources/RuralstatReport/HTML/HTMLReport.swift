@@ -20,8 +20,10 @@ public struct HTMLReport {
         /// Explanations shown per rule before the rest is left to findings.csv.
         public var findingsPerRule = 200
 
-        public init(runID: Int64, generated: Date, submissions: Int, catalog: IndicatorCatalog, registry: RegionRegistry?, rollups: [Rollup],
-                    findings: [Finding], tallies: [RuleTally]) {
+        public init(
+            runID: Int64, generated: Date, submissions: Int, catalog: IndicatorCatalog, registry: RegionRegistry?, rollups: [Rollup],
+            findings: [Finding], tallies: [RuleTally]
+        ) {
             self.runID = runID
             self.generated = generated
             self.submissions = submissions
@@ -35,7 +37,8 @@ public struct HTMLReport {
 
     public static func render(_ c: Context) -> String {
         var html = head(c.title)
-        html += "<header><h1>\(e(c.title))</h1><p class=\"meta\">run \(c.runID) · \(e(ISO8601DateFormatter().string(from: c.generated))) · "
+        html +=
+            "<header><h1>\(e(c.title))</h1><p class=\"meta\">run \(c.runID) · \(e(ISO8601DateFormatter().string(from: c.generated))) · "
             + "\(c.submissions) submissions · \(c.rollups.count) rollups · \(c.findings.count) findings</p>"
             + "<nav><a href=\"#overview\">概览 Overview</a> <a href=\"#targets\">目标 Targets</a> <a href=\"#charts\">图表 Charts</a> "
             + "<a href=\"#quality\">数据质量 Data quality</a></nav></header><main>"
@@ -74,7 +77,8 @@ public struct HTMLReport {
     // MARK: Overview
 
     static func overview(_ c: Context) -> String {
-        var html = "<section id=\"overview\"><h2>概览 Overview</h2><p class=\"note\">Rollups by province and how complete they are: a rollup resting on "
+        var html =
+            "<section id=\"overview\"><h2>概览 Overview</h2><p class=\"note\">Rollups by province and how complete they are: a rollup resting on "
             + "fewer units than the coverage threshold is published marked partial, under the lower threshold withheld.</p>"
         html += "<table><tr><th>省 Province</th><th>periods</th><th>published</th><th>partial</th><th>withheld</th><th>mean coverage</th></tr>"
         let provinces = Dictionary(grouping: c.rollups.filter { $0.level == .province }, by: \.region)
@@ -82,7 +86,8 @@ public struct HTMLReport {
             let counts = Dictionary(grouping: rows, by: \.publication).mapValues(\.count)
             let coverages = rows.compactMap(\.coverage)
             let mean = coverages.isEmpty ? nil : coverages.reduce(0, +) / Double(coverages.count)
-            html += "<tr><td>\(e(name(region, c))) \(e(region.shortDescription))</td><td>\(e(Set(rows.map(\.period.description)).sorted().joined(separator: ", ")))</td>"
+            html +=
+                "<tr><td>\(e(name(region, c))) \(e(region.shortDescription))</td><td>\(e(Set(rows.map(\.period.description)).sorted().joined(separator: ", ")))</td>"
                 + "<td class=\"num\">\(counts[.published] ?? 0)</td><td class=\"num\">\(counts[.partial] ?? 0)</td><td class=\"num\">\(counts[.withheld] ?? 0)</td>"
                 + "<td class=\"num\">\(mean.map { String(format: "%.1f %%", 100 * $0) } ?? "")</td></tr>"
         }
@@ -94,24 +99,30 @@ public struct HTMLReport {
     static func targets(_ c: Context) -> String {
         let provinces = c.rollups.filter { $0.level == .province || $0.level == .national }
         guard let latest = provinces.map(\.period).max() else { return "" }
-        let table = IndicatorTable(rollups: provinces.filter { $0.period == latest }, catalog: c.catalog, registry: c.registry,
-                                   levels: [.national, .province])
+        let table = IndicatorTable(
+            rollups: provinces.filter { $0.period == latest }, catalog: c.catalog, registry: c.registry,
+            levels: [.national, .province])
         let regions = Array(Set(table.rows.map(\.region))).sorted()
-        var html = "<section id=\"targets\"><h2>指标与目标 The plan's indicators against their targets, \(e(latest.description))</h2>"
+        var html =
+            "<section id=\"targets\"><h2>指标与目标 The plan's indicators against their targets, \(e(latest.description))</h2>"
             + "<p class=\"note\">Each cell: the value, and the attainment against the target in force (direction-aware, capped at 100 %; ✓ met). "
             + "Targets of quantities that add up (visits, output) are the nation's only.</p><table><tr><th>指标 Indicator</th><th>target</th>"
             + regions.map { "<th>\(e(name($0, c)))</th>" }.joined() + "</tr>"
         for indicator in table.indicators {
             let rows = table.rows.filter { $0.indicator == indicator.code }
             guard let first = rows.first, let target = rows.compactMap(\.target).first else { continue }
-            html += "<tr><td>\(e(first.nameZh))<br><span class=\"note\">\(e(first.nameEn))</span></td>"
+            html +=
+                "<tr><td>\(e(first.nameZh))<br><span class=\"note\">\(e(first.nameEn))</span></td>"
                 + "<td class=\"num\">\(e(target.description)) \(e(first.unit))<br><span class=\"note\">(\(rows.compactMap(\.targetYear).first.map(String.init) ?? ""))</span></td>"
             for region in regions {
                 guard let row = rows.first(where: { $0.region == region }) else {
                     html += "<td></td>"
                     continue
                 }
-                let bar = row.attainment.map { "<br><span class=\"bar\" style=\"width:\(Int($0 * 0.6))px\"></span> \(String(format: "%.0f %%", $0))\(row.meetsTarget == true ? " ✓" : "")" } ?? ""
+                let bar =
+                    row.attainment.map {
+                        "<br><span class=\"bar\" style=\"width:\(Int($0 * 0.6))px\"></span> \(String(format: "%.0f %%", $0))\(row.meetsTarget == true ? " ✓" : "")"
+                    } ?? ""
                 html += "<td class=\"num\">\(e(n(row.value)))\(bar)</td>"
             }
             html += "</tr>"
@@ -129,12 +140,16 @@ public struct HTMLReport {
         let planned = c.catalog.codes.filter { code in c.catalog.definition(code, year: latest.year).map { !$0.targets.isEmpty } ?? false }
         html += "<div class=\"grid\">"
         for code in planned.prefix(4) {
-            let rows = c.rollups.filter { $0.indicator == code && $0.period == latest && $0.level == .province && $0.value.isFinite && $0.publication != .withheld }
+            let rows = c.rollups.filter {
+                $0.indicator == code && $0.period == latest && $0.level == .province && $0.value.isFinite && $0.publication != .withheld
+            }
             guard !rows.isEmpty, let definition = c.catalog.definition(code, year: latest.year) else { continue }
             let target = IndicatorTable.target(definition, year: latest.year).1
-            html += "<div class=\"card\"><h3>\(e(definition.nameZh)) \(e(definition.nameEn)), \(e(latest.description))</h3>"
-                + SVGChart.bars(rows.map { (name($0.region, c), $0.value) }, unit: definition.scaledUnit,
-                                reference: target.map { ("target \($0.description)", $0.value) }, width: 520) + "</div>"
+            html +=
+                "<div class=\"card\"><h3>\(e(definition.nameZh)) \(e(definition.nameEn)), \(e(latest.description))</h3>"
+                + SVGChart.bars(
+                    rows.map { (name($0.region, c), $0.value) }, unit: definition.scaledUnit,
+                    reference: target.map { ("target \($0.description)", $0.value) }, width: 520) + "</div>"
         }
         html += "</div>"
         // Trends over periods.
@@ -146,7 +161,8 @@ public struct HTMLReport {
                 let series = Dictionary(grouping: rows, by: \.region).sorted { $0.key < $1.key }.map { region, rows in
                     (label: name(region, c), points: rows.sorted { $0.period < $1.period }.map { (period: $0.period.description, value: $0.value) })
                 }
-                html += "<div class=\"card\"><h3>\(e(definition.nameZh)) \(e(definition.nameEn))</h3>"
+                html +=
+                    "<div class=\"card\"><h3>\(e(definition.nameZh)) \(e(definition.nameEn))</h3>"
                     + SVGChart.lines(series, periods: periods.map(\.description), unit: definition.scaledUnit, width: 520) + "</div>"
             }
             html += "</div>"
@@ -157,7 +173,8 @@ public struct HTMLReport {
             html += "<h3>首位数字 First digits of flagged reporters (bars) against Benford's law (line)</h3><div class=\"grid\">"
             for finding in benford.prefix(6) {
                 guard let shares = finding.parameters.numbers("shares") else { continue }
-                html += "<div class=\"card\"><h3>\(e(name(finding.region, c))) \(e(finding.region.shortDescription)) · MAD \(String(format: "%.4f", finding.statistic ?? 0))</h3>"
+                html +=
+                    "<div class=\"card\"><h3>\(e(name(finding.region, c))) \(e(finding.region.shortDescription)) · MAD \(String(format: "%.4f", finding.statistic ?? 0))</h3>"
                     + SVGChart.benford(shares) + "</div>"
             }
             html += "</div>"
@@ -170,7 +187,8 @@ public struct HTMLReport {
         if !rows.isEmpty && !columns.isEmpty {
             var coverage: [String: Double] = [:]
             for rollup in counties { coverage["\(rollup.region.rawValue)|\(rollup.indicator)"] = rollup.coverage }
-            html += "<h3>覆盖率 Coverage by county and indicator, \(e(latest.description))</h3>"
+            html +=
+                "<h3>覆盖率 Coverage by county and indicator, \(e(latest.description))</h3>"
                 + SVGChart.heatMap(rows: rows.map { "\(name($0, c)) \($0.shortDescription)" }, columns: columns) { r, col in
                     coverage["\(rows[r].rawValue)|\(columns[col])"]
                 }
@@ -183,28 +201,34 @@ public struct HTMLReport {
     static func quality(_ c: Context) -> String {
         var html = "<section id=\"quality\"><h2>数据质量 Data quality</h2>"
         // Items per rule.
-        html += "<h3>检查项 Items checked per rule</h3><table><tr><th>rule</th><th>checked</th><th>passed</th><th>failed</th><th>not applicable</th><th>fail rate</th></tr>"
+        html +=
+            "<h3>检查项 Items checked per rule</h3><table><tr><th>rule</th><th>checked</th><th>passed</th><th>failed</th><th>not applicable</th><th>fail rate</th></tr>"
         let byRule = Dictionary(grouping: c.tallies, by: \.ruleID)
         for (rule, tallies) in byRule.sorted(by: { $0.key < $1.key }) {
             let passed = tallies.reduce(0) { $0 + $1.passed }, failed = tallies.reduce(0) { $0 + $1.failed }
             let na = tallies.reduce(0) { $0 + $1.notApplicable }
-            html += "<tr><td>\(e(rule))</td><td class=\"num\">\(passed + failed)</td><td class=\"num\">\(passed)</td><td class=\"num\">\(failed)</td>"
+            html +=
+                "<tr><td>\(e(rule))</td><td class=\"num\">\(passed + failed)</td><td class=\"num\">\(passed)</td><td class=\"num\">\(failed)</td>"
                 + "<td class=\"num\">\(na)</td><td class=\"num\">\(passed + failed == 0 ? "" : String(format: "%.2f %%", 100 * Double(failed) / Double(passed + failed)))</td></tr>"
         }
         html += "</table>"
         // Findings by rule and severity, by level, by province.
         let families = Dictionary(grouping: c.findings) { $0.method == BuiltInRule.editRuleMethod ? "edit rule: \($0.ruleID)" : $0.ruleID }
-        html += "<h3>发现 Findings by rule and severity</h3><table><tr><th>rule</th><th class=\"sev-error\">error</th><th class=\"sev-warning\">warning</th><th class=\"sev-info\">info</th></tr>"
+        html +=
+            "<h3>发现 Findings by rule and severity</h3><table><tr><th>rule</th><th class=\"sev-error\">error</th><th class=\"sev-warning\">warning</th><th class=\"sev-info\">info</th></tr>"
         for (rule, rows) in families.sorted(by: { $0.key < $1.key }) {
             let counts = Dictionary(grouping: rows, by: \.severity).mapValues(\.count)
-            html += "<tr><td>\(e(rule))</td><td class=\"num\">\(counts[.error] ?? 0)</td><td class=\"num\">\(counts[.warning] ?? 0)</td><td class=\"num\">\(counts[.info] ?? 0)</td></tr>"
+            html +=
+                "<tr><td>\(e(rule))</td><td class=\"num\">\(counts[.error] ?? 0)</td><td class=\"num\">\(counts[.warning] ?? 0)</td><td class=\"num\">\(counts[.info] ?? 0)</td></tr>"
         }
         html += "</table><div class=\"grid\"><div><h3>by level</h3><table><tr><th>level</th><th>findings</th></tr>"
         for (level, rows) in Dictionary(grouping: c.findings, by: \.level).sorted(by: { $0.key < $1.key }) {
             html += "<tr><td>\(level.chineseName) \(level)</td><td class=\"num\">\(rows.count)</td></tr>"
         }
         html += "</table></div><div><h3>by province</h3><table><tr><th>province</th><th>findings</th></tr>"
-        for (province, rows) in Dictionary(grouping: c.findings, by: { $0.region == .national ? RegionCode.national : $0.region.ancestor(at: .province) }).sorted(by: { $0.key < $1.key }) {
+        for (province, rows) in Dictionary(grouping: c.findings, by: { $0.region == .national ? RegionCode.national : $0.region.ancestor(at: .province) })
+            .sorted(by: { $0.key < $1.key })
+        {
             html += "<tr><td>\(e(name(province, c)))</td><td class=\"num\">\(rows.count)</td></tr>"
         }
         html += "</table></div></div>"
@@ -216,21 +240,27 @@ public struct HTMLReport {
             score[county, default: (0, 0)].points += weight[finding.severity] ?? 1
             score[county, default: (0, 0)].count += 1
         }
-        html += "<h3>问题最多的报送单位 Reporting units with the most doubtful figures</h3><table><tr><th>county</th><th>findings</th><th>score (error 10, warning 3, info 1)</th></tr>"
+        html +=
+            "<h3>问题最多的报送单位 Reporting units with the most doubtful figures</h3><table><tr><th>county</th><th>findings</th><th>score (error 10, warning 3, info 1)</th></tr>"
         for (county, value) in score.sorted(by: { ($0.value.points, $1.key) > ($1.value.points, $0.key) }).prefix(10) {
-            html += "<tr><td>\(e(name(county, c))) \(e(county.shortDescription))</td><td class=\"num\">\(value.count)</td><td class=\"num\">\(value.points)</td></tr>"
+            html +=
+                "<tr><td>\(e(name(county, c))) \(e(county.shortDescription))</td><td class=\"num\">\(value.count)</td><td class=\"num\">\(value.points)</td></tr>"
         }
         html += "</table><h3>明细 Every finding, by rule</h3>"
         for (rule, rows) in families.sorted(by: { $0.key < $1.key }) {
-            html += "<details><summary>\(e(rule)) — \(rows.count)</summary><table><tr><th>severity</th><th>region</th><th>indicator</th><th>period</th>"
+            html +=
+                "<details><summary>\(e(rule)) — \(rows.count)</summary><table><tr><th>severity</th><th>region</th><th>indicator</th><th>period</th>"
                 + "<th>observed</th><th>expected</th><th>statistic</th><th>explanation</th></tr>"
             for finding in rows.prefix(c.findingsPerRule) {
-                html += "<tr><td class=\"sev-\(finding.severity.rawValue)\">\(finding.severity.rawValue)\(finding.tier.map { " \($0.rawValue)" } ?? "")</td>"
+                html +=
+                    "<tr><td class=\"sev-\(finding.severity.rawValue)\">\(finding.severity.rawValue)\(finding.tier.map { " \($0.rawValue)" } ?? "")</td>"
                     + "<td>\(e(finding.region.description))</td><td>\(e(finding.indicator ?? ""))</td><td>\(e(finding.period?.description ?? ""))</td>"
                     + "<td class=\"num\">\(e(n(finding.observed)))</td><td class=\"num\">\(e(n(finding.expected)))</td>"
                     + "<td class=\"num\">\(e(finding.statisticName ?? "")) \(e(n(finding.statistic)))</td><td>\(e(finding.explanation))</td></tr>"
             }
-            if rows.count > c.findingsPerRule { html += "<tr><td colspan=\"8\" class=\"note\">… \(rows.count - c.findingsPerRule) more in quality/findings.csv</td></tr>" }
+            if rows.count > c.findingsPerRule {
+                html += "<tr><td colspan=\"8\" class=\"note\">… \(rows.count - c.findingsPerRule) more in quality/findings.csv</td></tr>"
+            }
             html += "</table></details>"
         }
         return html + "</section>"

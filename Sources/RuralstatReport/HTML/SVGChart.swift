@@ -6,8 +6,10 @@ enum SVGChart {
     static let palette = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"]
 
     /// Horizontal bars, one per label, with the value at the end; an optional reference line (a target).
-    static func bars(_ items: [(label: String, value: Double)], unit: String, reference: (label: String, value: Double)? = nil,
-                     width: Double = 640) -> String {
+    static func bars(
+        _ items: [(label: String, value: Double)], unit: String, reference: (label: String, value: Double)? = nil,
+        width: Double = 640
+    ) -> String {
         guard !items.isEmpty else { return "" }
         let barHeight = 22.0, gap = 6.0, left = 170.0, right = 90.0
         let height = Double(items.count) * (barHeight + gap) + 30
@@ -30,8 +32,10 @@ enum SVGChart {
     }
 
     /// Lines over periods, one per series, with a legend.
-    static func lines(_ series: [(label: String, points: [(period: String, value: Double)])], periods: [String], unit: String,
-                      width: Double = 640, height: Double = 260) -> String {
+    static func lines(
+        _ series: [(label: String, points: [(period: String, value: Double)])], periods: [String], unit: String,
+        width: Double = 640, height: Double = 260
+    ) -> String {
         let values = series.flatMap { $0.points.map(\.value) }
         guard !values.isEmpty, periods.count > 0 else { return "" }
         let left = 70.0, right = 150.0, top = 14.0, bottom = 34.0
@@ -43,7 +47,8 @@ enum SVGChart {
         var svg = "<svg class=\"chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
         svg += "<line x1=\"\(left)\" y1=\"\(format(y(low)))\" x2=\"\(width - right)\" y2=\"\(format(y(low)))\" stroke=\"#a0aec0\"/>"
         for tick in [low, (low + high) / 2, high] {
-            svg += "<text x=\"\(left - 6)\" y=\"\(format(y(tick) + 4))\" text-anchor=\"end\" class=\"value\">\(MarkupText.escape(MarkupText.number(tick)))</text>"
+            svg +=
+                "<text x=\"\(left - 6)\" y=\"\(format(y(tick) + 4))\" text-anchor=\"end\" class=\"value\">\(MarkupText.escape(MarkupText.number(tick)))</text>"
         }
         for (index, period) in periods.enumerated() {
             svg += "<text x=\"\(format(x(index)))\" y=\"\(format(height - 12))\" text-anchor=\"middle\" class=\"label\">\(MarkupText.escape(period))</text>"
@@ -53,7 +58,8 @@ enum SVGChart {
             let points = line.points.compactMap { point in periods.firstIndex(of: point.period).map { (x: format(x($0)), y: format(y(point.value))) } }
             svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>"
             for point in points { svg += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" fill=\"\(color)\"/>" }
-            svg += "<text x=\"\(width - right + 10)\" y=\"\(top + 14 + Double(number) * 16)\" class=\"label\" style=\"fill:\(color)\">● \(MarkupText.escape(line.label))</text>"
+            svg +=
+                "<text x=\"\(width - right + 10)\" y=\"\(top + 14 + Double(number) * 16)\" class=\"label\" style=\"fill:\(color)\">● \(MarkupText.escape(line.label))</text>"
         }
         svg += "<text x=\"\(left)\" y=\"\(top - 2)\" class=\"value\">\(MarkupText.escape(unit))</text>"
         return svg + "</svg>"
@@ -69,7 +75,8 @@ enum SVGChart {
         var svg = "<svg class=\"chart\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
         for digit in 0..<9 {
             let x = 20 + Double(digit) * slot
-            svg += "<rect x=\"\(format(x + 2))\" y=\"\(format(y(observed[digit])))\" width=\"\(format(slot - 4))\" height=\"\(format(height - 20 - y(observed[digit])))\" fill=\"\(palette[1])\"/>"
+            svg +=
+                "<rect x=\"\(format(x + 2))\" y=\"\(format(y(observed[digit])))\" width=\"\(format(slot - 4))\" height=\"\(format(height - 20 - y(observed[digit])))\" fill=\"\(palette[1])\"/>"
             svg += "<text x=\"\(format(x + slot / 2))\" y=\"\(format(height - 6))\" text-anchor=\"middle\" class=\"label\">\(digit + 1)</text>"
         }
         let points = (0..<9).map { "\(format(20 + (Double($0) + 0.5) * slot)),\(format(y(expected[$0])))" }.joined(separator: " ")
@@ -94,7 +101,8 @@ enum SVGChart {
                 let value = share(r, c)
                 let color = value.map { colour($0) } ?? "#edf2f7"
                 let title = value.map { String(format: "%.0f %%", 100 * $0) } ?? "no data"
-                svg += "<rect x=\"\(format(left + Double(c) * cell))\" y=\"\(format(y))\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(color)\"><title>\(MarkupText.escape(row)) · \(MarkupText.escape(columns[c])): \(title)</title></rect>"
+                svg +=
+                    "<rect x=\"\(format(left + Double(c) * cell))\" y=\"\(format(y))\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(color)\"><title>\(MarkupText.escape(row)) · \(MarkupText.escape(columns[c])): \(title)</title></rect>"
             }
         }
         return svg + "</svg>"

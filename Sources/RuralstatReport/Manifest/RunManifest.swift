@@ -52,8 +52,10 @@ public struct RunManifest: Codable, Sendable {
     public var stages: [Stage]
     public var outputs: [Output]
 
-    public init(software: String, run: Int64, startedAt: String, finishedAt: String, spec: Reference, catalog: Reference, registry: Reference,
-                rules: Reference?, parameters: [String: String], inputs: [SubmissionLedgerEntry], stages: [Stage], outputs: [Output]) {
+    public init(
+        software: String, run: Int64, startedAt: String, finishedAt: String, spec: Reference, catalog: Reference, registry: Reference,
+        rules: Reference?, parameters: [String: String], inputs: [SubmissionLedgerEntry], stages: [Stage], outputs: [Output]
+    ) {
         self.software = software
         self.run = run
         self.startedAt = startedAt

@@ -31,7 +31,8 @@ public final class CSVWriter {
         var text = text
         text.withUTF8 { bytes in
             // Plain text (nearly every cell) goes in as it is; the rest through CSVText.
-            let risky = bytes.first.map(CSVText.leadsFormula) ?? false
+            let risky =
+                bytes.first.map(CSVText.leadsFormula) ?? false
                 || bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
             if risky {
                 buffer.append(contentsOf: CSVText.field(String(decoding: bytes, as: UTF8.self)).utf8)

@@ -32,26 +32,35 @@ public struct IndicatorTable: Sendable {
     public var indicators: [(code: String, label: String)]
 
     /// The rows of `rollups` at `levels` under `root`, in level, region, indicator (catalog order), period order.
-    public init(rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?, levels: Set<RegionLevel>, root: RegionCode = .national,
-                periods: Set<Period>? = nil) {
+    public init(
+        rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?, levels: Set<RegionLevel>, root: RegionCode = .national,
+        periods: Set<Period>? = nil
+    ) {
         let order = Dictionary(uniqueKeysWithValues: catalog.codes.enumerated().map { ($1, $0) })
         var rows: [Row] = []
         var names: [RegionCode: String] = [:]
-        for rollup in rollups where levels.contains(rollup.level) && (root == .national || rollup.region.isWithin(root))
-            && periods.map({ $0.contains(rollup.period) }) ?? true {
+        for rollup in rollups
+        where levels.contains(rollup.level) && (root == .national || rollup.region.isWithin(root))
+            && periods.map({ $0.contains(rollup.period) }) ?? true
+        {
             guard let definition = catalog.definition(rollup.indicator, year: rollup.period.year) else { continue }
-            let name = names[rollup.region] ?? {
-                let name = rollup.region == .national ? "全国" : registry?.unit(rollup.region)?.name ?? ""
-                names[rollup.region] = name
-                return name
-            }()
+            let name =
+                names[rollup.region]
+                ?? {
+                    let name = rollup.region == .national ? "全国" : registry?.unit(rollup.region)?.name ?? ""
+                    names[rollup.region] = name
+                    return name
+                }()
             let value: Double? = rollup.publication == .withheld || !rollup.value.isFinite ? nil : rollup.value
             // A plan target for a quantity that adds up (visits, tonnes) is the nation's; a rate's holds everywhere.
-            let (targetYear, target) = definition.kind.isAdditive && rollup.level != .national ? (nil, nil)
+            let (targetYear, target) =
+                definition.kind.isAdditive && rollup.level != .national
+                ? (nil, nil)
                 : Self.target(definition, year: rollup.period.year)
-            var row = Row(level: rollup.level, region: rollup.region, regionName: name, indicator: rollup.indicator, nameZh: definition.nameZh,
-                          nameEn: definition.nameEn, period: rollup.period, value: value, unit: definition.scaledUnit, coverage: rollup.coverage,
-                          publication: rollup.publication, target: target, targetYear: targetYear)
+            var row = Row(
+                level: rollup.level, region: rollup.region, regionName: name, indicator: rollup.indicator, nameZh: definition.nameZh,
+                nameEn: definition.nameEn, period: rollup.period, value: value, unit: definition.scaledUnit, coverage: rollup.coverage,
+                publication: rollup.publication, target: target, targetYear: targetYear)
             if let value, let target {
                 (row.attainment, row.meetsTarget) = Self.attainment(value, target: target, direction: definition.direction ?? .higher)
             }
@@ -75,17 +84,19 @@ public struct IndicatorTable: Sendable {
 
     /// Attainment in percent, capped at 100: value / target when higher is better, target / value when lower is.
     public static func attainment(_ value: Double, target: Target, direction: Direction) -> (Double?, Bool) {
-        let meets: Bool = switch target.comparator {
-        case .greater: value > target.value
-        case .greaterOrEqual: value >= target.value
-        case .less: value < target.value
-        case .lessOrEqual: value <= target.value
-        case .equal: direction == .higher ? value >= target.value : value <= target.value
-        }
-        let ratio: Double? = switch direction {
-        case .higher: target.value > 0 ? value / target.value : nil
-        case .lower: value > 0 ? target.value / value : nil
-        }
+        let meets: Bool =
+            switch target.comparator {
+            case .greater: value > target.value
+            case .greaterOrEqual: value >= target.value
+            case .less: value < target.value
+            case .lessOrEqual: value <= target.value
+            case .equal: direction == .higher ? value >= target.value : value <= target.value
+            }
+        let ratio: Double? =
+            switch direction {
+            case .higher: target.value > 0 ? value / target.value : nil
+            case .lower: value > 0 ? target.value / value : nil
+            }
         return (ratio.map { min(100, 100 * $0) }, meets)
     }
 
@@ -96,11 +107,13 @@ public struct IndicatorTable: Sendable {
         var index: [String: Int] = [:]
         for row in rows {
             let key = "\(row.level.rawValue)|\(row.region.rawValue)|\(row.period)"
-            let position = index[key] ?? {
-                result.append((row.level, row.region, row.regionName, row.period, [Row?](repeating: nil, count: indicators.count)))
-                index[key] = result.count - 1
-                return result.count - 1
-            }()
+            let position =
+                index[key]
+                ?? {
+                    result.append((row.level, row.region, row.regionName, row.period, [Row?](repeating: nil, count: indicators.count)))
+                    index[key] = result.count - 1
+                    return result.count - 1
+                }()
             result[position].cells[column[row.indicator]!] = row
         }
         return result.sorted { ($0.level, $0.region, $0.period) < ($1.level, $1.region, $1.period) }

@@ -56,24 +56,34 @@ public struct Spreadsheet: Sendable {
             }
         }
         let ns = "http://schemas.openxmlformats.org"
-        try add("[Content_Types].xml", """
+        try add(
+            "[Content_Types].xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Types xmlns="\(ns)/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\(sheets.indices.map { "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>" }.joined())</Types>
             """)
-        try add("_rels/.rels", """
+        try add(
+            "_rels/.rels",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="\(ns)/package/2006/relationships"><Relationship Id="rId1" Type="\(ns)/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
             """)
-        try add("xl/workbook.xml", """
+        try add(
+            "xl/workbook.xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <workbook xmlns="\(ns)/spreadsheetml/2006/main" xmlns:r="\(ns)/officeDocument/2006/relationships"><sheets>\(sheets.enumerated().map { "<sheet name=\"\(MarkupText.escape(Self.sheetName($1.name)))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }.joined())</sheets></workbook>
             """)
-        try add("xl/_rels/workbook.xml.rels", """
+        try add(
+            "xl/_rels/workbook.xml.rels",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="\(ns)/package/2006/relationships">\(sheets.indices.map { "<Relationship Id=\"rId\($0 + 1)\" Type=\"\(ns)/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>" }.joined())<Relationship Id="rId\(sheets.count + 1)" Type="\(ns)/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
             """)
         // Cell styles: 0 plain, 1 #,##0, 2 #,##0.00, 3 0.0"%", 4 the bold header.
-        try add("xl/styles.xml", """
+        try add(
+            "xl/styles.xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <styleSheet xmlns="\(ns)/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0&quot;%&quot;"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="3" applyNumberFormat="1"/><xf numFmtId="4" applyNumberFormat="1"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" applyFont="1"/></cellXfs></styleSheet>
             """)
@@ -81,11 +91,15 @@ public struct Spreadsheet: Sendable {
     }
 
     static func sheetXML(_ sheet: Sheet) -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        var xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         // The header row stays put when scrolling.
-        xml += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
+        xml +=
+            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
         let widths = sheet.widths ?? sheet.header.map { Swift.max(10, Swift.min(40, Double($0.count) * 1.6)) }
-        xml += "<cols>" + widths.enumerated().map { "<col min=\"\($0 + 1)\" max=\"\($0 + 1)\" width=\"\($1)\" customWidth=\"1\"/>" }.joined() + "</cols><sheetData>"
+        xml +=
+            "<cols>" + widths.enumerated().map { "<col min=\"\($0 + 1)\" max=\"\($0 + 1)\" width=\"\($1)\" customWidth=\"1\"/>" }.joined()
+            + "</cols><sheetData>"
         xml += row(1, sheet.header.map { .text($0) }, style: 4)
         for (index, cells) in sheet.rows.enumerated() { xml += row(index + 2, cells, style: nil) }
         return xml + "</sheetData></worksheet>"
@@ -98,9 +112,11 @@ public struct Spreadsheet: Sendable {
             switch cell {
             case .empty: continue
             case .text(let text):
-                xml += "<c r=\"\(reference)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(MarkupText.escape(text))</t></is></c>"
+                xml +=
+                    "<c r=\"\(reference)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(MarkupText.escape(text))</t></is></c>"
             case .number(let value, let format):
-                xml += "<c r=\"\(reference)\" s=\"\(format.rawValue)\"><v>\(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description)</v></c>"
+                xml +=
+                    "<c r=\"\(reference)\" s=\"\(format.rawValue)\"><v>\(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description)</v></c>"
             }
         }
         return xml + "</row>"

@@ -5,8 +5,10 @@ import RuralstatModel
 /// opens it right; cells that would run as formulas made safe) in the long and the wide form, and
 /// Markdown. A partial value is marked `*`, a withheld one shown as `—` with the reason in the long form.
 public enum TableFiles {
-    static let longHeader = ["level", "region", "region_name", "indicator", "name_zh", "name_en", "period", "value", "unit", "coverage",
-                             "publication", "target_year", "target", "attainment_percent", "meets_target"]
+    static let longHeader = [
+        "level", "region", "region_name", "indicator", "name_zh", "name_en", "period", "value", "unit", "coverage",
+        "publication", "target_year", "target", "attainment_percent", "meets_target",
+    ]
 
     public static func writeLongCSV(_ table: IndicatorTable, to path: String) throws {
         let writer = try CSVWriter(path: path, header: longHeader, byteOrderMark: true)
@@ -33,8 +35,9 @@ public enum TableFiles {
 
     /// One row per region and period, one column per indicator (`*` after a partial value).
     public static func writeWideCSV(_ table: IndicatorTable, to path: String) throws {
-        let writer = try CSVWriter(path: path, header: ["level", "region", "region_name", "period"] + table.indicators.map(\.label),
-                                   byteOrderMark: true)
+        let writer = try CSVWriter(
+            path: path, header: ["level", "region", "region_name", "period"] + table.indicators.map(\.label),
+            byteOrderMark: true)
         for line in table.wide {
             writer.field(line.level.description)
             writer.field(region: line.region.rawValue)

@@ -25,9 +25,10 @@ public struct ReportWriter {
     }
 
     private func observation(_ rollup: Rollup) -> SDMXObservation {
-        SDMXObservation(region: rollup.region, indicator: rollup.indicator, period: rollup.period, value: rollup.value,
-                        status: rollup.publication == .partial ? "P" : "A",
-                        unitMultiplier: catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier)
+        SDMXObservation(
+            region: rollup.region, indicator: rollup.indicator, period: rollup.period, value: rollup.value,
+            status: rollup.publication == .partial ? "P" : "A",
+            unitMultiplier: catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier)
     }
 
     /// The indicator tables as a workbook: one sheet per level (regions down, indicators across), and the long form.
@@ -37,16 +38,26 @@ public struct ReportWriter {
             let rows: [[Spreadsheet.Cell]] = table.wide.map { line in
                 [.text(line.region.description), .text(line.regionName), .text(line.period.description)] + line.cells.map { Spreadsheet.number($0?.value) }
             }
-            sheets.append(Spreadsheet.Sheet(name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
-                                            rows: rows))
+            sheets.append(
+                Spreadsheet.Sheet(
+                    name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
+                    rows: rows))
         }
-        sheets.append(Spreadsheet.Sheet(name: "long", header: ["level", "region", "名称 name", "indicator", "指标", "period", "value", "unit", "coverage %",
-                                                                "publication", "target", "attainment %"], rows: long.rows.map { row in
-            [.text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
-             .text(row.period.description), Spreadsheet.number(row.value), .text(row.unit),
-             row.coverage.map { .number(100 * $0, .percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
-             row.attainment.map { .number($0, .percent) } ?? .empty]
-        }))
+        sheets.append(
+            Spreadsheet.Sheet(
+                name: "long",
+                header: [
+                    "level", "region", "名称 name", "indicator", "指标", "period", "value", "unit", "coverage %",
+                    "publication", "target", "attainment %",
+                ],
+                rows: long.rows.map { row in
+                    [
+                        .text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
+                        .text(row.period.description), Spreadsheet.number(row.value), .text(row.unit),
+                        row.coverage.map { .number(100 * $0, .percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
+                        row.attainment.map { .number($0, .percent) } ?? .empty,
+                    ]
+                }))
         return Spreadsheet(sheets: sheets)
     }
 
@@ -126,8 +137,9 @@ public struct ReportWriter {
         written.findings = findings.count
         let tallies = try scopedTallies()
         if settings.formats.contains(.html) {
-            let context = HTMLReport.Context(runID: runID, generated: Date(), submissions: try store.submissionCount(within: settings.region), catalog: catalog,
-                                             registry: registry, rollups: rollups, findings: findings, tallies: tallies ?? [])
+            let context = HTMLReport.Context(
+                runID: runID, generated: Date(), submissions: try store.submissionCount(within: settings.region), catalog: catalog,
+                registry: registry, rollups: rollups, findings: findings, tallies: tallies ?? [])
             try HTMLReport.render(context).write(toFile: try path("report.html"), atomically: false, encoding: .utf8)
         }
         if settings.formats.contains(.findings) {
@@ -146,9 +158,11 @@ public struct ReportWriter {
             let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
                 .sorted { $0.level < $1.level }
                 .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
-            let files: [(SubmissionFormat, String)] = [(.sdmxStructureSpecific21, "sdmx/rollups.ss21.xml"), (.sdmxGeneric21, "sdmx/rollups.generic21.xml"),
-                                                     (.sdmxStructureSpecific30, "sdmx/rollups.ss30.xml"), (.sdmxCSV10, "sdmx/rollups.sdmx10.csv"),
-                                                     (.sdmxCSV20, "sdmx/rollups.sdmx20.csv")]
+            let files: [(SubmissionFormat, String)] = [
+                (.sdmxStructureSpecific21, "sdmx/rollups.ss21.xml"), (.sdmxGeneric21, "sdmx/rollups.generic21.xml"),
+                (.sdmxStructureSpecific30, "sdmx/rollups.ss30.xml"), (.sdmxCSV10, "sdmx/rollups.sdmx10.csv"),
+                (.sdmxCSV20, "sdmx/rollups.sdmx20.csv"),
+            ]
             let suffix = settings.sdmxGzip ? ".gz" : ""
             let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
             for (format, name) in files {
@@ -163,14 +177,21 @@ public struct ReportWriter {
                 // For consumers that keep what they received: what was removed, then what is new or changed.
                 let (changed, removed) = try store.rollupChanges(since: since)
                 let levels = Set(settings.levels.map(\.description))
-                let writer = try SDMXWriter(format: .sdmxStructureSpecific21, header: SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)",
-                                                                                                    sender: settings.sender, prepared: Date()),
-                                            path: try path("sdmx/rollups.delta-since-run\(since).ss21.xml\(suffix)"))
+                let writer = try SDMXWriter(
+                    format: .sdmxStructureSpecific21,
+                    header: SDMXMessageHeader(
+                        id: "RR-\(settings.sender)-run\(runID)-delta\(since)",
+                        sender: settings.sender, prepared: Date()),
+                    path: try path("sdmx/rollups.delta-since-run\(since).ss21.xml\(suffix)"))
                 try writer.beginDataSet(action: .delete)
-                for key in removed where try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
-                    && (settings.periods?.contains(Period(key.period)) ?? true) {
-                    try writer.write(SDMXObservation(region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator,
-                                                     period: try Period(key.period), value: nil))
+                for key in removed
+                where try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
+                    && (settings.periods?.contains(Period(key.period)) ?? true)
+                {
+                    try writer.write(
+                        SDMXObservation(
+                            region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator,
+                            period: try Period(key.period), value: nil))
                 }
                 try writer.endDataSet()
                 try writer.beginDataSet(action: .replace)

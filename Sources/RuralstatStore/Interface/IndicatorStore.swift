@@ -47,7 +47,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// There is no store at `path`.
     public static func missing(_ path: String) -> StoreError {
-        StoreError(path: path, message: "does not exist; create a store with 'ruralstat init' (or 'ruralstat run SPEC'), or give the right --store",
-                   isMissing: true)
+        StoreError(
+            path: path, message: "does not exist; create a store with 'ruralstat init' (or 'ruralstat run SPEC'), or give the right --store",
+            isMissing: true)
     }
 }

@@ -13,8 +13,10 @@ public struct FindingFilter: Sendable {
     public var indicators: Set<String>?
     public var periods: Set<String>?
 
-    public init(rules: Set<String>? = nil, minimumSeverity: Severity? = nil, levels: Set<RegionLevel>? = nil, region: RegionCode? = nil,
-                indicators: Set<String>? = nil, periods: Set<String>? = nil) {
+    public init(
+        rules: Set<String>? = nil, minimumSeverity: Severity? = nil, levels: Set<RegionLevel>? = nil, region: RegionCode? = nil,
+        indicators: Set<String>? = nil, periods: Set<String>? = nil
+    ) {
         self.rules = rules
         self.minimumSeverity = minimumSeverity
         self.levels = levels
@@ -35,36 +37,43 @@ extension SQLiteStore {
             let earlier = try Row.fetchCursor(db, sql: "SELECT rule_id, severity, level, region, indicator, period, first_run_id FROM findings")
             while let stored = try earlier.next() {
                 let row = checked(stored, "findings")
-                let key = Self.findingKey(try row("rule_id"), try row("severity"), try row("level"), try row("region"), try row.optional("indicator"),
-                                          try row.optional("period"))
+                let key = Self.findingKey(
+                    try row("rule_id"), try row("severity"), try row("level"), try row("region"), try row.optional("indicator"),
+                    try row.optional("period"))
                 if let first: Int64 = try row.optional("first_run_id") { firstRuns[key] = min(first, firstRuns[key] ?? first) }
             }
             try db.execute(sql: "DELETE FROM findings")
             try db.execute(sql: "DELETE FROM finding_tallies")
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO findings (run_id, first_run_id, rule_id, method, severity, tier, level, region, indicator, period, observed, expected,
-                    lower_bound, upper_bound, statistic_name, statistic, parameters, parameter_values, peer_group, peer_size, explanation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO findings (run_id, first_run_id, rule_id, method, severity, tier, level, region, indicator, period, observed, expected,
+                        lower_bound, upper_bound, statistic_name, statistic, parameters, parameter_values, peer_group, peer_size, explanation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
             let encoder = JSONEncoder.findingParameters
             for finding in results.findings {
-                let key = Self.findingKey(finding.ruleID, finding.severity.rawValue, finding.level.description, finding.region.rawValue,
-                                          finding.indicator, finding.period?.description)
+                let key = Self.findingKey(
+                    finding.ruleID, finding.severity.rawValue, finding.level.description, finding.region.rawValue,
+                    finding.indicator, finding.period?.description)
                 try insert.execute(arguments: [
-                    runID, firstRuns[key] ?? runID, finding.ruleID, finding.method, finding.severity.rawValue, finding.tier?.rawValue, finding.level.description,
+                    runID, firstRuns[key] ?? runID, finding.ruleID, finding.method, finding.severity.rawValue, finding.tier?.rawValue,
+                    finding.level.description,
                     finding.region.rawValue, finding.indicator, finding.period?.description, finite(finding.observed), finite(finding.expected),
                     finite(finding.lowerBound), finite(finding.upperBound), finding.statisticName, finite(finding.statistic), finding.parameters.description,
                     String(decoding: try encoder.encode(finding.parameters), as: UTF8.self),
                     finding.peerGroup?.description, finding.peerSize, finding.explanation,
                 ])
             }
-            let tally = try db.makeStatement(sql: """
-                INSERT INTO finding_tallies (run_id, rule_id, level, province, passed, failed, not_applicable) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            let tally = try db.makeStatement(
+                sql: """
+                    INSERT INTO finding_tallies (run_id, rule_id, level, province, passed, failed, not_applicable) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
             for row in results.mergedTallies {
-                try tally.execute(arguments: [runID, row.ruleID, row.level.description, row.province.rawValue, row.passed, row.failed,
-                                              row.notApplicable])
+                try tally.execute(arguments: [
+                    runID, row.ruleID, row.level.description, row.province.rawValue, row.passed, row.failed,
+                    row.notApplicable,
+                ])
             }
         }
     }
@@ -89,23 +98,27 @@ extension SQLiteStore {
             arguments += [region.rawValue, region.rawValue + divisor]
         }
         return try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM findings WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, indicator, period, region, id
-                """, arguments: StatementArguments(arguments)).map(finding)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM findings WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, indicator, period, region, id
+                    """, arguments: StatementArguments(arguments)
+            ).map(finding)
         }
     }
 
     private func finding(_ stored: Row) throws -> Finding {
         let row = checked(stored, "findings")
-        return Finding(ruleID: try row("rule_id"), method: try row("method"), severity: try row.choice("severity", Severity.init(rawValue:)),
-                       tier: try (row.optional("tier") as String?).flatMap(OutlierTier.init(rawValue:)), level: try row.level("level"),
-                       region: RegionCode(uncheckedRawValue: try row("region")), indicator: try row.optional("indicator"),
-                       period: try row.optionalPeriod("period"), observed: try row.optional("observed"), expected: try row.optional("expected"),
-                       lowerBound: try row.optional("lower_bound"), upperBound: try row.optional("upper_bound"),
-                       statisticName: try row.optional("statistic_name"), statistic: try row.optional("statistic"),
-                       parameters: try parameters(row), peerGroup: (try row.optional("peer_group") as String?).flatMap { try? RegionCode($0) },
-                       peerSize: try row.optional("peer_size"), explanation: try row("explanation"))
+        return Finding(
+            ruleID: try row("rule_id"), method: try row("method"), severity: try row.choice("severity", Severity.init(rawValue:)),
+            tier: try (row.optional("tier") as String?).flatMap(OutlierTier.init(rawValue:)), level: try row.level("level"),
+            region: RegionCode(uncheckedRawValue: try row("region")), indicator: try row.optional("indicator"),
+            period: try row.optionalPeriod("period"), observed: try row.optional("observed"), expected: try row.optional("expected"),
+            lowerBound: try row.optional("lower_bound"), upperBound: try row.optional("upper_bound"),
+            statisticName: try row.optional("statistic_name"), statistic: try row.optional("statistic"),
+            parameters: try parameters(row), peerGroup: (try row.optional("peer_group") as String?).flatMap { try? RegionCode($0) },
+            peerSize: try row.optional("peer_size"), explanation: try row("explanation"))
     }
 
     /// The typed parameters; a finding stored before they were typed (schema v4) has its text only,
@@ -138,8 +151,9 @@ extension SQLiteStore {
     public func newErrorFindings(runs: [Int64]) throws -> Int {
         guard !runs.isEmpty else { return 0 }
         return try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM findings WHERE severity = 'error' AND first_run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
-                             arguments: StatementArguments(runs)) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM findings WHERE severity = 'error' AND first_run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(runs)) ?? 0
         }
     }
 
@@ -160,8 +174,9 @@ extension SQLiteStore {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM finding_tallies ORDER BY rule_id, level, province").map { stored in
                 let row = checked(stored, "finding_tallies")
-                return RuleTally(ruleID: try row("rule_id"), level: try row.level("level"), province: RegionCode(uncheckedRawValue: try row("province")),
-                                 passed: try row("passed"), failed: try row("failed"), notApplicable: try row("not_applicable"))
+                return RuleTally(
+                    ruleID: try row("rule_id"), level: try row.level("level"), province: RegionCode(uncheckedRawValue: try row("province")),
+                    passed: try row("passed"), failed: try row("failed"), notApplicable: try row("not_applicable"))
             }
         }
     }
@@ -170,15 +185,18 @@ extension SQLiteStore {
     /// prepared time, plain CSV, say nothing about lateness and are left out).
     public func submissionArrivals() throws -> [SubmissionArrival] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT DISTINCT s.sender, o.period, s.prepared_at AS arrived, s.file_name
-                FROM submissions s JOIN observations o ON o.submission_id = s.id
-                WHERE s.status = 'applied' AND s.sender IS NOT NULL AND s.prepared_at IS NOT NULL ORDER BY s.sender, o.period, arrived
-                """).compactMap { stored in
-                    let row = checked(stored, "submissions")
-                    guard let arrived = MessageHeader.timestamp(try row("arrived")) else { return nil }
-                    return SubmissionArrival(sender: try row("sender"), period: try row.period("period"), arrived: arrived, file: try row("file_name"))
-                }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT s.sender, o.period, s.prepared_at AS arrived, s.file_name
+                    FROM submissions s JOIN observations o ON o.submission_id = s.id
+                    WHERE s.status = 'applied' AND s.sender IS NOT NULL AND s.prepared_at IS NOT NULL ORDER BY s.sender, o.period, arrived
+                    """
+            ).compactMap { stored in
+                let row = checked(stored, "submissions")
+                guard let arrived = MessageHeader.timestamp(try row("arrived")) else { return nil }
+                return SubmissionArrival(sender: try row("sender"), period: try row.period("period"), arrived: arrived, file: try row("file_name"))
+            }
         }
     }
 }

@@ -32,14 +32,16 @@ extension SQLiteStore {
     public func storedRejects(within root: RegionCode) throws -> [ValidationProblem] {
         guard root != .national else { return try storedRejects() }
         return try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT r.*, s.sender AS submission_sender FROM rejects r LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id")
-                .compactMap { row -> ValidationProblem? in
-                    let problem = try storedProblem(row)
-                    let keyRegion = problem.key.split(separator: "|", omittingEmptySubsequences: false).first.flatMap { try? RegionCode(String($0)) }
-                    let sender = (row["submission_sender"] as String?).flatMap { RegionCode(senderID: $0) }
-                    guard let region = keyRegion ?? sender else { return nil }
-                    return region.isWithin(root) ? problem : nil
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT r.*, s.sender AS submission_sender FROM rejects r LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id"
+            )
+            .compactMap { row -> ValidationProblem? in
+                let problem = try storedProblem(row)
+                let keyRegion = problem.key.split(separator: "|", omittingEmptySubsequences: false).first.flatMap { try? RegionCode(String($0)) }
+                let sender = (row["submission_sender"] as String?).flatMap { RegionCode(senderID: $0) }
+                guard let region = keyRegion ?? sender else { return nil }
+                return region.isWithin(root) ? problem : nil
+            }
         }
     }
 
@@ -54,8 +56,9 @@ extension SQLiteStore {
     public func rejectCount(runs: [Int64]) throws -> Int {
         guard !runs.isEmpty else { return 0 }
         return try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM rejects WHERE severity = 'error' AND run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
-                             arguments: StatementArguments(runs)) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM rejects WHERE severity = 'error' AND run_id IN (\(runs.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(runs)) ?? 0
         }
     }
 
@@ -76,8 +79,9 @@ extension SQLiteStore {
     /// Marks the runs that never finished as failed, so the ledger says what happened to them.
     public func closeUnfinishedRuns(before id: Int64) throws {
         try pool.write {
-            try $0.execute(sql: "UPDATE runs SET status = 'failed', finished_at = ?, exit_code = 137 WHERE status = 'running' AND id < ?",
-                           arguments: [ISO8601DateFormatter().string(from: Date()), id])
+            try $0.execute(
+                sql: "UPDATE runs SET status = 'failed', finished_at = ?, exit_code = 137 WHERE status = 'running' AND id < ?",
+                arguments: [ISO8601DateFormatter().string(from: Date()), id])
         }
     }
 }

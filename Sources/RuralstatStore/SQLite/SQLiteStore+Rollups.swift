@@ -48,7 +48,8 @@ public struct RollupScope: Sendable {
                 return "(region = 0 OR (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))"
             case .subtree(let root):
                 let ancestors = [RegionCode.national] + RegionLevel.allCases.dropFirst().filter { $0 < root.level }.map { root.ancestor(at: $0) }
-                return "((region >= \(root.rawValue) AND region < \(root.rawValue + root.subtreeSpan)) OR region IN (\(ancestors.map { String($0.rawValue) }.joined(separator: ","))))"
+                return
+                    "((region >= \(root.rawValue) AND region < \(root.rawValue + root.subtreeSpan)) OR region IN (\(ancestors.map { String($0.rawValue) }.joined(separator: ","))))"
             }
         }
     }
@@ -71,8 +72,10 @@ public struct RollupScope: Sendable {
 
 extension SQLiteStore {
     /// Streams the current observations in batches, ordered by indicator, period and region.
-    public func currentObservations(_ filter: ObservationFilter, batchSize: Int,
-                                    _ body: (ObservationBatch) throws -> Void) throws {
+    public func currentObservations(
+        _ filter: ObservationFilter, batchSize: Int,
+        _ body: (ObservationBatch) throws -> Void
+    ) throws {
         var conditions = ["superseded_by IS NULL"]
         var arguments: [any DatabaseValueConvertible] = []
         if let indicators = filter.indicators {
@@ -88,28 +91,35 @@ extension SQLiteStore {
             arguments.append(contentsOf: provinces.sorted() as [any DatabaseValueConvertible])
         }
         try pool.read { db in
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT region, indicator, period, value, status FROM observations
-                WHERE \(conditions.joined(separator: " AND ")) ORDER BY indicator, period, region
-                """, arguments: StatementArguments(arguments))
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT region, indicator, period, value, status FROM observations
+                    WHERE \(conditions.joined(separator: " AND ")) ORDER BY indicator, period, region
+                    """, arguments: StatementArguments(arguments))
             var batch = ObservationBatch()
             var indicatorIndex: [String: UInt16] = [:], periodIndex: [String: UInt16] = [:]
             while let stored = try cursor.next() {
                 let row = checked(stored, "observations")
                 let indicator: String = try row(1), periodText: String = try row(2)
-                let i = indicatorIndex[indicator] ?? {
-                    batch.indicatorCodes.append(indicator)
-                    indicatorIndex[indicator] = UInt16(batch.indicatorCodes.count - 1)
-                    return UInt16(batch.indicatorCodes.count - 1)
-                }()
-                let p = try periodIndex[periodText] ?? {
-                    batch.periodTable.append(try row.period("period"))
-                    periodIndex[periodText] = UInt16(batch.periodTable.count - 1)
-                    return UInt16(batch.periodTable.count - 1)
-                }()
+                let i =
+                    indicatorIndex[indicator]
+                    ?? {
+                        batch.indicatorCodes.append(indicator)
+                        indicatorIndex[indicator] = UInt16(batch.indicatorCodes.count - 1)
+                        return UInt16(batch.indicatorCodes.count - 1)
+                    }()
+                let p =
+                    try periodIndex[periodText]
+                    ?? {
+                        batch.periodTable.append(try row.period("period"))
+                        periodIndex[periodText] = UInt16(batch.periodTable.count - 1)
+                        return UInt16(batch.periodTable.count - 1)
+                    }()
                 let status: String? = try row.optional(4)
-                batch.append(region: try row(0), indicator: i, period: p, value: try row.optional(3) ?? .nan,
-                             status: status?.utf8.first ?? 0, action: .merge, line: 0)
+                batch.append(
+                    region: try row(0), indicator: i, period: p, value: try row.optional(3) ?? .nan,
+                    status: status?.utf8.first ?? 0, action: .merge, line: 0)
                 if batch.count >= batchSize {
                     try body(batch)
                     batch = ObservationBatch(indicatorCodes: batch.indicatorCodes, periodTable: batch.periodTable)
@@ -137,26 +147,30 @@ extension SQLiteStore {
             let condition = conditions.joined(separator: " AND ")
             // What the scope held before, to tell what changed.
             var before: [RollupKey: (value: Double?, publication: String)] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT level, region, indicator, period, value, publication FROM rollups WHERE \(condition)",
-                                           arguments: StatementArguments(arguments))
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT level, region, indicator, period, value, publication FROM rollups WHERE \(condition)",
+                arguments: StatementArguments(arguments))
             while let stored = try rows.next() {
                 let row = checked(stored, "rollups")
-                before[RollupKey(level: try row("level"), region: try row("region"), indicator: try row("indicator"), period: try row("period"))]
-                    = (try row.optional("value"), try row("publication"))
+                before[RollupKey(level: try row("level"), region: try row("region"), indicator: try row("indicator"), period: try row("period"))] = (
+                    try row.optional("value"), try row("publication")
+                )
             }
             try db.execute(sql: "DELETE FROM rollups WHERE \(condition)", arguments: StatementArguments(arguments))
-            let insert = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO rollups (run_id, level, region, indicator, period, value, contributing, expected, coverage,
-                    publication, reported_value, imbalance, relative_imbalance, numerator, denominator)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT OR REPLACE INTO rollups (run_id, level, region, indicator, period, value, contributing, expected, coverage,
+                        publication, reported_value, imbalance, relative_imbalance, numerator, denominator)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             let change = try db.makeStatement(sql: "INSERT INTO rollup_changes (run_id, level, region, indicator, period, change) VALUES (?, ?, ?, ?, ?, ?)")
             var periods: [Period: String] = [:]
             for rollup in rollups {
                 if periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
                 let period = periods[rollup.period]!
                 guard scope.regions.contains(rollup.region), scope.indicators?.contains(rollup.indicator) ?? true,
-                      scope.periods?.contains(period) ?? true else { continue }
+                    scope.periods?.contains(period) ?? true
+                else { continue }
                 let value: Double? = rollup.value.isNaN ? nil : rollup.value
                 try insert.execute(arguments: [
                     runID, rollup.level.description, rollup.region.rawValue, rollup.indicator, period,
@@ -182,10 +196,13 @@ extension SQLiteStore {
         let condition = list.map { "WHERE indicator IN (\($0.map { _ in "?" }.joined(separator: ",")))" } ?? ""
         let arguments = StatementArguments((list ?? []) + (list ?? []))
         return try pool.read { db in
-            Set(try String.fetchAll(db, sql: """
-                SELECT DISTINCT period FROM observations \(condition.isEmpty ? "WHERE" : condition + " AND") superseded_by IS NULL
-                UNION SELECT DISTINCT period FROM rollups \(condition)
-                """, arguments: arguments))
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT period FROM observations \(condition.isEmpty ? "WHERE" : condition + " AND") superseded_by IS NULL
+                        UNION SELECT DISTINCT period FROM rollups \(condition)
+                        """, arguments: arguments))
         }
     }
 
@@ -195,11 +212,13 @@ extension SQLiteStore {
         // The last change of each key after the run decides (changes are appended in order).
         var last: [RollupKey: String] = [:]
         try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT level, region, indicator, period, change FROM rollup_changes WHERE run_id > ? ORDER BY rowid",
-                                           arguments: [run])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT level, region, indicator, period, change FROM rollup_changes WHERE run_id > ? ORDER BY rowid",
+                arguments: [run])
             while let stored = try rows.next() {
                 let row = checked(stored, "rollup_changes")
-                last[RollupKey(level: try row("level"), region: try row("region"), indicator: try row("indicator"), period: try row("period"))] = try row("change")
+                last[RollupKey(level: try row("level"), region: try row("region"), indicator: try row("indicator"), period: try row("period"))] = try row(
+                    "change")
             }
         }
         let removed = last.filter { $0.value == "delete" }.map(\.key)
@@ -215,17 +234,21 @@ extension SQLiteStore {
 
     private func storedRollups(where condition: String, arguments: [any DatabaseValueConvertible]) throws -> [Rollup] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT level, region, indicator, period, value, contributing, expected, publication, reported_value, numerator, denominator
-                FROM rollups WHERE \(condition) ORDER BY indicator, period, level, region
-                """, arguments: StatementArguments(arguments)).map { stored in
-                    let row = checked(stored, "rollups")
-                    return Rollup(level: try row.level("level"), region: RegionCode(uncheckedRawValue: try row("region")),
-                                  indicator: try row("indicator"), period: try row.period("period"), value: try row.optional("value") ?? .nan,
-                                  numerator: try row("numerator"), denominator: try row("denominator"), contributing: try row("contributing"),
-                                  expected: try row.optional("expected"), publication: try row.choice("publication", Publication.init(rawValue:)),
-                                  reported: try row.optional("reported_value"))
-                }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT level, region, indicator, period, value, contributing, expected, publication, reported_value, numerator, denominator
+                    FROM rollups WHERE \(condition) ORDER BY indicator, period, level, region
+                    """, arguments: StatementArguments(arguments)
+            ).map { stored in
+                let row = checked(stored, "rollups")
+                return Rollup(
+                    level: try row.level("level"), region: RegionCode(uncheckedRawValue: try row("region")),
+                    indicator: try row("indicator"), period: try row.period("period"), value: try row.optional("value") ?? .nan,
+                    numerator: try row("numerator"), denominator: try row("denominator"), contributing: try row("contributing"),
+                    expected: try row.optional("expected"), publication: try row.choice("publication", Publication.init(rawValue:)),
+                    reported: try row.optional("reported_value"))
+            }
         }
     }
 }
@@ -255,10 +278,12 @@ extension SQLiteStore {
     /// The partitions whose observations submissions after `watermark` added, revised or deleted.
     public func partitionsTouched(since watermark: Int64) throws -> Set<TouchedPartition> {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT DISTINCT indicator, period, region / 10000000000 AS province FROM observations
-                WHERE submission_id > ?1 OR superseded_by > ?1
-                """, arguments: [watermark])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT indicator, period, region / 10000000000 AS province FROM observations
+                    WHERE submission_id > ?1 OR superseded_by > ?1
+                    """, arguments: [watermark])
             return Set(rows.map { TouchedPartition(indicator: $0["indicator"], period: $0["period"], province: $0["province"]) })
         }
     }
@@ -266,7 +291,8 @@ extension SQLiteStore {
     /// The stored province rollups of some indicators in a period, in province order.
     public func storedProvinceRollups(indicators: Set<String>, period: String) throws -> [Rollup] {
         let codes = indicators.sorted()
-        return try storedRollups(where: "level = 'province' AND period = ? AND indicator IN (\(codes.map { _ in "?" }.joined(separator: ",")))",
-                                 arguments: [period] + codes)
+        return try storedRollups(
+            where: "level = 'province' AND period = ? AND indicator IN (\(codes.map { _ in "?" }.joined(separator: ",")))",
+            arguments: [period] + codes)
     }
 }

@@ -30,7 +30,8 @@ public final class SQLiteStore: IndicatorStore {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = StoreSchema.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw StoreError(path: path, message: "was written by a newer ruralstat (its schema has migrations this version does not know); upgrade ruralstat")
+                throw StoreError(
+                    path: path, message: "was written by a newer ruralstat (its schema has migrations this version does not know); upgrade ruralstat")
             }
             try migrator.migrate(pool)
         } catch let error as StoreError {
@@ -48,10 +49,11 @@ public final class SQLiteStore: IndicatorStore {
     public func saveRegistry(_ registry: RegionRegistry) throws {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM regions WHERE edition = ?", arguments: [registry.edition])
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO regions (edition, code, code_text, name, level, lowest_level, parent_code, kind, urban_rural_class)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO regions (edition, code, code_text, name, level, lowest_level, parent_code, kind, urban_rural_class)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for unit in registry.allUnits {
                 try insert.execute(arguments: [
                     registry.edition, unit.code.rawValue, unit.code.description, unit.name, unit.level.description,
@@ -64,9 +66,11 @@ public final class SQLiteStore: IndicatorStore {
     public func loadRegistry(edition: Int?) throws -> RegionRegistry? {
         try pool.read { db -> RegionRegistry? in
             guard let edition = try edition ?? Int.fetchOne(db, sql: "SELECT max(edition) FROM regions") else { return nil }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT code_text, name, parent_code, urban_rural_class, lowest_level FROM regions WHERE edition = ? ORDER BY code
-                """, arguments: [edition])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT code_text, name, parent_code, urban_rural_class, lowest_level FROM regions WHERE edition = ? ORDER BY code
+                    """, arguments: [edition])
             guard !rows.isEmpty else { return nil }
             var builder = RegistryBuilder(edition: edition)
             let source = "\(path) regions"
@@ -74,8 +78,9 @@ public final class SQLiteStore: IndicatorStore {
                 let row = checked(stored, "regions")
                 let code: String = try row("code_text"), name: String = try row("name")
                 let parent = RegionCode(uncheckedRawValue: try row("parent_code"))
-                builder.add(code: code, name: name, parentCode: parent == .national ? "" : parent.description,
-                            urbanRuralClass: try row.optional("urban_rural_class") ?? "", file: source, line: index + 1)
+                builder.add(
+                    code: code, name: name, parentCode: parent == .national ? "" : parent.description,
+                    urbanRuralClass: try row.optional("urban_rural_class") ?? "", file: source, line: index + 1)
                 let lowest: String = try row("lowest_level")
                 if let parsed = try? RegionCode(code), lowest != parsed.level.description {
                     // A unit that stands for the next level too is stored once; restore the self-parented row.
@@ -89,14 +94,16 @@ public final class SQLiteStore: IndicatorStore {
     public func saveCatalog(_ catalog: IndicatorCatalog) throws {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM indicators")
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO indicators (code, definition_version, valid_from, valid_to, name_zh, name_en, dimension, unit, unit_mult,
-                    kind, range_min, range_max, frequency, reported_levels, aggregation, direction, nature, baseline_year, baseline)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let target = try db.makeStatement(sql: """
-                INSERT INTO indicator_targets (code, definition_version, year, target, comparator, value) VALUES (?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO indicators (code, definition_version, valid_from, valid_to, name_zh, name_en, dimension, unit, unit_mult,
+                        kind, range_min, range_max, frequency, reported_levels, aggregation, direction, nature, baseline_year, baseline)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let target = try db.makeStatement(
+                sql: """
+                    INSERT INTO indicator_targets (code, definition_version, year, target, comparator, value) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
             for indicator in catalog.definitions {
                 let levels = indicator.reportedLevels.map(\.description).joined(separator: ",")
                 try insert.execute(arguments: [
@@ -107,8 +114,10 @@ public final class SQLiteStore: IndicatorStore {
                     indicator.baseline?.year, indicator.baseline?.target.description,
                 ])
                 for (year, goal) in indicator.targets.sorted(by: { $0.key < $1.key }) {
-                    try target.execute(arguments: [indicator.code, indicator.definitionVersion, year, goal.description,
-                                                   goal.comparator.rawValue, goal.value])
+                    try target.execute(arguments: [
+                        indicator.code, indicator.definitionVersion, year, goal.description,
+                        goal.comparator.rawValue, goal.value,
+                    ])
                 }
             }
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('catalog_version', ?)", arguments: [catalog.version])
@@ -118,17 +127,19 @@ public final class SQLiteStore: IndicatorStore {
     public func beginRun(command: String, parameters: [String: String]) throws -> Int64 {
         let json = String(decoding: try JSONEncoder.sorted.encode(parameters), as: UTF8.self)
         return try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (started_at, command, status, software_version, parameters) VALUES (?, ?, 'running', ?, ?)
-                """, arguments: [Timestamp.now(), command, RuralstatVersion.current, json])
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (started_at, command, status, software_version, parameters) VALUES (?, ?, 'running', ?, ?)
+                    """, arguments: [Timestamp.now(), command, RuralstatVersion.current, json])
             return db.lastInsertedRowID
         }
     }
 
     public func finishRun(_ id: Int64, status: RunStatus, exitCode: Int32) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ?, exit_code = ? WHERE id = ?",
-                           arguments: [Timestamp.now(), status.rawValue, exitCode, id])
+            try db.execute(
+                sql: "UPDATE runs SET finished_at = ?, status = ?, exit_code = ? WHERE id = ?",
+                arguments: [Timestamp.now(), status.rawValue, exitCode, id])
         }
     }
 

@@ -76,7 +76,11 @@ struct StoredRow {
     }
 
     func problem(_ column: String, _ what: String) -> StoreError {
-        StoreError(path: store, message: "table \(table), column \(column) \(what); was the store changed by hand? Mend the row (for rollups and findings, 'ruralstat rollup --full' rebuilds them)")
+        StoreError(
+            path: store,
+            message:
+                "table \(table), column \(column) \(what); was the store changed by hand? Mend the row (for rollups and findings, 'ruralstat rollup --full' rebuilds them)"
+        )
     }
 }
 

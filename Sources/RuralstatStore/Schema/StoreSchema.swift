@@ -29,224 +29,224 @@ enum StoreSchema {
     static var currentVersion: String { migrator.migrations.last! }
 
     static let v1 = """
-    CREATE TABLE meta (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
 
-    -- The division registry, one row per unit and edition. Codes are 12-digit integers;
-    -- code_text is the zero-padded form for people and joins with text files.
-    CREATE TABLE regions (
-        edition           INTEGER NOT NULL,
-        code              INTEGER NOT NULL,
-        code_text         TEXT    NOT NULL,
-        name              TEXT    NOT NULL,
-        level             TEXT    NOT NULL,
-        lowest_level      TEXT    NOT NULL,
-        parent_code       INTEGER NOT NULL,
-        kind              TEXT    NOT NULL,
-        urban_rural_class TEXT,
-        PRIMARY KEY (edition, code)
-    ) WITHOUT ROWID;
-    CREATE INDEX regions_by_parent ON regions (edition, parent_code);
+        -- The division registry, one row per unit and edition. Codes are 12-digit integers;
+        -- code_text is the zero-padded form for people and joins with text files.
+        CREATE TABLE regions (
+            edition           INTEGER NOT NULL,
+            code              INTEGER NOT NULL,
+            code_text         TEXT    NOT NULL,
+            name              TEXT    NOT NULL,
+            level             TEXT    NOT NULL,
+            lowest_level      TEXT    NOT NULL,
+            parent_code       INTEGER NOT NULL,
+            kind              TEXT    NOT NULL,
+            urban_rural_class TEXT,
+            PRIMARY KEY (edition, code)
+        ) WITHOUT ROWID;
+        CREATE INDEX regions_by_parent ON regions (edition, parent_code);
 
-    -- The indicator catalog: one row per definition version.
-    CREATE TABLE indicators (
-        code               TEXT    NOT NULL,
-        definition_version TEXT    NOT NULL,
-        valid_from         INTEGER NOT NULL,
-        valid_to           INTEGER,
-        name_zh            TEXT    NOT NULL,
-        name_en            TEXT    NOT NULL,
-        dimension          TEXT,
-        unit               TEXT    NOT NULL,
-        unit_mult          INTEGER NOT NULL,
-        kind               TEXT    NOT NULL,
-        range_min          REAL,
-        range_max          REAL,
-        frequency          TEXT    NOT NULL,
-        reported_levels    TEXT    NOT NULL,
-        aggregation        TEXT    NOT NULL,
-        direction          TEXT,
-        nature             TEXT,
-        baseline_year      INTEGER,
-        baseline           TEXT,
-        PRIMARY KEY (code, definition_version)
-    );
-    CREATE TABLE indicator_targets (
-        code               TEXT    NOT NULL,
-        definition_version TEXT    NOT NULL,
-        year               INTEGER NOT NULL,
-        target             TEXT    NOT NULL,
-        comparator         TEXT    NOT NULL,
-        value              REAL    NOT NULL,
-        PRIMARY KEY (code, definition_version, year),
-        FOREIGN KEY (code, definition_version) REFERENCES indicators (code, definition_version) ON DELETE CASCADE
-    );
+        -- The indicator catalog: one row per definition version.
+        CREATE TABLE indicators (
+            code               TEXT    NOT NULL,
+            definition_version TEXT    NOT NULL,
+            valid_from         INTEGER NOT NULL,
+            valid_to           INTEGER,
+            name_zh            TEXT    NOT NULL,
+            name_en            TEXT    NOT NULL,
+            dimension          TEXT,
+            unit               TEXT    NOT NULL,
+            unit_mult          INTEGER NOT NULL,
+            kind               TEXT    NOT NULL,
+            range_min          REAL,
+            range_max          REAL,
+            frequency          TEXT    NOT NULL,
+            reported_levels    TEXT    NOT NULL,
+            aggregation        TEXT    NOT NULL,
+            direction          TEXT,
+            nature             TEXT,
+            baseline_year      INTEGER,
+            baseline           TEXT,
+            PRIMARY KEY (code, definition_version)
+        );
+        CREATE TABLE indicator_targets (
+            code               TEXT    NOT NULL,
+            definition_version TEXT    NOT NULL,
+            year               INTEGER NOT NULL,
+            target             TEXT    NOT NULL,
+            comparator         TEXT    NOT NULL,
+            value              REAL    NOT NULL,
+            PRIMARY KEY (code, definition_version, year),
+            FOREIGN KEY (code, definition_version) REFERENCES indicators (code, definition_version) ON DELETE CASCADE
+        );
 
-    -- Every invocation that changes the store.
-    CREATE TABLE runs (
-        id               INTEGER PRIMARY KEY,
-        started_at       TEXT    NOT NULL,
-        finished_at      TEXT,
-        command          TEXT    NOT NULL,
-        status           TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
-        exit_code        INTEGER,
-        software_version TEXT    NOT NULL,
-        parameters       TEXT    NOT NULL DEFAULT '{}'
-    );
+        -- Every invocation that changes the store.
+        CREATE TABLE runs (
+            id               INTEGER PRIMARY KEY,
+            started_at       TEXT    NOT NULL,
+            finished_at      TEXT,
+            command          TEXT    NOT NULL,
+            status           TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+            exit_code        INTEGER,
+            software_version TEXT    NOT NULL,
+            parameters       TEXT    NOT NULL DEFAULT '{}'
+        );
 
-    -- The submissions ledger: every file offered, applied or not, with what it did.
-    CREATE TABLE submissions (
-        id             INTEGER PRIMARY KEY,
-        sender         TEXT,
-        message_id     TEXT,
-        file_name      TEXT    NOT NULL,
-        content_hash   TEXT    NOT NULL UNIQUE,
-        format         TEXT,
-        received_at    TEXT    NOT NULL,
-        prepared_at    TEXT,
-        run_id         INTEGER REFERENCES runs (id),
-        status         TEXT    NOT NULL CHECK (status IN ('applied', 'rejected', 'test')),
-        reason         TEXT,
-        rows_read      INTEGER NOT NULL DEFAULT 0,
-        rows_new       INTEGER NOT NULL DEFAULT 0,
-        rows_revised   INTEGER NOT NULL DEFAULT 0,
-        rows_unchanged INTEGER NOT NULL DEFAULT 0,
-        rows_deleted   INTEGER NOT NULL DEFAULT 0,
-        rows_rejected  INTEGER NOT NULL DEFAULT 0,
-        warnings       INTEGER NOT NULL DEFAULT 0,
-        UNIQUE (sender, message_id)
-    );
+        -- The submissions ledger: every file offered, applied or not, with what it did.
+        CREATE TABLE submissions (
+            id             INTEGER PRIMARY KEY,
+            sender         TEXT,
+            message_id     TEXT,
+            file_name      TEXT    NOT NULL,
+            content_hash   TEXT    NOT NULL UNIQUE,
+            format         TEXT,
+            received_at    TEXT    NOT NULL,
+            prepared_at    TEXT,
+            run_id         INTEGER REFERENCES runs (id),
+            status         TEXT    NOT NULL CHECK (status IN ('applied', 'rejected', 'test')),
+            reason         TEXT,
+            rows_read      INTEGER NOT NULL DEFAULT 0,
+            rows_new       INTEGER NOT NULL DEFAULT 0,
+            rows_revised   INTEGER NOT NULL DEFAULT 0,
+            rows_unchanged INTEGER NOT NULL DEFAULT 0,
+            rows_deleted   INTEGER NOT NULL DEFAULT 0,
+            rows_rejected  INTEGER NOT NULL DEFAULT 0,
+            warnings       INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (sender, message_id)
+        );
 
-    -- Observations with their revision history: a revision never overwrites a value in place; the
-    -- earlier version stays, with superseded_by naming the submission that replaced or deleted it.
-    -- Values are in the catalog's unit and scale; NULL is a missing value (its status says why).
-    CREATE TABLE observations (
-        id            INTEGER PRIMARY KEY,
-        region        INTEGER NOT NULL,
-        indicator     TEXT    NOT NULL,
-        period        TEXT    NOT NULL,
-        value         REAL,
-        status        TEXT,
-        submission_id INTEGER NOT NULL REFERENCES submissions (id),
-        source_line   INTEGER,
-        superseded_by INTEGER REFERENCES submissions (id)
-    );
-    CREATE UNIQUE INDEX observations_current ON observations (indicator, period, region) WHERE superseded_by IS NULL;
-    CREATE INDEX observations_by_submission ON observations (submission_id);
-    CREATE INDEX observations_by_superseder ON observations (superseded_by) WHERE superseded_by IS NOT NULL;
+        -- Observations with their revision history: a revision never overwrites a value in place; the
+        -- earlier version stays, with superseded_by naming the submission that replaced or deleted it.
+        -- Values are in the catalog's unit and scale; NULL is a missing value (its status says why).
+        CREATE TABLE observations (
+            id            INTEGER PRIMARY KEY,
+            region        INTEGER NOT NULL,
+            indicator     TEXT    NOT NULL,
+            period        TEXT    NOT NULL,
+            value         REAL,
+            status        TEXT,
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            source_line   INTEGER,
+            superseded_by INTEGER REFERENCES submissions (id)
+        );
+        CREATE UNIQUE INDEX observations_current ON observations (indicator, period, region) WHERE superseded_by IS NULL;
+        CREATE INDEX observations_by_submission ON observations (submission_id);
+        CREATE INDEX observations_by_superseder ON observations (superseded_by) WHERE superseded_by IS NOT NULL;
 
-    -- Rows that were not applied, with the reason: nothing disappears silently.
-    CREATE TABLE rejects (
-        id            INTEGER PRIMARY KEY,
-        run_id        INTEGER REFERENCES runs (id),
-        submission_id INTEGER REFERENCES submissions (id),
-        file          TEXT    NOT NULL,
-        line          INTEGER,
-        element       TEXT,
-        column_name   TEXT,
-        key           TEXT,
-        rule          TEXT    NOT NULL,
-        severity      TEXT    NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
-        value         TEXT,
-        message       TEXT    NOT NULL
-    );
+        -- Rows that were not applied, with the reason: nothing disappears silently.
+        CREATE TABLE rejects (
+            id            INTEGER PRIMARY KEY,
+            run_id        INTEGER REFERENCES runs (id),
+            submission_id INTEGER REFERENCES submissions (id),
+            file          TEXT    NOT NULL,
+            line          INTEGER,
+            element       TEXT,
+            column_name   TEXT,
+            key           TEXT,
+            rule          TEXT    NOT NULL,
+            severity      TEXT    NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+            value         TEXT,
+            message       TEXT    NOT NULL
+        );
 
-    -- Regional rollups, one row per level, region, indicator and period, with their coverage and the
-    -- summed parts they are made of (numerator, denominator: see the aggregation rules).
-    CREATE TABLE rollups (
-        run_id             INTEGER NOT NULL REFERENCES runs (id),
-        level              TEXT    NOT NULL,
-        region             INTEGER NOT NULL,
-        indicator          TEXT    NOT NULL,
-        period             TEXT    NOT NULL,
-        value              REAL,
-        contributing       INTEGER NOT NULL,
-        expected           INTEGER NOT NULL,
-        coverage           REAL,
-        publication        TEXT    NOT NULL CHECK (publication IN ('published', 'partial', 'withheld')),
-        reported_value     REAL,
-        imbalance          REAL,
-        relative_imbalance REAL,
-        numerator          REAL    NOT NULL,
-        denominator        REAL    NOT NULL,
-        PRIMARY KEY (indicator, period, level, region)
-    );
+        -- Regional rollups, one row per level, region, indicator and period, with their coverage and the
+        -- summed parts they are made of (numerator, denominator: see the aggregation rules).
+        CREATE TABLE rollups (
+            run_id             INTEGER NOT NULL REFERENCES runs (id),
+            level              TEXT    NOT NULL,
+            region             INTEGER NOT NULL,
+            indicator          TEXT    NOT NULL,
+            period             TEXT    NOT NULL,
+            value              REAL,
+            contributing       INTEGER NOT NULL,
+            expected           INTEGER NOT NULL,
+            coverage           REAL,
+            publication        TEXT    NOT NULL CHECK (publication IN ('published', 'partial', 'withheld')),
+            reported_value     REAL,
+            imbalance          REAL,
+            relative_imbalance REAL,
+            numerator          REAL    NOT NULL,
+            denominator        REAL    NOT NULL,
+            PRIMARY KEY (indicator, period, level, region)
+        );
 
-    -- Quality findings: one row per finding, with the numbers that explain it.
-    CREATE TABLE findings (
-        id             INTEGER PRIMARY KEY,
-        run_id         INTEGER NOT NULL REFERENCES runs (id),
-        rule_id        TEXT    NOT NULL,
-        method         TEXT    NOT NULL,
-        severity       TEXT    NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
-        tier           TEXT,
-        level          TEXT    NOT NULL,
-        region         INTEGER NOT NULL,
-        indicator      TEXT,
-        period         TEXT,
-        observed       REAL,
-        expected       REAL,
-        lower_bound    REAL,
-        upper_bound    REAL,
-        statistic_name TEXT,
-        statistic      REAL,
-        parameters     TEXT,
-        peer_group     TEXT,
-        peer_size      INTEGER,
-        explanation    TEXT    NOT NULL
-    );
-    CREATE INDEX findings_by_key ON findings (indicator, period, region);
+        -- Quality findings: one row per finding, with the numbers that explain it.
+        CREATE TABLE findings (
+            id             INTEGER PRIMARY KEY,
+            run_id         INTEGER NOT NULL REFERENCES runs (id),
+            rule_id        TEXT    NOT NULL,
+            method         TEXT    NOT NULL,
+            severity       TEXT    NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+            tier           TEXT,
+            level          TEXT    NOT NULL,
+            region         INTEGER NOT NULL,
+            indicator      TEXT,
+            period         TEXT,
+            observed       REAL,
+            expected       REAL,
+            lower_bound    REAL,
+            upper_bound    REAL,
+            statistic_name TEXT,
+            statistic      REAL,
+            parameters     TEXT,
+            peer_group     TEXT,
+            peer_size      INTEGER,
+            explanation    TEXT    NOT NULL
+        );
+        CREATE INDEX findings_by_key ON findings (indicator, period, region);
 
-    -- Views for analysts: codes as 12-digit text, names joined in.
-    CREATE VIEW current_observations AS
-        SELECT printf('%012d', o.region) AS region, o.indicator, o.period, o.value, o.status,
-               o.submission_id, s.sender, s.file_name
-        FROM observations o JOIN submissions s ON s.id = o.submission_id
-        WHERE o.superseded_by IS NULL;
-    CREATE VIEW rollup_table AS
-        SELECT r.level, printf('%012d', r.region) AS region, g.name AS region_name, r.indicator, r.period,
-               r.value, r.contributing, r.expected, r.coverage, r.publication
-        FROM rollups r
-        LEFT JOIN regions g ON g.code = r.region AND g.edition = (SELECT max(edition) FROM regions);
-    """
+        -- Views for analysts: codes as 12-digit text, names joined in.
+        CREATE VIEW current_observations AS
+            SELECT printf('%012d', o.region) AS region, o.indicator, o.period, o.value, o.status,
+                   o.submission_id, s.sender, s.file_name
+            FROM observations o JOIN submissions s ON s.id = o.submission_id
+            WHERE o.superseded_by IS NULL;
+        CREATE VIEW rollup_table AS
+            SELECT r.level, printf('%012d', r.region) AS region, g.name AS region_name, r.indicator, r.period,
+                   r.value, r.contributing, r.expected, r.coverage, r.publication
+            FROM rollups r
+            LEFT JOIN regions g ON g.code = r.region AND g.edition = (SELECT max(edition) FROM regions);
+        """
 
     /// The tallies behind the findings, and a view of the findings for analysts.
     static let v2 = """
-    -- How the items each rule looked at came out, per level and province (R validate's summary()).
-    CREATE TABLE finding_tallies (
-        run_id         INTEGER NOT NULL REFERENCES runs (id),
-        rule_id        TEXT    NOT NULL,
-        level          TEXT    NOT NULL,
-        province       INTEGER NOT NULL,
-        passed         INTEGER NOT NULL,
-        failed         INTEGER NOT NULL,
-        not_applicable INTEGER NOT NULL,
-        PRIMARY KEY (rule_id, level, province)
-    );
-    CREATE INDEX findings_by_rule ON findings (rule_id, severity);
-    CREATE VIEW finding_table AS
-        SELECT f.rule_id, f.method, f.severity, f.tier, f.level, printf('%012d', f.region) AS region, g.name AS region_name,
-               f.indicator, f.period, f.observed, f.expected, f.lower_bound, f.upper_bound, f.statistic_name, f.statistic,
-               f.peer_group, f.peer_size, f.explanation
-        FROM findings f
-        LEFT JOIN regions g ON g.code = f.region AND g.edition = (SELECT max(edition) FROM regions);
-    """
+        -- How the items each rule looked at came out, per level and province (R validate's summary()).
+        CREATE TABLE finding_tallies (
+            run_id         INTEGER NOT NULL REFERENCES runs (id),
+            rule_id        TEXT    NOT NULL,
+            level          TEXT    NOT NULL,
+            province       INTEGER NOT NULL,
+            passed         INTEGER NOT NULL,
+            failed         INTEGER NOT NULL,
+            not_applicable INTEGER NOT NULL,
+            PRIMARY KEY (rule_id, level, province)
+        );
+        CREATE INDEX findings_by_rule ON findings (rule_id, severity);
+        CREATE VIEW finding_table AS
+            SELECT f.rule_id, f.method, f.severity, f.tier, f.level, printf('%012d', f.region) AS region, g.name AS region_name,
+                   f.indicator, f.period, f.observed, f.expected, f.lower_bound, f.upper_bound, f.statistic_name, f.statistic,
+                   f.peer_group, f.peer_size, f.explanation
+            FROM findings f
+            LEFT JOIN regions g ON g.code = f.region AND g.edition = (SELECT max(edition) FROM regions);
+        """
 
     /// What each run changed in the rollups, so that a level can send the level above only the changes.
     static let v3 = """
-    -- One row per rollup a run added, changed (value or publication) or removed.
-    CREATE TABLE rollup_changes (
-        run_id    INTEGER NOT NULL REFERENCES runs (id),
-        level     TEXT    NOT NULL,
-        region    INTEGER NOT NULL,
-        indicator TEXT    NOT NULL,
-        period    TEXT    NOT NULL,
-        change    TEXT    NOT NULL CHECK (change IN ('upsert', 'delete'))
-    );
-    CREATE INDEX rollup_changes_by_run ON rollup_changes (run_id);
-    """
+        -- One row per rollup a run added, changed (value or publication) or removed.
+        CREATE TABLE rollup_changes (
+            run_id    INTEGER NOT NULL REFERENCES runs (id),
+            level     TEXT    NOT NULL,
+            region    INTEGER NOT NULL,
+            indicator TEXT    NOT NULL,
+            period    TEXT    NOT NULL,
+            change    TEXT    NOT NULL CHECK (change IN ('upsert', 'delete'))
+        );
+        CREATE INDEX rollup_changes_by_run ON rollup_changes (run_id);
+        """
 
     /// A content hash blocks a file only once it was applied (or was a test message, or was retired):
     /// a file rejected for a reason outside its content can be offered again. The ledger loses its
@@ -254,72 +254,72 @@ enum StoreSchema {
     /// gains the `retired` status, the conditions a file was read under, and a record of every
     /// decision an operator takes on a submission. Findings remember the run that first found them.
     static let v4 = """
-    DROP VIEW current_observations;
-    CREATE TABLE submissions_v4 (
-        id             INTEGER PRIMARY KEY,
-        sender         TEXT,
-        message_id     TEXT,
-        file_name      TEXT    NOT NULL,
-        content_hash   TEXT    NOT NULL,
-        format         TEXT,
-        received_at    TEXT    NOT NULL,
-        prepared_at    TEXT,
-        run_id         INTEGER REFERENCES runs (id),
-        status         TEXT    NOT NULL CHECK (status IN ('applied', 'rejected', 'test', 'retired')),
-        reason         TEXT,
-        rows_read      INTEGER NOT NULL DEFAULT 0,
-        rows_new       INTEGER NOT NULL DEFAULT 0,
-        rows_revised   INTEGER NOT NULL DEFAULT 0,
-        rows_unchanged INTEGER NOT NULL DEFAULT 0,
-        rows_deleted   INTEGER NOT NULL DEFAULT 0,
-        rows_rejected  INTEGER NOT NULL DEFAULT 0,
-        warnings       INTEGER NOT NULL DEFAULT 0,
-        -- The fingerprint of the registry, catalog and reading options a file was read under: a file
-        -- rejected under the same conditions is not tried again by itself (a retry, or a change, does).
-        conditions     TEXT
-    );
-    INSERT INTO submissions_v4 (id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id, status, reason,
-        rows_read, rows_new, rows_revised, rows_unchanged, rows_deleted, rows_rejected, warnings) SELECT id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id,
-        status, reason, rows_read, rows_new, rows_revised, rows_unchanged, rows_deleted, rows_rejected, warnings FROM submissions;
-    DROP TABLE submissions;
-    ALTER TABLE submissions_v4 RENAME TO submissions;
-    CREATE INDEX submissions_by_hash ON submissions (content_hash);
-    -- The entries that block the same content from being applied again: at most one per hash.
-    CREATE UNIQUE INDEX submissions_blocking_hash ON submissions (content_hash) WHERE status IN ('applied', 'test', 'retired');
-    -- A sender's message ID names one applied message.
-    CREATE UNIQUE INDEX submissions_applied_message ON submissions (sender, message_id) WHERE status = 'applied';
-    CREATE VIEW current_observations AS
-        SELECT printf('%012d', o.region) AS region, o.indicator, o.period, o.value, o.status,
-               o.submission_id, s.sender, s.file_name
-        FROM observations o JOIN submissions s ON s.id = o.submission_id
-        WHERE o.superseded_by IS NULL;
+        DROP VIEW current_observations;
+        CREATE TABLE submissions_v4 (
+            id             INTEGER PRIMARY KEY,
+            sender         TEXT,
+            message_id     TEXT,
+            file_name      TEXT    NOT NULL,
+            content_hash   TEXT    NOT NULL,
+            format         TEXT,
+            received_at    TEXT    NOT NULL,
+            prepared_at    TEXT,
+            run_id         INTEGER REFERENCES runs (id),
+            status         TEXT    NOT NULL CHECK (status IN ('applied', 'rejected', 'test', 'retired')),
+            reason         TEXT,
+            rows_read      INTEGER NOT NULL DEFAULT 0,
+            rows_new       INTEGER NOT NULL DEFAULT 0,
+            rows_revised   INTEGER NOT NULL DEFAULT 0,
+            rows_unchanged INTEGER NOT NULL DEFAULT 0,
+            rows_deleted   INTEGER NOT NULL DEFAULT 0,
+            rows_rejected  INTEGER NOT NULL DEFAULT 0,
+            warnings       INTEGER NOT NULL DEFAULT 0,
+            -- The fingerprint of the registry, catalog and reading options a file was read under: a file
+            -- rejected under the same conditions is not tried again by itself (a retry, or a change, does).
+            conditions     TEXT
+        );
+        INSERT INTO submissions_v4 (id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id, status, reason,
+            rows_read, rows_new, rows_revised, rows_unchanged, rows_deleted, rows_rejected, warnings) SELECT id, sender, message_id, file_name, content_hash, format, received_at, prepared_at, run_id,
+            status, reason, rows_read, rows_new, rows_revised, rows_unchanged, rows_deleted, rows_rejected, warnings FROM submissions;
+        DROP TABLE submissions;
+        ALTER TABLE submissions_v4 RENAME TO submissions;
+        CREATE INDEX submissions_by_hash ON submissions (content_hash);
+        -- The entries that block the same content from being applied again: at most one per hash.
+        CREATE UNIQUE INDEX submissions_blocking_hash ON submissions (content_hash) WHERE status IN ('applied', 'test', 'retired');
+        -- A sender's message ID names one applied message.
+        CREATE UNIQUE INDEX submissions_applied_message ON submissions (sender, message_id) WHERE status = 'applied';
+        CREATE VIEW current_observations AS
+            SELECT printf('%012d', o.region) AS region, o.indicator, o.period, o.value, o.status,
+                   o.submission_id, s.sender, s.file_name
+            FROM observations o JOIN submissions s ON s.id = o.submission_id
+            WHERE o.superseded_by IS NULL;
 
-    -- What operators decided about a submission: offered again (retry) or never to apply (retire).
-    CREATE TABLE submission_decisions (
-        id                   INTEGER PRIMARY KEY,
-        submission_id        INTEGER NOT NULL REFERENCES submissions (id),
-        decision             TEXT    NOT NULL CHECK (decision IN ('retry', 'retire')),
-        decided_at           TEXT    NOT NULL,
-        decided_by           TEXT    NOT NULL,
-        reason               TEXT,
-        -- For a retry: the submission the new attempt became.
-        result_submission_id INTEGER REFERENCES submissions (id),
-        run_id               INTEGER REFERENCES runs (id)
-    );
-    CREATE INDEX submission_decisions_by_submission ON submission_decisions (submission_id);
+        -- What operators decided about a submission: offered again (retry) or never to apply (retire).
+        CREATE TABLE submission_decisions (
+            id                   INTEGER PRIMARY KEY,
+            submission_id        INTEGER NOT NULL REFERENCES submissions (id),
+            decision             TEXT    NOT NULL CHECK (decision IN ('retry', 'retire')),
+            decided_at           TEXT    NOT NULL,
+            decided_by           TEXT    NOT NULL,
+            reason               TEXT,
+            -- For a retry: the submission the new attempt became.
+            result_submission_id INTEGER REFERENCES submissions (id),
+            run_id               INTEGER REFERENCES runs (id)
+        );
+        CREATE INDEX submission_decisions_by_submission ON submission_decisions (submission_id);
 
-    -- The run that first found each finding (findings are replaced whole by every quality check; a
-    -- finding found again keeps its first run), so that a run can tell new findings from standing ones.
-    ALTER TABLE findings ADD COLUMN first_run_id INTEGER REFERENCES runs (id);
-    UPDATE findings SET first_run_id = run_id;
-    """
+        -- The run that first found each finding (findings are replaced whole by every quality check; a
+        -- finding found again keeps its first run), so that a run can tell new findings from standing ones.
+        ALTER TABLE findings ADD COLUMN first_run_id INTEGER REFERENCES runs (id);
+        UPDATE findings SET first_run_id = run_id;
+        """
 
     /// A finding's parameters as typed JSON (`[{"name": "threshold", "number": 3.5}, …]`) beside the
     /// `name=value` text, so that reports read numbers, never text. Findings stored before have none:
     /// the quality watermark goes back so that the next run recomputes them (each finding keeps the
     /// run that first found it).
     static let v5 = """
-    ALTER TABLE findings ADD COLUMN parameter_values TEXT;
-    UPDATE meta SET value = '0' WHERE key = 'quality_watermark';
-    """
+        ALTER TABLE findings ADD COLUMN parameter_values TEXT;
+        UPDATE meta SET value = '0' WHERE key = 'quality_watermark';
+        """
 }

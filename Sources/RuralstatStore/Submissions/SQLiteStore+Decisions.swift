@@ -85,9 +85,10 @@ extension SQLiteStore {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM submission_decisions WHERE submission_id = ? ORDER BY id", arguments: [id]).map { stored in
                 let row = checked(stored, "submission_decisions")
-                return SubmissionDecision(submissionID: try row("submission_id"), decision: try row.choice("decision", SubmissionDecision.Kind.init(rawValue:)),
-                                          decidedAt: try row("decided_at"), decidedBy: try row("decided_by"), reason: try row.optional("reason"),
-                                          resultSubmissionID: try row.optional("result_submission_id"))
+                return SubmissionDecision(
+                    submissionID: try row("submission_id"), decision: try row.choice("decision", SubmissionDecision.Kind.init(rawValue:)),
+                    decidedAt: try row("decided_at"), decidedBy: try row("decided_by"), reason: try row.optional("reason"),
+                    resultSubmissionID: try row.optional("result_submission_id"))
             }
         }
     }
@@ -103,17 +104,21 @@ extension SQLiteStore {
                 throw SubmissionDecisionError(description: "submission \(id) is \(status); only a rejected submission can be retired")
             }
             let hash: String = entry["content_hash"]
-            if let blocking = try Int64.fetchOne(db, sql: "SELECT id FROM submissions WHERE content_hash = ? AND status IN ('applied', 'test', 'retired')",
-                                                 arguments: [hash]) {
+            if let blocking = try Int64.fetchOne(
+                db, sql: "SELECT id FROM submissions WHERE content_hash = ? AND status IN ('applied', 'test', 'retired')",
+                arguments: [hash])
+            {
                 throw SubmissionDecisionError(description: "the same content is already settled as submission \(blocking); nothing to retire")
             }
             // The reason it was rejected stays; the retirement is added to it.
-            try db.execute(sql: "UPDATE submissions SET status = 'retired', reason = coalesce(reason || '; ', '') || ? WHERE id = ?",
-                           arguments: ["retired by \(person): \(reason)", id])
-            try db.execute(sql: """
-                INSERT INTO submission_decisions (submission_id, decision, decided_at, decided_by, reason, run_id)
-                VALUES (?, 'retire', ?, ?, ?, ?)
-                """, arguments: [id, Timestamp.now(), person, reason, runID])
+            try db.execute(
+                sql: "UPDATE submissions SET status = 'retired', reason = coalesce(reason || '; ', '') || ? WHERE id = ?",
+                arguments: ["retired by \(person): \(reason)", id])
+            try db.execute(
+                sql: """
+                    INSERT INTO submission_decisions (submission_id, decision, decided_at, decided_by, reason, run_id)
+                    VALUES (?, 'retire', ?, ?, ?, ?)
+                    """, arguments: [id, Timestamp.now(), person, reason, runID])
         }
     }
 
@@ -121,8 +126,9 @@ extension SQLiteStore {
     /// retry that follows records the decision); ``reretire(_:)`` undoes it when that retry fails.
     public func unretire(_ id: Int64, by person: String) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE submissions SET status = 'rejected', reason = coalesce(reason || '; ', '') || ?1 WHERE id = ?2 AND status = 'retired'",
-                           arguments: ["offered again by \(person)", id])
+            try db.execute(
+                sql: "UPDATE submissions SET status = 'rejected', reason = coalesce(reason || '; ', '') || ?1 WHERE id = ?2 AND status = 'retired'",
+                arguments: ["offered again by \(person)", id])
         }
     }
 
@@ -136,10 +142,11 @@ extension SQLiteStore {
     /// Records that a rejected submission was offered again, and what the attempt became.
     public func recordRetry(_ id: Int64, by person: String, reason: String?, result: Int64?, runID: Int64?) throws {
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO submission_decisions (submission_id, decision, decided_at, decided_by, reason, result_submission_id, run_id)
-                VALUES (?, 'retry', ?, ?, ?, ?, ?)
-                """, arguments: [id, Timestamp.now(), person, reason, result, runID])
+            try db.execute(
+                sql: """
+                    INSERT INTO submission_decisions (submission_id, decision, decided_at, decided_by, reason, result_submission_id, run_id)
+                    VALUES (?, 'retry', ?, ?, ?, ?, ?)
+                    """, arguments: [id, Timestamp.now(), person, reason, result, runID])
         }
     }
 }
@@ -147,11 +154,12 @@ extension SQLiteStore {
 extension SQLiteStore {
     func ledgerEntry(_ stored: Row) throws -> SubmissionLedgerEntry {
         let row = checked(stored, "submissions")
-        return SubmissionLedgerEntry(id: try row("id"), fileName: try row("file_name"), contentHash: try row("content_hash"), sender: try row.optional("sender"),
-                                     messageID: try row.optional("message_id"), format: try row.optional("format"), status: try row("status"),
-                                     rowsRead: try row("rows_read"), rowsNew: try row("rows_new"), rowsRevised: try row("rows_revised"),
-                                     rowsUnchanged: try row("rows_unchanged"), rowsDeleted: try row("rows_deleted"), rowsRejected: try row("rows_rejected"),
-                                     receivedAt: try row.optional("received_at"), reason: try row.optional("reason"))
+        return SubmissionLedgerEntry(
+            id: try row("id"), fileName: try row("file_name"), contentHash: try row("content_hash"), sender: try row.optional("sender"),
+            messageID: try row.optional("message_id"), format: try row.optional("format"), status: try row("status"),
+            rowsRead: try row("rows_read"), rowsNew: try row("rows_new"), rowsRevised: try row("rows_revised"),
+            rowsUnchanged: try row("rows_unchanged"), rowsDeleted: try row("rows_deleted"), rowsRejected: try row("rows_rejected"),
+            receivedAt: try row.optional("received_at"), reason: try row.optional("reason"))
     }
 
     /// A stored reject; one whose rule this version does not know is still shown, as a submission-level problem.
@@ -159,11 +167,13 @@ extension SQLiteStore {
         let row = checked(stored, "rejects")
         let ruleText: String = try row("rule")
         let rule = ValidationRule(rawValue: ruleText) ?? .submissionRejected
-        let location = SourceLocation(file: try row("file"), line: try row.optional("line"), element: try row.optional("element"),
-                                      column: try row.optional("column_name"))
+        let location = SourceLocation(
+            file: try row("file"), line: try row.optional("line"), element: try row.optional("element"),
+            column: try row.optional("column_name"))
         let message: String = try row("message")
-        return ValidationProblem(location: location, key: try row.optional("key") ?? "", rule: rule,
-                                 severity: Severity(rawValue: try row("severity")), value: try row.optional("value") ?? "",
-                                 message: ValidationRule(rawValue: ruleText) == nil ? "\(ruleText): \(message)" : message)
+        return ValidationProblem(
+            location: location, key: try row.optional("key") ?? "", rule: rule,
+            severity: Severity(rawValue: try row("severity")), value: try row.optional("value") ?? "",
+            message: ValidationRule(rawValue: ruleText) == nil ? "\(ruleText): \(message)" : message)
     }
 }

@@ -8,20 +8,26 @@ extension SQLiteStore {
     /// or a retired file. A rejected file does not block: it may be offered again once fixed.
     public func submission(withHash hash: String) throws -> StoredSubmission? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT id, file_name, status, received_at, sender, message_id, reason, conditions FROM submissions
-                WHERE content_hash = ? AND status IN ('applied', 'test', 'retired')
-                """, arguments: [hash]).map(storedSubmission)
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, file_name, status, received_at, sender, message_id, reason, conditions FROM submissions
+                    WHERE content_hash = ? AND status IN ('applied', 'test', 'retired')
+                    """, arguments: [hash]
+            ).map(storedSubmission)
         }
     }
 
     /// The latest earlier attempt with this content that was rejected, if any.
     public func rejectedAttempt(withHash hash: String) throws -> StoredSubmission? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT id, file_name, status, received_at, sender, message_id, reason, conditions FROM submissions
-                WHERE content_hash = ? AND status = 'rejected' ORDER BY id DESC LIMIT 1
-                """, arguments: [hash]).map(storedSubmission)
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, file_name, status, received_at, sender, message_id, reason, conditions FROM submissions
+                    WHERE content_hash = ? AND status = 'rejected' ORDER BY id DESC LIMIT 1
+                    """, arguments: [hash]
+            ).map(storedSubmission)
         }
     }
 
@@ -30,9 +36,10 @@ extension SQLiteStore {
     /// If `read` throws, nothing of the submission stays in the store.
     public func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome {
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, conditions) VALUES (?, ?, ?, ?, 'rejected', ?)
-                """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, record.conditions])
+            try db.execute(
+                sql: """
+                    INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, conditions) VALUES (?, ?, ?, ?, 'rejected', ?)
+                    """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, record.conditions])
             let id = db.lastInsertedRowID
             try StagingTable.reset(db)
             let sink = try StagingSink(db: db, submissionID: id, runID: runID, file: record.fileName)
@@ -44,12 +51,16 @@ extension SQLiteStore {
             outcome.rowsRejected = verdict.rowsRejected
             outcome.warnings = verdict.warnings
             if let sender = verdict.header.sender, let messageID = verdict.header.messageID,
-               let earlier = try Row.fetchOne(db, sql: "SELECT id, file_name FROM submissions WHERE sender = ? AND message_id = ? AND status = 'applied'",
-                                              arguments: [sender, messageID]) {
+                let earlier = try Row.fetchOne(
+                    db, sql: "SELECT id, file_name FROM submissions WHERE sender = ? AND message_id = ? AND status = 'applied'",
+                    arguments: [sender, messageID])
+            {
                 let earlierID: Int64 = earlier["id"], earlierFile: String = earlier["file_name"]
-                outcome.reason = "message ID '\(messageID)' of sender '\(sender)' was already used by submission \(earlierID) (\(earlierFile)) with other content; a revision needs a new message ID"
-                let problem = ValidationProblem(location: SourceLocation(file: record.fileName), key: "", rule: .messageIDReused,
-                                                value: messageID, message: outcome.reason!)
+                outcome.reason =
+                    "message ID '\(messageID)' of sender '\(sender)' was already used by submission \(earlierID) (\(earlierFile)) with other content; a revision needs a new message ID"
+                let problem = ValidationProblem(
+                    location: SourceLocation(file: record.fileName), key: "", rule: .messageIDReused,
+                    value: messageID, message: outcome.reason!)
                 try sink.reject(problem)
                 outcome.problems.append(problem)
                 outcome.rowsRejected = verdict.rowsRead
@@ -57,7 +68,9 @@ extension SQLiteStore {
                 outcome.status = .test
                 outcome.reason = "a test message (Test=true) is checked but not applied"
             } else if !verdict.apply {
-                outcome.reason = "rejected as a whole: " + (verdict.refusal ?? "\(verdict.rowsRejected) of \(verdict.rowsRead) rows break the rules, above the pipeline's threshold")
+                outcome.reason =
+                    "rejected as a whole: "
+                    + (verdict.refusal ?? "\(verdict.rowsRejected) of \(verdict.rowsRead) rows break the rules, above the pipeline's threshold")
                 outcome.rowsRejected = verdict.rowsRead
             } else {
                 outcome.status = .applied
@@ -66,11 +79,13 @@ extension SQLiteStore {
                 try StagingTable.merge(db, submissionID: id, runs: sink.runs, outcome: &outcome)
                 outcome.secondsMerging = Date().timeIntervalSince(merging)
             }
-            try db.execute(sql: """
-                UPDATE submissions SET sender = ?, message_id = ?, format = ?, prepared_at = ?, status = ?, reason = ?,
-                    rows_read = ?, rows_new = ?, rows_revised = ?, rows_unchanged = ?, rows_deleted = ?, rows_rejected = ?, warnings = ?
-                WHERE id = ?
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    UPDATE submissions SET sender = ?, message_id = ?, format = ?, prepared_at = ?, status = ?, reason = ?,
+                        rows_read = ?, rows_new = ?, rows_revised = ?, rows_unchanged = ?, rows_deleted = ?, rows_rejected = ?, warnings = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
                     outcome.reason?.hasPrefix("message ID") == true ? nil : verdict.header.sender,
                     outcome.reason?.hasPrefix("message ID") == true ? nil : verdict.header.messageID,
                     verdict.format, verdict.header.prepared, outcome.status.rawValue, outcome.reason,
@@ -87,9 +102,10 @@ extension SQLiteStore {
     /// The same content may be offered again.
     public func recordUnreadable(_ record: SubmissionRecord, runID: Int64?, problem: ValidationProblem) throws -> Int64 {
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, reason, conditions) VALUES (?, ?, ?, ?, 'rejected', ?, ?)
-                """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, problem.message, record.conditions])
+            try db.execute(
+                sql: """
+                    INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, reason, conditions) VALUES (?, ?, ?, ?, 'rejected', ?, ?)
+                    """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, problem.message, record.conditions])
             let id = db.lastInsertedRowID
             try RejectWriter(db: db, submissionID: id, runID: runID).write(problem)
             return id
@@ -100,9 +116,10 @@ extension SQLiteStore {
 extension SQLiteStore {
     func storedSubmission(_ stored: Row) throws -> StoredSubmission {
         let row = checked(stored, "submissions")
-        return StoredSubmission(id: try row("id"), fileName: try row("file_name"), status: try row.choice("status", SubmissionStatus.init(rawValue:)),
-                                receivedAt: try row("received_at"), sender: try row.optional("sender"), messageID: try row.optional("message_id"),
-                                reason: try row.optional("reason"), conditions: try row.optional("conditions"))
+        return StoredSubmission(
+            id: try row("id"), fileName: try row("file_name"), status: try row.choice("status", SubmissionStatus.init(rawValue:)),
+            receivedAt: try row("received_at"), sender: try row.optional("sender"), messageID: try row.optional("message_id"),
+            reason: try row.optional("reason"), conditions: try row.optional("conditions"))
     }
 }
 
@@ -118,10 +135,11 @@ final class RejectWriter {
     private let value: BoundText, message: BoundText
 
     init(db: Database, submissionID: Int64, runID: Int64?) throws {
-        statement = try db.makeStatement(sql: """
-            INSERT INTO rejects (run_id, submission_id, file, line, element, column_name, key, rule, severity, value, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        statement = try db.makeStatement(
+            sql: """
+                INSERT INTO rejects (run_id, submission_id, file, line, element, column_name, key, rule, severity, value, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         let handle = statement.sqliteStatement
         (file, element, column, key) = (BoundText(handle, 3), BoundText(handle, 5), BoundText(handle, 6), BoundText(handle, 7))
         (rule, severity, value, message) = (BoundText(handle, 8), BoundText(handle, 9), BoundText(handle, 10), BoundText(handle, 11))
@@ -206,12 +224,14 @@ final class StagingSink: SubmissionSink {
     private var sequence = 0
 
     init(db: Database, submissionID: Int64, runID: Int64?, file: String) throws {
-        insert = try db.makeStatement(sql: """
-            INSERT INTO staging (seq, region, indicator, period, value, status, action, line, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertRepeat = try db.makeStatement(sql: """
-            INSERT INTO staging_repeats (seq, region, indicator, period, value, status, action, line, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        insert = try db.makeStatement(
+            sql: """
+                INSERT INTO staging (seq, region, indicator, period, value, status, action, line, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        insertRepeat = try db.makeStatement(
+            sql: """
+                INSERT INTO staging_repeats (seq, region, indicator, period, value, status, action, line, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         rejects = try RejectWriter(db: db, submissionID: submissionID, runID: runID)
         self.file = file
     }
@@ -239,16 +259,22 @@ final class StagingSink: SubmissionSink {
         }
     }
 
-    private func bindAndStep(_ statement: SQLiteStatement, _ batch: ObservationBatch, _ index: Int, _ indicators: [String],
-                             _ periods: [String], _ isDelete: Bool) -> Int32 {
+    private func bindAndStep(
+        _ statement: SQLiteStatement, _ batch: ObservationBatch, _ index: Int, _ indicators: [String],
+        _ periods: [String], _ isDelete: Bool
+    ) -> Int32 {
         sqlite3_bind_int64(statement, 1, Int64(sequence))
         sqlite3_bind_int64(statement, 2, batch.regions[index])
         let indicator = batch.indicators[index]
-        if indicator == ObservationBatch.wildcardIndex { sqlite3_bind_null(statement, 3) } else {
+        if indicator == ObservationBatch.wildcardIndex {
+            sqlite3_bind_null(statement, 3)
+        } else {
             bindText(statement, 3, indicators[Int(indicator)])
         }
         let period = batch.periods[index]
-        if period == ObservationBatch.wildcardIndex { sqlite3_bind_null(statement, 4) } else {
+        if period == ObservationBatch.wildcardIndex {
+            sqlite3_bind_null(statement, 4)
+        } else {
             bindText(statement, 4, periods[Int(period)])
         }
         let value = batch.values[index]
@@ -268,8 +294,9 @@ final class StagingSink: SubmissionSink {
     private func bindText(_ statement: OpaquePointer?, _ index: Int32, _ text: String) {
         var text = text
         text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                  Int32(bytes.count), SQLiteTransient.destructor)
+            _ = sqlite3_bind_text(
+                statement, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                Int32(bytes.count), SQLiteTransient.destructor)
         }
     }
 

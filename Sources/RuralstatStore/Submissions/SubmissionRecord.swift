@@ -55,8 +55,10 @@ public struct SubmissionVerdict: Sendable {
     /// Why the submission is not applied, when `apply` is false and it is not a test message.
     public var refusal: String?
 
-    public init(header: MessageHeader, format: String?, apply: Bool, isTest: Bool, rowsRead: Int, rowsRejected: Int, warnings: Int,
-                refusal: String? = nil) {
+    public init(
+        header: MessageHeader, format: String?, apply: Bool, isTest: Bool, rowsRead: Int, rowsRejected: Int, warnings: Int,
+        refusal: String? = nil
+    ) {
         self.refusal = refusal
         self.header = header
         self.format = format

@@ -18,8 +18,9 @@ struct CatalogCommand: ParsableCommand {
         func run() throws {
             let loaded = try catalog.loadCatalog()
             let derived = loaded.definitions.filter(\.aggregation.isDerived).count
-            print("catalog \(loaded.version) (\(catalog.catalogFile)): \(loaded.codes.count) indicators, "
-                  + "\(loaded.definitions.count) definitions (\(derived) computed bottom-up), valid")
+            print(
+                "catalog \(loaded.version) (\(catalog.catalogFile)): \(loaded.codes.count) indicators, "
+                    + "\(loaded.definitions.count) definitions (\(derived) computed bottom-up), valid")
         }
     }
 
@@ -42,16 +43,20 @@ struct CatalogCommand: ParsableCommand {
             case .csv:
                 print("code,definition_version,valid_from,valid_to,name_zh,name_en,unit,kind,levels,aggregation")
                 for d in shown {
-                    let fields = [d.code, d.definitionVersion, String(d.validFrom), d.validTo.map(String.init) ?? "", d.nameZh,
-                                  d.nameEn, d.scaledUnit, d.kind.rawValue, d.reportedLevels.map(\.description).joined(separator: " "),
-                                  d.aggregation.description]
+                    let fields = [
+                        d.code, d.definitionVersion, String(d.validFrom), d.validTo.map(String.init) ?? "", d.nameZh,
+                        d.nameEn, d.scaledUnit, d.kind.rawValue, d.reportedLevels.map(\.description).joined(separator: " "),
+                        d.aggregation.description,
+                    ]
                     print(fields.map(csvField).joined(separator: ","))
                 }
             case .text:
                 for d in shown {
                     let window = "\(d.validFrom)–\(d.validTo.map(String.init) ?? "")"
                     let levels = d.reportedLevels.isEmpty ? "computed" : d.reportedLevels.map(\.description).joined(separator: ",")
-                    print("\(d.code.padding(40)) \(window.padding(10)) \(d.scaledUnit.padding(8)) \(d.kind.rawValue.padding(7)) \(levels.padding(26)) \(d.aggregation)  \(d.nameZh)")
+                    print(
+                        "\(d.code.padding(40)) \(window.padding(10)) \(d.scaledUnit.padding(8)) \(d.kind.rawValue.padding(7)) \(levels.padding(26)) \(d.aggregation)  \(d.nameZh)"
+                    )
                 }
             }
         }

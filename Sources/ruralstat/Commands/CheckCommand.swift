@@ -10,10 +10,10 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check submission files without applying them.",
         discussion: """
-        Reads each file (SDMX-ML 2.1/3.0, SDMX-CSV 1.0/2.0, long or wide CSV, plain or gzip) exactly as ingest would,
-        checks every row against the registry and the catalog, and prints every problem with file, line or element,
-        column, rule and value. Nothing is written. Exit status 1 when any file has an error.
-        """
+            Reads each file (SDMX-ML 2.1/3.0, SDMX-CSV 1.0/2.0, long or wide CSV, plain or gzip) exactly as ingest would,
+            checks every row against the registry and the catalog, and prints every problem with file, line or element,
+            column, rule and value. Nothing is written. Exit status 1 when any file has an error.
+            """
     )
 
     @Argument(help: "Submission files or folders.")

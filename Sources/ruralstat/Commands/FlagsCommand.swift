@@ -13,12 +13,12 @@ struct FlagsCommand: ParsableCommand {
         commandName: "flags",
         abstract: "List the quality findings of the store, with the numbers that explain each.",
         discussion: """
-        Findings are written by 'ruralstat rollup' (and the nightly run): edit rules, peer outliers, period-over-period
-        outliers (Hidiroglou-Berthelot, sigma-gap), hierarchy balance, coverage and timeliness, aggregate history and
-        fabrication signals. Each row names the rule, method, severity (and Banff's FTI/FTE tier), the region, indicator
-        and period, the observed and expected values, the bounds, the statistic and a one-line explanation.
-        --summary lists items checked, passed, failed and not applicable per rule, level and province instead.
-        """
+            Findings are written by 'ruralstat rollup' (and the nightly run): edit rules, peer outliers, period-over-period
+            outliers (Hidiroglou-Berthelot, sigma-gap), hierarchy balance, coverage and timeliness, aggregate history and
+            fabrication signals. Each row names the rule, method, severity (and Banff's FTI/FTE tier), the region, indicator
+            and period, the observed and expected values, the bounds, the statistic and a one-line explanation.
+            --summary lists items checked, passed, failed and not applicable per rule, level and province instead.
+            """
     )
 
     @Option(help: ArgumentHelp("The store.", valueName: "path"))
@@ -58,7 +58,9 @@ struct FlagsCommand: ParsableCommand {
         let registry = try database.loadRegistry(edition: nil)
         let knownRules = try database.ruleIDs()
         for rule in rules where !knownRules.contains(rule) {
-            throw ValidationError("no rule '\(EchoText.quote(rule))' was checked in this store (\(knownRules.sorted().joined(separator: ", ")))" + Suggestion.text(rule, among: knownRules))
+            throw ValidationError(
+                "no rule '\(EchoText.quote(rule))' was checked in this store (\(knownRules.sorted().joined(separator: ", ")))"
+                    + Suggestion.text(rule, among: knownRules))
         }
         let knownIndicators = try database.indicatorCodes()
         for code in indicators where !knownIndicators.contains(code) {
@@ -72,11 +74,12 @@ struct FlagsCommand: ParsableCommand {
             }
             return period
         }
-        let filter = FindingFilter(rules: rules.isEmpty ? nil : Set(rules), minimumSeverity: severity,
-                                   levels: levels.isEmpty ? nil : Set(try levels.map(FilterArguments.level)),
-                                   region: try region.map { try FilterArguments.region($0, registry: registry) },
-                                   indicators: indicators.isEmpty ? nil : Set(indicators),
-                                   periods: periodTexts.isEmpty ? nil : Set(periodTexts))
+        let filter = FindingFilter(
+            rules: rules.isEmpty ? nil : Set(rules), minimumSeverity: severity,
+            levels: levels.isEmpty ? nil : Set(try levels.map(FilterArguments.level)),
+            region: try region.map { try FilterArguments.region($0, registry: registry) },
+            indicators: indicators.isEmpty ? nil : Set(indicators),
+            periods: periodTexts.isEmpty ? nil : Set(periodTexts))
         let target = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-flags-\(getpid())").path
         defer { if out == nil { try? FileManager.default.removeItem(atPath: target) } }
         if summary {

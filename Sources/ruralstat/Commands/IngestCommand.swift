@@ -11,10 +11,10 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Validate submission files and apply them to the store, each whole or not at all.",
         discussion: """
-        Each file is one transaction. A file whose content was offered before is skipped and says so; a changed
-        file is a revision (earlier values stay in the history). Rejected rows go to the rejects table and to the
-        rejects CSV. Exit status 0 when everything was applied, 1 when rows or files were rejected, 2 on failure.
-        """
+            Each file is one transaction. A file whose content was offered before is skipped and says so; a changed
+            file is a revision (earlier values stay in the history). Rejected rows go to the rejects table and to the
+            rejects CSV. Exit status 0 when everything was applied, 1 when rows or files were rejected, 2 on failure.
+            """
     )
 
     @Argument(help: "Submission files or folders.")
@@ -32,9 +32,11 @@ struct IngestCommand: ParsableCommand {
         let (sqlite, held) = try StoreAccess.openForWriting(store, command: "ingest", wait: lock.wait)
         defer { withExtendedLifetime(held) {} }
         let files = try SubmissionIngestor.expand(paths, emptyIsError: true)
-        let status = try IngestRun(store: sqlite, storePath: store, command: "ingest", catalog: try catalog.loadCatalog(), options: try ingest.options(),
-                                   rejectsPath: rejects.rejects)
-            .run(files, parameters: ["files": String(files.count)], printTotals: true)
+        let status = try IngestRun(
+            store: sqlite, storePath: store, command: "ingest", catalog: try catalog.loadCatalog(), options: try ingest.options(),
+            rejectsPath: rejects.rejects
+        )
+        .run(files, parameters: ["files": String(files.count)], printTotals: true)
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

@@ -10,17 +10,18 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create an indicator store from a division registry and an indicator catalog.",
         discussion: """
-        Creates the store if it does not exist and migrates it to the current schema. The registry edition
-        and the catalog are loaded and checked first; nothing is written unless both are valid. Running
-        init again replaces that edition of the registry and the catalog, and keeps everything else.
-        """
+            Creates the store if it does not exist and migrates it to the current schema. The registry edition
+            and the catalog are loaded and checked first; nothing is written unless both are valid. Running
+            init again replaces that edition of the registry and the catalog, and keeps everything else.
+            """
     )
 
     @Option(help: ArgumentHelp("The store (an SQLite file) to create or update.", valueName: "path"))
     var store = "reports/ruralstat.sqlite"
 
-    @Option(name: .customLong("registry"), parsing: .upToNextOption,
-            help: ArgumentHelp("Division lists in the NBS layout.", valueName: "file"))
+    @Option(
+        name: .customLong("registry"), parsing: .upToNextOption,
+        help: ArgumentHelp("Division lists in the NBS layout.", valueName: "file"))
     var registryFiles: [String]
 
     @Option(help: "The registry edition year (default: the year in the file names).")
@@ -36,9 +37,11 @@ struct InitCommand: ParsableCommand {
         let held = try StoreLock(store: store, command: "init", wait: lock.wait)
         defer { withExtendedLifetime(held) {} }
         let sqlite = try SQLiteStore(creatingAt: store)
-        let run = try sqlite.beginRun(command: "init", parameters: [
-            "registry": registryFiles.joined(separator: " "), "edition": String(registry.edition), "catalog": self.catalog.catalogFile,
-        ])
+        let run = try sqlite.beginRun(
+            command: "init",
+            parameters: [
+                "registry": registryFiles.joined(separator: " "), "edition": String(registry.edition), "catalog": self.catalog.catalogFile,
+            ])
         do {
             try sqlite.saveRegistry(registry)
             try sqlite.saveCatalog(catalog)

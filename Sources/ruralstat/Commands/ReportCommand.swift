@@ -11,12 +11,12 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write indicator tables, the HTML report, findings and SDMX output from the store.",
         discussion: """
-        Writes into --out (default reports/): tables/ (indicators_<level>.csv wide, indicators_long.csv with coverage,
-        publication, targets and attainment; indicators.md; indicators.xlsx), report.html (self-contained, charts as
-        inline SVG, the data-quality section), quality/ (findings.csv, findings.json, findings_summary.csv),
-        rejects.csv, and sdmx/ (SDMX-ML 2.1 structure-specific and generic, 3.0 structure-specific, SDMX-CSV 1.0 and
-        2.0; --sdmx-delta-since RUN adds a Delete plus a Replace of what changed after that run).
-        """
+            Writes into --out (default reports/): tables/ (indicators_<level>.csv wide, indicators_long.csv with coverage,
+            publication, targets and attainment; indicators.md; indicators.xlsx), report.html (self-contained, charts as
+            inline SVG, the data-quality section), quality/ (findings.csv, findings.json, findings_summary.csv),
+            rejects.csv, and sdmx/ (SDMX-ML 2.1 structure-specific and generic, 3.0 structure-specific, SDMX-CSV 1.0 and
+            2.0; --sdmx-delta-since RUN adds a Delete plus a Replace of what changed after that run).
+            """
     )
 
     @Option(help: ArgumentHelp("The store.", valueName: "path"))
@@ -60,23 +60,26 @@ struct ReportCommand: ParsableCommand {
         settings.deltaSince = sdmxDeltaSince
         if !levels.isEmpty { settings.levels = try levels.map(FilterArguments.level) }
         if !formats.isEmpty {
-            settings.formats = Set(try formats.map { name in
-                guard let format = ReportFormat(rawValue: name) else {
-                    throw ValidationError("unknown format '\(EchoText.quote(name))' (\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
-                                          + Suggestion.text(name, among: ReportFormat.allCases.map(\.rawValue)))
-                }
-                return format
-            })
+            settings.formats = Set(
+                try formats.map { name in
+                    guard let format = ReportFormat(rawValue: name) else {
+                        throw ValidationError(
+                            "unknown format '\(EchoText.quote(name))' (\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
+                                + Suggestion.text(name, among: ReportFormat.allCases.map(\.rawValue)))
+                    }
+                    return format
+                })
         }
         if !periods.isEmpty {
             let held = try database.periods(of: nil)
-            settings.periods = Set(try periods.map { text in
-                let period = try Period(text)
-                guard held.contains(period.description) else {
-                    throw ValidationError("the store holds no rollups for period \(period) (it holds \(held.sorted().joined(separator: ", ")))")
-                }
-                return period
-            })
+            settings.periods = Set(
+                try periods.map { text in
+                    let period = try Period(text)
+                    guard held.contains(period.description) else {
+                        throw ValidationError("the store holds no rollups for period \(period) (it holds \(held.sorted().joined(separator: ", ")))")
+                    }
+                    return period
+                })
         }
         if let region { settings.region = try FilterArguments.region(region, registry: registry) }
         if let since = sdmxDeltaSince, try !database.runExists(since) {
@@ -92,7 +95,9 @@ struct ReportCommand: ParsableCommand {
         }
         try database.finishRun(run, status: .succeeded, exitCode: 0)
         print("\(written.files.count) files in \(out): \(written.tables) table rows, \(written.findings) findings")
-        if written.tables == 0 { FileHandle.standardError.write(Data("ruralstat: warning: no rollups lie in the scope asked for; the tables are empty\n".utf8)) }
+        if written.tables == 0 {
+            FileHandle.standardError.write(Data("ruralstat: warning: no rollups lie in the scope asked for; the tables are empty\n".utf8))
+        }
         for file in written.files { print("  \(file)") }
     }
 }

@@ -10,18 +10,18 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a pipeline: ingest new submissions, roll up what they changed, check quality, write the reports.",
         discussion: """
-        The spec (e.g. pipelines/nightly.yaml) names the sources of submissions and who sent them, the registry,
-        catalog and rules, the store, the stages, the thresholds and the reports. A second run with no new files does
-        nothing and says so; a changed file is a revision. A run killed at any moment is finished by the next one.
-        Two runs never share a store at once: the second waits (--wait) or exits.
+            The spec (e.g. pipelines/nightly.yaml) names the sources of submissions and who sent them, the registry,
+            catalog and rules, the store, the stages, the thresholds and the reports. A second run with no new files does
+            nothing and says so; a changed file is a revision. A run killed at any moment is finished by the next one.
+            Two runs never share a store at once: the second waits (--wait) or exits.
 
-        Progress goes to the terminal (quiet when it is not one); JSON-lines logs are appended to
-        <reports>/logs/runs.jsonl (and to standard error with --log-format json).
+            Progress goes to the terminal (quiet when it is not one); JSON-lines logs are appended to
+            <reports>/logs/runs.jsonl (and to standard error with --log-format json).
 
-        Exit status (the spec's exit_status section sets the policy): 0 clean; 1 done, but this run rejected data or
-        found new error-level findings (by default; 'on_error_findings: open' also counts standing ones); 2 the run failed.
-        A spec that is not valid exits 1 and names every problem.
-        """
+            Exit status (the spec's exit_status section sets the policy): 0 clean; 1 done, but this run rejected data or
+            found new error-level findings (by default; 'on_error_findings: open' also counts standing ones); 2 the run failed.
+            A spec that is not valid exits 1 and names every problem.
+            """
     )
 
     @Argument(help: "The pipeline spec (YAML).")
@@ -70,9 +70,12 @@ struct RunCommand: ParsableCommand {
     /// The closing summary the operator reads in the morning.
     static func text(_ s: NightlyRun.Summary, spec: String, folder: String) -> String {
         var lines: [String] = []
-        lines.append("run \(s.runID) (\(spec)): \(s.filesFound) files found — \(s.filesApplied) applied, \(s.filesRejected) rejected, "
-                     + "\(s.filesAlreadySeen) seen before; \(s.rowsNew) new rows, \(s.rowsRevised) revised, \(s.rowsRejected) rejected")
-        if !s.resumedRuns.isEmpty { lines.append("finished the work of killed run\(s.resumedRuns.count == 1 ? "" : "s") \(s.resumedRuns.map(String.init).joined(separator: ", "))") }
+        lines.append(
+            "run \(s.runID) (\(spec)): \(s.filesFound) files found — \(s.filesApplied) applied, \(s.filesRejected) rejected, "
+                + "\(s.filesAlreadySeen) seen before; \(s.rowsNew) new rows, \(s.rowsRevised) revised, \(s.rowsRejected) rejected")
+        if !s.resumedRuns.isEmpty {
+            lines.append("finished the work of killed run\(s.resumedRuns.count == 1 ? "" : "s") \(s.resumedRuns.map(String.init).joined(separator: ", "))")
+        }
         if s.referenceChanged { lines.append("registry, catalog or rules changed: everything was recomputed") }
         lines += s.notes
         if s.noNewWork {
@@ -80,10 +83,13 @@ struct RunCommand: ParsableCommand {
         } else {
             lines.append(s.stages.map { String(format: "%@ %@ (%.2f s)", $0.name, $0.ran ? $0.detail : "up to date", $0.seconds) }.joined(separator: "\n"))
         }
-        lines.append("findings: \(s.findings[.error] ?? 0) errors (\(s.newErrorFindings) new), \(s.findings[.warning] ?? 0) warnings, \(s.findings[.info] ?? 0) notes — "
-                     + "\((folder as NSString).appendingPathComponent("quality/findings.csv")); reports in \(folder)/")
+        lines.append(
+            "findings: \(s.findings[.error] ?? 0) errors (\(s.newErrorFindings) new), \(s.findings[.warning] ?? 0) warnings, \(s.findings[.info] ?? 0) notes — "
+                + "\((folder as NSString).appendingPathComponent("quality/findings.csv")); reports in \(folder)/")
         if s.rejectedByResumedRuns > 0 {
-            lines.append("the killed run\(s.resumedRuns.count == 1 ? "" : "s") \(s.resumedRuns.map(String.init).joined(separator: ", ")) rejected \(s.rejectedByResumedRuns) rows or files; they stand in \((folder as NSString).appendingPathComponent("rejects.csv"))")
+            lines.append(
+                "the killed run\(s.resumedRuns.count == 1 ? "" : "s") \(s.resumedRuns.map(String.init).joined(separator: ", ")) rejected \(s.rejectedByResumedRuns) rows or files; they stand in \((folder as NSString).appendingPathComponent("rejects.csv"))"
+            )
         }
         var reasons = s.exitReasons
         if let index = reasons.firstIndex(where: { $0.hasPrefix("data were rejected") }) {

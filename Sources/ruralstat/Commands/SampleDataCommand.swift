@@ -15,13 +15,13 @@ struct SampleDataCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a registry, a year's submission per county in every supported format, and the ground truth.",
             discussion: """
-            Everything follows from the seed: run twice with the same options, the files are the same. Villages report
-            23 figures a year, townships and counties their totals, counties their own economic figures; formats rotate
-            over CSV long and wide, SDMX-CSV 1.0 and 2.0, SDMX-ML 2.1 generic and structure-specific and 3.0
-            structure-specific, some gzip, one GB18030. Planted anomalies of every kind (edit-rule violations, peer
-            outliers, period jumps, imbalances, coverage gaps, late submissions, Benford and heaping fabrication,
-            repeated values, constant series, aggregate jumps) are listed in ground_truth.csv.
-            """
+                Everything follows from the seed: run twice with the same options, the files are the same. Villages report
+                23 figures a year, townships and counties their totals, counties their own economic figures; formats rotate
+                over CSV long and wide, SDMX-CSV 1.0 and 2.0, SDMX-ML 2.1 generic and structure-specific and 3.0
+                structure-specific, some gzip, one GB18030. Planted anomalies of every kind (edit-rule violations, peer
+                outliers, period jumps, imbalances, coverage gaps, late submissions, Benford and heaping fabrication,
+                repeated values, constant series, aggregate jumps) are listed in ground_truth.csv.
+                """
         )
 
         @Option(help: ArgumentHelp("Where the files go.", valueName: "folder"))
@@ -38,11 +38,15 @@ struct SampleDataCommand: ParsableCommand {
             do { summary = try SampleDataGenerator(options: options).generate(into: out, force: force) } catch let error as SampleDataGenerator.FolderError {
                 throw ExitStatus.Classified(exitStatus: .invalidInput, description: error.description)
             }
-            print(String(format: "%d villages under %d reporting counties: %d files, %d observations (%.2f s)", summary.villages, summary.reporters,
-                         summary.files.count, summary.observations, Date().timeIntervalSince(started)))
+            print(
+                String(
+                    format: "%d villages under %d reporting counties: %d files, %d observations (%.2f s)", summary.villages, summary.reporters,
+                    summary.files.count, summary.observations, Date().timeIntervalSince(started)))
             print("  registry: \(summary.registryPath)")
-            print("  ground truth: \(summary.truthPath) (" + summary.anomalies.sorted { $0.key.rawValue < $1.key.rawValue }
-                .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + ")")
+            print(
+                "  ground truth: \(summary.truthPath) ("
+                    + summary.anomalies.sorted { $0.key.rawValue < $1.key.rawValue }
+                    .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + ")")
         }
 
         @Flag(help: "Add a few rows the ingest must reject, and a revision file.")
@@ -91,7 +95,8 @@ struct SampleDataCommand: ParsableCommand {
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate a data set, run every quality check over it, and print precision and recall per anomaly kind.",
-            discussion: "Recall: planted anomalies that the checks meant for their kind found. Precision: findings of those checks that a planted anomaly explains."
+            discussion:
+                "Recall: planted anomalies that the checks meant for their kind found. Precision: findings of those checks that a planted anomaly explains."
         )
 
         @Option(help: ArgumentHelp("A scratch folder for the generated files.", valueName: "folder"))
@@ -105,12 +110,17 @@ struct SampleDataCommand: ParsableCommand {
             let definitions = try catalog.loadCatalog()
             let evaluation = SampleDataEvaluation(generator: shape.options, catalog: definitions, rules: try rules.loadRules(catalog: definitions))
             let outcome = try evaluation.run(in: out)
-            print(String(format: "%d observations, %d findings (quality checks %.2f s)", outcome.observations, outcome.findings.count,
-                         outcome.secondsQuality))
+            print(
+                String(
+                    format: "%d observations, %d findings (quality checks %.2f s)", outcome.observations, outcome.findings.count,
+                    outcome.secondsQuality))
             print("kind               planted  caught  recall  findings  explained  precision")
             for score in outcome.scores {
-                print(score.kind.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: " %7d %7d %7.3f %9d %10d %10.3f", score.planted, score.caught,
-                             score.recall, score.findings, score.explained, score.precision))
+                print(
+                    score.kind.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
+                        + String(
+                            format: " %7d %7d %7.3f %9d %10d %10.3f", score.planted, score.caught,
+                            score.recall, score.findings, score.explained, score.precision))
             }
         }
     }

@@ -13,12 +13,12 @@ struct SubmissionsCommand: ParsableCommand {
         commandName: "submissions",
         abstract: "List and show the submissions ledger; offer a rejected file again, or retire it.",
         discussion: """
-        Every file offered to the store is in the ledger: applied, rejected (with the reason), a test message, or
-        retired. A rejected file does not block its content: once what was wrong outside it is fixed (its sender, the
-        registry, the catalog, the threshold), the same file is taken when offered again — by the nightly run, by
-        'ingest', or by 'submissions retry N'. 'submissions retire N' marks a rejected file never to apply, so that a
-        file left in an inbox stops being offered. Every retry and retirement is recorded with who and why.
-        """,
+            Every file offered to the store is in the ledger: applied, rejected (with the reason), a test message, or
+            retired. A rejected file does not block its content: once what was wrong outside it is fixed (its sender, the
+            registry, the catalog, the threshold), the same file is taken when offered again — by the nightly run, by
+            'ingest', or by 'submissions retry N'. 'submissions retire N' marks a rejected file never to apply, so that a
+            file left in an inbox stops being offered. Every retry and retirement is recorded with who and why.
+            """,
         subcommands: [List.self, Show.self, Retry.self, Retire.self],
         defaultSubcommand: List.self
     )
@@ -53,8 +53,9 @@ struct SubmissionsCommand: ParsableCommand {
             if let since, MessageHeader.timestamp(since) == nil, MessageHeader.timestamp(since + "T00:00:00Z") == nil {
                 throw ValidationError("--since '\(EchoText.quote(since))' is not a date (2026-01-31) or an ISO 8601 time")
             }
-            let filter = SubmissionFilter(statuses: statuses.isEmpty ? nil : Set(statuses), senders: senders.isEmpty ? nil : Set(senders),
-                                          since: since, fileContains: file)
+            let filter = SubmissionFilter(
+                statuses: statuses.isEmpty ? nil : Set(statuses), senders: senders.isEmpty ? nil : Set(senders),
+                since: since, fileContains: file)
             let entries = try database.ledger(filter)
             if !senders.isEmpty {
                 let known = Set(try database.ledger().compactMap(\.sender))
@@ -68,7 +69,8 @@ struct SubmissionsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one submission: what it did, why it was rejected, its problems and the decisions on it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one submission: what it did, why it was rejected, its problems and the decisions on it.")
 
         @Argument(help: "The submission id (as 'submissions list' shows it).")
         var id: Int64
@@ -134,22 +136,32 @@ struct SubmissionsCommand: ParsableCommand {
                 throw SubmissionDecisionError(description: "submission \(id) is \(entry.status); only a rejected or retired submission can be offered again")
             }
             guard FileManager.default.fileExists(atPath: entry.fileName) else {
-                throw SubmissionDecisionError(description: "the file of submission \(id), \(entry.fileName), is no longer there; offer it with 'ruralstat ingest PATH'")
+                throw SubmissionDecisionError(
+                    description: "the file of submission \(id), \(entry.fileName), is no longer there; offer it with 'ruralstat ingest PATH'")
             }
             guard try ContentHash.sha256(of: entry.fileName) == entry.contentHash else {
-                throw SubmissionDecisionError(description: "\(entry.fileName) has changed since submission \(id) was offered; a changed file is a new submission: 'ruralstat ingest \(entry.fileName)'")
+                throw SubmissionDecisionError(
+                    description:
+                        "\(entry.fileName) has changed since submission \(id) was offered; a changed file is a new submission: 'ruralstat ingest \(entry.fileName)'"
+                )
             }
             let person = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             let wasRetired = entry.status == SubmissionStatus.retired.rawValue
             var line = ""
-            let status = try IngestRun(store: database, storePath: store.store, command: "submissions retry", catalog: try catalog.loadCatalog(),
-                                       options: try ingest.options(), rejectsPath: rejects.rejects)
-                .run([entry.fileName], parameters: ["submission": String(id)], printTotals: false, retryRejected: true, before: { _ in
+            let status = try IngestRun(
+                store: database, storePath: store.store, command: "submissions retry", catalog: try catalog.loadCatalog(),
+                options: try ingest.options(), rejectsPath: rejects.rejects
+            )
+            .run(
+                [entry.fileName], parameters: ["submission": String(id)], printTotals: false, retryRejected: true,
+                before: { _ in
                     if wasRetired { try database.unretire(id, by: person) }
-                }, after: { run, results in
+                },
+                after: { run, results in
                     try database.recordRetry(id, by: person, reason: reason, result: results.first?.submissionID, runID: run)
                     line = results.first.map { "submission \(id) offered again: \(IngestSummary.word($0.kind))" } ?? ""
-                }, undo: {
+                },
+                undo: {
                     if wasRetired { try? database.reretire(id) }
                 })
             print(line)

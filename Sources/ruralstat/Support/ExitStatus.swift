@@ -20,7 +20,7 @@ enum ExitStatus: Int32 {
     static func isInvalidInput(_ error: any Error) -> Bool {
         switch error {
         case is RegistryLoadError, is CatalogLoadError, is IngestError, is RegionCodeError, is PeriodError,
-             is RegistryEditionError, is SubmissionDecisionError, is RegionLookupError:
+            is RegistryEditionError, is SubmissionDecisionError, is RegionLookupError:
             true
         case let error as StoreError:
             error.isMissing

@@ -8,8 +8,10 @@ import RuralstatStore
 
 /// Where a command that ingests writes its rejects log.
 struct RejectsOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Where to write the rejects CSV, when there are rejects (default: rejects/run-<run>.csv beside the store, one file a run, so that no report's rejects.csv is overwritten).",
-                               valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to write the rejects CSV, when there are rejects (default: rejects/run-<run>.csv beside the store, one file a run, so that no report's rejects.csv is overwritten).",
+            valueName: "path"))
     var rejects: String?
 }
 
@@ -28,9 +30,11 @@ struct IngestRun {
     /// Returns the exit status: 1 when anything was rejected.
     /// `retryRejected`: files rejected before under the same conditions are read again (a retry).
     /// `undo` runs when the run fails after `before`.
-    func run(_ files: [String], parameters: [String: String], printTotals: Bool, retryRejected: Bool = false,
-             before: (Int64) throws -> Void = { _ in }, after: (Int64, [SubmissionIngestor.FileResult]) throws -> Void = { _, _ in },
-             undo: () -> Void = {}) throws -> ExitStatus {
+    func run(
+        _ files: [String], parameters: [String: String], printTotals: Bool, retryRejected: Bool = false,
+        before: (Int64) throws -> Void = { _ in }, after: (Int64, [SubmissionIngestor.FileResult]) throws -> Void = { _, _ in },
+        undo: () -> Void = {}
+    ) throws -> ExitStatus {
         guard let registry = try store.loadRegistry(edition: nil) else {
             throw ExitStatus.Classified(exitStatus: .invalidInput, description: "the store \(storePath) holds no registry; create it with 'ruralstat init'")
         }
@@ -41,8 +45,9 @@ struct IngestRun {
             try before(runID)
             let folder = (storePath as NSString).deletingLastPathComponent
             log = try RejectsCSV(path: rejectsPath ?? (folder.isEmpty ? "" : folder + "/") + "rejects/run-\(runID).csv", lazily: true)
-            let ingestor = SubmissionIngestor(store: store, registries: RegistryEditions([registry]), catalog: catalog, options: options,
-                                              runID: runID, rejectsLog: log)
+            let ingestor = SubmissionIngestor(
+                store: store, registries: RegistryEditions([registry]), catalog: catalog, options: options,
+                runID: runID, rejectsLog: log)
             ingestor.retryRejected = retryRejected
             results = try ingestor.ingest(files) { print(IngestSummary.line($0)) }
             try log.close()

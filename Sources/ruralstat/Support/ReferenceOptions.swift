@@ -6,8 +6,9 @@ import RuralstatStore
 
 /// Where a command finds the division registry: division-list files, or a store.
 struct RegistryOptions: ParsableArguments {
-    @Option(name: .customLong("registry"), parsing: .upToNextOption,
-            help: ArgumentHelp("Division lists in the NBS layout (code,name,parent_code[,urban_rural_class]).", valueName: "file"))
+    @Option(
+        name: .customLong("registry"), parsing: .upToNextOption,
+        help: ArgumentHelp("Division lists in the NBS layout (code,name,parent_code[,urban_rural_class]).", valueName: "file"))
     var registryFiles: [String] = []
 
     @Option(help: "The registry edition year (default: the year in the file names, e.g. nbs2023_*.csv).")
@@ -24,8 +25,11 @@ struct RegistryOptions: ParsableArguments {
             throw ValidationError("give the registry with --registry FILE... or --store PATH")
         }
         guard let registry = try StoreAccess.open(store).loadRegistry(edition: edition) else {
-            throw ExitStatus.Classified(exitStatus: .invalidInput,
-                                        description: "the store \(store) holds no registry\(edition.map { " of edition \($0)" } ?? ""); load one with 'ruralstat init' or 'ruralstat regions load'")
+            throw ExitStatus.Classified(
+                exitStatus: .invalidInput,
+                description:
+                    "the store \(store) holds no registry\(edition.map { " of edition \($0)" } ?? ""); load one with 'ruralstat init' or 'ruralstat regions load'"
+            )
         }
         return registry
     }

@@ -4,8 +4,10 @@ import RuralstatStore
 
 /// How long a command that writes the store waits for another writer.
 struct LockOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Seconds to wait for another command that writes the store (default: none; it exits saying who holds it).",
-                               valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to wait for another command that writes the store (default: none; it exits saying who holds it).",
+            valueName: "seconds"))
     var wait = 0.0
 }
 

@@ -39,7 +39,9 @@ public enum FuzzEntry: String, CaseIterable, Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let catalog = try! ReferenceFiles.loadCatalog(path: root.appendingPathComponent("pipelines/indicators.yaml").path)
-    static let registries = RegistryEditions([try! ReferenceFiles.loadRegistry(paths: [root.appendingPathComponent("sample-data/registry/regions_2023.csv").path])])
+    static let registries = RegistryEditions([
+        try! ReferenceFiles.loadRegistry(paths: [root.appendingPathComponent("sample-data/registry/regions_2023.csv").path])
+    ])
     static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-fuzz-\(getpid())").path
 
     static func submission(_ data: UnsafeRawBufferPointer) {
@@ -50,8 +52,11 @@ public enum FuzzEntry: String, CaseIterable, Sendable {
         options.defaultSender = Jurisdiction(sender: "fuzz", root: .national)
         options.limits = DecompressionLimits(maxBytes: 64 << 20, maxRatio: 200, ratioGraceBytes: 1 << 20)
         var accepted = 0
-        guard let report = try? SubmissionReader.read(path, registries: registries, catalog: catalog, options: options,
-                                                     emit: { accepted += $0.count }) else { return }
+        guard
+            let report = try? SubmissionReader.read(
+                path, registries: registries, catalog: catalog, options: options,
+                emit: { accepted += $0.count })
+        else { return }
         // Every row read is accounted for once: accepted, rejected, or merged as a repeat.
         require(report.rowsAccepted + report.rowsRejected + report.duplicatesMerged == report.rowsRead, "rows unaccounted for")
         require(accepted >= report.rowsAccepted, "accepted rows not handed on")

@@ -8,7 +8,7 @@ let package = Package(
     name: "ruralstat-fuzz",
     dependencies: [.package(name: "ruralstat", path: "../../..")],
     targets: [
-        .executableTarget(name: "ruralstat-fuzz", dependencies: [.product(name: "RuralstatFuzzEntries", package: "ruralstat")]),
+        .executableTarget(name: "ruralstat-fuzz", dependencies: [.product(name: "RuralstatFuzzEntries", package: "ruralstat")])
     ],
     swiftLanguageModes: [.v6]
 )
