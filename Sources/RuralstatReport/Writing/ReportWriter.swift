@@ -1,7 +1,5 @@
 import Foundation
-
 import RuralstatModel
-import RuralstatReport
 import RuralstatStore
 
 /// The reports of a store (the nightly run's report stage, and `ruralstat report`): the rollups as
@@ -82,56 +80,26 @@ public struct ReportWriter {
     /// happened on and leaves no staging folder behind; the files are moved into place one by one, so a
     /// failure while moving leaves the ones moved before it new and the rest as they were.
     public func write() throws -> Written {
-        let staging = (settings.folder as NSString).appendingPathComponent(".staging-\(runID)")
-        var current = staging
+        let staging = StagingFolder(folder: settings.folder, runID: runID)
         do {
-            return try write(staging: staging, current: &current)
+            var written = try writeAll(into: staging)
+            written.files = try staging.moveIntoPlace()
+            return written
         } catch {
-            try? FileManager.default.removeItem(atPath: staging)
+            staging.remove()
             // A file-system failure is said with the file it happened on; any other error says what it says.
             guard error is CocoaError || (error as NSError).domain == NSPOSIXErrorDomain else { throw error }
-            // The report's own name, not the staging folder's (which is gone).
-            let shown = current.hasPrefix(staging) ? settings.folder + current.dropFirst(staging.count) : current
-            throw OutputError(path: shown, message: OutputError.reason(error))
+            throw OutputError(path: staging.shownPath, message: OutputError.reason(error))
         }
     }
 
-    private func write(staging: String, current: inout String) throws -> Written {
-        let manager = FileManager.default
-        let folder = settings.folder
-        try? manager.removeItem(atPath: staging)
-        try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        var relative: [String] = []
-        func path(_ name: String) throws -> String {
-            let full = (staging as NSString).appendingPathComponent(name)
-            current = full
-            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            relative.append(name)
-            return full
-        }
+    private func writeAll(into staging: StagingFolder) throws -> Written {
+        try staging.create()
         var written = Written()
         let rollups = try store.storedRollups().filter { rollup in
             (settings.periods?.contains(rollup.period) ?? true) && (settings.region == .national || rollup.region.isWithin(settings.region))
         }
-        // The tables once: the long form over the levels, and one per level for the wide forms.
-        let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
-        let byLevel = settings.levels.map { level in
-            (level: level, table: IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level]))
-        }
-        written.tables = table.rows.count
-        if settings.formats.contains(.csv) {
-            try TableFiles.writeLongCSV(table, to: try path("tables/indicators_long.csv"))
-            for (level, part) in byLevel { try TableFiles.writeWideCSV(part, to: try path("tables/indicators_\(level).csv")) }
-        }
-        if settings.formats.contains(.markdown) {
-            let text = byLevel.map { level, part in
-                TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
-            }.joined()
-            try text.write(toFile: try path("tables/indicators.md"), atomically: false, encoding: .utf8)
-        }
-        if settings.formats.contains(.xlsx) {
-            try Self.spreadsheet(long: table, byLevel: byLevel).write(to: try path("tables/indicators.xlsx"))
-        }
+        written.tables = try writeTables(rollups, into: staging)
         // Only the subtree asked for, everywhere: findings, their tallies, rejects and the counts in headers.
         let findings = try store.findings(FindingFilter(region: settings.region, periods: settings.periods.map { Set($0.map(\.description)) }))
         written.findings = findings.count
@@ -140,78 +108,93 @@ public struct ReportWriter {
             let context = HTMLReport.Context(
                 runID: runID, generated: Date(), submissions: try store.submissionCount(within: settings.region), catalog: catalog,
                 registry: registry, rollups: rollups, findings: findings, tallies: tallies ?? [])
-            try HTMLReport.render(context).write(toFile: try path("report.html"), atomically: false, encoding: .utf8)
+            try HTMLReport.render(context).write(toFile: try staging.path("report.html"), atomically: false, encoding: .utf8)
         }
         if settings.formats.contains(.findings) {
-            try FindingTables.writeCSV(findings, registry: registry, to: try path("quality/findings.csv"))
-            try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try path("quality/findings.json")))
-            if let tallies { try FindingTables.writeSummaryCSV(tallies, to: try path("quality/findings_summary.csv")) }
+            try FindingTables.writeCSV(findings, registry: registry, to: try staging.path("quality/findings.csv"))
+            try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try staging.path("quality/findings.json")))
+            if let tallies { try FindingTables.writeSummaryCSV(tallies, to: try staging.path("quality/findings_summary.csv")) }
         }
         if settings.formats.contains(.rejects) {
-            let rejects = try RejectsCSV(path: try path("rejects.csv"))
+            let rejects = try RejectsCSV(path: try staging.path("rejects.csv"))
             for problem in try store.storedRejects(within: settings.region) { try rejects.write(problem) }
             try rejects.close()
         }
-        if settings.formats.contains(.sdmx) {
-            // A unit standing for two levels (东莞 441900, prefecture and county) is one key in SDMX: reported once, at its upper level.
-            var keys: Set<String> = []
-            let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
-                .sorted { $0.level < $1.level }
-                .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
-            let files: [(SubmissionFormat, String)] = [
-                (.sdmxStructureSpecific21, "sdmx/rollups.ss21.xml"), (.sdmxGeneric21, "sdmx/rollups.generic21.xml"),
-                (.sdmxStructureSpecific30, "sdmx/rollups.ss30.xml"), (.sdmxCSV10, "sdmx/rollups.sdmx10.csv"),
-                (.sdmxCSV20, "sdmx/rollups.sdmx20.csv"),
-            ]
-            let suffix = settings.sdmxGzip ? ".gz" : ""
-            let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
-            for (format, name) in files {
-                let writer = try SDMXWriter(format: format, header: header, path: try path(name + suffix))
-                try writer.beginDataSet(action: .replace)
-                for rollup in published.sorted(by: { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }) {
-                    try writer.write(observation(rollup))
-                }
-                try writer.finish()
-            }
-            if let since = settings.deltaSince {
-                // For consumers that keep what they received: what was removed, then what is new or changed.
-                let (changed, removed) = try store.rollupChanges(since: since)
-                let levels = Set(settings.levels.map(\.description))
-                let writer = try SDMXWriter(
-                    format: .sdmxStructureSpecific21,
-                    header: SDMXMessageHeader(
-                        id: "RR-\(settings.sender)-run\(runID)-delta\(since)",
-                        sender: settings.sender, prepared: Date()),
-                    path: try path("sdmx/rollups.delta-since-run\(since).ss21.xml\(suffix)"))
-                try writer.beginDataSet(action: .delete)
-                for key in removed
-                where try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
-                    && (settings.periods?.contains(Period(key.period)) ?? true)
-                {
-                    try writer.write(
-                        SDMXObservation(
-                            region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator,
-                            period: try Period(key.period), value: nil))
-                }
-                try writer.endDataSet()
-                try writer.beginDataSet(action: .replace)
-                for rollup in changed where keys.contains("\(rollup.region.rawValue)|\(rollup.indicator)|\(rollup.period)") {
-                    try writer.write(observation(rollup))
-                }
-                try writer.finish()
-            }
-        }
-        // Into place, file by file.
-        for name in relative {
-            let target = (folder as NSString).appendingPathComponent(name)
-            current = target
-            try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if rename((staging as NSString).appendingPathComponent(name), target) != 0 {
-                throw OutputError(path: target, message: String(cString: strerror(errno)))
-            }
-            written.files.append(target)
-        }
-        try? manager.removeItem(atPath: staging)
+        if settings.formats.contains(.sdmx) { try writeSDMX(rollups, into: staging) }
         return written
     }
+
+    /// The indicator tables (CSV, Markdown, XLSX), built once: the long form over the levels, and one
+    /// per level for the wide forms. Returns the long form's row count.
+    private func writeTables(_ rollups: [Rollup], into staging: StagingFolder) throws -> Int {
+        let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
+        let byLevel = settings.levels.map { level in
+            (level: level, table: IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level]))
+        }
+        if settings.formats.contains(.csv) {
+            try TableFiles.writeLongCSV(table, to: try staging.path("tables/indicators_long.csv"))
+            for (level, part) in byLevel { try TableFiles.writeWideCSV(part, to: try staging.path("tables/indicators_\(level).csv")) }
+        }
+        if settings.formats.contains(.markdown) {
+            let text = byLevel.map { level, part in
+                TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
+            }.joined()
+            try text.write(toFile: try staging.path("tables/indicators.md"), atomically: false, encoding: .utf8)
+        }
+        if settings.formats.contains(.xlsx) {
+            try Self.spreadsheet(long: table, byLevel: byLevel).write(to: try staging.path("tables/indicators.xlsx"))
+        }
+        return table.rows.count
+    }
+
+    /// The published rollups of the report's levels as SDMX for the level above, in every format, and
+    /// the delta since an earlier run when asked for.
+    private func writeSDMX(_ rollups: [Rollup], into staging: StagingFolder) throws {
+        // A unit standing for two levels (东莞 441900, prefecture and county) is one key in SDMX: reported once, at its upper level.
+        var keys: Set<String> = []
+        let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
+            .sorted { $0.level < $1.level }
+            .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
+            .sorted { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }
+        let files: [(SubmissionFormat, String)] = [
+            (.sdmxStructureSpecific21, "sdmx/rollups.ss21.xml"), (.sdmxGeneric21, "sdmx/rollups.generic21.xml"),
+            (.sdmxStructureSpecific30, "sdmx/rollups.ss30.xml"), (.sdmxCSV10, "sdmx/rollups.sdmx10.csv"),
+            (.sdmxCSV20, "sdmx/rollups.sdmx20.csv"),
+        ]
+        let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
+        for (format, name) in files {
+            let writer = try SDMXWriter(format: format, header: header, path: try staging.path(name + sdmxSuffix))
+            try writer.beginDataSet(action: .replace)
+            for rollup in published { try writer.write(observation(rollup)) }
+            try writer.finish()
+        }
+        if let since = settings.deltaSince { try writeSDMXDelta(since: since, publishedKeys: keys, into: staging) }
+    }
+
+    /// For consumers that keep what they received: what was removed after run `since`, then what is
+    /// new or changed.
+    private func writeSDMXDelta(since: Int64, publishedKeys keys: Set<String>, into staging: StagingFolder) throws {
+        let (changed, removed) = try store.rollupChanges(since: since)
+        let levels = Set(settings.levels.map(\.description))
+        let writer = try SDMXWriter(
+            format: .sdmxStructureSpecific21,
+            header: SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)", sender: settings.sender, prepared: Date()),
+            path: try staging.path("sdmx/rollups.delta-since-run\(since).ss21.xml\(sdmxSuffix)"))
+        try writer.beginDataSet(action: .delete)
+        for key in removed
+        where try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
+            && (settings.periods?.contains(Period(key.period)) ?? true)
+        {
+            try writer.write(
+                SDMXObservation(region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator, period: try Period(key.period), value: nil))
+        }
+        try writer.endDataSet()
+        try writer.beginDataSet(action: .replace)
+        for rollup in changed where keys.contains("\(rollup.region.rawValue)|\(rollup.indicator)|\(rollup.period)") {
+            try writer.write(observation(rollup))
+        }
+        try writer.finish()
+    }
+
+    private var sdmxSuffix: String { settings.sdmxGzip ? ".gz" : "" }
 }
