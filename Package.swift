@@ -4,10 +4,10 @@ import PackageDescription
 // The module graph follows the data flow; each module depends only on modules up-stream of it:
 //
 //   RuralstatModel ← RuralstatIngest      (readers, validation)
-//                  ← RuralstatRules       (the edit-rule language)               ← RuralstatQuality
-//                  ← RuralstatStore       (SQLite through GRDB)
-//                  ← RuralstatAggregate   (partitions, rollups)  ← RuralstatQuality (checks, findings)
-//                  ← RuralstatReport      (tables, SDMX, HTML)   ← RuralstatSampleData (a tool beside the flow)
+//                  ← RuralstatStore       (the IndicatorStore protocol; SQLite through GRDB)
+//                  ← RuralstatAggregate   (partitions, rollups)  ┐
+//                  ← RuralstatRules       (the edit-rule language) ┴ ← RuralstatQuality (checks, findings)
+//                  ← RuralstatReport      (tables, SDMX, HTML; reads a store)  ← RuralstatSampleData (a tool beside the flow)
 //   RuralstatPipeline (orchestration) ← every stage;  ruralstat (a thin CLI) ← RuralstatPipeline and the stages.
 //
 // RuralstatSystem (the C library) and the system-library shims sit below them all.

@@ -22,9 +22,9 @@ struct PeerGroup {
 
     var size: Int { regions.count }
 
-    /// The robust z of a value: 0.6745 · (x − median) / MAD (undefined when MAD is 0).
+    /// The robust z of a value (``RobustScale``; groups whose MAD is 0 are skipped, so it is defined).
     @inline(__always)
-    func robustZ(_ value: Double) -> Double { 0.6745 * (value - median) / mad }
+    func robustZ(_ value: Double) -> Double { RobustScale.z(value, median: median, scale: RobustScale.fromMAD(mad)) }
 }
 
 enum PeerGroups {
