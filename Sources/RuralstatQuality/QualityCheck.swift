@@ -5,16 +5,22 @@ import RuralstatModel
 /// What every quality check may read: the partitions the rollups were computed from, the rollups
 /// themselves, earlier rollups for their history, and the registry and catalog.
 public struct QualityInput: Sendable {
+    /// The current observations in (period, province) partitions, as the rollups were computed from them.
     public var table: ObservationTable
+    /// This run's rollups at every level (``RollupEngine``'s output), read by the balance, coverage and history checks.
     public var rollups: [Rollup]
     /// Rollups of earlier periods (from the store), for the history of aggregates.
     public var history: [Rollup]
     /// When each sender's submissions for a period arrived, for lateness.
     public var arrivals: [SubmissionArrival]
+    /// The indicator definitions (kind, aggregation, reported levels) by code and year.
     public var catalog: IndicatorCatalog
+    /// The division registry, for expected units and names in explanations; nil: units go unnamed and expected counts unknown.
     public var registry: RegionRegistry?
+    /// Threads each check may use; findings and tallies are identical for any number of workers.
     public var workers: Int
 
+    /// Creates the input; `workers` defaults to the machine's active processor count.
     public init(
         table: ObservationTable, rollups: [Rollup], history: [Rollup] = [], arrivals: [SubmissionArrival] = [],
         catalog: IndicatorCatalog, registry: RegionRegistry?, workers: Int = ProcessInfo.activeProcessors
@@ -33,6 +39,7 @@ public struct QualityInput: Sendable {
 public protocol QualityCheck: Sendable {
     /// The rule id its findings carry (a check with several rules names its family).
     var ruleID: String { get }
+    /// Runs the check, returning its findings and tallies in an order that does not depend on `input.workers`.
     func run(_ input: QualityInput) -> QualityResults
 }
 

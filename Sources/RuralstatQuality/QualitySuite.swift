@@ -8,8 +8,10 @@ import RuralstatRules
 /// Each check spreads its own work over the partitions (`concurrentPerform`) and returns its rows
 /// in a fixed order, so the suite's results are the same for any number of workers.
 public struct QualitySuite: Sendable {
+    /// The checks, run side by side; their results are concatenated in this order.
     public var checks: [any QualityCheck]
 
+    /// Creates a suite of exactly these checks, in this order.
     public init(checks: [any QualityCheck]) { self.checks = checks }
 
     /// Every method, the edit rules first when there are any; the checks a pipeline spec can tune

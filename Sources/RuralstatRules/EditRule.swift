@@ -18,7 +18,9 @@ public struct EditRule: Sendable, Hashable {
     public let id: String
     /// The rule as written.
     public let text: String
+    /// The parsed rule, as ``compiled(for:)`` and ``explain(_:)`` evaluate it.
     public let expression: RuleExpression
+    /// The severity of the findings the rule raises.
     public let severity: Severity
     /// What a violation means, for people; optional.
     public let message: String?

@@ -13,22 +13,30 @@ import RuralstatModel
 public struct RuleExplanation: Sendable, Hashable, CustomStringConvertible {
     /// An indicator the rule reads and the unit's value of it (`nil` when not reported).
     public struct IndicatorValue: Sendable, Hashable {
+        /// The indicator code.
         public let code: String
+        /// The unit's value, or `nil` when it did not report one.
         public let value: Double?
     }
 
     /// The two sides of a rule whose assertion is a comparison, with their values (`nil` when a side
     /// could not be computed: a missing value or a division by zero).
     public struct Sides: Sendable, Hashable {
+        /// The comparison asserted, e.g. `<=`.
         public let comparison: RuleExpression.Comparison
+        /// The left side's expression.
         public let left: RuleExpression
+        /// The right side's expression.
         public let right: RuleExpression
+        /// The left side's value, or `nil` when it could not be computed.
         public let leftValue: Double?
+        /// The right side's value, or `nil` when it could not be computed.
         public let rightValue: Double?
     }
 
     /// The rule explained.
     public let rule: RuleExpression
+    /// Whether the rule passed, failed or did not apply to the unit.
     public let outcome: RuleOutcome
     /// Set exactly when the outcome is ``RuleOutcome/notApplicable``.
     public let reason: NotApplicableReason?

@@ -23,10 +23,15 @@ public indirect enum RuleExpression: Sendable, Hashable {
     case indicator(String)
     /// Unary minus.
     case negate(RuleExpression)
+    /// `a + b`, `a - b`, `a * b`, `a / b`; a zero divisor makes the rule not applicable.
     case arithmetic(Arithmetic, RuleExpression, RuleExpression)
+    /// `a <= b` and the other comparisons; `==` and `!=` hold within the rule's tolerance.
     case comparison(Comparison, RuleExpression, RuleExpression)
+    /// `not c`: true where the condition is false.
     case not(RuleExpression)
+    /// `a and b`: true where both conditions hold.
     case and(RuleExpression, RuleExpression)
+    /// `a or b`: true where at least one condition holds.
     case or(RuleExpression, RuleExpression)
     /// `x in {0, 1}`: equal (within the rule's tolerance) to one of the values.
     case member(RuleExpression, [Double])
@@ -40,6 +45,7 @@ public indirect enum RuleExpression: Sendable, Hashable {
 
     /// Whether the expression gives a number or a condition (true/false).
     public enum Kind: Sendable, Hashable {
+        /// A number (codes, literals, arithmetic, `abs`, `min`, `max`) or a condition (true or false).
         case number, condition
 
         /// "a number", "a condition": how error messages name the kind.

@@ -5,6 +5,7 @@ import RuralstatModel
 extension RuleExpression {
     /// The four arithmetic operators.
     public enum Arithmetic: String, Sendable, Hashable, CaseIterable {
+        /// Add, subtract, multiply and divide, written `+ - * /`.
         case add = "+", subtract = "-", multiply = "*", divide = "/"
 
         /// `*` and `/` bind tighter than `+` and `-`.
@@ -13,6 +14,7 @@ extension RuleExpression {
 
     /// The six comparisons. Only `==` and `!=` use a tolerance.
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
+        /// Less, at most, greater, at least, equal, not equal: `< <= > >= == !=`.
         case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", equal = "==", notEqual = "!="
 
         /// The comparison that holds exactly when this one does not (how a failure is worded).
@@ -44,6 +46,7 @@ extension RuleExpression {
 
     /// The built-in functions that take numbers. (`is_missing` takes an indicator code and is its own case.)
     public enum Function: String, Sendable, Hashable, CaseIterable {
+        /// `abs(x)`, and `min` and `max` of two or more numbers.
         case abs, min, max
         /// `in_range(x, lo, hi)`: `lo <= x <= hi`, bounds included (validate's default).
         case inRange = "in_range"

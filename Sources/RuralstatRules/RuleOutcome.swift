@@ -6,6 +6,7 @@ import RuralstatModel
 /// missing, it divides by zero, or its `if` condition is false) is *not applicable*, which is neither
 /// a pass nor a failure and is counted apart.
 public enum RuleOutcome: UInt8, Sendable, Hashable, CaseIterable {
+    /// `pass`: the rule holds; `fail`: it is violated; `notApplicable`: it could not be judged (see ``NotApplicableReason``).
     case pass, fail, notApplicable
 }
 

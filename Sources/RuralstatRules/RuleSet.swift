@@ -36,17 +36,21 @@ public struct RuleSet: Sendable {
 
 /// A rule set that does not load; carries every problem found, each with its line and key path.
 public struct RuleSetLoadError: Error, Sendable, CustomStringConvertible {
+    /// The rule file, or the name given for a rule set built in code.
     public let file: String
+    /// Every problem found, each with its line and key path.
     public let problems: [YAMLProblem]
     /// Why the file could not be read at all (then there are no problems to list).
     public var unreadable: String?
 
+    /// Creates the error; see the properties for each field.
     public init(file: String, problems: [YAMLProblem], unreadable: String? = nil) {
         self.file = file
         self.problems = problems
         self.unreadable = unreadable
     }
 
+    /// Why the file could not be read, or the file and one line per problem.
     public var description: String {
         if let unreadable { return "cannot read the rules \(file): \(unreadable)" }
         return "\(file): the rule set has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"

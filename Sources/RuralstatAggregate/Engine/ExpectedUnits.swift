@@ -3,10 +3,13 @@ import RuralstatModel
 /// How many units of a base level the registry has under every region, so a rollup can say what
 /// share of its units reported. Placeholders are not units; a unit that spans levels counts once.
 public struct ExpectedUnits: Sendable {
+    /// The level whose units are counted: an indicator's deepest reported level, such as village.
     public let baseLevel: RegionLevel
     private let counts: [Int: [Int64: Int]]  // level.rawValue → region → units
+    /// Every base-level unit in the registry: the count under the nation.
     public let national: Int
 
+    /// Counts the registry's units at `baseLevel` under every region of the levels above it.
     public init(registry: RegionRegistry, baseLevel: RegionLevel) {
         self.baseLevel = baseLevel
         // Sorted codes put each region's units in one run: one count per region and level, not one

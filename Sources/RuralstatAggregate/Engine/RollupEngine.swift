@@ -10,15 +10,18 @@ import RuralstatModel
 /// lock is taken. Province totals are merged into the national ones in partition order, and sums are
 /// compensated, so the result is the same, bit for bit, for any number of workers.
 public struct RollupEngine: Sendable {
+    /// The indicator definitions, which say how each indicator rolls up and at which levels units report it.
     public let catalog: IndicatorCatalog
     /// Expected units by base level, from the registry (empty without one: coverage unknown).
     public let expected: [RegionLevel: ExpectedUnits]
+    /// The coverage thresholds that make a rollup published, partial or withheld.
     public let policy: CoveragePolicy
     /// Per base level, the units whose code names a higher level but that stand for the base level
     /// too (东莞 441900, a prefecture city without counties, reports as a county): their rows are
     /// units, not aggregates.
     let spanning: [RegionLevel: Set<Int64>]
 
+    /// Creates the engine; without a registry, coverage is unknown and every rollup is published.
     public init(catalog: IndicatorCatalog, registry: RegionRegistry?, policy: CoveragePolicy = CoveragePolicy()) {
         self.catalog = catalog
         self.policy = policy

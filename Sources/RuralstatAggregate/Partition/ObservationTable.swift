@@ -18,8 +18,10 @@ public struct ObservationTable: Sendable {
     /// Rows that repeated an earlier one exactly (kept once).
     public let repeats: Int
 
+    /// The number of (region, value) rows over all partitions and columns.
     public var rowCount: Int { partitions.reduce(0) { $0 + $1.rowCount } }
 
+    /// Creates the table; the partitions are sorted into (period, province) order.
     public init(indicators: [String], periods: [Period], partitions: [RegionPartition], contradictions: [ObservationKey] = [], repeats: Int = 0) {
         self.indicators = indicators
         self.periods = periods
@@ -41,8 +43,10 @@ public struct RegionPartition: Sendable {
     /// One column per indicator of the table (empty when the partition has none of it).
     public let columns: [IndicatorColumn]
 
+    /// Rows in all of the partition's columns.
     public var rowCount: Int { columns.reduce(0) { $0 + $1.count } }
 
+    /// Creates the partition; `columns` must be indexed like the table's indicators.
     public init(period: Int, province: Int, columns: [IndicatorColumn]) {
         self.period = period
         self.province = province
@@ -52,14 +56,19 @@ public struct RegionPartition: Sendable {
 
 /// One indicator's values in a partition, sorted by region, without missing values.
 public struct IndicatorColumn: Sendable {
+    /// 12-digit division codes as integers, in ascending order.
     public var regions: [Int64]
+    /// The values, aligned with `regions` (missing values are never stored).
     public var values: [Double]
 
+    /// Creates a column from regions in ascending order and their values.
     public init(regions: [Int64] = [], values: [Double] = []) {
         self.regions = regions
         self.values = values
     }
 
+    /// The number of rows.
     public var count: Int { regions.count }
+    /// Whether the partition has no rows of this indicator.
     public var isEmpty: Bool { regions.isEmpty }
 }

@@ -27,10 +27,12 @@ public final class ObservationTableBuilder {
     public private(set) var missingValues: [ObservationKey] = []
     /// Keys that one message gave several times: agreeing repeats merged, disagreeing ones rejected (set by ``build(workers:)``).
     public private(set) var repeatedKeys: [RepeatedKey] = []
+    /// Rows scattered so far, upserts and keyed deletes alike (wildcard deletes are not counted).
     public private(set) var rows = 0
 
     /// A key one message gave more than once.
     public struct RepeatedKey: Sendable, Hashable {
+        /// The repeated (region, indicator, period).
         public var key: ObservationKey
         /// The message (0, 1, … in the order they were added).
         public var message: Int
@@ -105,6 +107,7 @@ public final class ObservationTableBuilder {
     /// The value a keyed delete stands as in a column (a NaN no reader produces).
     fileprivate static let deleteMarker = Double(bitPattern: 0x7FF8_0000_0000_DE1E)
 
+    /// Creates an empty builder.
     public init() {}
 
     /// Adds a batch of message `message` (messages are added in order; a store's current

@@ -2,14 +2,17 @@
 /// added back, so a sum of millions of values is accurate to the last bits and the same for any
 /// grouping of the work into partitions (the partial sums are merged in a fixed order).
 public struct CompensatedSum: Sendable, Equatable {
+    /// The plain running sum, without the compensation; ``value`` is the accurate total.
     public private(set) var sum = 0.0
     private var compensation = 0.0
 
+    /// An empty sum: 0.
     public init() {}
 
     /// A sum that starts from one already rounded value (a stored subtotal).
     public init(_ value: Double) { sum = value }
 
+    /// Adds one value, keeping the rounding error of the addition in the compensation.
     @inline(__always)
     public mutating func add(_ value: Double) {
         let total = sum + value

@@ -11,13 +11,14 @@ public enum RobustScale {
     /// √(π/2): a normal distribution's standard deviation in mean absolute deviations.
     public static let meanAbsoluteDeviationFactor = 1.253314
 
-    /// The scale given by a MAD (`nil`-free: a MAD of 0 gives 0; see ``fromMeanAbsoluteDeviation(_:)``).
+    /// The scale given by a MAD (a MAD of 0 gives 0; see ``fromAbsoluteDeviations(sum:count:)``).
     @inlinable
     public static func fromMAD(_ mad: Double) -> Double { mad / madFactor }
 
-    /// The scale given by a mean absolute deviation from the median, for groups whose MAD is 0.
+    /// The scale given by the absolute deviations from the median (their sum over `count` values),
+    /// for groups whose MAD is 0.
     @inlinable
-    public static func fromMeanAbsoluteDeviation(_ meanDeviation: Double) -> Double { meanAbsoluteDeviationFactor * meanDeviation }
+    public static func fromAbsoluteDeviations(sum: Double, count: Int) -> Double { meanAbsoluteDeviationFactor * sum / Double(count) }
 
     /// The robust z of `value`: how many scales it lies from the median (0 when the scale is 0).
     @inlinable

@@ -14,8 +14,11 @@ public enum AggregationRule: Sendable, Hashable, CustomStringConvertible {
     case ratio(numerator: String, denominator: String)
     /// The percentage of units for which a condition on another indicator holds.
     case shareOfUnits(UnitCondition)
+    /// The smallest of the units' values.
     case min
+    /// The largest of the units' values.
     case max
+    /// The median of the units' values (at every level over all the units, never a median of medians).
     case median
     /// Not aggregated: only reported values exist (e.g. a national model estimate).
     case none
@@ -38,6 +41,7 @@ public enum AggregationRule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The rule as the catalog writes it, which ``init(_:)`` parses back: `sum`, `weighted_mean(POPULATION)`.
     public var description: String {
         switch self {
         case .sum: "sum"
@@ -96,14 +100,18 @@ public enum AggregationRule: Sendable, Hashable, CustomStringConvertible {
 /// A condition on one indicator of a unit, as used by `share_of_units`: `CODE` (a yes/no fact is
 /// true) or `CODE op number` with op one of `==`, `!=`, `<`, `<=`, `>`, `>=`.
 public struct UnitCondition: Sendable, Hashable, CustomStringConvertible {
+    /// A comparison operator of a condition, spelled as in the catalog.
     public enum Operator: String, Sendable, Hashable, CaseIterable {
+        /// Equal, not equal, at most, at least, less, greater; the two-character ones first, so that `A <= 5` is split at `<=`, not at `<`.
         case equal = "==", notEqual = "!=", lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">"
     }
 
+    /// The code of the indicator the condition reads from each unit.
     public let indicator: String
     /// `nil` for a bare yes/no indicator (true when the value is 1).
     public let comparison: (op: Operator, value: Double)?
 
+    /// Creates a condition; see the properties for each field.
     public init(indicator: String, comparison: (op: Operator, value: Double)? = nil) {
         self.indicator = indicator
         self.comparison = comparison
@@ -140,24 +148,31 @@ public struct UnitCondition: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The condition as the catalog writes it (`COLLECTIVE_INCOME >= 50`); equality and hashing compare this text.
     public var description: String {
         guard let (op, value) = comparison else { return indicator }
         return "\(indicator) \(op.rawValue) \(value == value.rounded() ? String(Int64(value)) : String(value))"
     }
 
+    /// Two conditions are equal when they print the same (the `comparison` tuple is not `Equatable`).
     public static func == (lhs: UnitCondition, rhs: UnitCondition) -> Bool { lhs.description == rhs.description }
+    /// Hashes the printed form, consistently with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 }
 
 /// A rule text that does not parse.
 public struct AggregationRuleError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The rule text as written in the catalog.
     public let text: String
+    /// What is wrong with it and what was expected.
     public let reason: String
+    /// The text and the reason in one line.
     public var description: String { "aggregation '\(text)': \(reason)" }
 }
 
 /// Indicator codes are upper-case ASCII letters, digits and underscores, starting with a letter.
 public enum IndicatorCode {
+    /// Whether `code` is a valid indicator code: `[A-Z][A-Z0-9_]*`.
     public static func isValid(_ code: String) -> Bool {
         guard let first = code.utf8.first, (65...90).contains(first) else { return false }
         return code.utf8.allSatisfy { (65...90).contains($0) || (48...57).contains($0) || $0 == 95 }

@@ -3,13 +3,17 @@
 /// Definitions change between plans (the sanitary-toilet caliber changed in 2019), so one code may
 /// have several definitions with non-overlapping `validFrom`…`validTo` windows.
 public struct Indicator: Sendable, Hashable {
+    /// The indicator code, e.g. `HH_TAP_WATER`, shared by all its definitions.
     public let code: String
+    /// Tells this definition from the code's others (`1` unless the catalog says otherwise).
     public let definitionVersion: String
     /// First reporting year this definition applies to.
     public let validFrom: Int
     /// Last reporting year it applies to, or `nil` while in force.
     public let validTo: Int?
+    /// The Chinese name, as reports print it.
     public let nameZh: String
+    /// The English name.
     public let nameEn: String
     /// The plan dimension (产业兴旺 …), for the plan's indicators.
     public let dimension: String?
@@ -17,19 +21,26 @@ public struct Indicator: Sendable, Hashable {
     public let unit: String
     /// The power of ten the stored values are in (SDMX `UNIT_MULT`): 4 for 万, 8 for 亿.
     public let unitMultiplier: Int
+    /// What kind of number the values are; decides which aggregations make sense.
     public let kind: ValueKind
     /// Values outside this range are rejected at ingest.
     public let validRange: ClosedRange<Double>?
+    /// How often the indicator is reported (annual unless the catalog says otherwise).
     public let frequency: Frequency
     /// The levels at which units report this indicator (empty for one that is only computed).
     public let reportedLevels: [RegionLevel]
+    /// How the values roll up from the reporting units to every level above.
     public let aggregation: AggregationRule
+    /// Which way is better, for attainment and composite scores; `nil` when the catalog gives none.
     public let direction: Direction?
+    /// Whether the plan's target is binding or indicative; `nil` when the catalog gives none.
     public let nature: TargetNature?
     /// Plan baseline and targets by year (`2022: >90`).
     public let baseline: (year: Int, target: Target)?
+    /// The plan's targets by year; empty when it sets none.
     public let targets: [Int: Target]
 
+    /// Creates a definition; see the properties for each field (the defaults are the catalog file's).
     public init(
         code: String, definitionVersion: String = "1", validFrom: Int, validTo: Int? = nil,
         nameZh: String, nameEn: String, dimension: String? = nil, unit: String, unitMultiplier: Int = 0,
@@ -63,10 +74,12 @@ public struct Indicator: Sendable, Hashable {
     /// The unit with its scale, as a person reads it: `万元`, `亿人次`, `%`.
     public var scaledUnit: String { UnitScale.prefix(for: unitMultiplier) + unit }
 
+    /// Two definitions are the same when code and definition version agree (the catalog forbids two alike).
     public static func == (lhs: Indicator, rhs: Indicator) -> Bool {
         lhs.code == rhs.code && lhs.definitionVersion == rhs.definitionVersion
     }
 
+    /// Hashes code and definition version, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(code)
         hasher.combine(definitionVersion)

@@ -47,24 +47,32 @@ public struct IndicatorCatalog: Sendable {
 
 /// One problem with a catalog: the indicator, the field and what is wrong.
 public struct CatalogProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The code of the indicator at fault, or `-` for a problem found in reading the YAML.
     public let indicator: String
+    /// The catalog field at fault (`aggregation`, `valid_from` …), or the key path of a YAML problem.
     public let field: String
+    /// What is wrong, for people.
     public let message: String
 
+    /// Creates a problem; see the properties for each field.
     public init(indicator: String, field: String, message: String) {
         self.indicator = indicator
         self.field = field
         self.message = message
     }
 
+    /// The problem in one line, naming the indicator and the field.
     public var description: String { "indicator \(indicator), field '\(field)': \(message)" }
 }
 
 /// A catalog that does not load; carries every problem found.
 public struct CatalogLoadError: Error, Sendable, CustomStringConvertible {
+    /// The catalog file, or the name given for definitions built in code.
     public let file: String
+    /// Every problem found, not just the first.
     public let problems: [CatalogProblem]
 
+    /// The file, the number of problems and one line for each.
     public var description: String {
         "\(file): the indicator catalog has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
             + problems.map { "  " + $0.description }.joined(separator: "\n")

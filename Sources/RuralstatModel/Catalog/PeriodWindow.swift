@@ -12,6 +12,7 @@ public struct PeriodWindow: Sendable, Hashable, CustomStringConvertible {
     /// The last year a period may fall in; `nil`: no period that begins after the day it is read.
     public var latest: Int?
 
+    /// Creates a window; by default from 1949 up to the day a period is read.
     public init(earliest: Int = 1949, latest: Int? = nil) {
         self.earliest = earliest
         self.latest = latest
@@ -40,5 +41,6 @@ public struct PeriodWindow: Sendable, Hashable, CustomStringConvertible {
         return (Period.dayNumber(year: year, month: month, day: day), text)
     }
 
+    /// `1949–today` or `2000–2035`, as messages and the catalog's fingerprint show it.
     public var description: String { "\(earliest)–\(latest.map(String.init) ?? "today")" }
 }

@@ -17,12 +17,16 @@ public enum ValueKind: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Which way an indicator is better, for attainment and composite scores.
 public enum Direction: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Higher values are better (income, tap-water coverage).
     case higher
+    /// Lower values are better (the urban–rural income ratio).
     case lower
 }
 
 /// The plan's nature of a target: binding (约束性) or indicative (预期性).
 public enum TargetNature: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A binding target (约束性): one the plan commits to meeting.
     case binding
+    /// An indicative target (预期性): a level the plan expects and aims for.
     case indicative
 }

@@ -10,20 +10,28 @@
 public struct FindingParameters: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByDictionaryLiteral {
     /// One parameter's value.
     public enum Value: Sendable, Hashable {
+        /// A real number, such as a threshold.
         case number(Double)
+        /// A whole number, such as a minimum count; it stays an integer when stored.
         case integer(Int)
+        /// Text, such as an edit rule's text or an outlier status.
         case text(String)
+        /// A yes/no setting, such as whether a log scale was used.
         case flag(Bool)
         /// A list of numbers, such as a distribution's shares.
         case numbers([Double])
+        /// A list of whole numbers, such as digit counts.
         case integers([Int])
     }
 
     /// One named parameter.
     public struct Entry: Sendable, Hashable {
+        /// The parameter's name (`threshold`); empty for one shown by its value alone.
         public var name: String
+        /// The parameter's typed value.
         public var value: Value
 
+        /// Creates a parameter; see the properties for each field.
         public init(name: String, value: Value) {
             self.name = name
             self.value = value
@@ -33,8 +41,10 @@ public struct FindingParameters: Sendable, Hashable, Codable, CustomStringConver
     /// The parameters in the order the check gave them.
     public private(set) var entries: [Entry]
 
+    /// Creates the parameters from entries, kept in the order given.
     public init(_ entries: [Entry] = []) { self.entries = entries }
 
+    /// Creates the parameters from a literal, in the literal's order: `["threshold": .number(3.5)]`.
     public init(dictionaryLiteral elements: (String, Value)...) {
         entries = elements.map { Entry(name: $0.0, value: $0.1) }
     }
@@ -60,7 +70,7 @@ public struct FindingParameters: Sendable, Hashable, Codable, CustomStringConver
         }
     }
 
-    /// These parameters followed by `more`.
+    /// The parameters of `lhs` followed by those of `rhs` (a check's shared ones, then a finding's own).
     public static func + (lhs: FindingParameters, rhs: FindingParameters) -> FindingParameters {
         FindingParameters(lhs.entries + rhs.entries)
     }
@@ -73,6 +83,7 @@ public struct FindingParameters: Sendable, Hashable, Codable, CustomStringConver
 }
 
 extension FindingParameters.Value: CustomStringConvertible {
+    /// The value as the findings table shows it: numbers exact and shortest, `true`/`false`, lists joined by `/`.
     public var description: String {
         switch self {
         case .number(let value): NumberText.shortest(value)
@@ -90,6 +101,7 @@ extension FindingParameters.Value: CustomStringConvertible {
 extension FindingParameters.Entry: Codable {
     private enum Key: String, CodingKey { case name, number, integer, text, flag, numbers, integers }
 
+    /// Reads `{"name": "threshold", "number": 3.5}`: the second key says the value's type.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         name = try c.decode(String.self, forKey: .name)
@@ -110,6 +122,7 @@ extension FindingParameters.Entry: Codable {
         }
     }
 
+    /// Writes the name and the value under a key that names its type, so that it reads back as the same case.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(name, forKey: .name)
@@ -125,6 +138,8 @@ extension FindingParameters.Entry: Codable {
 }
 
 extension FindingParameters {
+    /// Reads the parameters stored as a JSON list of entries, in order.
     public init(from decoder: any Decoder) throws { entries = try [Entry](from: decoder) }
+    /// Writes the parameters as a list of entries, so that their types and order survive the store.
     public func encode(to encoder: any Encoder) throws { try entries.encode(to: encoder) }
 }

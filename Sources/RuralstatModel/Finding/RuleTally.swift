@@ -2,16 +2,23 @@
 /// read before the findings (like R validate's `summary()`): checked = passed + failed, and the
 /// items the rule could not be applied to (a missing value, a group too small) counted apart.
 public struct RuleTally: Sendable, Hashable {
+    /// The rule: a ``BuiltInRule`` id or an edit rule's id.
     public var ruleID: String
+    /// The level of the items counted.
     public var level: RegionLevel
     /// The province the items lie in (the nation for national items).
     public var province: RegionCode
+    /// Items the rule passed.
     public var passed: Int
+    /// Items the rule failed.
     public var failed: Int
+    /// Items the rule could not be applied to (a missing value, a group too small); not part of ``checked``.
     public var notApplicable: Int
 
+    /// Items judged either way: passed + failed.
     public var checked: Int { passed + failed }
 
+    /// Creates a tally, by default with every count zero; see the properties for each field.
     public init(ruleID: String, level: RegionLevel, province: RegionCode, passed: Int = 0, failed: Int = 0, notApplicable: Int = 0) {
         self.ruleID = ruleID
         self.level = level
@@ -24,11 +31,14 @@ public struct RuleTally: Sendable, Hashable {
 
 /// What quality checks found: one row per finding, and the tallies per rule, level and province.
 public struct QualityResults: Sendable {
+    /// One row per finding, in the order the checks gave them.
     public var findings: [Finding]
+    /// The checks' tallies as they gave them; ``mergedTallies`` adds up repeats.
     public var tallies: [RuleTally]
     /// How long each check took, in the order they ran (rule id, seconds).
     public var timings: [(check: String, seconds: Double)] = []
 
+    /// Creates results; see the properties for each field.
     public init(findings: [Finding] = [], tallies: [RuleTally] = []) {
         self.findings = findings
         self.tallies = tallies

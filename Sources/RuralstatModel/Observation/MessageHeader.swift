@@ -14,6 +14,7 @@ public struct MessageHeader: Sendable, Hashable {
     /// The header's `DataSetAction`, the default for datasets that give none.
     public var defaultAction: Action?
 
+    /// Creates a header; every field is optional, since a plain CSV file carries none of them.
     public init(
         messageID: String? = nil, sender: String? = nil, prepared: String? = nil, isTest: Bool = false,
         defaultAction: Action? = nil

@@ -25,8 +25,10 @@ public struct ObservationBatch: Sendable {
 
     /// Marks a dimension left empty in a delete row (it matches everything).
     public static let wildcard: Int64 = -1
+    /// Marks an indicator or period left empty in a delete row (it matches everything).
     public static let wildcardIndex = UInt16.max
 
+    /// Creates an empty batch over the given code and period tables, with room for `capacity` rows.
     public init(indicatorCodes: [String] = [], periodTable: [Period] = [], capacity: Int = 0) {
         self.indicatorCodes = indicatorCodes
         self.periodTable = periodTable
@@ -39,9 +41,12 @@ public struct ObservationBatch: Sendable {
         lines.reserveCapacity(capacity)
     }
 
+    /// The number of rows.
     public var count: Int { regions.count }
+    /// Whether the batch has no rows.
     public var isEmpty: Bool { regions.isEmpty }
 
+    /// Appends one row of table indices; the action is stored as its effective one (Append and Information become Merge).
     @inline(__always)
     public mutating func append(
         region: Int64, indicator: UInt16, period: UInt16, value: Double, status: UInt8,
@@ -72,14 +77,22 @@ public struct ObservationBatch: Sendable {
 
 /// One observation as a value; `nil` dimensions are wildcards of a delete.
 public struct ObservationRow: Hashable, Sendable, CustomStringConvertible {
+    /// The region, or `nil` for a wildcard in a delete.
     public var region: RegionCode?
+    /// The indicator code, or `nil` for a wildcard in a delete.
     public var indicator: String?
+    /// The period, or `nil` for a wildcard in a delete.
     public var period: Period?
+    /// The value in the catalog's unit and scale; NaN when missing.
     public var value: Double
+    /// The observation status, or `nil` when none was given.
     public var status: ObservationStatus?
+    /// What the row asks the store to do.
     public var action: Action
+    /// The source line (CSV) or observation ordinal (XML); 0 when unknown.
     public var line: Int
 
+    /// Creates a row; see the properties for each field.
     public init(
         region: RegionCode?, indicator: String?, period: Period?, value: Double, status: ObservationStatus? = nil,
         action: Action = .merge, line: Int = 0
@@ -93,18 +106,21 @@ public struct ObservationRow: Hashable, Sendable, CustomStringConvertible {
         self.line = line
     }
 
+    /// Rows are equal when every field is, a NaN value counting as equal to NaN.
     public static func == (lhs: ObservationRow, rhs: ObservationRow) -> Bool {
         lhs.region == rhs.region && lhs.indicator == rhs.indicator && lhs.period == rhs.period
             && (lhs.value == rhs.value || (lhs.value.isNaN && rhs.value.isNaN)) && lhs.status == rhs.status
             && lhs.action == rhs.action && lhs.line == rhs.line
     }
 
+    /// Hashes the key (region, indicator, period) only, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(region)
         hasher.combine(indicator)
         hasher.combine(period)
     }
 
+    /// One line for tests and logs: `Merge 110101001201 HOUSEHOLDS 2024 = 398.0`, with `*` for a wildcard.
     public var description: String {
         "\(action) \(region?.description ?? "*") \(indicator ?? "*") \(period?.description ?? "*") = \(value)"
             + (status.map { " [\($0)]" } ?? "")

@@ -9,6 +9,7 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     /// The column name (CSV) or attribute id (SDMX) the value came from.
     public var column: String?
 
+    /// Creates a location; an element path or column name that is not safe to print is quoted (``EchoText``).
     public init(file: String, line: Int? = nil, element: String? = nil, column: String? = nil) {
         self.file = file
         self.line = line

@@ -6,7 +6,9 @@
 /// first when two start on the same day; ``previous`` is the period before of the same frequency,
 /// which period-over-period checks compare against.
 public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    /// How long the period is: a year, a quarter, a month …
     public let frequency: Frequency
+    /// The calendar year, 1–9999 (for a weekly period, the ISO week-numbering year).
     public let year: Int
     /// 1-based: half-year 1–2, quarter 1–4, month 1–12, ISO week 1–53, day of year 1–366; 1 for annual.
     public let index: Int
@@ -116,14 +118,17 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible, C
         }
     }
 
+    /// Orders by start day, the longer period first when two start on the same day (`2025` < `2025-S1` < `2025-Q1`).
     public static func < (lhs: Period, rhs: Period) -> Bool {
         (lhs.startDay, lhs.frequency) < (rhs.startDay, rhs.frequency)
     }
 
+    /// Decodes a period from its text (`2025-Q3`), checked as ``init(_:)`` checks it.
     public init(from decoder: any Decoder) throws {
         self = try Period(try decoder.singleValueContainer().decode(String.self))
     }
 
+    /// Encodes the canonical text (``description``).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -179,16 +184,24 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible, C
 
 /// Why a text is not a reporting period.
 public struct PeriodError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong with the text.
     public enum Reason: Equatable, Sendable {
+        /// The text does not have the shape of a period.
         case syntax
+        /// The year is outside 0001–9999.
         case year
+        /// The sub-period index is outside 1…`max` for the frequency in that year.
         case index(Frequency, max: Int)
+        /// The day does not exist in that month (it has days 1…`max`).
         case day(month: Int, max: Int)
     }
 
+    /// The text as given.
     public let text: String
+    /// What is wrong with it.
     public let reason: Reason
 
+    /// A message that quotes the text and shows the accepted forms or range.
     public var description: String {
         switch reason {
         case .syntax:

@@ -164,13 +164,16 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
         String(description.prefix(level.significantDigits == 0 ? 12 : level.significantDigits))
     }
 
+    /// Orders by the number, which is the order of the tree: a unit's subtree follows it as one run.
     public static func < (lhs: RegionCode, rhs: RegionCode) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Decodes a code from its text, checked and padded as ``init(_:)`` does.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         self = try RegionCode(text)
     }
 
+    /// Encodes the 12-digit text form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -179,6 +182,7 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
 
 /// Why a text is not a statistical division code.
 public struct RegionCodeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong with the text.
     public enum Reason: Equatable, Sendable {
         /// The text has this many characters; a code has 2, 4, 6, 9 or 12 digits.
         case length(Int)
@@ -190,9 +194,12 @@ public struct RegionCodeError: Error, Equatable, Sendable, CustomStringConvertib
         case gap(level: RegionLevel)
     }
 
+    /// The text as given.
     public let text: String
+    /// What is wrong with it.
     public let reason: Reason
 
+    /// A message that quotes the text and says what a code must be.
     public var description: String {
         switch reason {
         case .length(let count):

@@ -2,13 +2,20 @@
 ///
 /// The raw values are the depth below the national root, so `a < b` means "a is above b".
 public enum RegionLevel: Int, Sendable, CaseIterable, Comparable, Codable, CustomStringConvertible {
+    /// The nation, the root of the tree (code `000000000000`).
     case national = 0
+    /// Provinces, autonomous regions and municipalities (省): the first 2 digits.
     case province = 1
+    /// Prefectures and prefecture-level cities (地): the first 4 digits.
     case prefecture = 2
+    /// Counties and county-level units (县): the first 6 digits.
     case county = 3
+    /// Townships and towns (乡): the first 9 digits.
     case township = 4
+    /// Villages and residents' committees (村): all 12 digits.
     case village = 5
 
+    /// Higher levels order first: `national < province < … < village`.
     public static func < (lhs: RegionLevel, rhs: RegionLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The number of leading code digits that identify a unit at this level (2, 4, 6, 9 or 12).

@@ -2,6 +2,7 @@ import Foundation
 
 /// A region that a person named, by code or by name, that the registry does not hold (or holds twice).
 public struct RegionLookupError: Error, Sendable, CustomStringConvertible {
+    /// What was not found, or which units share the name, with the candidates.
     public let description: String
 }
 

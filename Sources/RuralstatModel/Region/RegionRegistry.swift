@@ -12,12 +12,15 @@ public struct RegionRegistry: Sendable {
     public let edition: Int
     let table: UnitTable
 
+    /// The number of units (the nation is not one).
     public var count: Int { table.codes.count }
 
     /// Every unit, in code order.
     public var allUnits: [RegionUnit] { (0..<count).map(table.unit) }
 
+    /// The unit with this code, or `nil` when the edition does not hold it (as for the nation, which is no unit).
     public func unit(_ code: RegionCode) -> RegionUnit? { table.index(of: code.rawValue).map(table.unit) }
+    /// Whether the edition holds `code`; the nation always counts as held.
     public func contains(_ code: RegionCode) -> Bool { code == .national || table.index(of: code.rawValue) != nil }
 
     /// The direct children of a unit (or of the nation), in code order.
@@ -148,8 +151,10 @@ final class UnitTable: Sendable {
 
 /// Several registry editions side by side; a reporting year is checked against the edition in force.
 public struct RegistryEditions: Sendable {
+    /// The editions, oldest first.
     public let editions: [RegionRegistry]
 
+    /// Holds the editions given, sorted by edition year.
     public init(_ editions: [RegionRegistry]) { self.editions = editions.sorted { $0.edition < $1.edition } }
 
     /// The newest edition published no later than `year`.
@@ -163,8 +168,11 @@ public struct RegistryEditions: Sendable {
 
 /// A reporting year for which no loaded registry edition is in force.
 public struct RegistryEditionError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The reporting year asked for.
     public let reportingYear: Int
+    /// The edition years that were loaded.
     public let editions: [Int]
+    /// Names the reporting year and the loaded editions.
     public var description: String {
         "no division registry edition is in force for reporting year \(reportingYear) "
             + "(loaded editions: \(editions.map(String.init).joined(separator: ", ")))"

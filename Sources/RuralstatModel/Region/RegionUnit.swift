@@ -1,6 +1,8 @@
 /// One unit of the statistical division tree as the registry knows it.
 public struct RegionUnit: Sendable, Hashable {
+    /// The unit's code.
     public let code: RegionCode
+    /// The unit's name from the division list, e.g. `井陉县`.
     public let name: String
     /// The explicit parent from the division list; `RegionCode.national` for a province.
     public let parent: RegionCode
@@ -8,10 +10,12 @@ public struct RegionUnit: Sendable, Hashable {
     /// county level (东莞 441900) stands for the county level too, and its townships hang under it.
     /// The NBS list marks such a unit by repeating it one level down with itself as parent.
     public let lowestLevel: RegionLevel
+    /// What kind of unit it is, so that a placeholder is not counted as a real unit.
     public let kind: RegionKind
     /// The NBS urban–rural class (111…220) of a village-level unit, when the list gives it.
     public let urbanRuralClass: UrbanRuralClass?
 
+    /// Creates a unit; see the properties for each field.
     public init(
         code: RegionCode, name: String, parent: RegionCode, lowestLevel: RegionLevel,
         kind: RegionKind, urbanRuralClass: UrbanRuralClass? = nil
@@ -75,12 +79,19 @@ public enum RegionKind: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// The NBS urban–rural classification code of a village-level unit (《统计上划分城乡的规定》).
 public enum UrbanRuralClass: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 111 主城区: the main urban area.
     case mainUrbanArea = "111"
+    /// 112 城乡结合区: the urban–rural fringe.
     case urbanRuralFringe = "112"
+    /// 121 镇中心区: a town centre.
     case townCentre = "121"
+    /// 122 镇乡结合区: where a town meets the countryside.
     case townRuralFringe = "122"
+    /// 123 特殊区域: a special area, such as a development zone.
     case specialArea = "123"
+    /// 210 乡中心区: a township centre (rural).
     case townshipCentre = "210"
+    /// 220 村庄: a village (rural).
     case village = "220"
 
     /// Classes 210 and 220 are rural; the rest are urban.

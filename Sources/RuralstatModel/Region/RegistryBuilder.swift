@@ -5,6 +5,7 @@
 /// marks a unit that stands for the next level too (the NBS list repeats 东莞 441900 as its own
 /// county). ``build()`` collects every problem before throwing.
 public struct RegistryBuilder {
+    /// The NBS edition year of the registry being built.
     public let edition: Int
     private var pending: [Pending] = []
     private var names: [UInt8] = []
@@ -21,6 +22,7 @@ public struct RegistryBuilder {
         var line: Int32
     }
 
+    /// Starts an empty builder for one edition.
     public init(edition: Int) { self.edition = edition }
 
     /// Adds one row; a malformed field is recorded as a problem with its file and line.

@@ -2,17 +2,22 @@
 /// so that a later run can tell whether anything that could change it has changed. Not a security
 /// hash: it tells versions of trusted reference data apart.
 public struct Fingerprint: Sendable, Hashable {
+    /// The hash so far; it starts at the FNV-1a offset basis.
     public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
+    /// Starts an empty fingerprint.
     public init() {}
 
+    /// Adds bytes, then a separator, so that (`ab`, `c`) and (`a`, `bc`) differ.
     public mutating func add(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
         value = (value ^ 0xFF) &* 0x100_0000_01b3  // a separator, so that ("ab", "c") differs from ("a", "bc")
     }
 
+    /// Adds the UTF-8 bytes of `text`.
     public mutating func add(_ text: String) { add(text.utf8) }
 
+    /// Adds the 8 little-endian bytes of `number`, so that the fingerprint is the same on every machine.
     public mutating func add(_ number: Int64) {
         withUnsafeBytes(of: number.littleEndian) { add($0) }
     }

@@ -2,13 +2,17 @@ import Yams
 
 /// A problem in a YAML document, with the line it is on and the key path that leads to it.
 public struct YAMLProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The line in the document, or `nil` when the problem has no one place.
     public let line: Int?
     /// The key path, e.g. `indicators[3].aggregation`.
     public let path: String
+    /// What is wrong, for people.
     public let message: String
 
+    /// `line 12: indicators[3].aggregation: message`, one line.
     public var description: String { (line.map { "line \($0): " } ?? "") + "\(path): \(message)" }
 
+    /// Creates a problem; see the properties for each field.
     public init(line: Int?, path: String, message: String) {
         self.line = line
         self.path = path
@@ -23,6 +27,7 @@ public struct YAMLProblem: Sendable, Hashable, CustomStringConvertible {
 /// the reason when something is wrong.
 public final class YAMLFields {
     private let node: Node
+    /// This mapping's key path in the document (empty for the top).
     public let path: String
     private let sink: YAMLProblemSink
     private var asked: Set<String> = []
@@ -74,6 +79,7 @@ public final class YAMLFields {
         return value
     }
 
+    /// The single value at `key` as text; `nil` when absent or null (a problem if `required`) or not a single value (a problem).
     public func string(_ key: String, required: Bool = true) -> String? {
         guard let value = value(key, required: required) else { return nil }
         guard let scalar = value.scalar else {
@@ -83,6 +89,7 @@ public final class YAMLFields {
         return scalar.string
     }
 
+    /// The whole number at `key`; `nil` when absent (a problem if `required`) or not a whole number (a problem).
     public func int(_ key: String, required: Bool = true) -> Int? {
         guard let text = string(key, required: required) else { return nil }
         guard let number = Int(text) else {
@@ -92,6 +99,7 @@ public final class YAMLFields {
         return number
     }
 
+    /// The finite number at `key`; `nil` when absent (a problem if `required`) or not a finite number (a problem).
     public func double(_ key: String, required: Bool = true) -> Double? {
         guard let text = string(key, required: required) else { return nil }
         guard let number = Double(text), number.isFinite else {
@@ -101,6 +109,7 @@ public final class YAMLFields {
         return number
     }
 
+    /// The boolean at `key`; `nil` when absent (a problem if `required`) or not true or false (a problem).
     public func bool(_ key: String, required: Bool = true) -> Bool? {
         guard let value = value(key, required: required) else { return nil }
         guard let flag = value.bool else {
@@ -201,6 +210,7 @@ public final class YAMLFields {
 
 /// Collects the problems of one YAML document.
 public final class YAMLProblemSink {
+    /// The problems recorded so far, in the order found.
     public private(set) var problems: [YAMLProblem] = []
     func add(_ problem: YAMLProblem) { problems.append(problem) }
 }

@@ -44,14 +44,19 @@ public struct BalanceCheck: QualityCheck {
         }
     }
 
+    /// The least tolerance, in the indicator's unit; 0 by default, so the relative tolerance rules.
     public var absoluteTolerance: Double
+    /// The tolerance as a share of |P|, the parent's reported value; 0.001 (0.1 %) by default.
     public var relativeTolerance: Double
     /// The unit each indicator's figures are rounded to (1 for whole households); 0 when unknown.
     public var roundingUnits: [String: Double]
+    /// How missing children count in reported-vs-children comparisons; VTL's default `.nonNull` by default.
     public var mode: MissingChildren
 
+    /// `hierarchy_balance` for both comparisons; the finding's method (`computed_vs_reported`, `reported_vs_children`) tells them apart.
     public var ruleID: String { BuiltInRule.hierarchyBalance }
 
+    /// Creates the check with these parameters; see each property.
     public init(
         absoluteTolerance: Double = 0, relativeTolerance: Double = 0.001, roundingUnits: [String: Double] = [:],
         mode: MissingChildren = .nonNull
@@ -68,6 +73,7 @@ public struct BalanceCheck: QualityCheck {
         return max(absoluteTolerance, relativeTolerance * abs(reported), Double(count + 1) * unit / 2)
     }
 
+    /// Findings for every rollup against the total its region reported, then for every reported parent against its children.
     public func run(_ input: QualityInput) -> QualityResults {
         var results = computedAgainstReported(input.rollups, catalog: input.catalog, registry: input.registry)
         results.append(reportedAgainstChildren(input))

@@ -15,14 +15,17 @@ public struct CoverageCheck: QualityCheck {
     /// At most this many missing units are named in one explanation.
     public var namedUnits = 8
 
+    /// `coverage` for missing units; findings on late or missing submissions carry `submission_timeliness`.
     public var ruleID: String { BuiltInRule.coverage }
 
+    /// Creates the check with these parameters; see each property.
     public init(minimumCoverage: Double = 0.95, deadlineDays: Int? = 90, expectedSenders: [String] = []) {
         self.minimumCoverage = minimumCoverage
         self.deadlineDays = deadlineDays
         self.expectedSenders = expectedSenders
     }
 
+    /// Findings for rollups short of their expected units, then for late and missing submissions.
     public func run(_ input: QualityInput) -> QualityResults {
         var results = missingUnits(input)
         results.append(submissions(input))

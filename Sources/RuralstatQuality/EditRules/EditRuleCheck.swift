@@ -7,12 +7,16 @@ import RuralstatRules
 /// are gathered into one record (NaN where it reported nothing), every rule of its level is
 /// evaluated compiled, and only failures are explained, so the cost is one pass over the partitions.
 public struct EditRuleCheck: QualityCheck {
+    /// The edit rules (`pipelines/rules.yaml`); each is evaluated on the units of the levels it applies to.
     public var rules: RuleSet
 
+    /// `edit_rule`, the family's name: each finding and tally carries its own rule's id.
     public var ruleID: String { BuiltInRule.editRuleMethod }
 
+    /// Creates the check for these rules.
     public init(rules: RuleSet) { self.rules = rules }
 
+    /// Findings for every unit, period and rule that fails, from one pass over the partitions.
     public func run(_ input: QualityInput) -> QualityResults {
         let table = input.table
         let codes = Array(Set(rules.rules.flatMap(\.indicators))).sorted()

@@ -9,12 +9,15 @@ import RuralstatModel
 public struct BenfordCheck: QualityCheck {
     /// The level of the reporter whose figures are pooled (the county sends its villages' data).
     public var reporterLevel: RegionLevel
+    /// Reporters with fewer positive values are not tested; 1,000 by default, as few values say nothing.
     public var minimumValues: Int
     /// The 1st and 99th percentiles of the positive values must lie this many decades apart.
     public var minimumOrdersOfMagnitude: Int
 
+    /// `benford_first_digit`, tallied once per reporter.
     public var ruleID: String { BuiltInRule.benfordFirstDigit }
 
+    /// Creates the check with these parameters; see each property.
     public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumOrdersOfMagnitude: Int = 2) {
         self.reporterLevel = reporterLevel
         self.minimumValues = minimumValues
@@ -27,6 +30,7 @@ public struct BenfordCheck: QualityCheck {
         (0.015, "marginally acceptable conformity"),
     ]
 
+    /// Benford's shares log₁₀(1 + 1/d) of the first digits d = 1…9: 30.1 % for 1 down to 4.6 % for 9.
     public static let expectedShares: [Double] = (1...9).map { log10(1 + 1 / Double($0)) }
 
     /// The first significant digit (1…9) of a positive finite value.
@@ -53,6 +57,7 @@ public struct BenfordCheck: QualityCheck {
         return (shares, mad, n)
     }
 
+    /// Tests each reporter's summed amounts, pooled over indicators and periods; reporters with too few values, or too narrow a span, are not applicable.
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []

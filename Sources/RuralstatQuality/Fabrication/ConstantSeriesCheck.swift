@@ -14,16 +14,21 @@ import RuralstatModel
 /// such runs would be expected among the n units (n · P^(L−1) < 0.05). A fixed fact (a distance) has
 /// m = 0 and is never flagged; a small figure with few digits needs a longer run.
 public struct ConstantSeriesCheck: QualityCheck {
+    /// The shortest run of equal consecutive periods that can be flagged (3 by default); a province needs as many periods.
     public var minimumPeriods: Int
+    /// A run is flagged when fewer than this many such runs would be expected by chance among the units (0.05).
     public var expectedByChance: Double
 
+    /// `constant_series`, tallied per unit and indicator; a unit with fewer reported periods than `minimumPeriods` is not applicable.
     public var ruleID: String { BuiltInRule.constantSeries }
 
+    /// Creates the check with these parameters; see each property.
     public init(minimumPeriods: Int = 3, expectedByChance: Double = 0.05) {
         self.minimumPeriods = minimumPeriods
         self.expectedByChance = expectedByChance
     }
 
+    /// Findings for each unit's longest constant run of an amount, province by province over the table's periods.
     public func run(_ input: QualityInput) -> QualityResults {
         let table = input.table
         var tally = TallyCounter(ruleID)

@@ -11,14 +11,19 @@ import RuralstatModel
 ///
 /// Only whole numbers of at least two digits count (a one-digit figure's last digit is its first).
 public struct DigitHeapingCheck: QualityCheck {
+    /// The level of the reporter whose units' figures are pooled (the county, which sends its villages' data).
     public var reporterLevel: RegionLevel
+    /// Reporters with fewer whole-number figures of two digits or more are not tested (100 by default).
     public var minimumValues: Int
     /// χ²₉ at p = 0.001.
     public var chiSquareLimit: Double
+    /// A binomial z of the share of multiples of 10 above this is heaping (4 by default).
     public var roundShareZLimit: Double
 
+    /// `digit_heaping`; the finding's method names the test that failed, the χ² taking precedence.
     public var ruleID: String { BuiltInRule.digitHeaping }
 
+    /// Creates the check with these parameters; see each property.
     public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 100, chiSquareLimit: Double = 27.877, roundShareZLimit: Double = 4) {
         self.reporterLevel = reporterLevel
         self.minimumValues = minimumValues
@@ -43,6 +48,7 @@ public struct DigitHeapingCheck: QualityCheck {
         return (counts, counts.reduce(0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }, n)
     }
 
+    /// Tests each reporter's whole-number figures of additive indicators, pooled over indicators and periods.
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []

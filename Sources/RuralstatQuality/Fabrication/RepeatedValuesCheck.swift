@@ -5,6 +5,7 @@ import RuralstatModel
 /// The same figure reported by many units of one reporter for one indicator and period — copied
 /// rather than measured. Zeros and small whole numbers repeat naturally and are left out.
 public struct RepeatedValuesCheck: QualityCheck {
+    /// The level of the reporter whose units' figures are compared (the county by default).
     public var reporterLevel: RegionLevel
     /// A value shared by at least this many units …
     public var minimumRepeats: Int
@@ -13,8 +14,10 @@ public struct RepeatedValuesCheck: QualityCheck {
     /// Values below this (in absolute terms) are not considered.
     public var smallestValue: Double
 
+    /// `repeated_values`, tallied once per reporter, indicator and period.
     public var ruleID: String { BuiltInRule.repeatedValues }
 
+    /// Creates the check with these parameters; see each property.
     public init(reporterLevel: RegionLevel = .county, minimumRepeats: Int = 5, minimumShare: Double = 0.1, smallestValue: Double = 100) {
         self.reporterLevel = reporterLevel
         self.minimumRepeats = minimumRepeats
@@ -22,6 +25,7 @@ public struct RepeatedValuesCheck: QualityCheck {
         self.smallestValue = smallestValue
     }
 
+    /// Findings for each reporter, additive indicator and period where one figure is shared by too many of its units.
     public func run(_ input: QualityInput) -> QualityResults {
         input.table.columnResults(ruleID: ruleID, catalog: input.catalog, workers: input.workers) { column, code, period, definition, tally in
             guard let definition, definition.kind.isAdditive else { return [] }

@@ -7,12 +7,15 @@ import RuralstatModel
 public struct AggregateHistoryCheck: QualityCheck {
     /// value(t) / value(t − 1) must lie in [maxDecrease, maxIncrease].
     public var maxDecrease: Double
+    /// The highest allowed ratio value(t) / value(t − 1): 1.4 by default, a rise of 40 % (`maxDecrease`, 0.7, is a fall of 30 %).
     public var maxIncrease: Double
     /// The levels checked (units below are the peer checks' business).
     public var levels: Set<RegionLevel>
 
+    /// `aggregate_history`, tallied per rollup with a predecessor; a predecessor withheld or not positive makes it not applicable.
     public var ruleID: String { BuiltInRule.aggregateHistory }
 
+    /// Creates the check with these parameters; see each property.
     public init(
         maxDecrease: Double = 0.7, maxIncrease: Double = 1.4,
         levels: Set<RegionLevel> = [.national, .province, .prefecture, .county]
@@ -22,6 +25,7 @@ public struct AggregateHistoryCheck: QualityCheck {
         self.levels = levels
     }
 
+    /// Findings for every rollup of the checked levels, unless withheld, against its region's rollup one period earlier (from `history` or this run).
     public func run(_ input: QualityInput) -> QualityResults {
         // Each rollup's predecessor (same indicator, level and region, one period earlier) is found
         // by a packed integer key — indicator, period, level and 12-digit region in 64 bits — in a

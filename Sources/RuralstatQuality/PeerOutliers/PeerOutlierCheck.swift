@@ -18,7 +18,9 @@ import RuralstatModel
 /// borrows the statistics of its parent's group (the grandparent of the unit), and the finding says
 /// so. Skewed amounts may be compared on a log scale.
 public struct PeerOutlierCheck: QualityCheck {
+    /// A unit is flagged when its robust |z| exceeds this; 5 by default, for the many comparisons a night makes.
     public var threshold: Double
+    /// A smaller group borrows its grandparent's (8 by default); when that is too small too, its units are not applicable.
     public var minimumPeers: Int
     /// Indicators compared on log(x) (positive values only), besides those of `logScaleKinds`.
     public var logScale: Set<String>
@@ -30,6 +32,7 @@ public struct PeerOutlierCheck: QualityCheck {
     /// Whether a group's spread is at least the one pooled over its grandparent's groups.
     public var poolSpread: Bool
 
+    /// Creates the check with these parameters; see each property.
     public init(
         threshold: Double = 5, minimumPeers: Int = 8, logScale: Set<String> = [], logScaleKinds: Set<ValueKind> = [.amount, .count],
         kinds: Set<ValueKind> = [.amount, .count, .ratio, .rate], poolSpread: Bool = true
@@ -54,9 +57,10 @@ public struct PeerOutlierCheck: QualityCheck {
         var range: Range<Int>
     }
 
+    /// `peer_outlier`, tallied once per unit compared.
     public var ruleID: String { BuiltInRule.peerOutlier }
 
-    /// Findings for every column of the table whose units sit below a township or lower.
+    /// Findings for every column of a kind in `kinds` whose deepest units have a parent below the nation (a province or lower).
     public func run(_ input: QualityInput) -> QualityResults {
         input.table.columnResults(ruleID: ruleID, catalog: input.catalog, workers: input.workers) { column, code, period, definition, tally in
             guard kinds.contains(definition?.kind ?? .amount) else { return [] }
@@ -74,19 +78,8 @@ public struct PeerOutlierCheck: QualityCheck {
         let onLog = logScale.contains(indicator) || definition.map { logScaleKinds.contains($0.kind) } ?? false
         // Every unit compared is of `unitLevel` in this partition's province, so passes and units
         // left out are counted here and tallied once.
-        var (passed, notApplicable) = (0, 0)
-        var units = IndicatorColumn()
-        units.regions.reserveCapacity(column.count)
-        units.values.reserveCapacity(column.count)
-        for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == unitLevel {
-            let value = column.values[index]
-            if onLog && value <= 0 {
-                notApplicable += 1
-                continue
-            }
-            units.regions.append(column.regions[index])
-            units.values.append(onLog ? log(value) : value)
-        }
+        var passed = 0
+        var (units, notApplicable) = Self.comparedUnits(column, level: unitLevel, onLog: onLog)
         defer {
             if passed + notApplicable > 0 {
                 tally.add(province: column.regions[0], level: unitLevel, passed: passed, notApplicable: notApplicable)
@@ -115,24 +108,9 @@ public struct PeerOutlierCheck: QualityCheck {
                 return peers
             }
             // The grandparent's pooled spread: every unit's distance from its own group's median.
-            let firstParent = parentIndex
-            var pooled = 0.0
-            if poolSpread, grandparentLevel != nil {
-                pooled = scratch.withUnsafeMutableBufferPointer { buffer in
-                    var count = 0
-                    var index = firstParent
-                    while index < parents.count, parents[index].range.lowerBound < wider.upperBound {
-                        for unit in parents[index].range {
-                            buffer[count] = abs(units.values[unit] - parents[index].median)
-                            count += 1
-                        }
-                        index += 1
-                    }
-                    let deviations = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-                    let mad = OrderStatistics.median(deviations)
-                    return mad > 0 ? mad / 0.6745 : 1.253314 * deviations.reduce(0, +) / Double(count)
-                }
-            }
+            let pooled =
+                poolSpread && grandparentLevel != nil
+                ? Self.pooledSpread(units, parents[parentIndex...].prefix { $0.range.lowerBound < wider.upperBound }, scratch: &scratch) : 0
             while parentIndex < parents.count, parents[parentIndex].range.lowerBound < wider.upperBound {
                 var peers = parents[parentIndex]
                 parentIndex += 1
@@ -156,7 +134,7 @@ public struct PeerOutlierCheck: QualityCheck {
                 defer { passed += passedHere }
                 for unit in peers.range {
                     let region = units.regions[unit], x = units.values[unit]
-                    let z = peers.scale > 0 ? (x - peers.median) / peers.scale : 0
+                    let z = RobustScale.z(x, median: peers.median, scale: peers.scale)
                     guard abs(z) > threshold else {
                         passedHere += 1
                         continue
@@ -178,15 +156,51 @@ public struct PeerOutlierCheck: QualityCheck {
         return found
     }
 
-    /// Median and scale of one group (MAD / 0.6745, or 1.2533 · mean absolute deviation when the MAD is 0).
+    /// The units of `level` in a column, on the log scale when asked (where a value ≤ 0 cannot be
+    /// compared, and is counted as not applicable).
+    private static func comparedUnits(_ column: IndicatorColumn, level: RegionLevel, onLog: Bool) -> (IndicatorColumn, notApplicable: Int) {
+        var notApplicable = 0
+        var units = IndicatorColumn()
+        units.regions.reserveCapacity(column.count)
+        units.values.reserveCapacity(column.count)
+        for index in 0..<column.count where RegionCode(uncheckedRawValue: column.regions[index]).level == level {
+            let value = column.values[index]
+            if onLog && value <= 0 {
+                notApplicable += 1
+                continue
+            }
+            units.regions.append(column.regions[index])
+            units.values.append(onLog ? log(value) : value)
+        }
+        return (units, notApplicable)
+    }
+
+    /// A grandparent's pooled spread: the robust scale of every unit's distance from its own group's
+    /// median, over the groups under it.
+    private static func pooledSpread(_ units: IndicatorColumn, _ groups: some Collection<Peers>, scratch: inout [Double]) -> Double {
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            var count = 0
+            for group in groups {
+                for unit in group.range {
+                    buffer[count] = abs(units.values[unit] - group.median)
+                    count += 1
+                }
+            }
+            let deviations = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+            let mad = OrderStatistics.median(deviations)
+            return mad > 0 ? RobustScale.fromMAD(mad) : RobustScale.fromAbsoluteDeviations(sum: deviations.reduce(0, +), count: count)
+        }
+    }
+
+    /// Median and scale of one group (``RobustScale``: from the MAD, or from the mean absolute deviation when the MAD is 0).
     private func statistics(_ units: IndicatorColumn, _ range: Range<Int>, level: RegionLevel, scratch: inout [Double]) -> Peers {
         let (median, mad) = units.values.withUnsafeBufferPointer { values in
             scratch.withUnsafeMutableBufferPointer { OrderStatistics.medianAndMAD(UnsafeBufferPointer(rebasing: values[range]), scratch: $0) }
         }
-        var scale = mad / 0.6745
+        var scale = RobustScale.fromMAD(mad)
         var method = "robust_z"
         if mad == 0 {
-            scale = 1.253314 * units.values[range].reduce(0) { $0 + abs($1 - median) } / Double(range.count)
+            scale = RobustScale.fromAbsoluteDeviations(sum: units.values[range].reduce(0) { $0 + abs($1 - median) }, count: range.count)
             method = "robust_z_mean_ad"
         }
         return Peers(
@@ -213,7 +227,8 @@ public struct PeerOutlierCheck: QualityCheck {
         }
         let scaleText =
             peers.method != "robust_z_mean_ad"
-            ? "MAD \(FindingText.number(peers.scale * 0.6745))" : "MAD 0, mean abs. deviation \(FindingText.number(peers.scale / 1.253314))"
+            ? "MAD \(FindingText.number(peers.scale * RobustScale.madFactor))"
+            : "MAD 0, mean abs. deviation \(FindingText.number(peers.scale / RobustScale.meanAbsoluteDeviationFactor))"
         let explanation =
             "\(unitLevel.chineseName) \(code)\(name): \(label) \(FindingText.number(observed)) \(unit) \(relation) "
             + "(robust z \(FindingText.number(z)) beyond ±\(FindingText.number(threshold))\(onLog ? " on a log scale" : ""); \(scaleText); \(peers.size) peers\(note))"

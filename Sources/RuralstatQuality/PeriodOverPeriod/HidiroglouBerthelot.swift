@@ -20,20 +20,27 @@ import RuralstatAggregate
 /// above right(mei) is to be excluded (FTE); the inequalities are strict. A group with fewer usable
 /// values than `minimumObservations` is not checked.
 public struct HidiroglouBerthelot: Sendable, Hashable {
+    /// Banff's HB parameters. Banff has no default C; C = 4, A = 0.05 and U = 0.5 are R's univOutl::HBmethod's,
+    /// and min_obs 10 is Banff's.
     public struct Parameters: Sendable, Hashable {
         /// Banff's `mii` (the C of HB for imputation) and `mei` (for exclusion); at least one.
         public var mii: Double?
+        /// nil (the default) leaves out the FTE tier; give a value below `mii` for a narrower exclusion interval.
         public var mei: Double?
         /// Banff's `mdm` (the A of HB): the least spread, as a share of the median.
         public var mdm: Double
         /// Banff's `exponent` (the U of HB), 0…1: how much a unit's size weighs.
         public var exponent: Double
+        /// Which tails are flagged; both by default, as in Banff.
         public var side: OutlierSide
+        /// A group with fewer usable values is not checked; 10 is Banff's effective default `min_obs` (Banff's least allowed is 3).
         public var minimumObservations: Int
         /// Current mode only: zeros used (default) and negatives used (default not).
         public var acceptZero: Bool
+        /// Current mode only: whether negatives are used (by default not); historic mode rejects zeros and negatives regardless.
         public var acceptNegative: Bool
 
+        /// Creates the parameters; at least one of `mii` and `mei` must be given.
         public init(
             mii: Double? = 4, mei: Double? = nil, mdm: Double = 0.05, exponent: Double = 0.5, side: OutlierSide = .both,
             minimumObservations: Int = 10, acceptZero: Bool = true, acceptNegative: Bool = false
@@ -54,32 +61,41 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
     public struct Score: Sendable, Hashable {
         /// The unit's index in the input.
         public var index: Int
+        /// The unit's current value.
         public var current: Double
+        /// The unit's previous value in historic mode; nil in current mode.
         public var previous: Double?
         /// current / previous (historic mode).
         public var ratio: Double?
         /// The transformed score E (historic) or the value (current).
         public var effect: Double
+        /// The outlier status; nil when E lies within the bounds.
         public var status: OutlierStatus?
     }
 
     /// The outcome for one group: what was used, the quartiles, the bounds and every unit's score.
     public struct GroupResult: Sendable, Hashable {
+        /// Which values were used, and how many were rejected for each cause.
         public var admission: OutlierAdmission
         /// False when the group had fewer usable values than the minimum (then nothing else is set).
         public var checked: Bool
         /// The median ratio r_M (historic mode).
         public var medianRatio: Double?
+        /// Q1, M and Q3: the GEIS quartiles of the scores E (NaN when the group was not checked).
         public var q1 = Double.nan, median = Double.nan, q3 = Double.nan
         /// The interval bounds: values outside (imputeLeft, imputeRight) are FTI, outside (excludeLeft, excludeRight) FTE.
         public var imputeLeft: Double?, excludeLeft: Double?, excludeRight: Double?, imputeRight: Double?
+        /// Every usable unit's score, in input order.
         public var scores: [Score] = []
 
+        /// The scores with a status, in input order.
         public var flagged: [Score] { scores.filter { $0.status != nil } }
     }
 
+    /// The parameters every group is checked with.
     public var parameters: Parameters
 
+    /// Creates the method with these parameters.
     public init(_ parameters: Parameters) { self.parameters = parameters }
 
     /// Current mode: the values of one group (NaN = missing).
@@ -113,7 +129,7 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
     }
 
     /// Historic mode's score: S = 1 − r_M/r below the median ratio, r/r_M − 1 above, times
-    /// max(current, previous)^U (U = 0, the default, skips the power: x⁰ is 1).
+    /// max(current, previous)^U (U = 0, Banff's default and PeriodOverPeriodCheck's, skips the power: x⁰ is 1).
     @inline(__always)
     func effect(ratio: Double, medianRatio: Double, current: Double, previous: Double) -> Double {
         let spread = ratio < medianRatio ? 1 - medianRatio / ratio : ratio / medianRatio - 1

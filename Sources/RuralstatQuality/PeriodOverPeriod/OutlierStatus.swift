@@ -2,6 +2,7 @@ import RuralstatModel
 
 /// Which tail of a distribution an outlier method looks at.
 public enum OutlierSide: String, Sendable, Hashable, CaseIterable {
+    /// The low tail, the high tail, or both (Banff's `side`; both is its default).
     case left, right, both
 
     var looksLeft: Bool { self != .right }
@@ -10,11 +11,16 @@ public enum OutlierSide: String, Sendable, Hashable, CaseIterable {
 
 /// Banff's detailed outlier status: the tier and the side (ODIL = outlier, imputation, left …).
 public enum OutlierStatus: String, Sendable, Hashable, CaseIterable {
+    /// ODIL: beyond the left imputation bound, to be imputed (FTI).
     case imputeLeft = "ODIL"
+    /// ODEL: between the left exclusion and imputation bounds, to be excluded (FTE) but not imputed.
     case excludeLeft = "ODEL"
+    /// ODER: between the right exclusion and imputation bounds, to be excluded (FTE) but not imputed.
     case excludeRight = "ODER"
+    /// ODIR: beyond the right imputation bound, to be imputed (FTI).
     case imputeRight = "ODIR"
 
+    /// FTI (field to impute) for ODIL and ODIR, FTE (field to exclude) for ODEL and ODER.
     public var tier: OutlierTier {
         switch self {
         case .imputeLeft, .imputeRight: .impute
@@ -22,22 +28,31 @@ public enum OutlierStatus: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Whether the value lies in the low tail (ODIL or ODEL).
     public var isLeft: Bool { self == .imputeLeft || self == .excludeLeft }
 }
 
 /// Which values of a group an outlier method may use, and how many it turned away and why — the
 /// counts of Banff's `outsummary`. Missing values are NaN.
 public struct OutlierAdmission: Sendable, Hashable {
+    /// Values in the group, used or not; each rejected one is counted below under its first cause, in the order listed.
     public var observations = 0
+    /// Rejected: the current value is missing.
     public var missingCurrent = 0
+    /// Rejected: the previous value is missing (ratio mode).
     public var missingPrevious = 0
+    /// Rejected: the current value is 0 (ratio mode, or current mode without `acceptZero`).
     public var zeroCurrent = 0
+    /// Rejected: the previous value is 0 (ratio mode).
     public var zeroPrevious = 0
+    /// Rejected: the current value is negative (ratio mode, or current mode without `acceptNegative`).
     public var negativeCurrent = 0
+    /// Rejected: the previous value is negative (ratio mode).
     public var negativePrevious = 0
     /// Indices of the values used, in input order.
     public var used: [Int] = []
 
+    /// How many values were turned away, for any cause: `observations` − `used.count`.
     public var rejected: Int { observations - used.count }
 
     /// Admits current values alone: missing ones are dropped, negatives unless `acceptNegative`,

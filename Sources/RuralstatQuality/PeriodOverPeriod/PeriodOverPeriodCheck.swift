@@ -9,8 +9,11 @@ import RuralstatModel
 /// Statistics Norway's Kostra does, a group where most units did not change at all is left alone:
 /// there the quartiles of the changes are all 0 and HB would flag every unit that moved.
 public struct PeriodOverPeriodCheck: QualityCheck {
+    /// The outlier method run on each group's changes, with its Banff parameters.
     public enum Method: Sendable, Hashable {
+        /// Hidiroglou-Berthelot on each unit's ratio current / previous (Banff's HISTORIC mode).
         case hidiroglouBerthelot(HidiroglouBerthelot.Parameters)
+        /// Sigma-gap on the sorted ratios current / previous (Banff's SIGMAGAP with `indata_hist`).
         case sigmaGap(SigmaGap.Parameters)
 
         var name: String {
@@ -28,11 +31,13 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         }
     }
 
+    /// The method run on each group of units; by default HB with ``defaultParameters``.
     public var method: Method
     /// The indicators checked; nil: every amount of the catalog (small counts change by whole units,
     /// which HB reads as large relative moves).
     public var indicators: Set<String>?
 
+    /// HB with C = 20 for imputation and 10 for exclusion, U = 0 (Banff's), A = 0.05 and at least 10 usable units.
     public static let defaultParameters = HidiroglouBerthelot.Parameters(mii: 20, mei: 10, exponent: 0)
 
     /// Banff's default exponent U = 0 weighs every unit alike (U > 0 lets big units' changes count
@@ -44,6 +49,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         self.indicators = indicators
     }
 
+    /// `period_over_period`; the finding's method is `hidiroglou_berthelot` or `sigma_gap`.
     public var ruleID: String { BuiltInRule.periodOverPeriod }
 
     /// Findings for every partition of the table whose province also has the previous period.

@@ -11,20 +11,29 @@ import RuralstatAggregate
 /// makes every value above it FTI; the first gap wider than βₑ·σ before that cut makes the values
 /// between the two cuts FTE. The left side is the mirror image, from the (100 − c)-th centile down.
 public struct SigmaGap: Sendable, Hashable {
+    /// How σ is estimated: `mad` is 1.4826 · the median absolute deviation (Banff's default), `std` the sample standard deviation.
     public enum Deviation: String, Sendable, Hashable, CaseIterable { case mad, std }
 
+    /// Banff's sigma-gap parameters. Banff has no default β; βᵢ = 2 is ours, the rest follow Banff (MAD, both sides, min_obs 10).
     public struct Parameters: Sendable, Hashable {
         /// Banff's `beta_i` and `beta_e`: gap multipliers for imputation and exclusion (at least one).
         public var betaI: Double?
+        /// nil (the default) leaves out the FTE tier; Banff requires 0 < βₑ < βᵢ when both are given.
         public var betaE: Double?
+        /// How σ is estimated; MAD by default, as in Banff.
         public var deviation: Deviation
         /// Where the gap search starts, 0…100; Banff's default is 75 on both sides, else 0.
         public var startCentile: Double?
+        /// Which tails are searched; both by default, as in Banff.
         public var side: OutlierSide
+        /// A group with fewer usable values is not checked; 10 is Banff's effective default `min_obs` (Banff's least allowed is 5).
         public var minimumObservations: Int
+        /// Current mode only: whether zeros are used (by default they are); ratio mode rejects them regardless.
         public var acceptZero: Bool
+        /// Current mode only: whether negative values are used (by default not); ratio mode rejects them regardless.
         public var acceptNegative: Bool
 
+        /// Creates the parameters; at least one of `betaI` and `betaE` must be given.
         public init(
             betaI: Double? = 2, betaE: Double? = nil, deviation: Deviation = .mad, startCentile: Double? = nil,
             side: OutlierSide = .both, minimumObservations: Int = 10, acceptZero: Bool = true, acceptNegative: Bool = false
@@ -46,30 +55,45 @@ public struct SigmaGap: Sendable, Hashable {
     /// One usable unit: its value (or ratio), and, when flagged, its status and the gap below (right
     /// side) or above (left side) it.
     public struct Score: Sendable, Hashable {
+        /// The unit's index in the input.
         public var index: Int
+        /// The unit's current value.
         public var current: Double
+        /// The unit's previous value in ratio mode; nil in current mode.
         public var previous: Double?
+        /// What the gaps are measured on: the current value, or current / previous.
         public var value: Double
+        /// The outlier status; nil when the unit is not flagged.
         public var status: OutlierStatus?
+        /// A flagged unit's distance to the nearest distinct value on the inner side (tied values share it); nil when unflagged.
         public var gap: Double?
     }
 
+    /// The outcome for one group: what was used, σ and the gap limits, the gaps that made the cuts and every unit's score.
     public struct GroupResult: Sendable, Hashable {
+        /// Which values were used, and how many were rejected for each cause.
         public var admission: OutlierAdmission
+        /// False when the group had fewer usable values than the minimum (then nothing else is set).
         public var checked: Bool
         /// σ, and the gaps βᵢ·σ and βₑ·σ.
         public var deviation = Double.nan
+        /// βᵢ·σ: a gap wider than this cuts off the FTI tail; nil without βᵢ.
         public var imputeGap: Double?
+        /// βₑ·σ: a gap wider than this, inside the imputation cut, marks FTE values; nil without βₑ.
         public var excludeGap: Double?
         /// The gaps that made each cut (nil when the side found none).
         public var imputeLeftGap: Double?, excludeLeftGap: Double?, excludeRightGap: Double?, imputeRightGap: Double?
+        /// Every usable unit, in input order.
         public var scores: [Score] = []
 
+        /// The scores with a status, in input order.
         public var flagged: [Score] { scores.filter { $0.status != nil } }
     }
 
+    /// The parameters every group is checked with.
     public var parameters: Parameters
 
+    /// Creates the method with these parameters.
     public init(_ parameters: Parameters) { self.parameters = parameters }
 
     /// On the values of one group (NaN = missing).
