@@ -76,11 +76,55 @@ public struct RegistryBuilder {
     /// Checks the tree and returns the registry, or throws with every problem found.
     public func build() throws(RegistryLoadError) -> RegionRegistry {
         var problems = self.problems
-        func problem(_ row: Pending, _ rule: RegistryRule, _ message: String) {
-            problems.append(RegistryProblem(location: location(row), rule: rule, code: code(row.code).description, message: message))
+        let (definitions, selfParented) = definitionsInCodeOrder(&problems)
+        let codes = definitions.map(\.code)
+        // A self-parented row marks a unit that also stands for the level below (东莞 441900).
+        var spanning = [Bool](repeating: false, count: definitions.count)
+        for row in selfParented {
+            if let found = codes.sortedIndex(of: row.code), code(row.code).level < .village {
+                spanning[found] = true
+            } else {
+                problems.append(problem(row, .cycle, "unit \(code(row.code)) names itself as its parent"))
+            }
         }
+        var parents = [Int32](repeating: -1, count: definitions.count)
+        var known = [Bool](repeating: true, count: definitions.count)
+        for (position, row) in definitions.enumerated() where row.parent != 0 {
+            if let parent = codes.sortedIndex(of: row.parent) {
+                parents[position] = Int32(parent)
+            } else {
+                known[position] = false
+                problems.append(
+                    problem(row, .unknownParent, "unit \(code(row.code)) '\(name(row))' names parent \(code(row.parent)), which is not in the list"))
+            }
+        }
+        let inCycle = cycleMembers(definitions, parents: parents, &problems)
+        func lowest(_ position: Int) -> RegionLevel {
+            let level = code(definitions[position].code).level
+            return spanning[position] ? level.child! : level
+        }
+        for (position, row) in definitions.enumerated() where !inCycle[position] && known[position] {
+            let parentIndex = Int(parents[position])
+            if let message = parentLevelProblem(row, parentLowest: parentIndex < 0 ? nil : lowest(parentIndex)) {
+                problems.append(message)
+            }
+        }
+        guard problems.isEmpty else {
+            throw RegistryLoadError(
+                problems: problems.sorted {
+                    ($0.location.file, $0.location.line ?? 0) < ($1.location.file, $1.location.line ?? 0)
+                })
+        }
+        return RegionRegistry(edition: edition, table: unitTable(definitions, parents: parents, spanning: spanning, lowest: lowest))
+    }
 
-        // Definitions in code order (file order among equal codes); self-parented rows mark spans.
+    private func problem(_ row: Pending, _ rule: RegistryRule, _ message: String) -> RegistryProblem {
+        RegistryProblem(location: location(row), rule: rule, code: code(row.code).description, message: message)
+    }
+
+    /// The units in code order (file order among equal codes), each defined once; the self-parented
+    /// rows, which mark spans, apart.
+    private func definitionsInCodeOrder(_ problems: inout [RegistryProblem]) -> (definitions: [Pending], selfParented: [Pending]) {
         let order = pending.indices.sorted { (pending[$0].code, $0) < (pending[$1].code, $1) }
         var definitions: [Pending] = []
         var selfParented: [Pending] = []
@@ -89,34 +133,18 @@ public struct RegistryBuilder {
             if row.parent == row.code {
                 selfParented.append(row)
             } else if let last = definitions.last, last.code == row.code {
-                problem(row, .duplicateCode, "unit \(code(row.code)) '\(name(row))' is already defined at \(location(last)) as '\(name(last))'")
+                problems.append(
+                    problem(row, .duplicateCode, "unit \(code(row.code)) '\(name(row))' is already defined at \(location(last)) as '\(name(last))'"))
             } else {
                 definitions.append(row)
             }
         }
-        let codes = definitions.map(\.code)
-        func index(of value: Int64) -> Int? { codes.sortedIndex(of: value) }
-        var spanning = [Bool](repeating: false, count: definitions.count)
-        for row in selfParented {
-            if let found = index(of: row.code), code(row.code).level < .village {
-                spanning[found] = true
-            } else {
-                problem(row, .cycle, "unit \(code(row.code)) names itself as its parent")
-            }
-        }
+        return (definitions, selfParented)
+    }
 
-        var parents = [Int32](repeating: -1, count: definitions.count)
-        var known = [Bool](repeating: true, count: definitions.count)
-        for (position, row) in definitions.enumerated() where row.parent != 0 {
-            if let parent = index(of: row.parent) {
-                parents[position] = Int32(parent)
-            } else {
-                known[position] = false
-                problem(row, .unknownParent, "unit \(code(row.code)) '\(name(row))' names parent \(code(row.parent)), which is not in the list")
-            }
-        }
-
-        // Cycles: walk up from every unit; a walk that meets itself is a cycle (reported once).
+    /// Which units lie on a cycle of parent links: a walk up from every unit that meets itself is a
+    /// cycle, reported once, from its smallest code.
+    private func cycleMembers(_ definitions: [Pending], parents: [Int32], _ problems: inout [RegistryProblem]) -> [Bool] {
         var state = [UInt8](repeating: 0, count: definitions.count)  // 0 unvisited, 1 on the path, 2 done, 3 in a cycle
         for start in definitions.indices where state[start] == 0 {
             var path: [Int] = []
@@ -131,38 +159,37 @@ public struct RegistryBuilder {
                 for member in loop { state[member] = 3 }
                 let first = loop.min { definitions[$0].code < definitions[$1].code }!
                 let rotated = Array(loop[loop.firstIndex(of: first)!...] + loop[..<loop.firstIndex(of: first)!])
-                problem(
-                    definitions[first], .cycle,
-                    "parent links form a cycle: "
-                        + (rotated + [first]).map { code(definitions[$0].code).description }.joined(separator: " → "))
+                problems.append(
+                    problem(
+                        definitions[first], .cycle,
+                        "parent links form a cycle: "
+                            + (rotated + [first]).map { code(definitions[$0].code).description }.joined(separator: " → ")))
             }
             for member in path where state[member] == 1 { state[member] = 2 }
         }
+        return state.map { $0 == 3 }
+    }
 
-        func lowest(_ position: Int) -> RegionLevel {
-            let level = code(definitions[position].code).level
-            return spanning[position] ? level.child! : level
+    /// A unit's parent must stand for the level just above it (a spanning parent for two levels), and
+    /// its code must begin with the parent's digits. `parentLowest` is the lowest level the parent
+    /// stands for (`nil`: the nation).
+    private func parentLevelProblem(_ row: Pending, parentLowest: RegionLevel?) -> RegistryProblem? {
+        let child = code(row.code), parent = code(row.parent)
+        let expected = child.level.parent!
+        let standsFor = parentLowest.map { parent.level...$0 } ?? RegionLevel.national...RegionLevel.national
+        if !standsFor.contains(expected) {
+            return problem(
+                row, .wrongParentLevel,
+                "\(child.level) \(child) '\(name(row))' has parent \(parent) at \(parent.level) level; expected a parent at \(expected) level")
         }
-        for (position, row) in definitions.enumerated() where state[position] != 3 && known[position] {
-            let child = code(row.code), parent = code(row.parent)
-            let expected = child.level.parent!
-            let parentIndex = Int(parents[position])
-            let standsFor = parentIndex < 0 ? RegionLevel.national...RegionLevel.national : parent.level...lowest(parentIndex)
-            if !standsFor.contains(expected) {
-                problem(
-                    row, .wrongParentLevel,
-                    "\(child.level) \(child) '\(name(row))' has parent \(parent) at \(parent.level) level; expected a parent at \(expected) level")
-            } else if !child.isWithin(parent) {
-                problem(row, .parentNotPrefix, "unit \(child) '\(name(row))' does not begin with the digits of its parent \(parent)")
-            }
+        if !child.isWithin(parent) {
+            return problem(row, .parentNotPrefix, "unit \(child) '\(name(row))' does not begin with the digits of its parent \(parent)")
         }
+        return nil
+    }
 
-        guard problems.isEmpty else {
-            throw RegistryLoadError(
-                problems: problems.sorted {
-                    ($0.location.file, $0.location.line ?? 0) < ($1.location.file, $1.location.line ?? 0)
-                })
-        }
+    /// The registry's columnar table: codes, parent indices, names packed into one byte array.
+    private func unitTable(_ definitions: [Pending], parents: [Int32], spanning: [Bool], lowest: (Int) -> RegionLevel) -> UnitTable {
         var nameBytes: [UInt8] = []
         nameBytes.reserveCapacity(names.count)
         var nameEnds: [UInt32] = []
@@ -171,11 +198,10 @@ public struct RegistryBuilder {
             nameBytes.append(contentsOf: names[Int(row.nameStart)..<Int(row.nameEnd)])
             nameEnds.append(UInt32(nameBytes.count))
         }
-        let table = UnitTable(
-            codes: codes, parents: parents,
+        return UnitTable(
+            codes: definitions.map(\.code), parents: parents,
             lowest: definitions.indices.map { UInt8(lowest($0).rawValue) },
             kinds: definitions.indices.map { RegionKind.classify(code(definitions[$0].code), spansLowerLevel: spanning[$0]) },
             urban: definitions.map(\.urban), names: nameBytes, nameEnds: nameEnds)
-        return RegionRegistry(edition: edition, table: table)
     }
 }
