@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "RuralstatStore", targets: ["RuralstatStore"]),
         .library(name: "RuralstatAggregate", targets: ["RuralstatAggregate"]),
         .library(name: "RuralstatQuality", targets: ["RuralstatQuality"]),
+        .library(name: "RuralstatAssessment", targets: ["RuralstatAssessment"]),
         .library(name: "RuralstatReport", targets: ["RuralstatReport"]),
         .library(name: "RuralstatPipeline", targets: ["RuralstatPipeline"]),
         // What the fuzzers of Tests/Fuzz (a package of their own, built with -sanitize=fuzzer) feed.
@@ -90,6 +91,8 @@ let package = Package(
             name: "RuralstatQuality",
             dependencies: ["RuralstatModel", "RuralstatRules", "RuralstatAggregate", "RuralstatSystem"]
         ),
+        // The yearly assessment (Art. 19, 23): composite index by class, its uncertainty, the spot-check draw.
+        .target(name: "RuralstatAssessment", dependencies: ["RuralstatModel", "RuralstatAggregate"]),
         // Tables, SDMX and HTML for people and for the level above.
         .target(
             name: "RuralstatReport",
@@ -132,6 +135,7 @@ let package = Package(
         .testTarget(
             name: "RuralstatQualityTests", dependencies: ["RuralstatQuality", "RuralstatRules", "RuralstatAggregate", "RuralstatModel", "TestSupport"],
             exclude: ["Golden"]),
+        .testTarget(name: "RuralstatAssessmentTests", dependencies: ["RuralstatAssessment", "RuralstatModel", "TestSupport"]),
         .testTarget(
             name: "RuralstatReportTests",
             dependencies: [
