@@ -10,8 +10,9 @@ struct SpotCheckTests {
     static let county = RegionCode(uncheckedRawValue: 130_122_000_000)
     static let villages = (1...12).map { RegionCode(uncheckedRawValue: 130_122_101_000 + Int64($0)) }
     static func finding(_ village: RegionCode, _ severity: Severity, _ rule: String = "peer_outlier") -> Finding {
-        Finding(ruleID: rule, method: "m", severity: severity, level: .village, region: village, indicator: nil, period: nil, observed: nil,
-                parameters: [:], explanation: "")
+        Finding(
+            ruleID: rule, method: "m", severity: severity, level: .village, region: village, indicator: nil, period: nil, observed: nil,
+            parameters: [:], explanation: "")
     }
     static let findings = [
         finding(villages[0], .error), finding(villages[0], .warning), finding(villages[3], .warning), finding(villages[7], .info, "benford"),

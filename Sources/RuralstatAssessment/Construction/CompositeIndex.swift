@@ -38,6 +38,8 @@ public struct CompositeIndex: Sendable, Hashable {
     public struct Result: Sendable {
         /// The units assessed (those that passed screening), in the matrix's order.
         public var units: [RegionCode]
+        /// Their positions in the matrix.
+        public var rows: [Int]
         /// Units left out by screening, with the share of indicators they had.
         public var screenedOut: [(unit: RegionCode, coverage: Double)]
         /// What the treatment did to each indicator (by code).
@@ -63,7 +65,7 @@ public struct CompositeIndex: Sendable, Hashable {
             indicatorWeights: prepared.indicatorWeights, dimensionWeights: prepared.dimensionWeights,
             indicators: indicatorAggregation, dimensions: dimensionAggregation)
         return Result(
-            units: prepared.units, screenedOut: prepared.screenedOut, treated: prepared.treated,
+            units: prepared.units, rows: prepared.rows, screenedOut: prepared.screenedOut, treated: prepared.treated,
             indicatorWeights: prepared.indicatorWeights, dimensionWeights: prepared.dimensionWeights,
             dimensionScores: index.dimensions, index: index.index, ranks: Ranking.minRanks(index.index))
     }
@@ -108,7 +110,7 @@ public struct CompositeIndex: Sendable, Hashable {
                     columns: Array(unitScale[range]), policy: dimension.indicators.map { dimension.weights[$0] ?? 1 }))
         }
         var prepared = PreparedIndex(
-            units: data.units, screenedOut: screenedOut, treated: treated, normalised: normalised, members: members,
+            units: data.units, rows: kept, screenedOut: screenedOut, treated: treated, normalised: normalised, members: members,
             indicatorWeights: indicatorWeights, dimensionWeights: [])
         // Data-driven dimension weights are taken on the nominal dimension scores, scaled min–max.
         let policy = framework.dimensions.map { framework.dimensionWeights[$0.name] ?? 1 }
@@ -128,6 +130,8 @@ public struct CompositeIndex: Sendable, Hashable {
 /// The normalised data of one set of construction choices, laid out for fast repeated aggregation.
 struct PreparedIndex: Sendable {
     var units: [RegionCode]
+    /// The units' positions in the matrix.
+    var rows: [Int]
     var screenedOut: [(unit: RegionCode, coverage: Double)]
     var treated: [String: Treatment.Outcome]
     /// `normalised[indicator][unit]`.

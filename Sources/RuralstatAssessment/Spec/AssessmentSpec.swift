@@ -1,0 +1,292 @@
+import Foundation
+import RuralstatModel
+
+/// `pipelines/assessment.yaml`: what the yearly assessment computes and how — the framework, the
+/// levels and year, how doubtful data are used, every construction choice, the classes, the
+/// uncertainty analysis and the spot-check draw. Validated like the nightly spec: every problem,
+/// with its line and key path, at once.
+public struct AssessmentSpec: Sendable {
+    /// How a rollup the data rules single out is used.
+    public enum DataUse: String, Sendable, CaseIterable {
+        /// As it is.
+        case use
+        /// As it is, and counted against the region in the outputs.
+        case mark
+        /// As missing.
+        case missing
+    }
+
+    /// Where a region's class (分类考核) comes from.
+    public enum Classes: Sendable, Equatable {
+        /// No classes: regions are ranked overall only.
+        case none
+        /// The NBS economic region of the unit's province: 东部, 中部, 西部, 东北.
+        case economicRegion
+        /// A CSV file of `region,class` rows.
+        case file(String)
+    }
+
+    /// The framework (default: the plan's, from the catalog).
+    public var framework: AssessmentFramework
+    /// The levels assessed (default: county and province).
+    public var levels: [RegionLevel] = [.county, .province]
+    /// The year assessed (default: the latest with rollups).
+    public var year: Int?
+    /// The baseline year progress is measured from (default: the first with rollups).
+    public var baselineYear: Int?
+    /// How partial rollups (coverage below the publication threshold) are used.
+    public var partial = DataUse.use
+    /// How rollups with an error-level finding are used.
+    public var errorFindings = DataUse.mark
+    /// The composite index's construction choices (its framework is ``framework``).
+    public var index: CompositeIndex
+    /// Goalposts by indicator (else the catalog's valid range).
+    public var goalposts: [String: ClosedRange<Double>] = [:]
+    /// Where classes come from.
+    public var classes = Classes.economicRegion
+    /// The uncertainty analysis (nil: none).
+    public var uncertainty: UncertaintyAnalysis? = UncertaintyAnalysis()
+    /// The spot-check draw.
+    public var spotCheck = SpotCheckDraw()
+
+    /// The defaults over the catalog's plan framework.
+    public init(catalog: IndicatorCatalog) {
+        framework = .plan(from: catalog)
+        index = CompositeIndex(framework: framework)
+    }
+
+    /// Reads a spec; relative paths are relative to the spec's folder. Indicators are checked against the catalog.
+    public init(yaml: String, file: String, catalog: IndicatorCatalog) throws(AssessmentSpecError) {
+        self.init(catalog: catalog)
+        let (root, sink) = YAMLFields.document(yaml)
+        guard let root else { throw AssessmentSpecError(file: file, problems: sink.problems) }
+        if let version = root.int("version"), version != 1 { root.problem("version", "this ruralstat reads version 1 assessment specs, not \(version)") }
+        if let section = root.mapping("framework", required: false) { framework = Self.framework(section, catalog: catalog) }
+        if let names = root.strings("levels", required: false) {
+            levels = names.compactMap { name in
+                guard let level = RegionLevel(name: name), [.province, .prefecture, .county, .township].contains(level) else {
+                    root.problem("levels", "'\(name)' is not a level that can be assessed (province, prefecture, county, township)")
+                    return nil
+                }
+                return level
+            }
+        }
+        year = root.int("year", required: false)
+        baselineYear = root.int("baseline_year", required: false)
+        index = CompositeIndex(framework: framework)
+        if let data = root.mapping("data", required: false) {
+            partial = data.choice("partial", DataUse.self, required: false) ?? partial
+            errorFindings = data.choice("error_findings", DataUse.self, required: false) ?? errorFindings
+            if let share = data.double("minimum_coverage", required: false) {
+                if (0...1).contains(share) { index.minimumCoverage = share } else { data.problem("minimum_coverage", "must lie in [0, 1]") }
+            }
+            data.rejectUnknownKeys()
+        }
+        if let text = root.string("treatment", required: false) {
+            if text == "none" { index.treatment = nil } else if text != "coinr" { root.problem("treatment", "'\(text)' is not a treatment (coinr, none)") }
+        }
+        if let section = root.mapping("normalisation", required: false) { Self.normalisation(section, into: &self) }
+        if let section = root.mapping("weights", required: false) {
+            index.indicatorWeighting = Self.weighting(section, "indicators") ?? index.indicatorWeighting
+            index.dimensionWeighting = Self.weighting(section, "dimensions") ?? index.dimensionWeighting
+            section.rejectUnknownKeys()
+        }
+        if let section = root.mapping("aggregation", required: false) {
+            let shift = section.double("shift", required: false) ?? 0.01
+            index.indicatorAggregation = Self.aggregation(section, "indicators", shift: shift) ?? index.indicatorAggregation
+            index.dimensionAggregation = Self.aggregation(section, "dimensions", shift: shift) ?? index.dimensionAggregation
+            section.rejectUnknownKeys()
+        }
+        if let text = root.string("classes", required: false) {
+            switch text {
+            case "none": classes = .none
+            case "economic_region": classes = .economicRegion
+            default:
+                guard text.hasPrefix("file:") else {
+                    root.problem("classes", "'\(text)' is not a source of classes (none, economic_region, file:PATH)")
+                    break
+                }
+                classes = .file(Self.resolve(String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces), in: (file as NSString).deletingLastPathComponent))
+            }
+        }
+        if let section = root.mapping("uncertainty", required: false) { uncertainty = Self.uncertainty(section, index: index) }
+        if let section = root.mapping("spot_check", required: false) { Self.spotCheck(section, into: &spotCheck, catalog: catalog) }
+        root.rejectUnknownKeys()
+        do { try index.validate() } catch { root.problem("normalisation", error.description) }
+        guard sink.problems.isEmpty else { throw AssessmentSpecError(file: file, problems: sink.problems) }
+    }
+
+    static func resolve(_ path: String, in folder: String) -> String {
+        path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+    }
+
+    static func framework(_ f: YAMLFields, catalog: IndicatorCatalog) -> AssessmentFramework {
+        let known = Set(catalog.codes)
+        var dimensions: [AssessmentFramework.Dimension] = []
+        var seen: Set<String> = []
+        for d in f.mappings("dimensions") ?? [] {
+            let name = d.string("name") ?? ""
+            let codes = d.strings("indicators") ?? []
+            for code in codes where !known.contains(code) {
+                d.problem("indicators", "'\(code)' is not in the catalog" + Suggestion.text(code, among: catalog.codes))
+            }
+            for code in codes where !seen.insert(code).inserted { d.problem("indicators", "'\(code)' is already in another dimension") }
+            if codes.isEmpty { d.problem("indicators", "a dimension needs at least one indicator") }
+            var weights: [String: Double] = [:]
+            for (code, text) in d.pairs("weights", required: false) ?? [] {
+                guard codes.contains(code) else {
+                    d.problem("weights", "'\(code)' is not an indicator of this dimension")
+                    continue
+                }
+                guard let weight = Double(text), weight > 0 else {
+                    d.problem("weights", "the weight of \(code), '\(text)', is not a number above 0")
+                    continue
+                }
+                weights[code] = weight
+            }
+            d.rejectUnknownKeys()
+            dimensions.append(.init(name: name, indicators: codes, weights: weights))
+        }
+        var dimensionWeights: [String: Double] = [:]
+        for (name, text) in f.pairs("dimension_weights", required: false) ?? [] {
+            guard dimensions.contains(where: { $0.name == name }) else {
+                f.problem("dimension_weights", "'\(name)' is not a dimension of the framework")
+                continue
+            }
+            guard let weight = Double(text), weight > 0 else {
+                f.problem("dimension_weights", "the weight of \(name), '\(text)', is not a number above 0")
+                continue
+            }
+            dimensionWeights[name] = weight
+        }
+        let name = f.string("name", required: false) ?? "custom"
+        f.rejectUnknownKeys()
+        return AssessmentFramework(name: name, dimensions: dimensions, dimensionWeights: dimensionWeights)
+    }
+
+    static func normalisationMethod(_ f: YAMLFields, _ text: String, key: String) -> Normalisation? {
+        switch text {
+        case "min_max": return .minMax(lower: f.double("lower", required: false) ?? 0, upper: f.double("upper", required: false) ?? 1)
+        case "z_score": return .zScore(mean: f.double("mean", required: false) ?? 10, sd: f.double("sd", required: false) ?? 2)
+        case "rank": return .rank
+        case "goalposts": return .goalposts
+        case "distance_to_target": return .distanceToTarget
+        default:
+            f.problem(key, "'\(text)' is not a normalisation (min_max, z_score, rank, goalposts, distance_to_target)")
+            return nil
+        }
+    }
+
+    static func normalisation(_ f: YAMLFields, into spec: inout AssessmentSpec) {
+        if let text = f.string("method"), let method = normalisationMethod(f, text, key: "method") { spec.index.normalisation = method }
+        if let bounds = f.mapping("goalposts", required: false) {
+            for code in spec.framework.indicators {
+                guard let pair = bounds.strings(code, required: false) else { continue }
+                guard pair.count == 2, let low = Double(pair[0]), let high = Double(pair[1]), low < high else {
+                    bounds.problem(code, "goalposts are [L, U] with L < U")
+                    continue
+                }
+                spec.goalposts[code] = low...high
+            }
+            bounds.rejectUnknownKeys()
+        }
+        f.rejectUnknownKeys()
+    }
+
+    static func weighting(_ f: YAMLFields, _ key: String) -> Weighting? {
+        guard let text = f.string(key, required: false) else { return nil }
+        let all: [Weighting] = [.equal, .policy, .entropy, .critic]
+        guard let weighting = all.first(where: { $0.name == text }) else {
+            f.problem(key, "'\(text)' is not a weighting (equal, policy, entropy, critic)")
+            return nil
+        }
+        return weighting
+    }
+
+    static func aggregation(_ f: YAMLFields, _ key: String, shift: Double) -> Aggregation? {
+        guard let text = f.string(key, required: false) else { return nil }
+        switch text {
+        case "arithmetic": return .arithmetic
+        case "geometric": return .geometric(shift: shift)
+        default:
+            f.problem(key, "'\(text)' is not an aggregation (arithmetic, geometric)")
+            return nil
+        }
+    }
+
+    static func uncertainty(_ f: YAMLFields, index: CompositeIndex) -> UncertaintyAnalysis? {
+        if f.bool("enabled", required: false) == false {
+            f.rejectUnknownKeys()
+            return nil
+        }
+        var analysis = UncertaintyAnalysis()
+        if let n = f.int("replications", required: false) {
+            if n >= 2 { analysis.replications = n } else { f.problem("replications", "needs at least 2") }
+        }
+        if let seed = f.int("seed", required: false) {
+            if seed >= 0 { analysis.seed = UInt64(seed) } else { f.problem("seed", "a seed is a whole number ≥ 0") }
+        }
+        if let noise = f.double("weight_noise", required: false) {
+            if (0..<1).contains(noise) { analysis.weightNoise = noise } else { f.problem("weight_noise", "must lie in [0, 1)") }
+        }
+        analysis.varyTreatment = f.bool("vary_treatment", required: false) ?? analysis.varyTreatment
+        analysis.normalisations = (f.strings("normalisations", required: false) ?? []).compactMap { normalisationMethod(f, $0, key: "normalisations") }
+        for choice in f.mappings("aggregations", required: false) ?? [] {
+            let shift = choice.double("shift", required: false) ?? 0.01
+            if let i = aggregation(choice, "indicators", shift: shift), let d = aggregation(choice, "dimensions", shift: shift) {
+                analysis.aggregations.append(.init(indicators: i, dimensions: d))
+            }
+            choice.rejectUnknownKeys()
+        }
+        f.rejectUnknownKeys()
+        return analysis
+    }
+
+    static func spotCheck(_ f: YAMLFields, into draw: inout SpotCheckDraw, catalog: IndicatorCatalog) {
+        if let n = f.int("per_county", required: false) {
+            if n >= 1 { draw.perCounty = n } else { f.problem("per_county", "needs at least 1") }
+        }
+        if let share = f.double("random_share", required: false) {
+            if (0...1).contains(share) { draw.randomShare = share } else { f.problem("random_share", "must lie in [0, 1]") }
+        }
+        if let floor = f.double("floor", required: false) {
+            if floor > 0 { draw.floor = floor } else { f.problem("floor", "must be above 0, so that every village can be drawn") }
+        }
+        if let seed = f.int("seed", required: false) {
+            if seed >= 0 { draw.seed = UInt64(seed) } else { f.problem("seed", "a seed is a whole number ≥ 0") }
+        }
+        for (name, text) in f.pairs("severity_weights", required: false) ?? [] {
+            guard let severity = Severity(rawValue: name) else {
+                f.problem("severity_weights", "'\(name)' is not a severity (error, warning, info)")
+                continue
+            }
+            guard let weight = Double(text), weight >= 0 else {
+                f.problem("severity_weights", "the weight of \(name), '\(text)', is not a number ≥ 0")
+                continue
+            }
+            draw.severityWeights[severity] = weight
+        }
+        for (rule, text) in f.pairs("rule_weights", required: false) ?? [] {
+            guard let weight = Double(text), weight >= 0 else {
+                f.problem("rule_weights", "the weight of \(rule), '\(text)', is not a number ≥ 0")
+                continue
+            }
+            draw.ruleWeights[rule] = weight
+        }
+        f.rejectUnknownKeys()
+    }
+}
+
+/// A spec that cannot be used: every problem, with line and key path.
+public struct AssessmentSpecError: Error, Sendable, CustomStringConvertible {
+    /// The spec file.
+    public let file: String
+    /// Every problem found.
+    public let problems: [YAMLProblem]
+
+    /// All problems, one a line.
+    public var description: String {
+        "\(file): the assessment spec has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+            + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
