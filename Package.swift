@@ -104,14 +104,15 @@ let package = Package(
             name: "RuralstatPipeline",
             dependencies: [
                 "RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules",
-                "RuralstatQuality", "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"),
+                "RuralstatQuality", "RuralstatAssessment", "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
             name: "ruralstat",
             dependencies: [
-                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules", "RuralstatPipeline", "RuralstatReport",
+                "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules", "RuralstatAssessment", "RuralstatPipeline",
+                "RuralstatReport",
                 "RuralstatSampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

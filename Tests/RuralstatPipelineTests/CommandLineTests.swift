@@ -51,6 +51,7 @@ enum CLI {
             .replacingOccurrences(of: "../sample-data", with: root.appendingPathComponent("sample-data").path)
             .replacingOccurrences(of: "catalog: indicators.yaml", with: "catalog: \(root.appendingPathComponent("pipelines/indicators.yaml").path)")
             .replacingOccurrences(of: "rules: rules.yaml", with: "rules: \(root.appendingPathComponent("pipelines/rules.yaml").path)")
+            .replacingOccurrences(of: "assessment: assessment.yaml", with: "assessment: \(root.appendingPathComponent("pipelines/assessment.yaml").path)")
         let path = try folder.write("nightly.yaml", spec)
         let result = try run(["run", path])
         #expect(result.status == 1, "\(result.all)")

@@ -29,6 +29,7 @@ struct NightlyRunTests {
             options.revision = false
             if !anomalies { (options.villageRate, options.coverageRate, options.countyRate) = (0, 0, 0) }
             _ = try SampleDataGenerator(options: options).generate(into: folder.path("data"))
+            let assessment = try folder.write("assessment.yaml", "version: 1\nuncertainty: {replications: 40, seed: 5}\n")
             specPath = try folder.write(
                 "nightly.yaml",
                 """
@@ -37,6 +38,7 @@ struct NightlyRunTests {
                 registry: [\(folder.path("data/registry/regions_2023.csv"))]
                 catalog: \(NightlyRunTests.root.appendingPathComponent("pipelines/indicators.yaml").path)
                 rules: \(NightlyRunTests.root.appendingPathComponent("pipelines/rules.yaml").path)
+                assessment: \(assessment)
                 sources:
                   - name: counties
                     paths: [\(folder.path("data/submissions"))]
@@ -64,11 +66,14 @@ struct NightlyRunTests {
             let findings = try store.findings().map {
                 "\($0.ruleID) \($0.region) \($0.indicator ?? "") \($0.period?.description ?? "") \($0.statistic ?? .nan)"
             }
+            let assessed = try store.storedAssessment(level: nil, year: nil).map {
+                "\($0.level) \($0.year) \($0.region) \($0.index) \($0.rank) \($0.rankLow ?? 0)-\($0.rankHigh ?? 0) \($0.sentence)"
+            }
             let summary = try store.summary()
             return [
                 "observations \(summary.currentObservations) superseded \(summary.supersededObservations) submissions \(summary.submissions) rejects \(summary.rejects)"
             ]
-                + rollups + findings.sorted()
+                + rollups + findings.sorted() + assessed
         }
 
         /// Runs the real executable, as the bureau's scheduler does.
@@ -115,10 +120,10 @@ struct NightlyRunTests {
                     "line 1: registry: give at least one division list",
                     "line 7: sources[0].sender_from_file_name: the pattern needs a group ( … ) around the sender",
                     "line 8: sources[0].sender: '13x' is neither a region code nor 'national'",
-                    "line 9: stages: 'publish' is not a stage (ingest, rollup, quality, report)",
+                    "line 9: stages: 'publish' is not a stage (ingest, rollup, quality, assess, report)",
                     "line 12: quality.hb_mei: must be below hb_mii (4.0), as Banff requires",
-                    "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, xlsx, html, sdmx, findings, rejects)",
-                    "line 15: owner: unknown key (known here: catalog, coverage, exit_status, name, quality, registry, registry_edition, reports, rules, sources, stages, store, version)",
+                    "line 14: reports.formats: 'pdf' is not a report format (csv, markdown, xlsx, html, sdmx, findings, rejects, assessment)",
+                    "line 15: owner: unknown key (known here: assessment, catalog, coverage, exit_status, name, quality, registry, registry_edition, reports, rules, sources, stages, store, version)",
                 ])
         }
     }
@@ -133,7 +138,7 @@ struct NightlyRunTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.folder.path("reports/manifest.json")))) as? [String: Any])
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         #expect(inputs.count == first.filesFound && inputs.allSatisfy { ($0["content_hash"] as? String)?.count == 64 && $0["rows_read"] is Int })
-        #expect((manifest["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["ingest", "rollup", "quality", "report"])
+        #expect((manifest["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["ingest", "rollup", "quality", "assess", "report"])
         let outputs = try #require(manifest["outputs"] as? [[String: Any]])
         #expect(outputs.contains { ($0["file"] as? String)?.hasSuffix("report.html") == true && ($0["bytes"] as? Int ?? 0) > 0 })
         #expect((manifest["catalog"] as? [String: Any])?["version"] as? String == "2025.1")
@@ -153,7 +158,7 @@ struct NightlyRunTests {
         #expect(try store.summary().supersededObservations == 1)
     }
 
-    @Test("killed at any point, the next run finishes the work", arguments: ["after-file-2", "after-rollup", "after-quality", "during-report"])
+    @Test("killed at any point, the next run finishes the work", arguments: ["after-file-2", "after-rollup", "after-quality", "after-assess", "during-report"])
     func killAndResume(point: String) throws {
         try #require(FileManager.default.fileExists(atPath: Self.executable), "build the executable first (swift build)")
         let reference = try Workspace(villages: 150)
@@ -168,8 +173,10 @@ struct NightlyRunTests {
         if killedRejects > 0 { #expect(resumed.exitReasons.first?.contains("by killed run 1") == true) }
         #expect(try crashed.snapshot() == reference.snapshot())
         // The reports are all there, and a third run has nothing to do.
-        for name in ["tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.ss21.xml", "report.html", "tables/indicators.xlsx", "manifest.json"]
-        {
+        for name in [
+            "tables/indicators_county.csv", "quality/findings.csv", "sdmx/rollups.ss21.xml", "report.html", "tables/indicators.xlsx", "manifest.json",
+            "assessment/assessment.csv",
+        ] {
             #expect(FileManager.default.fileExists(atPath: crashed.folder.path("reports/\(name)")), "\(name)")
         }
         #expect(try crashed.run().noNewWork)

@@ -51,7 +51,7 @@ struct SQLiteStoreTests {
         let store = try SQLiteStore(creatingAt: folder.store)
         #expect(
             try store.appliedMigrations() == [
-                "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters",
+                "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters", "v6-assessment",
             ])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
@@ -65,7 +65,7 @@ struct SQLiteStoreTests {
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let summary = try store.summary()
-        #expect(summary.schemaVersion == "v5-typed-finding-parameters")
+        #expect(summary.schemaVersion == "v6-assessment")
         #expect(summary.registryEditions.isEmpty && summary.runs == 0)
     }
 
@@ -81,7 +81,7 @@ struct SQLiteStoreTests {
         let reopened = try SQLiteStore(creatingAt: folder.store)
         #expect(
             try reopened.appliedMigrations() == [
-                "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters",
+                "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters", "v6-assessment",
             ])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])
@@ -236,5 +236,37 @@ struct FindingParameterTests {
         try store.pool.write { try $0.execute(sql: "UPDATE findings SET parameters = 'a=1 b=x', parameter_values = NULL") }
         let read = try #require(try store.findings().first).parameters
         #expect(read.description == "a=1 b=x" && read.number("a") == nil)
+    }
+}
+
+@Suite("Assessment table")
+struct AssessmentTableTests {
+    static func row(_ level: RegionLevel, _ year: Int, _ region: Int64, rank: Int) -> AssessmentRow {
+        AssessmentRow(
+            level: level, year: year, region: RegionCode(uncheckedRawValue: region), name: "县", regionClass: rank == 1 ? "东部 East" : nil,
+            dimensionScores: [.init(dimension: "生活富裕 Prosperity", score: 0.5), .init(dimension: "生态宜居 Ecology", score: .nan)], index: 0.25,
+            rank: rank, regions: 2, classRank: rank == 1 ? 1 : 0, classSize: rank == 1 ? 1 : 0, rankLow: 1, rankMedian: rank, rankHigh: 2,
+            previousYear: year - 1, scoreChange: -0.125, rankChange: nil, baselineYear: nil, scoreChangeSinceBaseline: nil,
+            rankChangeSinceBaseline: nil, marked: 1, sentence: "县 ranks \(rank) of 2")
+    }
+
+    /// Rows read back as written (a NaN score included), and replacing one level and year leaves the others.
+    @Test func rowsReadBackAndReplacingTouchesOnlyItsScope() throws {
+        let folder = try SQLiteStoreTests.Folder()
+        let store = try SQLiteStore(creatingAt: folder.store)
+        let run = try store.beginRun(command: "test", parameters: [:])
+        let county2024 = [Self.row(.county, 2024, 130_102_000_000, rank: 1), Self.row(.county, 2024, 130_103_000_000, rank: 2)]
+        let province2024 = [Self.row(.province, 2024, 130_000_000_000, rank: 1)]
+        try store.replaceAssessment(
+            county2024 + province2024, settings: [.init(level: .county, year: 2024, specSHA256: "h", json: "{\"seed\":1}")], runID: run)
+        let read = try store.storedAssessment(level: .county, year: 2024)
+        #expect(read.count == 2 && read[0].region == county2024[0].region && read[0].dimensionScores[1].score.isNaN)
+        var expected = county2024[0]
+        expected.dimensionScores = read[0].dimensionScores  // NaN ≠ NaN
+        #expect(read[0] == expected && read[0].regionClass == "东部 East" && read[1].regionClass == nil)
+        try store.replaceAssessment([Self.row(.county, 2024, 130_103_000_000, rank: 1)], settings: [], runID: run)
+        #expect(try store.storedAssessment(level: .county, year: 2024).count == 1)
+        #expect(try store.storedAssessment(level: .province, year: nil).map(\.region) == province2024.map(\.region))
+        #expect(try store.storedAssessmentSettings().isEmpty)
     }
 }

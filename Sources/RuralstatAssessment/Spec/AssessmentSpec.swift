@@ -106,7 +106,8 @@ public struct AssessmentSpec: Sendable {
                     root.problem("classes", "'\(text)' is not a source of classes (none, economic_region, file:PATH)")
                     break
                 }
-                classes = .file(Self.resolve(String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces), in: (file as NSString).deletingLastPathComponent))
+                classes = .file(
+                    SpecPath.resolve(String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces), in: (file as NSString).deletingLastPathComponent))
             }
         }
         if let section = root.mapping("uncertainty", required: false) { uncertainty = Self.uncertainty(section, index: index) }
@@ -116,8 +117,14 @@ public struct AssessmentSpec: Sendable {
         guard sink.problems.isEmpty else { throw AssessmentSpecError(file: file, problems: sink.problems) }
     }
 
-    static func resolve(_ path: String, in folder: String) -> String {
-        path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+    /// Reads the spec in the file at `path` (UTF-8 YAML).
+    public init(contentsOfFile path: String, catalog: IndicatorCatalog) throws(AssessmentSpecError) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw AssessmentSpecError(
+                file: path, problems: [YAMLProblem(line: nil, path: "(document)", message: "cannot be read: \(error.localizedDescription)")])
+        }
+        try self.init(yaml: text, file: path, catalog: catalog)
     }
 
     static func framework(_ f: YAMLFields, catalog: IndicatorCatalog) -> AssessmentFramework {

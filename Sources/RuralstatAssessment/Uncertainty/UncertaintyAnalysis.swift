@@ -103,13 +103,15 @@ public struct UncertaintyAnalysis: Sendable {
         return factors
     }
 
-    func normalisationAlternatives(_ index: CompositeIndex) -> [Normalisation] {
+    /// The normalisations chosen among: the index's own first, then the declared others.
+    public func normalisationAlternatives(_ index: CompositeIndex) -> [Normalisation] {
         var list = [index.normalisation]
         for n in normalisations where !list.contains(n) { list.append(n) }
         return list
     }
 
-    func aggregationAlternatives(_ index: CompositeIndex) -> [AggregationChoice] {
+    /// The aggregations chosen among: the index's own first, then the declared others.
+    public func aggregationAlternatives(_ index: CompositeIndex) -> [AggregationChoice] {
         var list = [AggregationChoice(indicators: index.indicatorAggregation, dimensions: index.dimensionAggregation)]
         for a in aggregations where !list.contains(a) { list.append(a) }
         return list

@@ -5,7 +5,7 @@ import RuralstatStore
 
 extension NightlyRun {
     /// The stages in the order they run: each takes in what the one before it left.
-    var stages: [NightlyStage] { [ingestStage, rollupStage, qualityStage, reportStage] }
+    var stages: [NightlyStage] { [ingestStage, rollupStage, qualityStage, assessStage, reportStage] }
 
     /// New submissions from every source into the store, each file whole or not at all.
     var ingestStage: NightlyStage {
@@ -79,6 +79,30 @@ extension NightlyRun {
             }, idleDetail: { state in try Self.findingLine(state.store) })
     }
 
+    /// The yearly assessment of the spec's levels, stored for the reports; due when the quality
+    /// checks ran, new submissions came in, or the assessment spec changed.
+    var assessStage: NightlyStage {
+        NightlyStage(
+            kind: .assess,
+            isDue: { state in
+                guard state.assessment != nil else { return false }
+                return try state.ran.contains(.quality) || state.store.watermark("assessment_watermark") < state.latestSubmission
+                    || state.store.setting("assessment_spec_hash") != state.references.assessment
+            },
+            perform: { state in
+                var assessment = StoreAssessment(
+                    store: state.store, catalog: state.catalog, registry: state.registry, spec: state.assessment!,
+                    specSHA256: state.references.assessment ?? "")
+                assessment.workers = workers
+                let outcome = try assessment.run(runID: state.runID)
+                Self.crashPoint("after-assess")
+                try state.store.setWatermark("assessment_watermark", state.latestSubmission)
+                try state.store.setSetting("assessment_spec_hash", state.references.assessment ?? "")
+                let levels = outcome.levels.map { "\($0.result.units.count) \($0.level) \($0.year)" }.joined(separator: ", ")
+                return StageOutcome(detail: "regions assessed: \(levels)")
+            }, idleDetail: { state in state.assessment == nil ? "no assessment spec" : "the assessment is up to date" })
+    }
+
     /// The reports and the manifest; the run's own outputs for evaluators, findings and rejects, are
     /// always written (its summary names them).
     var reportStage: NightlyStage {
@@ -87,7 +111,7 @@ extension NightlyRun {
         return NightlyStage(
             kind: .report, progressDetail: folder,
             isDue: { state in
-                try state.ran.contains(.quality) || state.store.watermark("report_watermark") < state.latestSubmission
+                try state.ran.contains(.quality) || state.ran.contains(.assess) || state.store.watermark("report_watermark") < state.latestSubmission
                     || !FileManager.default.fileExists(atPath: manifestPath)
             },
             perform: { state in

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RuralstatAggregate
+import RuralstatAssessment
 import RuralstatIngest
 import RuralstatModel
 import RuralstatRules
@@ -83,6 +84,7 @@ public struct NightlyRun {
         let registry = try ReferenceFiles.loadRegistry(paths: spec.registry, edition: spec.registryEdition)
         let catalog = try ReferenceFiles.loadCatalog(path: spec.catalog)
         let rules = try spec.rules.map { try RuleSet(contentsOfFile: $0, knownIndicators: Set(catalog.codes)) }
+        let assessment = try spec.assessment.map { try AssessmentSpec(contentsOfFile: $0, catalog: catalog) }
         try FileManager.default.createDirectory(
             atPath: (spec.store as NSString).deletingLastPathComponent.isEmpty
                 ? "."
@@ -101,7 +103,7 @@ public struct NightlyRun {
         }
         do {
             try runStages(
-                store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: log, summary: &summary,
+                store: store, registry: registry, catalog: catalog, rules: rules, assessment: assessment, runID: runID, logger: log, summary: &summary,
                 startedAt: startedAt)
         } catch {
             log.error("the run failed", metadata: ["error": "\(error)"])
@@ -113,12 +115,13 @@ public struct NightlyRun {
     }
 
     private func runStages(
-        store: any IndicatorStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, runID: Int64, logger: Logger,
+        store: any IndicatorStore, registry: RegionRegistry, catalog: IndicatorCatalog, rules: RuleSet?, assessment: AssessmentSpec?, runID: Int64,
+        logger: Logger,
         summary: inout Summary, startedAt: Date
     ) throws {
         let references = try referenceHashes()
         var state = NightlyState(
-            store: store, registry: registry, catalog: catalog, rules: rules, runID: runID, logger: logger,
+            store: store, registry: registry, catalog: catalog, rules: rules, assessment: assessment, runID: runID, logger: logger,
             startedAt: startedAt, references: references, summary: summary)
         try loadChangedReferences(&state)
         for stage in stages {
@@ -148,7 +151,7 @@ public struct NightlyRun {
         guard try state.store.setting("reference_hash") != combined else { return }
         try state.store.saveRegistry(state.registry)
         try state.store.saveCatalog(state.catalog)
-        for mark in ["rollup_watermark", "quality_watermark", "report_watermark"] { try state.store.setWatermark(mark, 0) }
+        for mark in ["rollup_watermark", "quality_watermark", "assessment_watermark", "report_watermark"] { try state.store.setWatermark(mark, 0) }
         try state.store.setSetting("reference_hash", combined)
         state.summary.referenceChanged = true
         state.logger.notice("registry, catalog or rules changed: loaded, and all stages will run", metadata: ["hash": "\(combined.prefix(12))"])
@@ -192,7 +195,8 @@ public struct NightlyRun {
         ReferenceHashes(
             spec: try ContentHash.sha256(of: specPath),
             registry: try spec.registry.map { try ContentHash.sha256(of: $0) }.joined(separator: "+"),
-            catalog: try ContentHash.sha256(of: spec.catalog), rules: try spec.rules.map { try ContentHash.sha256(of: $0) })
+            catalog: try ContentHash.sha256(of: spec.catalog), rules: try spec.rules.map { try ContentHash.sha256(of: $0) },
+            assessment: try spec.assessment.map { try ContentHash.sha256(of: $0) })
     }
 
     /// `manifest.json`: what went in (references with their hashes, every submission), the
@@ -225,6 +229,8 @@ public struct NightlyRun {
         parameters["quality.hb_mii"] = q.hb.mii.map { "\($0)" } ?? "none"
         parameters["quality.hb_mei"] = q.hb.mei.map { "\($0)" } ?? "none"
         parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"
+        // The assessment's choices, seed and weights, as stored with each level and year.
+        for settings in try store.storedAssessmentSettings() { parameters["assessment.\(settings.level).\(settings.year)"] = settings.json }
         let manifest = RunManifest(
             software: "ruralstat \(RuralstatVersion.current)", run: state.runID, startedAt: iso.string(from: state.startedAt),
             finishedAt: iso.string(from: Date()),
@@ -232,6 +238,9 @@ public struct NightlyRun {
             catalog: .init(files: [spec.catalog], version: catalog.version, sha256: references.catalog),
             registry: .init(files: spec.registry, version: "\(registry.edition)", sha256: references.registry),
             rules: spec.rules.map { .init(files: [$0], version: rules?.version ?? "", sha256: references.rules ?? "") },
+            assessment: spec.assessment.map {
+                .init(files: [$0], version: state.assessment?.uncertainty.map { "seed \($0.seed)" } ?? "", sha256: references.assessment ?? "")
+            },
             parameters: parameters, inputs: inputs, stages: state.summary.stages, outputs: files)
         try manifest.json().write(to: URL(fileURLWithPath: path), options: .atomic)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RuralstatAggregate
+import RuralstatAssessment
 import RuralstatModel
 import RuralstatRules
 import RuralstatStore
@@ -39,6 +40,8 @@ struct NightlyState {
     let registry: RegionRegistry
     let catalog: IndicatorCatalog
     let rules: RuleSet?
+    /// The assessment spec, when the nightly spec names one.
+    let assessment: AssessmentSpec?
     let runID: Int64
     let logger: Logger
     let startedAt: Date
@@ -59,5 +62,7 @@ struct ReferenceHashes {
     var registry: String
     var catalog: String
     var rules: String?
+    /// The assessment spec's (its own watermark; a change re-runs the assessment only).
+    var assessment: String?
     var combined: String { [registry, catalog, rules ?? "-"].joined(separator: "|") }
 }

@@ -31,7 +31,7 @@ public struct PipelineSpec: Sendable {
     }
 
     public enum Stage: String, Sendable, Hashable, CaseIterable {
-        case ingest, rollup, quality, report
+        case ingest, rollup, quality, assess, report
     }
 
     public var name: String
@@ -41,6 +41,8 @@ public struct PipelineSpec: Sendable {
     public var registryEdition: Int?
     public var catalog: String
     public var rules: String?
+    /// The assessment spec (nil: no assess stage).
+    public var assessment: String?
     public var sources: [Source]
     public var stages: [Stage]
     public var coverage: CoveragePolicy
@@ -113,6 +115,7 @@ extension PipelineSpec {
         if let edition = registryEdition, !(1949...9999).contains(edition) { root.problem("registry_edition", "'\(edition)' is not an edition year") }
         catalog = root.string("catalog") ?? ""
         rules = root.string("rules", required: false)
+        assessment = root.string("assessment", required: false)
         sources = (root.mappings("sources") ?? []).compactMap(Self.source)
         if sources.isEmpty { root.problem("sources", "give at least one source of submissions") }
         stages = []
@@ -168,30 +171,13 @@ extension PipelineSpec {
         guard sink.problems.isEmpty else { throw PipelineSpecError(file: file, problems: sink.problems) }
         // Relative paths are the spec folder's.
         let folder = (file as NSString).deletingLastPathComponent
-        store = Self.resolve(store, in: folder)
-        registry = registry.map { Self.resolve($0, in: folder) }
-        catalog = Self.resolve(catalog, in: folder)
-        rules = rules.map { Self.resolve($0, in: folder) }
-        for index in sources.indices { sources[index].paths = sources[index].paths.map { Self.resolve($0, in: folder) } }
-        reports.folder = Self.resolve(reports.folder, in: folder)
-    }
-
-    /// `path` relative to `folder` (an absolute path stays), with `.` and `..` folded away so that
-    /// messages name files the way a person would: `pipelines/../sample-data` is `sample-data`.
-    static func resolve(_ path: String, in folder: String) -> String {
-        guard !path.hasPrefix("/"), !folder.isEmpty else { return path }
-        var parts: [Substring] = []
-        var ups = 0
-        for part in (folder + "/" + path).split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
-                if parts.isEmpty { ups += 1 } else { parts.removeLast() }
-                continue
-            }
-            parts.append(part)
-        }
-        let relative = (Array(repeating: "..", count: ups) + parts.map(String.init)).joined(separator: "/")
-        return folder.hasPrefix("/") ? "/" + relative : (relative.isEmpty ? "." : relative)
+        store = SpecPath.resolve(store, in: folder)
+        registry = registry.map { SpecPath.resolve($0, in: folder) }
+        catalog = SpecPath.resolve(catalog, in: folder)
+        rules = rules.map { SpecPath.resolve($0, in: folder) }
+        assessment = assessment.map { SpecPath.resolve($0, in: folder) }
+        for index in sources.indices { sources[index].paths = sources[index].paths.map { SpecPath.resolve($0, in: folder) } }
+        reports.folder = SpecPath.resolve(reports.folder, in: folder)
     }
 
     /// Where a spec's reports (and its run log) go, read leniently so that a run whose spec is not
@@ -201,7 +187,7 @@ extension PipelineSpec {
         let text = try? String(contentsOfFile: path, encoding: .utf8)
         let root = text.flatMap { (try? Yams.load(yaml: $0)) as? [String: Any] }
         let folder = (root?["reports"] as? [String: Any])?["folder"] as? String
-        return resolve(folder ?? ReportSettings().folder, in: (path as NSString).deletingLastPathComponent)
+        return SpecPath.resolve(folder ?? ReportSettings().folder, in: (path as NSString).deletingLastPathComponent)
     }
 
     /// Reads a spec file.

@@ -1,5 +1,6 @@
 import Foundation
 import RuralstatModel
+import RuralstatStore
 
 /// One self-contained HTML file per run: no script, no network, no font or stylesheet from outside
 /// (a bureau intranet reads it offline), in Chinese and English. An overview with coverage and the
@@ -17,6 +18,9 @@ public struct HTMLReport {
         public var rollups: [Rollup]
         public var findings: [Finding]
         public var tallies: [RuleTally]
+        /// The stored assessment in the report's scope, and the settings of each level and year.
+        public var assessment: [AssessmentRow] = []
+        public var assessmentSettings: [AssessmentSettings] = []
         /// Explanations shown per rule before the rest is left to findings.csv.
         public var findingsPerRule = 200
 
@@ -41,8 +45,9 @@ public struct HTMLReport {
             "<header><h1>\(e(c.title))</h1><p class=\"meta\">run \(c.runID) · \(e(ISO8601DateFormatter().string(from: c.generated))) · "
             + "\(c.submissions) submissions · \(c.rollups.count) rollups · \(c.findings.count) findings</p>"
             + "<nav><a href=\"#overview\">概览 Overview</a> <a href=\"#targets\">目标 Targets</a> <a href=\"#charts\">图表 Charts</a> "
-            + "<a href=\"#quality\">数据质量 Data quality</a></nav></header><main>"
-        html += overview(c) + targets(c) + charts(c) + quality(c)
+            + "<a href=\"#quality\">数据质量 Data quality</a>"
+            + (c.assessment.isEmpty ? "" : " <a href=\"#assessment\">评估 Assessment</a>") + "</nav></header><main>"
+        html += overview(c) + targets(c) + charts(c) + assessment(c) + quality(c)
         return html + "</main><footer>ruralstat · \(e(c.catalog.version)) · every figure traces back to manifest.json</footer></body></html>\n"
     }
 

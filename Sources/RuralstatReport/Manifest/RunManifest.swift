@@ -47,6 +47,8 @@ public struct RunManifest: Codable, Sendable {
     public var catalog: Reference
     public var registry: Reference
     public var rules: Reference?
+    /// The assessment spec (version: its Monte Carlo seed), when the run assessed.
+    public var assessment: Reference?
     public var parameters: [String: String]
     public var inputs: [SubmissionLedgerEntry]
     public var stages: [Stage]
@@ -54,7 +56,8 @@ public struct RunManifest: Codable, Sendable {
 
     public init(
         software: String, run: Int64, startedAt: String, finishedAt: String, spec: Reference, catalog: Reference, registry: Reference,
-        rules: Reference?, parameters: [String: String], inputs: [SubmissionLedgerEntry], stages: [Stage], outputs: [Output]
+        rules: Reference?, assessment: Reference? = nil, parameters: [String: String], inputs: [SubmissionLedgerEntry], stages: [Stage],
+        outputs: [Output]
     ) {
         self.software = software
         self.run = run
@@ -64,6 +67,7 @@ public struct RunManifest: Codable, Sendable {
         self.catalog = catalog
         self.registry = registry
         self.rules = rules
+        self.assessment = assessment
         self.parameters = parameters
         self.inputs = inputs
         self.stages = stages

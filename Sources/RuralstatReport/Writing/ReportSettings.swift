@@ -27,4 +27,6 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
     case findings
     /// `rejects.csv`.
     case rejects
+    /// `assessment/assessment.csv` and `assessment.json` (the stored assessment; its sheets go into the XLSX workbook).
+    case assessment
 }

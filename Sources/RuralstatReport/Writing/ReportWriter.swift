@@ -99,15 +99,23 @@ public struct ReportWriter {
         let rollups = try store.storedRollups().filter { rollup in
             (settings.periods?.contains(rollup.period) ?? true) && (settings.region == .national || rollup.region.isWithin(settings.region))
         }
-        written.tables = try writeTables(rollups, into: staging)
+        // The stored assessment of the scope: its levels and years within the periods, its regions within the subtree.
+        let assessment = try store.storedAssessment(level: nil, year: nil).filter { row in
+            (settings.periods?.contains { $0.frequency == .annual && $0.year == row.year } ?? true)
+                && (settings.region == .national || row.region.isWithin(settings.region))
+        }
+        let scopedAssessmentSettings = try store.storedAssessmentSettings().filter { s in assessment.contains { $0.level == s.level && $0.year == s.year } }
+        written.tables = try writeTables(rollups, assessment: assessment, into: staging)
         // Only the subtree asked for, everywhere: findings, their tallies, rejects and the counts in headers.
         let findings = try store.findings(FindingFilter(region: settings.region, periods: settings.periods.map { Set($0.map(\.description)) }))
         written.findings = findings.count
         let tallies = try scopedTallies()
         if settings.formats.contains(.html) {
-            let context = HTMLReport.Context(
+            var context = HTMLReport.Context(
                 runID: runID, generated: Date(), submissions: try store.submissionCount(within: settings.region), catalog: catalog,
                 registry: registry, rollups: rollups, findings: findings, tallies: tallies ?? [])
+            context.assessment = assessment
+            context.assessmentSettings = scopedAssessmentSettings
             try HTMLReport.render(context).write(toFile: try staging.path("report.html"), atomically: false, encoding: .utf8)
         }
         if settings.formats.contains(.findings) {
@@ -121,12 +129,17 @@ public struct ReportWriter {
             try rejects.close()
         }
         if settings.formats.contains(.sdmx) { try writeSDMX(rollups, into: staging) }
+        if settings.formats.contains(.assessment), !assessment.isEmpty {
+            try AssessmentTables.writeCSV(assessment, to: try staging.path("assessment/assessment.csv"))
+            let json = "[" + scopedAssessmentSettings.map(\.json).joined(separator: ",\n") + "]\n"
+            try json.write(toFile: try staging.path("assessment/assessment.json"), atomically: false, encoding: .utf8)
+        }
         return written
     }
 
     /// The indicator tables (CSV, Markdown, XLSX), built once: the long form over the levels, and one
     /// per level for the wide forms. Returns the long form's row count.
-    private func writeTables(_ rollups: [Rollup], into staging: StagingFolder) throws -> Int {
+    private func writeTables(_ rollups: [Rollup], assessment: [AssessmentRow], into staging: StagingFolder) throws -> Int {
         let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
         let byLevel = settings.levels.map { level in
             (level: level, table: IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level]))
@@ -142,7 +155,9 @@ public struct ReportWriter {
             try text.write(toFile: try staging.path("tables/indicators.md"), atomically: false, encoding: .utf8)
         }
         if settings.formats.contains(.xlsx) {
-            try Self.spreadsheet(long: table, byLevel: byLevel).write(to: try staging.path("tables/indicators.xlsx"))
+            var workbook = Self.spreadsheet(long: table, byLevel: byLevel)
+            if settings.formats.contains(.assessment) { workbook.sheets += AssessmentTables.spreadsheet(assessment).sheets }
+            try workbook.write(to: try staging.path("tables/indicators.xlsx"))
         }
         return table.rows.count
     }

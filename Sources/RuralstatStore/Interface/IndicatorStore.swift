@@ -7,8 +7,8 @@ import RuralstatModel
 /// a store is made or created. It is composed of one facet per concern, each in its own file under
 /// `Interface/`: the reference data (``ReferenceStore``), the runs and their watermarks
 /// (``RunLedger``), the submissions and their fate (``SubmissionLedger``), observations and rollups
-/// (``RollupStore``), and findings (``FindingStore``).
-public typealias IndicatorStore = ReferenceStore & RunLedger & SubmissionLedger & RollupStore & FindingStore
+/// (``RollupStore``), findings (``FindingStore``), and the assessment (``AssessmentStore``).
+public typealias IndicatorStore = ReferenceStore & RunLedger & SubmissionLedger & RollupStore & FindingStore & AssessmentStore
 
 /// How a run ended.
 public enum RunStatus: String, Sendable, Codable {

@@ -22,6 +22,9 @@ enum StoreSchema {
         migrator.registerMigration("v5-typed-finding-parameters") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6-assessment") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -321,5 +324,44 @@ enum StoreSchema {
     static let v5 = """
         ALTER TABLE findings ADD COLUMN parameter_values TEXT;
         UPDATE meta SET value = '0' WHERE key = 'quality_watermark';
+        """
+
+    /// The yearly assessment: one row per region, level and year (dimension scores as JSON, the rest
+    /// as columns analysts can query), and the settings of each level and year.
+    static let v6 = """
+        CREATE TABLE assessments (
+            level                       TEXT    NOT NULL,
+            year                        INTEGER NOT NULL,
+            region                      INTEGER NOT NULL,
+            run_id                      INTEGER NOT NULL REFERENCES runs(id),
+            name                        TEXT    NOT NULL,
+            class                       TEXT,
+            dimension_scores            TEXT    NOT NULL,
+            index_score                 REAL,
+            rank                        INTEGER NOT NULL,
+            regions                     INTEGER NOT NULL,
+            class_rank                  INTEGER NOT NULL,
+            class_size                  INTEGER NOT NULL,
+            rank_low                    INTEGER,
+            rank_median                 INTEGER,
+            rank_high                   INTEGER,
+            previous_year               INTEGER,
+            score_change                REAL,
+            rank_change                 INTEGER,
+            baseline_year               INTEGER,
+            score_change_since_baseline REAL,
+            rank_change_since_baseline  INTEGER,
+            marked                      INTEGER NOT NULL,
+            sentence                    TEXT    NOT NULL,
+            PRIMARY KEY (level, year, region)
+        );
+        CREATE TABLE assessment_settings (
+            level       TEXT    NOT NULL,
+            year        INTEGER NOT NULL,
+            run_id      INTEGER NOT NULL REFERENCES runs(id),
+            spec_sha256 TEXT    NOT NULL,
+            settings    TEXT    NOT NULL,
+            PRIMARY KEY (level, year)
+        );
         """
 }
