@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "RuralstatAggregate", package: "ruralstat"),
                 .product(name: "RuralstatRules", package: "ruralstat"),
                 .product(name: "RuralstatQuality", package: "ruralstat"),
+                .product(name: "RuralstatAssessment", package: "ruralstat"),
                 .product(name: "RuralstatReport", package: "ruralstat"),
                 .product(name: "RuralstatPipeline", package: "ruralstat"),
             ]

@@ -20,18 +20,25 @@
 // The shared benchmark workload W1 (../shared/bench/README.md): reads and validates INPUT (codes by
 // their digits, no registry), rolls it up to every level and flags robust outliers per county,
 // writing OUTDIR/rollup.csv and OUTDIR/flags.csv in W1's layout.
+//
+//   ruralstat-bench assess [--units N] [--replications R] [--workers W]
+//
+// The assessment of a generated panel of N counties (default 2,800) × 22 indicators: the index, then
+// the uncertainty analysis with R replications (default 1,000); seconds and peak memory.
 import Foundation
 
 let usage =
     "usage: ruralstat-bench ingest --catalog C --registry R [--sender S] FILE...\n"
     + "       ruralstat-bench quality --catalog C --registry R [--rules RULES] [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER...\n"
-    + "       ruralstat-bench w1 --catalog C [--workers W] INPUT OUTDIR"
+    + "       ruralstat-bench w1 --catalog C [--workers W] INPUT OUTDIR\n"
+    + "       ruralstat-bench assess [--units N] [--replications R] [--workers W]"
 do {
     switch CommandLine.arguments.dropFirst().first {
     case "ingest": try ingest(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--sender"]))
     case "quality":
         try quality(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--rules", "--repeat", "--workers", "--only"]))
     case "w1": try w1(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--workers"]))
+    case "assess": try assess(Arguments(CommandLine.arguments.dropFirst(2), known: ["--units", "--replications", "--workers"]))
     default: fail(usage)
     }
 } catch {
