@@ -66,7 +66,7 @@ struct AssessmentTests {
         // Its three values sit at two thirds of the range in both years: 0.67 everywhere, rank 2 both times.
         #expect(result.sentence(2) == "210102000000 ranks 1 of 1 in its class 东北 Northeast (2 of 4 overall); every dimension at 0.67; unchanged since 2023")
         let rows = result.rows
-        #expect(rows.count == 4 && rows[3].rank == 4 && rows[3].classSize == 1 && rows[3].rankChange == -3)
+        #expect(rows.count == 4 && rows[3].rank == 4 && rows[3].classSize == 1 && rows[3].progress.rankChange == -3)
     }
 
     /// Partial rollups and error-level findings are used, marked or dropped as the spec says.

@@ -113,9 +113,9 @@ public struct Assessment: Sendable {
     /// the region-years of the years compared.
     func progress(
         _ index: CompositeIndex, rollups: [Rollup], units: [RegionCode], year: Int, previous: Int?, baseline: Int?, errorKeys: Set<String>
-    ) throws(AssessmentError) -> [LevelAssessment.Progress] {
+    ) throws(AssessmentError) -> [AssessmentProgress] {
         let others = [previous, baseline].compactMap { $0 }.filter { $0 != year }
-        var progress = units.map { _ in LevelAssessment.Progress(previousYear: previous, baselineYear: baseline) }
+        var progress = units.map { _ in AssessmentProgress(previousYear: previous, baselineYear: baseline) }
         guard !others.isEmpty else { return progress }
         let years = [year] + Array(Set(others)).sorted(by: >)
         let (panel, _, panelYears) = matrix(index.framework, rollups: rollups, years: years, errorKeys: errorKeys)

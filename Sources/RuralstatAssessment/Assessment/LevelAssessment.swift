@@ -25,26 +25,9 @@ public struct LevelAssessment: Sendable {
     /// How many of each region's values were used but marked by the data rules.
     public var marked: [Int]
     /// Progress since the previous year and since the baseline.
-    public var progress: [Progress]
+    public var progress: [AssessmentProgress]
     /// The uncertainty analysis, when the spec asks for it.
     public var uncertainty: UncertaintyAnalysis.Result?
-
-    /// How a region moved, on scores built over the years compared together (one min–max over all
-    /// their region-years), so that a change is a change in the data, not in the bounds.
-    public struct Progress: Sendable, Hashable {
-        /// The year compared with (nil: no data for it).
-        public var previousYear: Int?
-        /// Score now minus then.
-        public var scoreChange: Double?
-        /// Places gained (positive: up).
-        public var rankChange: Int?
-        /// The baseline year.
-        public var baselineYear: Int?
-        /// Score now minus at the baseline.
-        public var scoreChangeSinceBaseline: Double?
-        /// Places gained since the baseline.
-        public var rankChangeSinceBaseline: Int?
-    }
 
     /// The short name of a dimension for sentences: its first word (产业兴旺 of "产业兴旺 Thriving industry").
     static func shortName(_ dimension: String) -> String { String(dimension.split(separator: " ").first ?? Substring(dimension)) }
@@ -91,10 +74,7 @@ extension LevelAssessment {
                 dimensionScores: framework.dimensions.indices.map { .init(dimension: framework.dimensions[$0].name, score: result.dimensionScores[$0][u]) },
                 index: result.index[u], rank: result.ranks[u], regions: result.units.count, classRank: classRanks[u],
                 classSize: classes[u].map { classSizes[$0] ?? 0 } ?? 0, rankLow: uncertainty?.rankLow[u], rankMedian: uncertainty?.medianRanks[u],
-                rankHigh: uncertainty?.rankHigh[u], previousYear: progress[u].previousYear, scoreChange: progress[u].scoreChange,
-                rankChange: progress[u].rankChange, baselineYear: progress[u].baselineYear,
-                scoreChangeSinceBaseline: progress[u].scoreChangeSinceBaseline, rankChangeSinceBaseline: progress[u].rankChangeSinceBaseline,
-                marked: marked[u], sentence: sentence(u))
+                rankHigh: uncertainty?.rankHigh[u], progress: progress[u], marked: marked[u], sentence: sentence(u))
         }
     }
 }

@@ -139,36 +139,31 @@ public struct AssessmentSpec: Sendable {
             }
             for code in codes where !seen.insert(code).inserted { d.problem("indicators", "'\(code)' is already in another dimension") }
             if codes.isEmpty { d.problem("indicators", "a dimension needs at least one indicator") }
-            var weights: [String: Double] = [:]
-            for (code, text) in d.pairs("weights", required: false) ?? [] {
-                guard codes.contains(code) else {
-                    d.problem("weights", "'\(code)' is not an indicator of this dimension")
-                    continue
-                }
-                guard let weight = Double(text), weight > 0 else {
-                    d.problem("weights", "the weight of \(code), '\(text)', is not a number above 0")
-                    continue
-                }
-                weights[code] = weight
-            }
+            let weights = positiveWeights(d, "weights", of: Set(codes), "an indicator of this dimension")
             d.rejectUnknownKeys()
             dimensions.append(.init(name: name, indicators: codes, weights: weights))
         }
-        var dimensionWeights: [String: Double] = [:]
-        for (name, text) in f.pairs("dimension_weights", required: false) ?? [] {
-            guard dimensions.contains(where: { $0.name == name }) else {
-                f.problem("dimension_weights", "'\(name)' is not a dimension of the framework")
-                continue
-            }
-            guard let weight = Double(text), weight > 0 else {
-                f.problem("dimension_weights", "the weight of \(name), '\(text)', is not a number above 0")
-                continue
-            }
-            dimensionWeights[name] = weight
-        }
+        let dimensionWeights = positiveWeights(f, "dimension_weights", of: Set(dimensions.map(\.name)), "a dimension of the framework")
         let name = f.string("name", required: false) ?? "custom"
         f.rejectUnknownKeys()
         return AssessmentFramework(name: name, dimensions: dimensions, dimensionWeights: dimensionWeights)
+    }
+
+    /// A mapping of names to weights above 0; a name outside `known` is a problem, said as not being `what`.
+    static func positiveWeights(_ f: YAMLFields, _ key: String, of known: Set<String>, _ what: String) -> [String: Double] {
+        var weights: [String: Double] = [:]
+        for (name, text) in f.pairs(key, required: false) ?? [] {
+            guard known.contains(name) else {
+                f.problem(key, "'\(name)' is not \(what)")
+                continue
+            }
+            guard let weight = Double(text), weight > 0 else {
+                f.problem(key, "the weight of \(name), '\(text)', is not a number above 0")
+                continue
+            }
+            weights[name] = weight
+        }
+        return weights
     }
 
     static func normalisationMethod(_ f: YAMLFields, _ text: String, key: String) -> Normalisation? {

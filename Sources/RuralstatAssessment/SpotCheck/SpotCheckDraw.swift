@@ -95,7 +95,8 @@ public struct SpotCheckDraw: Sendable {
     static func probabilities(_ risks: [Double], size: Int) -> [Double] {
         var pi = [Double](repeating: 0, count: risks.count)
         guard size > 0 else { return pi }
-        var open = Set(risks.indices)
+        // In index order, so that the sums (and the last bits of every π) are the same in every process.
+        var open = Array(risks.indices)
         var remaining = Double(size)
         while !open.isEmpty {
             let total = open.reduce(0) { $0 + risks[$1] }
@@ -105,7 +106,7 @@ public struct SpotCheckDraw: Sendable {
                 break
             }
             for i in over { pi[i] = 1 }
-            open.subtract(over)
+            open.removeAll { remaining * risks[$0] / total >= 1 }
             remaining -= Double(over.count)
         }
         return pi

@@ -93,7 +93,7 @@ struct Tally: Sendable {
         return total
     }
 
-    mutating func record(_ ranks: [Int], nominal: [Int], histogram: Bool) {
+    mutating func record(_ ranks: [Int]) {
         for (unit, rank) in ranks.enumerated() where rank > 0 {
             self.histogram[unit * units + rank - 1] += 1
             rankSum[unit] += Int64(rank)

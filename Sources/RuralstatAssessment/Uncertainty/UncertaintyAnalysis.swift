@@ -153,8 +153,8 @@ public struct UncertaintyAnalysis: Sendable {
                 let a = design.draw(replication, matrix: 0), b = design.draw(replication, matrix: 1)
                 let ranksA = layouts[a.normalisation][a.treatment].ranks(a, aggregations: aggregations)
                 let ranksB = layouts[b.normalisation][b.treatment].ranks(b, aggregations: aggregations)
-                tally.record(ranksA, nominal: nominalRanks, histogram: true)
-                tally.record(ranksB, nominal: nominalRanks, histogram: true)
+                tally.record(ranksA)
+                tally.record(ranksB)
                 let shiftA = Tally.shift(ranksA, nominalRanks), shiftB = Tally.shift(ranksB, nominalRanks)
                 tally.scalars.append((replication, shiftA, shiftB, []))
                 for (i, factor) in factors.enumerated() {

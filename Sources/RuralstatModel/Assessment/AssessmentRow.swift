@@ -29,18 +29,8 @@ public struct AssessmentRow: Sendable, Hashable, Codable {
     public var rankMedian: Int?
     /// The worst end of the rank interval.
     public var rankHigh: Int?
-    /// The year progress is measured against, and the changes since (positive rank change: up).
-    public var previousYear: Int?
-    /// Score now minus then.
-    public var scoreChange: Double?
-    /// Places gained since the previous year.
-    public var rankChange: Int?
-    /// The baseline year.
-    public var baselineYear: Int?
-    /// Score now minus at the baseline.
-    public var scoreChangeSinceBaseline: Double?
-    /// Places gained since the baseline.
-    public var rankChangeSinceBaseline: Int?
+    /// The change since the previous year and the baseline.
+    public var progress: AssessmentProgress
     /// Values used though partial or carrying an error-level finding.
     public var marked: Int
     /// The sentence that says it.
@@ -63,8 +53,7 @@ public struct AssessmentRow: Sendable, Hashable, Codable {
     /// A row with every field given; see the properties.
     public init(
         level: RegionLevel, year: Int, region: RegionCode, name: String, regionClass: String?, dimensionScores: [DimensionScore], index: Double,
-        rank: Int, regions: Int, classRank: Int, classSize: Int, rankLow: Int?, rankMedian: Int?, rankHigh: Int?, previousYear: Int?,
-        scoreChange: Double?, rankChange: Int?, baselineYear: Int?, scoreChangeSinceBaseline: Double?, rankChangeSinceBaseline: Int?,
+        rank: Int, regions: Int, classRank: Int, classSize: Int, rankLow: Int?, rankMedian: Int?, rankHigh: Int?, progress: AssessmentProgress,
         marked: Int, sentence: String
     ) {
         self.level = level
@@ -81,13 +70,31 @@ public struct AssessmentRow: Sendable, Hashable, Codable {
         self.rankLow = rankLow
         self.rankMedian = rankMedian
         self.rankHigh = rankHigh
-        self.previousYear = previousYear
-        self.scoreChange = scoreChange
-        self.rankChange = rankChange
-        self.baselineYear = baselineYear
-        self.scoreChangeSinceBaseline = scoreChangeSinceBaseline
-        self.rankChangeSinceBaseline = rankChangeSinceBaseline
+        self.progress = progress
         self.marked = marked
         self.sentence = sentence
+    }
+}
+
+/// How a region moved, on scores built over the years compared together (one min–max over all
+/// their region-years), so that a change is a change in the data, not in the bounds.
+public struct AssessmentProgress: Sendable, Hashable, Codable {
+    /// The year compared with (nil: no data for it).
+    public var previousYear: Int?
+    /// Score now minus then.
+    public var scoreChange: Double?
+    /// Places gained (positive: up).
+    public var rankChange: Int?
+    /// The baseline year.
+    public var baselineYear: Int?
+    /// Score now minus at the baseline.
+    public var scoreChangeSinceBaseline: Double?
+    /// Places gained since the baseline.
+    public var rankChangeSinceBaseline: Int?
+
+    /// Progress against these years, the changes not yet known.
+    public init(previousYear: Int?, baselineYear: Int?) {
+        self.previousYear = previousYear
+        self.baselineYear = baselineYear
     }
 }

@@ -30,12 +30,13 @@ public enum AssessmentTables {
             writer.field(row.regionClass ?? "")
             writer.field(row.index)
             for number in [row.rank, row.regions, row.classRank, row.classSize] { writer.field(String(number)) }
-            for number in [row.rankLow, row.rankMedian, row.rankHigh, row.previousYear] { writer.field(number.map(String.init) ?? "") }
-            writer.field(row.scoreChange)
-            writer.field(row.rankChange.map(String.init) ?? "")
-            writer.field(row.baselineYear.map(String.init) ?? "")
-            writer.field(row.scoreChangeSinceBaseline)
-            writer.field(row.rankChangeSinceBaseline.map(String.init) ?? "")
+            let progress = row.progress
+            for number in [row.rankLow, row.rankMedian, row.rankHigh, progress.previousYear] { writer.field(number.map(String.init) ?? "") }
+            writer.field(progress.scoreChange)
+            writer.field(progress.rankChange.map(String.init) ?? "")
+            writer.field(progress.baselineYear.map(String.init) ?? "")
+            writer.field(progress.scoreChangeSinceBaseline)
+            writer.field(progress.rankChangeSinceBaseline.map(String.init) ?? "")
             writer.field(String(row.marked))
             for dimension in dimensions { writer.field(row.dimensionScores.first { $0.dimension == dimension }?.score) }
             writer.field(row.sentence)
@@ -58,8 +59,9 @@ public enum AssessmentTables {
                         [
                             .text(row.level.description), int(row.year), .text(row.region.description), .text(row.name), .text(row.regionClass ?? ""),
                             Spreadsheet.number(row.index), int(row.rank), int(row.regions), int(row.classRank), int(row.classSize), int(row.rankLow),
-                            int(row.rankMedian), int(row.rankHigh), int(row.previousYear), Spreadsheet.number(row.scoreChange), int(row.rankChange),
-                            int(row.baselineYear), Spreadsheet.number(row.scoreChangeSinceBaseline), int(row.rankChangeSinceBaseline), int(row.marked),
+                            int(row.rankMedian), int(row.rankHigh), int(row.progress.previousYear), Spreadsheet.number(row.progress.scoreChange),
+                            int(row.progress.rankChange), int(row.progress.baselineYear), Spreadsheet.number(row.progress.scoreChangeSinceBaseline),
+                            int(row.progress.rankChangeSinceBaseline), int(row.marked),
                         ] + dimensions.map { name in Spreadsheet.number(row.dimensionScores.first { $0.dimension == name }?.score) } + [.text(row.sentence)]
                     })
             })

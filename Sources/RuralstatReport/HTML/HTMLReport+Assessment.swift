@@ -19,7 +19,7 @@ extension HTMLReport {
                 "<table><tr><th>rank</th><th>region</th><th>class</th><th>rank in class</th><th>index</th>"
                 + dimensions.map { "<th>\(e($0))</th>" }.joined() + "<th>change</th></tr>"
             for row in rows {
-                let change = row.rankChange.map { $0 == 0 ? "=" : ($0 > 0 ? "▲\($0)" : "▼\(-$0)") } ?? ""
+                let change = row.progress.rankChange.map { $0 == 0 ? "=" : ($0 > 0 ? "▲\($0)" : "▼\(-$0)") } ?? ""
                 html +=
                     "<tr><td class=\"num\">\(row.rank)</td><td>\(e(row.name.isEmpty ? row.region.description : row.name))</td>"
                     + "<td>\(e(row.regionClass ?? ""))</td><td class=\"num\">\(row.classRank > 0 ? "\(row.classRank) / \(row.classSize)" : "")</td>"

@@ -24,8 +24,9 @@ extension SQLiteStore {
                 try insert.execute(arguments: [
                     row.level.description, row.year, row.region.rawValue, runID, row.name, row.regionClass,
                     String(decoding: try encoder.encode(row.dimensionScores), as: UTF8.self), finite(row.index), row.rank, row.regions,
-                    row.classRank, row.classSize, row.rankLow, row.rankMedian, row.rankHigh, row.previousYear, finite(row.scoreChange),
-                    row.rankChange, row.baselineYear, finite(row.scoreChangeSinceBaseline), row.rankChangeSinceBaseline, row.marked, row.sentence,
+                    row.classRank, row.classSize, row.rankLow, row.rankMedian, row.rankHigh, row.progress.previousYear, finite(row.progress.scoreChange),
+                    row.progress.rankChange, row.progress.baselineYear, finite(row.progress.scoreChangeSinceBaseline),
+                    row.progress.rankChangeSinceBaseline, row.marked, row.sentence,
                 ])
             }
             for setting in settings {
@@ -66,12 +67,18 @@ extension SQLiteStore {
                     regionClass: try row.optional("class"), dimensionScores: scores, index: try row.optional("index_score") ?? .nan,
                     rank: try row("rank"), regions: try row("regions"), classRank: try row("class_rank"), classSize: try row("class_size"),
                     rankLow: try row.optional("rank_low"), rankMedian: try row.optional("rank_median"), rankHigh: try row.optional("rank_high"),
-                    previousYear: try row.optional("previous_year"), scoreChange: try row.optional("score_change"),
-                    rankChange: try row.optional("rank_change"), baselineYear: try row.optional("baseline_year"),
-                    scoreChangeSinceBaseline: try row.optional("score_change_since_baseline"),
-                    rankChangeSinceBaseline: try row.optional("rank_change_since_baseline"), marked: try row("marked"), sentence: try row("sentence"))
+                    progress: try progress(row), marked: try row("marked"), sentence: try row("sentence"))
             }
         }
+    }
+
+    private func progress(_ row: StoredRow) throws -> AssessmentProgress {
+        var progress = AssessmentProgress(previousYear: try row.optional("previous_year"), baselineYear: try row.optional("baseline_year"))
+        progress.scoreChange = try row.optional("score_change")
+        progress.rankChange = try row.optional("rank_change")
+        progress.scoreChangeSinceBaseline = try row.optional("score_change_since_baseline")
+        progress.rankChangeSinceBaseline = try row.optional("rank_change_since_baseline")
+        return progress
     }
 
     public func storedAssessmentSettings() throws -> [AssessmentSettings] {
