@@ -86,6 +86,15 @@ struct AssessmentTests {
         spec.index.minimumCoverage = 1
         let strict = try Assessment(spec: spec, catalog: Self.catalog, registry: nil).assess(level: .county, rollups: rollups, errorKeys: [key])
         #expect(strict.result.units == [Self.counties[2], Self.counties[3]] && strict.result.screenedOut.count == 2)
+        // Rules that leave an indicator without any value drop it, and say so (here every 2024 TOILETS is partial).
+        var allPartial = try Self.rollups()
+        for i in allPartial.indices where allPartial[i].indicator == "TOILETS" && allPartial[i].period.year == 2024 { allPartial[i].publication = .partial }
+        spec = Self.spec()
+        spec.partial = .missing
+        let dropping = try Assessment(spec: spec, catalog: Self.catalog, registry: nil).assess(level: .county, rollups: allPartial, errorKeys: [])
+        #expect(dropping.dropped == ["GRAIN", "TOILETS"], "\(dropping.dropped)")
+        #expect(dropping.framework.dimensions.map(\.name) == ["生活富裕 Prosperity"])
+        #expect(dropping.result.units.count == 4)
         // A withheld rollup counts as missing, whatever the rules.
         rollups[index].publication = .withheld
         spec = Self.spec()
@@ -109,9 +118,29 @@ struct AssessmentTests {
             try AssessmentSpec(yaml: yaml, file: "a.yaml", catalog: Self.catalog)
         } throws: { error in
             let text = "\(error)"
-            return text.contains("levels: 'village' is not a level") && text.contains("'INCOM' is not in the catalog")
+            return text.contains("line 2: levels: 'village' is not a level")
+                && text.contains("line 5: framework.dimensions[0].indicators: 'INCOM' is not in the catalog")
                 && text.contains("did you mean INCOME") && text.contains("weights.indicators: 'magic' is not a weighting")
                 && text.contains("spot_check.floor: must be above 0") && text.contains("geometric aggregation needs values ≥ 0")
+        }
+        let more = """
+            version: 1
+            levels: [county, county]
+            framework:
+              dimensions:
+                - {name: A, indicators: [INCOME], weights: {INCOME: 2}}
+                - {name: A, indicators: [ENGEL]}
+            normalisation: {method: min_max, lower: 1, upper: 0}
+            aggregation: {shift: -0.5}
+            uncertainty: {normalisations: [z_score], aggregations: [{indicators: geometric, dimensions: arithmetic}]}
+            """
+        #expect {
+            try AssessmentSpec(yaml: more, file: "b.yaml", catalog: Self.catalog)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("'county' is named twice") && text.contains("'A' is already the name of a dimension")
+                && text.contains("only 'indicators: policy' uses") && text.contains("min–max needs lower < upper")
+                && text.contains("shift must be a finite number above 0") && text.contains("z_score with geometric/arithmetic")
         }
         let good = try AssessmentSpec(yaml: "version: 1\nlevels: [province]\nweights: {indicators: entropy}\n", file: "a.yaml", catalog: Self.catalog)
         #expect(good.levels == [.province] && good.index.indicatorWeighting == .entropy && good.framework.dimensions.count == 3)

@@ -61,7 +61,9 @@ struct SpotCheckTests {
         #expect(try draw.draw(villages: Self.villages, findings: Self.findings) == first)
         draw.seed = 43
         #expect(try draw.draw(villages: Self.villages, findings: Self.findings) != first)
-        #expect(first.first { $0.village == Self.villages[0] }.map { $0.findings } ?? ["peer_outlier": 2] == ["peer_outlier": 2])
+        // Village 0 carries the most risk: π = 1 in the risk stage, so it is always on the list, with its findings.
+        let village = try #require(first.first { $0.village == Self.villages[0] })
+        #expect(village.findings == ["peer_outlier": 2] && !village.drawnAtRandom && village.inclusionProbability == 1)
     }
 
     @Test func everyVillageCanBeDrawn() throws {

@@ -81,6 +81,17 @@ struct UncertaintyTests {
         #expect(result.sensitivity.isEmpty && result.medianRanks == result.nominalRanks && result.rankLow == result.rankHigh)
     }
 
+    /// COINr's worked example of its estimators (N = 4, two factors; Tests/Oracles/coinr_treat.py):
+    /// S = [0.5083, −0.6833], ST = [0.1417, 1.95], from the runs' outputs alone.
+    @Test func theEstimatorsAsCOINrComputesThem() {
+        var tally = Tally(units: 10, factors: 2)
+        let a: [Int64] = [15, 8, 26, 13], b: [Int64] = [12, 18, 11, 13], ab1: [Int64] = [20, 6, 27, 15], ab2: [Int64] = [7, 20, 10, 11]
+        for j in 0..<4 { tally.scalars.append((j, a[j], b[j], [ab1[j], ab2[j]])) }
+        let result = tally.result(units: [], nominalRanks: Array(1...10), factors: [.weights, .normalisation], replications: 4)
+        #expect(abs(result.sensitivity[0].firstOrder - 0.508_333_333_3) < 1e-9 && abs(result.sensitivity[1].firstOrder + 0.683_333_333_3) < 1e-9)
+        #expect(abs(result.sensitivity[0].total - 0.141_666_666_7) < 1e-9 && abs(result.sensitivity[1].total - 1.95) < 1e-9)
+    }
+
     @Test func badSettingsAreRefused() {
         let (index, matrix) = Self.sample()
         var analysis = Self.analysis()

@@ -246,7 +246,9 @@ struct AssessmentTableTests {
             level: level, year: year, region: RegionCode(uncheckedRawValue: region), name: "县", regionClass: rank == 1 ? "东部 East" : nil,
             dimensionScores: [.init(dimension: "生活富裕 Prosperity", score: 0.5), .init(dimension: "生态宜居 Ecology", score: .nan)], index: 0.25,
             rank: rank, regions: 2, classRank: rank == 1 ? 1 : 0, classSize: rank == 1 ? 1 : 0, rankLow: 1, rankMedian: rank, rankHigh: 2,
-            progress: { var p = AssessmentProgress(previousYear: year - 1, baselineYear: nil); p.scoreChange = -0.125; return p }(), marked: 1, sentence: "县 ranks \(rank) of 2")
+            progress: {
+                var p = AssessmentProgress(previousYear: year - 1, baselineYear: nil); p.scoreChange = -0.125; return p
+            }(), marked: 1, sentence: "县 ranks \(rank) of 2")
     }
 
     /// Rows read back as written (a NaN score included), and replacing one level and year leaves the others.

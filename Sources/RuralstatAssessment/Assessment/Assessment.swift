@@ -19,11 +19,22 @@ public struct Assessment: Sendable {
         self.registry = registry
     }
 
-    /// The year assessed: the spec's, or the latest with rollups of the framework's indicators at the level.
+    /// The year assessed: the spec's, or the latest in which the level has values for at least the
+    /// screening share of the framework's indicators that it ever has (an early, lone rollup of a
+    /// new year does not make that year the one assessed).
     public func year(in rollups: [Rollup], level: RegionLevel) -> Int? {
         if let year = spec.year { return year }
         let codes = Set(spec.framework.indicators)
-        return rollups.filter { $0.level == level && codes.contains($0.indicator) && $0.period.frequency == .annual }.map(\.period.year).max()
+        var byYear: [Int: Set<String>] = [:]
+        for rollup in rollups
+        where rollup.level == level && codes.contains(rollup.indicator) && rollup.period.frequency == .annual && rollup.value.isFinite
+            && rollup.publication != .withheld
+        {
+            byYear[rollup.period.year, default: []].insert(rollup.indicator)
+        }
+        let most = byYear.values.map(\.count).max() ?? 0
+        let needed = max(1, Int((spec.index.minimumCoverage * Double(most)).rounded(.up)))
+        return byYear.filter { $0.value.count >= needed }.keys.max()
     }
 
     /// Assesses one level. `errorKeys` are the (region, indicator, period) of error-level findings.
@@ -36,8 +47,10 @@ public struct Assessment: Sendable {
         guard years.contains(year) else { throw AssessmentError("no rollups at \(level) level for \(year)") }
         let previous = years.filter { $0 < year }.max()
         let baseline = spec.baselineYear ?? years.min()
-        // The framework as this level can fill it.
-        let present = Set(atLevel.filter { $0.period.year == year && $0.value.isFinite && $0.publication != .withheld }.map(\.indicator))
+        // The framework as this level can fill it: an indicator without a usable value (none at all, or
+        // none left by the data rules) is dropped and said, and so is a dimension left empty.
+        let (full, marked, _) = self.matrix(spec.framework, rollups: atLevel, years: [year], errorKeys: errorKeys)
+        let present = Set(full.columns.filter { $0.values.contains { !$0.isNaN } }.map(\.code))
         let dropped = spec.framework.indicators.filter { !present.contains($0) }
         var framework = spec.framework
         framework.dimensions = framework.dimensions.compactMap { dimension in
@@ -48,7 +61,7 @@ public struct Assessment: Sendable {
         guard !framework.dimensions.isEmpty else { throw AssessmentError("no indicator of the framework has values at \(level) level in \(year)") }
         var index = spec.index
         index.framework = framework
-        let (matrix, marked, _) = self.matrix(framework, rollups: atLevel, years: [year], errorKeys: errorKeys)
+        let matrix = IndicatorMatrix(units: full.units, columns: full.columns.filter { present.contains($0.code) })
         let result = try index.build(matrix)
         let classes = try RegionClasses.classes(of: result.units, from: spec.classes)
         var classSizes: [String: Int] = [:]

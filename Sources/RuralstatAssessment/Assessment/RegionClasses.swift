@@ -13,7 +13,8 @@ public enum RegionClasses {
         return table
     }()
 
-    /// Each unit's class (nil: none), from the spec's source.
+    /// Each unit's class (nil: none), from the spec's source. A region the file does not list has no
+    /// class: it is ranked overall only.
     public static func classes(of units: [RegionCode], from source: AssessmentSpec.Classes) throws(AssessmentError) -> [String?] {
         switch source {
         case .none:
@@ -32,8 +33,10 @@ public enum RegionClasses {
             throw AssessmentError("cannot read the classes file \(path)")
         }
         var table: [RegionCode: String] = [:]
-        for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() where number > 0 {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        // The first line is the header; blank lines are skipped and keep the numbering of the rest.
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where number > 0 && !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             guard fields.count == 2, !fields[1].isEmpty else {
                 throw AssessmentError("\(path), line \(number + 1): expected region,class, found '\(EchoText.quote(String(line)))'")
             }

@@ -15,8 +15,8 @@ public enum Normalisation: Sendable, Hashable {
     /// y = (x − L)/(U − L) clipped to [0, 1], or (U − x)/(U − L) for lower-is-better; the bounds are
     /// fixed per indicator (``IndicatorMatrix/Column/goalposts``), as the HDI's are.
     case goalposts
-    /// 实现程度: y = min(x/T, 1) for higher-is-better with a target T > 0, min(T/x, 1) for
-    /// lower-is-better (a value ≤ 0 there meets any target). With a strict comparator (">" or "<") a
+    /// 实现程度: y = min(x/T, 1) for higher-is-better, min(T/x, 1) for
+    /// lower-is-better (a value ≤ 0 there scores 1), with a target T > 0. With a strict comparator (">" or "<") a
     /// value equal to the target reaches its number but not the target: it scores 1 − 10⁻⁶, and so
     /// does any value that does not meet the target yet rounds to 1.
     case distanceToTarget
@@ -66,8 +66,8 @@ public enum Normalisation: Sendable, Hashable {
             let (l, u) = (bounds.lowerBound, bounds.upperBound)
             return x.map { v in v.isNaN ? v : min(1, max(0, higher ? (v - l) / (u - l) : (u - v) / (u - l))) }
         case .distanceToTarget:
-            guard let target = column.target, target.value > 0 || !higher else {
-                throw AssessmentError("\(column.code): distance to target needs the plan's target in force, above 0 for a higher-is-better indicator")
+            guard let target = column.target, target.value > 0 else {
+                throw AssessmentError("\(column.code): distance to target needs the plan's target in force, above 0 (min(x/T, 1) and min(T/x, 1) assume it)")
             }
             return x.map { v in v.isNaN ? v : Self.attainment(v, target: target, direction: column.direction) }
         }

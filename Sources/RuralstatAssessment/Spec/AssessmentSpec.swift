@@ -49,6 +49,10 @@ public struct AssessmentSpec: Sendable {
     /// The spot-check draw.
     public var spotCheck = SpotCheckDraw()
 
+    /// The levels an assessment can rank: their regions are few enough (about 2,850 counties) for the
+    /// uncertainty analysis's rank histograms (regions² counts a worker).
+    public static let assessableLevels: [RegionLevel] = [.province, .prefecture, .county]
+
     /// The defaults over the catalog's plan framework.
     public init(catalog: IndicatorCatalog) {
         framework = .plan(from: catalog)
@@ -63,12 +67,14 @@ public struct AssessmentSpec: Sendable {
         if let version = root.int("version"), version != 1 { root.problem("version", "this ruralstat reads version 1 assessment specs, not \(version)") }
         if let section = root.mapping("framework", required: false) { framework = Self.framework(section, catalog: catalog) }
         if let names = root.strings("levels", required: false) {
-            levels = names.compactMap { name in
-                guard let level = RegionLevel(name: name), [.province, .prefecture, .county, .township].contains(level) else {
-                    root.problem("levels", "'\(name)' is not a level that can be assessed (province, prefecture, county, township)")
-                    return nil
+            levels = []
+            for name in names {
+                guard let level = RegionLevel(name: name), Self.assessableLevels.contains(level) else {
+                    root.problem(
+                        "levels", "'\(name)' is not a level that can be assessed (\(Self.assessableLevels.map(\.description).joined(separator: ", ")))")
+                    continue
                 }
-                return level
+                if levels.contains(level) { root.problem("levels", "'\(name)' is named twice") } else { levels.append(level) }
             }
         }
         year = root.int("year", required: false)
@@ -92,7 +98,11 @@ public struct AssessmentSpec: Sendable {
             section.rejectUnknownKeys()
         }
         if let section = root.mapping("aggregation", required: false) {
-            let shift = section.double("shift", required: false) ?? 0.01
+            var shift = section.double("shift", required: false) ?? 0.01
+            if !(shift > 0 && shift.isFinite) {
+                section.problem("shift", "the geometric mean's shift must be a finite number above 0, not \(shift)")
+                shift = 0.01
+            }
             index.indicatorAggregation = Self.aggregation(section, "indicators", shift: shift) ?? index.indicatorAggregation
             index.dimensionAggregation = Self.aggregation(section, "dimensions", shift: shift) ?? index.dimensionAggregation
             section.rejectUnknownKeys()
@@ -109,6 +119,12 @@ public struct AssessmentSpec: Sendable {
                 classes = .file(
                     SpecPath.resolve(String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces), in: (file as NSString).deletingLastPathComponent))
             }
+        }
+        if framework.dimensions.contains(where: { !$0.weights.isEmpty }) && index.indicatorWeighting != .policy {
+            root.problem("weights", "the framework gives indicator weights, which only 'indicators: policy' uses (here: \(index.indicatorWeighting.name))")
+        }
+        if !framework.dimensionWeights.isEmpty && index.dimensionWeighting != .policy {
+            root.problem("weights", "the framework gives dimension weights, which only 'dimensions: policy' uses (here: \(index.dimensionWeighting.name))")
         }
         if let section = root.mapping("uncertainty", required: false) { uncertainty = Self.uncertainty(section, index: index) }
         if let section = root.mapping("spot_check", required: false) { Self.spotCheck(section, into: &spotCheck, catalog: catalog) }
@@ -133,6 +149,7 @@ public struct AssessmentSpec: Sendable {
         var seen: Set<String> = []
         for d in f.mappings("dimensions") ?? [] {
             let name = d.string("name") ?? ""
+            if dimensions.contains(where: { $0.name == name }) { d.problem("name", "'\(name)' is already the name of a dimension") }
             let codes = d.strings("indicators") ?? []
             for code in codes where !known.contains(code) {
                 d.problem("indicators", "'\(code)' is not in the catalog" + Suggestion.text(code, among: catalog.codes))
@@ -157,8 +174,8 @@ public struct AssessmentSpec: Sendable {
                 f.problem(key, "'\(name)' is not \(what)")
                 continue
             }
-            guard let weight = Double(text), weight > 0 else {
-                f.problem(key, "the weight of \(name), '\(text)', is not a number above 0")
+            guard let weight = Double(text), weight > 0, weight.isFinite else {
+                f.problem(key, "the weight of \(name), '\(text)', is not a finite number above 0")
                 continue
             }
             weights[name] = weight
@@ -168,8 +185,20 @@ public struct AssessmentSpec: Sendable {
 
     static func normalisationMethod(_ f: YAMLFields, _ text: String, key: String) -> Normalisation? {
         switch text {
-        case "min_max": return .minMax(lower: f.double("lower", required: false) ?? 0, upper: f.double("upper", required: false) ?? 1)
-        case "z_score": return .zScore(mean: f.double("mean", required: false) ?? 10, sd: f.double("sd", required: false) ?? 2)
+        case "min_max":
+            let (lower, upper) = (f.double("lower", required: false) ?? 0, f.double("upper", required: false) ?? 1)
+            guard lower < upper else {
+                f.problem("upper", "min–max needs lower < upper (\(lower) ≥ \(upper) would turn every indicator around)")
+                return nil
+            }
+            return .minMax(lower: lower, upper: upper)
+        case "z_score":
+            let (mean, sd) = (f.double("mean", required: false) ?? 10, f.double("sd", required: false) ?? 2)
+            guard sd > 0 else {
+                f.problem("sd", "the z-score's spread must be above 0, not \(sd)")
+                return nil
+            }
+            return .zScore(mean: mean, sd: sd)
         case "rank": return .rank
         case "goalposts": return .goalposts
         case "distance_to_target": return .distanceToTarget
@@ -240,6 +269,14 @@ public struct AssessmentSpec: Sendable {
             }
             choice.rejectUnknownKeys()
         }
+        // Every combination the Monte Carlo may draw must be buildable: said now, not after the nominal index.
+        for n in analysis.normalisationAlternatives(index) {
+            for a in analysis.aggregationAlternatives(index) {
+                var variant = index
+                (variant.normalisation, variant.indicatorAggregation, variant.dimensionAggregation) = (n, a.indicators, a.dimensions)
+                do { try variant.validate() } catch { f.problem("aggregations", "\(n.name) with \(a.indicators.name)/\(a.dimensions.name): \(error)") }
+            }
+        }
         f.rejectUnknownKeys()
         return analysis
     }
@@ -262,15 +299,15 @@ public struct AssessmentSpec: Sendable {
                 f.problem("severity_weights", "'\(name)' is not a severity (error, warning, info)")
                 continue
             }
-            guard let weight = Double(text), weight >= 0 else {
-                f.problem("severity_weights", "the weight of \(name), '\(text)', is not a number ≥ 0")
+            guard let weight = Double(text), weight >= 0, weight.isFinite else {
+                f.problem("severity_weights", "the weight of \(name), '\(text)', is not a finite number ≥ 0")
                 continue
             }
             draw.severityWeights[severity] = weight
         }
         for (rule, text) in f.pairs("rule_weights", required: false) ?? [] {
-            guard let weight = Double(text), weight >= 0 else {
-                f.problem("rule_weights", "the weight of \(rule), '\(text)', is not a number ≥ 0")
+            guard let weight = Double(text), weight >= 0, weight.isFinite else {
+                f.problem("rule_weights", "the weight of \(rule), '\(text)', is not a finite number ≥ 0")
                 continue
             }
             draw.ruleWeights[rule] = weight

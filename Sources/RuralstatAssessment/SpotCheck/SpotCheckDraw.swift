@@ -131,7 +131,7 @@ public struct SpotCheckDraw: Sendable {
     /// One county's draw: systematic πps in a random order, then simple random sampling of the rest.
     static func draw(_ frame: Frame, using random: inout SeededRandom) -> (byRisk: [Int], atRandom: [Int]) {
         let order = Array(frame.villages.indices).shuffled(using: &random)
-        let start = random.uniform(0, 1)
+        let start = 1 - random.uniform(0, 1)  // in (0, 1]: a start of 0 would select nobody
         var byRisk: [Int] = []
         var cumulative = 0.0
         var next = start

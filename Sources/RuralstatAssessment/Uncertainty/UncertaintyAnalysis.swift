@@ -10,7 +10,9 @@ import RuralstatModel
 ///
 /// The design is COINr's (`get_sensitivity`, `SA_type = "SA"`): two sample matrices A and B of N rows
 /// and, for each factor i, A with factor i taken from B; N·(k + 2) runs for k factors. The rank
-/// statistics come from the A and B runs (2N). The first-order index of factor i is Saltelli's
+/// statistics come from the A and B runs (2N), as the smallest rank whose share of the runs reaches
+/// 5 %, 50 % and 95 % (the inverse empirical distribution, R's quantile type 1; COINr's type 7
+/// interpolates, and may differ by one rank). The first-order index of factor i is Saltelli's
 /// (2010) S_i = mean(y_B·(y_ABi − y_A)) / V, the total index Jansen's ST_i = Σ (y_A − y_ABi)² / (2N·V),
 /// V the sample variance of the A and B runs; y is the mean absolute rank shift from the nominal
 /// ranks (COINr's output), and per region its rank. Neither index is clipped.

@@ -41,7 +41,7 @@ struct AssessCommand: ParsableCommand {
 
     @OptionGroup var options: AssessmentSpecOptions
 
-    @Option(name: .customLong("level"), help: "Assess these levels instead of the spec's (county, prefecture, province, township); repeatable.")
+    @Option(name: .customLong("level"), help: "Assess these levels instead of the spec's (county, prefecture, province); repeatable.")
     var levels: [String] = []
 
     @Option(help: "The year to assess (default: the spec's, else the latest with rollups).")
@@ -58,7 +58,15 @@ struct AssessCommand: ParsableCommand {
     func run() throws {
         var (spec, sha256, catalog) = try options.load()
         if let year { spec.year = year }
-        let levels = try self.levels.map(FilterArguments.level)
+        var levels: [RegionLevel] = []
+        for name in self.levels {
+            let level = try FilterArguments.level(name)
+            guard AssessmentSpec.assessableLevels.contains(level) else {
+                throw ValidationError("--level \(name): only \(AssessmentSpec.assessableLevels.map(\.description).joined(separator: ", ")) can be assessed")
+            }
+            guard !levels.contains(level) else { throw ValidationError("--level \(name) is given twice") }
+            levels.append(level)
+        }
         let (database, held) = try StoreAccess.openForWriting(options.store, command: "assess", wait: lock.wait)
         defer { withExtendedLifetime(held) {} }
         let registry = try database.loadRegistry(edition: nil)
