@@ -243,7 +243,7 @@ struct FindingParameterTests {
 struct AssessmentTableTests {
     static func row(_ level: RegionLevel, _ year: Int, _ region: Int64, rank: Int) -> AssessmentRow {
         AssessmentRow(
-            level: level, year: year, region: RegionCode(uncheckedRawValue: region), name: "县", regionClass: rank == 1 ? "东部 East" : nil,
+            framework: "plan", level: level, year: year, region: RegionCode(uncheckedRawValue: region), name: "县", regionClass: rank == 1 ? "东部 East" : nil,
             dimensionScores: [.init(dimension: "生活富裕 Prosperity", score: 0.5), .init(dimension: "生态宜居 Ecology", score: .nan)], index: 0.25,
             rank: rank, regions: 2, classRank: rank == 1 ? 1 : 0, classSize: rank == 1 ? 1 : 0, rankLow: 1, rankMedian: rank, rankHigh: 2,
             progress: {
@@ -259,7 +259,7 @@ struct AssessmentTableTests {
         let county2024 = [Self.row(.county, 2024, 130_102_000_000, rank: 1), Self.row(.county, 2024, 130_103_000_000, rank: 2)]
         let province2024 = [Self.row(.province, 2024, 130_000_000_000, rank: 1)]
         try store.replaceAssessment(
-            county2024 + province2024, settings: [.init(level: .county, year: 2024, specSHA256: "h", json: "{\"seed\":1}")], runID: run)
+            county2024 + province2024, settings: [.init(framework: "plan", level: .county, year: 2024, specSHA256: "h", json: "{\"seed\":1}")], runID: run)
         let read = try store.storedAssessment(level: .county, year: 2024)
         #expect(read.count == 2 && read[0].region == county2024[0].region && read[0].dimensionScores[1].score.isNaN)
         var expected = county2024[0]
@@ -269,5 +269,10 @@ struct AssessmentTableTests {
         #expect(try store.storedAssessment(level: .county, year: 2024).count == 1)
         #expect(try store.storedAssessment(level: .province, year: nil).map(\.region) == province2024.map(\.region))
         #expect(try store.storedAssessmentSettings().isEmpty)
+        // A second framework's assessment of the same level and year stands beside the first.
+        var other = Self.row(.county, 2024, 130_102_000_000, rank: 1)
+        other.framework = "digital"
+        try store.replaceAssessment([other], settings: [], runID: run)
+        #expect(try store.storedAssessment(level: .county, year: 2024).map(\.framework) == ["digital", "plan"])
     }
 }

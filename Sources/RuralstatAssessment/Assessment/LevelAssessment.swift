@@ -70,7 +70,7 @@ extension LevelAssessment {
     public var rows: [AssessmentRow] {
         result.units.indices.map { u in
             AssessmentRow(
-                level: level, year: year, region: result.units[u], name: names[u], regionClass: classes[u],
+                framework: framework.name, level: level, year: year, region: result.units[u], name: names[u], regionClass: classes[u],
                 dimensionScores: framework.dimensions.indices.map { .init(dimension: framework.dimensions[$0].name, score: result.dimensionScores[$0][u]) },
                 index: result.index[u], rank: result.ranks[u], regions: result.units.count, classRank: classRanks[u],
                 classSize: classes[u].map { classSizes[$0] ?? 0 } ?? 0, rankLow: uncertainty?.rankLow[u], rankMedian: uncertainty?.medianRanks[u],

@@ -1,6 +1,8 @@
 /// One region's assessment as it is stored and reported: its class, dimension scores, index, ranks,
 /// rank interval and progress, and the sentence that says it.
 public struct AssessmentRow: Sendable, Hashable, Codable {
+    /// The framework's name: each framework is assessed, stored and replaced on its own.
+    public var framework: String
     /// The level assessed.
     public var level: RegionLevel
     /// The year assessed.
@@ -52,10 +54,12 @@ public struct AssessmentRow: Sendable, Hashable, Codable {
 
     /// A row with every field given; see the properties.
     public init(
-        level: RegionLevel, year: Int, region: RegionCode, name: String, regionClass: String?, dimensionScores: [DimensionScore], index: Double,
+        framework: String, level: RegionLevel, year: Int, region: RegionCode, name: String, regionClass: String?, dimensionScores: [DimensionScore],
+        index: Double,
         rank: Int, regions: Int, classRank: Int, classSize: Int, rankLow: Int?, rankMedian: Int?, rankHigh: Int?, progress: AssessmentProgress,
         marked: Int, sentence: String
     ) {
+        self.framework = framework
         self.level = level
         self.year = year
         self.region = region

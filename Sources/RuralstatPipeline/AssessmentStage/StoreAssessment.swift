@@ -55,7 +55,9 @@ public struct StoreAssessment {
         for level in levels ?? spec.levels {
             assessed.append(try assessment.assess(level: level, rollups: rollups, errorKeys: errorKeys, workers: workers))
         }
-        let settings = try assessed.map { AssessmentSettings(level: $0.level, year: $0.year, specSHA256: specSHA256, json: try settingsJSON($0)) }
+        let settings = try assessed.map {
+            AssessmentSettings(framework: $0.framework.name, level: $0.level, year: $0.year, specSHA256: specSHA256, json: try settingsJSON($0))
+        }
         let outcome = Outcome(levels: assessed, settings: settings)
         try store.replaceAssessment(outcome.rows, settings: settings, runID: runID)
         return outcome

@@ -230,7 +230,9 @@ public struct NightlyRun {
         parameters["quality.hb_mei"] = q.hb.mei.map { "\($0)" } ?? "none"
         parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"
         // The assessment's choices, seed and weights, as stored with each level and year.
-        for settings in try store.storedAssessmentSettings() { parameters["assessment.\(settings.level).\(settings.year)"] = settings.json }
+        for settings in try store.storedAssessmentSettings() {
+            parameters["assessment.\(settings.framework).\(settings.level).\(settings.year)"] = settings.json
+        }
         let manifest = RunManifest(
             software: "ruralstat \(RuralstatVersion.current)", run: state.runID, startedAt: iso.string(from: state.startedAt),
             finishedAt: iso.string(from: Date()),

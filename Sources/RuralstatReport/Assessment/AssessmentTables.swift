@@ -6,7 +6,7 @@ import RuralstatModel
 /// spot-check list. CSV is UTF-8 with a BOM and formula-safe, as every table ruralstat writes.
 public enum AssessmentTables {
     static let fixedColumns = [
-        "level", "year", "region", "region_name", "class", "index", "rank", "regions", "rank_in_class", "class_size", "rank_low_5",
+        "framework", "level", "year", "region", "region_name", "class", "index", "rank", "regions", "rank_in_class", "class_size", "rank_low_5",
         "rank_median", "rank_high_95", "previous_year", "score_change", "rank_change", "baseline_year", "score_change_since_baseline",
         "rank_change_since_baseline", "marked_values",
     ]
@@ -23,6 +23,7 @@ public enum AssessmentTables {
         let dimensions = dimensions(rows)
         let writer = try CSVWriter(path: path, header: fixedColumns + dimensions + ["sentence"], byteOrderMark: true)
         for row in rows {
+            writer.field(row.framework)
             writer.field(row.level.description)
             writer.field(String(row.year))
             writer.field(region: row.region.rawValue)
@@ -57,7 +58,8 @@ public enum AssessmentTables {
                     name: "评估 \(level)", header: fixedColumns + dimensions + ["sentence"],
                     rows: part.map { row in
                         [
-                            .text(row.level.description), int(row.year), .text(row.region.description), .text(row.name), .text(row.regionClass ?? ""),
+                            .text(row.framework), .text(row.level.description), int(row.year), .text(row.region.description), .text(row.name),
+                            .text(row.regionClass ?? ""),
                             Spreadsheet.number(row.index), int(row.rank), int(row.regions), int(row.classRank), int(row.classSize), int(row.rankLow),
                             int(row.rankMedian), int(row.rankHigh), int(row.progress.previousYear), Spreadsheet.number(row.progress.scoreChange),
                             int(row.progress.rankChange), int(row.progress.baselineYear), Spreadsheet.number(row.progress.scoreChangeSinceBaseline),

@@ -8,11 +8,11 @@ extension HTMLReport {
     static func assessment(_ c: Context) -> String {
         guard !c.assessment.isEmpty else { return "" }
         var html = "<section id=\"assessment\"><h2>评估 Assessment</h2>"
-        let groups = Dictionary(grouping: c.assessment) { "\($0.level.rawValue)|\($0.year)" }
+        let groups = Dictionary(grouping: c.assessment) { "\($0.framework)|\($0.level.rawValue)|\($0.year)" }
         for key in groups.keys.sorted() {
             let rows = groups[key]!.sorted { ($0.rank, $0.region) < ($1.rank, $1.region) }
-            let (level, year) = (rows[0].level, rows[0].year)
-            html += "<h3>\(e(level.chineseName)) \(e(level.description)) · \(year) · \(rows.count) regions</h3>"
+            let (framework, level, year) = (rows[0].framework, rows[0].level, rows[0].year)
+            html += "<h3>\(e(level.chineseName)) \(e(level.description)) · \(year) · \(rows.count) regions · framework \(e(framework))</h3>"
             html += rankingChart(rows, c)
             let dimensions = AssessmentTables.dimensions(rows)
             html +=
@@ -33,7 +33,7 @@ extension HTMLReport {
             }
             html += "</table><details><summary>一句话 One sentence per region</summary><ul>"
             html += rows.map { "<li>\(e($0.sentence))</li>" }.joined() + "</ul></details>"
-            if let settings = c.assessmentSettings.first(where: { $0.level == level && $0.year == year }) {
+            if let settings = c.assessmentSettings.first(where: { $0.framework == framework && $0.level == level && $0.year == year }) {
                 html += "<details><summary>权重与方法 Weights and choices</summary>" + settingsTable(settings.json) + "</details>"
             }
         }

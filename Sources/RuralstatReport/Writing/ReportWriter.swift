@@ -104,7 +104,9 @@ public struct ReportWriter {
             (settings.periods?.contains { $0.frequency == .annual && $0.year == row.year } ?? true)
                 && (settings.region == .national || row.region.isWithin(settings.region))
         }
-        let scopedAssessmentSettings = try store.storedAssessmentSettings().filter { s in assessment.contains { $0.level == s.level && $0.year == s.year } }
+        let scopedAssessmentSettings = try store.storedAssessmentSettings().filter { s in
+            assessment.contains { $0.framework == s.framework && $0.level == s.level && $0.year == s.year }
+        }
         written.tables = try writeTables(rollups, assessment: assessment, into: staging)
         // Only the subtree asked for, everywhere: findings, their tallies, rejects and the counts in headers.
         let findings = try store.findings(FindingFilter(region: settings.region, periods: settings.periods.map { Set($0.map(\.description)) }))

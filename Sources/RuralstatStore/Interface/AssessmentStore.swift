@@ -5,10 +5,11 @@ import RuralstatModel
 ///
 /// One facet of ``IndicatorStore``.
 public protocol AssessmentStore: Sendable {
-    /// Replaces the stored assessment of each (level, year) the rows hold, recording the run, the
-    /// spec's SHA-256 and the settings used (JSON: seed, weights, choices). Other levels and years stay.
+    /// Replaces the stored assessment of each (framework, level, year) the rows and settings hold,
+    /// recording the run, the spec's SHA-256 and the settings used (JSON: seed, weights, choices).
+    /// Other frameworks, levels and years stay.
     func replaceAssessment(_ rows: [AssessmentRow], settings: [AssessmentSettings], runID: Int64) throws
-    /// The stored assessment rows of a level and year (nil: all), by level, year and rank.
+    /// The stored assessment rows of a level and year (nil: all), by framework, level, year and rank.
     func storedAssessment(level: RegionLevel?, year: Int?) throws -> [AssessmentRow]
     /// The settings stored with each assessed level and year.
     func storedAssessmentSettings() throws -> [AssessmentSettings]
@@ -16,6 +17,8 @@ public protocol AssessmentStore: Sendable {
 
 /// What an assessed level and year were computed with.
 public struct AssessmentSettings: Sendable, Hashable {
+    /// The framework's name.
+    public var framework: String
     /// The level.
     public var level: RegionLevel
     /// The year.
@@ -26,7 +29,8 @@ public struct AssessmentSettings: Sendable, Hashable {
     public var json: String
 
     /// Settings of a level and year.
-    public init(level: RegionLevel, year: Int, specSHA256: String, json: String) {
+    public init(framework: String, level: RegionLevel, year: Int, specSHA256: String, json: String) {
+        self.framework = framework
         self.level = level
         self.year = year
         self.specSHA256 = specSHA256

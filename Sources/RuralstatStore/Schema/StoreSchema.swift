@@ -330,6 +330,7 @@ enum StoreSchema {
     /// as columns analysts can query), and the settings of each level and year.
     static let v6 = """
         CREATE TABLE assessments (
+            framework                   TEXT    NOT NULL,
             level                       TEXT    NOT NULL,
             year                        INTEGER NOT NULL,
             region                      INTEGER NOT NULL,
@@ -353,15 +354,16 @@ enum StoreSchema {
             rank_change_since_baseline  INTEGER,
             marked                      INTEGER NOT NULL,
             sentence                    TEXT    NOT NULL,
-            PRIMARY KEY (level, year, region)
+            PRIMARY KEY (framework, level, year, region)
         );
         CREATE TABLE assessment_settings (
+            framework   TEXT    NOT NULL,
             level       TEXT    NOT NULL,
             year        INTEGER NOT NULL,
             run_id      INTEGER NOT NULL REFERENCES runs(id),
             spec_sha256 TEXT    NOT NULL,
             settings    TEXT    NOT NULL,
-            PRIMARY KEY (level, year)
+            PRIMARY KEY (framework, level, year)
         );
         """
 }
