@@ -183,6 +183,13 @@ struct ConstructionTests {
         index.minimumCoverage = 0.8
         let screened = try index.build(matrix)
         #expect(screened.units == Array(regions.prefix(3)) && screened.screenedOut.map(\.unit) == [regions[3]])
+        // A1 on a log scale (log_CT: ln(x − 10 + 0.01·30)): region 2's A1 is (ln 10.3 − ln 0.3)/(ln 30.3 − ln 0.3).
+        index.minimumCoverage = 2.0 / 3
+        index.logTransformed = ["A1"]
+        let logged = try index.build(matrix)
+        let a1 = (log(10.3) - log(0.3)) / (log(30.3) - log(0.3))
+        #expect(abs(logged.dimensionScores[0][1] - a1 / 2) < 1e-12)
+        index.logTransformed = []
         // Geometric means need values ≥ 0: refused with z-scores.
         index.normalisation = .zScore()
         index.dimensionAggregation = .geometric()

@@ -8,6 +8,9 @@ public struct CompositeIndex: Sendable, Hashable {
     public var framework: AssessmentFramework
     /// A unit is assessed only when it has values for at least this share of the indicators.
     public var minimumCoverage = 2.0 / 3.0
+    /// Indicators log-transformed before treatment (COINr's `log_CT`, ln(x − min + 0.01·range), so
+    /// that zeros and negatives stay defined): for skewed amounts a person chooses to compare on a log scale.
+    public var logTransformed: Set<String> = []
     /// Outlier treatment before normalisation, or none.
     public var treatment: Treatment? = Treatment()
     /// How each indicator is brought to a common scale.
@@ -82,6 +85,9 @@ public struct CompositeIndex: Sendable, Hashable {
             (unit: matrix.units[$0], coverage: matrix.coverage(ofUnit: $0))
         }
         var data = matrix.units(kept)
+        for index in data.columns.indices where logTransformed.contains(data.columns[index].code) {
+            data.columns[index].values = Treatment.logCT(data.columns[index].values)
+        }
         var treated: [String: Treatment.Outcome] = [:]
         if treat {
             let treatment = self.treatment ?? Treatment()

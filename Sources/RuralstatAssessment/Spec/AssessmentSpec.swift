@@ -91,6 +91,12 @@ public struct AssessmentSpec: Sendable {
         if let text = root.string("treatment", required: false) {
             if text == "none" { index.treatment = nil } else if text != "coinr" { root.problem("treatment", "'\(text)' is not a treatment (coinr, none)") }
         }
+        if let codes = root.strings("log_transform", required: false) {
+            for code in codes where !framework.indicators.contains(code) {
+                root.problem("log_transform", "'\(code)' is not an indicator of the framework" + Suggestion.text(code, among: framework.indicators))
+            }
+            index.logTransformed = Set(codes)
+        }
         if let section = root.mapping("normalisation", required: false) { Self.normalisation(section, into: &self) }
         if let section = root.mapping("weights", required: false) {
             index.indicatorWeighting = Self.weighting(section, "indicators") ?? index.indicatorWeighting

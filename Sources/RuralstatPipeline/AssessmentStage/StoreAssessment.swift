@@ -71,7 +71,8 @@ public struct StoreAssessment {
             "normalisation": index.normalisation.name, "indicator_weighting": index.indicatorWeighting.name,
             "dimension_weighting": index.dimensionWeighting.name, "indicator_aggregation": index.indicatorAggregation.name,
             "dimension_aggregation": index.dimensionAggregation.name, "minimum_coverage": index.minimumCoverage,
-            "treatment": index.treatment == nil ? "none" : "coinr", "dropped_indicators": level.dropped,
+            "treatment": index.treatment == nil ? "none" : "coinr", "log_transformed": index.logTransformed.sorted(),
+            "dropped_indicators": level.dropped,
             "screened_out": level.result.screenedOut.map { ["region": $0.unit.description, "coverage": $0.coverage] },
             "partial": spec.partial.rawValue, "error_findings": spec.errorFindings.rawValue,
         ]
