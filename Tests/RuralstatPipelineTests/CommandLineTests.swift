@@ -104,6 +104,22 @@ struct CommandLineTests {
             ])
     }
 
+    /// A spot-check rule weight for a rule the store never ran is a typo, said as one; the list is not written.
+    @Test func aSpotCheckRefusesAnUnknownRuleWeight() throws {
+        let folder = try CLI.sampleStore()
+        let spec = try folder.write("typo.yaml", "version: 1\nspot_check: {rule_weights: {peer_outlyer: 2}}\n")
+        let out = folder.path("list.csv")
+        let arguments = ["spot-check", "--spec", spec, "--catalog", Self.catalog, "--store", folder.path("reports/ruralstat.sqlite"), "--out", out]
+        let result = try CLI.run(arguments)
+        #expect(result.status == 1 && result.error.contains("'peer_outlyer' is not a rule the store's quality checks ran; did you mean peer_outlier?"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let good = try CLI.run([
+            "spot-check", "--catalog", Self.catalog, "--store", folder.path("reports/ruralstat.sqlite"), "--out", out,
+            "--spec", CLI.root.appendingPathComponent("pipelines/assessment.yaml").path,
+        ])
+        #expect(good.status == 0 && good.output.contains("45 villages in 9 counties"), "\(good.all)")
+    }
+
     @Test(
         "unknown codes in filters are errors that say what is known",
         arguments: [
@@ -122,6 +138,10 @@ struct CommandLineTests {
             (["rollup", "--region", "4418", "--no-checks"], "region 441800000000 is not in the 2023 division registry"),
             (["rollup", "--period", "2099", "--no-checks"], "no observations or rollups for period 2099"),
             (["regions", "show", "河北"], "no unit of the 2023 division registry is named '河北'; did you mean 河北省"),
+            (
+                ["assess", "--level", "township", "--spec", CLI.root.appendingPathComponent("pipelines/assessment.yaml").path, "--catalog", catalog],
+                "only province, prefecture, county can be assessed"
+            ),
         ])
     func unknownFilterCodes(arguments: [String], message: String) throws {
         let folder = try CLI.sampleStore()

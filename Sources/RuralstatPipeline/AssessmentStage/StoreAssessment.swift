@@ -122,6 +122,11 @@ public struct StoreAssessment {
     /// The spot-check list of every county's villages, drawn from the store's findings.
     public func spotCheck() throws -> [AssessmentTables.SpotCheckRow] {
         guard let registry else { throw AssessmentError("the spot check needs the registry's villages; load a registry into the store") }
+        // A rule weight for a rule the store has never run is a typo, not a rule without findings.
+        let known = try store.ruleIDs()
+        for rule in spec.spotCheck.ruleWeights.keys.sorted() where !known.contains(rule) {
+            throw AssessmentError("spot_check.rule_weights: '\(rule)' is not a rule the store's quality checks ran" + Suggestion.text(rule, among: known))
+        }
         let villages = registry.units(at: .village)
         let findings = try store.findings(FindingFilter(levels: [.village]))
         return try spec.spotCheck.draw(villages: villages, findings: findings).map { selection in
