@@ -34,7 +34,8 @@ struct RowChecks: ~Copyable {
 
     /// Checks one observation; a good one joins the batch, a bad one is rejected with its reasons.
     /// Returns whether the batch is full.
-    mutating func check(_ fields: ObservationFields, jurisdiction: Jurisdiction) throws -> Bool {
+    /// The sender's jurisdiction is the report's, resolved before the first row (``SubmissionValidator``).
+    mutating func check(_ fields: ObservationFields) throws -> Bool {
         report.rowsRead += 1
         rowErrors = 0
         rowKey = ""
@@ -43,7 +44,7 @@ struct RowChecks: ~Copyable {
 
         let period = try checkPeriod(fields, isDelete: isDelete)
         let indicator = try checkIndicator(fields, isDelete: isDelete)
-        let region = try checkRegion(fields, period: period, jurisdiction: jurisdiction, isDelete: isDelete)
+        let region = try checkRegion(fields, period: period, isDelete: isDelete)
         if !isDelete, region == nil || indicator == nil || period == nil, rowErrors == 0 {
             try rowProblem(.wildcardOutsideDelete, .region, fields, "only a Delete may leave a dimension empty")
         }
@@ -122,7 +123,7 @@ struct RowChecks: ~Copyable {
     /// The region, checked against the edition in force for the period's year: nil when it is
     /// empty (a wildcard) or rejected.
     @inline(__always)
-    private mutating func checkRegion(_ fields: ObservationFields, period: Int?, jurisdiction: Jurisdiction, isDelete: Bool) throws -> CheckedRegion? {
+    private mutating func checkRegion(_ fields: ObservationFields, period: Int?, isDelete: Bool) throws -> CheckedRegion? {
         if fields.region.isEmpty {
             if !isDelete { try rowProblem(.missingDimension, .region, fields, "the region is empty") }
             return nil
@@ -132,7 +133,7 @@ struct RowChecks: ~Copyable {
             return nil
         }
         let edition = period.map { periods[$0].edition } ?? .periodUnknown
-        guard let region = regionCheck(fields.region, edition: edition, period: period, jurisdiction: jurisdiction) else {
+        guard let region = regionCheck(fields.region, edition: edition, period: period) else {
             try rowProblem(regionFailure.rule, .region, fields, regionFailure.message)
             return nil
         }
@@ -512,11 +513,13 @@ struct RowChecks: ~Copyable {
 
     /// The region's checks, remembered for the rows of the same region that follow; nil when it
     /// failed (why is in `regionFailure`).
-    private mutating func regionCheck(_ bytes: FieldBytes, edition: EditionInForce, period: Int?, jurisdiction: Jurisdiction) -> CheckedRegion? {
+    private mutating func regionCheck(_ bytes: FieldBytes, edition: EditionInForce, period: Int?) -> CheckedRegion? {
         if edition == lastRegionEdition, lastRegionBytes.withUnsafeBufferPointer({ $0.equals(bytes) }) { return lastRegion }
-        lastRegionBytes = Array(bytes)
+        // The bytes are kept in the same storage (a region changes every few rows: no allocation each time).
+        lastRegionBytes.removeAll(keepingCapacity: true)
+        lastRegionBytes.append(contentsOf: bytes)
         lastRegionEdition = edition
-        lastRegion = checkRegionCode(bytes, edition: edition, period: period, jurisdiction: jurisdiction)
+        lastRegion = checkRegionCode(bytes, edition: edition, period: period, jurisdiction: report.jurisdiction!)
         return lastRegion
     }
 

@@ -13,7 +13,6 @@ import RuralstatModel
 public final class SubmissionValidator {
     private var checks: RowChecks
     private let emit: (ObservationBatch) throws -> Void
-    private var cachedJurisdiction: Jurisdiction?
 
     /// What the file has shown so far: rows read, accepted and rejected, the first problems.
     public var report: ValidationReport { checks.report }
@@ -56,8 +55,8 @@ public final class SubmissionValidator {
 
     /// Checks one observation; a good one joins the current batch, a bad one is rejected with its reasons.
     public func add(_ fields: ObservationFields) throws {
-        let jurisdiction = try cachedJurisdiction ?? resolveJurisdiction()
-        if try checks.check(fields, jurisdiction: jurisdiction) { try flush() }
+        if checks.report.jurisdiction == nil { _ = try resolveJurisdiction() }
+        if try checks.check(fields) { try flush() }
     }
 
     /// Rejects a CSV record whose field count differs from the header's.
@@ -80,7 +79,6 @@ public final class SubmissionValidator {
             guard let resolved = Jurisdiction.resolve(sender: sender, mapping: options.senders) else {
                 if let fallback = options.defaultSender {
                     checks.report.jurisdiction = fallback
-                    cachedJurisdiction = fallback
                     try leniency(
                         "the header's sender '\(sender)' has no known jurisdiction; the source's sender \(fallback) is used",
                         at: SourceLocation(file: file))
@@ -111,7 +109,6 @@ public final class SubmissionValidator {
                 message: "the file names no sender: give one (--sender CODE, or the pipeline source's sender) so its jurisdiction can be checked")
         }
         checks.report.jurisdiction = jurisdiction
-        cachedJurisdiction = jurisdiction
         return jurisdiction
     }
 
