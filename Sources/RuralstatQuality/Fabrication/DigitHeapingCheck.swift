@@ -12,24 +12,19 @@ import RuralstatModel
 /// Only whole numbers of at least two digits count (a one-digit figure's last digit is its first).
 public struct DigitHeapingCheck: QualityCheck {
     /// The level of the reporter whose units' figures are pooled (the county, which sends its villages' data).
-    public var reporterLevel: RegionLevel
-    /// Reporters with fewer whole-number figures of two digits or more are not tested (100 by default).
-    public var minimumValues: Int
+    public var reporterLevel = RegionLevel.county
+    /// Reporters with fewer whole-number figures of two digits or more are not tested.
+    public var minimumValues = 100
     /// χ²₉ at p = 0.001.
-    public var chiSquareLimit: Double
-    /// A binomial z of the share of multiples of 10 above this is heaping (4 by default).
-    public var roundShareZLimit: Double
+    public var chiSquareLimit = 27.877
+    /// A binomial z of the share of multiples of 10 above this is heaping.
+    public var roundShareZLimit = 4.0
 
     /// `digit_heaping`; the finding's method names the test that failed, the χ² taking precedence.
     public var ruleID: String { BuiltInRule.digitHeaping }
 
-    /// Creates the check with these parameters; see each property.
-    public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 100, chiSquareLimit: Double = 27.877, roundShareZLimit: Double = 4) {
-        self.reporterLevel = reporterLevel
-        self.minimumValues = minimumValues
-        self.chiSquareLimit = chiSquareLimit
-        self.roundShareZLimit = roundShareZLimit
-    }
+    /// The check with the defaults above (set a property to change one).
+    public init() {}
 
     /// The last digits' counts of whole numbers ≥ 10, and their χ² against uniform.
     public static func lastDigits(_ values: [Double]) -> (counts: [Int], chiSquare: Double, n: Int) {

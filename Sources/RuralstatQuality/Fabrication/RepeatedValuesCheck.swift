@@ -6,24 +6,19 @@ import RuralstatModel
 /// rather than measured. Zeros and small whole numbers repeat naturally and are left out.
 public struct RepeatedValuesCheck: QualityCheck {
     /// The level of the reporter whose units' figures are compared (the county by default).
-    public var reporterLevel: RegionLevel
+    public var reporterLevel = RegionLevel.county
     /// A value shared by at least this many units …
-    public var minimumRepeats: Int
+    public var minimumRepeats = 5
     /// … and by at least this share of the reporter's units is a finding.
-    public var minimumShare: Double
+    public var minimumShare = 0.1
     /// Values below this (in absolute terms) are not considered.
-    public var smallestValue: Double
+    public var smallestValue = 100.0
 
     /// `repeated_values`, tallied once per reporter, indicator and period.
     public var ruleID: String { BuiltInRule.repeatedValues }
 
-    /// Creates the check with these parameters; see each property.
-    public init(reporterLevel: RegionLevel = .county, minimumRepeats: Int = 5, minimumShare: Double = 0.1, smallestValue: Double = 100) {
-        self.reporterLevel = reporterLevel
-        self.minimumRepeats = minimumRepeats
-        self.minimumShare = minimumShare
-        self.smallestValue = smallestValue
-    }
+    /// The check with the defaults above (set a property to change one).
+    public init() {}
 
     /// Findings for each reporter, additive indicator and period where one figure is shared by too many of its units.
     public func run(_ input: QualityInput) -> QualityResults {

@@ -21,10 +21,7 @@ public struct RunManifest: Codable, Sendable {
         public var seconds: Double
         public var detail: String
         public init(name: String, ran: Bool, seconds: Double, detail: String) {
-            self.name = name
-            self.ran = ran
-            self.seconds = seconds
-            self.detail = detail
+            (self.name, self.ran, self.seconds, self.detail) = (name, ran, seconds, detail)
         }
     }
 
