@@ -58,8 +58,9 @@ public struct SpotCheckDraw: Sendable {
         public var risks: [Double]
         /// The risk stage's π_i.
         public var riskProbabilities: [Double]
-        /// Villages drawn by risk, and at random.
+        /// Villages drawn by risk (n_r).
         public var riskSize: Int
+        /// Villages drawn purely at random (n_s = round(share · n)).
         public var randomSize: Int
 
         /// Both stages' inclusion probability of village `i`.
