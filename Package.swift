@@ -7,6 +7,7 @@ import PackageDescription
 //                  ← RuralstatStore       (the IndicatorStore protocol; SQLite through GRDB)
 //                  ← RuralstatAggregate   (partitions, rollups)  ┐
 //                  ← RuralstatRules       (the edit-rule language) ┴ ← RuralstatQuality (checks, findings)
+//                  ← RuralstatAssessment  (composite index, uncertainty, spot check; uses the aggregate core's workers)
 //                  ← RuralstatReport      (tables, SDMX, HTML; reads a store)  ← RuralstatSampleData (a tool beside the flow)
 //   RuralstatPipeline (orchestration) ← every stage;  ruralstat (a thin CLI) ← RuralstatPipeline and the stages.
 //
