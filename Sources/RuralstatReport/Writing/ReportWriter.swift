@@ -124,6 +124,7 @@ public struct ReportWriter {
             try FindingTables.writeCSV(findings, registry: registry, to: try staging.path("quality/findings.csv"))
             try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try staging.path("quality/findings.json")))
             if let tallies { try FindingTables.writeSummaryCSV(tallies, to: try staging.path("quality/findings_summary.csv")) }
+            _ = try BanffStatus.write(findings, path: staging.path)
         }
         if settings.formats.contains(.rejects) {
             let rejects = try RejectsCSV(path: try staging.path("rejects.csv"))
