@@ -32,6 +32,21 @@ struct PeriodOverPeriodCheckTests {
         #expect(tallies.map { "\($0.passed)/\($0.failed)/\($0.notApplicable)" } == ["14/2/0"])
     }
 
+    /// A township where most villages repeat last year's figure is not checked on its own (its
+    /// quartiles would be 0): the explanation says so with the township's true size.
+    @Test func aGroupOfRepeatsSaysWhyItBorrowsItsPeers() {
+        var rows = Self.rows
+        // Township 102: villages 1, 3 and 4 report 2023's figure again; village 2 still jumps.
+        for (index, row) in rows.enumerated() where row.0.hasPrefix("130121102") && row.2 == "2024" && !row.0.hasSuffix("202") {
+            rows[index].3 = rows[index - 1].3
+        }
+        let check = PeriodOverPeriodCheck(method: .hidiroglouBerthelot(.init(mii: 7, mei: 4, exponent: 0.5)))
+        let borrowed = check.run(QualityFixture.input(rows)).findings.first { $0.region.description == "130121102202" }
+        #expect(
+            borrowed?.explanation.contains("3 of its township's 4 units repeated last period's figure, so the county's 16 are the peers") == true,
+            "\(borrowed?.explanation ?? "no finding")")
+    }
+
     @Test func sigmaGapFindsTheSameJumps() {
         let check = PeriodOverPeriodCheck(method: .sigmaGap(.init(betaI: 2, betaE: 1)))
         let results = check.run(QualityFixture.input(Self.rows))

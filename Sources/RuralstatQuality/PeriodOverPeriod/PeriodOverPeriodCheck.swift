@@ -126,6 +126,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         /// Indices (into the group) of the values the method could use.
         var usedIndices: [Int]
         var flags: [Flag]
+        /// How many units repeated last period's figure, when that is why the group was left alone.
+        var repeated: Int? = nil
 
         var used: Int { usedIndices.count }
     }
@@ -133,13 +135,21 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     /// Whether at least half of a group's units reported the same value again: there the quartiles
     /// of the changes are 0, and the group is left alone.
     static func mostlyUnchanged<Values: RandomAccessCollection<Double>>(_ current: Values, _ previous: Values) -> Bool where Values.Index == Int {
-        var unchanged = 0
-        for index in current.indices where current[index] == previous[index] { unchanged += 1 }
+        let unchanged = unchangedCount(current, previous)
         return unchanged * 2 >= current.count && !current.isEmpty
     }
 
+    /// How many units reported the same value as in the previous period.
+    static func unchangedCount<Values: RandomAccessCollection<Double>>(_ current: Values, _ previous: Values) -> Int where Values.Index == Int {
+        var unchanged = 0
+        for index in current.indices where current[index] == previous[index] { unchanged += 1 }
+        return unchanged
+    }
+
     func run(current: [Double], previous: [Double]) -> GroupOutcome {
-        if Self.mostlyUnchanged(current, previous) { return GroupOutcome(checked: false, usedIndices: [], flags: []) }
+        if Self.mostlyUnchanged(current, previous) {
+            return GroupOutcome(checked: false, usedIndices: [], flags: [], repeated: Self.unchangedCount(current, previous))
+        }
         switch method {
         case .hidiroglouBerthelot(let parameters):
             let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)
@@ -229,7 +239,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         /// `range`, and explains its flags among them.
         func record(_ look: Look, range: Range<Int>, group: Int64, level: RegionLevel, note: String = "", only: Range<Int>? = nil) {
             switch look {
-            case .quiet(_, let checked):
+            case .quiet(_, let checked, _):
                 let counted = only ?? range
                 let used = checked ? pairs.admitted(counted) : 0
                 passed += used
@@ -245,9 +255,12 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                 guard !own.checked, let wider else { return record(own, range: range, group: group, level: parentLevel) }
                 if widerLook == nil { widerLook = look(outer) }
                 guard let widerLook, widerLook.checked else { return record(own, range: range, group: group, level: parentLevel) }
+                // Why the units' own group could not be used, with its true size.
+                let why =
+                    own.repeated.map { "\($0) of its \(parentLevel)'s \(range.count) units repeated last period's figure" }
+                    ?? "its \(parentLevel) has only \(own.used) usable units\(own.used < range.count ? " (of \(range.count))" : "")"
                 record(
-                    widerLook, range: outer, group: outerGroup, level: wider,
-                    note: "; its \(parentLevel) has only \(own.used) usable units, so the \(wider)'s \(widerLook.used) are the peers", only: range)
+                    widerLook, range: outer, group: outerGroup, level: wider, note: "; \(why), so the \(wider)'s \(widerLook.used) are the peers", only: range)
             }
         }
         if passed + notApplicable > 0 {
@@ -258,20 +271,28 @@ public struct PeriodOverPeriodCheck: QualityCheck {
 
     /// What became of a group: screened without a record (nothing in it is flagged), or looked at in full.
     enum Look {
-        case quiet(used: Int, checked: Bool)
+        /// Nothing flagged; `repeated` says how many units repeated last period's figure when that left it unchecked.
+        case quiet(used: Int, checked: Bool, repeated: Int? = nil)
         case full(GroupOutcome)
 
         var checked: Bool {
             switch self {
-            case .quiet(_, let checked): checked
+            case .quiet(_, let checked, _): checked
             case .full(let outcome): outcome.checked
             }
         }
 
         var used: Int {
             switch self {
-            case .quiet(let used, _): used
+            case .quiet(let used, _, _): used
             case .full(let outcome): outcome.used
+            }
+        }
+
+        var repeated: Int? {
+            switch self {
+            case .quiet(_, _, let repeated): repeated
+            case .full(let outcome): outcome.repeated
             }
         }
     }
@@ -280,7 +301,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     /// nil when it has flags or the method has no screen, so that it is looked at in full.
     func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Look? {
         guard case .hidiroglouBerthelot(let parameters) = method else { return nil }
-        if Self.mostlyUnchanged(current, previous) { return .quiet(used: 0, checked: false) }
+        if Self.mostlyUnchanged(current, previous) { return .quiet(used: 0, checked: false, repeated: Self.unchangedCount(current, previous)) }
         let screened = HidiroglouBerthelot(parameters).screen(current: current, previous: previous, scratch: scratch)
         return screened.flagged ? nil : .quiet(used: screened.used, checked: screened.checked)
     }
