@@ -149,7 +149,10 @@ let package = Package(
             dependencies: ["RuralstatSampleData", "RuralstatPipeline", "RuralstatRules", "RuralstatIngest", "RuralstatModel", "TestSupport"]),
         .testTarget(
             name: "RuralstatPipelineTests",
-            dependencies: ["RuralstatPipeline", "RuralstatReport", "RuralstatStore", "RuralstatModel", "RuralstatIngest", "RuralstatAggregate", "TestSupport"]),
+            dependencies: [
+                "RuralstatPipeline", "RuralstatReport", "RuralstatQuality", "RuralstatStore", "RuralstatModel", "RuralstatIngest", "RuralstatAggregate",
+                "TestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TestSupport
 import RuralstatModel
+import RuralstatQuality
 @testable import RuralstatPipeline
 import RuralstatSampleData
 import RuralstatStore
@@ -89,6 +90,37 @@ struct NightlyRunTests {
             try process.run()
             process.waitUntilExit()
             return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+        }
+    }
+
+    /// Sigma-gap can be chosen, and every HB and sigma-gap parameter set, from the spec; Banff's rules
+    /// for them are checked there.
+    @Test func theOutlierMethodAndItsParametersComeFromTheSpec() throws {
+        let base = "version: 1\nstore: s.sqlite\nregistry: [r.csv]\ncatalog: c.yaml\nsources:\n  - {name: a, paths: [x], sender: national}\n"
+        let spec = try PipelineSpec(
+            yaml: base + """
+                quality:
+                  period_over_period_method: sigma_gap
+                  sg_beta_i: 3
+                  sg_beta_e: 1.5
+                  sg_sigma: std
+                  sg_start_centile: 60
+                  sg_side: right
+                  sg_min_obs: 8
+                  hb_mdm: 0.1
+                  hb_side: left
+                """, file: "p.yaml")
+        let suite = spec.quality.suite(rules: nil)
+        let sg = SigmaGap.Parameters(betaI: 3, betaE: 1.5, deviation: .std, startCentile: 60, side: .right, minimumObservations: 8)
+        #expect(suite.checks.compactMap { ($0 as? PeriodOverPeriodCheck)?.method } == [.sigmaGap(sg)])
+        #expect(spec.quality.hb.mdm == 0.1 && spec.quality.hb.side == .left)
+        #expect {
+            try PipelineSpec(
+                yaml: base + "quality:\n  sg_beta_i: 1\n  sg_beta_e: 2\n  sg_min_obs: 3\n  hb_mdm: 1.5\n  period_over_period_method: gap\n", file: "p.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("sg_beta_e: must be below sg_beta_i") && text.contains("sg_min_obs: must be at least 5")
+                && text.contains("hb_mdm: must lie between 0 and 1") && text.contains("period_over_period_method: 'gap' is not one of")
         }
     }
 

@@ -226,6 +226,15 @@ public struct NightlyRun {
         ] {
             parameters["quality.\(key)"] = "\(value)"
         }
+        parameters["quality.period_over_period_method"] = q.periodMethod.rawValue
+        parameters["quality.hb_mdm"] = "\(q.hb.mdm)"
+        parameters["quality.hb_side"] = q.hb.side.rawValue
+        if q.periodMethod == .sigmaGap {
+            let sg = q.sigmaGap
+            parameters["quality.sg"] =
+                "beta_i=\(sg.betaI.map { "\($0)" } ?? "none") beta_e=\(sg.betaE.map { "\($0)" } ?? "none") sigma=\(sg.deviation.rawValue) "
+                + "start_centile=\(sg.startCentile.map { "\($0)" } ?? "default") side=\(sg.side.rawValue) min_obs=\(sg.minimumObservations)"
+        }
         parameters["quality.hb_mii"] = q.hb.mii.map { "\($0)" } ?? "none"
         parameters["quality.hb_mei"] = q.hb.mei.map { "\($0)" } ?? "none"
         parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"

@@ -71,10 +71,19 @@ public struct PipelineSpec: Sendable {
         public init() {}
     }
 
+    /// The period-over-period outlier method a spec chooses (`period_over_period_method`).
+    public enum PeriodMethod: String, Sendable, CaseIterable {
+        case hidiroglouBerthelot = "hidiroglou_berthelot"
+        case sigmaGap = "sigma_gap"
+    }
+
     /// The quality checks' parameters the spec may set (the rest keep their defaults).
     public struct QualitySettings: Sendable {
         public var peerOutliers = PeerOutlierCheck()
+        /// The period-over-period method: Hidiroglou-Berthelot (the default) or sigma-gap.
+        public var periodMethod = PeriodMethod.hidiroglouBerthelot
         public var hb = PeriodOverPeriodCheck.defaultParameters
+        public var sigmaGap = SigmaGap.Parameters()
         public var balance = BalanceCheck()
         public var coverage = CoverageCheck()
         public var history = AggregateHistoryCheck()
@@ -84,7 +93,8 @@ public struct PipelineSpec: Sendable {
         /// The checks with these parameters (edit rules first when there are any).
         public func suite(rules: RuleSet?) -> QualitySuite {
             QualitySuite(
-                rules: rules, peerOutliers: peerOutliers, periodOverPeriod: PeriodOverPeriodCheck(method: .hidiroglouBerthelot(hb)),
+                rules: rules, peerOutliers: peerOutliers,
+                periodOverPeriod: PeriodOverPeriodCheck(method: periodMethod == .sigmaGap ? .sigmaGap(sigmaGap) : .hidiroglouBerthelot(hb)),
                 balance: balance, coverage: coverage, history: history)
         }
     }
@@ -244,6 +254,24 @@ extension PipelineSpec {
         }
         q.hb.minimumObservations = f.int("hb_min_obs", required: false) ?? q.hb.minimumObservations
         if q.hb.minimumObservations < 3 { f.problem("hb_min_obs", "must be at least 3, as Banff requires") }
+        if let mdm = f.double("hb_mdm", required: false) {
+            if !(mdm > 0 && mdm < 1) { f.problem("hb_mdm", "must lie between 0 and 1 (exclusive), not \(mdm)") }
+            q.hb.mdm = mdm
+        }
+        q.hb.side = f.choice("hb_side", OutlierSide.self, required: false) ?? q.hb.side
+        // Sigma-gap, chosen with period_over_period_method: sigma_gap; Banff's rules for its parameters.
+        q.periodMethod = f.choice("period_over_period_method", PeriodMethod.self, required: false) ?? q.periodMethod
+        let betaI = positive("sg_beta_i"), betaE = positive("sg_beta_e")
+        if betaI != nil || betaE != nil { (q.sigmaGap.betaI, q.sigmaGap.betaE) = (betaI, betaE) }
+        if let i = q.sigmaGap.betaI, let e = q.sigmaGap.betaE, e >= i { f.problem("sg_beta_e", "must be below sg_beta_i (\(i)), as Banff requires") }
+        q.sigmaGap.deviation = f.choice("sg_sigma", SigmaGap.Deviation.self, required: false) ?? q.sigmaGap.deviation
+        if let centile = f.double("sg_start_centile", required: false) {
+            if !(0...100).contains(centile) { f.problem("sg_start_centile", "must lie between 0 and 100, not \(centile)") }
+            q.sigmaGap.startCentile = centile
+        }
+        q.sigmaGap.side = f.choice("sg_side", OutlierSide.self, required: false) ?? q.sigmaGap.side
+        q.sigmaGap.minimumObservations = f.int("sg_min_obs", required: false) ?? q.sigmaGap.minimumObservations
+        if q.sigmaGap.minimumObservations < 5 { f.problem("sg_min_obs", "must be at least 5, as Banff requires") }
         q.balance.relativeTolerance = Self.share(f, "balance_relative_tolerance") ?? q.balance.relativeTolerance
         q.balance.mode = f.choice("balance_missing_children", BalanceCheck.MissingChildren.self, required: false) ?? q.balance.mode
         q.coverage.minimumCoverage = Self.share(f, "minimum_coverage") ?? q.coverage.minimumCoverage
