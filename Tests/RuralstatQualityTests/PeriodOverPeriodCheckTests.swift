@@ -47,6 +47,29 @@ struct PeriodOverPeriodCheckTests {
             "\(borrowed?.explanation ?? "no finding")")
     }
 
+    /// Twelve villages of one township: eight grow by exactly 1 %, so HB's quartiles collapse. Banff
+    /// (minimum change 0) then flags village 10's −1 % and village 11's +5 % as surely as village 12's
+    /// doubling (only A·|M| keeps village 9's +1.5 % in); the guard keeps only the changes at least
+    /// 10 % away from the median change.
+    @Test func theGuardAgainstCollapsedSpread() {
+        var rows: [(String, String, String, Double)] = []
+        let growth: [Int: Double] = [9: 1.015, 10: 0.99, 11: 1.05, 12: 2.0]
+        for village in 1...12 {
+            let region = "130121101\(200 + village)"
+            rows.append((region, "GRAIN_OUTPUT", "2023", 1_000))
+            rows.append((region, "GRAIN_OUTPUT", "2024", 1_000 * (growth[village] ?? 1.01)))
+        }
+        var check = PeriodOverPeriodCheck(method: .hidiroglouBerthelot(.init(mii: 7, mei: 4, exponent: 0)))
+        check.minimumChange = 0
+        let exact = check.run(QualityFixture.input(rows)).findings.map(\.region.description)
+        #expect(exact == ["130121101210", "130121101211", "130121101212"])
+        check.minimumChange = 0.10
+        let guarded = check.run(QualityFixture.input(rows))
+        #expect(guarded.findings.map(\.region.description) == ["130121101212"])
+        #expect(guarded.findings[0].parameters.number("min_change") == 0.1)
+        #expect(guarded.mergedTallies.map { "\($0.passed)/\($0.failed)" } == ["11/1"])
+    }
+
     @Test func sigmaGapFindsTheSameJumps() {
         let check = PeriodOverPeriodCheck(method: .sigmaGap(.init(betaI: 2, betaE: 1)))
         let results = check.run(QualityFixture.input(Self.rows))

@@ -229,6 +229,7 @@ public struct NightlyRun {
         parameters["quality.period_over_period_method"] = q.periodMethod.rawValue
         parameters["quality.hb_mdm"] = "\(q.hb.mdm)"
         parameters["quality.hb_side"] = q.hb.side.rawValue
+        parameters["quality.hb_min_change"] = "\(q.hbMinimumChange)"
         if q.periodMethod == .sigmaGap {
             let sg = q.sigmaGap
             parameters["quality.sg"] =

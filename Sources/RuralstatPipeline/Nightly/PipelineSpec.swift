@@ -83,6 +83,8 @@ public struct PipelineSpec: Sendable {
         /// The period-over-period method: Hidiroglou-Berthelot (the default) or sigma-gap.
         public var periodMethod = PeriodMethod.hidiroglouBerthelot
         public var hb = PeriodOverPeriodCheck.defaultParameters
+        /// HB's guard against collapsed spread (``PeriodOverPeriodCheck/minimumChange``); 0 is Banff-exact.
+        public var hbMinimumChange = PeriodOverPeriodCheck().minimumChange
         public var sigmaGap = SigmaGap.Parameters()
         public var balance = BalanceCheck()
         public var coverage = CoverageCheck()
@@ -94,7 +96,11 @@ public struct PipelineSpec: Sendable {
         public func suite(rules: RuleSet?) -> QualitySuite {
             QualitySuite(
                 rules: rules, peerOutliers: peerOutliers,
-                periodOverPeriod: PeriodOverPeriodCheck(method: periodMethod == .sigmaGap ? .sigmaGap(sigmaGap) : .hidiroglouBerthelot(hb)),
+                periodOverPeriod: {
+                    var check = PeriodOverPeriodCheck(method: periodMethod == .sigmaGap ? .sigmaGap(sigmaGap) : .hidiroglouBerthelot(hb))
+                    check.minimumChange = hbMinimumChange
+                    return check
+                }(),
                 balance: balance, coverage: coverage, history: history)
         }
     }
@@ -259,6 +265,10 @@ extension PipelineSpec {
             q.hb.mdm = mdm
         }
         q.hb.side = f.choice("hb_side", OutlierSide.self, required: false) ?? q.hb.side
+        if let change = f.double("hb_min_change", required: false) {
+            if !(change >= 0 && change < 1) { f.problem("hb_min_change", "must lie in [0, 1) (0: Banff-exact), not \(change)") }
+            q.hbMinimumChange = change
+        }
         // Sigma-gap, chosen with period_over_period_method: sigma_gap; Banff's rules for its parameters.
         q.periodMethod = f.choice("period_over_period_method", PeriodMethod.self, required: false) ?? q.periodMethod
         let betaI = positive("sg_beta_i"), betaE = positive("sg_beta_e")

@@ -36,6 +36,10 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     /// The indicators checked; nil: every amount of the catalog (small counts change by whole units,
     /// which HB reads as large relative moves).
     public var indicators: Set<String>?
+    /// HB flags only a change that differs from its group's median change by at least this share,
+    /// |r / r_M − 1| ≥ 0.10 by default: where many units move alike, HB's quartiles collapse and its
+    /// bounds with them, and a change of 0.5 % beside a median of 1 % would be flagged. 0 is Banff-exact.
+    public var minimumChange = 0.10
 
     /// HB with C = 20 for imputation and 10 for exclusion, U = 0 (Banff's), A = 0.05 and at least 10 usable units.
     public static let defaultParameters = HidiroglouBerthelot.Parameters(mii: 20, mei: 10, exponent: 0)
@@ -153,11 +157,16 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         switch method {
         case .hidiroglouBerthelot(let parameters):
             let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)
-            guard !result.flagged.isEmpty else { return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: []) }
+            // The guard against collapsed spread: a flag this close to the group's median change is dropped.
+            let flagged = result.flagged.filter { score in
+                guard let ratio = score.ratio, let median = result.medianRatio, median != 0 else { return true }
+                return abs(ratio / median - 1) >= minimumChange
+            }
+            guard !flagged.isEmpty else { return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: []) }
             let numbers =
                 "Q1 \(FindingText.number(result.q1)), M \(FindingText.number(result.median)), Q3 \(FindingText.number(result.q3)); "
                 + "U \(FindingText.number(parameters.exponent)), A \(FindingText.number(parameters.mdm))"
-            let flags = result.flagged.map { score -> Flag in
+            let flags = flagged.map { score -> Flag in
                 let status = score.status!
                 let (lower, upper) = status.tier == .impute ? (result.imputeLeft, result.imputeRight) : (result.excludeLeft, result.excludeRight)
                 let bound = status.isLeft ? lower! : upper!
@@ -332,7 +341,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         case .hidiroglouBerthelot(let p):
             return [
                 "mii": optional(p.mii), "mei": optional(p.mei), "mdm": .number(p.mdm), "exponent": .number(p.exponent),
-                "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations),
+                "side": .text(p.side.rawValue), "min_obs": .integer(p.minimumObservations), "min_change": .number(minimumChange),
             ]
         case .sigmaGap(let p):
             return [
