@@ -55,6 +55,13 @@ struct FabricationCheckTests {
         #expect(DigitHeapingCheck().run(QualityFixture.input(even)).findings.isEmpty)
     }
 
+    /// Only figures of three digits or more are tested: two-digit figures' last digits are not
+    /// uniform in honest data (here 10, 20, 30 are left out; 150 and 152 count).
+    @Test func heapingLooksAtThreeDigitsOrMore() {
+        let (counts, _, n) = DigitHeapingCheck.lastDigits([10, 20, 30, 99, 150, 152, 7])
+        #expect(n == 2 && counts[0] == 1 && counts[2] == 1)
+    }
+
     @Test func repeatedValuesAcrossUnits() {
         let rows = Self.rows(count: 10) { i in i < 6 ? 1_234 : Double(2_000 + 37 * i) }
         let results = RepeatedValuesCheck().run(QualityFixture.input(rows))

@@ -9,11 +9,13 @@ import RuralstatModel
 /// - round numbers: the share of multiples of 10 against the expected 1/10, with a binomial
 ///   z = (k − N/10) / √(N · 0.1 · 0.9); above 4 is heaping.
 ///
-/// Only whole numbers of at least two digits count (a one-digit figure's last digit is its first).
+/// Only whole numbers of at least three digits count (``smallestTested``): a one-digit figure's last
+/// digit is its first, and the last digits of two-digit figures are not uniform in honest data
+/// (Benford's law reaches into the second digit), which flagged a quarter of clean counties.
 public struct DigitHeapingCheck: QualityCheck {
     /// The level of the reporter whose units' figures are pooled (the county, which sends its villages' data).
     public var reporterLevel = RegionLevel.county
-    /// Reporters with fewer whole-number figures of two digits or more are not tested.
+    /// Reporters with fewer whole-number figures of three digits or more are not tested.
     public var minimumValues = 100
     /// χ²₉ at p = 0.001.
     public var chiSquareLimit = 27.877
@@ -26,10 +28,13 @@ public struct DigitHeapingCheck: QualityCheck {
     /// The check with the defaults above (set a property to change one).
     public init() {}
 
-    /// The last digits' counts of whole numbers ≥ 10, and their χ² against uniform.
+    /// The smallest figure whose last digit is tested: three digits.
+    public static let smallestTested = 100.0
+
+    /// The last digits' counts of whole numbers ≥ ``smallestTested``, and their χ² against uniform.
     public static func lastDigits(_ values: [Double]) -> (counts: [Int], chiSquare: Double, n: Int) {
         var counts = [Int](repeating: 0, count: 10)
-        for value in values where value >= 10 && value < 1e15 && value == value.rounded() {
+        for value in values where value >= smallestTested && value < 1e15 && value == value.rounded() {
             counts[Int(value.truncatingRemainder(dividingBy: 10))] += 1
         }
         return chiSquare(lastDigits: counts)

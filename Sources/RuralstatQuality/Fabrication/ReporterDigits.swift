@@ -10,7 +10,7 @@ struct ReporterDigits {
     struct Counts {
         /// First significant digits 1…9 of positive values.
         var first = [Int](repeating: 0, count: 9)
-        /// Last digits 0…9 of whole numbers of at least two digits.
+        /// Last digits 0…9 of whole numbers of at least three digits (``DigitHeapingCheck/smallestTested``).
         var last = [Int](repeating: 0, count: 10)
         /// Positive values per decade, ⌊log₁₀ x⌋ + 12 (10⁻¹² … 10¹⁵).
         var decades = [Int](repeating: 0, count: 28)
@@ -20,7 +20,7 @@ struct ReporterDigits {
 
         mutating func add(_ value: Double, lastDigitsOnly: Bool) {
             guard value.isFinite, value > 0 else { return }
-            if value >= 10, value < 1e15 {
+            if value >= DigitHeapingCheck.smallestTested, value < 1e15 {
                 let whole = Int64(value)  // exact below 2⁵³: the remainder of a whole number, as fmod would give
                 if Double(whole) == value { last[Int(whole % 10)] += 1 }
             }
