@@ -60,10 +60,10 @@ public struct AssessmentSpec: Sendable {
     }
 
     /// Reads a spec; relative paths are relative to the spec's folder. Indicators are checked against the catalog.
-    public init(yaml: String, file: String, catalog: IndicatorCatalog) throws(AssessmentSpecError) {
+    public init(yaml: String, file: String, catalog: IndicatorCatalog) throws(SpecError) {
         self.init(catalog: catalog)
         let (root, sink) = YAMLFields.document(yaml)
-        guard let root else { throw AssessmentSpecError(file: file, problems: sink.problems) }
+        guard let root else { throw SpecError(file: file, document: "assessment spec", problems: sink.problems) }
         if let version = root.int("version"), version != 1 { root.problem("version", "this ruralstat reads version 1 assessment specs, not \(version)") }
         if let section = root.mapping("framework", required: false) { framework = Self.framework(section, catalog: catalog) }
         if let names = root.strings("levels", required: false) {
@@ -136,17 +136,12 @@ public struct AssessmentSpec: Sendable {
         if let section = root.mapping("spot_check", required: false) { Self.spotCheck(section, into: &spotCheck, catalog: catalog) }
         root.rejectUnknownKeys()
         do { try index.validate() } catch { root.problem("normalisation", error.description) }
-        guard sink.problems.isEmpty else { throw AssessmentSpecError(file: file, problems: sink.problems) }
+        guard sink.problems.isEmpty else { throw SpecError(file: file, document: "assessment spec", problems: sink.problems) }
     }
 
     /// Reads the spec in the file at `path` (UTF-8 YAML).
-    public init(contentsOfFile path: String, catalog: IndicatorCatalog) throws(AssessmentSpecError) {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw AssessmentSpecError(
-                file: path, problems: [YAMLProblem(line: nil, path: "(document)", message: "cannot be read: \(error.localizedDescription)")])
-        }
-        try self.init(yaml: text, file: path, catalog: catalog)
+    public init(contentsOfFile path: String, catalog: IndicatorCatalog) throws(SpecError) {
+        try self.init(yaml: SpecError.text(ofSpecAt: path, document: "assessment spec"), file: path, catalog: catalog)
     }
 
     static func framework(_ f: YAMLFields, catalog: IndicatorCatalog) -> AssessmentFramework {
@@ -319,19 +314,5 @@ public struct AssessmentSpec: Sendable {
             draw.ruleWeights[rule] = weight
         }
         f.rejectUnknownKeys()
-    }
-}
-
-/// A spec that cannot be used: every problem, with line and key path.
-public struct AssessmentSpecError: Error, Sendable, CustomStringConvertible {
-    /// The spec file.
-    public let file: String
-    /// Every problem found.
-    public let problems: [YAMLProblem]
-
-    /// All problems, one a line.
-    public var description: String {
-        "\(file): the assessment spec has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
-            + problems.map { "  \($0)" }.joined(separator: "\n")
     }
 }

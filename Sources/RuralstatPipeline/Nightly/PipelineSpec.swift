@@ -13,7 +13,7 @@ import RuralstatQuality
 /// files whatever folder the run starts in.
 ///
 /// A spec is validated whole before anything runs: every problem names the line, the key path and
-/// the reason (``PipelineSpecError``).
+/// the reason (``SpecError``).
 public struct PipelineSpec: Sendable {
     /// One place submissions arrive, with the rule that says who sent each file.
     public struct Source: Sendable {
@@ -106,22 +106,11 @@ public struct PipelineSpec: Sendable {
     }
 }
 
-/// A spec that cannot be used: every problem, with line and key path.
-public struct PipelineSpecError: Error, Sendable, CustomStringConvertible {
-    public let file: String
-    public let problems: [YAMLProblem]
-
-    public var description: String {
-        "\(file): the pipeline spec has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
-            + problems.map { "  \($0)" }.joined(separator: "\n")
-    }
-}
-
 extension PipelineSpec {
     /// Reads and validates a spec.
-    public init(yaml: String, file: String) throws(PipelineSpecError) {
+    public init(yaml: String, file: String) throws(SpecError) {
         let (root, sink) = YAMLFields.document(yaml)
-        guard let root else { throw PipelineSpecError(file: file, problems: sink.problems) }
+        guard let root else { throw SpecError(file: file, document: "pipeline spec", problems: sink.problems) }
         if let version = root.int("version"), version != 1 { root.problem("version", "this ruralstat reads version 1 specs, not \(version)") }
         name = root.string("name", required: false) ?? (file as NSString).lastPathComponent
         store = root.string("store") ?? ""
@@ -184,7 +173,7 @@ extension PipelineSpec {
             section.rejectUnknownKeys()
         }
         root.rejectUnknownKeys()
-        guard sink.problems.isEmpty else { throw PipelineSpecError(file: file, problems: sink.problems) }
+        guard sink.problems.isEmpty else { throw SpecError(file: file, document: "pipeline spec", problems: sink.problems) }
         // Relative paths are the spec folder's.
         let folder = (file as NSString).deletingLastPathComponent
         store = SpecPath.resolve(store, in: folder)
@@ -208,11 +197,7 @@ extension PipelineSpec {
 
     /// Reads a spec file.
     public static func load(_ path: String) throws -> PipelineSpec {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw PipelineSpecError(file: path, problems: [YAMLProblem(line: nil, path: "(file)", message: "cannot be read: \(error.localizedDescription)")])
-        }
-        return try PipelineSpec(yaml: text, file: path)
+        try PipelineSpec(yaml: SpecError.text(ofSpecAt: path, document: "pipeline spec"), file: path)
     }
 
     private static func source(_ f: YAMLFields) -> Source? {

@@ -21,7 +21,7 @@ enum ExitStatus: Int32 {
     static func isInvalidInput(_ error: any Error) -> Bool {
         switch error {
         case is RegistryLoadError, is CatalogLoadError, is IngestError, is RegionCodeError, is PeriodError,
-            is RegistryEditionError, is SubmissionDecisionError, is RegionLookupError, is AssessmentSpecError, is AssessmentError:
+            is RegistryEditionError, is SubmissionDecisionError, is RegionLookupError, is SpecError, is AssessmentError:
             true
         case let error as StoreError:
             error.isMissing
