@@ -114,8 +114,7 @@ public struct StoreAssessment {
         let json = (folder as NSString).appendingPathComponent("assessment.json")
         try AssessmentTables.writeCSV(outcome.rows, to: csv)
         try AssessmentTables.spreadsheet(outcome.rows).write(to: xlsx)
-        let settings = "[" + outcome.settings.map(\.json).joined(separator: ",\n") + "]\n"
-        try settings.write(toFile: json, atomically: true, encoding: .utf8)
+        try AssessmentTables.settingsJSON(outcome.settings).write(toFile: json, atomically: true, encoding: .utf8)
         return [csv, xlsx, json]
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RuralstatModel
+import RuralstatStore
 
 /// The assessment as files for evaluators: `assessment.csv` and an XLSX workbook (one row per region:
 /// class, dimension scores, index, rank, rank in class, rank interval, change, the sentence), and the
@@ -44,6 +45,11 @@ public enum AssessmentTables {
             writer.endRow()
         }
         try writer.close()
+    }
+
+    /// `assessment.json`: the settings of each level and year assessed, as a JSON array.
+    public static func settingsJSON(_ settings: [AssessmentSettings]) -> String {
+        "[" + settings.map(\.json).joined(separator: ",\n") + "]\n"
     }
 
     /// The assessment as a workbook sheet per level.

@@ -134,8 +134,8 @@ public struct ReportWriter {
         if settings.formats.contains(.sdmx) { try writeSDMX(rollups, into: staging) }
         if settings.formats.contains(.assessment), !assessment.isEmpty {
             try AssessmentTables.writeCSV(assessment, to: try staging.path("assessment/assessment.csv"))
-            let json = "[" + scopedAssessmentSettings.map(\.json).joined(separator: ",\n") + "]\n"
-            try json.write(toFile: try staging.path("assessment/assessment.json"), atomically: false, encoding: .utf8)
+            try AssessmentTables.settingsJSON(scopedAssessmentSettings)
+                .write(toFile: try staging.path("assessment/assessment.json"), atomically: false, encoding: .utf8)
         }
         return written
     }
