@@ -23,6 +23,7 @@ extension RuleSet {
         let (root, sink) = YAMLFields.document(yaml)
         var version = ""
         var rules: [EditRule] = []
+        var weights: [String: Double] = [:]
         if let root {
             version = root.string("version") ?? ""
             var firstPath: [String: String] = [:]
@@ -31,10 +32,30 @@ extension RuleSet {
                     rules.append(rule)
                 }
             }
+            weights = Self.weights(root, knownIndicators: knownIndicators)
             root.rejectUnknownKeys()
         }
         guard sink.problems.isEmpty else { throw RuleSetLoadError(file: file, problems: sink.problems) }
-        try self.init(version: version, rules: rules, file: file)
+        try self.init(version: version, rules: rules, weights: weights, file: file)
+    }
+
+    /// `weights: {HOUSEHOLDS: 2, …}`: positive numbers for known codes.
+    private static func weights(_ root: YAMLFields, knownIndicators: Set<String>) -> [String: Double] {
+        guard let mapping = root.mapping("weights", required: false) else { return [:] }
+        var weights: [String: Double] = [:]
+        for (code, _) in root.pairs("weights", required: false) ?? [] {
+            guard knownIndicators.contains(code) else {
+                mapping.problem(code, "is not an indicator of the catalog")
+                continue
+            }
+            guard let weight = mapping.double(code) else { continue }
+            if weight > 0 && weight.isFinite {
+                weights[code] = weight
+            } else {
+                mapping.problem(code, EditRule.badWeightMessage(weight))
+            }
+        }
+        return weights
     }
 }
 

@@ -9,9 +9,13 @@ public struct RuleSet: Sendable {
     public let version: String
     /// The rules, in file order.
     public let rules: [EditRule]
+    /// Reliability weights by indicator code for error localisation (``ErrorLocalizer``): changing a
+    /// field costs its weight, so a field that is trusted more is named less readily; codes not listed
+    /// weigh 1.
+    public let weights: [String: Double]
 
-    /// Builds a rule set; ids must be valid and unique.
-    public init(version: String, rules: [EditRule], file: String = "rules") throws(RuleSetLoadError) {
+    /// Builds a rule set; ids must be valid and unique, and weights positive.
+    public init(version: String, rules: [EditRule], weights: [String: Double] = [:], file: String = "rules") throws(RuleSetLoadError) {
         var problems: [YAMLProblem] = []
         var seen: Set<String> = []
         for (index, rule) in rules.enumerated() {
@@ -22,9 +26,13 @@ public struct RuleSet: Sendable {
                 problems.append(YAMLProblem(line: nil, path: path, message: "'\(rule.id)' is the id of an earlier rule"))
             }
         }
+        for (code, weight) in weights.sorted(by: { $0.key < $1.key }) where !(weight > 0 && weight.isFinite) {
+            problems.append(YAMLProblem(line: nil, path: "weights.\(code)", message: EditRule.badWeightMessage(weight)))
+        }
         guard problems.isEmpty else { throw RuleSetLoadError(file: file, problems: problems) }
         self.version = version
         self.rules = rules
+        self.weights = weights
     }
 
     /// The rule with this id.
@@ -59,6 +67,10 @@ public struct RuleSetLoadError: Error, Sendable, CustomStringConvertible {
 }
 
 extension EditRule {
+    static func badWeightMessage(_ weight: Double) -> String {
+        "a reliability weight must be a positive number, not \(RuleExpression.literal(weight))"
+    }
+
     static func badIDMessage(_ id: String) -> String {
         "'\(id)' is not a rule id (a–z, 0–9, _, starting with a letter)"
     }

@@ -408,7 +408,7 @@ struct RuleLanguageTests {
                     "line 15: rules[3].severty: unknown key (known here: id, levels, message, rule, severity, tolerance)",
                     "line 20: rules[4].tolerance: must be zero or more, not -1",
                     "line 21: rules[5].rule: is required",
-                    "line 23: owner: unknown key (known here: rules, version)",
+                    "line 23: owner: unknown key (known here: rules, version, weights)",
                 ])
             #expect(error.description.hasPrefix("rules.yaml: the rule set has 12 problems:\n  line 5: rules[0].severity:"))
         }

@@ -12,7 +12,7 @@ func quality(_ arguments: Arguments) throws {
     let catalog = try ReferenceFiles.loadCatalog(path: arguments.required("--catalog").last!)
     let registry = try ReferenceFiles.loadRegistry(paths: arguments.required("--registry"))
     let rules = try arguments.value("--rules").map { path in
-        try RuleSet(yaml: try String(contentsOfFile: path, encoding: .utf8), file: path, knownIndicators: Set(catalog.codes))
+        try RuleSet(contentsOfFile: path, knownIndicators: Set(catalog.codes))
     }
     let repeats = arguments.count("--repeat", default: 5)
     var options = IngestOptions()

@@ -25,13 +25,19 @@
 //
 // The assessment of a generated panel of N counties (default 2,800) × 22 indicators: the index, then
 // the uncertainty analysis with R replications (default 1,000); seconds and peak memory.
+//
+//   ruralstat-bench localise --catalog C --rules RULES [--units N] [--workers W]
+//
+// Fellegi–Holt error localisation of N generated village records (default 100,000), each failing at
+// least one rule of RULES; seconds, units per second and how the answers fell.
 import Foundation
 
 let usage =
     "usage: ruralstat-bench ingest --catalog C --registry R [--sender S] FILE...\n"
     + "       ruralstat-bench quality --catalog C --registry R [--rules RULES] [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER...\n"
     + "       ruralstat-bench w1 --catalog C [--workers W] INPUT OUTDIR\n"
-    + "       ruralstat-bench assess [--units N] [--replications R] [--workers W]"
+    + "       ruralstat-bench assess [--units N] [--replications R] [--workers W]\n"
+    + "       ruralstat-bench localise --catalog C --rules RULES [--units N] [--workers W]"
 do {
     switch CommandLine.arguments.dropFirst().first {
     case "ingest": try ingest(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--sender"]))
@@ -39,6 +45,7 @@ do {
         try quality(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--rules", "--repeat", "--workers", "--only"]))
     case "w1": try w1(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--workers"]))
     case "assess": try assess(Arguments(CommandLine.arguments.dropFirst(2), known: ["--units", "--replications", "--workers"]))
+    case "localise": try localise(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--rules", "--units", "--workers"]))
     default: fail(usage)
     }
 } catch {

@@ -22,6 +22,7 @@ public struct EditRuleCheck: QualityCheck {
         let codes = Array(Set(rules.rules.flatMap(\.indicators))).sorted()
         let slots = IndicatorSlots(codes)
         let compiled = rules.rules.map { $0.compiled(for: slots) }
+        let localizer = ErrorLocalizer(rules: rules, slots: slots)
         // Each slot's column in the table (nil: nobody reported that indicator).
         let columns = codes.map { table.indicatorIndex($0) }
         return table.qualityResults(workers: input.workers) { partition -> QualityResults in
@@ -45,26 +46,43 @@ public struct EditRuleCheck: QualityCheck {
             defer { aligned.forEach { $0.deallocate() } }
             let views = aligned.map { UnsafeBufferPointer($0) }
             let levels = units.map { RegionCode(uncheckedRawValue: $0).level }
-            var outcomes = [RuleOutcome](repeating: .pass, count: units.count)
+            var outcomes = [[RuleOutcome]](repeating: [], count: rules.rules.count)
             for (index, rule) in rules.rules.enumerated() {
-                outcomes.withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
+                outcomes[index] = [RuleOutcome](repeating: .pass, count: units.count)
+                outcomes[index].withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
                 // Passes and units without the data are counted per level (the partition is one
-                // province) and tallied once; failures are explained one by one.
+                // province) and tallied once; failures are explained one by one below.
                 var passed = [Int](repeating: 0, count: RegionLevel.allCases.count), unusable = passed
                 for unit in units.indices where rule.applies(to: levels[unit]) {
-                    switch outcomes[unit] {
+                    switch outcomes[index][unit] {
                     case .pass: passed[levels[unit].rawValue] += 1
                     case .notApplicable: unusable[levels[unit].rawValue] += 1
-                    case .fail:
-                        tallies[index].fail(units[unit])
-                        let record = views.map { $0[unit] }
-                        found.append(finding(rule, record: record, slots: slots, region: units[unit], period: period, input: input))
+                    case .fail: tallies[index].fail(units[unit])
                     }
                 }
                 for level in RegionLevel.allCases where passed[level.rawValue] + unusable[level.rawValue] > 0 {
                     tallies[index].add(
                         province: units[0], level: level, passed: passed[level.rawValue],
                         notApplicable: unusable[level.rawValue])
+                }
+            }
+            // Each failing unit's likely wrong fields, from all the rules it fails (Fellegi–Holt).
+            let bounds = codes.map { input.catalog.definition($0, year: period.year)?.validRange }
+            var localized: [Int: [Int: ErrorLocalization]] = [:]
+            var record = [Double](repeating: .nan, count: codes.count)
+            for unit in units.indices {
+                let failing = rules.rules.indices.filter { rules.rules[$0].applies(to: levels[unit]) && outcomes[$0][unit] == .fail }
+                guard !failing.isEmpty else { continue }
+                for slot in codes.indices { record[slot] = views[slot][unit] }
+                localized[unit] = record.withUnsafeBufferPointer { localizer.localize($0, level: levels[unit], failing: failing, bounds: bounds) }
+            }
+            for (index, rule) in rules.rules.enumerated() {
+                for unit in units.indices where rule.applies(to: levels[unit]) && outcomes[index][unit] == .fail {
+                    let record = views.map { $0[unit] }
+                    found.append(
+                        finding(
+                            rule, record: record, slots: slots, region: units[unit], period: period, localization: localized[unit]?[index],
+                            input: input))
                 }
             }
             return QualityResults(findings: found, tallies: tallies.flatMap(\.rows))
@@ -101,20 +119,38 @@ public struct EditRuleCheck: QualityCheck {
     }
 
     private func finding(
-        _ rule: EditRule, record: [Double], slots: IndicatorSlots, region: Int64, period: Period,
+        _ rule: EditRule, record: [Double], slots: IndicatorSlots, region: Int64, period: Period, localization: ErrorLocalization?,
         input: QualityInput
     ) -> Finding {
         let explanation = rule.explain(record, slots: slots)
         let code = RegionCode(uncheckedRawValue: region)
         let message = rule.message.map { "\($0): " } ?? ""
-        let indicator = rule.indicators.first
-        let text = "\(FindingText.unit(code, registry: input.registry)) in \(period): \(message)\(explanation) (rule \(rule.id): \(rule.text))"
+        // The finding is about the field most likely wrong when localisation names exactly one that the
+        // rule reads; otherwise about the rule's first field.
+        var indicator = rule.indicators.first
+        if let sets = localization?.sets, sets.count == 1, sets[0].count == 1, rule.indicators.contains(sets[0][0]) { indicator = sets[0][0] }
+        var text = "\(FindingText.unit(code, registry: input.registry)) in \(period): \(message)\(explanation) (rule \(rule.id): \(rule.text))"
+        var parameters: FindingParameters = ["rule": .text(rule.text), "tolerance": .number(rule.tolerance)]
+        if let localization {
+            text += "; " + localization.summary
+            if let reason = localization.reason {
+                parameters = parameters + ["not_localised": .text(reason)]
+            } else {
+                parameters = parameters + ["likely_wrong": .text(localization.sets.map { $0.joined(separator: "+") }.joined(separator: "|"))]
+                parameters = parameters + ["change_weight": .number(localization.weight)]
+                // The first set's reported values, for the Banff status file (FTI on each field).
+                if let first = localization.sets.first {
+                    parameters = parameters + ["likely_wrong_values": .numbers(first.map { slots[$0].map { record[$0] } ?? .nan })]
+                }
+                if !localization.imputed.isEmpty { parameters = parameters + ["to_impute": .text(localization.imputed.joined(separator: "+"))] }
+            }
+        }
         let (left, right) = (explanation.left, explanation.right)
         return Finding(
             ruleID: rule.id, method: BuiltInRule.editRuleMethod, severity: rule.severity, level: code.level, region: code, indicator: indicator,
             period: period, observed: left ?? indicator.flatMap { explanation.value(of: $0) }, expected: right,
             statisticName: left != nil && right != nil ? "difference" : nil,
-            statistic: left.flatMap { l in right.map { l - $0 } }, parameters: ["rule": .text(rule.text), "tolerance": .number(rule.tolerance)],
+            statistic: left.flatMap { l in right.map { l - $0 } }, parameters: parameters,
             explanation: FindingText.tidy(text))
     }
 }
