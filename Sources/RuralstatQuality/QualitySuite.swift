@@ -15,16 +15,17 @@ public struct QualitySuite: Sendable {
     public init(checks: [any QualityCheck]) { self.checks = checks }
 
     /// Every method, the edit rules first when there are any; the checks a pipeline spec can tune
-    /// are given, the fabrication screens keep their defaults.
+    /// are given, the repeated-value screens keep their defaults.
     public init(
         rules: RuleSet?, peerOutliers: PeerOutlierCheck = PeerOutlierCheck(), periodOverPeriod: PeriodOverPeriodCheck = PeriodOverPeriodCheck(),
-        balance: BalanceCheck = BalanceCheck(), coverage: CoverageCheck = CoverageCheck(), history: AggregateHistoryCheck = AggregateHistoryCheck()
+        balance: BalanceCheck = BalanceCheck(), coverage: CoverageCheck = CoverageCheck(), history: AggregateHistoryCheck = AggregateHistoryCheck(),
+        benford: BenfordCheck = BenfordCheck(), heaping: DigitHeapingCheck = DigitHeapingCheck()
     ) {
         var checks: [any QualityCheck] = []
         if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
         checks += [
             peerOutliers, periodOverPeriod, balance, coverage, history,
-            BenfordCheck(), DigitHeapingCheck(), RepeatedValuesCheck(), ConstantSeriesCheck(),
+            benford, heaping, RepeatedValuesCheck(), ConstantSeriesCheck(),
         ]
         self.checks = checks
     }

@@ -34,6 +34,46 @@ struct FabricationCheckTests {
         #expect(results.mergedTallies.map { "\($0.passed)/\($0.failed)" } == ["1/1"])
     }
 
+    /// One indicator made up across a county is diluted in the county's pool, and caught on its own:
+    /// its departure from Benford's law is far larger than the same indicator's in 11 other counties.
+    @Test func benfordTestsEachIndicatorAsWellAsThePool() {
+        var random = SplitMix64(seed: 9)
+        var rows: [(String, String, String, Double)] = []
+        for county in 121...132 {
+            rows += Self.rows(county: "130\(county)", count: 3_000) { _ in pow(10, 1 + 4 * Double.random(in: 0..<1, using: &random)) }
+            rows += Self.rows(county: "130\(county)", count: 400) { _ in
+                county == 121 ? 10 + 99_989 * Double.random(in: 0..<1, using: &random) : pow(10, 4 * Double.random(in: 0..<1, using: &random))
+            }.map { ($0.0, "GRAIN_SOWN_AREA", $0.2, $0.3) }
+        }
+        let results = BenfordCheck().run(QualityFixture.input(rows))
+        #expect(results.findings.map { "\($0.region) \($0.indicator ?? "pooled")" } == ["130121000000 GRAIN_SOWN_AREA"])
+        let finding = results.findings[0]
+        #expect(finding.peerSize == 400 && finding.statistic! > 0.05)
+        // The indicator tests form one family of 24, adjusted together; q ≥ p.
+        #expect(finding.parameters.number("tests") == 24)
+        #expect(finding.parameters.number("q_value")! >= finding.parameters.number("p_value")!)
+        #expect(finding.parameters.number("q_value")! <= 0.01)
+        #expect(finding.parameters.number("peer_z")! > 4)
+        #expect(finding.explanation.contains("the first digits of its 400 粮食播种面积 GRAIN_SOWN_AREA amounts depart from Benford's law far more than"))
+        #expect(results.mergedTallies.map { "\($0.passed)/\($0.failed)" } == ["35/1"])
+        // The county's pool alone conforms: the made-up indicator is missed there.
+        let pooled = rows.filter { $0.0.hasPrefix("130121") }.map(\.3)
+        #expect(BenfordCheck.deviation(pooled).mad < 0.015)
+        // Fewer than 10 counties: no indicator tests, only the pools.
+        let few = BenfordCheck().run(QualityFixture.input(rows.filter { $0.0 < "130130" }))
+        #expect(few.findings.isEmpty)
+        #expect(few.mergedTallies.map { "\($0.passed)/\($0.failed)/\($0.notApplicable)" } == ["9/0/18"])
+    }
+
+    @Test func benfordChiSquareGrowsWithTheNumberOfValues() {
+        // Digits 1…9 equally often: MAD 0.06 against Benford. χ² grows with n.
+        let flat = (0..<9).map { _ in 40 }
+        let small = BenfordCheck.chiSquare(firstDigits: flat)
+        let large = BenfordCheck.chiSquare(firstDigits: flat.map { $0 * 10 })
+        #expect(abs(large.chiSquare - 10 * small.chiSquare) < 1e-9)
+        #expect(large.p < small.p && small.p < 1e-6)
+    }
+
     @Test func benfordSkipsNarrowRanges() {
         var random = SplitMix64(seed: 8)
         let narrow = Self.rows(count: 2_000) { _ in 500 + 400 * Double.random(in: 0..<1, using: &random) }  // under one order of magnitude
@@ -49,6 +89,10 @@ struct FabricationCheckTests {
         #expect(counts == [60, 10, 10, 10, 10, 0, 0, 0, 0, 0] && n == 100 && chiSquare == 300)
         let results = DigitHeapingCheck().run(QualityFixture.input(heaped))
         #expect(results.findings.count == 1 && results.findings[0].statistic == 300)
+        // One reporter: q = p = 2 · min(P(χ²₉ > 300), P(Z > 16.7)).
+        let p = 2 * Significance.normalTail(50 / 3)
+        #expect(abs(results.findings[0].parameters.number("p_value")! - p) <= 1e-12 * p)
+        #expect(results.findings[0].parameters.number("q_value") == results.findings[0].parameters.number("p_value"))
         #expect(results.findings[0].explanation.contains("60.0 % of its 100 whole-number figures end in 0"))
         // Consecutive whole numbers: every last digit ten times, χ² = 0.
         let even = Self.rows(count: 100) { Double(1_000 + $0) }
@@ -99,5 +143,27 @@ struct FabricationCheckTests {
             [("130121101201", "GRAIN_OUTPUT", year, 500.0), ("130121101202", "GRAIN_OUTPUT", year, year == "2023" ? 501 : 500)]
         }
         #expect(ConstantSeriesCheck().run(QualityFixture.input(rows)).findings.isEmpty)
+    }
+
+    @Test(
+        "χ² tails against their closed forms",
+        arguments: [
+            (15.507313055865453, 8, 0.05), (20.090235029663233, 8, 0.01), (27.877164871256568, 9, 0.001), (3.841458820694124, 1, 0.05),
+            (200.0, 9, 3.312992393909554e-38), (0.5, 8, 0.999866630349486),
+        ])
+    func chiSquareTails(x: Double, k: Int, p: Double) {
+        #expect(abs(Significance.chiSquareTail(x, degreesOfFreedom: k) - p) <= 1e-9 * p)
+    }
+
+    /// Benjamini and Hochberg's (1995) own example, 15 p-values: adjusted as R's `p.adjust(p, "BH")`;
+    /// at q = 0.05 the first four are discoveries.
+    @Test func benjaminiHochbergAsInThePaper() {
+        let p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000]
+        let expected = [
+            0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.063857, 0.063857, 0.0645, 0.0765, 0.486, 0.581182, 0.714875, 0.753231, 0.813214, 1,
+        ]
+        let q = Significance.benjaminiHochberg(p.reversed()).reversed().map { $0 }
+        #expect(zip(q, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(q.filter { $0 <= 0.05 }.count == 4)
     }
 }

@@ -12,13 +12,16 @@ enum QualityFixture {
                 code: "GRAIN_OUTPUT", validFrom: 2016, nameZh: "粮食产量", nameEn: "Grain output", unit: "吨", kind: .amount,
                 reportedLevels: [.village], aggregation: .sum),
             Indicator(
+                code: "GRAIN_SOWN_AREA", validFrom: 2016, nameZh: "粮食播种面积", nameEn: "Grain sown area", unit: "公顷", kind: .amount,
+                reportedLevels: [.village], aggregation: .sum),
+            Indicator(
                 code: "HOUSEHOLDS", validFrom: 2016, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
                 reportedLevels: [.village, .township, .county], aggregation: .sum),
         ])
 
     /// A table of (region, indicator, period, value) rows.
     static func table(_ rows: [(String, String, String, Double)]) -> ObservationTable {
-        let indicators = ["GRAIN_OUTPUT", "HOUSEHOLDS"]
+        let indicators = ["GRAIN_OUTPUT", "GRAIN_SOWN_AREA", "HOUSEHOLDS"]
         let periods = Array(Set(rows.map(\.2))).sorted().map { try! Period($0) }
         var batch = ObservationBatch(indicatorCodes: indicators, periodTable: periods)
         for (line, row) in rows.enumerated() {

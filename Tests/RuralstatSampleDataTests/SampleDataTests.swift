@@ -78,4 +78,30 @@ struct SampleDataTests {
             #expect(score.precision >= 0.8, "\(score.kind): precision \(score.precision) (\(score.explained) of \(score.findings))")
         }
     }
+
+    /// Clean data (no anomaly planted) of about 200 counties: the screens that judge a county flag at
+    /// most 1 % of them, at their stated levels (Benford's and heaping's false-discovery rate 0.01);
+    /// the unit-level methods flag at most 0.05 % of the values they look at.
+    @Test func cleanDataRaisesFewFlags() throws {
+        let folder = try TemporaryFolder()
+        var options = SampleDataGenerator.Options()
+        options.seed = 5
+        options.villages = 32_000
+        options.villageRate = 0
+        options.coverageRate = 0
+        options.countyRate = 0
+        let outcome = try SampleDataEvaluation(generator: options, catalog: Self.catalog, rules: Self.rules).run(in: folder.path("clean"))
+        let counties = SampleRegistry(villages: options.villages, seed: options.seed).reporters.count
+        #expect(counties >= 200)
+        var flagged: [String: Set<String>] = [:]
+        for finding in outcome.findings { flagged[finding.ruleID, default: []].insert(String(finding.region.description.prefix(6))) }
+        for rule in [BuiltInRule.benfordFirstDigit, BuiltInRule.digitHeaping, BuiltInRule.repeatedValues, BuiltInRule.constantSeries] {
+            let share = Double(flagged[rule]?.count ?? 0) / Double(counties)
+            #expect(share <= 0.01, "\(rule) flags \(flagged[rule]?.count ?? 0) of \(counties) counties")
+        }
+        for rule in [BuiltInRule.peerOutlier, BuiltInRule.periodOverPeriod, BuiltInRule.hierarchyBalance, BuiltInRule.aggregateHistory] {
+            let count = outcome.findings.filter { $0.ruleID == rule }.count
+            #expect(Double(count) <= 0.0005 * Double(outcome.observations), "\(rule): \(count) findings in \(outcome.observations) values")
+        }
+    }
 }

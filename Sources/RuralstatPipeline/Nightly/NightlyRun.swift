@@ -223,6 +223,7 @@ public struct NightlyRun {
             ("peer_outlier_threshold", q.peerOutliers.threshold), ("hb_exponent", q.hb.exponent),
             ("minimum_coverage", q.coverage.minimumCoverage), ("history_max_decrease", q.history.maxDecrease),
             ("history_max_increase", q.history.maxIncrease), ("balance_relative_tolerance", q.balance.relativeTolerance),
+            ("benford_fdr", q.benford.falseDiscoveryRate), ("heaping_fdr", q.heaping.falseDiscoveryRate),
         ] {
             parameters["quality.\(key)"] = "\(value)"
         }
@@ -230,6 +231,8 @@ public struct NightlyRun {
         parameters["quality.hb_mdm"] = "\(q.hb.mdm)"
         parameters["quality.hb_side"] = q.hb.side.rawValue
         parameters["quality.hb_min_change"] = "\(q.hbMinimumChange)"
+        parameters["quality.benford_min_values"] = "\(q.benford.minimumValues) pooled, \(q.benford.minimumValuesPerIndicator) per indicator"
+        parameters["quality.heaping_min_values"] = "\(q.heaping.minimumValues)"
         if q.periodMethod == .sigmaGap {
             let sg = q.sigmaGap
             parameters["quality.sg"] =

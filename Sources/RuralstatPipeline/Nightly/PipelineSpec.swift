@@ -89,6 +89,8 @@ public struct PipelineSpec: Sendable {
         public var balance = BalanceCheck()
         public var coverage = CoverageCheck()
         public var history = AggregateHistoryCheck()
+        public var benford = BenfordCheck()
+        public var heaping = DigitHeapingCheck()
 
         public init() {}
 
@@ -101,7 +103,7 @@ public struct PipelineSpec: Sendable {
                     check.minimumChange = hbMinimumChange
                     return check
                 }(),
-                balance: balance, coverage: coverage, history: history)
+                balance: balance, coverage: coverage, history: history, benford: benford, heaping: heaping)
         }
     }
 }
@@ -274,6 +276,22 @@ extension PipelineSpec {
         q.coverage.expectedSenders = f.strings("expected_senders", required: false) ?? q.coverage.expectedSenders
         q.history.maxDecrease = positive("history_max_decrease") ?? q.history.maxDecrease
         q.history.maxIncrease = positive("history_max_increase") ?? q.history.maxIncrease
+        // The digit screens: false-discovery rates (Benjamini–Hochberg) and how many values a test needs.
+        func rate(_ key: String) -> Double? {
+            guard let value = f.double(key, required: false) else { return nil }
+            if !(value > 0 && value < 1) { f.problem(key, "must lie between 0 and 1 (exclusive), not \(value)") }
+            return value
+        }
+        func count(_ key: String, atLeast least: Int) -> Int? {
+            guard let value = f.int(key, required: false) else { return nil }
+            if value < least { f.problem(key, "must be at least \(least), not \(value)") }
+            return value
+        }
+        q.benford.falseDiscoveryRate = rate("benford_fdr") ?? q.benford.falseDiscoveryRate
+        q.benford.minimumValues = count("benford_min_values", atLeast: 50) ?? q.benford.minimumValues
+        q.benford.minimumValuesPerIndicator = count("benford_min_values_per_indicator", atLeast: 50) ?? q.benford.minimumValuesPerIndicator
+        q.heaping.falseDiscoveryRate = rate("heaping_fdr") ?? q.heaping.falseDiscoveryRate
+        q.heaping.minimumValues = count("heaping_min_values", atLeast: 50) ?? q.heaping.minimumValues
         f.rejectUnknownKeys()
     }
 

@@ -1,27 +1,60 @@
 import Foundation
+import RuralstatAggregate
 import RuralstatModel
 
 /// Benford's law on a reporter's amounts: the share of each first significant digit d should be
-/// log₁₀(1 + 1/d). The mean absolute deviation of the observed shares from those is judged with
-/// Nigrini's (2012) first-digit thresholds: ≤ 0.006 close, ≤ 0.012 acceptable, ≤ 0.015 marginal,
-/// above nonconformity. Only reporters with enough values spanning enough orders of magnitude are
-/// tested: bounded or assigned numbers do not follow Benford, and few values say nothing.
+/// log₁₀(1 + 1/d). Each reporter (the county, which compiles its villages' figures) is tested twice
+/// over: all its amounts pooled, and each indicator on its own where it has enough values, since one
+/// indicator made up across a county is diluted in the pool (its MAD 0.065 alone, 0.015 pooled).
+///
+/// The two tests differ in what "departs" means:
+/// - **pooled**: the χ² of the digit counts against Benford's shares (8 degrees of freedom). A
+///   county's amounts of many indicators span many decades, and honest pools conform.
+/// - **one indicator**: one indicator's values in one county span two or three decades around the
+///   county's own level, and such values honestly depart from Benford's law (digit 1 at 36 %
+///   rather than 30 %, a MAD near 0.03, in every county). So a county's MAD is set against the
+///   same indicator's MADs in the other counties: a robust z of its log (median and MAD-scale, at
+///   least 0.05; MADs are skewed) and its normal tail. A county departs when it departs far more
+///   than its peers do. This needs ``minimumReportersPerIndicator`` counties tested for the indicator.
+///
+/// A test flags when two things hold:
+/// - the departure is **significant** after controlling the false-discovery rate: the p-values are
+///   adjusted by Benjamini–Hochberg, the pools and the indicator tests as two families (honest pools
+///   of many values depart a little, significantly, and would lower the bar for the indicator
+///   tests); q ≤ ``falseDiscoveryRate``;
+/// - and it is **large**: the mean absolute deviation of the shares from Benford's exceeds
+///   Nigrini's (2012) limit of nonconformity for first digits, 0.015 (≤ 0.006 close, ≤ 0.012
+///   acceptable, ≤ 0.015 marginal).
+///
+/// Only tests with enough values spanning enough orders of magnitude are run: bounded or assigned
+/// numbers do not follow Benford, and few values say nothing.
 public struct BenfordCheck: QualityCheck {
     /// The level of the reporter whose figures are pooled (the county sends its villages' data).
     public var reporterLevel: RegionLevel
-    /// Reporters with fewer positive values are not tested; 1,000 by default, as few values say nothing.
+    /// A reporter's pooled amounts are not tested below this many positive values.
     public var minimumValues: Int
+    /// One indicator of a reporter is not tested below this many positive values.
+    public var minimumValuesPerIndicator: Int
+    /// An indicator is tested county by county only when at least this many counties have enough of its values.
+    public var minimumReportersPerIndicator = 10
     /// The 1st and 99th percentiles of the positive values must lie this many decades apart.
     public var minimumOrdersOfMagnitude: Int
+    /// The Benjamini–Hochberg level: a departure is significant where its q-value is at most this.
+    public var falseDiscoveryRate: Double
 
-    /// `benford_first_digit`, tallied once per reporter.
+    /// `benford_first_digit`, tallied once per test (a reporter's pool, and each indicator tested).
     public var ruleID: String { BuiltInRule.benfordFirstDigit }
 
     /// Creates the check with these parameters; see each property.
-    public init(reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumOrdersOfMagnitude: Int = 2) {
+    public init(
+        reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumValuesPerIndicator: Int = 300, minimumOrdersOfMagnitude: Int = 2,
+        falseDiscoveryRate: Double = 0.01
+    ) {
         self.reporterLevel = reporterLevel
         self.minimumValues = minimumValues
+        self.minimumValuesPerIndicator = minimumValuesPerIndicator
         self.minimumOrdersOfMagnitude = minimumOrdersOfMagnitude
+        self.falseDiscoveryRate = falseDiscoveryRate
     }
 
     /// Nigrini's conformity classes for first digits.
@@ -57,46 +90,137 @@ public struct BenfordCheck: QualityCheck {
         return (shares, mad, n)
     }
 
-    /// Tests each reporter's summed amounts, pooled over indicators and periods; reporters with too few values, or too narrow a span, are not applicable.
+    /// Pearson's χ² of first-digit counts 1…9 against reference shares (Benford's by default), and
+    /// its p-value (8 degrees of freedom). A digit the reference never shows counts as 1 in a million.
+    public static func chiSquare(firstDigits counts: [Int], reference: [Double] = expectedShares) -> (chiSquare: Double, p: Double) {
+        let n = Double(counts.reduce(0, +))
+        guard n > 0 else { return (.nan, 1) }
+        let x = zip(counts, reference).reduce(0.0) { sum, pair in
+            let expected = n * max(pair.1, 1e-6)
+            return sum + (Double(pair.0) - expected) * (Double(pair.0) - expected) / expected
+        }
+        return (x, Significance.chiSquareTail(x, degreesOfFreedom: 8))
+    }
+
+    /// The smallest spread of the counties' log MADs for one indicator (a few counties alike would
+    /// otherwise make any difference significant).
+    public static let smallestPeerSpread = 0.05
+
+    /// One test: a reporter's pool (no indicator) or one of its indicators.
+    struct Test {
+        var region: Int64
+        var indicator: String?
+        var counts: [Int]
+        var span: Int
+        var mad: Double
+        var shares: [Double]
+        var chiSquare: Double
+        var p: Double
+        /// For one indicator: the median and spread of the MADs of the counties tested for it.
+        var peers: (count: Int, median: Double, spread: Double, z: Double)?
+    }
+
+    /// Tests each reporter's summed amounts, pooled over indicators and periods and per indicator;
+    /// tests with too few values, or too narrow a span, are not applicable.
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
-        var found: [Finding] = []
         // Amounts that add up (output, area, income); not averages such as a distance.
         let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers) {
             $0.kind == .amount && $0.aggregation == .sum
         }
-        for (region, counts) in reporters.reporters {
-            guard counts.positive >= minimumValues else {
-                tally.notApplicable(region)
+        var tests: [Test] = []
+        var byIndicator: [String: [Test]] = [:]
+        for reporter in reporters.reporters {
+            let candidates = [(nil, reporter.pooled, minimumValues)] + reporter.byIndicator.map { ($0.indicator, $0.counts, minimumValuesPerIndicator) }
+            for (indicator, counts, least) in candidates {
+                // One indicator alone is the pool: test it once.
+                if indicator != nil && reporter.byIndicator.count == 1 { continue }
+                guard counts.positive >= least, counts.decadeSpan >= minimumOrdersOfMagnitude else {
+                    tally.notApplicable(reporter.region)
+                    continue
+                }
+                let (shares, mad, _) = Self.deviation(firstDigits: counts.first)
+                let (chiSquare, p) = Self.chiSquare(firstDigits: counts.first)
+                let test = Test(
+                    region: reporter.region, indicator: indicator, counts: counts.first, span: counts.decadeSpan, mad: mad, shares: shares,
+                    chiSquare: chiSquare, p: p)
+                if let indicator { byIndicator[indicator, default: []].append(test) } else { tests.append(test) }
+            }
+        }
+        // Each indicator's counties against one another.
+        var perIndicator: [Test] = []
+        for (_, peers) in byIndicator.sorted(by: { $0.key < $1.key }) {
+            guard peers.count >= minimumReportersPerIndicator else {
+                for test in peers { tally.notApplicable(test.region) }
                 continue
             }
-            let span = counts.decadeSpan
-            guard span >= minimumOrdersOfMagnitude else {
-                tally.notApplicable(region)
+            // On a log scale: a MAD is a sum of absolute deviations, skewed to the right.
+            let logs = peers.map { log($0.mad) }.sorted()
+            let median = Self.median(logs)
+            let spread = max(Self.smallestPeerSpread, RobustScale.fromMAD(Self.median(logs.map { abs($0 - median) }.sorted())))
+            for var test in peers {
+                let z = (log(test.mad) - median) / spread
+                test.p = Significance.normalTail(z)
+                test.peers = (peers.count, exp(median), spread, z)
+                perIndicator.append(test)
+            }
+        }
+        // Two families, each adjusted on its own: pools that honestly depart a little from Benford's
+        // law with many values are significant, and would lower the bar for the indicator tests.
+        var qValues: [Double] = Significance.benjaminiHochberg(tests.map(\.p)) + Significance.benjaminiHochberg(perIndicator.map(\.p))
+        tests += perIndicator
+        let family =
+            [Int](repeating: tests.count - perIndicator.count, count: tests.count - perIndicator.count)
+            + [Int](repeating: perIndicator.count, count: perIndicator.count)
+        let order = tests.indices.sorted { (tests[$0].region, tests[$0].indicator ?? "") < (tests[$1].region, tests[$1].indicator ?? "") }
+        (tests, qValues) = (order.map { tests[$0] }, order.map { qValues[$0] })
+        let familySizes = order.map { family[$0] }
+        let limit = Self.thresholds.last!.limit
+        var found: [Finding] = []
+        for index in tests.indices {
+            let (test, q) = (tests[index], qValues[index])
+            guard q <= falseDiscoveryRate && test.mad > limit else {
+                tally.pass(test.region)
                 continue
             }
-            let (shares, mad, n) = Self.deviation(firstDigits: counts.first)
-            let limit = Self.thresholds.last!.limit
-            guard mad > limit else {
-                tally.pass(region)
-                continue
-            }
-            tally.fail(region)
-            let code = RegionCode(uncheckedRawValue: region)
-            let worst = (0..<9).max { abs(shares[$0] - Self.expectedShares[$0]) < abs(shares[$1] - Self.expectedShares[$1]) }!
-            let explanation =
-                "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) amounts depart from Benford's law "
-                + "(MAD \(NumberText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity; digit \(worst + 1) is \(NumberText.format("%.1f", 100 * shares[worst])) % "
-                + "against \(NumberText.format("%.1f", 100 * Self.expectedShares[worst])) %; values span \(span) decades)"
-            found.append(
-                Finding(
-                    ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: nil,
-                    period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
-                    parameters: [
-                        "minimum_values": .integer(minimumValues), "minimum_orders": .integer(minimumOrdersOfMagnitude), "shares": .numbers(Array(shares)),
-                    ],
-                    peerSize: n, explanation: explanation))
+            tally.fail(test.region)
+            found.append(finding(test, q: q, tests: familySizes[index], input: input))
         }
         return QualityResults(findings: found, tallies: tally.rows)
+    }
+
+    private static func median(_ sorted: [Double]) -> Double {
+        sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    private func finding(_ test: Test, q: Double, tests: Int, input: QualityInput) -> Finding {
+        let code = RegionCode(uncheckedRawValue: test.region)
+        let limit = Self.thresholds.last!.limit
+        let n = test.counts.reduce(0, +)
+        let (shares, mad) = (test.shares, test.mad)
+        let worst = (0..<9).max { abs(shares[$0] - Self.expectedShares[$0]) < abs(shares[$1] - Self.expectedShares[$1]) }!
+        let what = test.indicator.map { "\(FindingText.indicator($0, input.catalog.definitions(of: $0).last)) amounts" } ?? "amounts"
+        let evidence =
+            test.peers.map {
+                "far more than the same indicator's in the other \($0.count - 1) reporters (MAD \(NumberText.format("%.4f", mad)) against a median of "
+                    + "\(NumberText.format("%.4f", $0.median)), robust z \(NumberText.format("%.1f", $0.z)); above \(limit), Nigrini's nonconformity"
+            } ?? "(MAD \(NumberText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity; χ² \(NumberText.format("%.1f", test.chiSquare))"
+        let explanation =
+            "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) \(what) depart from Benford's law \(evidence); "
+            + "p \(NumberText.format("%.2g", test.p)), Benjamini–Hochberg q \(NumberText.format("%.2g", q)) ≤ \(FindingText.number(falseDiscoveryRate)) over \(tests) tests; "
+            + "digit \(worst + 1) is \(NumberText.format("%.1f", 100 * shares[worst])) % against \(NumberText.format("%.1f", 100 * Self.expectedShares[worst])) %; "
+            + "values span \(test.span) decades)"
+        return Finding(
+            ruleID: ruleID, method: "benford_mad", severity: .warning, level: code.level, region: code, indicator: test.indicator,
+            period: nil, observed: mad, upperBound: limit, statisticName: "mad", statistic: mad,
+            parameters: [
+                "minimum_values": .integer(test.indicator == nil ? minimumValues : minimumValuesPerIndicator),
+                "minimum_orders": .integer(minimumOrdersOfMagnitude), "chi_square": .number(test.chiSquare),
+                "peer_median_mad": test.peers.map { .number($0.median) } ?? .text("none"), "peer_z": test.peers.map { .number($0.z) } ?? .text("none"),
+                "p_value": .number(test.p),
+                "q_value": .number(q), "fdr": .number(falseDiscoveryRate), "tests": .integer(tests),
+                "shares": .numbers(Array(shares)),
+            ],
+            peerSize: n, explanation: explanation)
     }
 }

@@ -5,9 +5,15 @@ import RuralstatModel
 /// end in 0 and 5 far more often than measured ones.
 ///
 /// - last digit: χ² of the last digits' counts against uniform over 0…9 (9 degrees of freedom);
-///   above 27.88 (p < 0.001) is heaping;
 /// - round numbers: the share of multiples of 10 against the expected 1/10, with a binomial
-///   z = (k − N/10) / √(N · 0.1 · 0.9); above 4 is heaping.
+///   z = (k − N/10) / √(N · 0.1 · 0.9), one-sided.
+///
+/// A reporter's p-value is the smaller of the two, doubled (Bonferroni over the two tests); the
+/// p-values of all reporters are adjusted by Benjamini–Hochberg, and a reporter is flagged where its
+/// q is at most ``falseDiscoveryRate`` and the heaping is large enough to matter: Cohen's
+/// w = √(χ²/N) of at least ``minimumEffect``, or a round-number share at least
+/// ``minimumRoundExcess`` above 1/10. (With thousands of figures a trifling preference is
+/// significant; the effect floor keeps such reporters out.)
 ///
 /// Only whole numbers of at least three digits count (``smallestTested``): a one-digit figure's last
 /// digit is its first, and the last digits of two-digit figures are not uniform in honest data
@@ -17,10 +23,12 @@ public struct DigitHeapingCheck: QualityCheck {
     public var reporterLevel = RegionLevel.county
     /// Reporters with fewer whole-number figures of three digits or more are not tested.
     public var minimumValues = 100
-    /// χ²₉ at p = 0.001.
-    public var chiSquareLimit = 27.877
-    /// A binomial z of the share of multiples of 10 above this is heaping.
-    public var roundShareZLimit = 4.0
+    /// The Benjamini–Hochberg level: heaping is significant where its q-value is at most this.
+    public var falseDiscoveryRate = 0.01
+    /// The smallest Cohen's w = √(χ²/N) of the last digits that counts as heaping (0.1: a small effect).
+    public var minimumEffect = 0.1
+    /// The smallest excess of the share of multiples of 10 over 1/10 that counts as heaping.
+    public var minimumRoundExcess = 0.05
 
     /// `digit_heaping`; the finding's method names the test that failed, the χ² taking precedence.
     public var ruleID: String { BuiltInRule.digitHeaping }
@@ -55,30 +63,52 @@ public struct DigitHeapingCheck: QualityCheck {
         let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, lastDigitsOnly: true) {
             $0.kind.isAdditive
         }
-        for (region, digits) in reporters.reporters {
-            let (counts, chiSquare, n) = Self.chiSquare(lastDigits: digits.last)
+        struct Test {
+            var region: Int64
+            var counts: [Int]
+            var n: Int
+            var chiSquare: Double
+            var z: Double
+            var p: Double
+        }
+        var tests: [Test] = []
+        for reporter in reporters.reporters {
+            let (counts, chiSquare, n) = Self.chiSquare(lastDigits: reporter.pooled.last)
             guard n >= minimumValues else {
-                tally.notApplicable(region)
+                tally.notApplicable(reporter.region)
                 continue
             }
             let z = (Double(counts[0]) - Double(n) / 10) / (Double(n) * 0.09).squareRoot()
-            guard chiSquare > chiSquareLimit || z > roundShareZLimit else {
-                tally.pass(region)
+            let p = min(1, 2 * min(Significance.chiSquareTail(chiSquare, degreesOfFreedom: 9), Significance.normalTail(z)))
+            tests.append(Test(region: reporter.region, counts: counts, n: n, chiSquare: chiSquare, z: z, p: p))
+        }
+        let q = Significance.benjaminiHochberg(tests.map(\.p))
+        for (test, q) in zip(tests, q) {
+            let (counts, n, chiSquare, z) = (test.counts, test.n, test.chiSquare, test.z)
+            let effect = (chiSquare / Double(n)).squareRoot()
+            let roundExcess = Double(counts[0]) / Double(n) - 0.1
+            guard q <= falseDiscoveryRate && (effect >= minimumEffect || roundExcess >= minimumRoundExcess) else {
+                tally.pass(test.region)
                 continue
             }
-            tally.fail(region)
-            let code = RegionCode(uncheckedRawValue: region)
+            tally.fail(test.region)
+            let code = RegionCode(uncheckedRawValue: test.region)
             let share = { (digit: Int) in NumberText.format("%.1f", 100 * Double(counts[digit]) / Double(n)) }
             let explanation =
                 "\(FindingText.unit(code, registry: input.registry)): \(share(0)) % of its \(n) whole-number figures end in 0 and "
-                + "\(share(5)) % in 5, against 10 % each (last-digit χ² \(NumberText.format("%.1f", chiSquare)), limit \(chiSquareLimit) at p < 0.001; "
-                + "round-number z \(NumberText.format("%.1f", z)), limit \(FindingText.number(roundShareZLimit)))"
+                + "\(share(5)) % in 5, against 10 % each (last-digit χ² \(NumberText.format("%.1f", chiSquare)), effect w \(NumberText.format("%.2f", effect)); "
+                + "round-number z \(NumberText.format("%.1f", z)); p \(NumberText.format("%.2g", test.p)), Benjamini–Hochberg q \(NumberText.format("%.2g", q)) "
+                + "≤ \(FindingText.number(falseDiscoveryRate)) over \(tests.count) reporters)"
+            let method =
+                Significance.chiSquareTail(chiSquare, degreesOfFreedom: 9) <= Significance.normalTail(z) ? "last_digit_chi_square" : "round_number_share"
             found.append(
                 Finding(
-                    ruleID: ruleID, method: chiSquare > chiSquareLimit ? "last_digit_chi_square" : "round_number_share",
-                    severity: .warning, level: code.level, region: code, indicator: nil, period: nil, observed: chiSquare,
-                    upperBound: chiSquareLimit, statisticName: "chi_square", statistic: chiSquare,
-                    parameters: ["minimum_values": .integer(minimumValues), "round_z": .number(z), "counts": .integers(Array(counts))],
+                    ruleID: ruleID, method: method, severity: .warning, level: code.level, region: code, indicator: nil, period: nil,
+                    observed: chiSquare, statisticName: "chi_square", statistic: chiSquare,
+                    parameters: [
+                        "minimum_values": .integer(minimumValues), "round_z": .number(z), "effect_w": .number(effect), "p_value": .number(test.p),
+                        "q_value": .number(q), "fdr": .number(falseDiscoveryRate), "tests": .integer(tests.count), "counts": .integers(Array(counts)),
+                    ],
                     peerSize: n, explanation: explanation))
         }
         return QualityResults(findings: found, tallies: tally.rows)

@@ -53,8 +53,17 @@ struct ReporterDigits {
         }
     }
 
-    /// Reporters in region order with their counts.
-    var reporters: [(region: Int64, counts: Counts)]
+    /// One reporter's counts, pooled and per indicator.
+    struct Reporter {
+        var region: Int64
+        /// Over every admitted indicator and period.
+        var pooled: Counts
+        /// Per indicator code (over periods), in code order.
+        var byIndicator: [(indicator: String, counts: Counts)]
+    }
+
+    /// Reporters in region order.
+    var reporters: [Reporter]
 
     /// `lastDigitsOnly` counts last digits alone (what digit heaping needs), skipping the rest.
     /// Partitions are counted concurrently and merged; counts add up, so the order does not matter.
@@ -62,34 +71,36 @@ struct ReporterDigits {
         _ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, workers: Int, lastDigitsOnly: Bool = false,
         include: @escaping @Sendable (Indicator) -> Bool
     ) {
-        let parts = table.mapPartitions(workers: workers) { partition -> (regions: [Int64], counts: [Counts]) in
-            var index: [Int64: Int] = [:]
-            var counts: [Counts] = []
-            var regions: [Int64] = []
+        struct Key: Hashable {
+            var reporter: Int64
+            var indicator: Int
+        }
+        let parts = table.mapPartitions(workers: workers) { partition -> [Key: Counts] in
+            var counts: [Key: Counts] = [:]
             let period = table.periods[partition.period]
             for (column, values) in partition.columns.enumerated() where !values.isEmpty {
                 guard let definition = catalog.definition(table.indicators[column], year: period.year), include(definition) else { continue }
-                // Rows are sorted: a reporter's units are a run, found in the index once per run.
+                // Rows are sorted: a reporter's units are a run.
                 Hierarchy.forEachRun(values.regions, level: level) { run, reporter in
-                    let slot =
-                        index[reporter]
-                        ?? {
-                            index[reporter] = counts.count
-                            counts.append(Counts())
-                            regions.append(reporter)
-                            return counts.count - 1
-                        }()
+                    var tally = Counts()
                     for row in run where RegionCode(uncheckedRawValue: values.regions[row]).level > level {
-                        counts[slot].add(values.values[row], lastDigitsOnly: lastDigitsOnly)
+                        tally.add(values.values[row], lastDigitsOnly: lastDigitsOnly)
                     }
+                    counts[Key(reporter: reporter, indicator: column), default: Counts()].add(tally)
                 }
             }
-            return (regions, counts)
+            return counts
         }
-        var merged: [Int64: Counts] = [:]
+        var merged: [Key: Counts] = [:]
         for part in parts {
-            for (region, counts) in zip(part.regions, part.counts) { merged[region, default: Counts()].add(counts) }
+            for (key, counts) in part { merged[key, default: Counts()].add(counts) }
         }
-        reporters = merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var byReporter: [Int64: [(String, Counts)]] = [:]
+        for (key, counts) in merged { byReporter[key.reporter, default: []].append((table.indicators[key.indicator], counts)) }
+        reporters = byReporter.sorted { $0.key < $1.key }.map { region, indicators in
+            var pooled = Counts()
+            for (_, counts) in indicators { pooled.add(counts) }
+            return Reporter(region: region, pooled: pooled, byIndicator: indicators.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1) })
+        }
     }
 }
