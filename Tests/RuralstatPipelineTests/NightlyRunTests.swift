@@ -109,11 +109,47 @@ struct NightlyRunTests {
                   sg_min_obs: 8
                   hb_mdm: 0.1
                   hb_side: left
+                  period_over_period_by_indicator:
+                    GRAIN_OUTPUT: {period_over_period_method: hidiroglou_berthelot, hb_min_change: 0, hb_mii: 30, hb_mei: 15}
+                    HOUSEHOLDS: {sg_beta_i: 4, sg_beta_e: 2}
                 """, file: "p.yaml")
         let suite = spec.quality.suite(rules: nil)
         let sg = SigmaGap.Parameters(betaI: 3, betaE: 1.5, deviation: .std, startCentile: 60, side: .right, minimumObservations: 8)
-        #expect(suite.checks.compactMap { ($0 as? PeriodOverPeriodCheck)?.method } == [.sigmaGap(sg)])
-        #expect(spec.quality.hb.mdm == 0.1 && spec.quality.hb.side == .left)
+        let check = try #require(suite.checks.compactMap { $0 as? PeriodOverPeriodCheck }.first)
+        #expect(check.method == .sigmaGap(sg))
+        #expect(spec.quality.period.hb.mdm == 0.1 && spec.quality.period.hb.side == .left)
+        // Per indicator: starting from the quality section's settings, with the entry's on top.
+        #expect(
+            check.byIndicator["GRAIN_OUTPUT"]
+                == .init(method: .hidiroglouBerthelot(.init(mii: 30, mei: 15, mdm: 0.1, exponent: 0, side: .left)), minimumChange: 0))
+        var households = sg
+        (households.betaI, households.betaE) = (4, 2)
+        #expect(check.byIndicator["HOUSEHOLDS"] == .init(method: .sigmaGap(households), minimumChange: 0.1))
+        #expect {
+            try PipelineSpec(yaml: base + "quality:\n  period_over_period_by_indicator:\n    GRAIN_OUTPUT: {hb_mdm: 2, hb_foo: 1}\n", file: "p.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("quality.period_over_period_by_indicator.GRAIN_OUTPUT.hb_mdm: must lie between 0 and 1")
+                && text.contains("quality.period_over_period_by_indicator.GRAIN_OUTPUT.hb_foo: unknown key")
+        }
+        // A code the catalog does not know is refused when the run loads the catalog, never ignored.
+        let catalog = try IndicatorCatalog(
+            version: "t",
+            definitions: [
+                Indicator(
+                    code: "GRAIN_OUTPUT", validFrom: 2016, nameZh: "粮食产量", nameEn: "Grain output", unit: "吨", kind: .amount,
+                    reportedLevels: [.village], aggregation: .sum),
+                Indicator(
+                    code: "HOUSEHOLDS", validFrom: 2016, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
+                    reportedLevels: [.village], aggregation: .sum),
+            ])
+        try spec.checkIndicators(against: catalog, specPath: "p.yaml")
+        let typo = try PipelineSpec(yaml: base + "quality:\n  period_over_period_by_indicator:\n    GRAIN_OUTPT: {hb_mdm: 0.2}\n", file: "p.yaml")
+        #expect {
+            try typo.checkIndicators(against: catalog, specPath: "p.yaml")
+        } throws: { error in
+            "\(error)".contains("quality.period_over_period_by_indicator.GRAIN_OUTPT: is not an indicator of the catalog t")
+        }
         #expect {
             try PipelineSpec(
                 yaml: base + "quality:\n  sg_beta_i: 1\n  sg_beta_e: 2\n  sg_min_obs: 3\n  hb_mdm: 1.5\n  period_over_period_method: gap\n", file: "p.yaml")

@@ -76,4 +76,27 @@ struct PeriodOverPeriodCheckTests {
         #expect(results.findings.map(\.region.description) == ["130121101207", "130121102202"])
         #expect(results.findings.allSatisfy { $0.method == "sigma_gap" && $0.statisticName == "gap" })
     }
+
+    /// An indicator with its own settings is checked with them; the others keep the check's. Here the
+    /// same collapsed group, as two indicators: GRAIN_OUTPUT Banff-exact, GRAIN_SOWN_AREA guarded.
+    @Test func indicatorsCanHaveTheirOwnSettings() {
+        var rows: [(String, String, String, Double)] = []
+        let growth: [Int: Double] = [9: 1.015, 10: 0.99, 11: 1.05, 12: 2.0]
+        for village in 1...12 {
+            let region = "130121101\(200 + village)"
+            for indicator in ["GRAIN_OUTPUT", "GRAIN_SOWN_AREA"] {
+                rows.append((region, indicator, "2023", 1_000))
+                rows.append((region, indicator, "2024", 1_000 * (growth[village] ?? 1.01)))
+            }
+        }
+        var check = PeriodOverPeriodCheck(method: .hidiroglouBerthelot(.init(mii: 7, mei: 4, exponent: 0)))
+        check.minimumChange = 0.10
+        check.byIndicator["GRAIN_OUTPUT"] = .init(method: .hidiroglouBerthelot(.init(mii: 7, mei: 4, exponent: 0)), minimumChange: 0)
+        let findings = check.run(QualityFixture.input(rows)).findings
+        #expect(
+            findings.map { "\($0.indicator!) \($0.region)" } == [
+                "GRAIN_OUTPUT 130121101210", "GRAIN_OUTPUT 130121101211", "GRAIN_OUTPUT 130121101212", "GRAIN_SOWN_AREA 130121101212",
+            ])
+        #expect(findings[0].parameters.number("min_change") == 0 && findings[3].parameters.number("min_change") == 0.1)
+    }
 }

@@ -62,6 +62,9 @@ public final class YAMLFields {
     /// The line the mapping starts on.
     public var line: Int? { node.mark?.line }
 
+    /// The mapping's keys in document order (for mappings keyed by data, such as indicator codes).
+    public var keys: [String] { node.mapping.map { $0.compactMap { $0.key.scalar?.string } } ?? [] }
+
     /// Records a problem at `key` of this mapping.
     public func problem(_ key: String, _ message: String) {
         sink.add(YAMLProblem(line: node[key]?.mark?.line ?? line, path: keyPath(key), message: message))

@@ -83,6 +83,7 @@ public struct NightlyRun {
         // References first: a bad registry, catalog or rules file stops the run before it touches the store.
         let registry = try ReferenceFiles.loadRegistry(paths: spec.registry, edition: spec.registryEdition)
         let catalog = try ReferenceFiles.loadCatalog(path: spec.catalog)
+        try spec.checkIndicators(against: catalog, specPath: specPath)
         let rules = try spec.rules.map { try RuleSet(contentsOfFile: $0, knownIndicators: Set(catalog.codes)) }
         let assessment = try spec.assessment.map { try AssessmentSpec(contentsOfFile: $0, catalog: catalog) }
         try FileManager.default.createDirectory(
@@ -220,27 +221,17 @@ public struct NightlyRun {
         ]
         let q = spec.quality
         for (key, value) in [
-            ("peer_outlier_threshold", q.peerOutliers.threshold), ("hb_exponent", q.hb.exponent),
+            ("peer_outlier_threshold", q.peerOutliers.threshold),
             ("minimum_coverage", q.coverage.minimumCoverage), ("history_max_decrease", q.history.maxDecrease),
             ("history_max_increase", q.history.maxIncrease), ("balance_relative_tolerance", q.balance.relativeTolerance),
             ("benford_fdr", q.benford.falseDiscoveryRate), ("heaping_fdr", q.heaping.falseDiscoveryRate),
         ] {
             parameters["quality.\(key)"] = "\(value)"
         }
-        parameters["quality.period_over_period_method"] = q.periodMethod.rawValue
-        parameters["quality.hb_mdm"] = "\(q.hb.mdm)"
-        parameters["quality.hb_side"] = q.hb.side.rawValue
-        parameters["quality.hb_min_change"] = "\(q.hbMinimumChange)"
+        parameters["quality.period_over_period"] = q.period.manifestText
+        for (code, settings) in q.periodByIndicator { parameters["quality.period_over_period.\(code)"] = settings.manifestText }
         parameters["quality.benford_min_values"] = "\(q.benford.minimumValues) pooled, \(q.benford.minimumValuesPerIndicator) per indicator"
         parameters["quality.heaping_min_values"] = "\(q.heaping.minimumValues)"
-        if q.periodMethod == .sigmaGap {
-            let sg = q.sigmaGap
-            parameters["quality.sg"] =
-                "beta_i=\(sg.betaI.map { "\($0)" } ?? "none") beta_e=\(sg.betaE.map { "\($0)" } ?? "none") sigma=\(sg.deviation.rawValue) "
-                + "start_centile=\(sg.startCentile.map { "\($0)" } ?? "default") side=\(sg.side.rawValue) min_obs=\(sg.minimumObservations)"
-        }
-        parameters["quality.hb_mii"] = q.hb.mii.map { "\($0)" } ?? "none"
-        parameters["quality.hb_mei"] = q.hb.mei.map { "\($0)" } ?? "none"
         parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"
         // The assessment's choices, seed and weights, as stored with each level and year.
         for settings in try store.storedAssessmentSettings() {

@@ -77,15 +77,41 @@ public struct PipelineSpec: Sendable {
         case sigmaGap = "sigma_gap"
     }
 
-    /// The quality checks' parameters the spec may set (the rest keep their defaults).
-    public struct QualitySettings: Sendable {
-        public var peerOutliers = PeerOutlierCheck()
+    /// The period-over-period method and its parameters, for all indicators or for one.
+    public struct PeriodSettings: Sendable, Hashable {
         /// The period-over-period method: Hidiroglou-Berthelot (the default) or sigma-gap.
-        public var periodMethod = PeriodMethod.hidiroglouBerthelot
+        public var method = PeriodMethod.hidiroglouBerthelot
         public var hb = PeriodOverPeriodCheck.defaultParameters
         /// HB's guard against collapsed spread (``PeriodOverPeriodCheck/minimumChange``); 0 is Banff-exact.
         public var hbMinimumChange = PeriodOverPeriodCheck().minimumChange
         public var sigmaGap = SigmaGap.Parameters()
+
+        public init() {}
+
+        /// The check's method with these parameters.
+        public var checkMethod: PeriodOverPeriodCheck.Method { method == .sigmaGap ? .sigmaGap(sigmaGap) : .hidiroglouBerthelot(hb) }
+
+        /// The parameters as the run manifest records them: `method=… mii=… …`.
+        public var manifestText: String {
+            switch method {
+            case .hidiroglouBerthelot:
+                return "method=\(method.rawValue) mii=\(hb.mii.map { "\($0)" } ?? "none") mei=\(hb.mei.map { "\($0)" } ?? "none") "
+                    + "exponent=\(hb.exponent) mdm=\(hb.mdm) side=\(hb.side.rawValue) min_obs=\(hb.minimumObservations) min_change=\(hbMinimumChange)"
+            case .sigmaGap:
+                let sg = sigmaGap
+                return "method=\(method.rawValue) beta_i=\(sg.betaI.map { "\($0)" } ?? "none") beta_e=\(sg.betaE.map { "\($0)" } ?? "none") "
+                    + "sigma=\(sg.deviation.rawValue) start_centile=\(sg.startCentile.map { "\($0)" } ?? "default") side=\(sg.side.rawValue) min_obs=\(sg.minimumObservations)"
+            }
+        }
+    }
+
+    /// The quality checks' parameters the spec may set (the rest keep their defaults).
+    public struct QualitySettings: Sendable {
+        public var peerOutliers = PeerOutlierCheck()
+        /// The period-over-period method and parameters for every indicator…
+        public var period = PeriodSettings()
+        /// …but these, which have their own (`period_over_period_by_indicator`), starting from `period`.
+        public var periodByIndicator: [String: PeriodSettings] = [:]
         public var balance = BalanceCheck()
         public var coverage = CoverageCheck()
         public var history = AggregateHistoryCheck()
@@ -96,14 +122,12 @@ public struct PipelineSpec: Sendable {
 
         /// The checks with these parameters (edit rules first when there are any).
         public func suite(rules: RuleSet?) -> QualitySuite {
-            QualitySuite(
-                rules: rules, peerOutliers: peerOutliers,
-                periodOverPeriod: {
-                    var check = PeriodOverPeriodCheck(method: periodMethod == .sigmaGap ? .sigmaGap(sigmaGap) : .hidiroglouBerthelot(hb))
-                    check.minimumChange = hbMinimumChange
-                    return check
-                }(),
-                balance: balance, coverage: coverage, history: history, benford: benford, heaping: heaping)
+            var periodOverPeriod = PeriodOverPeriodCheck(method: period.checkMethod)
+            periodOverPeriod.minimumChange = period.hbMinimumChange
+            periodOverPeriod.byIndicator = periodByIndicator.mapValues { .init(method: $0.checkMethod, minimumChange: $0.hbMinimumChange) }
+            return QualitySuite(
+                rules: rules, peerOutliers: peerOutliers, periodOverPeriod: periodOverPeriod, balance: balance, coverage: coverage,
+                history: history, benford: benford, heaping: heaping)
         }
     }
 }
@@ -238,37 +262,16 @@ extension PipelineSpec {
         }
         q.peerOutliers.threshold = positive("peer_outlier_threshold") ?? q.peerOutliers.threshold
         q.peerOutliers.minimumPeers = f.int("minimum_peers", required: false) ?? q.peerOutliers.minimumPeers
-        q.hb.mii = positive("hb_mii") ?? q.hb.mii
-        q.hb.mei = positive("hb_mei") ?? q.hb.mei
-        if let mii = q.hb.mii, let mei = q.hb.mei, mei >= mii { f.problem("hb_mei", "must be below hb_mii (\(mii)), as Banff requires") }
-        if let exponent = f.double("hb_exponent", required: false) {
-            if !(0...1).contains(exponent) { f.problem("hb_exponent", "must lie between 0 and 1, not \(exponent)") }
-            q.hb.exponent = exponent
+        readPeriod(f, into: &q.period)
+        if let byIndicator = f.mapping("period_over_period_by_indicator", required: false) {
+            for code in byIndicator.keys {
+                guard let fields = byIndicator.mapping(code) else { continue }
+                var settings = q.period
+                readPeriod(fields, into: &settings)
+                fields.rejectUnknownKeys()
+                q.periodByIndicator[code] = settings
+            }
         }
-        q.hb.minimumObservations = f.int("hb_min_obs", required: false) ?? q.hb.minimumObservations
-        if q.hb.minimumObservations < 3 { f.problem("hb_min_obs", "must be at least 3, as Banff requires") }
-        if let mdm = f.double("hb_mdm", required: false) {
-            if !(mdm > 0 && mdm < 1) { f.problem("hb_mdm", "must lie between 0 and 1 (exclusive), not \(mdm)") }
-            q.hb.mdm = mdm
-        }
-        q.hb.side = f.choice("hb_side", OutlierSide.self, required: false) ?? q.hb.side
-        if let change = f.double("hb_min_change", required: false) {
-            if !(change >= 0 && change < 1) { f.problem("hb_min_change", "must lie in [0, 1) (0: Banff-exact), not \(change)") }
-            q.hbMinimumChange = change
-        }
-        // Sigma-gap, chosen with period_over_period_method: sigma_gap; Banff's rules for its parameters.
-        q.periodMethod = f.choice("period_over_period_method", PeriodMethod.self, required: false) ?? q.periodMethod
-        let betaI = positive("sg_beta_i"), betaE = positive("sg_beta_e")
-        if betaI != nil || betaE != nil { (q.sigmaGap.betaI, q.sigmaGap.betaE) = (betaI, betaE) }
-        if let i = q.sigmaGap.betaI, let e = q.sigmaGap.betaE, e >= i { f.problem("sg_beta_e", "must be below sg_beta_i (\(i)), as Banff requires") }
-        q.sigmaGap.deviation = f.choice("sg_sigma", SigmaGap.Deviation.self, required: false) ?? q.sigmaGap.deviation
-        if let centile = f.double("sg_start_centile", required: false) {
-            if !(0...100).contains(centile) { f.problem("sg_start_centile", "must lie between 0 and 100, not \(centile)") }
-            q.sigmaGap.startCentile = centile
-        }
-        q.sigmaGap.side = f.choice("sg_side", OutlierSide.self, required: false) ?? q.sigmaGap.side
-        q.sigmaGap.minimumObservations = f.int("sg_min_obs", required: false) ?? q.sigmaGap.minimumObservations
-        if q.sigmaGap.minimumObservations < 5 { f.problem("sg_min_obs", "must be at least 5, as Banff requires") }
         q.balance.relativeTolerance = Self.share(f, "balance_relative_tolerance") ?? q.balance.relativeTolerance
         q.balance.mode = f.choice("balance_missing_children", BalanceCheck.MissingChildren.self, required: false) ?? q.balance.mode
         q.coverage.minimumCoverage = Self.share(f, "minimum_coverage") ?? q.coverage.minimumCoverage
@@ -293,6 +296,60 @@ extension PipelineSpec {
         q.heaping.falseDiscoveryRate = rate("heaping_fdr") ?? q.heaping.falseDiscoveryRate
         q.heaping.minimumValues = count("heaping_min_values", atLeast: 50) ?? q.heaping.minimumValues
         f.rejectUnknownKeys()
+    }
+
+    /// The period-over-period keys of a mapping (the quality section, or one indicator's entry), over
+    /// the settings given; Banff's rules for each parameter are checked.
+    private static func readPeriod(_ f: YAMLFields, into p: inout PeriodSettings) {
+        func positive(_ key: String) -> Double? {
+            guard let value = f.double(key, required: false) else { return nil }
+            if value <= 0 { f.problem(key, "must be above 0, not \(value)") }
+            return value
+        }
+        p.hb.mii = positive("hb_mii") ?? p.hb.mii
+        p.hb.mei = positive("hb_mei") ?? p.hb.mei
+        if let mii = p.hb.mii, let mei = p.hb.mei, mei >= mii { f.problem("hb_mei", "must be below hb_mii (\(mii)), as Banff requires") }
+        if let exponent = f.double("hb_exponent", required: false) {
+            if !(0...1).contains(exponent) { f.problem("hb_exponent", "must lie between 0 and 1, not \(exponent)") }
+            p.hb.exponent = exponent
+        }
+        p.hb.minimumObservations = f.int("hb_min_obs", required: false) ?? p.hb.minimumObservations
+        if p.hb.minimumObservations < 3 { f.problem("hb_min_obs", "must be at least 3, as Banff requires") }
+        if let mdm = f.double("hb_mdm", required: false) {
+            if !(mdm > 0 && mdm < 1) { f.problem("hb_mdm", "must lie between 0 and 1 (exclusive), not \(mdm)") }
+            p.hb.mdm = mdm
+        }
+        p.hb.side = f.choice("hb_side", OutlierSide.self, required: false) ?? p.hb.side
+        if let change = f.double("hb_min_change", required: false) {
+            if !(change >= 0 && change < 1) { f.problem("hb_min_change", "must lie in [0, 1) (0: Banff-exact), not \(change)") }
+            p.hbMinimumChange = change
+        }
+        // Sigma-gap, chosen with period_over_period_method: sigma_gap; Banff's rules for its parameters.
+        p.method = f.choice("period_over_period_method", PeriodMethod.self, required: false) ?? p.method
+        let betaI = positive("sg_beta_i"), betaE = positive("sg_beta_e")
+        if betaI != nil || betaE != nil { (p.sigmaGap.betaI, p.sigmaGap.betaE) = (betaI, betaE) }
+        if let i = p.sigmaGap.betaI, let e = p.sigmaGap.betaE, e >= i { f.problem("sg_beta_e", "must be below sg_beta_i (\(i)), as Banff requires") }
+        p.sigmaGap.deviation = f.choice("sg_sigma", SigmaGap.Deviation.self, required: false) ?? p.sigmaGap.deviation
+        if let centile = f.double("sg_start_centile", required: false) {
+            if !(0...100).contains(centile) { f.problem("sg_start_centile", "must lie between 0 and 100, not \(centile)") }
+            p.sigmaGap.startCentile = centile
+        }
+        p.sigmaGap.side = f.choice("sg_side", OutlierSide.self, required: false) ?? p.sigmaGap.side
+        p.sigmaGap.minimumObservations = f.int("sg_min_obs", required: false) ?? p.sigmaGap.minimumObservations
+        if p.sigmaGap.minimumObservations < 5 { f.problem("sg_min_obs", "must be at least 5, as Banff requires") }
+    }
+
+    /// Refuses indicator codes the spec names that the catalog does not know (a filter never
+    /// silently matches nothing).
+    func checkIndicators(against catalog: IndicatorCatalog, specPath: String) throws(SpecError) {
+        let known = Set(catalog.codes)
+        let unknown = quality.periodByIndicator.keys.filter { !known.contains($0) }.sorted()
+        guard !unknown.isEmpty else { return }
+        throw SpecError(
+            file: specPath, document: "pipeline spec",
+            problems: unknown.map {
+                YAMLProblem(line: nil, path: "quality.period_over_period_by_indicator.\($0)", message: "is not an indicator of the catalog \(catalog.version)")
+            })
     }
 
     /// The ingest options of one source.

@@ -40,6 +40,32 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     /// |r / r_M − 1| ≥ 0.10 by default: where many units move alike, HB's quartiles collapse and its
     /// bounds with them, and a change of 0.5 % beside a median of 1 % would be flagged. 0 is Banff-exact.
     public var minimumChange = 0.10
+    /// Indicators checked with a method or parameters of their own (a volatile output beside a
+    /// steady count); the others use ``method`` and ``minimumChange``.
+    public var byIndicator: [String: Override] = [:]
+
+    /// One indicator's own method and guard.
+    public struct Override: Sendable, Hashable {
+        /// The method and its Banff parameters for this indicator.
+        public var method: Method
+        /// The guard against collapsed spread for this indicator (HB only).
+        public var minimumChange: Double
+
+        /// Creates the override; see the properties for each field.
+        public init(method: Method, minimumChange: Double) {
+            self.method = method
+            self.minimumChange = minimumChange
+        }
+    }
+
+    /// The check as it runs on `indicator`: with the indicator's override when it has one.
+    func variant(for indicator: String) -> PeriodOverPeriodCheck {
+        guard let override = byIndicator[indicator] else { return self }
+        var variant = self
+        variant.method = override.method
+        variant.minimumChange = override.minimumChange
+        return variant
+    }
 
     /// HB with C = 20 for imputation and 10 for exclusion, U = 0 (Banff's), A = 0.05 and at least 10 usable units.
     public static let defaultParameters = HidiroglouBerthelot.Parameters(mii: 20, mei: 10, exponent: 0)
@@ -75,7 +101,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                 let definition = catalog.definition(code, year: period.year)
                 guard indicators?.contains(code) ?? (definition?.kind == .amount) else { continue }
                 let pairs = UnitPairs(current: column, previous: table.partitions[earlier].columns[index])
-                found += check(
+                found += variant(for: code).check(
                     pairs, indicator: code, definition: definition, period: period, previousPeriod: previousPeriod,
                     registry: registry, tally: &tally)
             }
