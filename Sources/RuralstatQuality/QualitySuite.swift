@@ -25,7 +25,7 @@ public struct QualitySuite: Sendable {
         if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
         checks += [
             peerOutliers, periodOverPeriod, balance, coverage, history,
-            benford, heaping, RepeatedValuesCheck(), ConstantSeriesCheck(),
+            benford, heaping, RepeatedValuesCheck(), ConstantSeriesCheck(), DuplicateRecordsCheck(),
         ]
         self.checks = checks
     }

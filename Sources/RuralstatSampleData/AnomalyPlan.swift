@@ -12,6 +12,8 @@ struct AnomalyPlan {
     private(set) var planted: [PlantedAnomaly] = []
     /// The year whose submission arrives late.
     private(set) var lateYear: Int?
+    /// Villages whose figures another village copied: coverage gaps leave them whole.
+    private var copied: Set<RegionCode> = []
     private var random: SeededRandom
 
     init(reporter: RegionCode, countyKind: AnomalyKind?, periods: [Period], options: SampleDataGenerator.Options) {
@@ -44,6 +46,16 @@ struct AnomalyPlan {
                         values.years[year][village]![key] = UnitValues.rounded(magnitude * random.uniform(1, 10), key)
                     }
                 }
+                // Made up, but consistent, as a careful forger keeps them: parts within wholes, yields plausible.
+                for village in villages {
+                    var v = values.years[year][village]!
+                    v["HIGH_STANDARD_FARMLAND"] = min(v["HIGH_STANDARD_FARMLAND"]!, v["CULTIVATED_LAND"]!)
+                    v["VILLAGE_GREEN_AREA"] = min(v["VILLAGE_GREEN_AREA"]!, v["VILLAGE_AREA"]!)
+                    if v["GRAIN_OUTPUT"]! > 12 * v["GRAIN_SOWN_AREA"]! || v["GRAIN_OUTPUT"]! < 3 * v["GRAIN_SOWN_AREA"]! {
+                        v["GRAIN_OUTPUT"] = UnitValues.rounded(v["GRAIN_SOWN_AREA"]! * random.uniform(4.5, 7.2), "GRAIN_OUTPUT")
+                    }
+                    values.years[year][village] = v
+                }
             }
             plant(.benford, reporter, nil, nil, "amounts of every village made up: first digits even over 1–9")
             return
@@ -62,8 +74,22 @@ struct AnomalyPlan {
             let sorted = villages.map { values.years[year][$0]!["GRAIN_OUTPUT"]! }.sorted()
             let copied = sorted[sorted.count / 2]
             let count = max(5, villages.count * 2 / 5)
-            for village in villages.shuffled(using: &random).prefix(count) { values.years[year][village]!["GRAIN_OUTPUT"] = copied }
+            // Into villages whose sown area makes the copied figure a plausible yield, as a copier would.
+            let plausible = villages.filter { copied <= 12 * (values.years[year][$0]!["GRAIN_SOWN_AREA"] ?? 0) }
+            for village in (plausible.count >= count ? plausible : villages).shuffled(using: &random).prefix(count) {
+                values.years[year][village]!["GRAIN_OUTPUT"] = copied
+            }
             plant(.repeats, reporter, "GRAIN_OUTPUT", year, "\(min(count, villages.count)) villages report \(copied) t")
+        case .fabricatedIndicator?:
+            // One indicator made up for every village and year, as the county-wide case does for all.
+            let key = "COLLECTIVE_INCOME"
+            for year in 0..<years {
+                let sorted = villages.map { values.years[year][$0]![key]! }.sorted()
+                let magnitude = pow(10, log10(sorted[sorted.count / 2]).rounded(.down))
+                for village in villages { values.years[year][village]![key] = UnitValues.rounded(magnitude * random.uniform(1, 10), key) }
+            }
+            plant(.fabricatedIndicator, reporter, key, nil, "\(key) of every village made up: first digits even over 1–9")
+            return
         case .aggregateJump?:
             let year = Int.random(in: 1..<max(2, years), using: &random)
             guard year < years else { break }
@@ -107,7 +133,47 @@ struct AnomalyPlan {
                 let first = values.years[0][village]!["GRAIN_OUTPUT"]!
                 for year in 1..<years { values.years[year][village]!["GRAIN_OUTPUT"] = first }
                 plant(.constantSeries, code, "GRAIN_OUTPUT", nil, "\(first) t in every year")
+            } else if options.profile == .realistic, u < 7 * rate {
+                plantRealistic(
+                    u < 5 * rate ? .scaledValue : u < 6 * rate ? .copiedNeighbour : .roundedHundreds, in: &values, village: village, units: units, draw: &draw)
             }
+        }
+    }
+
+    /// The village anomalies of realistic strength.
+    private mutating func plantRealistic(
+        _ kind: AnomalyKind, in values: inout UnitValues, village: Int64, units: ArraySlice<SampleRegistry.Unit>, draw: inout SeededRandom
+    ) {
+        let years = periods.count
+        let code = RegionCode(uncheckedRawValue: village)
+        switch kind {
+        case .scaledValue:
+            // A change the year before shows it: the second year or later when there is one.
+            let year = years >= 2 ? Int.random(in: 1..<years, using: &draw) : 0
+            let key = draw.chance(0.5) ? "GRAIN_OUTPUT" : "COLLECTIVE_INCOME"
+            let factor = draw.chance(0.5) ? draw.uniform(1.5, 2) : draw.uniform(0.5, 0.7)
+            values.years[year][village]![key] = UnitValues.rounded(values.years[year][village]![key]! * factor, key)
+            plant(.scaledValue, code, key, year, "×\(String(format: "%.2f", factor))")
+        case .copiedNeighbour:
+            // The village before it (in code order) in the same township; the first copies none.
+            guard let unit = units.first(where: { $0.code == code }),
+                let source = units.filter({ $0.code.level == .village && $0.parent == unit.parent && $0.code < code }).map(\.code).max()
+            else { return }
+            let year = Int.random(in: 0..<years, using: &draw)
+            for key in UnitValues.villageAmounts + UnitValues.villageCounts {
+                values.years[year][village]![key] = values.years[year][source.rawValue]![key]
+            }
+            copied.insert(source)
+            plant(.copiedNeighbour, code, nil, year, "figures copied from \(source)")
+        case .roundedHundreds:
+            let year = Int.random(in: 0..<years, using: &draw)
+            for key in UnitValues.villageAmounts + UnitValues.villageCounts {
+                guard let value = values.years[year][village]![key], value >= 100 else { continue }
+                values.years[year][village]![key] = (value / 100).rounded() * 100
+            }
+            plant(.roundedHundreds, code, nil, year, "figures of three digits or more rounded to hundreds")
+        default:
+            break
         }
     }
 
@@ -124,6 +190,16 @@ struct AnomalyPlan {
             let year = Int.random(in: 0..<years, using: &random)
             lateYear = year
             plant(.lateSubmission, reporter, nil, year, "submitted after the deadline")
+        case .shadedTotal?:
+            // A township's reported total, or the county's own, nudged by about 3 %.
+            let townships = units.filter { $0.code.level == .township && values.years[0][$0.code.rawValue] != nil }.map(\.code)
+            let target = townships.isEmpty || random.chance(0.25) ? reporter : townships[Int.random(in: 0..<townships.count, using: &random)]
+            let year = Int.random(in: 0..<years, using: &random)
+            let key = UnitValues.townshipTotals[Int.random(in: 0..<UnitValues.townshipTotals.count, using: &random)]
+            let factor = random.chance(0.5) ? random.uniform(1.025, 1.035) : random.uniform(0.965, 0.975)
+            guard let value = values.years[year][target.rawValue]?[key] else { break }
+            values.years[year][target.rawValue]![key] = UnitValues.rounded(value * factor, key)
+            plant(.shadedTotal, target, key, year, "reported total ×\(String(format: "%.3f", factor))")
         default:
             break
         }
@@ -133,7 +209,7 @@ struct AnomalyPlan {
             var draw = SeededRandom(options.seed, township.code.rawValue, 32)
             for year in 0..<years where draw.chance(options.coverageRate) {
                 // Villages with a planted anomaly keep their figures, so that it stays visible.
-                let marked = Set(planted.map(\.region))
+                let marked = Set(planted.map(\.region)).union(copied)
                 let villages = units.filter { $0.parent == township.code && $0.code.level == .village && !marked.contains($0.code) }
                     .map(\.code.rawValue)
                 let count = max(3, villages.count * 3 / 5)

@@ -23,8 +23,29 @@ public struct SampleDataGenerator: Sendable {
         public var revision = false
         /// Submissions are due this many days after their year ends (late ones arrive after).
         public var deadlineDays = 90
+        /// How natural figures move and which anomalies are planted.
+        public var profile = Profile.blatant
 
         public init() {}
+    }
+
+    /// How hard the data set is on the checks.
+    public enum Profile: String, Sendable, CaseIterable {
+        /// Steady figures (a few percent a year) and blatant anomalies (×1000, ×4, whole counties made
+        /// up): what the checks must never miss.
+        case blatant
+        /// Figures as they move in real returns — year-on-year changes of 10–20 %, skewed, with shocks
+        /// shared by a township; units that report in tens; units that repeat last year's figure — and,
+        /// besides the blatant kinds, anomalies of realistic strength: a value ×1.5–2 or ×0.5–0.7, a
+        /// total shaded by 3 %, one indicator made up across a county, a return copied from a
+        /// neighbour, a return rounded to hundreds.
+        case realistic
+
+        /// The kinds of anomaly the profile plants (given enough villages, counties and years).
+        public var kinds: Set<AnomalyKind> {
+            let realisticOnly: Set<AnomalyKind> = [.scaledValue, .shadedTotal, .fabricatedIndicator, .copiedNeighbour, .roundedHundreds]
+            return self == .realistic ? Set(AnomalyKind.allCases) : Set(AnomalyKind.allCases).subtracting(realisticOnly)
+        }
     }
 
     /// The formats submissions rotate through, in turn (the order fixes the sample for a seed).
@@ -90,7 +111,7 @@ public struct SampleDataGenerator: Sendable {
         let countyKinds = countyAnomalies(registry)
         for (index, reporter) in registry.reporters.enumerated() {
             let units = registry.units(under: index)
-            var values = UnitValues(reporter: reporter, units: units, yearCount: options.years, seed: options.seed)
+            var values = UnitValues(reporter: reporter, units: units, yearCount: options.years, seed: options.seed, profile: options.profile)
             var plan = AnomalyPlan(reporter: reporter, countyKind: countyKinds[index], periods: periods, options: options)
             plan.plantInVillages(&values, units: units)
             values.addTotals(reporter: reporter, units: units, seed: options.seed)
@@ -124,7 +145,8 @@ public struct SampleDataGenerator: Sendable {
     /// One county anomaly for a share of the counties, kinds dealt in turn over a shuffled order,
     /// so that even a small sample has each kind once.
     private func countyAnomalies(_ registry: SampleRegistry) -> [AnomalyKind?] {
-        let kinds: [AnomalyKind] = [.benford, .heaping, .repeats, .aggregateJump, .balance, .lateSubmission]
+        var kinds: [AnomalyKind] = [.benford, .heaping, .repeats, .aggregateJump, .balance, .lateSubmission]
+        if options.profile == .realistic { kinds += [.shadedTotal, .fabricatedIndicator] }
         var random = SeededRandom(options.seed, 21)
         var order = Array(registry.reporters.indices)
         order.shuffle(using: &random)

@@ -43,19 +43,25 @@ struct UnitValues {
         return (value * scale).rounded() / scale
     }
 
+    /// The amounts whose yearly change is realistic noise in the realistic profile.
+    static let volatile = ["GRAIN_OUTPUT", "COLLECTIVE_INCOME", "GRAIN_SOWN_AREA", "HIGH_STANDARD_FARMLAND"]
+
     /// The natural figures of one reporter's units for `yearCount` years.
-    init(reporter: RegionCode, units: ArraySlice<SampleRegistry.Unit>, yearCount: Int, seed: UInt64) {
+    init(reporter: RegionCode, units: ArraySlice<SampleRegistry.Unit>, yearCount: Int, seed: UInt64, profile: SampleDataGenerator.Profile = .blatant) {
         var county = SeededRandom(seed, reporter.rawValue, 11)
         let countyFactor = exp(county.normal(0, 0.45))
         let incomeBase = 14_000 + Double(reporter.digits(at: .province) % 7) * 1_800
         let tapRate = county.uniform(0.78, 0.97)
         years = Array(repeating: [:], count: yearCount)
         var townshipFactor = 1.0
+        // Realistic profile: a shock per township and year that all its villages share.
+        var townshipShocks = [Double](repeating: 0, count: yearCount)
         for unit in units {
             let code = unit.code
             if code.level == .township {
                 var random = SeededRandom(seed, code.rawValue, 12)
                 townshipFactor = exp(random.normal(0, 0.3))
+                townshipShocks = (0..<yearCount).map { _ in random.normal(0.02, 0.12) }
                 continue
             }
             var random = SeededRandom(seed, code.rawValue, 13)
@@ -81,6 +87,10 @@ struct UnitValues {
             base["VILLAGE_DISTANCE_TO_TOWNSHIP"] = exp(random.normal(log(4), 0.6))
             var flags = Dictionary(uniqueKeysWithValues: Self.villageFlags.map { ($0.0, random.chance($0.1) ? 1.0 : 0.0) })
             var current = base
+            // Realistic profile: one village in 16 reports its whole numbers in tens.
+            let reportsInTens = profile == .realistic && random.chance(1.0 / 16)
+            var reported: [String: Double] = [:]
+            var repeated: Set<String> = []
             for year in 0..<yearCount {
                 var yearly = SeededRandom(seed, code.rawValue, Int64(year), 14)
                 if year > 0 {
@@ -96,17 +106,42 @@ struct UnitValues {
                     current["MONITORED_HH_RISK_ELIMINATED"] = current["MONITORED_HOUSEHOLDS"]! * yearly.uniform(0.6, 1)
                     current["HIGH_STANDARD_FARMLAND"] = min(current["HIGH_STANDARD_FARMLAND"]! * exp(yearly.normal(0.04, 0.02)), current["CULTIVATED_LAND"]!)
                     for (flag, _) in Self.villageFlags where flags[flag] == 0 && yearly.chance(0.05) { flags[flag] = 1 }
+                    if profile == .realistic {
+                        // Changes of 10–20 % a year, mostly shared by a township (the weather, prices),
+                        // a village's own part skewed to the right (a good harvest, a new enterprise).
+                        for key in Self.volatile {
+                            let own = yearly.chance(0.9) ? yearly.normal(0, 0.06) : yearly.normal(0.05, 0.12)
+                            let scale = key == "GRAIN_SOWN_AREA" || key == "HIGH_STANDARD_FARMLAND" ? 0.4 : 1
+                            current[key]! *= exp(scale * (townshipShocks[year] + own))
+                        }
+                        current["HIGH_STANDARD_FARMLAND"] = min(current["HIGH_STANDARD_FARMLAND"]!, current["CULTIVATED_LAND"]!)
+                        current["GRAIN_OUTPUT"] = min(current["GRAIN_OUTPUT"]!, current["GRAIN_SOWN_AREA"]! * 12)
+                    }
                 }
                 var values: [String: Double] = [:]
                 for (key, value) in current { values[key] = Self.rounded(value, key) }
+                if reportsInTens {
+                    for (key, value) in values where value >= 100 { values[key] = (value / 10).rounded() * 10 }
+                }
+                // Realistic profile: now and then a village repeats last year's figure of an amount
+                // (never two years running: that is the constant series a check is for).
+                if profile == .realistic, year > 0 {
+                    for key in Self.volatile where !repeated.contains(key) && yearly.chance(0.08) {
+                        values[key] = reported[key] ?? values[key]
+                        repeated.insert(key)
+                    }
+                    repeated = repeated.filter { values[$0] == reported[$0] }
+                }
                 // Whole-number parts never exceed their whole after rounding.
                 values["HH_TAP_WATER"] = min(values["HH_TAP_WATER"]!, values["HOUSEHOLDS"]!)
                 values["HH_SANITARY_TOILET"] = min(values["HH_SANITARY_TOILET"]!, values["HOUSEHOLDS"]!)
                 values["MONITORED_HOUSEHOLDS"] = max(1, values["MONITORED_HOUSEHOLDS"]!)
                 values["MONITORED_HH_RISK_ELIMINATED"] = min(values["MONITORED_HH_RISK_ELIMINATED"]!, values["MONITORED_HOUSEHOLDS"]!)
                 values["POPULATION"] = max(values["POPULATION"]!, values["HOUSEHOLDS"]!)
+                values["HIGH_STANDARD_FARMLAND"] = min(values["HIGH_STANDARD_FARMLAND"]!, values["CULTIVATED_LAND"]!)
                 for (flag, value) in flags { values[flag] = value }
                 years[year][code.rawValue] = values
+                reported = values
             }
         }
     }

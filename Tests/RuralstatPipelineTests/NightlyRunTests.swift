@@ -124,7 +124,7 @@ struct NightlyRunTests {
                 == .init(method: .hidiroglouBerthelot(.init(mii: 30, mei: 15, mdm: 0.1, exponent: 0, side: .left)), minimumChange: 0))
         var households = sg
         (households.betaI, households.betaE) = (4, 2)
-        #expect(check.byIndicator["HOUSEHOLDS"] == .init(method: .sigmaGap(households), minimumChange: 0.1))
+        #expect(check.byIndicator["HOUSEHOLDS"] == .init(method: .sigmaGap(households), minimumChange: 0.2))
         #expect {
             try PipelineSpec(yaml: base + "quality:\n  period_over_period_by_indicator:\n    GRAIN_OUTPUT: {hb_mdm: 2, hb_foo: 1}\n", file: "p.yaml")
         } throws: { error in

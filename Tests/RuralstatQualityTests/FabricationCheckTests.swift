@@ -54,7 +54,10 @@ struct FabricationCheckTests {
         #expect(finding.parameters.number("q_value")! >= finding.parameters.number("p_value")!)
         #expect(finding.parameters.number("q_value")! <= 0.01)
         #expect(finding.parameters.number("peer_z")! > 4)
-        #expect(finding.explanation.contains("the first digits of its 400 粮食播种面积 GRAIN_SOWN_AREA amounts depart from Benford's law far more than"))
+        #expect(
+            finding.explanation.contains(
+                "the first digits of its 400 粮食播种面积 GRAIN_SOWN_AREA amounts depart from Benford's law towards even digits, as made-up figures do, far more than"
+            ))
         #expect(results.mergedTallies.map { "\($0.passed)/\($0.failed)" } == ["35/1"])
         // The county's pool alone conforms: the made-up indicator is missed there.
         let pooled = rows.filter { $0.0.hasPrefix("130121") }.map(\.3)
@@ -83,8 +86,10 @@ struct FabricationCheckTests {
 
     @Test func lastDigitHeapingByHand() {
         // 60 multiples of 10 and 10 each ending in 1…4: counts (60, 10, 10, 10, 10, 0, …); E = 10;
-        // χ² = 50²/10 + 5 · 10²/10 = 300; round-number z = (60 − 10) / √(100 · 0.09) = 16.7.
+        // χ² = 50²/10 + 5 · 10²/10 = 300; round-number z = (60 − 10) / √(100 · 0.09) = 16.7. Counts
+        // (households), whole numbers by nature, are what heaping looks at.
         let heaped = Self.rows(count: 100) { i in i < 60 ? Double(100 + 10 * i) : Double(1_001 + (i - 60) / 10 + 10 * (i - 60)) }
+            .map { ($0.0, "HOUSEHOLDS", $0.2, $0.3) }
         let (counts, chiSquare, n) = DigitHeapingCheck.lastDigits(heaped.map(\.3))
         #expect(counts == [60, 10, 10, 10, 10, 0, 0, 0, 0, 0] && n == 100 && chiSquare == 300)
         let results = DigitHeapingCheck().run(QualityFixture.input(heaped))
@@ -95,8 +100,13 @@ struct FabricationCheckTests {
         #expect(results.findings[0].parameters.number("q_value") == results.findings[0].parameters.number("p_value"))
         #expect(results.findings[0].explanation.contains("60.0 % of its 100 whole-number figures end in 0"))
         // Consecutive whole numbers: every last digit ten times, χ² = 0.
-        let even = Self.rows(count: 100) { Double(1_000 + $0) }
+        let even = Self.rows(count: 100) { Double(1_000 + $0) }.map { ($0.0, "HOUSEHOLDS", $0.2, $0.3) }
         #expect(DigitHeapingCheck().run(QualityFixture.input(even)).findings.isEmpty)
+        // The same heaped figures as an amount (grain output) are not tested: a whole amount was rounded already.
+        #expect(
+            DigitHeapingCheck().run(QualityFixture.input(heaped.map { ($0.0, "GRAIN_OUTPUT", $0.2, $0.3) })).findings.allSatisfy {
+                $0.method == "round_hundreds"
+            })
     }
 
     /// Only figures of three digits or more are tested: two-digit figures' last digits are not
@@ -135,6 +145,87 @@ struct FabricationCheckTests {
             finding.explanation.hasPrefix("村 130121101201: 粮食产量 GRAIN_OUTPUT was 1000 吨 in each of 3 periods, 2022 to 2024 (its figures move by 5.0 % a period")
         )
         #expect(ConstantSeriesCheck.longestConstantRun([1, 2, 2, 2, .nan, 0, 0, 0, 0]).length == 3)
+    }
+
+    /// A village that reports in tens (its figures of 100 or more are multiples of 10) repeats a
+    /// rounded figure far more often by chance: the same run is not flagged.
+    @Test func aUnitThatReportsInTensMayRepeatItsFigure() throws {
+        var rows: [(String, String, String, Double)] = []
+        for village in 1...20 {
+            for (step, year) in ["2022", "2023", "2024"].enumerated() {
+                let value = village == 1 ? 1_000 : (Double(1_000 + 20 * village) * pow(1.05, Double(step)) * 10).rounded() / 10
+                rows.append((String(format: "130121101%03d", 200 + village), "GRAIN_OUTPUT", year, value))
+                // Village 1's sown area, in tens: its reporting step is 10.
+                rows.append(
+                    (String(format: "130121101%03d", 200 + village), "GRAIN_SOWN_AREA", year, village == 1 ? 120 + 10 * Double(step) : 101.37 + Double(step)))
+            }
+        }
+        #expect(ConstantSeriesCheck().run(QualityFixture.input(rows)).findings.filter { $0.indicator == "GRAIN_OUTPUT" }.isEmpty)
+        let table = QualityFixture.table(rows)
+        let steps = ConstantSeriesCheck.reportingSteps(table, partitions: Array(table.partitions.indices), catalog: QualityFixture.catalog)
+        #expect(steps == [130_121_101_201: 10])
+    }
+
+    /// Two returns identical figure for figure: the later one (in code order) is reported as a copy
+    /// of the earlier; one figure apart, or too few figures, is no finding.
+    @Test func copiedReturns() throws {
+        let rows: [(String, String, String, Double)] = [
+            ("130121101201", "GRAIN_OUTPUT", "2024", 812.4), ("130121101201", "GRAIN_SOWN_AREA", "2024", 130.55),
+            ("130121101201", "HOUSEHOLDS", "2024", 412),
+            ("130121101202", "GRAIN_OUTPUT", "2024", 640.1), ("130121101202", "GRAIN_SOWN_AREA", "2024", 101.2),
+            ("130121101202", "HOUSEHOLDS", "2024", 377),
+            ("130121101203", "GRAIN_OUTPUT", "2024", 812.4), ("130121101203", "GRAIN_SOWN_AREA", "2024", 130.55),
+            ("130121101203", "HOUSEHOLDS", "2024", 412),
+            ("130121101204", "GRAIN_OUTPUT", "2024", 640.1), ("130121101204", "GRAIN_SOWN_AREA", "2024", 101.2),
+            ("130121101204", "HOUSEHOLDS", "2024", 378),
+            ("130121101205", "GRAIN_OUTPUT", "2024", 77), ("130121101206", "GRAIN_OUTPUT", "2024", 77),
+        ]
+        var check = DuplicateRecordsCheck()
+        check.minimumFigures = 3
+        let results = check.run(QualityFixture.input(rows))
+        #expect(results.findings.map(\.region.description) == ["130121101203"])
+        let finding = try #require(results.findings.first)
+        #expect(finding.parameters["copy_of"] == .text("130121101201") && finding.statistic == 3)
+        #expect(finding.explanation.contains("its figures for 2024 are exactly those of 村 130121101201, figure for figure (3 indicators)"))
+        // Four records compared (201–204), one copy; 205 and 206 have too few figures.
+        #expect(results.mergedTallies.map { "\($0.passed)/\($0.failed)/\($0.notApplicable)" } == ["3/1/2"])
+    }
+
+    /// A return whose figures of three digits or more are all multiples of 100 was rounded:
+    /// P(K ≥ 3 of 3) = 0.1³ with p = 0.1, q = p · m among m = 12 returns tested.
+    @Test func aReturnRoundedToHundreds() throws {
+        var rows: [(String, String, String, Double)] = []
+        for village in 1...12 {
+            let region = String(format: "130121101%03d", 200 + village)
+            let rounded = village == 5
+            rows.append((region, "GRAIN_OUTPUT", "2024", rounded ? 800 : 812.4 + Double(village)))
+            rows.append((region, "GRAIN_SOWN_AREA", "2024", rounded ? 100 : 130.55 + Double(village)))
+            rows.append((region, "HOUSEHOLDS", "2024", rounded ? 400 : Double(401 + 3 * village)))
+        }
+        var check = DigitHeapingCheck()
+        check.unitMinimumFigures = 3
+        check.falseDiscoveryRate = 0.05
+        let results = check.unitRounding(QualityFixture.input(rows))
+        let finding = try #require(results.findings.first)
+        #expect(results.findings.count == 1 && finding.region.description == "130121101205" && finding.method == "round_hundreds")
+        #expect(abs(finding.parameters.number("p_value")! - 0.001) < 1e-12)
+        #expect(abs(finding.parameters.number("q_value")! - 0.012) < 1e-12)
+        #expect(abs(DigitHeapingCheck.binomialTail(2, of: 3, probability: 0.1) - (3 * 0.01 * 0.9 + 0.001)) < 1e-15)
+    }
+
+    /// Benjamini–Hochberg over the smallest p-values only, out of m: the same q wherever q ≤ α.
+    @Test func falseDiscoveryControlOverAScreenedFew() {
+        var random = SplitMix64(seed: 21)
+        for _ in 0..<50 {
+            let p = (0..<200).map { _ in Double.random(in: 0..<1, using: &random) * (Bool.random(using: &random) ? 0.001 : 1) }
+            let full = Significance.benjaminiHochberg(p)
+            let kept = p.indices.filter { p[$0] <= 0.01 }
+            let screened = Significance.benjaminiHochberg(kept.map { p[$0] }, among: p.count)
+            for (position, index) in kept.enumerated() where full[index] <= 0.01 {
+                #expect(abs(screened[position] - full[index]) < 1e-12)
+            }
+            #expect(kept.indices.allSatisfy { (screened[$0] <= 0.01) == (full[kept[$0]] <= 0.01) })
+        }
     }
 
     @Test func aFigureWithFewDigitsMayStayPutByChance() {

@@ -21,6 +21,8 @@ public enum BuiltInRule {
     public static let repeatedValues = "repeated_values"
     /// A unit's figure unchanged for more consecutive periods than chance explains.
     public static let constantSeries = "constant_series"
+    /// One unit's figures for a period identical to another unit's (copied records).
+    public static let duplicateRecords = "duplicate_records"
     /// The method of every edit rule's findings, and the edit-rule check's own id.
     public static let editRuleMethod = "edit_rule"
 }

@@ -23,6 +23,10 @@ public struct SampleDataEvaluation {
         public var findings: [Finding]
         public var observations: Int
         public var secondsQuality: Double
+        /// Counted findings no planted anomaly strictly explains.
+        public var unexplained: [Finding] = []
+        /// Planted anomalies no finding of a method meant for them strictly catches.
+        public var missed: [PlantedAnomaly] = []
     }
 
     public func run(in folder: String) throws -> Outcome {
@@ -41,8 +45,9 @@ public struct SampleDataEvaluation {
         for definition in catalog.definitions {
             for (_, reference) in definition.aggregation.references { derived[reference, default: []].insert(definition.code) }
         }
+        let misses = truth.strictMisses(summary.findingRows, derived: derived)
         return Outcome(
             scores: truth.score(summary.findingRows, derived: derived), findings: summary.findingRows, observations: summary.rowsAccepted,
-            secondsQuality: summary.secondsQuality)
+            secondsQuality: summary.secondsQuality, unexplained: misses.unexplained, missed: misses.missed)
     }
 }

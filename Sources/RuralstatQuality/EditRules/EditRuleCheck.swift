@@ -32,7 +32,7 @@ public struct EditRuleCheck: QualityCheck {
             let used = columns.map { $0.map { partition.columns[$0] } ?? IndicatorColumn() }
             // The units: every region in any column (a merge of sorted columns); then each slot's
             // values aligned to them, NaN where a unit did not report.
-            let units = Self.regions(in: used)
+            let units = used.unitRegions
             let aligned = used.map { column in
                 let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: units.count)
                 buffer.initialize(repeating: .nan)
@@ -87,35 +87,6 @@ public struct EditRuleCheck: QualityCheck {
             }
             return QualityResults(findings: found, tallies: tallies.flatMap(\.rows))
         }
-    }
-
-    /// The regions of sorted columns, merged without repeats.
-    static func regions(in columns: [IndicatorColumn]) -> [Int64] {
-        var merged: [Int64] = []
-        for column in columns where !column.isEmpty {
-            if merged.isEmpty {
-                merged = column.regions
-                continue
-            }
-            var result: [Int64] = []
-            result.reserveCapacity(merged.count + column.count / 8)
-            var i = 0, j = 0
-            while i < merged.count || j < column.count {
-                if j == column.count || (i < merged.count && merged[i] < column.regions[j]) {
-                    result.append(merged[i])
-                    i += 1
-                } else if i == merged.count || column.regions[j] < merged[i] {
-                    result.append(column.regions[j])
-                    j += 1
-                } else {
-                    result.append(merged[i])
-                    i += 1
-                    j += 1
-                }
-            }
-            merged = result
-        }
-        return merged
     }
 
     private func finding(

@@ -12,9 +12,14 @@ import RuralstatModel
 ///   county's amounts of many indicators span many decades, and honest pools conform.
 /// - **one indicator**: one indicator's values in one county span two or three decades around the
 ///   county's own level, and such values honestly depart from Benford's law (digit 1 at 36 %
-///   rather than 30 %, a MAD near 0.03, in every county). So a county's MAD is set against the
-///   same indicator's MADs in the other counties: a robust z of its log (median and MAD-scale, at
-///   least 0.05; MADs are skewed) and its normal tail. A county departs when it departs far more
+///   rather than 30 %, a MAD near 0.03, in every county). Made-up figures depart the other way:
+///   towards even first digits. So each county's *evenness* — the log-likelihood ratio per value of
+///   its first digits under even digits against Benford's (``evenness(firstDigits:)``) — is set
+///   against the same indicator's in the other counties: a robust z from the median and the spread
+///   of the lower half ((median − lower quartile) / 0.6745, at least 0.01 and at least the sampling
+///   spread of its own n values under Benford's law, 0.645/√n: made-up counties sit in the upper half
+///   and would widen a two-sided spread), and its normal tail. (The MAD, a sum of
+///   absolute deviations, varies too much between honest counties of a few hundred values to tell them apart.) A county departs when it departs far more
 ///   than its peers do. This needs ``minimumReportersPerIndicator`` counties tested for the indicator.
 ///
 /// A test flags when two things hold:
@@ -26,8 +31,9 @@ import RuralstatModel
 ///   Nigrini's (2012) limit of nonconformity for first digits, 0.015 (≤ 0.006 close, ≤ 0.012
 ///   acceptable, ≤ 0.015 marginal).
 ///
-/// Only tests with enough values spanning enough orders of magnitude are run: bounded or assigned
-/// numbers do not follow Benford, and few values say nothing.
+/// Only tests with enough values are run, and pools only where they span enough orders of magnitude
+/// (bounded or assigned numbers do not follow Benford's law; an indicator's test compares it with
+/// the same indicator elsewhere, so its span needs no floor); few values say nothing.
 public struct BenfordCheck: QualityCheck {
     /// The level of the reporter whose figures are pooled (the county sends its villages' data).
     public var reporterLevel: RegionLevel
@@ -102,9 +108,26 @@ public struct BenfordCheck: QualityCheck {
         return (x, Significance.chiSquareTail(x, degreesOfFreedom: 8))
     }
 
-    /// The smallest spread of the counties' log MADs for one indicator (a few counties alike would
+    /// The smallest spread of the counties' evenness for one indicator (a few counties alike would
     /// otherwise make any difference significant).
-    public static let smallestPeerSpread = 0.05
+    public static let smallestPeerSpread = 0.01
+
+    /// The standard deviation of one value's log-likelihood ratio under Benford's law (0.645): the
+    /// evenness of n values varies by this over √n by chance alone.
+    static let evennessDeviation: Double = {
+        let ratios = expectedShares.map { log(1.0 / 9 / $0) }
+        let mean = zip(expectedShares, ratios).reduce(0.0) { $0 + $1.0 * $1.1 }
+        return zip(expectedShares, ratios).reduce(0.0) { $0 + $1.0 * ($1.1 - mean) * ($1.1 - mean) }.squareRoot()
+    }()
+
+    /// The log-likelihood ratio per value of first digits under even digits (1/9 each) against
+    /// Benford's shares: about +0.2 for made-up digits, −0.2 for Benford's own, lower still for the
+    /// narrow spans of one indicator in one county (where 1 leads even more).
+    static func evenness(firstDigits counts: [Int]) -> Double {
+        let n = Double(counts.reduce(0, +))
+        guard n > 0 else { return 0 }
+        return zip(counts, expectedShares).reduce(0.0) { $0 + Double($1.0) * log(1.0 / 9 / $1.1) } / n
+    }
 
     /// One test: a reporter's pool (no indicator) or one of its indicators.
     struct Test {
@@ -116,8 +139,8 @@ public struct BenfordCheck: QualityCheck {
         var shares: [Double]
         var chiSquare: Double
         var p: Double
-        /// For one indicator: the median and spread of the MADs of the counties tested for it.
-        var peers: (count: Int, median: Double, spread: Double, z: Double)?
+        /// For one indicator: the counties tested for it, this one's evenness, their median, and its robust z.
+        var peers: (count: Int, evenness: Double, median: Double, z: Double)?
     }
 
     /// Tests each reporter's summed amounts, pooled over indicators and periods and per indicator;
@@ -135,7 +158,9 @@ public struct BenfordCheck: QualityCheck {
             for (indicator, counts, least) in candidates {
                 // One indicator alone is the pool: test it once.
                 if indicator != nil && reporter.byIndicator.count == 1 { continue }
-                guard counts.positive >= least, counts.decadeSpan >= minimumOrdersOfMagnitude else {
+                // The span matters for the pool, held against Benford's law; an indicator is held
+                // against its peers, whose spans are alike.
+                guard counts.positive >= least, indicator != nil || counts.decadeSpan >= minimumOrdersOfMagnitude else {
                     tally.notApplicable(reporter.region)
                     continue
                 }
@@ -154,14 +179,19 @@ public struct BenfordCheck: QualityCheck {
                 for test in peers { tally.notApplicable(test.region) }
                 continue
             }
-            // On a log scale: a MAD is a sum of absolute deviations, skewed to the right.
-            let logs = peers.map { log($0.mad) }.sorted()
-            let median = Self.median(logs)
-            let spread = max(Self.smallestPeerSpread, RobustScale.fromMAD(Self.median(logs.map { abs($0 - median) }.sorted())))
-            for var test in peers {
-                let z = (log(test.mad) - median) / spread
+            // How much likelier each county's first digits are under even digits than under Benford's
+            // law; the spread from the lower half alone, since the test looks for counties that lean
+            // further towards even digits, and a share of made-up ones would widen a two-sided spread.
+            let scores = peers.map { Self.evenness(firstDigits: $0.counts) }
+            let sorted = scores.sorted()
+            let median = Self.median(sorted)
+            let lowerQuartile = Self.median(Array(sorted.prefix(sorted.count / 2 + sorted.count % 2)))
+            let spread = max(Self.smallestPeerSpread, RobustScale.fromMAD(median - lowerQuartile))
+            for (var test, score) in zip(peers, scores) {
+                // Never below the sampling spread of the county's own values under Benford's law.
+                let z = (score - median) / max(spread, Self.evennessDeviation / Double(test.counts.reduce(0, +)).squareRoot())
                 test.p = Significance.normalTail(z)
-                test.peers = (peers.count, exp(median), spread, z)
+                test.peers = (peers.count, score, median, z)
                 perIndicator.append(test)
             }
         }
@@ -202,8 +232,9 @@ public struct BenfordCheck: QualityCheck {
         let what = test.indicator.map { "\(FindingText.indicator($0, input.catalog.definitions(of: $0).last)) amounts" } ?? "amounts"
         let evidence =
             test.peers.map {
-                "far more than the same indicator's in the other \($0.count - 1) reporters (MAD \(NumberText.format("%.4f", mad)) against a median of "
-                    + "\(NumberText.format("%.4f", $0.median)), robust z \(NumberText.format("%.1f", $0.z)); above \(limit), Nigrini's nonconformity"
+                "towards even digits, as made-up figures do, far more than the same indicator's in the other \($0.count - 1) reporters "
+                    + "(evenness \(NumberText.format("%.3f", $0.evenness)) against a median of \(NumberText.format("%.3f", $0.median)), robust z "
+                    + "\(NumberText.format("%.1f", $0.z)); MAD \(NumberText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity"
             } ?? "(MAD \(NumberText.format("%.4f", mad)) > \(limit), Nigrini's nonconformity; χ² \(NumberText.format("%.1f", test.chiSquare))"
         let explanation =
             "\(FindingText.unit(code, registry: input.registry)): the first digits of its \(n) \(what) depart from Benford's law \(evidence); "
@@ -216,7 +247,8 @@ public struct BenfordCheck: QualityCheck {
             parameters: [
                 "minimum_values": .integer(test.indicator == nil ? minimumValues : minimumValuesPerIndicator),
                 "minimum_orders": .integer(minimumOrdersOfMagnitude), "chi_square": .number(test.chiSquare),
-                "peer_median_mad": test.peers.map { .number($0.median) } ?? .text("none"), "peer_z": test.peers.map { .number($0.z) } ?? .text("none"),
+                "evenness": test.peers.map { .number($0.evenness) } ?? .text("none"),
+                "peer_median_evenness": test.peers.map { .number($0.median) } ?? .text("none"), "peer_z": test.peers.map { .number($0.z) } ?? .text("none"),
                 "p_value": .number(test.p),
                 "q_value": .number(q), "fdr": .number(falseDiscoveryRate), "tests": .integer(tests),
                 "shares": .numbers(Array(shares)),

@@ -38,6 +38,7 @@ public struct ConstantSeriesCheck: QualityCheck {
         for province in provinces.keys.sorted() {
             let partitions = provinces[province]!.sorted { table.partitions[$0].period < table.partitions[$1].period }
             guard partitions.count >= minimumPeriods else { continue }
+            let reportingStep = Self.reportingSteps(table, partitions: partitions, catalog: input.catalog)
             for (index, code) in table.indicators.enumerated() {
                 let periods = partitions.map { table.periods[table.partitions[$0].period] }
                 guard let definition = input.catalog.definition(code, year: periods.last!.year), definition.kind == .amount else { continue }
@@ -53,6 +54,8 @@ public struct ConstantSeriesCheck: QualityCheck {
                 let (change, resolution) = Self.typicalChange(series.values)
                 for (region, values) in series.sorted(by: { $0.key < $1.key }) {
                     let run = runs[region]!
+                    // A unit that reports in tens or hundreds repeats its figure far more often.
+                    let resolution = max(resolution, reportingStep[region] ?? 0)
                     let spread = 1.4826 * change * abs(run.value)
                     let perPeriod = spread > 0 ? min(1, resolution / (spread * (2 * Double.pi).squareRoot())) : 1
                     let chance = Double(series.count) * pow(perPeriod, Double(run.length - 1))
@@ -103,6 +106,38 @@ public struct ConstantSeriesCheck: QualityCheck {
         guard !changes.isEmpty else { return (0, 1) }
         let change = changes.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
         return (change, pow(10, -Double(decimals)))
+    }
+
+    /// Each unit's reporting step: the coarsest power of ten (10 to 10⁴) that at least 60 % of its
+    /// amounts of 100 or more, over every indicator and period, are multiples of — 10 for a unit that
+    /// reports in tens (a figure or two may come otherwise: a correction, a figure taken from
+    /// elsewhere). Only units with at least 4 such figures have one: a single figure is a multiple
+    /// of 10 one time in ten by chance.
+    static func reportingSteps(_ table: ObservationTable, partitions: [Int], catalog: IndicatorCatalog) -> [Int64: Double] {
+        // Per unit: how many figures of 100 or more, and how many are multiples of 10, 100, 1000, 10⁴.
+        var counts: [Int64: SIMD8<Int32>] = [:]
+        for partition in partitions {
+            let period = table.periods[table.partitions[partition].period]
+            for (index, column) in table.partitions[partition].columns.enumerated() where !column.isEmpty {
+                guard catalog.definition(table.indicators[index], year: period.year)?.kind == .amount else { continue }
+                for row in 0..<column.count {
+                    let value = abs(column.values[row])
+                    guard value >= 100, value < 1e15 else { continue }
+                    var tally = SIMD8<Int32>(1, 0, 0, 0, 0, 0, 0, 0)
+                    var step = 10.0
+                    for slot in 1...4 where value.truncatingRemainder(dividingBy: step) == 0 {
+                        tally[slot] = 1
+                        step *= 10
+                    }
+                    counts[column.regions[row], default: .zero] &+= tally
+                }
+            }
+        }
+        return counts.compactMapValues { tally in
+            guard tally[0] >= 4 else { return nil }
+            let coarsest = (1...4).last { Double(tally[$0]) >= 0.6 * Double(tally[0]) }
+            return coarsest.map { pow(10, Double($0)) }
+        }
     }
 
     /// The longest run of equal, present, non-zero values in consecutive periods.

@@ -8,6 +8,12 @@ import RuralstatModel
 /// - round numbers: the share of multiples of 10 against the expected 1/10, with a binomial
 ///   z = (k − N/10) / √(N · 0.1 · 0.9), one-sided.
 ///
+/// Each unit's own figures are tested too (method `round_hundreds`): a return whose figures of three
+/// digits or more are nearly all multiples of 100 was rounded, or estimated. Among ``unitMinimumFigures``
+/// or more such figures, k multiples of 100 have the binomial tail P(K ≥ k) with p = 0.1 (the share
+/// a unit that honestly reports in tens has); those p-values are adjusted by Benjamini–Hochberg over
+/// all units and periods, and a unit is flagged where q ≤ ``falseDiscoveryRate``.
+///
 /// A reporter's p-value is the smaller of the two, doubled (Bonferroni over the two tests); the
 /// p-values of all reporters are adjusted by Benjamini–Hochberg, and a reporter is flagged where its
 /// q is at most ``falseDiscoveryRate`` and the heaping is large enough to matter: Cohen's
@@ -25,10 +31,14 @@ public struct DigitHeapingCheck: QualityCheck {
     public var minimumValues = 100
     /// The Benjamini–Hochberg level: heaping is significant where its q-value is at most this.
     public var falseDiscoveryRate = 0.01
-    /// The smallest Cohen's w = √(χ²/N) of the last digits that counts as heaping (0.1: a small effect).
-    public var minimumEffect = 0.1
-    /// The smallest excess of the share of multiples of 10 over 1/10 that counts as heaping.
-    public var minimumRoundExcess = 0.05
+    /// The smallest Cohen's w = √(χ²/N) of the last digits that counts as heaping (0.5: a large effect).
+    public var minimumEffect = 0.5
+    /// The smallest excess of the share of multiples of 10 over 1/10 that counts as heaping (0.15: two and a half times as many).
+    public var minimumRoundExcess = 0.15
+    /// A unit's own figures are tested when it has at least this many of three digits or more.
+    public var unitMinimumFigures = 5
+    /// The share of multiples of 100 an honest unit may have (one that reports in tens has 1 in 10).
+    public static let unitRoundShare = 0.1
 
     /// `digit_heaping`; the finding's method names the test that failed, the χ² taking precedence.
     public var ruleID: String { BuiltInRule.digitHeaping }
@@ -60,8 +70,10 @@ public struct DigitHeapingCheck: QualityCheck {
     public func run(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
+        // Counts only: they are whole numbers by nature, so heaping shows in them alone; an amount that
+        // is whole was rounded already, and a few units that round theirs would weigh too much.
         let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, lastDigitsOnly: true) {
-            $0.kind.isAdditive
+            $0.kind == .count
         }
         struct Test {
             var region: Int64
@@ -111,6 +123,103 @@ public struct DigitHeapingCheck: QualityCheck {
                     ],
                     peerSize: n, explanation: explanation))
         }
+        var results = QualityResults(findings: found, tallies: tally.rows)
+        results.append(unitRounding(input))
+        return results
+    }
+
+    /// The per-unit test: each unit's figures of three digits or more in a period, and how many of
+    /// them are multiples of 100.
+    func unitRounding(_ input: QualityInput) -> QualityResults {
+        let table = input.table
+        struct Count {
+            var region: Int64
+            var period: Period
+            var figures: Int
+            var round: Int
+            var p: Double
+        }
+        // The binomial tails, once: a unit has at most one figure per indicator.
+        let most = table.indicators.count
+        let tails = (0...most).map { n in (0...n).map { k in Self.binomialTail(k, of: n, probability: Self.unitRoundShare) } }
+        let level = falseDiscoveryRate
+        // Only returns with p ≤ the level can have q ≤ it: the rest are counted, not kept.
+        let parts = table.mapPartitions(workers: input.workers) { partition -> (tested: Int, passed: [Int], candidates: [Count]) in
+            let period = table.periods[partition.period]
+            let used = partition.columns.enumerated().filter { index, column in
+                !column.isEmpty && (input.catalog.definition(table.indicators[index], year: period.year)?.kind.isAdditive ?? false)
+            }.map(\.element)
+            let units = used.unitRegions
+            var figures = [Int](repeating: 0, count: units.count), round = figures
+            for column in used {
+                var cursor = 0
+                for (row, region) in column.regions.enumerated() {
+                    while units[cursor] < region { cursor += 1 }
+                    let value = abs(column.values[row])
+                    guard value >= Self.smallestTested, value < 1e15 else { continue }
+                    figures[cursor] += 1
+                    // value / 100 is exact when value is a multiple of 100 (and cheaper than fmod).
+                    let hundreds = value / 100
+                    if hundreds == hundreds.rounded(.towardZero) { round[cursor] += 1 }
+                }
+            }
+            var tested = 0
+            var passed = [Int](repeating: 0, count: RegionLevel.allCases.count)
+            var candidates: [Count] = []
+            for unit in units.indices where figures[unit] >= unitMinimumFigures {
+                tested += 1
+                let p = tails[figures[unit]][round[unit]]
+                if p <= level {
+                    candidates.append(Count(region: units[unit], period: period, figures: figures[unit], round: round[unit], p: p))
+                } else {
+                    passed[RegionCode(uncheckedRawValue: units[unit]).level.rawValue] += 1
+                }
+            }
+            return (tested, passed, candidates)
+        }
+        let total = parts.reduce(0) { $0 + $1.tested }
+        let counts = parts.flatMap(\.candidates)
+        let q = Significance.benjaminiHochberg(counts.map(\.p), among: total)
+        var tally = TallyCounter(ruleID)
+        var found: [Finding] = []
+        // Returns that could never be significant pass in bulk, per partition (one province) and level.
+        for (partition, part) in zip(table.partitions, parts) {
+            for level in RegionLevel.allCases where part.passed[level.rawValue] > 0 {
+                tally.add(province: Int64(partition.province) * 10_000_000_000, level: level, passed: part.passed[level.rawValue], notApplicable: 0)
+            }
+        }
+        for (index, count) in counts.enumerated() {
+            guard q[index] <= falseDiscoveryRate else {
+                tally.pass(count.region)
+                continue
+            }
+            tally.fail(count.region)
+            let region = RegionCode(uncheckedRawValue: count.region)
+            let explanation =
+                "\(FindingText.unit(region, registry: input.registry)): \(count.round) of its \(count.figures) figures of three digits or more for \(count.period) "
+                + "are multiples of 100, against at most 1 in 10 for a unit that reports in tens (binomial p \(NumberText.format("%.2g", count.p)), "
+                + "Benjamini–Hochberg q \(NumberText.format("%.2g", q[index])) ≤ \(FindingText.number(falseDiscoveryRate)) over \(total) returns); rounded or estimated"
+            found.append(
+                Finding(
+                    ruleID: ruleID, method: "round_hundreds", severity: .warning, level: region.level, region: region, indicator: nil,
+                    period: count.period, observed: Double(count.round), statisticName: "multiples_of_100", statistic: Double(count.round),
+                    parameters: [
+                        "minimum_figures": .integer(unitMinimumFigures), "p_value": .number(count.p), "q_value": .number(q[index]),
+                        "fdr": .number(falseDiscoveryRate), "tests": .integer(total),
+                    ],
+                    peerSize: count.figures, explanation: explanation))
+        }
         return QualityResults(findings: found, tallies: tally.rows)
+    }
+
+    /// P(K ≥ k) for K ~ Binomial(n, p): the upper terms summed, so that a tiny tail keeps its digits.
+    static func binomialTail(_ k: Int, of n: Int, probability p: Double) -> Double {
+        guard k > 0 else { return 1 }
+        guard k <= n else { return 0 }
+        var tail = 0.0
+        for i in k...n {
+            tail += exp(lgamma(Double(n + 1)) - lgamma(Double(i + 1)) - lgamma(Double(n - i + 1)) + Double(i) * log(p) + Double(n - i) * log1p(-p))
+        }
+        return min(1, tail)
     }
 }

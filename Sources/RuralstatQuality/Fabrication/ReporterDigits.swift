@@ -25,10 +25,22 @@ struct ReporterDigits {
                 if Double(whole) == value { last[Int(whole % 10)] += 1 }
             }
             if lastDigitsOnly { return }
-            first[BenfordCheck.firstDigit(value) - 1] += 1
-            let decade = Int(log10(value).rounded(.down)) + 12
-            decades[Swift.min(27, Swift.max(0, decade))] += 1
+            // The decade and the first digit from one logarithm, corrected where it rounds across a power of ten.
+            var decade = Swift.min(15, Swift.max(-12, Int(log10(value).rounded(.down))))
+            var mantissa = value / Self.powersOfTen[decade + 12]
+            if mantissa >= 10, decade < 15 {
+                decade += 1
+                mantissa /= 10
+            } else if mantissa < 1, decade > -12 {
+                decade -= 1
+                mantissa *= 10
+            }
+            first[Swift.min(9, Swift.max(1, Int(mantissa))) - 1] += 1
+            decades[Swift.min(27, decade + 12)] += 1
         }
+
+        /// 10⁻¹² … 10¹⁵.
+        static let powersOfTen: [Double] = (-12...15).map { pow(10, Double($0)) }
 
         mutating func add(_ other: Counts) {
             for digit in first.indices { first[digit] += other.first[digit] }
@@ -83,7 +95,8 @@ struct ReporterDigits {
                 // Rows are sorted: a reporter's units are a run.
                 Hierarchy.forEachRun(values.regions, level: level) { run, reporter in
                     var tally = Counts()
-                    for row in run where RegionCode(uncheckedRawValue: values.regions[row]).level > level {
+                    // Every unit of the run lies below the reporter but the reporter's own row.
+                    for row in run where values.regions[row] != reporter {
                         tally.add(values.values[row], lastDigitsOnly: lastDigitsOnly)
                     }
                     counts[Key(reporter: reporter, indicator: column), default: Counts()].add(tally)

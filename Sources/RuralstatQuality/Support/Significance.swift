@@ -50,12 +50,18 @@ enum Significance {
     /// Benjamini–Hochberg adjusted p-values (q-values), in the order given: q₍ᵢ₎ = min over j ≥ i of
     /// p₍ⱼ₎·m/j, as R's `p.adjust(p, "BH")`. Flagging where q ≤ α keeps the expected share of false
     /// flags among all flags at most α.
-    static func benjaminiHochberg(_ pValues: [Double]) -> [Double] {
-        let m = pValues.count
+    static func benjaminiHochberg(_ pValues: [Double]) -> [Double] { benjaminiHochberg(pValues, among: pValues.count) }
+
+    /// The same when only the tests with the smallest p-values are given, out of `m` in all: every
+    /// test left out has a larger p than any given (a screen keeps those with p ≤ α). The q-values of
+    /// the tests with q ≤ α are exact, since a test left out (p > α) cannot bring a q down to α; the
+    /// others' may be too large, which changes no decision at level α.
+    static func benjaminiHochberg(_ pValues: [Double], among m: Int) -> [Double] {
+        precondition(m >= pValues.count)
         let order = pValues.indices.sorted { (pValues[$0], $0) < (pValues[$1], $1) }
-        var adjusted = [Double](repeating: 1, count: m)
+        var adjusted = [Double](repeating: 1, count: pValues.count)
         var running = 1.0
-        for rank in stride(from: m, through: 1, by: -1) {
+        for rank in stride(from: pValues.count, through: 1, by: -1) {
             let index = order[rank - 1]
             running = min(running, pValues[index] * Double(m) / Double(rank))
             adjusted[index] = min(1, running)

@@ -3,6 +3,8 @@ import Foundation
 import RuralstatPipeline
 import RuralstatSampleData
 
+extension SampleDataGenerator.Profile: ExpressibleByArgument {}
+
 /// `ruralstat sample-data generate`: realistic submissions with planted anomalies.
 struct SampleDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,6 +81,12 @@ struct SampleDataCommand: ParsableCommand {
         @Option(help: "Share of counties given a county anomaly.")
         var countyRate = 0.5
 
+        @Option(
+            help: ArgumentHelp(
+                "blatant: steady figures and blatant anomalies; realistic: figures that move 10–20 % a year, rounding habits and repeats, and anomalies of realistic strength besides.",
+                valueName: "profile"))
+        var profile = SampleDataGenerator.Profile.blatant
+
         var options: SampleDataGenerator.Options {
             var options = SampleDataGenerator.Options()
             options.seed = seed
@@ -88,6 +96,7 @@ struct SampleDataCommand: ParsableCommand {
             options.villageRate = villageRate
             options.coverageRate = coverageRate
             options.countyRate = countyRate
+            options.profile = profile
             return options
         }
     }
@@ -96,7 +105,9 @@ struct SampleDataCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate a data set, run every quality check over it, and print precision and recall per anomaly kind.",
             discussion:
-                "Recall: planted anomalies that the checks meant for their kind found. Precision: findings of those checks that a planted anomaly explains."
+                "Recall: planted anomalies that the checks meant for their kind found. Precision: findings of those checks that a planted anomaly explains. "
+                + "Strict: only an anomaly of a kind the finding's method is meant for, on the same unit (or one above it), indicator and period, explains it; "
+                + "lenient: any anomaly in the unit's subtree or above, on any indicator of the unit."
         )
 
         @Option(help: ArgumentHelp("A scratch folder for the generated files.", valueName: "folder"))
@@ -106,6 +117,9 @@ struct SampleDataCommand: ParsableCommand {
         @OptionGroup var catalog: CatalogOptions
         @OptionGroup var rules: RulesOptions
 
+        @Option(help: ArgumentHelp("Also list up to this many findings per method that no anomaly strictly explains, and anomalies missed.", valueName: "n"))
+        var show = 0
+
         func run() throws {
             let definitions = try catalog.loadCatalog()
             let evaluation = SampleDataEvaluation(generator: shape.options, catalog: definitions, rules: try rules.loadRules(catalog: definitions))
@@ -114,13 +128,28 @@ struct SampleDataCommand: ParsableCommand {
                 String(
                     format: "%d observations, %d findings (quality checks %.2f s)", outcome.observations, outcome.findings.count,
                     outcome.secondsQuality))
-            print("kind               planted  caught  recall  findings  explained  precision")
-            for score in outcome.scores {
+            print("                              ------- strict -------   ------- lenient ------")
+            print("kind                 planted   recall precision findings   recall precision")
+            for score in outcome.scores where score.planted > 0 || score.findings > 0 {
                 print(
-                    score.kind.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
+                    (score.kind.rawValue + (score.kind.isSubtle ? " *" : "")).padding(toLength: 20, withPad: " ", startingAt: 0)
                         + String(
-                            format: " %7d %7d %7.3f %9d %10d %10.3f", score.planted, score.caught,
-                            score.recall, score.findings, score.explained, score.precision))
+                            format: " %7d %8.3f %9.3f %8d %8.3f %9.3f", score.planted, score.strictRecall, score.strictPrecision,
+                            score.findings, score.recall, score.precision))
+            }
+            print("* subtle: realistic strength (×1.5–2 or ×0.5–0.7, a total shaded by 3 %)")
+            guard show > 0 else { return }
+            for (method, findings) in Dictionary(grouping: outcome.unexplained, by: { $0.method == "edit_rule" ? "edit_rule" : $0.ruleID }).sorted(by: {
+                $0.key < $1.key
+            }) {
+                print("\nunexplained \(method) (\(findings.count)):")
+                for finding in findings.prefix(show) { print("  \(finding.explanation)") }
+            }
+            for (kind, anomalies) in Dictionary(grouping: outcome.missed, by: \.kind.rawValue).sorted(by: { $0.key < $1.key }) {
+                print("\nmissed \(kind) (\(anomalies.count)):")
+                for anomaly in anomalies.prefix(show) {
+                    print("  \(anomaly.region) \(anomaly.indicator ?? "-") \(anomaly.period.map { "\($0)" } ?? "-"): \(anomaly.detail)")
+                }
             }
         }
     }

@@ -1,0 +1,115 @@
+import Foundation
+import RuralstatAggregate
+import RuralstatModel
+
+/// Records copied from another unit: a unit whose figures for a period are, indicator by indicator,
+/// exactly another unit's of the same province — a village's return filled in from its neighbour's.
+/// Honest units share one figure now and then (a round count, a repeated total); sharing every one
+/// of at least ``minimumFigures`` figures, several with decimals or of three digits, is not chance.
+///
+/// Each copy is reported on the later unit in code order, naming the earlier one as the original
+/// (which of two identical returns was copied cannot be told from the figures alone).
+public struct DuplicateRecordsCheck: QualityCheck {
+    /// A record with fewer figures (of additive indicators, non-zero) is not compared.
+    public var minimumFigures = 5
+
+    /// `duplicate_records`, tallied once per unit and period compared.
+    public var ruleID: String { BuiltInRule.duplicateRecords }
+
+    /// The check with the defaults above (set a property to change one).
+    public init() {}
+
+    /// Findings for every unit whose record for a period repeats an earlier unit's in its province.
+    public func run(_ input: QualityInput) -> QualityResults {
+        let table = input.table
+        return table.qualityResults(workers: input.workers) { partition -> QualityResults in
+            var tally = TallyCounter(ruleID)
+            let period = table.periods[partition.period]
+            // Additive indicators only: flags and rates coincide naturally.
+            let columns = partition.columns.indices.filter { index in
+                !partition.columns[index].isEmpty && (input.catalog.definition(table.indicators[index], year: period.year)?.kind.isAdditive ?? false)
+            }
+            let used = columns.map { partition.columns[$0] }
+            let units = used.unitRegions
+            guard !units.isEmpty else { return QualityResults() }
+            // One pass per column: each unit's hash of (indicator, value) and its number of figures.
+            var hashes = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: units.count)
+            var figures = [Int](repeating: 0, count: units.count)
+            for (position, column) in used.enumerated() {
+                var cursor = 0
+                for (row, region) in column.regions.enumerated() {
+                    while units[cursor] < region { cursor += 1 }
+                    let value = column.values[row]
+                    guard value != 0 else { continue }
+                    figures[cursor] += 1
+                    hashes[cursor] = Self.mix(hashes[cursor], UInt64(columns[position]) &* 0x9E37_79B9_7F4A_7C15 ^ (value + 0).bitPattern)
+                }
+            }
+            // Units of the deepest level with enough figures, grouped by hash; a group is confirmed
+            // value by value.
+            let deepest = units.map { RegionCode(uncheckedRawValue: $0).level }.max() ?? .village
+            var candidates: [Int] = []
+            for unit in units.indices where RegionCode(uncheckedRawValue: units[unit]).level == deepest {
+                if figures[unit] >= minimumFigures {
+                    candidates.append(unit)
+                } else {
+                    tally.notApplicable(units[unit])
+                }
+            }
+            candidates.sort { (hashes[$0], $0) < (hashes[$1], $1) }
+            var found: [Finding] = []
+            var duplicated = Set<Int>()
+            var start = 0
+            while start < candidates.count {
+                var end = start + 1
+                while end < candidates.count, hashes[candidates[end]] == hashes[candidates[start]] { end += 1 }
+                if end - start > 1 {
+                    let group = candidates[start..<end].sorted()
+                    let records = group.map { record(of: $0, units: units, columns: used) }
+                    for (index, unit) in group.enumerated().dropFirst() {
+                        guard let original = (0..<index).first(where: { records[$0] == records[index] }) else { continue }
+                        duplicated.insert(unit)
+                        found.append(
+                            finding(
+                                unit: units[unit], original: units[group[original]], figures: records[index].compactMap { $0 }.count, period: period,
+                                input: input))
+                    }
+                }
+                start = end
+            }
+            for unit in candidates {
+                if duplicated.contains(unit) { tally.fail(units[unit]) } else { tally.pass(units[unit]) }
+            }
+            found.sort { $0.region < $1.region }
+            return QualityResults(findings: found, tallies: tally.rows)
+        }
+    }
+
+    /// FNV-style mixing of one more 64-bit word.
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 { (hash ^ word) &* 0x0000_0100_0000_01B3 ^ (hash >> 29) }
+
+    /// A unit's non-zero figures, column by column (a binary search per column: groups are rare).
+    private func record(of unit: Int, units: [Int64], columns: [IndicatorColumn]) -> [Double?] {
+        columns.map { column in
+            var low = 0, high = column.count
+            while low < high {
+                let middle = (low + high) / 2
+                if column.regions[middle] < units[unit] { low = middle + 1 } else { high = middle }
+            }
+            guard low < column.count, column.regions[low] == units[unit], column.values[low] != 0 else { return nil }
+            return column.values[low]
+        }
+    }
+
+    private func finding(unit: Int64, original: Int64, figures: Int, period: Period, input: QualityInput) -> Finding {
+        let region = RegionCode(uncheckedRawValue: unit), source = RegionCode(uncheckedRawValue: original)
+        let explanation =
+            "\(FindingText.unit(region, registry: input.registry)): its figures for \(period) are exactly those of "
+            + "\(FindingText.unit(source, registry: input.registry)), figure for figure (\(figures) indicators); a return copied rather than compiled"
+        return Finding(
+            ruleID: ruleID, method: "identical_record", severity: .warning, level: region.level, region: region, indicator: nil, period: period,
+            observed: nil, statisticName: "figures", statistic: Double(figures),
+            parameters: ["minimum_figures": .integer(minimumFigures), "copy_of": .text(source.description)], peerGroup: source,
+            peerSize: 2, explanation: FindingText.tidy(explanation))
+    }
+}
