@@ -53,6 +53,7 @@ public struct EditRule: Sendable, Hashable {
         self.id = id
         self.text = text
         self.expression = expression
+        indicators = expression.indicators
         self.severity = severity
         self.message = message
         self.levels = levels
@@ -66,8 +67,8 @@ public struct EditRule: Sendable, Hashable {
         return id.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
     }
 
-    /// The indicator codes the rule reads, in order of first appearance.
-    public var indicators: [String] { expression.indicators }
+    /// The indicator codes the rule reads, in order of first appearance (kept: every explanation asks).
+    public let indicators: [String]
 
     /// Whether the rule checks units of `level`.
     @inlinable

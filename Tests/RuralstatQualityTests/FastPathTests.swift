@@ -45,6 +45,66 @@ struct FastPathTests {
         #expect(flaggedGroups > 300)  // the flagged side was exercised too
     }
 
+    /// With the guard against collapsed spread (U = 0), the screen says "flagged" exactly when the
+    /// full method flags a value whose ratio is at least the minimum change from the median ratio.
+    @Test func hbScreenAppliesTheGuardAsTheCheckDoes() {
+        var random = SplitMix64(seed: 58)
+        var guarded = 0
+        for round in 0..<3_000 {
+            let count = Int(random.next() % 30) + 10
+            let parameters = HidiroglouBerthelot.Parameters(mii: 7, mei: round % 3 == 0 ? nil : 4, exponent: 0, side: OutlierSide.allCases[round % 3])
+            let minimumChange = [0, 0.1, 0.2, 0.5][round % 4]
+            // Most units move alike (a collapsed spread), a few more or less.
+            let previous = (0..<count).map { _ in Double(random.next() % 400 + 50) }
+            let current = previous.map { value in
+                let draw = random.next() % 10
+                return value * (draw < 6 ? 1.01 : draw < 9 ? 1 + Double(random.next() % 30) / 100 : 1 - Double(random.next() % 60) / 100)
+            }
+            let method = HidiroglouBerthelot(parameters)
+            let full = method.check(current: current, previous: previous)
+            let kept = full.flagged.filter { score in
+                guard let ratio = score.ratio, let median = full.medianRatio, median != 0 else { return true }
+                return abs(ratio / median - 1) >= minimumChange
+            }
+            var scratch = [Double](repeating: 0, count: 2 * count)
+            let screened = current.withUnsafeBufferPointer { c in
+                previous.withUnsafeBufferPointer { p in
+                    scratch.withUnsafeMutableBufferPointer { method.screen(current: c, previous: p, scratch: $0, minimumChange: minimumChange) }
+                }
+            }
+            #expect(screened.flagged == !kept.isEmpty, "\(current) \(previous) \(minimumChange)")
+            if kept.count < full.flagged.count { guarded += 1 }
+        }
+        #expect(guarded > 100)  // the guard dropped flags in many groups
+    }
+
+    /// A reporter's digit counts (decade from the binary exponent, first digit from the mantissa)
+    /// agree with the plain first digit and decade, powers of ten and their neighbours included.
+    @Test func digitCountsAgreeWithThePlainDigits() {
+        var random = SplitMix64(seed: 59)
+        var values: [Double] = []
+        for exponent in -10...14 {
+            let power = pow(10, Double(exponent))
+            values += [power, power.nextUp, power.nextDown, 9.999_999 * power, 1.000_001 * power]
+        }
+        for _ in 0..<20_000 { values.append(pow(10, Double.random(in: -10..<14, using: &random))) }
+        for value in values {
+            var counts = ReporterDigits.Counts()
+            counts.storage.withUnsafeMutableBufferPointer { buffer in
+                ReporterDigits.Counts.powersOfTen.withUnsafeBufferPointer {
+                    ReporterDigits.Counts.add(value, into: buffer.baseAddress!, powers: $0.baseAddress!, lastDigitsOnly: false)
+                }
+            }
+            // The plain way: divide or multiply by ten until the mantissa lies in [1, 10).
+            var mantissa = value, decade = 0
+            while mantissa >= 10 { mantissa /= 10; decade += 1 }
+            while mantissa < 1 { mantissa *= 10; decade -= 1 }
+            let first = counts.first.firstIndex(of: 1).map { $0 + 1 }
+            #expect(first == BenfordCheck.firstDigit(value) || abs(mantissa - mantissa.rounded()) < 1e-9, "\(value)")
+            #expect(counts.decades.firstIndex(of: 1).map { $0 - 19 - 12 } == decade || abs(mantissa - 1) < 1e-9 || abs(mantissa - 10) < 1e-9, "\(value)")
+        }
+    }
+
     /// The packed-key table, emptied and reused, holds what a dictionary holds.
     @Test func packedKeyTableMatchesADictionary() {
         var random = SplitMix64(seed: 5)

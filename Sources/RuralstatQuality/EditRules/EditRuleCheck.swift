@@ -47,6 +47,8 @@ public struct EditRuleCheck: QualityCheck {
             let views = aligned.map { UnsafeBufferPointer($0) }
             let levels = units.map { RegionCode(uncheckedRawValue: $0).level }
             var outcomes = [[RuleOutcome]](repeating: [], count: rules.rules.count)
+            // The units that fail some rule, in unit order (a sorted set built as failures are met).
+            var failingUnits: [Int] = []
             for (index, rule) in rules.rules.enumerated() {
                 outcomes[index] = [RuleOutcome](repeating: .pass, count: units.count)
                 outcomes[index].withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
@@ -57,7 +59,9 @@ public struct EditRuleCheck: QualityCheck {
                     switch outcomes[index][unit] {
                     case .pass: passed[levels[unit].rawValue] += 1
                     case .notApplicable: unusable[levels[unit].rawValue] += 1
-                    case .fail: tallies[index].fail(units[unit])
+                    case .fail:
+                        tallies[index].fail(units[unit])
+                        failingUnits.append(unit)
                     }
                 }
                 for level in RegionLevel.allCases where passed[level.rawValue] + unusable[level.rawValue] > 0 {
@@ -70,9 +74,8 @@ public struct EditRuleCheck: QualityCheck {
             let bounds = codes.map { input.catalog.definition($0, year: period.year)?.validRange }
             var localized: [Int: [Int: ErrorLocalization]] = [:]
             var record = [Double](repeating: .nan, count: codes.count)
-            for unit in units.indices {
+            for unit in Set(failingUnits).sorted() {
                 let failing = rules.rules.indices.filter { rules.rules[$0].applies(to: levels[unit]) && outcomes[$0][unit] == .fail }
-                guard !failing.isEmpty else { continue }
                 for slot in codes.indices { record[slot] = views[slot][unit] }
                 localized[unit] = record.withUnsafeBufferPointer { localizer.localize($0, level: levels[unit], failing: failing, bounds: bounds) }
             }

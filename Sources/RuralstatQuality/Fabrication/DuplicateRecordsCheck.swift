@@ -56,31 +56,28 @@ public struct DuplicateRecordsCheck: QualityCheck {
                     tally.notApplicable(units[unit])
                 }
             }
-            candidates.sort { (hashes[$0], $0) < (hashes[$1], $1) }
+            // The first unit of each hash, in code order; a later one with the same hash is checked
+            // figure by figure (64-bit hashes of different records all but never meet).
+            var firstOfHash = PackedKeyTable()
+            firstOfHash.reset(for: candidates.count)
             var found: [Finding] = []
-            var duplicated = Set<Int>()
-            var start = 0
-            while start < candidates.count {
-                var end = start + 1
-                while end < candidates.count, hashes[candidates[end]] == hashes[candidates[start]] { end += 1 }
-                if end - start > 1 {
-                    let group = candidates[start..<end].sorted()
-                    let records = group.map { record(of: $0, units: units, columns: used) }
-                    for (index, unit) in group.enumerated().dropFirst() {
-                        guard let original = (0..<index).first(where: { records[$0] == records[index] }) else { continue }
-                        duplicated.insert(unit)
-                        found.append(
-                            finding(
-                                unit: units[unit], original: units[group[original]], figures: records[index].compactMap { $0 }.count, period: period,
-                                input: input))
-                    }
+            var duplicated = [Bool](repeating: false, count: units.count)
+            for unit in candidates {
+                let slot = firstOfHash.slot(hashes[unit])
+                guard firstOfHash[slot: slot] != 0 else {
+                    firstOfHash[slot: slot] = unit + 1
+                    continue
                 }
-                start = end
+                let original = firstOfHash[slot: slot] - 1
+                let record = record(of: unit, units: units, columns: used)
+                guard record == self.record(of: original, units: units, columns: used) else { continue }
+                duplicated[unit] = true
+                found.append(
+                    finding(unit: units[unit], original: units[original], figures: record.compactMap { $0 }.count, period: period, input: input))
             }
             for unit in candidates {
-                if duplicated.contains(unit) { tally.fail(units[unit]) } else { tally.pass(units[unit]) }
+                if duplicated[unit] { tally.fail(units[unit]) } else { tally.pass(units[unit]) }
             }
-            found.sort { $0.region < $1.region }
             return QualityResults(findings: found, tallies: tally.rows)
         }
     }

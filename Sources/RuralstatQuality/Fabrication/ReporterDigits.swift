@@ -7,45 +7,53 @@ import RuralstatModel
 /// the table that `include` admits. Fabrication screens look at a reporter's figures together, and
 /// need only counts: first and last digits and the decades the values span, not the values.
 struct ReporterDigits {
+    /// A reporter's counts in one flat buffer: first digits 1…9 (slots 0…8), last digits 0…9 of
+    /// whole numbers of at least three digits (``DigitHeapingCheck/smallestTested``, slots 9…18),
+    /// positive values per decade ⌊log₁₀ x⌋ + 12 (10⁻¹² … 10¹⁵, slots 19…46). Counted through a raw
+    /// pointer: this runs for every amount of the table.
     struct Counts {
+        var storage = [Int](repeating: 0, count: 47)
+
         /// First significant digits 1…9 of positive values.
-        var first = [Int](repeating: 0, count: 9)
-        /// Last digits 0…9 of whole numbers of at least three digits (``DigitHeapingCheck/smallestTested``).
-        var last = [Int](repeating: 0, count: 10)
-        /// Positive values per decade, ⌊log₁₀ x⌋ + 12 (10⁻¹² … 10¹⁵).
-        var decades = [Int](repeating: 0, count: 28)
+        var first: [Int] { Array(storage[0..<9]) }
+        /// Last digits 0…9 of whole numbers of at least three digits.
+        var last: [Int] { Array(storage[9..<19]) }
+        /// Positive values per decade, ⌊log₁₀ x⌋ + 12.
+        var decades: ArraySlice<Int> { storage[19..<47] }
 
-        var positive: Int { first.reduce(0, +) }
-        var wholeNumbers: Int { last.reduce(0, +) }
+        var positive: Int { storage[0..<9].reduce(0, +) }
+        var wholeNumbers: Int { storage[9..<19].reduce(0, +) }
 
-        mutating func add(_ value: Double, lastDigitsOnly: Bool) {
+        /// Counts one value into `counts` (a ``Counts`` buffer); `powers` is ``powersOfTen``.
+        @inline(__always)
+        static func add(_ value: Double, into counts: UnsafeMutablePointer<Int>, powers: UnsafePointer<Double>, lastDigitsOnly: Bool) {
             guard value.isFinite, value > 0 else { return }
             if value >= DigitHeapingCheck.smallestTested, value < 1e15 {
                 let whole = Int64(value)  // exact below 2⁵³: the remainder of a whole number, as fmod would give
-                if Double(whole) == value { last[Int(whole % 10)] += 1 }
+                if Double(whole) == value { counts[9 + Int(whole % 10)] += 1 }
             }
             if lastDigitsOnly { return }
-            // The decade and the first digit from one logarithm, corrected where it rounds across a power of ten.
-            var decade = Swift.min(15, Swift.max(-12, Int(log10(value).rounded(.down))))
-            var mantissa = value / Self.powersOfTen[decade + 12]
-            if mantissa >= 10, decade < 15 {
+            // The decade from the binary exponent (log₁₀ 2 per binary digit: no logarithm), corrected
+            // by the power of ten it lands next to; then the first digit from the mantissa.
+            var decade = Swift.min(15, Swift.max(-12, Int((Double(value.exponent) * 0.301_029_995_663_981_2).rounded(.down))))
+            var mantissa = value / powers[decade + 12]
+            while mantissa >= 10, decade < 15 {
                 decade += 1
-                mantissa /= 10
-            } else if mantissa < 1, decade > -12 {
-                decade -= 1
-                mantissa *= 10
+                mantissa = value / powers[decade + 12]
             }
-            first[Swift.min(9, Swift.max(1, Int(mantissa))) - 1] += 1
-            decades[Swift.min(27, decade + 12)] += 1
+            while mantissa < 1, decade > -12 {
+                decade -= 1
+                mantissa = value / powers[decade + 12]
+            }
+            counts[Swift.min(9, Swift.max(1, Int(mantissa))) - 1] += 1
+            counts[19 + Swift.min(27, decade + 12)] += 1
         }
 
         /// 10⁻¹² … 10¹⁵.
         static let powersOfTen: [Double] = (-12...15).map { pow(10, Double($0)) }
 
         mutating func add(_ other: Counts) {
-            for digit in first.indices { first[digit] += other.first[digit] }
-            for digit in last.indices { last[digit] += other.last[digit] }
-            for decade in decades.indices { decades[decade] += other.decades[decade] }
+            for slot in storage.indices { storage[slot] += other.storage[slot] }
         }
 
         /// How many decades apart the 1st and 99th percentiles of the positive values lie.
@@ -53,7 +61,7 @@ struct ReporterDigits {
             let n = positive
             guard n > 0 else { return 0 }
             var seen = 0, low = -1, high = 0
-            for (decade, count) in decades.enumerated() where count > 0 {
+            for (decade, count) in decades.enumerated() where count > 0 {  // offsets from 0
                 seen += count
                 if low < 0, seen * 100 > n { low = decade }
                 if seen * 100 >= n * 99 {
@@ -95,9 +103,17 @@ struct ReporterDigits {
                 // Rows are sorted: a reporter's units are a run.
                 Hierarchy.forEachRun(values.regions, level: level) { run, reporter in
                     var tally = Counts()
-                    // Every unit of the run lies below the reporter but the reporter's own row.
-                    for row in run where values.regions[row] != reporter {
-                        tally.add(values.values[row], lastDigitsOnly: lastDigitsOnly)
+                    tally.storage.withUnsafeMutableBufferPointer { counts in
+                        Counts.powersOfTen.withUnsafeBufferPointer { powers in
+                            values.regions.withUnsafeBufferPointer { regions in
+                                values.values.withUnsafeBufferPointer { figures in
+                                    // Every unit of the run lies below the reporter but the reporter's own row.
+                                    for row in run where regions[row] != reporter {
+                                        Counts.add(figures[row], into: counts.baseAddress!, powers: powers.baseAddress!, lastDigitsOnly: lastDigitsOnly)
+                                    }
+                                }
+                            }
+                        }
                     }
                     counts[Key(reporter: reporter, indicator: column), default: Counts()].add(tally)
                 }

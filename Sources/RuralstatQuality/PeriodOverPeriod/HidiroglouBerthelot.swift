@@ -139,10 +139,11 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
     /// What ``check(current:previous:)`` concludes about a group, without its record: how many
     /// values it used, whether it was checked and whether any value is flagged — the same arithmetic
     /// on a buffer the caller lends (twice the group's size), so that the groups with nothing to
-    /// report, nearly all of them, allocate nothing.
+    /// report, nearly all of them, allocate nothing. With `minimumChange` (U = 0 only), a value
+    /// counts as flagged only when its ratio is at least that share away from the median ratio.
     public func screen(
         current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>,
-        scratch: UnsafeMutableBufferPointer<Double>
+        scratch: UnsafeMutableBufferPointer<Double>, minimumChange: Double = 0
     ) -> (used: Int, checked: Bool, flagged: Bool) {
         // Admitted: both present and positive (OutlierAdmission's rule for pairs).
         var used = 0
@@ -156,6 +157,7 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
         _ = sorted.update(fromContentsOf: scores)
         OrderStatistics.sort(sorted)
         let medianRatio = OrderStatistics.geisPercentile(sorted: UnsafeBufferPointer(sorted), 50)
+        let (lowest, highest) = (sorted[0], sorted[used - 1])
         if parameters.exponent == 0 {
             // Without the size term, E grows with the ratio (and rounding keeps that order), so
             // the sorted ratios give the sorted scores.
@@ -174,7 +176,11 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
             q1: OrderStatistics.geisPercentile(sorted: effects, 25), median: OrderStatistics.geisPercentile(sorted: effects, 50),
             q3: OrderStatistics.geisPercentile(sorted: effects, 75))
         // Every bound is one-sided: some score is flagged exactly when the least or the greatest is.
-        return (used, true, bounds.status(effects[0]) != nil || bounds.status(effects[used - 1]) != nil)
+        // Without the size term the extreme scores are the extreme ratios, so the guard against
+        // collapsed spread (a flag needs |r / r_M − 1| ≥ minimumChange) is judged on them too.
+        let guardLeft = parameters.exponent != 0 || medianRatio == 0 || abs(lowest / medianRatio - 1) >= minimumChange
+        let guardRight = parameters.exponent != 0 || medianRatio == 0 || abs(highest / medianRatio - 1) >= minimumChange
+        return (used, true, (bounds.status(effects[0]) != nil && guardLeft) || (bounds.status(effects[used - 1]) != nil && guardRight))
     }
 
     /// The interval bounds of a group: values outside (imputeLeft, imputeRight) are FTI, outside

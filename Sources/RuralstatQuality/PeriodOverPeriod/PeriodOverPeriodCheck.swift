@@ -68,8 +68,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         return variant
     }
 
-    /// HB with C = 7 for imputation and 4 for exclusion, U = 0 (Banff's), A = 0.05 and at least 10 usable units.
-    public static let defaultParameters = HidiroglouBerthelot.Parameters(mii: 7, mei: 4, exponent: 0)
+    /// HB with C = 7 for imputation and 5 for exclusion, U = 0 (Banff's), A = 0.05 and at least 10 usable units.
+    public static let defaultParameters = HidiroglouBerthelot.Parameters(mii: 7, mei: 5, exponent: 0)
 
     /// Banff's default exponent U = 0 weighs every unit alike (U > 0 lets big units' changes count
     /// more, and also makes their ordinary changes stand out). C = 7 for imputation, with the 20 %
@@ -340,7 +340,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Look? {
         guard case .hidiroglouBerthelot(let parameters) = method else { return nil }
         if Self.mostlyUnchanged(current, previous) { return .quiet(used: 0, checked: false, repeated: Self.unchangedCount(current, previous)) }
-        let screened = HidiroglouBerthelot(parameters).screen(current: current, previous: previous, scratch: scratch)
+        let screened = HidiroglouBerthelot(parameters).screen(current: current, previous: previous, scratch: scratch, minimumChange: minimumChange)
         return screened.flagged ? nil : .quiet(used: screened.used, checked: screened.checked)
     }
 

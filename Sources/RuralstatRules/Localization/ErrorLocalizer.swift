@@ -178,12 +178,15 @@ public struct ErrorLocalizer: Sendable {
 
     /// Whether changing the fields in `free` (bits of `c.fields`) can satisfy every rule of the component.
     func isFeasible(_ record: UnsafeBufferPointer<Double>, component c: Component, free: UInt32, bounds: [ClosedRange<Double>?]) -> Bool {
-        // Free slot → its variable number.
-        var variable = [Int: Int]()
-        for (bit, slot) in c.fields.enumerated() where free & (1 << bit) != 0 { variable[slot] = variable.count }
-        let count = variable.count
+        // Free slot → its variable number (−1: fixed).
+        var variable = [Int](repeating: -1, count: slots.count)
+        var count = 0
+        for (bit, slot) in c.fields.enumerated() where free & (1 << bit) != 0 {
+            variable[slot] = count
+            count += 1
+        }
         var base: [FourierMotzkin.Row] = []
-        for (slot, index) in variable {
+        for (slot, index) in variable.enumerated() where index >= 0 {
             guard let range = bounds[slot] else { continue }
             var up = [Double](repeating: 0, count: count)
             up[index] = 1
@@ -193,7 +196,7 @@ public struct ErrorLocalizer: Sendable {
         }
         // Each rule that reads a free field: its cases with the fixed fields filled in.
         var choices: [[[FourierMotzkin.Row]]] = []
-        for rule in c.rules where rules[rule].fields.contains(where: { variable[$0] != nil }) {
+        for rule in c.rules where rules[rule].fields.contains(where: { variable[$0] >= 0 }) {
             var cases: [[FourierMotzkin.Row]] = []
             var always = false
             for branch in rules[rule].holds!.branches {
@@ -205,7 +208,8 @@ public struct ErrorLocalizer: Sendable {
                         magnitude: Swift.abs(constraint.form.constant))
                     var hasVariable = false
                     for (slot, coefficient) in constraint.form.terms {
-                        if let index = variable[slot] {
+                        let index = variable[slot]
+                        if index >= 0 {
                             row.coefficients[index] = coefficient
                             hasVariable = true
                         } else {
