@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import TestSupport
+import RuralstatIngest
 import RuralstatModel
 import RuralstatQuality
 @testable import RuralstatPipeline
@@ -133,22 +134,13 @@ struct NightlyRunTests {
                 && text.contains("quality.period_over_period_by_indicator.GRAIN_OUTPUT.hb_foo: unknown key")
         }
         // A code the catalog does not know is refused when the run loads the catalog, never ignored.
-        let catalog = try IndicatorCatalog(
-            version: "t",
-            definitions: [
-                Indicator(
-                    code: "GRAIN_OUTPUT", validFrom: 2016, nameZh: "粮食产量", nameEn: "Grain output", unit: "吨", kind: .amount,
-                    reportedLevels: [.village], aggregation: .sum),
-                Indicator(
-                    code: "HOUSEHOLDS", validFrom: 2016, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
-                    reportedLevels: [.village], aggregation: .sum),
-            ])
+        let catalog = try ReferenceFiles.loadCatalog(path: Self.root.appendingPathComponent("pipelines/indicators.yaml").path)
         try spec.checkIndicators(against: catalog, specPath: "p.yaml")
         let typo = try PipelineSpec(yaml: base + "quality:\n  period_over_period_by_indicator:\n    GRAIN_OUTPT: {hb_mdm: 0.2}\n", file: "p.yaml")
         #expect {
             try typo.checkIndicators(against: catalog, specPath: "p.yaml")
         } throws: { error in
-            "\(error)".contains("quality.period_over_period_by_indicator.GRAIN_OUTPT: is not an indicator of the catalog t")
+            "\(error)".contains("quality.period_over_period_by_indicator.GRAIN_OUTPT: is not an indicator of the catalog \(catalog.version)")
         }
         #expect {
             try PipelineSpec(

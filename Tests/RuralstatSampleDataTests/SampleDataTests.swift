@@ -62,16 +62,22 @@ struct SampleDataTests {
         #expect(Set(summary.anomalies.keys) == SampleDataGenerator.Profile.blatant.kinds.subtracting([.constantSeries]))  // two years: no 3-year runs
     }
 
-    /// The checks find what was planted: recall ≥ 0.9 and precision ≥ 0.8 for every kind, on fixed seeds.
-    @Test("precision and recall per anomaly kind", arguments: [UInt64(1), 2])
-    func qualityChecksRecoverThePlantedAnomalies(seed: UInt64) throws {
+    /// Generates three years of `villages` villages, a county anomaly in four counties of five, and scores every check.
+    static func evaluate(seed: UInt64, villages: Int, profile: SampleDataGenerator.Profile) throws -> SampleDataEvaluation.Outcome {
         let folder = try TemporaryFolder()
         var options = SampleDataGenerator.Options()
         options.seed = seed
-        options.villages = 4_000
+        options.villages = villages
         options.years = 3
         options.countyRate = 0.8
-        let outcome = try SampleDataEvaluation(generator: options, catalog: Self.catalog, rules: Self.rules).run(in: folder.path("evaluation"))
+        options.profile = profile
+        return try SampleDataEvaluation(generator: options, catalog: Self.catalog, rules: Self.rules).run(in: folder.path("evaluation"))
+    }
+
+    /// The checks find what was planted: recall ≥ 0.9 and precision ≥ 0.8 for every kind, on fixed seeds.
+    @Test("precision and recall per anomaly kind", arguments: [UInt64(1), 2])
+    func qualityChecksRecoverThePlantedAnomalies(seed: UInt64) throws {
+        let outcome = try Self.evaluate(seed: seed, villages: 4_000, profile: .blatant)
         for score in outcome.scores where SampleDataGenerator.Profile.blatant.kinds.contains(score.kind) {
             #expect(score.planted > 0, "\(score.kind) was not planted")
             #expect(score.recall >= 0.9, "\(score.kind): recall \(score.recall) (\(score.caught) of \(score.planted))")
@@ -91,14 +97,7 @@ struct SampleDataTests {
     /// three-year run that chance explains at the check's level, and those are missed.
     @Test("strict precision and recall on realistic data", arguments: [UInt64(1), 2])
     func strictScoresOnRealisticData(seed: UInt64) throws {
-        let folder = try TemporaryFolder()
-        var options = SampleDataGenerator.Options()
-        options.seed = seed
-        options.villages = 8_000
-        options.years = 3
-        options.countyRate = 0.8
-        options.profile = .realistic
-        let outcome = try SampleDataEvaluation(generator: options, catalog: Self.catalog, rules: Self.rules).run(in: folder.path("evaluation"))
+        let outcome = try Self.evaluate(seed: seed, villages: 8_000, profile: .realistic)
         for score in outcome.scores {
             #expect(score.planted > 0, "\(score.kind) was not planted")
             let recall = score.kind.isSubtle ? 0.7 : score.kind == .constantSeries ? 0.85 : 0.9

@@ -254,12 +254,15 @@ extension PipelineSpec {
         return value
     }
 
+    /// A number above 0 at `key`, if given (a problem otherwise).
+    private static func positive(_ f: YAMLFields, _ key: String) -> Double? {
+        guard let value = f.double(key, required: false) else { return nil }
+        if value <= 0 { f.problem(key, "must be above 0, not \(value)") }
+        return value
+    }
+
     private static func read(_ f: YAMLFields, into q: inout QualitySettings) {
-        func positive(_ key: String) -> Double? {
-            guard let value = f.double(key, required: false) else { return nil }
-            if value <= 0 { f.problem(key, "must be above 0, not \(value)") }
-            return value
-        }
+        func positive(_ key: String) -> Double? { Self.positive(f, key) }
         q.peerOutliers.threshold = positive("peer_outlier_threshold") ?? q.peerOutliers.threshold
         q.peerOutliers.minimumPeers = f.int("minimum_peers", required: false) ?? q.peerOutliers.minimumPeers
         readPeriod(f, into: &q.period)
@@ -301,11 +304,7 @@ extension PipelineSpec {
     /// The period-over-period keys of a mapping (the quality section, or one indicator's entry), over
     /// the settings given; Banff's rules for each parameter are checked.
     private static func readPeriod(_ f: YAMLFields, into p: inout PeriodSettings) {
-        func positive(_ key: String) -> Double? {
-            guard let value = f.double(key, required: false) else { return nil }
-            if value <= 0 { f.problem(key, "must be above 0, not \(value)") }
-            return value
-        }
+        func positive(_ key: String) -> Double? { Self.positive(f, key) }
         p.hb.mii = positive("hb_mii") ?? p.hb.mii
         p.hb.mei = positive("hb_mei") ?? p.hb.mei
         if let mii = p.hb.mii, let mei = p.hb.mei, mei >= mii { f.problem("hb_mei", "must be below hb_mii (\(mii)), as Banff requires") }
