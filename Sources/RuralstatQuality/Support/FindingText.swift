@@ -28,6 +28,17 @@ enum FindingText {
     /// Collapses the runs of spaces that empty parts leave.
     static func tidy(_ text: String) -> String {
         let space = UInt8(ascii: " ")
+        // Most explanations have no double space: look before copying.
+        var text = text
+        let doubled = text.withUTF8 { utf8 in
+            var previous: UInt8 = 0
+            for byte in utf8 {
+                if byte == space && previous == space { return true }
+                previous = byte
+            }
+            return false
+        }
+        guard doubled else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         for byte in text.utf8 where !(byte == space && bytes.last == space) { bytes.append(byte) }
