@@ -52,20 +52,21 @@ struct SQLiteStoreTests {
         #expect(
             try store.appliedMigrations() == [
                 "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters", "v6-assessment",
+                "v7-analyst-views",
             ])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
         for table in [
             "current_observations", "findings", "indicator_targets", "indicators", "meta", "observations",
-            "regions", "rejects", "rollup_table", "rollups", "runs", "submissions",
+            "regions", "rejects", "rollup_table", "rollups", "runs", "submissions", "current_indicators",
         ] {
             #expect(tables.contains(table), "missing \(table)")
         }
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let summary = try store.summary()
-        #expect(summary.schemaVersion == "v6-assessment")
+        #expect(summary.schemaVersion == "v7-analyst-views")
         #expect(summary.registryEditions.isEmpty && summary.runs == 0)
     }
 
@@ -82,6 +83,7 @@ struct SQLiteStoreTests {
         #expect(
             try reopened.appliedMigrations() == [
                 "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters", "v6-assessment",
+                "v7-analyst-views",
             ])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])
@@ -140,6 +142,42 @@ struct RollupChangeTests {
         return Rollup(
             level: code.level, region: code, indicator: "HOUSEHOLDS", period: try! Period("2024"), value: value, numerator: value,
             denominator: 1, contributing: 1, expected: 1, publication: publication)
+    }
+
+    /// An indicator with two definition versions: `rollup_table` gives each rollup once, with the
+    /// name and unit of the definition its period falls under, its parts and its findings.
+    @Test func theRollupTableJoinsTheDefinitionOfItsPeriod() throws {
+        let folder = try SQLiteStoreTests.Folder()
+        let store = try SQLiteStore(creatingAt: folder.store)
+        let catalog = try IndicatorCatalog(
+            version: "t2",
+            definitions: [
+                Indicator(
+                    code: "HOUSEHOLDS", definitionVersion: "1", validFrom: 2016, validTo: 2020, nameZh: "户数（旧）", nameEn: "Households (old)",
+                    unit: "户", kind: .count, reportedLevels: [.village], aggregation: .sum),
+                Indicator(
+                    code: "HOUSEHOLDS", definitionVersion: "2", validFrom: 2021, nameZh: "户数", nameEn: "Households", unit: "户", kind: .count,
+                    reportedLevels: [.village], aggregation: .sum),
+            ])
+        try store.saveCatalog(catalog)
+        let run = try store.beginRun(command: "t", parameters: [:])
+        func rollup(_ period: String, _ value: Double) -> Rollup {
+            Rollup(
+                level: .province, region: try! RegionCode("110000000000"), indicator: "HOUSEHOLDS", period: try! Period(period), value: value,
+                numerator: value, denominator: 1, contributing: 3, expected: 4, publication: .partial)
+        }
+        try store.replaceRollups(
+            [rollup("2019", 10), rollup("2024", 12)], scope: RollupScope(indicators: ["HOUSEHOLDS"], periods: ["2019", "2024"], regions: .all),
+            runID: run)
+        let rows = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT period, name_en, definition_version, numerator, coverage, findings FROM rollup_table ORDER BY period")
+        }
+        #expect(rows.map { $0["period"] as String } == ["2019", "2024"])
+        #expect(rows.map { $0["name_en"] as String } == ["Households (old)", "Households"])
+        #expect(rows.map { $0["definition_version"] as String } == ["1", "2"])
+        #expect(rows.map { $0["numerator"] as Double } == [10, 12] && rows.allSatisfy { ($0["findings"] as Int) == 0 })
+        let current = try store.pool.read { try String.fetchAll($0, sql: "SELECT name_en FROM current_indicators WHERE code = 'HOUSEHOLDS'") }
+        #expect(current == ["Households"])
     }
 
     @Test func aDeltaHoldsWhatChangedAfterARun() throws {

@@ -25,6 +25,9 @@ enum StoreSchema {
         migrator.registerMigration("v6-assessment") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7-analyst-views") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
 
@@ -365,5 +368,26 @@ enum StoreSchema {
             settings    TEXT    NOT NULL,
             PRIMARY KEY (framework, level, year)
         );
+        """
+
+    /// Views that join the catalog without doubling rows: an indicator with two definition versions
+    /// has two rows in `indicators`, and a naive join to it repeats every rollup. `indicator_in_year`
+    /// picks the definition valid in a year; `current_indicators` the newest of each code;
+    /// `rollup_table` carries the name, unit, parts and finding count of the definition its period
+    /// falls under (the year is a period's first four characters in every frequency).
+    static let v7 = """
+        CREATE VIEW current_indicators AS
+            SELECT i.* FROM indicators i
+            WHERE i.valid_from = (SELECT max(j.valid_from) FROM indicators j WHERE j.code = i.code);
+        DROP VIEW rollup_table;
+        CREATE VIEW rollup_table AS
+            SELECT r.level, printf('%012d', r.region) AS region, g.name AS region_name, r.indicator, r.period,
+                   r.value, r.contributing, r.expected, r.coverage, r.publication,
+                   i.name_zh, i.name_en, i.unit, i.unit_mult, i.definition_version, r.numerator, r.denominator,
+                   (SELECT count(*) FROM findings f WHERE f.indicator = r.indicator AND f.period = r.period AND f.region = r.region) AS findings
+            FROM rollups r
+            LEFT JOIN regions g ON g.code = r.region AND g.edition = (SELECT max(edition) FROM regions)
+            LEFT JOIN indicators i ON i.code = r.indicator
+                AND CAST(substr(r.period, 1, 4) AS INTEGER) BETWEEN i.valid_from AND coalesce(i.valid_to, 9999);
         """
 }
