@@ -64,6 +64,33 @@ struct CommandLineTests {
     static let catalog = CLI.root.appendingPathComponent("pipelines/indicators.yaml").path
     static let registry = CLI.root.appendingPathComponent("sample-data/registry/regions_2023.csv").path
 
+    /// `ruralstat query`: the rollups of an indicator (by code or by name) in a region and the level
+    /// below it, a period range, a level; an unknown indicator is an error with a suggestion.
+    @Test func queryListsRollupsOfARegionToADepth() throws {
+        let folder = try CLI.sampleStore()
+        let store = folder.path("reports/ruralstat.sqlite")
+        let byCode = try CLI.run(["query", "--store", store, "--indicator", "GRAIN_OUTPUT", "--region", "13", "--depth", "1", "--format", "csv"])
+        #expect(byCode.status == 0, "\(byCode.all)")
+        let lines = byCode.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines.allSatisfy { $0[1].hasPrefix("13") && ["province", "prefecture"].contains($0[0]) && $0[7] == "吨" })
+        // As many as the store holds, counted from its own rows.
+        let held = try SQLiteStore(path: store).storedRollups().filter {
+            $0.indicator == "GRAIN_OUTPUT" && $0.region.description.hasPrefix("13") && ($0.level == .province || $0.level == .prefecture)
+        }
+        #expect(lines.count == held.count && !held.isEmpty)
+        let byName = try CLI.run(["query", "--store", store, "--indicator", "粮食产量", "--region", "13", "--depth", "1", "--format", "csv"])
+        #expect(byName.output == byCode.output)
+        let oneYear = try CLI.run([
+            "query", "--store", store, "--indicator", "GRAIN_OUTPUT", "--level", "province", "--from", "2024", "--to", "2024", "--format", "json",
+        ])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(oneYear.output.utf8)) as? [[String: Any]])
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["level"] as? String == "province" && $0["period"] as? String == "2024" && $0["findings"] is Int })
+        let typo = try CLI.run(["query", "--store", store, "--indicator", "GRAIN_OUTPT"])
+        #expect(typo.status != 0 && typo.error.contains("indicator 'GRAIN_OUTPT' is not in the store's catalog; did you mean GRAIN_OUTPUT?"))
+        let unknownRegion = try CLI.run(["query", "--store", store, "--indicator", "GRAIN_OUTPUT", "--region", "99"])
+        #expect(unknownRegion.status != 0)
+    }
+
     @Test func aScopedReportHoldsOnlyItsSubtree() throws {
         let folder = try CLI.sampleStore()
         let out = folder.path("hebei")

@@ -11,4 +11,6 @@ public protocol ReferenceStore: Sendable {
     func loadRegistry(edition: Int?) throws -> RegionRegistry?
     /// Replaces the stored indicator definitions and targets with the catalog's.
     func saveCatalog(_ catalog: IndicatorCatalog) throws
+    /// Every indicator code of the stored catalog with its names (each definition version's).
+    func indicatorNames() throws -> [(code: String, nameZh: String, nameEn: String)]
 }

@@ -25,6 +25,9 @@ public protocol RollupStore: Sendable {
     func partitionsTouched(since watermark: Int64) throws -> Set<TouchedPartition>
     /// The stored province rollups of some indicators in a period, in province order.
     func storedProvinceRollups(indicators: Set<String>, period: String) throws -> [Rollup]
+    /// The rollups a query selects, as analysts read them (names, unit, parts, coverage, publication,
+    /// findings), in (indicator, period, level, region) order: what `ruralstat query` lists.
+    func rollupTable(_ query: RollupQuery) throws -> [RollupTableRow]
 }
 
 extension RollupStore {

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import RuralstatModel
+import RuralstatReport
+import RuralstatStore
+
+/// `ruralstat query`: the stored rollups an analyst asks for, with their names, units, coverage,
+/// publication marks and findings, as a table, CSV or JSON.
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "List stored rollups by indicator, region, level and period, with names, units, coverage, publication and findings.",
+        discussion: """
+            Indicators and regions are given by code or by name (--indicator 粮食产量, --region 兴泉市); an unknown one is an
+            error that says what is known. --region R --depth 1 lists R and its children; without --depth, R's whole subtree.
+            Each row carries the name and unit of the indicator's definition valid in its period, so an indicator with two
+            definition versions is never listed twice (the store's rollup_table view).
+            """
+    )
+
+    @Option(help: ArgumentHelp("The store.", valueName: "path"))
+    var store = "reports/ruralstat.sqlite"
+
+    @Option(name: .customLong("indicator"), help: "An indicator, by code or name; repeatable, at least one.")
+    var indicators: [String] = []
+
+    @Option(help: "Only this region and the regions below it (a code or a name).")
+    var region: String?
+
+    @Option(help: "With --region: how many levels below it (0: the region alone).")
+    var depth: Int?
+
+    @Option(name: .customLong("level"), help: "Only these levels; repeatable.")
+    var levels: [String] = []
+
+    @Option(help: ArgumentHelp("The first period (e.g. 2023).", valueName: "period"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("The last period.", valueName: "period"))
+    var to: String?
+
+    @Option(help: "table, csv or json.")
+    var format: QueryFormat = .table
+
+    enum QueryFormat: String, ExpressibleByArgument { case table, csv, json }
+
+    func validate() throws {
+        if indicators.isEmpty { throw ValidationError("give at least one --indicator (a code or a name)") }
+        if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more, not \(depth)") }
+        if depth != nil && region == nil { throw ValidationError("--depth needs --region") }
+    }
+
+    func run() throws {
+        let database = try StoreAccess.open(store)
+        let registry = try database.loadRegistry(edition: nil)
+        let codes = try Set(indicators.map { try Self.indicator($0, among: try database.indicatorNames()) })
+        let from = try self.from.map { try Period($0).description }, to = try self.to.map { try Period($0).description }
+        if let from, let to, from > to { throw ValidationError("--from \(from) comes after --to \(to)") }
+        let query = RollupQuery(
+            indicators: codes, from: from, to: to, levels: levels.isEmpty ? nil : Set(try levels.map(FilterArguments.level)),
+            region: try region.map { try FilterArguments.region($0, registry: registry) }, depth: depth)
+        let rows = try database.rollupTable(query)
+        if rows.isEmpty { FileHandle.standardError.write(Data("ruralstat: no rollup matches the query\n".utf8)) }
+        switch format {
+        case .table: print(Self.table(rows), terminator: "")
+        case .csv: FileHandle.standardOutput.write(Data(Self.csv(rows).utf8))
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            FileHandle.standardOutput.write(try encoder.encode(rows))
+            print()
+        }
+    }
+
+    /// A code of the catalog, given as the code or as a name (Chinese, or English in any case).
+    static func indicator(_ text: String, among names: [(code: String, nameZh: String, nameEn: String)]) throws -> String {
+        if let exact = names.first(where: { $0.code == text }) { return exact.code }
+        let matches = Set(names.filter { $0.nameZh == text || $0.nameEn.lowercased() == text.lowercased() }.map(\.code))
+        if matches.count == 1 { return matches.first! }
+        if matches.count > 1 { throw ValidationError("'\(EchoText.quote(text))' names several indicators (\(matches.sorted().joined(separator: ", ")))") }
+        let known = Array(Set(names.map(\.code))) + names.map(\.nameZh)
+        throw ValidationError("indicator '\(EchoText.quote(text))' is not in the store's catalog" + Suggestion.text(text, among: Set(known)))
+    }
+
+    static let columns = [
+        "level", "region", "region_name", "indicator", "name_zh", "period", "value", "unit", "unit_mult", "numerator", "denominator",
+        "contributing", "expected", "coverage", "publication", "findings", "definition_version",
+    ]
+
+    static func fields(_ row: RollupTableRow) -> [String] {
+        [
+            row.level, row.region, row.regionName ?? "", row.indicator, row.nameZh ?? "", row.period, row.value.map(NumberText.shortest) ?? "",
+            row.unit ?? "", row.unitMultiplier.map(String.init) ?? "", NumberText.shortest(row.numerator), NumberText.shortest(row.denominator),
+            String(row.contributing), String(row.expected), row.coverage.map(NumberText.shortest) ?? "", row.publication, String(row.findings),
+            row.definitionVersion ?? "",
+        ]
+    }
+
+    /// RFC 4180 CSV, text cells made formula-safe.
+    static func csv(_ rows: [RollupTableRow]) -> String {
+        ([columns] + rows.map(fields)).map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
+    /// Columns padded to their widest cell (by characters; Chinese names count one each).
+    static func table(_ rows: [RollupTableRow]) -> String {
+        let shown = ["level", "region", "region_name", "indicator", "period", "value", "unit", "coverage", "publication", "findings"]
+        let positions = shown.map { columns.firstIndex(of: $0)! }
+        let cells =
+            [shown]
+            + rows.map { row in
+                let all = fields(row); return positions.map { all[$0] }
+            }
+        let widths = shown.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
+        return cells.map { line in
+            line.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}
