@@ -22,7 +22,7 @@ struct Ruralstat: ParsableCommand {
         version: RuralstatVersion.current,
         subcommands: [
             InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, SubmissionsCommand.self, RollupCommand.self,
-            FlagsCommand.self, QueryCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self, AssessCommand.self,
+            FlagsCommand.self, QueryCommand.self, RunsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self, AssessCommand.self,
             SpotCheckCommand.self,
         ]
     )

@@ -91,6 +91,24 @@ struct CommandLineTests {
         #expect(unknownRegion.status != 0)
     }
 
+    /// `ruralstat runs`: the store's history, newest first, with what each run did.
+    @Test func runsListTheStoresHistory() throws {
+        let folder = try CLI.sampleStore()
+        let store = folder.path("reports/ruralstat.sqlite")
+        let listed = try CLI.run(["runs", "--store", store, "--format", "json"])
+        #expect(listed.status == 0, "\(listed.all)")
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        let run = try #require(runs.first)
+        #expect(runs.count == 1 && run["command"] as? String == "run" && run["status"] as? String == "succeeded")
+        // The sample: every file applied, its rollups written, its findings found first by this run.
+        let applied = try SQLiteStore(path: store).pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM submissions WHERE status = 'applied'") }
+        #expect(run["submissions_applied"] as? Int == applied && (applied ?? 0) > 0)
+        #expect((run["rollups_changed"] as? Int ?? 0) > 0 && (run["findings_found"] as? Int ?? 0) > 0)
+        let table = try CLI.run(["runs", "--store", store])
+        #expect(table.output.hasPrefix("id  command  started_at"))
+        #expect(try CLI.run(["runs", "--store", store, "--last", "0"]).status != 0)
+    }
+
     @Test func aScopedReportHoldsOnlyItsSubtree() throws {
         let folder = try CLI.sampleStore()
         let out = folder.path("hebei")

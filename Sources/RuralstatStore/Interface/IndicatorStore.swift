@@ -15,6 +15,26 @@ public enum RunStatus: String, Sendable, Codable {
     case running, succeeded, failed
 }
 
+/// One invocation that changed the store, as `ruralstat runs` lists it.
+public struct StoredRun: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var command: String
+    public var startedAt: String
+    public var finishedAt: String?
+    public var status: RunStatus
+    public var exitCode: Int?
+    public var softwareVersion: String
+    /// The run's parameters as stored (JSON).
+    public var parameters: String
+    /// Submissions the run applied and rejected.
+    public var submissionsApplied: Int
+    public var submissionsRejected: Int
+    /// Rollups the run added, changed or removed.
+    public var rollupsChanged: Int
+    /// Findings the run was the first to find.
+    public var findingsFound: Int
+}
+
 /// What a store holds, table by table.
 public struct StoreSummary: Sendable, Equatable {
     public var schemaVersion: String

@@ -11,6 +11,8 @@ public protocol RunLedger: Sendable {
     func finishRun(_ id: Int64, status: RunStatus, exitCode: Int32) throws
     /// Whether the store recorded a run with this id.
     func runExists(_ id: Int64) throws -> Bool
+    /// The newest `limit` runs (all when nil), newest first, with what each did (`ruralstat runs`).
+    func runs(limit: Int?) throws -> [StoredRun]
     /// Runs that started and never finished (the process was killed), newest first.
     func unfinishedRuns() throws -> [(id: Int64, startedAt: String, command: String)]
     /// Marks the runs that never finished as failed, so the ledger says what happened to them.

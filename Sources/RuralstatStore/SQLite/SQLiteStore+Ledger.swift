@@ -76,6 +76,31 @@ extension SQLiteStore {
         }
     }
 
+    /// The newest `limit` runs (all when nil), newest first, with what each did to the store: the
+    /// submissions it applied and rejected, the rollups it changed, the findings it first found.
+    public func runs(limit: Int?) throws -> [StoredRun] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*,
+                        (SELECT count(*) FROM submissions s WHERE s.run_id = r.id AND s.status = 'applied') AS applied,
+                        (SELECT count(*) FROM submissions s WHERE s.run_id = r.id AND s.status = 'rejected') AS rejected,
+                        (SELECT count(*) FROM rollup_changes c WHERE c.run_id = r.id) AS rollups_changed,
+                        (SELECT count(*) FROM findings f WHERE f.run_id = r.id) AS findings_found
+                    FROM runs r ORDER BY r.id DESC LIMIT ?
+                    """, arguments: [limit ?? -1]
+            ).map { stored in
+                let row = checked(stored, "runs")
+                return StoredRun(
+                    id: try row("id"), command: try row("command"), startedAt: try row("started_at"), finishedAt: try row.optional("finished_at"),
+                    status: try row.choice("status", RunStatus.init(rawValue:)), exitCode: try row.optional("exit_code"),
+                    softwareVersion: try row("software_version"), parameters: try row("parameters"), submissionsApplied: try row("applied"),
+                    submissionsRejected: try row("rejected"), rollupsChanged: try row("rollups_changed"), findingsFound: try row("findings_found"))
+            }
+        }
+    }
+
     /// Marks the runs that never finished as failed, so the ledger says what happened to them.
     public func closeUnfinishedRuns(before id: Int64) throws {
         try pool.write {

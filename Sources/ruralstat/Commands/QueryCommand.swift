@@ -65,11 +65,7 @@ struct QueryCommand: ParsableCommand {
         case .table: print(Self.table(rows), terminator: "")
         case .csv: FileHandle.standardOutput.write(Data(Self.csv(rows).utf8))
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            FileHandle.standardOutput.write(try encoder.encode(rows))
-            print()
+            FileHandle.standardOutput.write(try TextTable.json(rows))
         }
     }
 
@@ -97,24 +93,17 @@ struct QueryCommand: ParsableCommand {
         ]
     }
 
-    /// RFC 4180 CSV, text cells made formula-safe.
-    static func csv(_ rows: [RollupTableRow]) -> String {
-        ([columns] + rows.map(fields)).map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
+    /// The rows as CSV.
+    static func csv(_ rows: [RollupTableRow]) -> String { TextTable.csv([columns] + rows.map(fields)) }
 
-    /// Columns padded to their widest cell (by characters; Chinese names count one each).
+    /// The columns people read first, aligned.
     static func table(_ rows: [RollupTableRow]) -> String {
         let shown = ["level", "region", "region_name", "indicator", "period", "value", "unit", "coverage", "publication", "findings"]
         let positions = shown.map { columns.firstIndex(of: $0)! }
-        let cells =
+        return TextTable.aligned(
             [shown]
-            + rows.map { row in
-                let all = fields(row); return positions.map { all[$0] }
-            }
-        let widths = shown.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
-        return cells.map { line in
-            line.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n") + "\n"
+                + rows.map { row in
+                    let all = fields(row); return positions.map { all[$0] }
+                })
     }
 }
