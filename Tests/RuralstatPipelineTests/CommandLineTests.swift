@@ -89,6 +89,20 @@ struct CommandLineTests {
         #expect(typo.status != 0 && typo.error.contains("indicator 'GRAIN_OUTPT' is not in the store's catalog; did you mean GRAIN_OUTPUT?"))
         let unknownRegion = try CLI.run(["query", "--store", store, "--indicator", "GRAIN_OUTPUT", "--region", "99"])
         #expect(unknownRegion.status != 0)
+        // --values: the figures a township and its villages reported, as many as the store holds.
+        let values = try CLI.run([
+            "query", "--store", store, "--indicator", "GRAIN_OUTPUT", "--region", "130221101", "--depth", "1", "--values", "--format", "csv",
+        ])
+        let reported = values.output.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let heldValues = try SQLiteStore(path: store).pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM observations WHERE superseded_by IS NULL AND indicator = 'GRAIN_OUTPUT' AND region BETWEEN 130221101000 AND 130221101999"
+            )
+        }
+        #expect(reported.count == heldValues && (heldValues ?? 0) > 0)
+        #expect(reported.allSatisfy { $0[1].hasPrefix("130221101") && ["township", "village"].contains($0[0]) && !$0[11].isEmpty })
     }
 
     /// `ruralstat runs`: the store's history, newest first, with what each run did.

@@ -28,6 +28,9 @@ public protocol RollupStore: Sendable {
     /// The rollups a query selects, as analysts read them (names, unit, parts, coverage, publication,
     /// findings), in (indicator, period, level, region) order: what `ruralstat query` lists.
     func rollupTable(_ query: RollupQuery) throws -> [RollupTableRow]
+    /// The current observations (reported figures) a query selects, with names, unit, sender, file
+    /// and findings, in (indicator, period, region) order: `ruralstat query --values`.
+    func observationTable(_ query: RollupQuery) throws -> [ObservationTableRow]
 }
 
 extension RollupStore {

@@ -52,32 +52,98 @@ public struct RollupTableRow: Sendable, Hashable, Codable {
     public var findings: Int
 }
 
+/// One current observation as analysts read it: the figure a unit reported, with the names and unit
+/// of the indicator's definition valid in its period, who sent it in which file, and its findings.
+public struct ObservationTableRow: Sendable, Hashable, Codable {
+    public var level: String
+    public var region: String
+    public var regionName: String?
+    public var indicator: String
+    public var nameZh: String?
+    public var period: String
+    public var value: Double
+    public var unit: String?
+    public var unitMultiplier: Int?
+    /// SDMX OBS_STATUS as reported.
+    public var status: String?
+    public var sender: String
+    public var file: String
+    public var findings: Int
+}
+
 extension SQLiteStore {
-    /// The rollups a query selects from the `rollup_table` view, in (indicator, period, level, region) order.
-    public func rollupTable(_ query: RollupQuery) throws -> [RollupTableRow] {
-        var conditions = ["r.indicator IN (\(query.indicators.map { _ in "?" }.joined(separator: ", ")))"]
+    /// The current observations a query selects (the reported figures, not the rollups), in
+    /// (indicator, period, region) order.
+    public func observationTable(_ query: RollupQuery) throws -> [ObservationTableRow] {
+        var (conditions, arguments) = Self.conditions(query, table: "o") { $0 }
+        conditions.append("o.superseded_by IS NULL")
+        let levels = Self.levels(of: query)
+        return try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.region, g.name AS region_name, o.indicator, i.name_zh, o.period, o.value, i.unit, i.unit_mult, o.status,
+                           s.sender, s.file_name,
+                           (SELECT count(*) FROM findings f WHERE f.indicator = o.indicator AND f.period = o.period AND f.region = o.region) AS findings
+                    FROM observations o
+                    JOIN submissions s ON s.id = o.submission_id
+                    LEFT JOIN regions g ON g.code = o.region AND g.edition = (SELECT max(edition) FROM regions)
+                    LEFT JOIN indicators i ON i.code = o.indicator
+                        AND CAST(substr(o.period, 1, 4) AS INTEGER) BETWEEN i.valid_from AND coalesce(i.valid_to, 9999)
+                    WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY o.indicator, o.period, o.region
+                    """, arguments: StatementArguments(arguments)
+            ).compactMap { stored in
+                let row = checked(stored, "observations")
+                let region = RegionCode(uncheckedRawValue: try row("region"))
+                guard levels.contains(region.level) else { return nil }
+                return ObservationTableRow(
+                    level: region.level.description, region: region.description, regionName: try row.optional("region_name"),
+                    indicator: try row("indicator"), nameZh: try row.optional("name_zh"), period: try row("period"), value: try row("value"),
+                    unit: try row.optional("unit"), unitMultiplier: try row.optional("unit_mult"), status: try row.optional("status"),
+                    sender: try row("sender"), file: try row("file_name"), findings: try row("findings"))
+            }
+        }
+    }
+
+    /// A query's conditions on the indicator, the period range and the region's subtree (a range of
+    /// codes: the region's significant digits, then anything), on `table`'s columns; `code` gives a
+    /// code as the table holds it.
+    static func conditions(
+        _ query: RollupQuery, table: String, code: (Int64) -> any DatabaseValueConvertible
+    ) -> (conditions: [String], arguments: [any DatabaseValueConvertible]) {
+        var conditions = ["\(table).indicator IN (\(query.indicators.map { _ in "?" }.joined(separator: ", ")))"]
         var arguments: [any DatabaseValueConvertible] = query.indicators.sorted()
         if let from = query.from {
-            conditions.append("r.period >= ?")
+            conditions.append("\(table).period >= ?")
             arguments.append(from)
         }
         if let to = query.to {
-            conditions.append("r.period <= ?")
+            conditions.append("\(table).period <= ?")
             arguments.append(to)
         }
-        var levels = query.levels ?? Set(RegionLevel.allCases)
         if let region = query.region, region != .national {
-            // The subtree is a range of codes: the region's significant digits, then anything (the
-            // view holds codes as 12-digit text, which orders as the numbers do).
             let span = Int64(pow(10, Double(12 - region.level.significantDigits)))
-            conditions.append("r.region >= ? AND r.region < ?")
-            arguments += [String(format: "%012lld", region.rawValue), String(format: "%012lld", region.rawValue + span)]
+            conditions.append("\(table).region >= ? AND \(table).region < ?")
+            arguments += [code(region.rawValue), code(region.rawValue + span)]
         }
-        if let region = query.region, let depth = query.depth {
-            levels = levels.filter { $0 >= region.level && $0.rawValue <= region.level.rawValue + depth }
-        } else if let region = query.region {
-            levels = levels.filter { $0 >= region.level }
+        return (conditions, arguments)
+    }
+
+    /// The levels a query admits: those asked for, at or below its region, within its depth.
+    static func levels(of query: RollupQuery) -> Set<RegionLevel> {
+        var levels = query.levels ?? Set(RegionLevel.allCases)
+        if let region = query.region {
+            levels = levels.filter { level in level >= region.level && (query.depth.map { level.rawValue <= region.level.rawValue + $0 } ?? true) }
         }
+        return levels
+    }
+
+    /// The rollups a query selects from the `rollup_table` view, in (indicator, period, level, region) order.
+    public func rollupTable(_ query: RollupQuery) throws -> [RollupTableRow] {
+        // The view holds codes as 12-digit text, which orders as the numbers do.
+        var (conditions, arguments) = Self.conditions(query, table: "r") { String(format: "%012lld", $0) }
+        let levels = Self.levels(of: query)
         conditions.append("r.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
         arguments += levels.sorted { $0.rawValue < $1.rawValue }.map(\.description)
         return try pool.read { db in

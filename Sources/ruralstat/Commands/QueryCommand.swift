@@ -14,7 +14,8 @@ struct QueryCommand: ParsableCommand {
             Indicators and regions are given by code or by name (--indicator 粮食产量, --region 兴泉市); an unknown one is an
             error that says what is known. --region R --depth 1 lists R and its children; without --depth, R's whole subtree.
             Each row carries the name and unit of the indicator's definition valid in its period, so an indicator with two
-            definition versions is never listed twice (the store's rollup_table view).
+            definition versions is never listed twice (the store's rollup_table view). --values lists the figures units
+            reported (the current observations, with sender and file) instead of the rollups.
             """
     )
 
@@ -39,6 +40,9 @@ struct QueryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The last period.", valueName: "period"))
     var to: String?
 
+    @Flag(help: "The figures units reported (current observations) instead of the rollups.")
+    var values = false
+
     @Option(help: "table, csv or json.")
     var format: QueryFormat = .table
 
@@ -59,14 +63,39 @@ struct QueryCommand: ParsableCommand {
         let query = RollupQuery(
             indicators: codes, from: from, to: to, levels: levels.isEmpty ? nil : Set(try levels.map(FilterArguments.level)),
             region: try region.map { try FilterArguments.region($0, registry: registry) }, depth: depth)
+        if values {
+            let rows = try database.observationTable(query)
+            if rows.isEmpty { FileHandle.standardError.write(Data("ruralstat: no observation matches the query\n".utf8)) }
+            let cells = rows.map(Self.fields)
+            switch format {
+            case .table:
+                let shown = Self.shownValueColumns
+                print(TextTable.aligned([shown.map { Self.valueColumns[$0] }] + cells.map { row in shown.map { row[$0] } }), terminator: "")
+            case .csv: FileHandle.standardOutput.write(Data(TextTable.csv([Self.valueColumns] + cells).utf8))
+            case .json: FileHandle.standardOutput.write(try TextTable.json(rows))
+            }
+            return
+        }
         let rows = try database.rollupTable(query)
         if rows.isEmpty { FileHandle.standardError.write(Data("ruralstat: no rollup matches the query\n".utf8)) }
         switch format {
         case .table: print(Self.table(rows), terminator: "")
         case .csv: FileHandle.standardOutput.write(Data(Self.csv(rows).utf8))
-        case .json:
-            FileHandle.standardOutput.write(try TextTable.json(rows))
+        case .json: FileHandle.standardOutput.write(try TextTable.json(rows))
         }
+    }
+
+    static let valueColumns = [
+        "level", "region", "region_name", "indicator", "name_zh", "period", "value", "unit", "unit_mult", "status", "sender", "file", "findings",
+    ]
+    /// The columns of `valueColumns` the table shows.
+    static let shownValueColumns = [0, 1, 2, 3, 5, 6, 7, 9, 10, 12]
+
+    static func fields(_ row: ObservationTableRow) -> [String] {
+        [
+            row.level, row.region, row.regionName ?? "", row.indicator, row.nameZh ?? "", row.period, NumberText.shortest(row.value), row.unit ?? "",
+            row.unitMultiplier.map(String.init) ?? "", row.status ?? "", row.sender, row.file, String(row.findings),
+        ]
     }
 
     /// A code of the catalog, given as the code or as a name (Chinese, or English in any case).
