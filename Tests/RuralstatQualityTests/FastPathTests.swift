@@ -105,6 +105,22 @@ struct FastPathTests {
         }
     }
 
+    /// The units of a partition's columns, merged (columns whose units are all there already only
+    /// scanned), are the sorted union of their regions.
+    @Test func unitRegionsAreTheUnionOfTheColumns() {
+        var random = SplitMix64(seed: 60)
+        for _ in 0..<300 {
+            let base = (0..<Int(random.next() % 60)).map { _ in Int64(random.next() % 200) }
+            let columns = (0..<Int(random.next() % 6)).map { _ -> IndicatorColumn in
+                // Mostly the same units, now and then others.
+                let regions = Set(base.filter { _ in random.next() % 10 != 0 } + (0..<Int(random.next() % 4)).map { _ in Int64(random.next() % 200) })
+                let sorted = regions.sorted()
+                return IndicatorColumn(regions: sorted, values: sorted.map(Double.init))
+            }
+            #expect(columns.unitRegions == Set(columns.flatMap(\.regions)).sorted())
+        }
+    }
+
     /// The packed-key table, emptied and reused, holds what a dictionary holds.
     @Test func packedKeyTableMatchesADictionary() {
         var random = SplitMix64(seed: 5)
