@@ -129,6 +129,16 @@ struct ErrorLocalizationTests {
         #expect(try localize(["2 * A <= C / 4"], ["A": 3, "C": 5])?.reason == nil)
     }
 
+    @Test("nested abs, min and max past 256 linear cases are refused, quickly")
+    func tooManyCases() throws {
+        // Each abs doubles the cases: ten of them nest to 1,024.
+        var expression = "A"
+        for code in ["B", "C", "D", "E", "F", "G", "H", "I", "J", "K"] { expression = "abs(\(expression) - \(code))" }
+        let result = try #require(
+            try localize(["\(expression) <= 0"], ["A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7, "H": 8, "I": 9, "J": 10, "K": 11]))
+        #expect(result.reason == "rule r0 is not linear (it splits into more than 256 linear cases)")
+    }
+
     @Test("rules of other components and levels do not bind the unit")
     func components() throws {
         let ruleSet = try RuleSet(

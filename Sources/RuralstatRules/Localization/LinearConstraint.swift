@@ -88,6 +88,11 @@ struct LinearDisjunction: Sendable, Hashable {
     }
 
     static func && (a: LinearDisjunction, b: LinearDisjunction) throws(NonLinearRule) -> LinearDisjunction {
+        // Some products settle to fewer branches (a constant that cannot hold drops one), but one far
+        // past the bound is refused before it is built.
+        guard a.branches.count * b.branches.count <= 16 * largest else {
+            throw NonLinearRule(reason: "it splits into more than \(largest) linear cases")
+        }
         var branches: [[LinearConstraint]] = []
         for x in a.branches {
             for y in b.branches { branches += LinearDisjunction(branch: x + y).branches }

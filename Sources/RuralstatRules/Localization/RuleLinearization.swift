@@ -28,6 +28,15 @@ struct RuleLinearization {
     }
 
     mutating func number(_ expression: RuleExpression) throws(NonLinearRule) -> [Piece] {
+        let pieces = try unboundedNumber(expression)
+        // Nested abs, min and max double the cases at every level: past the bound, refuse.
+        guard pieces.count <= LinearDisjunction.largest else {
+            throw NonLinearRule(reason: "it splits into more than \(LinearDisjunction.largest) linear cases")
+        }
+        return pieces
+    }
+
+    private mutating func unboundedNumber(_ expression: RuleExpression) throws(NonLinearRule) -> [Piece] {
         switch expression {
         case .number(let value):
             return [Piece(guards: [], numerator: LinearForm(constant: value))]
@@ -38,6 +47,7 @@ struct RuleLinearization {
             return try number(operand).map { Piece(guards: $0.guards, numerator: -$0.numerator, denominator: $0.denominator, sign: $0.sign) }
         case .arithmetic(let op, let left, let right):
             let a = try number(left), b = try number(right)
+            try Self.bound(a.count * b.count)
             var pieces: [Piece] = []
             for x in a {
                 for y in b { pieces += try combine(op, x, y) }
@@ -56,6 +66,7 @@ struct RuleLinearization {
             var result = try number(arguments[0])
             for argument in arguments.dropFirst() {
                 let next = try number(argument)
+                try Self.bound(2 * result.count * next.count)
                 var pieces: [Piece] = []
                 for x in result {
                     for y in next {
@@ -99,6 +110,13 @@ struct RuleLinearization {
         }
     }
 
+    /// Refuses a product of cases past the bound before it is built.
+    private static func bound(_ cases: Int) throws(NonLinearRule) {
+        guard cases <= LinearDisjunction.largest else {
+            throw NonLinearRule(reason: "it splits into more than \(LinearDisjunction.largest) linear cases")
+        }
+    }
+
     /// The piece with more guards, or nothing when its guards cannot hold.
     private func piece(_ p: Piece, adding extra: [LinearConstraint] = []) -> [Piece] {
         let settled = LinearDisjunction(branch: p.guards + extra)
@@ -129,6 +147,7 @@ struct RuleLinearization {
         switch expression {
         case .comparison(let op, let left, let right):
             let a = try number(left), b = try number(right)
+            try Self.bound(a.count * b.count)
             var result = LinearDisjunction.never
             for x in a {
                 for y in b {

@@ -101,6 +101,22 @@ public enum FuzzEntry: String, CaseIterable, Sendable {
         guard printed.utf8.count <= 4_096 else { return }
         guard let again = try? RuleExpression(parsing: printed) else { fatalError("'\(text)' prints as '\(printed)', which does not parse") }
         require(again.description == printed, "'\(printed)' reads back as '\(again.description)'")
+        localize(text, data)
+    }
+
+    /// Error localisation of the rule on a record of small whole numbers taken from the input: it
+    /// never traps, and a failing record gets sets of at most every field (weight 1 each) or a reason.
+    static func localize(_ text: String, _ data: UnsafeRawBufferPointer) {
+        guard let rule = try? EditRule(id: "r", rule: text), let rules = try? RuleSet(version: "fuzz", rules: [rule]) else { return }
+        let slots = IndicatorSlots(rule.indicators)
+        guard slots.count <= 6, !data.isEmpty else { return }
+        let record = (0..<slots.count).map { Double(data[$0 % data.count] % 7) }
+        guard rule.explain(record, slots: slots).outcome == .fail else { return }
+        let results = record.withUnsafeBufferPointer {
+            ErrorLocalizer(rules: rules, slots: slots).localize($0, level: .village, failing: [0], bounds: Array(repeating: nil, count: slots.count))
+        }
+        guard let result = results[0] else { fatalError("'\(text)': a failing rule got no localisation") }
+        require(result.reason != nil || (!result.sets.isEmpty && result.weight <= Double(slots.count)), "'\(text)': \(result)")
     }
 
     static func spec(_ data: UnsafeRawBufferPointer) {
