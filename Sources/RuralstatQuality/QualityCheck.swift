@@ -75,6 +75,19 @@ extension ObservationTable {
     }
 }
 
+extension ObservationTable {
+    /// A partition's non-empty columns of additive indicators (counts and amounts that add up), with
+    /// their indicator indices: the figures a unit's return is compared by. Flags and rates coincide
+    /// between honest units.
+    func additiveColumns(of partition: RegionPartition, catalog: IndicatorCatalog) -> (indices: [Int], columns: [IndicatorColumn]) {
+        let year = periods[partition.period].year
+        let indices = partition.columns.indices.filter { index in
+            !partition.columns[index].isEmpty && (catalog.definition(indicators[index], year: year)?.kind.isAdditive ?? false)
+        }
+        return (indices, indices.map { partition.columns[$0] })
+    }
+}
+
 extension IndicatorColumn {
     /// The levels the column has rows of, from the top down.
     var levels: [RegionLevel] {

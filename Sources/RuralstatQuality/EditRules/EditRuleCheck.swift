@@ -46,22 +46,21 @@ public struct EditRuleCheck: QualityCheck {
             defer { aligned.forEach { $0.deallocate() } }
             let views = aligned.map { UnsafeBufferPointer($0) }
             let levels = units.map { RegionCode(uncheckedRawValue: $0).level }
-            var outcomes = [[RuleOutcome]](repeating: [], count: rules.rules.count)
-            // The units that fail some rule, in unit order (a sorted set built as failures are met).
-            var failingUnits: [Int] = []
+            var outcomes = [RuleOutcome](repeating: .pass, count: units.count)
+            // Every failure, rule by rule and in unit order within a rule: the order findings are listed in.
+            var failures: [(rule: Int, unit: Int)] = []
             for (index, rule) in rules.rules.enumerated() {
-                outcomes[index] = [RuleOutcome](repeating: .pass, count: units.count)
-                outcomes[index].withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
+                outcomes.withUnsafeMutableBufferPointer { compiled[index].evaluate(columns: views, count: units.count, into: $0) }
                 // Passes and units without the data are counted per level (the partition is one
                 // province) and tallied once; failures are explained one by one below.
                 var passed = [Int](repeating: 0, count: RegionLevel.allCases.count), unusable = passed
                 for unit in units.indices where rule.applies(to: levels[unit]) {
-                    switch outcomes[index][unit] {
+                    switch outcomes[unit] {
                     case .pass: passed[levels[unit].rawValue] += 1
                     case .notApplicable: unusable[levels[unit].rawValue] += 1
                     case .fail:
                         tallies[index].fail(units[unit])
-                        failingUnits.append(unit)
+                        failures.append((index, unit))
                     }
                 }
                 for level in RegionLevel.allCases where passed[level.rawValue] + unusable[level.rawValue] > 0 {
@@ -71,22 +70,20 @@ public struct EditRuleCheck: QualityCheck {
                 }
             }
             // Each failing unit's likely wrong fields, from all the rules it fails (Fellegi–Holt).
+            var failing: [Int: [Int]] = [:]
+            for failure in failures { failing[failure.unit, default: []].append(failure.rule) }
             let bounds = codes.map { input.catalog.definition($0, year: period.year)?.validRange }
             var localized: [Int: [Int: ErrorLocalization]] = [:]
             var record = [Double](repeating: .nan, count: codes.count)
-            for unit in Set(failingUnits).sorted() {
-                let failing = rules.rules.indices.filter { rules.rules[$0].applies(to: levels[unit]) && outcomes[$0][unit] == .fail }
+            for (unit, rulesFailed) in failing {
                 for slot in codes.indices { record[slot] = views[slot][unit] }
-                localized[unit] = record.withUnsafeBufferPointer { localizer.localize($0, level: levels[unit], failing: failing, bounds: bounds) }
+                localized[unit] = record.withUnsafeBufferPointer { localizer.localize($0, level: levels[unit], failing: rulesFailed, bounds: bounds) }
             }
-            for (index, rule) in rules.rules.enumerated() {
-                for unit in units.indices where rule.applies(to: levels[unit]) && outcomes[index][unit] == .fail {
-                    let record = views.map { $0[unit] }
-                    found.append(
-                        finding(
-                            rule, record: record, slots: slots, region: units[unit], period: period, localization: localized[unit]?[index],
-                            input: input))
-                }
+            for (index, unit) in failures {
+                found.append(
+                    finding(
+                        rules.rules[index], record: views.map { $0[unit] }, slots: slots, region: units[unit], period: period,
+                        localization: localized[unit]?[index], input: input))
             }
             return QualityResults(findings: found, tallies: tallies.flatMap(\.rows))
         }

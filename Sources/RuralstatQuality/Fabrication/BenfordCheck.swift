@@ -96,13 +96,12 @@ public struct BenfordCheck: QualityCheck {
         return (shares, mad, n)
     }
 
-    /// Pearson's χ² of first-digit counts 1…9 against reference shares (Benford's by default), and
-    /// its p-value (8 degrees of freedom). A digit the reference never shows counts as 1 in a million.
-    public static func chiSquare(firstDigits counts: [Int], reference: [Double] = expectedShares) -> (chiSquare: Double, p: Double) {
+    /// Pearson's χ² of first-digit counts 1…9 against Benford's shares, and its p-value (8 degrees of freedom).
+    public static func chiSquare(firstDigits counts: [Int]) -> (chiSquare: Double, p: Double) {
         let n = Double(counts.reduce(0, +))
         guard n > 0 else { return (.nan, 1) }
-        let x = zip(counts, reference).reduce(0.0) { sum, pair in
-            let expected = n * max(pair.1, 1e-6)
+        let x = zip(counts, expectedShares).reduce(0.0) { sum, pair in
+            let expected = n * pair.1
             return sum + (Double(pair.0) - expected) * (Double(pair.0) - expected) / expected
         }
         return (x, Significance.chiSquareTail(x, degreesOfFreedom: 8))
@@ -141,6 +140,9 @@ public struct BenfordCheck: QualityCheck {
         var p: Double
         /// For one indicator: the counties tested for it, this one's evenness, their median, and its robust z.
         var peers: (count: Int, evenness: Double, median: Double, z: Double)?
+        /// The Benjamini–Hochberg q-value within its family, and the family's size.
+        var q = 1.0
+        var family = 0
     }
 
     /// Tests each reporter's summed amounts, pooled over indicators and periods and per indicator;
@@ -183,9 +185,11 @@ public struct BenfordCheck: QualityCheck {
             // law; the spread from the lower half alone, since the test looks for counties that lean
             // further towards even digits, and a share of made-up ones would widen a two-sided spread.
             let scores = peers.map { Self.evenness(firstDigits: $0.counts) }
-            let sorted = scores.sorted()
-            let median = Self.median(sorted)
-            let lowerQuartile = Self.median(Array(sorted.prefix(sorted.count / 2 + sorted.count % 2)))
+            var sorted = scores
+            let median = sorted.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
+            // After the median, the first half of `sorted` holds the smaller scores (and the middle one).
+            let lower = (scores.count + 1) / 2
+            let lowerQuartile = sorted.withUnsafeMutableBufferPointer { OrderStatistics.median(UnsafeMutableBufferPointer(rebasing: $0[0..<lower])) }
             let spread = max(Self.smallestPeerSpread, RobustScale.fromMAD(median - lowerQuartile))
             for (var test, score) in zip(peers, scores) {
                 // Never below the sampling spread of the county's own values under Benford's law.
@@ -197,33 +201,30 @@ public struct BenfordCheck: QualityCheck {
         }
         // Two families, each adjusted on its own: pools that honestly depart a little from Benford's
         // law with many values are significant, and would lower the bar for the indicator tests.
-        var qValues: [Double] = Significance.benjaminiHochberg(tests.map(\.p)) + Significance.benjaminiHochberg(perIndicator.map(\.p))
-        tests += perIndicator
-        let family =
-            [Int](repeating: tests.count - perIndicator.count, count: tests.count - perIndicator.count)
-            + [Int](repeating: perIndicator.count, count: perIndicator.count)
-        let order = tests.indices.sorted { (tests[$0].region, tests[$0].indicator ?? "") < (tests[$1].region, tests[$1].indicator ?? "") }
-        (tests, qValues) = (order.map { tests[$0] }, order.map { qValues[$0] })
-        let familySizes = order.map { family[$0] }
+        var all: [Test] = []
+        for var family in [tests, perIndicator] {
+            for (index, q) in Significance.benjaminiHochberg(family.map(\.p)).enumerated() {
+                family[index].q = q
+                family[index].family = family.count
+            }
+            all += family
+        }
+        all.sort { ($0.region, $0.indicator ?? "") < ($1.region, $1.indicator ?? "") }
         let limit = Self.thresholds.last!.limit
         var found: [Finding] = []
-        for index in tests.indices {
-            let (test, q) = (tests[index], qValues[index])
-            guard q <= falseDiscoveryRate && test.mad > limit else {
+        for test in all {
+            guard test.q <= falseDiscoveryRate && test.mad > limit else {
                 tally.pass(test.region)
                 continue
             }
             tally.fail(test.region)
-            found.append(finding(test, q: q, tests: familySizes[index], input: input))
+            found.append(finding(test, input: input))
         }
         return QualityResults(findings: found, tallies: tally.rows)
     }
 
-    private static func median(_ sorted: [Double]) -> Double {
-        sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-
-    private func finding(_ test: Test, q: Double, tests: Int, input: QualityInput) -> Finding {
+    private func finding(_ test: Test, input: QualityInput) -> Finding {
+        let (q, tests) = (test.q, test.family)
         let code = RegionCode(uncheckedRawValue: test.region)
         let limit = Self.thresholds.last!.limit
         let n = test.counts.reduce(0, +)

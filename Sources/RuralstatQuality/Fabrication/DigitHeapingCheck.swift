@@ -146,9 +146,7 @@ public struct DigitHeapingCheck: QualityCheck {
         // Only returns with p ≤ the level can have q ≤ it: the rest are counted, not kept.
         let parts = table.mapPartitions(workers: input.workers) { partition -> (tested: Int, passed: [Int], candidates: [Count]) in
             let period = table.periods[partition.period]
-            let used = partition.columns.enumerated().filter { index, column in
-                !column.isEmpty && (input.catalog.definition(table.indicators[index], year: period.year)?.kind.isAdditive ?? false)
-            }.map(\.element)
+            let used = table.additiveColumns(of: partition, catalog: input.catalog).columns
             let units = used.unitRegions
             var figures = [Int](repeating: 0, count: units.count), round = figures
             for column in used {

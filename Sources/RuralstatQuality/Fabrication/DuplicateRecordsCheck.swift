@@ -25,11 +25,7 @@ public struct DuplicateRecordsCheck: QualityCheck {
         return table.qualityResults(workers: input.workers) { partition -> QualityResults in
             var tally = TallyCounter(ruleID)
             let period = table.periods[partition.period]
-            // Additive indicators only: flags and rates coincide naturally.
-            let columns = partition.columns.indices.filter { index in
-                !partition.columns[index].isEmpty && (input.catalog.definition(table.indicators[index], year: period.year)?.kind.isAdditive ?? false)
-            }
-            let used = columns.map { partition.columns[$0] }
+            let (columns, used) = table.additiveColumns(of: partition, catalog: input.catalog)
             let units = used.unitRegions
             guard !units.isEmpty else { return QualityResults() }
             // One pass per column: each unit's hash of (indicator, value) and its number of figures.
