@@ -28,24 +28,24 @@ struct AnomalyPlan {
         planted.append(PlantedAnomaly(kind: kind, region: region, indicator: indicator, period: year.map { periods[$0] }, detail: detail))
     }
 
+    /// Made-up figures as people invent them: the county's typical order of magnitude with a first
+    /// digit picked evenly from 1 to 9 — plausible one by one, but not Benford's digits.
+    private mutating func makeUp(_ key: String, year: Int, in values: inout UnitValues, villages: [Int64]) {
+        let sorted = villages.map { values.years[year][$0]![key]! }.sorted()
+        let magnitude = pow(10, log10(sorted[sorted.count / 2]).rounded(.down))
+        for village in villages { values.years[year][village]![key] = UnitValues.rounded(magnitude * random.uniform(1, 10), key) }
+    }
+
     mutating func plantInVillages(_ values: inout UnitValues, units: ArraySlice<SampleRegistry.Unit>) {
         let villages = units.filter { $0.code.level == .village }.map(\.code.rawValue)
         guard !villages.isEmpty else { return }
         let years = periods.count
         switch countyKind {
         case .benford?:
-            // Made-up amounts as people invent them: the county's typical order of magnitude with a
-            // first digit picked evenly from 1 to 9 — plausible one by one, but not Benford's digits.
+            // Every amount made up.
             let keys = UnitValues.villageAmounts.filter { $0 != "VILLAGE_DISTANCE_TO_TOWNSHIP" }
             for year in 0..<years {
-                for key in keys {
-                    let sorted = villages.map { values.years[year][$0]![key]! }.sorted()
-                    let typical = sorted[sorted.count / 2]
-                    let magnitude = pow(10, log10(typical).rounded(.down))
-                    for village in villages {
-                        values.years[year][village]![key] = UnitValues.rounded(magnitude * random.uniform(1, 10), key)
-                    }
-                }
+                for key in keys { makeUp(key, year: year, in: &values, villages: villages) }
                 // Made up, but consistent, as a careful forger keeps them: parts within wholes, yields plausible.
                 for village in villages {
                     var v = values.years[year][village]!
@@ -81,13 +81,9 @@ struct AnomalyPlan {
             }
             plant(.repeats, reporter, "GRAIN_OUTPUT", year, "\(min(count, villages.count)) villages report \(copied) t")
         case .fabricatedIndicator?:
-            // One indicator made up for every village and year, as the county-wide case does for all.
+            // One indicator made up for every village and year.
             let key = "COLLECTIVE_INCOME"
-            for year in 0..<years {
-                let sorted = villages.map { values.years[year][$0]![key]! }.sorted()
-                let magnitude = pow(10, log10(sorted[sorted.count / 2]).rounded(.down))
-                for village in villages { values.years[year][village]![key] = UnitValues.rounded(magnitude * random.uniform(1, 10), key) }
-            }
+            for year in 0..<years { makeUp(key, year: year, in: &values, villages: villages) }
             plant(.fabricatedIndicator, reporter, key, nil, "\(key) of every village made up: first digits even over 1–9")
             return
         case .aggregateJump?:
