@@ -44,9 +44,7 @@ struct QueryCommand: ParsableCommand {
     var values = false
 
     @Option(help: "table, csv or json.")
-    var format: QueryFormat = .table
-
-    enum QueryFormat: String, ExpressibleByArgument { case table, csv, json }
+    var format: ListingFormat = .table
 
     func validate() throws {
         if indicators.isEmpty { throw ValidationError("give at least one --indicator (a code or a name)") }
@@ -57,7 +55,8 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         let database = try StoreAccess.open(store)
         let registry = try database.loadRegistry(edition: nil)
-        let codes = try Set(indicators.map { try Self.indicator($0, among: try database.indicatorNames()) })
+        let names = try database.indicatorNames()
+        let codes = try Set(indicators.map { try FilterArguments.indicator($0, among: names) })
         let from = try self.from.map { try Period($0).description }, to = try self.to.map { try Period($0).description }
         if let from, let to, from > to { throw ValidationError("--from \(from) comes after --to \(to)") }
         let query = RollupQuery(
@@ -96,16 +95,6 @@ struct QueryCommand: ParsableCommand {
             row.level, row.region, row.regionName ?? "", row.indicator, row.nameZh ?? "", row.period, NumberText.shortest(row.value), row.unit ?? "",
             row.unitMultiplier.map(String.init) ?? "", row.status ?? "", row.sender, row.file, String(row.findings),
         ]
-    }
-
-    /// A code of the catalog, given as the code or as a name (Chinese, or English in any case).
-    static func indicator(_ text: String, among names: [(code: String, nameZh: String, nameEn: String)]) throws -> String {
-        if let exact = names.first(where: { $0.code == text }) { return exact.code }
-        let matches = Set(names.filter { $0.nameZh == text || $0.nameEn.lowercased() == text.lowercased() }.map(\.code))
-        if matches.count == 1 { return matches.first! }
-        if matches.count > 1 { throw ValidationError("'\(EchoText.quote(text))' names several indicators (\(matches.sorted().joined(separator: ", ")))") }
-        let known = Array(Set(names.map(\.code))) + names.map(\.nameZh)
-        throw ValidationError("indicator '\(EchoText.quote(text))' is not in the store's catalog" + Suggestion.text(text, among: Set(known)))
     }
 
     static let columns = [

@@ -24,7 +24,7 @@ struct RunsCommand: ParsableCommand {
     var last: Int?
 
     @Option(help: "table, csv or json.")
-    var format: QueryCommand.QueryFormat = .table
+    var format: ListingFormat = .table
 
     func validate() throws {
         if let last, last < 1 { throw ValidationError("--last must be 1 or more, not \(last)") }

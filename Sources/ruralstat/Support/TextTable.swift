@@ -1,5 +1,9 @@
+import ArgumentParser
 import Foundation
 import RuralstatReport
+
+/// How a listing command prints its rows: aligned for people, CSV or JSON for programs.
+enum ListingFormat: String, ExpressibleByArgument { case table, csv, json }
 
 /// Rows of cells for the terminal or a file, and JSON: the listing commands' outputs.
 enum TextTable {
