@@ -126,16 +126,16 @@ struct FabricationCheckTests {
         #expect(RepeatedValuesCheck().run(QualityFixture.input(Self.rows(count: 10) { _ in 0 })).findings.isEmpty)
     }
 
-    @Test func seriesThatNeverChange() throws {
-        // Twenty villages whose output grows 5 % a year; village 201 copies 1000 t forward.
-        var rows: [(String, String, String, Double)] = []
-        for village in 1...20 {
-            for (step, year) in ["2022", "2023", "2024"].enumerated() {
-                let value = village == 1 ? 1_000 : (Double(1_000 + 20 * village) * pow(1.05, Double(step)) * 10).rounded() / 10
-                rows.append((String(format: "130121101%03d", 200 + village), "GRAIN_OUTPUT", year, value))
-            }
+    /// Twenty villages whose output grows 5 % a year, 2022 to 2024; village 201 copies 1000 t forward.
+    static let copiedForward: [(String, String, String, Double)] = (1...20).flatMap { village in
+        ["2022", "2023", "2024"].enumerated().map { step, year in
+            let value = village == 1 ? 1_000 : (Double(1_000 + 20 * village) * pow(1.05, Double(step)) * 10).rounded() / 10
+            return (String(format: "130121101%03d", 200 + village), "GRAIN_OUTPUT", year, value)
         }
-        let results = ConstantSeriesCheck().run(QualityFixture.input(rows))
+    }
+
+    @Test func seriesThatNeverChange() throws {
+        let results = ConstantSeriesCheck().run(QualityFixture.input(Self.copiedForward))
         let finding = try #require(results.findings.first)
         #expect(results.findings.count == 1 && finding.region.description == "130121101201" && finding.statistic == 3)
         // Median change 5 %, resolution 0.1 t: P = 0.1 / (1.4826 · 0.05 · 1000 · √(2π)) per period; 20 · P² expected.
@@ -150,11 +150,9 @@ struct FabricationCheckTests {
     /// A village that reports in tens (its figures of 100 or more are multiples of 10) repeats a
     /// rounded figure far more often by chance: the same run is not flagged.
     @Test func aUnitThatReportsInTensMayRepeatItsFigure() throws {
-        var rows: [(String, String, String, Double)] = []
+        var rows = Self.copiedForward
         for village in 1...20 {
             for (step, year) in ["2022", "2023", "2024"].enumerated() {
-                let value = village == 1 ? 1_000 : (Double(1_000 + 20 * village) * pow(1.05, Double(step)) * 10).rounded() / 10
-                rows.append((String(format: "130121101%03d", 200 + village), "GRAIN_OUTPUT", year, value))
                 // Village 1's sown area, in tens: its reporting step is 10.
                 rows.append(
                     (String(format: "130121101%03d", 200 + village), "GRAIN_SOWN_AREA", year, village == 1 ? 120 + 10 * Double(step) : 101.37 + Double(step)))
