@@ -78,6 +78,31 @@ final class IngestIntoStoreTests {
         #expect(try count("SELECT count(*) FROM observations") == 3)
     }
 
+    /// Files long enough to be applied many rows to a statement, counted by hand: 600 values, then
+    /// the same 600 keys with every sixth value changed and every tenth status dropped under Merge
+    /// (which keeps the stored status, so it changes nothing), and 50 keys more.
+    @Test func longFilesAreCountedRowByRow() throws {
+        let villages = Self.registry.allUnits.filter { $0.level == .village && $0.code.description.hasPrefix("1301") }.prefix(100)
+        let indicators = ["HOUSEHOLDS", "POPULATION", "HH_TAP_WATER", "HH_SANITARY_TOILET", "GRAIN_OUTPUT", "MONITORED_HOUSEHOLDS"]
+        var keys: [(String, String)] = []
+        for village in villages { for indicator in indicators { keys.append((village.code.description, indicator)) } }
+        let first = keys.enumerated().map { "\($0.element.0),\($0.element.1),2024,\(100 + $0.offset),A" }
+        _ = try ingestor.ingest(try write("long-1.csv", (["region,indicator,period,value,status"] + first).joined(separator: "\n")))
+        var second = ["STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS"]
+        for (offset, key) in keys.enumerated() {
+            let value = offset % 6 == 0 ? 5000 + offset : 100 + offset
+            second.append("dataflow,X,M,\(key.0),\(key.1),2024,\(value),\(offset % 10 == 0 ? "" : "A")")
+        }
+        for (offset, key) in keys.prefix(50).enumerated() { second.append("dataflow,X,M,\(key.0),\(key.1),2023,\(offset),") }
+        let revised = try #require(try ingestor.ingest(try write("long-2.csv", second.joined(separator: "\n"))).outcome)
+        #expect(keys.count == 600)
+        #expect(revised.rowsRevised == 100 && revised.rowsNew == 50 && revised.rowsUnchanged == 500)
+        #expect(try count("SELECT count(*) FROM superseded_values WHERE superseded_by = \(revised.submissionID)") == 100)
+        // A dropped status under Merge kept the stored one.
+        #expect(try count("SELECT count(*) FROM current_values WHERE status IS NULL") == 50)
+        #expect(try count("SELECT count(*) FROM current_observations WHERE period = '2024' AND status = 'A'") == 600)
+    }
+
     @Test func aChangedFileIsARevisionWithHistory() throws {
         _ = try ingestor.ingest(try write("a.csv", Self.first))
         let revised = try ingestor.ingest(
@@ -93,7 +118,7 @@ final class IngestIntoStoreTests {
             ])
         // The earlier versions stay, superseded by the revising submission.
         let history = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT value, submission_id, superseded_by FROM observations WHERE region = 130121101201 ORDER BY id")
+            try Row.fetchAll(db, sql: "SELECT value, submission_id, superseded_by FROM observations WHERE region = 130121101201 ORDER BY submission_id")
                 .map { "\($0["value"] as Double) \($0["submission_id"] as Int) \(($0["superseded_by"] as Int?).map(String.init) ?? "current")" }
         }
         #expect(history == ["412.0 1 2", "415.0 2 current"])

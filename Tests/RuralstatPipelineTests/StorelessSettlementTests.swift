@@ -105,4 +105,40 @@ struct StorelessSettlementTests {
             #expect(Self.text(storeless.rollups) == Self.text(stored.rollups), "seed \(seed)")
         }
     }
+
+    /// Long messages, so that the store applies them many rows to a statement, with stretches of
+    /// Merge, Replace and Information rows, repeats across the message, deletes between them and two
+    /// periods: the store and the store-less path still agree on every rollup.
+    @Test func longRandomMessagesSettleAsInTheStore() throws {
+        let villages = Self.registry.allUnits.filter { $0.level == .village && $0.code.description.hasPrefix("1301") }.prefix(80).map(\.code.description)
+        let indicators = ["HOUSEHOLDS", "POPULATION", "HH_TAP_WATER"]
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN", root: .national)
+        for seed in UInt64(1)...6 {
+            var random = SplitMix64(seed: seed)
+            let folder = try TemporaryFolder()
+            var files: [String] = []
+            for message in 0..<3 {
+                var lines = ["STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS"]
+                var action = "M"
+                for row in 0..<Int.random(in: 300...700, using: &random) {
+                    if row % 60 == 0 { action = ["M", "R", "I"].randomElement(using: &random)! }
+                    let village = villages.randomElement(using: &random)!, indicator = indicators.randomElement(using: &random)!
+                    let period = ["2023", "2024"].randomElement(using: &random)!
+                    switch Int.random(in: 0..<100, using: &random) {
+                    case 0: lines.append("dataflow,X,D,\(village),\(indicator),\(period),,")
+                    case 1: lines.append("dataflow,X,D,\(village),,\(period),,")
+                    default:
+                        let value = 100 + Int.random(in: 0..<4, using: &random)
+                        let status = ["", "A", "E"].randomElement(using: &random)!
+                        lines.append("dataflow,X,\(action),\(village),\(indicator),\(period),\(value),\(status)")
+                    }
+                }
+                files.append(try folder.write("m\(message).csv", lines.joined(separator: "\n") + "\n"))
+            }
+            let stored = try Self.storeRollups(files, folder: folder, options: options)
+            let storeless = try Self.storelessRollups(files, folder: folder, options: options)
+            #expect(Self.text(storeless.rollups) == Self.text(stored.rollups), "seed \(seed)")
+        }
+    }
 }

@@ -161,7 +161,7 @@ struct SubmissionDecisionTests {
             .run(runID: try store.beginRun(command: "t", parameters: [:]))
         try store.pool.write { db in
             try db.execute(sql: "UPDATE rollups SET level = 'parish' WHERE rowid = (SELECT min(rowid) FROM rollups)")
-            try db.execute(sql: "UPDATE observations SET value = 'many' WHERE id = 1")
+            try db.execute(sql: "UPDATE current_values SET value = 'many' WHERE region = (SELECT min(region) FROM current_values)")
         }
         #expect { try store.storedRollups() } throws: {
             ($0 as? StoreError)?.message.contains("table rollups, column level holds 'parish', which is not a level") == true

@@ -52,21 +52,22 @@ struct SQLiteStoreTests {
         #expect(
             try store.appliedMigrations() == [
                 "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters", "v6-assessment",
-                "v7-analyst-views",
+                "v7-analyst-views", "v8-compact-values",
             ])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
         for table in [
             "current_observations", "findings", "indicator_targets", "indicators", "meta", "observations",
-            "regions", "rejects", "rollup_table", "rollups", "runs", "submissions", "current_indicators",
+            "regions", "rejects", "rollup_table", "rollups", "runs", "submissions", "current_indicators", "current_values",
+            "superseded_values", "indicator_keys", "period_keys", "submission_partitions",
         ] {
             #expect(tables.contains(table), "missing \(table)")
         }
         let journal = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let summary = try store.summary()
-        #expect(summary.schemaVersion == "v7-analyst-views")
+        #expect(summary.schemaVersion == "v8-compact-values")
         #expect(summary.registryEditions.isEmpty && summary.runs == 0)
     }
 
@@ -83,7 +84,7 @@ struct SQLiteStoreTests {
         #expect(
             try reopened.appliedMigrations() == [
                 "v1-foundation", "v2-quality-summary", "v3-rollup-changes", "v4-submission-decisions", "v5-typed-finding-parameters", "v6-assessment",
-                "v7-analyst-views",
+                "v7-analyst-views", "v8-compact-values",
             ])
         let summary = try reopened.summary()
         #expect(summary.registryEditions == [2023: 7])

@@ -188,9 +188,9 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT s.sender, o.period, s.prepared_at AS arrived, s.file_name
-                    FROM submissions s JOIN observations o ON o.submission_id = s.id
-                    WHERE s.status = 'applied' AND s.sender IS NOT NULL AND s.prepared_at IS NOT NULL ORDER BY s.sender, o.period, arrived
+                    SELECT DISTINCT s.sender, p.period, s.prepared_at AS arrived, s.file_name
+                    FROM submissions s JOIN submission_partitions t ON t.submission_id = s.id JOIN period_keys p ON p.id = t.period_id
+                    WHERE s.status = 'applied' AND s.sender IS NOT NULL AND s.prepared_at IS NOT NULL ORDER BY s.sender, p.period, arrived
                     """
             ).compactMap { stored in
                 let row = checked(stored, "submissions")

@@ -76,7 +76,6 @@ extension SQLiteStore {
     /// (indicator, period, region) order.
     public func observationTable(_ query: RollupQuery) throws -> [ObservationTableRow] {
         var (conditions, arguments) = Self.conditions(query, table: "o") { $0 }
-        conditions.append("o.superseded_by IS NULL")
         let levels = Self.levels(of: query)
         return try pool.read { db in
             try Row.fetchAll(
@@ -85,7 +84,8 @@ extension SQLiteStore {
                     SELECT o.region, g.name AS region_name, o.indicator, i.name_zh, o.period, o.value, i.unit, i.unit_mult, o.status,
                            s.sender, s.file_name,
                            (SELECT count(*) FROM findings f WHERE f.indicator = o.indicator AND f.period = o.period AND f.region = o.region) AS findings
-                    FROM observations o
+                    FROM (SELECT c.region, k.code AS indicator, p.period, c.value, c.status, c.submission_id
+                          FROM current_values c JOIN indicator_keys k ON k.id = c.indicator_id JOIN period_keys p ON p.id = c.period_id) o
                     JOIN submissions s ON s.id = o.submission_id
                     LEFT JOIN regions g ON g.code = o.region AND g.edition = (SELECT max(edition) FROM regions)
                     LEFT JOIN indicators i ON i.code = o.indicator

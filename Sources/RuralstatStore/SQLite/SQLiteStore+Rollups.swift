@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import RuralstatModel
 
 /// Which current observations to load.
@@ -71,58 +72,77 @@ public struct RollupScope: Sendable {
 }
 
 extension SQLiteStore {
-    /// Streams the current observations in batches, ordered by indicator, period and region.
+    /// Streams the current observations in batches, in the store's order (period, region, indicator),
+    /// so that a province of a period is one range of the clustered key.
+    ///
+    /// Read with the SQLite C API (GRDB's rows box every value, which costs more than the read at ten
+    /// million rows); each value's type is still checked, so a value changed by hand is an error, not a crash.
     public func currentObservations(
         _ filter: ObservationFilter, batchSize: Int,
         _ body: (ObservationBatch) throws -> Void
     ) throws {
-        var conditions = ["superseded_by IS NULL"]
-        var arguments: [any DatabaseValueConvertible] = []
-        if let indicators = filter.indicators {
-            conditions.append("indicator IN (\(indicators.map { _ in "?" }.joined(separator: ",")))")
-            arguments.append(contentsOf: indicators.sorted() as [any DatabaseValueConvertible])
-        }
-        if let periods = filter.periods {
-            conditions.append("period IN (\(periods.map { _ in "?" }.joined(separator: ",")))")
-            arguments.append(contentsOf: periods.sorted() as [any DatabaseValueConvertible])
-        }
-        if let provinces = filter.provinces {
-            conditions.append("(region / 10000000000) IN (\(provinces.map { _ in "?" }.joined(separator: ",")))")
-            arguments.append(contentsOf: provinces.sorted() as [any DatabaseValueConvertible])
-        }
         try pool.read { db in
-            let cursor = try Row.fetchCursor(
-                db,
+            let codes = try StoreKeys.codes(db, store: path)
+            let indicatorIDs = codes.indicators.keys.sorted(), periodIDs = codes.periods.keys.sorted()
+            let indicatorIndex = Dictionary(uniqueKeysWithValues: indicatorIDs.enumerated().map { ($0.element, UInt16($0.offset)) })
+            let periodIndex = Dictionary(uniqueKeysWithValues: periodIDs.enumerated().map { ($0.element, UInt16($0.offset)) })
+            var conditions: [String] = []
+            if let indicators = filter.indicators {
+                let ids = indicatorIDs.filter { indicators.contains(codes.indicators[$0]!) }
+                conditions.append("indicator_id IN (\(ids.map(String.init).joined(separator: ",")))")
+            }
+            if let periods = filter.periods {
+                let ids = periodIDs.filter { periods.contains(codes.periods[$0]!.description) }
+                conditions.append("period_id IN (\(ids.map(String.init).joined(separator: ",")))")
+            }
+            if let provinces = filter.provinces {
+                let ranges = provinces.sorted().map { "region BETWEEN \(Int64($0) * 10_000_000_000) AND \(Int64($0 + 1) * 10_000_000_000 - 1)" }
+                conditions.append("(\(ranges.isEmpty ? "0" : ranges.joined(separator: " OR ")))")
+            }
+            let statement = try db.makeStatement(
                 sql: """
-                    SELECT region, indicator, period, value, status FROM observations
-                    WHERE \(conditions.joined(separator: " AND ")) ORDER BY indicator, period, region
-                    """, arguments: StatementArguments(arguments))
-            var batch = ObservationBatch()
-            var indicatorIndex: [String: UInt16] = [:], periodIndex: [String: UInt16] = [:]
-            while let stored = try cursor.next() {
-                let row = checked(stored, "observations")
-                let indicator: String = try row(1), periodText: String = try row(2)
-                let i =
-                    indicatorIndex[indicator]
-                    ?? {
-                        batch.indicatorCodes.append(indicator)
-                        indicatorIndex[indicator] = UInt16(batch.indicatorCodes.count - 1)
-                        return UInt16(batch.indicatorCodes.count - 1)
-                    }()
-                let p =
-                    try periodIndex[periodText]
-                    ?? {
-                        batch.periodTable.append(try row.period("period"))
-                        periodIndex[periodText] = UInt16(batch.periodTable.count - 1)
-                        return UInt16(batch.periodTable.count - 1)
-                    }()
-                let status: String? = try row.optional(4)
+                    SELECT period_id, region, indicator_id, value, status FROM current_values
+                    WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")) ORDER BY period_id, region, indicator_id
+                    """)
+            let handle = statement.sqliteStatement
+            let indicatorTable = indicatorIDs.map { codes.indicators[$0]! }, periodTable = periodIDs.map { codes.periods[$0]! }
+            var batch = ObservationBatch(indicatorCodes: indicatorTable, periodTable: periodTable, capacity: batchSize)
+            func column(_ index: Int32, _ name: String, allowing types: Set<Int32>) throws {
+                let type = sqlite3_column_type(handle, index)
+                guard types.contains(type) else {
+                    let shown =
+                        type == SQLITE_TEXT
+                        ? "the text '\(EchoText.quote(String(cString: sqlite3_column_text(handle, index))))'"
+                        : type == SQLITE_NULL ? "NULL" : type == SQLITE_BLOB ? "a blob" : "a number"
+                    throw StoredRow(row: Row(), table: "current_values", store: path).problem(
+                        name, "holds \(shown), not a \(name == "status" ? "status letter" : "Double")")
+                }
+            }
+            let integer: Set<Int32> = [SQLITE_INTEGER], number: Set<Int32> = [SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_NULL]
+            let letter: Set<Int32> = [SQLITE_TEXT, SQLITE_NULL]
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw StoreError(path: path, message: "reading the current values failed: \(String(cString: sqlite3_errstr(code)))")
+                }
+                try column(0, "period_id", allowing: integer)
+                try column(1, "region", allowing: integer)
+                try column(2, "indicator_id", allowing: integer)
+                try column(3, "value", allowing: number)
+                try column(4, "status", allowing: letter)
+                guard let period = periodIndex[sqlite3_column_int64(handle, 0)], let indicator = indicatorIndex[sqlite3_column_int64(handle, 2)]
+                else {
+                    throw StoredRow(row: Row(), table: "current_values", store: path).problem("period_id or indicator_id", "holds a number no key table knows")
+                }
+                let value = sqlite3_column_type(handle, 3) == SQLITE_NULL ? Double.nan : sqlite3_column_double(handle, 3)
+                let status = sqlite3_column_type(handle, 4) == SQLITE_NULL ? 0 : sqlite3_column_text(handle, 4)[0]
                 batch.append(
-                    region: try row(0), indicator: i, period: p, value: try row.optional(3) ?? .nan,
-                    status: status?.utf8.first ?? 0, action: .merge, line: 0)
+                    region: sqlite3_column_int64(handle, 1), indicator: indicator, period: period, value: value, status: status,
+                    action: .merge, line: 0)
                 if batch.count >= batchSize {
                     try body(batch)
-                    batch = ObservationBatch(indicatorCodes: batch.indicatorCodes, periodTable: batch.periodTable)
+                    batch = ObservationBatch(indicatorCodes: indicatorTable, periodTable: periodTable, capacity: batchSize)
                 }
             }
             if !batch.isEmpty { try body(batch) }
@@ -200,7 +220,9 @@ extension SQLiteStore {
                 try String.fetchAll(
                     db,
                     sql: """
-                        SELECT DISTINCT period FROM observations \(condition.isEmpty ? "WHERE" : condition + " AND") superseded_by IS NULL
+                        SELECT p.period FROM period_keys p WHERE EXISTS (
+                            SELECT 1 FROM current_values c JOIN indicator_keys i ON i.id = c.indicator_id
+                            WHERE c.period_id = p.id \(condition.isEmpty ? "" : "AND i.code IN (\(list!.map { _ in "?" }.joined(separator: ",")))"))
                         UNION SELECT DISTINCT period FROM rollups \(condition)
                         """, arguments: arguments))
         }
@@ -281,8 +303,9 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT indicator, period, region / 10000000000 AS province FROM observations
-                    WHERE submission_id > ?1 OR superseded_by > ?1
+                    SELECT DISTINCT i.code AS indicator, p.period, t.province FROM submission_partitions t
+                    JOIN indicator_keys i ON i.id = t.indicator_id JOIN period_keys p ON p.id = t.period_id
+                    WHERE t.submission_id > ?1
                     """, arguments: [watermark])
             return Set(rows.map { TouchedPartition(indicator: $0["indicator"], period: $0["period"], province: $0["province"]) })
         }

@@ -1,6 +1,7 @@
 import CSQLiteSettings
 import Foundation
 import GRDB
+import GRDBSQLite
 import RuralstatModel
 
 /// The embedded store: one SQLite file in WAL mode, so analysts can read it with `sqlite3` while a
@@ -63,30 +64,45 @@ public final class SQLiteStore: IndicatorStore {
         }
     }
 
+    /// Loads an edition of the registry (the newest when nil), read with the SQLite C API: every
+    /// command loads it, and GRDB's rows made that take a second for the half-million units of a
+    /// national registry. The builder checks every code and parent again, as it does for a file.
     public func loadRegistry(edition: Int?) throws -> RegionRegistry? {
         try pool.read { db -> RegionRegistry? in
             guard let edition = try edition ?? Int.fetchOne(db, sql: "SELECT max(edition) FROM regions") else { return nil }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT code_text, name, parent_code, urban_rural_class, lowest_level FROM regions WHERE edition = ? ORDER BY code
-                    """, arguments: [edition])
-            guard !rows.isEmpty else { return nil }
+            let statement = try db.makeStatement(
+                sql: "SELECT code_text, name, parent_code, urban_rural_class, lowest_level FROM regions WHERE edition = ? ORDER BY code")
+            let handle = statement.sqliteStatement
+            sqlite3_bind_int64(handle, 1, Int64(edition))
             var builder = RegistryBuilder(edition: edition)
             let source = "\(path) regions"
-            for (index, stored) in rows.enumerated() {
-                let row = checked(stored, "regions")
-                let code: String = try row("code_text"), name: String = try row("name")
-                let parent = RegionCode(uncheckedRawValue: try row("parent_code"))
+            func text(_ column: Int32) -> String {
+                guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+            }
+            var line = 0
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw StoreError(path: path, message: "reading the registry failed: \(String(cString: sqlite3_errstr(code)))")
+                }
+                line += 1
+                guard sqlite3_column_type(handle, 2) == SQLITE_INTEGER else {
+                    throw StoredRow(row: Row(), table: "regions", store: path).problem(
+                        "parent_code", "holds \(text(2).isEmpty ? "NULL" : "'\(EchoText.quote(text(2)))'"), not an Int64")
+                }
+                let codeText = text(0), name = text(1), lowest = text(4)
+                let parent = RegionCode(uncheckedRawValue: sqlite3_column_int64(handle, 2))
                 builder.add(
-                    code: code, name: name, parentCode: parent == .national ? "" : parent.description,
-                    urbanRuralClass: try row.optional("urban_rural_class") ?? "", file: source, line: index + 1)
-                let lowest: String = try row("lowest_level")
-                if let parsed = try? RegionCode(code), lowest != parsed.level.description {
+                    code: codeText, name: name, parentCode: parent == .national ? "" : parent.description, urbanRuralClass: text(3),
+                    file: source, line: line)
+                if let parsed = try? RegionCode(codeText), lowest != parsed.level.description {
                     // A unit that stands for the next level too is stored once; restore the self-parented row.
-                    builder.add(code: code, name: name, parentCode: code, urbanRuralClass: "", file: source, line: index + 1)
+                    builder.add(code: codeText, name: name, parentCode: codeText, urbanRuralClass: "", file: source, line: line)
                 }
             }
+            guard line > 0 else { return nil }
             return try builder.build()
         }
     }
@@ -157,8 +173,8 @@ public final class SQLiteStore: IndicatorStore {
                 catalogVersion: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'catalog_version'"),
                 indicatorDefinitions: try count("SELECT count(*) FROM indicators"),
                 submissions: try count("SELECT count(*) FROM submissions"),
-                currentObservations: try count("SELECT count(*) FROM observations WHERE superseded_by IS NULL"),
-                supersededObservations: try count("SELECT count(*) FROM observations WHERE superseded_by IS NOT NULL"),
+                currentObservations: try count("SELECT count(*) FROM current_values"),
+                supersededObservations: try count("SELECT count(*) FROM superseded_values"),
                 rejects: try count("SELECT count(*) FROM rejects"),
                 rollups: try count("SELECT count(*) FROM rollups"),
                 findings: try count("SELECT count(*) FROM findings"),

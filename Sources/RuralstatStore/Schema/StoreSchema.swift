@@ -28,6 +28,9 @@ enum StoreSchema {
         migrator.registerMigration("v7-analyst-views") { db in
             try db.execute(sql: v7)
         }
+        migrator.registerMigration("v8-compact-values") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 
@@ -389,5 +392,92 @@ enum StoreSchema {
             LEFT JOIN regions g ON g.code = r.region AND g.edition = (SELECT max(edition) FROM regions)
             LEFT JOIN indicators i ON i.code = r.indicator
                 AND CAST(substr(r.period, 1, 4) AS INTEGER) BETWEEN i.valid_from AND coalesce(i.valid_to, 9999);
+        """
+
+    /// Observations in a compact, clustered layout. The current version of each key lives in
+    /// `current_values`, clustered on its key (period, region, indicator) with integer codes for the
+    /// indicator and the period, so that applying a submission is one ordered B-tree pass and a
+    /// partition (period × province) is one range; superseded versions move to `superseded_values`
+    /// (a trigger moves the old version there whenever a current value is updated, by ruralstat or by
+    /// hand). `submission_partitions` records the partitions each submission changed, for incremental
+    /// rollups. The `observations` view keeps the earlier shape (every version, codes as text) for
+    /// analysts and their SQL. No foreign keys on the values: the ledger is written in the same
+    /// transaction, and a lookup per row would cost a quarter of the apply.
+    static let v8 = """
+        CREATE TABLE indicator_keys (
+            id   INTEGER PRIMARY KEY,
+            code TEXT    NOT NULL UNIQUE
+        );
+        CREATE TABLE period_keys (
+            id     INTEGER PRIMARY KEY,
+            period TEXT    NOT NULL UNIQUE
+        );
+        INSERT INTO indicator_keys (code) SELECT DISTINCT indicator FROM observations ORDER BY indicator;
+        INSERT INTO period_keys (period) SELECT DISTINCT period FROM observations ORDER BY period;
+
+        CREATE TABLE current_values (
+            period_id     INTEGER NOT NULL,
+            region        INTEGER NOT NULL,
+            indicator_id  INTEGER NOT NULL,
+            value         REAL,
+            status        TEXT,
+            submission_id INTEGER NOT NULL,
+            source_line   INTEGER,
+            PRIMARY KEY (period_id, region, indicator_id)
+        ) WITHOUT ROWID;
+        INSERT INTO current_values
+            SELECT p.id, o.region, i.id, o.value, o.status, o.submission_id, o.source_line
+            FROM observations o JOIN indicator_keys i ON i.code = o.indicator JOIN period_keys p ON p.period = o.period
+            WHERE o.superseded_by IS NULL ORDER BY 1, 2, 3;
+
+        CREATE TABLE superseded_values (
+            period_id     INTEGER NOT NULL,
+            region        INTEGER NOT NULL,
+            indicator_id  INTEGER NOT NULL,
+            value         REAL,
+            status        TEXT,
+            submission_id INTEGER NOT NULL,
+            source_line   INTEGER,
+            superseded_by INTEGER NOT NULL
+        );
+        INSERT INTO superseded_values
+            SELECT p.id, o.region, i.id, o.value, o.status, o.submission_id, o.source_line, o.superseded_by
+            FROM observations o JOIN indicator_keys i ON i.code = o.indicator JOIN period_keys p ON p.period = o.period
+            WHERE o.superseded_by IS NOT NULL ORDER BY o.id;
+        CREATE INDEX superseded_values_by_key ON superseded_values (period_id, region, indicator_id);
+        CREATE INDEX superseded_values_by_superseder ON superseded_values (superseded_by);
+
+        CREATE TABLE submission_partitions (
+            submission_id INTEGER NOT NULL,
+            period_id     INTEGER NOT NULL,
+            indicator_id  INTEGER NOT NULL,
+            province      INTEGER NOT NULL,
+            PRIMARY KEY (submission_id, period_id, indicator_id, province)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO submission_partitions
+            SELECT submission_id, period_id, indicator_id, region / 10000000000 FROM current_values
+            UNION SELECT submission_id, period_id, indicator_id, region / 10000000000 FROM superseded_values
+            UNION SELECT superseded_by, period_id, indicator_id, region / 10000000000 FROM superseded_values;
+
+        DROP VIEW current_observations;
+        DROP TABLE observations;
+
+        CREATE TRIGGER current_values_keep_history BEFORE UPDATE ON current_values
+        BEGIN
+            INSERT INTO superseded_values VALUES (OLD.period_id, OLD.region, OLD.indicator_id, OLD.value, OLD.status,
+                OLD.submission_id, OLD.source_line, NEW.submission_id);
+        END;
+
+        CREATE VIEW observations AS
+            SELECT c.region, i.code AS indicator, p.period, c.value, c.status, c.submission_id, c.source_line, NULL AS superseded_by
+            FROM current_values c JOIN indicator_keys i ON i.id = c.indicator_id JOIN period_keys p ON p.id = c.period_id
+            UNION ALL
+            SELECT s.region, i.code, p.period, s.value, s.status, s.submission_id, s.source_line, s.superseded_by
+            FROM superseded_values s JOIN indicator_keys i ON i.id = s.indicator_id JOIN period_keys p ON p.id = s.period_id;
+        CREATE VIEW current_observations AS
+            SELECT printf('%012d', c.region) AS region, i.code AS indicator, p.period, c.value, c.status,
+                   c.submission_id, s.sender, s.file_name
+            FROM current_values c JOIN indicator_keys i ON i.id = c.indicator_id JOIN period_keys p ON p.id = c.period_id
+            JOIN submissions s ON s.id = c.submission_id;
         """
 }

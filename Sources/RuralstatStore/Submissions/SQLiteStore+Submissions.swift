@@ -31,8 +31,8 @@ extension SQLiteStore {
         }
     }
 
-    /// Applies one submission in one transaction: the reader runs inside it, staging accepted rows;
-    /// then duplicates are settled and the rows are merged into the observations in document order.
+    /// Applies one submission in one transaction: the reader runs inside it, holding accepted rows
+    /// (`StagedSubmission`); then repeated keys are settled and the rows merged into the current values in document order.
     /// If `read` throws, nothing of the submission stays in the store.
     public func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome {
         try pool.write { db in
@@ -41,8 +41,7 @@ extension SQLiteStore {
                     INSERT INTO submissions (file_name, content_hash, received_at, run_id, status, conditions) VALUES (?, ?, ?, ?, 'rejected', ?)
                     """, arguments: [record.fileName, record.contentHash, record.receivedAt, runID, record.conditions])
             let id = db.lastInsertedRowID
-            try StagingTable.reset(db)
-            let sink = try StagingSink(db: db, submissionID: id, runID: runID, file: record.fileName)
+            let sink = try StagedSubmission(db: db, store: path, submissionID: id, runID: runID, file: record.fileName)
             let started = Date()
             let verdict = try read(sink)
             var outcome = ApplyOutcome(submissionID: id, status: .rejected)
@@ -75,8 +74,7 @@ extension SQLiteStore {
             } else {
                 outcome.status = .applied
                 let merging = Date()
-                try StagingTable.settleDuplicates(db, sink: sink, outcome: &outcome)
-                try StagingTable.merge(db, submissionID: id, runs: sink.runs, outcome: &outcome)
+                try sink.merge(submissionID: id, outcome: &outcome)
                 outcome.secondsMerging = Date().timeIntervalSince(merging)
             }
             try db.execute(
@@ -92,7 +90,6 @@ extension SQLiteStore {
                     outcome.rowsRead, outcome.rowsNew, outcome.rowsRevised, outcome.rowsUnchanged, outcome.rowsDeleted,
                     outcome.rowsRejected, outcome.warnings + outcome.duplicatesMerged, id,
                 ])
-            try db.execute(sql: "DELETE FROM staging; DELETE FROM staging_repeats")
             return outcome
         }
     }
@@ -204,101 +201,4 @@ final class BoundText {
             _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(buffer).assumingMemoryBound(to: CChar.self), Int32(count), nil)
         }
     }
-}
-
-/// SQLite's "copy the bytes before the call returns" destructor, for binding borrowed text.
-enum SQLiteTransient {
-    static let destructor = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-}
-
-/// Stages a submission's accepted rows in a temporary table inside the submission's transaction.
-final class StagingSink: SubmissionSink {
-    let file: String
-    private let insert: Statement
-    private let insertRepeat: Statement
-
-    /// A stretch of consecutive rows with the same kind of action, in document order.
-    struct Run { var isDelete: Bool; var lower: Int64; var upper: Int64 }
-    private(set) var runs: [Run] = []
-    private let rejects: RejectWriter
-    private var sequence = 0
-
-    init(db: Database, submissionID: Int64, runID: Int64?, file: String) throws {
-        insert = try db.makeStatement(
-            sql: """
-                INSERT INTO staging (seq, region, indicator, period, value, status, action, line, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        insertRepeat = try db.makeStatement(
-            sql: """
-                INSERT INTO staging_repeats (seq, region, indicator, period, value, status, action, line, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        rejects = try RejectWriter(db: db, submissionID: submissionID, runID: runID)
-        self.file = file
-    }
-
-    /// Stages a batch, binding columns with the SQLite C API directly: GRDB's argument arrays box every value, which
-    /// costs more than the insert itself at a million rows.
-    func add(_ batch: ObservationBatch) throws {
-        let indicators = batch.indicatorCodes, periods = batch.periodTable.map(\.description)
-        for index in 0..<batch.count {
-            sequence += 1
-            let isDelete = batch.actions[index] == Action.delete.rawValue
-            if let last = runs.last, last.isDelete == isDelete {
-                runs[runs.count - 1].upper = Int64(sequence)
-            } else {
-                runs.append(Run(isDelete: isDelete, lower: Int64(sequence), upper: Int64(sequence)))
-            }
-            var code = bindAndStep(insert.sqliteStatement, batch, index, indicators, periods, isDelete)
-            if code == SQLITE_CONSTRAINT {
-                // The key is already staged: keep the repeat aside for settling.
-                code = bindAndStep(insertRepeat.sqliteStatement, batch, index, indicators, periods, isDelete)
-            }
-            guard code == SQLITE_DONE else {
-                throw StoreError(path: file, message: "staging a row failed: \(String(cString: sqlite3_errstr(code)))")
-            }
-        }
-    }
-
-    private func bindAndStep(
-        _ statement: SQLiteStatement, _ batch: ObservationBatch, _ index: Int, _ indicators: [String],
-        _ periods: [String], _ isDelete: Bool
-    ) -> Int32 {
-        sqlite3_bind_int64(statement, 1, Int64(sequence))
-        sqlite3_bind_int64(statement, 2, batch.regions[index])
-        let indicator = batch.indicators[index]
-        if indicator == ObservationBatch.wildcardIndex {
-            sqlite3_bind_null(statement, 3)
-        } else {
-            bindText(statement, 3, indicators[Int(indicator)])
-        }
-        let period = batch.periods[index]
-        if period == ObservationBatch.wildcardIndex {
-            sqlite3_bind_null(statement, 4)
-        } else {
-            bindText(statement, 4, periods[Int(period)])
-        }
-        let value = batch.values[index]
-        if value.isNaN { sqlite3_bind_null(statement, 5) } else { sqlite3_bind_double(statement, 5, value) }
-        let status = batch.statuses[index]
-        if status == 0 { sqlite3_bind_null(statement, 6) } else { bindText(statement, 6, statusTexts[Int(status)]) }
-        sqlite3_bind_int64(statement, 7, Int64(batch.actions[index]))
-        sqlite3_bind_int64(statement, 8, Int64(batch.lines[index]))
-        sqlite3_bind_int64(statement, 9, isDelete ? 1 : 0)
-        let code = sqlite3_step(statement)
-        sqlite3_reset(statement)
-        return code & 0xFF
-    }
-
-    private let statusTexts: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
-
-    private func bindText(_ statement: OpaquePointer?, _ index: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(
-                statement, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                Int32(bytes.count), SQLiteTransient.destructor)
-        }
-    }
-
-    func reject(_ problem: ValidationProblem) throws { try rejects.write(problem) }
 }
