@@ -160,7 +160,10 @@ struct SubmissionDecisionTests {
         _ = try StoreRollup(store: store, catalog: IngestIntoStoreTests.catalog, registry: IngestIntoStoreTests.registry)
             .run(runID: try store.beginRun(command: "t", parameters: [:]))
         try store.pool.write { db in
-            try db.execute(sql: "UPDATE rollups SET level = 'parish' WHERE rowid = (SELECT min(rowid) FROM rollups)")
+            try db.execute(
+                sql:
+                    "UPDATE rollups SET level = 'parish' WHERE (indicator, period, level, region) = (SELECT indicator, period, level, region FROM rollups LIMIT 1)"
+            )
             try db.execute(sql: "UPDATE current_values SET value = 'many' WHERE region = (SELECT min(region) FROM current_values)")
         }
         #expect { try store.storedRollups() } throws: {

@@ -84,8 +84,13 @@ extension SQLiteStore {
         try pool.read { db in
             let codes = try StoreKeys.codes(db, store: path)
             let indicatorIDs = codes.indicators.keys.sorted(), periodIDs = codes.periods.keys.sorted()
-            let indicatorIndex = Dictionary(uniqueKeysWithValues: indicatorIDs.enumerated().map { ($0.element, UInt16($0.offset)) })
-            let periodIndex = Dictionary(uniqueKeysWithValues: periodIDs.enumerated().map { ($0.element, UInt16($0.offset)) })
+            // Table positions by key number, in arrays: the numbers are small and dense.
+            func positions(_ ids: [Int64]) -> [UInt16] {
+                var table = [UInt16](repeating: .max, count: Int(ids.last ?? 0) + 1)
+                for (position, id) in ids.enumerated() where id >= 0 { table[Int(id)] = UInt16(position) }
+                return table
+            }
+            let indicatorIndex = positions(indicatorIDs), periodIndex = positions(periodIDs)
             var conditions: [String] = []
             if let indicators = filter.indicators {
                 let ids = indicatorIDs.filter { indicators.contains(codes.indicators[$0]!) }
@@ -107,19 +112,19 @@ extension SQLiteStore {
             let handle = statement.sqliteStatement
             let indicatorTable = indicatorIDs.map { codes.indicators[$0]! }, periodTable = periodIDs.map { codes.periods[$0]! }
             var batch = ObservationBatch(indicatorCodes: indicatorTable, periodTable: periodTable, capacity: batchSize)
-            func column(_ index: Int32, _ name: String, allowing types: Set<Int32>) throws {
+            /// Throws unless the column's type is one of `types` (a mask of 1 << SQLite's type codes).
+            func column(_ index: Int32, _ name: String, allowing types: Int32) throws {
                 let type = sqlite3_column_type(handle, index)
-                guard types.contains(type) else {
-                    let shown =
-                        type == SQLITE_TEXT
-                        ? "the text '\(EchoText.quote(String(cString: sqlite3_column_text(handle, index))))'"
-                        : type == SQLITE_NULL ? "NULL" : type == SQLITE_BLOB ? "a blob" : "a number"
-                    throw StoredRow(row: Row(), table: "current_values", store: path).problem(
-                        name, "holds \(shown), not a \(name == "status" ? "status letter" : "Double")")
-                }
+                guard types & (1 << type) == 0 else { return }
+                let shown =
+                    type == SQLITE_TEXT
+                    ? "the text '\(EchoText.quote(String(cString: sqlite3_column_text(handle, index))))'"
+                    : type == SQLITE_NULL ? "NULL" : type == SQLITE_BLOB ? "a blob" : "a number"
+                throw StoredRow(row: Row(), table: "current_values", store: path)
+                    .problem(name, "holds \(shown), not a \(name == "status" ? "status letter" : name == "value" ? "Double" : "key number")")
             }
-            let integer: Set<Int32> = [SQLITE_INTEGER], number: Set<Int32> = [SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_NULL]
-            let letter: Set<Int32> = [SQLITE_TEXT, SQLITE_NULL]
+            let integer: Int32 = 1 << SQLITE_INTEGER, number: Int32 = 1 << SQLITE_INTEGER | 1 << SQLITE_FLOAT | 1 << SQLITE_NULL
+            let letter: Int32 = 1 << SQLITE_TEXT | 1 << SQLITE_NULL
             while true {
                 let code = sqlite3_step(handle)
                 if code == SQLITE_DONE { break }
@@ -131,9 +136,12 @@ extension SQLiteStore {
                 try column(2, "indicator_id", allowing: integer)
                 try column(3, "value", allowing: number)
                 try column(4, "status", allowing: letter)
-                guard let period = periodIndex[sqlite3_column_int64(handle, 0)], let indicator = indicatorIndex[sqlite3_column_int64(handle, 2)]
-                else {
-                    throw StoredRow(row: Row(), table: "current_values", store: path).problem("period_id or indicator_id", "holds a number no key table knows")
+                let periodID = Int(sqlite3_column_int64(handle, 0)), indicatorID = Int(sqlite3_column_int64(handle, 2))
+                let period = periodIndex.indices.contains(periodID) ? periodIndex[periodID] : .max
+                let indicator = indicatorIndex.indices.contains(indicatorID) ? indicatorIndex[indicatorID] : .max
+                guard period != .max, indicator != .max else {
+                    throw StoredRow(row: Row(), table: "current_values", store: path)
+                        .problem("period_id or indicator_id", "holds a number no key table knows")
                 }
                 let value = sqlite3_column_type(handle, 3) == SQLITE_NULL ? Double.nan : sqlite3_column_double(handle, 3)
                 let status = sqlite3_column_type(handle, 4) == SQLITE_NULL ? 0 : sqlite3_column_text(handle, 4)[0]
@@ -167,16 +175,19 @@ extension SQLiteStore {
             let condition = conditions.joined(separator: " AND ")
             // What the scope held before, to tell what changed.
             var before: [RollupKey: (value: Double?, publication: String)] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT level, region, indicator, period, value, publication FROM rollups WHERE \(condition)",
-                arguments: StatementArguments(arguments))
-            while let stored = try rows.next() {
-                let row = checked(stored, "rollups")
-                before[RollupKey(level: try row("level"), region: try row("region"), indicator: try row("indicator"), period: try row("period"))] = (
-                    try row.optional("value"), try row("publication")
-                )
+            let read = try db.makeStatement(sql: "SELECT level, region, indicator, period, value, publication FROM rollups WHERE \(condition)")
+            try read.setArguments(StatementArguments(arguments))
+            let reading = read.sqliteStatement
+            func text(_ column: Int32) -> String {
+                guard let bytes = sqlite3_column_text(reading, column) else { return "" }
+                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(reading, column))), as: UTF8.self)
+            }
+            while sqlite3_step(reading) == SQLITE_ROW {
+                let value: Double? = sqlite3_column_type(reading, 4) == SQLITE_NULL ? nil : sqlite3_column_double(reading, 4)
+                before[RollupKey(level: text(0), region: sqlite3_column_int64(reading, 1), indicator: text(2), period: text(3))] = (value, text(5))
             }
             try db.execute(sql: "DELETE FROM rollups WHERE \(condition)", arguments: StatementArguments(arguments))
+            // Bound with the C API, texts only when they change (GRDB's boxed arguments cost 10 µs a row here).
             let insert = try db.makeStatement(
                 sql: """
                     INSERT OR REPLACE INTO rollups (run_id, level, region, indicator, period, value, contributing, expected, coverage,
@@ -184,28 +195,62 @@ extension SQLiteStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let change = try db.makeStatement(sql: "INSERT INTO rollup_changes (run_id, level, region, indicator, period, change) VALUES (?, ?, ?, ?, ?, ?)")
+            let row = insert.sqliteStatement, changed = change.sqliteStatement
+            let (level, indicator, period, publication) = (BoundText(row, 2), BoundText(row, 4), BoundText(row, 5), BoundText(row, 10))
+            let (changeLevel, changeIndicator, changePeriod, changeKind) = (
+                BoundText(changed, 2), BoundText(changed, 4), BoundText(changed, 5), BoundText(changed, 6)
+            )
+            sqlite3_bind_int64(row, 1, runID)
+            sqlite3_bind_int64(changed, 1, runID)
+            func bind(_ index: Int32, _ value: Double?) {
+                if let value, !value.isNaN { sqlite3_bind_double(row, index, value) } else { sqlite3_bind_null(row, index) }
+            }
+            func step(_ statement: OpaquePointer?) throws {
+                let code = sqlite3_step(statement)
+                sqlite3_reset(statement)
+                guard code == SQLITE_DONE else {
+                    throw StoreError(path: path, message: "writing rollups failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                }
+            }
+            func recordChange(_ key: RollupKey, _ kind: String) throws {
+                changeLevel.bind(key.level)
+                sqlite3_bind_int64(changed, 3, key.region)
+                changeIndicator.bind(key.indicator)
+                changePeriod.bind(key.period)
+                changeKind.bind(kind)
+                try step(changed)
+            }
             var periods: [Period: String] = [:]
-            for rollup in rollups {
-                if periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
-                let period = periods[rollup.period]!
+            for rollup in rollups where periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
+            for index in Self.keyOrder(rollups, periods: periods) {
+                let rollup = rollups[index], periodText = periods[rollup.period]!
                 guard scope.regions.contains(rollup.region), scope.indicators?.contains(rollup.indicator) ?? true,
-                    scope.periods?.contains(period) ?? true
+                    scope.periods?.contains(periodText) ?? true
                 else { continue }
                 let value: Double? = rollup.value.isNaN ? nil : rollup.value
-                try insert.execute(arguments: [
-                    runID, rollup.level.description, rollup.region.rawValue, rollup.indicator, period,
-                    value, rollup.contributing, rollup.expected, rollup.coverage,
-                    rollup.publication.rawValue, rollup.reported, rollup.imbalance, rollup.relativeImbalance,
-                    rollup.numerator, rollup.denominator,
-                ])
-                let key = RollupKey(level: rollup.level.description, region: rollup.region.rawValue, indicator: rollup.indicator, period: period)
+                level.bind(rollup.level.description)
+                sqlite3_bind_int64(row, 3, rollup.region.rawValue)
+                indicator.bind(rollup.indicator)
+                period.bind(periodText)
+                bind(6, value)
+                sqlite3_bind_int64(row, 7, Int64(rollup.contributing))
+                if let expected = rollup.expected { sqlite3_bind_int64(row, 8, Int64(expected)) } else { sqlite3_bind_null(row, 8) }
+                bind(9, rollup.coverage)
+                publication.bind(rollup.publication.rawValue)
+                bind(11, rollup.reported)
+                bind(12, rollup.imbalance)
+                bind(13, rollup.relativeImbalance)
+                sqlite3_bind_double(row, 14, rollup.numerator)
+                sqlite3_bind_double(row, 15, rollup.denominator)
+                try step(row)
+                let key = RollupKey(level: rollup.level.description, region: rollup.region.rawValue, indicator: rollup.indicator, period: periodText)
                 let old = before.removeValue(forKey: key)
                 if old == nil || old!.value != value || old!.publication != rollup.publication.rawValue {
-                    try change.execute(arguments: [runID, key.level, key.region, key.indicator, key.period, "upsert"])
+                    try recordChange(key, "upsert")
                 }
             }
             for key in before.keys.sorted(by: { ($0.indicator, $0.period, $0.level, $0.region) < ($1.indicator, $1.period, $1.level, $1.region) }) {
-                try change.execute(arguments: [runID, key.level, key.region, key.indicator, key.period, "delete"])
+                try recordChange(key, "delete")
             }
         }
     }
@@ -249,6 +294,25 @@ extension SQLiteStore {
             changed.contains(RollupKey(level: $0.level.description, region: $0.region.rawValue, indicator: $0.indicator, period: $0.period.description))
         }
         return (current, removed.sorted { ($0.region, $0.indicator, $0.period, $0.level) < ($1.region, $1.indicator, $1.period, $1.level) })
+    }
+
+    /// The positions of `rollups` in the table's key order (indicator, period, level, region), so that
+    /// writing them appends to the clustered table instead of splitting pages all over it. Texts are
+    /// ranked once, so the sort compares integers.
+    static func keyOrder(_ rollups: [Rollup], periods: [Period: String]) -> [Int] {
+        func ranks(_ texts: Set<String>) -> [String: UInt64] {
+            Dictionary(
+                uniqueKeysWithValues: texts.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }.enumerated().map { ($0.element, UInt64($0.offset)) })
+        }
+        let indicators = ranks(Set(rollups.map(\.indicator))), periodRanks = ranks(Set(periods.values))
+        let levels = ranks(Set(RegionLevel.allCases.map(\.description)))
+        let keys = rollups.map { rollup in
+            (
+                major: indicators[rollup.indicator]! << 40 | periodRanks[periods[rollup.period]!]! << 8 | levels[rollup.level.description]!,
+                region: rollup.region.rawValue
+            )
+        }
+        return keys.indices.sorted { keys[$0] < keys[$1] }
     }
 
     /// The stored rollups, in (indicator, period, level, region) order, for reports and tests.
