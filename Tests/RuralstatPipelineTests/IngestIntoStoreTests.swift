@@ -103,6 +103,57 @@ final class IngestIntoStoreTests {
         #expect(try count("SELECT count(*) FROM current_observations WHERE period = '2024' AND status = 'A'") == 600)
     }
 
+    /// A file in key order is merged while it is read; when a later row breaks the order with a
+    /// contradicting repeat, what was merged is taken back and the file goes the settled way: the
+    /// repeated key is rejected whole, a revision made while reading leaves exactly one history row.
+    @Test func aFileThatBreaksItsOrderLateIsSettledWhole() throws {
+        let villages = Self.registry.allUnits.filter { $0.level == .village && $0.code.description.hasPrefix("1301") }.prefix(100)
+            .map(\.code.description)
+        let header = "region,indicator,period,value,status"
+        _ = try ingestor.ingest(try write("base.csv", "\(header)\n\(villages[0]),HOUSEHOLDS,2024,10,A\n\(villages[1]),HOUSEHOLDS,2024,11,A"))
+        var rows = [header]
+        for (offset, village) in villages.enumerated() {
+            for indicator in ["HH_TAP_WATER", "HOUSEHOLDS", "POPULATION"] { rows.append("\(village),\(indicator),2024,\(500 + offset),A") }
+        }
+        rows.append("\(villages[1]),HOUSEHOLDS,2024,999,A")  // contradicts line 6, long after 256 rows were merged
+        let outcome = try #require(try ingestor.ingest(try write("late.csv", rows.joined(separator: "\n"))).outcome)
+        #expect(outcome.rowsRejected == 2)
+        #expect(outcome.rowsRevised == 1 && outcome.rowsNew == 298 && outcome.rowsUnchanged == 0, "\(outcome)")
+        let history = try store.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT value, superseded_by FROM observations WHERE indicator = 'HOUSEHOLDS' AND region IN (\(villages[0]), \(villages[1])) ORDER BY region, submission_id"
+            ).map { "\($0["value"] as Double) \(($0["superseded_by"] as Int?).map(String.init) ?? "current")" }
+        }
+        #expect(history == ["10.0 \(outcome.submissionID)", "500.0 current", "11.0 current"])
+        #expect(try count("SELECT count(*) FROM current_values") == 300)
+    }
+
+    /// A file merged while it is read and then rejected whole (above the error threshold) leaves the
+    /// values as they were.
+    @Test func aFileRejectedWholeAfterMergingWhileReadingLeavesNoTrace() throws {
+        let villages = Self.registry.allUnits.filter { $0.level == .village && $0.code.description.hasPrefix("1301") }.prefix(100)
+            .map(\.code.description)
+        let header = "region,indicator,period,value,status"
+        _ = try ingestor.ingest(try write("base.csv", "\(header)\n\(villages[0]),HOUSEHOLDS,2024,10,A"))
+        var rows = [header]
+        for (offset, village) in villages.enumerated() {
+            for indicator in ["HH_TAP_WATER", "HOUSEHOLDS", "POPULATION"] { rows.append("\(village),\(indicator),2024,\(500 + offset),A") }
+        }
+        rows += (0..<200).map { "\(villages[$0 % 100]),NO_SUCH_INDICATOR,2024,1,A" }
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        options.policy = .submissionAbove(errorRate: 0.1)
+        let strict = SubmissionIngestor(
+            store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog, options: options, runID: nil, rejectsLog: nil)
+        let outcome = try #require(try strict.ingest(try write("bad.csv", rows.joined(separator: "\n"))).outcome)
+        #expect(outcome.status == .rejected)
+        #expect(try current() == ["\(villages[0]) HOUSEHOLDS 2024 10.0 A"])
+        #expect(try count("SELECT count(*) FROM superseded_values") == 0)
+        #expect(try count("SELECT count(*) FROM submission_partitions WHERE submission_id = \(outcome.submissionID)") == 0)
+    }
+
     @Test func aChangedFileIsARevisionWithHistory() throws {
         _ = try ingestor.ingest(try write("a.csv", Self.first))
         let revised = try ingestor.ingest(

@@ -49,6 +49,7 @@ extension SQLiteStore {
             outcome.rowsRead = verdict.rowsRead
             outcome.rowsRejected = verdict.rowsRejected
             outcome.warnings = verdict.warnings
+            if !verdict.apply || verdict.isTest { try sink.discard() }
             if let sender = verdict.header.sender, let messageID = verdict.header.messageID,
                 let earlier = try Row.fetchOne(
                     db, sql: "SELECT id, file_name FROM submissions WHERE sender = ? AND message_id = ? AND status = 'applied'",
@@ -60,6 +61,7 @@ extension SQLiteStore {
                 let problem = ValidationProblem(
                     location: SourceLocation(file: record.fileName), key: "", rule: .messageIDReused,
                     value: messageID, message: outcome.reason!)
+                try sink.discard()
                 try sink.reject(problem)
                 outcome.problems.append(problem)
                 outcome.rowsRejected = verdict.rowsRead
@@ -74,7 +76,7 @@ extension SQLiteStore {
             } else {
                 outcome.status = .applied
                 let merging = Date()
-                try sink.merge(submissionID: id, outcome: &outcome)
+                try sink.merge(outcome: &outcome)
                 outcome.secondsMerging = Date().timeIntervalSince(merging)
             }
             try db.execute(

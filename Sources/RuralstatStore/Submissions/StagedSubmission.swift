@@ -6,61 +6,94 @@ import RuralstatModel
 /// A submission's accepted rows, held in memory in document order while the file is read, then
 /// settled and merged into `current_values` inside the submission's transaction.
 ///
-/// Held, not applied row by row, because a key given twice with different values rejects every
-/// row of that key, the first too, and that is known only at the end of the file. Upserts are
-/// columnar (about 30 bytes a row); deletes, which may leave dimensions empty, are kept apart.
+/// Held, because a key given twice with different values rejects every row of that key, the first
+/// too, and that is known only at the end of the file. Upserts are columnar (about 30 bytes a row);
+/// deletes, which may leave dimensions empty, are kept apart.
+///
+/// While the upserts come in strictly increasing key order with one action and no delete, no key can
+/// repeat, so they are also merged as they come, and the merge overlaps the reading (most files are
+/// written in key order). The first row that breaks the pattern stops that; whatever was merged is
+/// then taken back and the whole submission goes the settled way, as it does when it is not applied.
 final class StagedSubmission: SubmissionSink {
     let file: String
     private let db: Database
     private let store: String
+    private let submissionID: Int64
     private var keys: StoreKeys
     private let rejects: RejectWriter
+    private var streamer: ValueMerger?
+    private var streamed: ApplyOutcome
+    private var held = HeldRows()
 
-    private var upsertKeys: [ValueKey] = []
-    private var values: [Double] = []
-    private var statuses: [UInt8] = []
-    private var merges: [Bool] = []
-    private var lines: [Int32] = []
     /// A delete row; nil dimensions match every value.
     struct Delete { var region: Int64?; var indicator: Int64?; var period: Int64?; var line: Int32 }
-    private var deletes: [Delete] = []
-    /// Stretches of consecutive rows of one kind in document order, each ending at `end` in its own array.
-    private var runs: [(isDelete: Bool, end: Int)] = []
+
+    /// The rows held, in document order.
+    struct HeldRows {
+        var upsertKeys: [ValueKey] = []
+        var values: [Double] = []
+        var statuses: [UInt8] = []
+        var merges: [Bool] = []
+        var lines: [Int32] = []
+        var deletes: [Delete] = []
+        /// Stretches of consecutive rows of one kind in document order, each ending at `end` in its own array.
+        var runs: [(isDelete: Bool, end: Int)] = []
+        /// Whether every upsert so far went to the streamer, and how many did.
+        var streaming = true
+        var streamedCount = 0
+    }
 
     init(db: Database, store: String, submissionID: Int64, runID: Int64?, file: String) throws {
         self.db = db
         self.store = store
         self.file = file
+        self.submissionID = submissionID
         keys = try StoreKeys(db, store: store)
         rejects = try RejectWriter(db: db, submissionID: submissionID, runID: runID)
+        streamer = try ValueMerger(db: db, store: store, submissionID: submissionID)
+        streamed = ApplyOutcome(submissionID: submissionID, status: .applied)
     }
 
     func add(_ batch: ObservationBatch) throws {
         let indicatorIDs = try batch.indicatorCodes.map { try keys.indicator($0, db) }
         let periodIDs = try batch.periodTable.map { try keys.period($0.description, db) }
+        // The loop works on local values, put back at the end: every access to a class's stored
+        // property costs a run-time exclusivity check, a tenth of the apply at ten million rows.
+        var rows = HeldRows(), merger = streamer, outcome = streamed
+        swap(&rows, &held)
+        streamer = nil
+        defer { (held, streamer, streamed) = (rows, merger, outcome) }
         for index in 0..<batch.count {
             let isDelete = batch.actions[index] == Action.delete.rawValue
             let indicator = batch.indicators[index], period = batch.periods[index]
             if isDelete {
+                rows.streaming = false
                 let region = batch.regions[index]
-                deletes.append(
+                rows.deletes.append(
                     Delete(
                         region: region == ObservationBatch.wildcard ? nil : region,
                         indicator: indicator == ObservationBatch.wildcardIndex ? nil : indicatorIDs[Int(indicator)],
                         period: period == ObservationBatch.wildcardIndex ? nil : periodIDs[Int(period)], line: batch.lines[index]))
             } else {
-                upsertKeys.append(
-                    ValueKey(period: periodIDs[Int(period)], region: batch.regions[index], indicator: indicatorIDs[Int(indicator)]))
-                values.append(batch.values[index])
-                statuses.append(batch.statuses[index])
-                merges.append(batch.actions[index] == Action.merge.rawValue)
-                lines.append(batch.lines[index])
+                let key = ValueKey(period: periodIDs[Int(period)], region: batch.regions[index], indicator: indicatorIDs[Int(indicator)])
+                let merge = batch.actions[index] == Action.merge.rawValue
+                if rows.streaming, let last = rows.upsertKeys.last, !(last < key && rows.merges[0] == merge) { rows.streaming = false }
+                rows.upsertKeys.append(key)
+                rows.values.append(batch.values[index])
+                rows.statuses.append(batch.statuses[index])
+                rows.merges.append(merge)
+                rows.lines.append(batch.lines[index])
+                if rows.streaming {
+                    rows.streamedCount += 1
+                    try merger?.upsert(
+                        key, value: batch.values[index], status: batch.statuses[index], merge: merge, line: batch.lines[index], outcome: &outcome)
+                }
             }
-            let end = isDelete ? deletes.count : upsertKeys.count
-            if let last = runs.last, last.isDelete == isDelete {
-                runs[runs.count - 1].end = end
+            let end = isDelete ? rows.deletes.count : rows.upsertKeys.count
+            if let last = rows.runs.last, last.isDelete == isDelete {
+                rows.runs[rows.runs.count - 1].end = end
             } else {
-                runs.append((isDelete, end))
+                rows.runs.append((isDelete, end))
             }
         }
     }
@@ -70,14 +103,22 @@ final class StagedSubmission: SubmissionSink {
     /// Settles repeated keys and merges the rows into the current values in document order: a run
     /// of deletes, then a run of upserts, and so on. Within a run of upserts the rows go in key order,
     /// one ordered pass over the B-tree.
-    func merge(submissionID: Int64, outcome: inout ApplyOutcome) throws {
+    func merge(outcome: inout ApplyOutcome) throws {
+        if held.streaming {
+            try streamer?.finish(outcome: &streamed)
+            outcome.rowsNew += streamed.rowsNew
+            outcome.rowsRevised += streamed.rowsRevised
+            outcome.rowsUnchanged += streamed.rowsUnchanged
+            return
+        }
+        try discard()
         let (order, skipped) = try settleRepeats(outcome: &outcome)
         var merger = try ValueMerger(db: db, store: store, submissionID: submissionID)
-        let upsertRuns = runs.filter { !$0.isDelete }
+        let upsertRuns = held.runs.filter { !$0.isDelete }
         var perRun: [[Int]] = [order]
         if upsertRuns.count > 1 {
             // Split the key order by run, each part still in key order.
-            var runOf = [Int32](repeating: 0, count: upsertKeys.count), start = 0
+            var runOf = [Int32](repeating: 0, count: held.upsertKeys.count), start = 0
             for (number, run) in upsertRuns.enumerated() {
                 for index in start..<run.end { runOf[index] = Int32(number) }
                 start = run.end
@@ -86,14 +127,14 @@ final class StagedSubmission: SubmissionSink {
             for index in order { perRun[Int(runOf[index])].append(index) }
         }
         var upsertRun = 0, deleteStart = 0
-        for run in runs {
+        for run in held.runs {
             if run.isDelete {
-                for delete in deletes[deleteStart..<run.end] { try merger.delete(delete, outcome: &outcome) }
+                for delete in held.deletes[deleteStart..<run.end] { try merger.delete(delete, outcome: &outcome) }
                 deleteStart = run.end
             } else {
                 for index in perRun[upsertRun] where !skipped[index] {
                     try merger.upsert(
-                        upsertKeys[index], value: values[index], status: statuses[index], merge: merges[index], line: lines[index],
+                        held.upsertKeys[index], value: held.values[index], status: held.statuses[index], merge: held.merges[index], line: held.lines[index],
                         outcome: &outcome)
                 }
                 upsertRun += 1
@@ -102,13 +143,33 @@ final class StagedSubmission: SubmissionSink {
         try merger.finish(outcome: &outcome)
     }
 
+    /// Takes back the values merged while reading, when the submission is not applied or goes the
+    /// settled way: the versions this submission made go, the versions it superseded come back.
+    func discard() throws {
+        held.streaming = false
+        guard held.streamedCount > 0 else { return }
+        let first = held.upsertKeys[0], last = held.upsertKeys[held.streamedCount - 1]
+        held.streamedCount = 0
+        try db.execute(
+            sql: """
+                DELETE FROM current_values WHERE (period_id, region, indicator_id) BETWEEN (?, ?, ?) AND (?, ?, ?) AND submission_id = ?;
+                INSERT INTO current_values
+                    SELECT period_id, region, indicator_id, value, status, submission_id, source_line FROM superseded_values WHERE superseded_by = ?;
+                DELETE FROM superseded_values WHERE superseded_by = ?;
+                """,
+            arguments: [
+                first.period, first.region, first.indicator, last.period, last.region, last.indicator,
+                submissionID, submissionID, submissionID,
+            ])
+    }
+
     /// The upserts in key order (the index breaks ties), and which rows repeat a key: identical
     /// repeats are merged into the first (a warning); contradictory ones are all rejected, the first too.
     private func settleRepeats(outcome: inout ApplyOutcome) throws -> (order: [Int], skipped: [Bool]) {
-        let count = upsertKeys.count
+        let count = held.upsertKeys.count
         var skipped = [Bool](repeating: false, count: count)
         var strictlyIncreasing = true
-        for index in upsertKeys.indices.dropFirst() where !(upsertKeys[index - 1] < upsertKeys[index]) {
+        for index in held.upsertKeys.indices.dropFirst() where !(held.upsertKeys[index - 1] < held.upsertKeys[index]) {
             strictlyIncreasing = false
             break
         }
@@ -117,7 +178,7 @@ final class StagedSubmission: SubmissionSink {
             var key: ValueKey, index: Int
             static func < (lhs: Entry, rhs: Entry) -> Bool { lhs.key != rhs.key ? lhs.key < rhs.key : lhs.index < rhs.index }
         }
-        var entries = upsertKeys.enumerated().map { Entry(key: $0.element, index: $0.offset) }
+        var entries = held.upsertKeys.enumerated().map { Entry(key: $0.element, index: $0.offset) }
         entries.sort()
         var repeated: [Range<Int>] = []
         var start = 0
@@ -131,20 +192,20 @@ final class StagedSubmission: SubmissionSink {
         for group in repeated.sorted(by: { entries[$0.lowerBound].index < entries[$1.lowerBound].index }) {
             let rows = entries[group].map(\.index)
             let first = rows[0]
-            let identical = rows.allSatisfy { sameValue(values[$0], values[first]) && statuses[$0] == statuses[first] }
-            let variants = Set(rows.map { "\(values[$0].bitPattern)|\(statuses[$0])" }).count
-            let key = upsertKeys[first]
+            let identical = rows.allSatisfy { sameValue(held.values[$0], held.values[first]) && held.statuses[$0] == held.statuses[first] }
+            let variants = Set(rows.map { "\(held.values[$0].bitPattern)|\(held.statuses[$0])" }).count
+            let key = held.upsertKeys[first]
             let text =
                 "\(RegionCode(uncheckedRawValue: key.region))|\(codes.indicators[key.indicator] ?? "?")|\(codes.periods[key.period]?.description ?? "?")"
             for (position, row) in rows.enumerated() where !(identical && position == 0) {
                 let message =
                     identical
-                    ? "repeats line \(lines[first]) with the same value; merged"
+                    ? "repeats line \(held.lines[first]) with the same value; merged"
                     : "the message gives \(variants) different values for this key; all are rejected"
                 let problem = ValidationProblem(
-                    location: SourceLocation(file: file, line: Int(lines[row])), key: text,
+                    location: SourceLocation(file: file, line: Int(held.lines[row])), key: text,
                     rule: identical ? .duplicateIdentical : .duplicateContradictory,
-                    value: values[row].isNaN ? "" : String(values[row]), message: message)
+                    value: held.values[row].isNaN ? "" : String(held.values[row]), message: message)
                 try reject(problem)
                 outcome.problems.append(problem)
                 if identical { outcome.duplicatesMerged += 1 } else { outcome.rowsRejected += 1 }
@@ -176,6 +237,10 @@ struct ValueMerger {
     private var statements: [Int: Statement] = [:]
     private var pending: [(key: ValueKey, value: Double, status: UInt8, line: Int32)] = []
     private var pendingMerge = false
+    private var pendingAppend = false
+    /// The greatest key stored before this submission: rows above it are new for certain (a submission
+    /// upserts a key at most once), and go in by a plain INSERT, without the conflict check.
+    private let lastKeyBefore: ValueKey?
     private var touched: Set<ValueKey> = []
     private var lastTouched: [UInt64] = []
     /// One byte per status letter, bound in place (SQLITE_STATIC); never written after it is made.
@@ -189,17 +254,31 @@ struct ValueMerger {
         self.db = db
         self.submissionID = submissionID
         pending.reserveCapacity(Self.rowsPerStatement)
+        lastKeyBefore = try Row.fetchOne(
+            db, sql: "SELECT period_id, region, indicator_id FROM current_values ORDER BY period_id DESC, region DESC, indicator_id DESC LIMIT 1"
+        ).map { row in
+            let stored = StoredRow(row: row, table: "current_values", store: store)
+            return ValueKey(period: try stored("period_id"), region: try stored("region"), indicator: try stored("indicator_id"))
+        }
     }
 
     /// The statement for `rows` rows of one action, prepared once per connection (GRDB's cache).
     /// Plain `?` parameters, 7 a row: numbered ones cost SQLite a list search each while preparing.
-    private mutating func statement(rows: Int, merge: Bool) throws -> Statement {
-        if let statement = statements[rows * 2 + (merge ? 1 : 0)] { return statement }
+    private mutating func statement(rows: Int, merge: Bool, append: Bool) throws -> Statement {
+        let kind = rows * 4 + (append ? 2 : merge ? 1 : 0)
+        if let statement = statements[kind] { return statement }
         let keep = merge ? "1" : "0"
+        let tuples = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        if append {
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO current_values (period_id, region, indicator_id, value, status, source_line, submission_id) VALUES \(tuples)")
+            statements[kind] = statement
+            return statement
+        }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO current_values (period_id, region, indicator_id, value, status, source_line, submission_id)
-                VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+                VALUES \(tuples)
                 ON CONFLICT (period_id, region, indicator_id) DO UPDATE SET
                     value = excluded.value,
                     status = CASE WHEN \(keep) AND excluded.status IS NULL THEN current_values.status ELSE excluded.status END,
@@ -208,13 +287,15 @@ struct ValueMerger {
                 WHERE excluded.value IS NOT current_values.value
                    OR NOT (excluded.status IS current_values.status OR (\(keep) AND excluded.status IS NULL))
                 """)
-        statements[rows * 2 + (merge ? 1 : 0)] = statement
+        statements[kind] = statement
         return statement
     }
 
     mutating func upsert(_ key: ValueKey, value: Double, status: UInt8, merge: Bool, line: Int32, outcome: inout ApplyOutcome) throws {
-        if merge != pendingMerge, !pending.isEmpty { try flush(outcome: &outcome) }
+        let append = lastKeyBefore.map { $0 < key } ?? true
+        if merge != pendingMerge || append != pendingAppend, !pending.isEmpty { try flush(outcome: &outcome) }
         pendingMerge = merge
+        pendingAppend = append
         pending.append((key, value, status, line))
         if pending.count == Self.rowsPerStatement { try flush(outcome: &outcome) }
     }
@@ -233,7 +314,7 @@ struct ValueMerger {
     /// One statement over some rows. Counts come from SQLite's change counters: the statement's own
     /// changes are the rows inserted or updated, the trigger's are the rows revised.
     private mutating func step(_ rows: ArraySlice<(key: ValueKey, value: Double, status: UInt8, line: Int32)>, outcome: inout ApplyOutcome) throws {
-        let handle = try statement(rows: rows.count, merge: pendingMerge).sqliteStatement
+        let handle = try statement(rows: rows.count, merge: pendingMerge, append: pendingAppend).sqliteStatement
         for (row, entry) in rows.enumerated() {
             let base = Int32(row * 7 + 1)
             sqlite3_bind_int64(handle, base, entry.key.period)
