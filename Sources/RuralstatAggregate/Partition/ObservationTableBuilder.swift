@@ -6,7 +6,7 @@ import RuralstatModel
 /// store), and sorts and settles each column once at the end.
 ///
 /// Rows come message by message (a message is one submission file), in document order. Each key is
-/// settled exactly as the store applies submissions (`StagingTable`), so that rolling up files without
+/// settled exactly as the store applies submissions (`StagedSubmission`), so that rolling up files without
 /// a store gives the store's rollups:
 /// - within one message, the upserts of a key that agree (value and status) count once; upserts that
 ///   disagree are all rejected, and the key keeps what earlier messages gave it;
@@ -129,21 +129,22 @@ public final class ObservationTableBuilder {
         // access to a class's property costs a run-time exclusivity check.
         var (rows, lastKey, lastPartition) = (self.rows, self.lastKey, self.lastPartition)
         defer { (self.rows, self.lastKey, self.lastPartition) = (rows, lastKey, lastPartition) }
-        for index in 0..<batch.count {
+        let count = batch.count
+        var index = 0
+        while index < count {
+            // A run of rows of one partition (rows come sorted or grouped: a file, a province of the
+            // store) is appended to the partition's columns taken out into a local, so that a row
+            // costs no reference count and no exclusivity check.
             let region = batch.regions[index]
-            var value = batch.values[index]
-            if batch.actions[index] == Action.delete.rawValue {
-                if region == ObservationBatch.wildcard || batch.indicators[index] == ObservationBatch.wildcardIndex
+            if batch.actions[index] == Action.delete.rawValue,
+                region == ObservationBatch.wildcard || batch.indicators[index] == ObservationBatch.wildcardIndex
                     || batch.periods[index] == ObservationBatch.wildcardIndex
-                {
-                    addWildcardDelete(batch, index, indicatorMap, periodMap, message: message)
-                    continue
-                }
-                value = Self.deleteMarker
+            {
+                addWildcardDelete(batch, index, indicatorMap, periodMap, message: message)
+                index += 1
+                continue
             }
-            let indicator = indicatorMap[Int(batch.indicators[index])]
             let period = periodMap[Int(batch.periods[index])]
-            rows += 1
             let key = period << 8 | Int(region / 10_000_000_000)
             let storage: PartitionStorage
             if key == lastKey, let last = lastPartition {
@@ -156,8 +157,30 @@ public final class ObservationTableBuilder {
             }
             lastKey = key
             lastPartition = storage
-            if indicator >= storage.columns.count { storage.ensure(indicator) }
-            storage.columns[indicator].append(region, value, batch.statuses[index], message: message)
+            var columns = storage.columns
+            storage.columns = []
+            var row = index
+            while row < count {
+                let region = batch.regions[row]
+                var value = batch.values[row]
+                if batch.actions[row] == Action.delete.rawValue {
+                    if region == ObservationBatch.wildcard || batch.indicators[row] == ObservationBatch.wildcardIndex
+                        || batch.periods[row] == ObservationBatch.wildcardIndex
+                    {
+                        break
+                    }
+                    value = Self.deleteMarker
+                }
+                let period = periodMap[Int(batch.periods[row])]
+                guard period << 8 | Int(region / 10_000_000_000) == key else { break }
+                let indicator = indicatorMap[Int(batch.indicators[row])]
+                while indicator >= columns.count { columns.append(ColumnStorage()) }
+                columns[indicator].append(region, value, batch.statuses[row], message: message)
+                row += 1
+            }
+            storage.columns = columns
+            rows += row - index
+            index = row
         }
     }
 

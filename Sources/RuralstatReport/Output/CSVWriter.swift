@@ -5,8 +5,10 @@ import Foundation
 /// ending in `.gz` is written gzip-compressed.
 public final class CSVWriter {
     private let sink: any ByteSink
-    private var buffer: [UInt8] = []
-    private var atLineStart = true
+    /// The row being built and the rows not yet written. One value, changed by one call per cell:
+    /// each access to a class's stored property costs a run-time exclusivity check, and a check per
+    /// byte made writing a million rollups take 0.7 s.
+    private var out = CSVBytes()
     private var failure: (any Error)?
     public let path: String
 
@@ -14,94 +16,42 @@ public final class CSVWriter {
     public init(path: String, header: [String], byteOrderMark: Bool = false) throws {
         self.path = path
         self.sink = try OutputFile.open(path)
-        buffer.reserveCapacity(1 << 20)
-        if byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+        out.bytes.reserveCapacity(1 << 20 + 4096)
+        if byteOrderMark { out.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         for name in header { field(name) }
         endRow()
     }
 
-    private func separator() {
-        if !atLineStart { buffer.append(UInt8(ascii: ",")) }
-        atLineStart = false
-    }
-
     /// A text cell, quoted when needed and made safe against spreadsheet formulas.
-    public func field(_ text: String) {
-        separator()
-        var text = text
-        text.withUTF8 { bytes in
-            // Plain text (nearly every cell) goes in as it is; the rest through CSVText.
-            let risky =
-                bytes.first.map(CSVText.leadsFormula) ?? false
-                || bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
-            if risky {
-                buffer.append(contentsOf: CSVText.field(String(decoding: bytes, as: UTF8.self)).utf8)
-            } else {
-                buffer.append(contentsOf: bytes)
-            }
-        }
-    }
+    public func field(_ text: String) { out.text(text) }
 
     /// A number: integers without a fraction, others in the shortest form that reads back exactly;
     /// NaN as an empty cell.
-    public func field(_ value: Double) {
-        separator()
-        if value.isNaN { return }
-        if value == value.rounded(), abs(value) < 1e15 {
-            append(Int64(value))
-        } else {
-            buffer.append(contentsOf: value.description.utf8)
-        }
-    }
+    public func field(_ value: Double) { out.number(value) }
 
-    public func field(_ value: Int) {
-        separator()
-        append(Int64(value))
-    }
+    public func field(_ value: Int) { out.integer(Int64(value)) }
 
     /// An optional number; nil as an empty cell.
     public func field(_ value: Double?) {
-        if let value { field(value) } else { separator() }
+        if let value { out.number(value) } else { out.empty() }
     }
 
     /// A 12-digit region code, zero-padded, without making a `String`.
-    public func field(region: Int64) {
-        separator()
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(48, count: 12))
-        var rest = region
-        for index in stride(from: start + 11, through: start, by: -1) {
-            buffer[index] = UInt8(48 + rest % 10)
-            rest /= 10
-        }
-    }
-
-    private func append(_ value: Int64) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = buffer.count
-        repeat {
-            buffer.append(UInt8(48 + magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        buffer[start...].reverse()
-    }
+    public func field(region: Int64) { out.region(region) }
 
     public func endRow() {
-        buffer.append(10)
-        atLineStart = true
-        if buffer.count >= 1 << 20 {
+        if out.endRow() {
             // Rows stay a cheap, non-throwing call; the first write error is kept and thrown by close().
             do { try flush() } catch {
                 failure = failure ?? error
-                buffer.removeAll(keepingCapacity: true)
+                out.bytes.removeAll(keepingCapacity: true)
             }
         }
     }
 
     private func flush() throws {
-        try sink.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        try sink.write(out.bytes)
+        out.bytes.removeAll(keepingCapacity: true)
     }
 
     /// Writes what is buffered and closes the file (a write error surfaces here).
@@ -109,5 +59,85 @@ public final class CSVWriter {
         if let failure { throw failure }
         try flush()
         try sink.close()
+    }
+}
+
+/// The bytes of a CSV file being written, and whether the next cell starts a line.
+private struct CSVBytes {
+    var bytes: [UInt8] = []
+    var atLineStart = true
+
+    private mutating func separator() {
+        if !atLineStart { bytes.append(UInt8(ascii: ",")) }
+        atLineStart = false
+    }
+
+    mutating func empty() { separator() }
+
+    mutating func text(_ text: String) {
+        separator()
+        var text = text
+        text.withUTF8 { cell in
+            // Plain text (nearly every cell) goes in as it is; the rest through CSVText.
+            let risky =
+                cell.first.map(CSVText.leadsFormula) ?? false
+                || cell.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+            if risky {
+                bytes.append(contentsOf: CSVText.field(String(decoding: cell, as: UTF8.self)).utf8)
+            } else {
+                bytes.append(contentsOf: cell)
+            }
+        }
+    }
+
+    mutating func number(_ value: Double) {
+        separator()
+        if value.isNaN { return }
+        if value == value.rounded(), abs(value) < 1e15 {
+            digits(Int64(value))
+        } else {
+            var text = value.description
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    mutating func integer(_ value: Int64) {
+        separator()
+        digits(value)
+    }
+
+    mutating func region(_ region: Int64) {
+        separator()
+        var code: (UInt64, UInt64) = (0, 0)  // 12 ASCII digits, filled from the right
+        withUnsafeMutableBytes(of: &code) { digits in
+            var rest = region
+            for index in stride(from: 11, through: 0, by: -1) {
+                digits[index] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: digits[0..<12])
+        }
+    }
+
+    private mutating func digits(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits
+        withUnsafeMutableBytes(of: &reversed) { digits in
+            var count = 0
+            repeat {
+                digits[23 - count] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: digits[(24 - count)...])
+        }
+    }
+
+    /// Ends the row; true when enough is buffered to be written.
+    mutating func endRow() -> Bool {
+        bytes.append(10)
+        atLineStart = true
+        return bytes.count >= 1 << 20
     }
 }
