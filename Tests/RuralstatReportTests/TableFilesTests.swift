@@ -76,10 +76,10 @@ struct TableFilesTests {
             text == """
                 \u{FEFF}level,region,region_name,indicator,name_zh,name_en,period,value,unit,coverage,publication,target_year,target,attainment_percent,meets_target
                 province,130000000000,河北省,HOUSEHOLDS,户数,Households,2024,52000,户,1,published,,,,
-                province,130000000000,河北省,RURAL_ENGEL_COEFFICIENT,恩格尔系数,Engel coefficient,2024,32.12,%,1,published,2022,29.2,\(100 * (29.2 / 32.12)),no
+                province,130000000000,河北省,RURAL_ENGEL_COEFFICIENT,恩格尔系数,Engel coefficient,2024,32.12,%,1,published,2022,29.2,90.9090909090909,no
                 province,130000000000,河北省,RURAL_TAP_WATER_RATE,农村自来水普及率,Rural tap-water coverage,2024,87.5,%,1,published,2022,>85,100,yes
                 province,440000000000,'=广东|<省>,HOUSEHOLDS,户数,Households,2024,,户,0.4,withheld,,,,
-                province,440000000000,'=广东|<省>,RURAL_TAP_WATER_RATE,农村自来水普及率,Rural tap-water coverage,2024,81.25,%,0.9,partial,2022,>85,\(100 * (81.25 / 85)),no
+                province,440000000000,'=广东|<省>,RURAL_TAP_WATER_RATE,农村自来水普及率,Rural tap-water coverage,2024,81.25,%,0.9,partial,2022,>85,95.5882352941177,no
 
                 """)
     }
@@ -91,9 +91,9 @@ struct TableFilesTests {
         try TableFiles.writeWideCSV(table, to: path)
         #expect(
             try Self.bytes(path) == """
-                \u{FEFF}level,region,region_name,period,户数 HOUSEHOLDS (户),恩格尔系数 RURAL_ENGEL_COEFFICIENT (%),农村自来水普及率 RURAL_TAP_WATER_RATE (%)
-                province,130000000000,河北省,2024,52000,32.12,87.5
-                province,440000000000,'=广东|<省>,2024,—,,81.25*
+                \u{FEFF}level,region,region_name,period,户数 HOUSEHOLDS (户),HOUSEHOLDS_mark,恩格尔系数 RURAL_ENGEL_COEFFICIENT (%),RURAL_ENGEL_COEFFICIENT_mark,农村自来水普及率 RURAL_TAP_WATER_RATE (%),RURAL_TAP_WATER_RATE_mark
+                province,130000000000,河北省,2024,52000,,32.12,,87.5,
+                province,440000000000,'=广东|<省>,2024,,withheld,,,81.25,partial
 
                 """)
         #expect(
@@ -110,6 +110,27 @@ struct TableFilesTests {
                 `*` partial: fewer units reported than the coverage threshold; `—` withheld: too few units to publish.
 
                 """)
+    }
+
+    /// Computed figures are written without the binary noise of their last digit (15 significant
+    /// digits, the shortest text of that), numbers stay numbers, and a negative one is never taken
+    /// for a formula.
+    @Test func computedNumbersHaveNoFloatNoiseAndNegativesNoPrefix() throws {
+        #expect(NumberText.computed(0.1 + 0.2) == "0.3")
+        #expect(NumberText.computed(100 * (29.2 / 32.12)) == "90.9090909090909")
+        #expect(NumberText.computed(1.0 / 3) == "0.333333333333333")
+        #expect(NumberText.computed(-5.2700000000000005) == "-5.27")
+        #expect(NumberText.computed(412) == "412" && NumberText.computed(1351.27) == "1351.27")
+        #expect(NumberText.computed(1.234e-300) == "1.234e-300" && NumberText.computed(.nan) == "NaN")
+        let folder = try TemporaryFolder()
+        let path = folder.path("n.csv")
+        let writer = try CSVWriter(path: path, header: ["a", "b", "c"])
+        writer.field(0.1 + 0.2)
+        writer.field(-0.000123)
+        writer.field(-12.5)
+        writer.endRow()
+        try writer.close()
+        #expect(try Self.bytes(path) == "a,b,c\n0.3,-0.000123,-12.5\n")
     }
 
     @Test func htmlEscapesEverythingAndNeedsNoNetwork() throws {

@@ -12,6 +12,29 @@ public enum NumberText {
         return value.description
     }
 
+    /// A computed figure for files people and programs read: the shortest text of the value rounded
+    /// to 15 significant digits, so that the binary noise of arithmetic (`5.2700000000000005`, a sum
+    /// of 2.1 and 3.17) is not written, while every digit a double holds reliably is. Whole numbers
+    /// without a fraction; `NaN` for a missing value.
+    public static func computed(_ value: Double) -> String {
+        let exact = shortest(value)
+        guard value.isFinite, significantDigits(exact) > 15, let rounded = Double(format("%.15g", value)) else { return exact }
+        return shortest(rounded)
+    }
+
+    /// The significant digits of a number's text: its digits without leading zeros or the exponent.
+    static func significantDigits(_ text: String) -> Int {
+        var count = 0, leading = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") { break }
+            guard byte &- 48 < 10 else { continue }
+            if leading && byte == 48 { continue }
+            leading = false
+            count += 1
+        }
+        return count
+    }
+
     /// A number as people read it: three significant digits below 1000, whole numbers above.
     public static func readable(_ value: Double) -> String {
         if value.isNaN { return "NaN" }

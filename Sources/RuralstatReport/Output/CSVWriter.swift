@@ -1,4 +1,5 @@
 import Foundation
+import RuralstatModel
 
 /// A buffered CSV writer that formats numbers itself and writes in large blocks: the store-less
 /// rollup writes a million rows, where `String` interpolation per cell would dominate. A path
@@ -25,8 +26,8 @@ public final class CSVWriter {
     /// A text cell, quoted when needed and made safe against spreadsheet formulas.
     public func field(_ text: String) { out.text(text) }
 
-    /// A number: integers without a fraction, others in the shortest form that reads back exactly;
-    /// NaN as an empty cell.
+    /// A number: integers without a fraction, others in the shortest form that reads back to the
+    /// value rounded to 15 significant digits (``NumberText/computed(_:)``: no float noise); NaN as an empty cell.
     public func field(_ value: Double) { out.number(value) }
 
     public func field(_ value: Int) { out.integer(Int64(value)) }
@@ -96,7 +97,7 @@ private struct CSVBytes {
         if value == value.rounded(), abs(value) < 1e15 {
             digits(Int64(value))
         } else {
-            var text = value.description
+            var text = NumberText.computed(value)
             text.withUTF8 { bytes.append(contentsOf: $0) }
         }
     }

@@ -3,7 +3,8 @@ import RuralstatModel
 
 /// An indicator table written as files: CSV (UTF-8 with a BOM so that Excel in a Chinese office
 /// opens it right; cells that would run as formulas made safe) in the long and the wide form, and
-/// Markdown. A partial value is marked `*`, a withheld one shown as `—` with the reason in the long form.
+/// Markdown. The long form has a `publication` column; the wide form a `CODE_mark` column beside each
+/// indicator's values; Markdown marks a partial value `*` and shows a withheld one as `—`.
 public enum TableFiles {
     static let longHeader = [
         "level", "region", "region_name", "indicator", "name_zh", "name_en", "period", "value", "unit", "coverage",
@@ -33,22 +34,31 @@ public enum TableFiles {
         try writer.close()
     }
 
-    /// One row per region and period, one column per indicator (`*` after a partial value).
+    /// One row per region and period, and per indicator two columns: its value, a number or empty
+    /// (withheld or not reported), and `CODE_mark` (`partial` or `withheld`, else empty). Marks never
+    /// go into the number's cell, so that every value column reads as numbers (pandas, Excel, R).
     public static func writeWideCSV(_ table: IndicatorTable, to path: String) throws {
         let writer = try CSVWriter(
-            path: path, header: ["level", "region", "region_name", "period"] + table.indicators.map(\.label),
+            path: path, header: ["level", "region", "region_name", "period"] + table.indicators.flatMap { [$0.label, "\($0.code)_mark"] },
             byteOrderMark: true)
         for line in table.wide {
             writer.field(line.level.description)
             writer.field(region: line.region.rawValue)
             writer.field(line.regionName)
             writer.field(line.period.description)
-            for cell in line.cells { writer.field(cell.map(cellText) ?? "") }
+            for cell in line.cells {
+                writer.field(cell?.value)
+                writer.field(cell.map(mark) ?? "")
+            }
             writer.endRow()
         }
         try writer.close()
     }
 
+    /// The publication mark of a value: `partial`, `withheld`, or empty for a published one.
+    static func mark(_ row: IndicatorTable.Row) -> String { row.publication == .published ? "" : row.publication.rawValue }
+
+    /// A cell of the Markdown table: the value, `*` after a partial one, `—` for a withheld one.
     static func cellText(_ row: IndicatorTable.Row) -> String {
         guard let value = row.value else { return row.publication == .withheld ? "—" : "" }
         return number(value) + (row.publication == .partial ? "*" : "")
