@@ -2,8 +2,8 @@
 # The store benchmark (issue: performance at national scale). In one run, on the shared 10M-row file:
 #   1. a fresh apply with `ruralstat ingest` (an empty store, registry and catalog loaded by `init`
 #      beforehand), beside two anchors loading the same rows into the same shape: the sqlite3 shell's
-#      `.import` into a WITHOUT ROWID table keyed like `current_values` (given the plain CSV, so its time
-#      holds no gunzip), and DuckDB reading the CSV.gz into a table with a unique index on the key;
+#      `.import` into a WITHOUT ROWID table keyed like `current_values`, with the store's 16 KB pages
+#      (given the plain CSV, so its time holds no gunzip), and DuckDB reading the CSV.gz into a table with a unique index on the key;
 #   2. a night that revises 1 % of the rows (a file of ~100k rows, values changed);
 #   3. a no-op night (the same files offered again);
 #   4. bytes per current observation on disk (SQLite's dbstat), and the whole file without the registry;
@@ -61,6 +61,7 @@ grep -E "rows read|rows:" "$WORK/out.txt" | sed 's/^/  /'
 applied=$(python3 -c "import sqlite3; print(sqlite3.connect('$STORE').execute('SELECT count(*) FROM current_values').fetchone()[0])")
 
 cat > "$WORK/import.sql" <<SQL
+PRAGMA page_size = 16384;
 CREATE TABLE current_values (period TEXT, region INTEGER, indicator TEXT, value REAL, status TEXT,
     PRIMARY KEY (period, region, indicator)) WITHOUT ROWID;
 .mode csv

@@ -187,71 +187,61 @@ extension SQLiteStore {
                 before[RollupKey(level: text(0), region: sqlite3_column_int64(reading, 1), indicator: text(2), period: text(3))] = (value, text(5))
             }
             try db.execute(sql: "DELETE FROM rollups WHERE \(condition)", arguments: StatementArguments(arguments))
-            // Bound with the C API, texts only when they change (GRDB's boxed arguments cost 10 µs a row here).
-            let insert = try db.makeStatement(
-                sql: """
-                    INSERT OR REPLACE INTO rollups (run_id, level, region, indicator, period, value, contributing, expected, coverage,
-                        publication, reported_value, imbalance, relative_imbalance, numerator, denominator)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let change = try db.makeStatement(sql: "INSERT INTO rollup_changes (run_id, level, region, indicator, period, change) VALUES (?, ?, ?, ?, ?, ?)")
-            let row = insert.sqliteStatement, changed = change.sqliteStatement
-            let (level, indicator, period, publication) = (BoundText(row, 2), BoundText(row, 4), BoundText(row, 5), BoundText(row, 10))
-            let (changeLevel, changeIndicator, changePeriod, changeKind) = (
-                BoundText(changed, 2), BoundText(changed, 4), BoundText(changed, 5), BoundText(changed, 6)
-            )
-            sqlite3_bind_int64(row, 1, runID)
-            sqlite3_bind_int64(changed, 1, runID)
-            func bind(_ index: Int32, _ value: Double?) {
-                if let value, !value.isNaN { sqlite3_bind_double(row, index, value) } else { sqlite3_bind_null(row, index) }
-            }
-            func step(_ statement: OpaquePointer?) throws {
-                let code = sqlite3_step(statement)
-                sqlite3_reset(statement)
-                guard code == SQLITE_DONE else {
-                    throw StoreError(path: path, message: "writing rollups failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-                }
-            }
-            func recordChange(_ key: RollupKey, _ kind: String) throws {
-                changeLevel.bind(key.level)
-                sqlite3_bind_int64(changed, 3, key.region)
-                changeIndicator.bind(key.indicator)
-                changePeriod.bind(key.period)
-                changeKind.bind(kind)
-                try step(changed)
-            }
+            // In key order, many rows to a statement, bound with the C API: a statement per row cost
+            // 3 µs a rollup (GRDB's boxed arguments 10 µs); within one statement SQLite keeps its place in the B-tree.
             var periods: [Period: String] = [:]
             for rollup in rollups where periods[rollup.period] == nil { periods[rollup.period] = rollup.period.description }
+            var written: [Int] = [], changes: [(key: RollupKey, kind: String)] = []
             for index in Self.keyOrder(rollups, periods: periods) {
                 let rollup = rollups[index], periodText = periods[rollup.period]!
                 guard scope.regions.contains(rollup.region), scope.indicators?.contains(rollup.indicator) ?? true,
                     scope.periods?.contains(periodText) ?? true
                 else { continue }
-                let value: Double? = rollup.value.isNaN ? nil : rollup.value
-                level.bind(rollup.level.description)
-                sqlite3_bind_int64(row, 3, rollup.region.rawValue)
-                indicator.bind(rollup.indicator)
-                period.bind(periodText)
-                bind(6, value)
-                sqlite3_bind_int64(row, 7, Int64(rollup.contributing))
-                if let expected = rollup.expected { sqlite3_bind_int64(row, 8, Int64(expected)) } else { sqlite3_bind_null(row, 8) }
-                bind(9, rollup.coverage)
-                publication.bind(rollup.publication.rawValue)
-                bind(11, rollup.reported)
-                bind(12, rollup.imbalance)
-                bind(13, rollup.relativeImbalance)
-                sqlite3_bind_double(row, 14, rollup.numerator)
-                sqlite3_bind_double(row, 15, rollup.denominator)
-                try step(row)
+                written.append(index)
                 let key = RollupKey(level: rollup.level.description, region: rollup.region.rawValue, indicator: rollup.indicator, period: periodText)
                 let old = before.removeValue(forKey: key)
-                if old == nil || old!.value != value || old!.publication != rollup.publication.rawValue {
-                    try recordChange(key, "upsert")
-                }
+                let value: Double? = rollup.value.isNaN ? nil : rollup.value
+                if old == nil || old!.value != value || old!.publication != rollup.publication.rawValue { changes.append((key, "upsert")) }
             }
             for key in before.keys.sorted(by: { ($0.indicator, $0.period, $0.level, $0.region) < ($1.indicator, $1.period, $1.level, $1.region) }) {
-                try recordChange(key, "delete")
+                changes.append((key, "delete"))
             }
+            let rollupColumns = """
+                run_id, level, region, indicator, period, value, contributing, expected, coverage, publication, reported_value, imbalance,
+                relative_imbalance, numerator, denominator
+                """
+            try MultiRowInsert(db: db, store: path, head: "INSERT OR REPLACE INTO rollups (\(rollupColumns))", columns: 15).insert(written.count) {
+                statement, base, row in
+                let rollup = rollups[written[row]]
+                func number(_ offset: Int32, _ value: Double?) {
+                    if let value, !value.isNaN { sqlite3_bind_double(statement, base + offset, value) } else { sqlite3_bind_null(statement, base + offset) }
+                }
+                sqlite3_bind_int64(statement, base, runID)
+                MultiRowInsert.bind(statement, base + 1, rollup.level.description)
+                sqlite3_bind_int64(statement, base + 2, rollup.region.rawValue)
+                MultiRowInsert.bind(statement, base + 3, rollup.indicator)
+                MultiRowInsert.bind(statement, base + 4, periods[rollup.period]!)
+                number(5, rollup.value)
+                sqlite3_bind_int64(statement, base + 6, Int64(rollup.contributing))
+                if let expected = rollup.expected { sqlite3_bind_int64(statement, base + 7, Int64(expected)) } else { sqlite3_bind_null(statement, base + 7) }
+                number(8, rollup.coverage)
+                MultiRowInsert.bind(statement, base + 9, rollup.publication.rawValue)
+                number(10, rollup.reported)
+                number(11, rollup.imbalance)
+                number(12, rollup.relativeImbalance)
+                sqlite3_bind_double(statement, base + 13, rollup.numerator)
+                sqlite3_bind_double(statement, base + 14, rollup.denominator)
+            }
+            try MultiRowInsert(db: db, store: path, head: "INSERT INTO rollup_changes (run_id, level, region, indicator, period, change)", columns: 6)
+                .insert(changes.count) { statement, base, row in
+                    let (key, kind) = changes[row]
+                    sqlite3_bind_int64(statement, base, runID)
+                    MultiRowInsert.bind(statement, base + 1, key.level)
+                    sqlite3_bind_int64(statement, base + 2, key.region)
+                    MultiRowInsert.bind(statement, base + 3, key.indicator)
+                    MultiRowInsert.bind(statement, base + 4, key.period)
+                    MultiRowInsert.bind(statement, base + 5, kind)
+                }
         }
     }
 

@@ -27,6 +27,9 @@ public final class SQLiteStore: IndicatorStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(30)
+        // 16 KB pages for a new store (an existing one keeps its own): a fresh 10M-row apply takes
+        // 6.9 s against 7.5 s with SQLite's 4 KB, for the same bytes per observation.
+        configuration.prepareDatabase { try $0.execute(sql: "PRAGMA page_size = 16384") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = StoreSchema.migrator
