@@ -43,6 +43,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 STORE="$WORK/ruralstat.sqlite"
 timed() { # label, command…: wall seconds and peak memory
     local label="$1"; shift
+    sync  # what the previous step wrote is on disk before the clock starts, so no step pays for another's writeback
     /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2>&1 || true
     read -r seconds kb < <(tail -1 "$WORK/time.txt")
     printf '%-58s %8.2f s %8d MB\n' "$label" "$seconds" $((kb / 1024))

@@ -103,18 +103,27 @@ final class IngestIntoStoreTests {
         #expect(try count("SELECT count(*) FROM current_observations WHERE period = '2024' AND status = 'A'") == 600)
     }
 
-    /// A file in key order is merged while it is read; when a later row breaks the order with a
-    /// contradicting repeat, what was merged is taken back and the file goes the settled way: the
-    /// repeated key is rejected whole, a revision made while reading leaves exactly one history row.
-    @Test func aFileThatBreaksItsOrderLateIsSettledWhole() throws {
-        let villages = Self.registry.allUnits.filter { $0.level == .village && $0.code.description.hasPrefix("1301") }.prefix(100)
-            .map(\.code.description)
-        let header = "region,indicator,period,value,status"
-        _ = try ingestor.ingest(try write("base.csv", "\(header)\n\(villages[0]),HOUSEHOLDS,2024,10,A\n\(villages[1]),HOUSEHOLDS,2024,11,A"))
+    static let villages = registry.allUnits.filter { $0.level == .village && $0.code.description.hasPrefix("1301") }.prefix(100)
+        .map(\.code.description)
+    static let header = "region,indicator,period,value,status"
+
+    /// A long CSV of 300 rows in the store's key order (a village's three indicators, village after
+    /// village), so that the store merges it while it is read.
+    static func rowsInKeyOrder() -> [String] {
         var rows = [header]
         for (offset, village) in villages.enumerated() {
             for indicator in ["HH_TAP_WATER", "HOUSEHOLDS", "POPULATION"] { rows.append("\(village),\(indicator),2024,\(500 + offset),A") }
         }
+        return rows
+    }
+
+    /// A file in key order is merged while it is read; when a later row breaks the order with a
+    /// contradicting repeat, what was merged is taken back and the file goes the settled way: the
+    /// repeated key is rejected whole, a revision made while reading leaves exactly one history row.
+    @Test func aFileThatBreaksItsOrderLateIsSettledWhole() throws {
+        let (villages, header) = (Self.villages, Self.header)
+        _ = try ingestor.ingest(try write("base.csv", "\(header)\n\(villages[0]),HOUSEHOLDS,2024,10,A\n\(villages[1]),HOUSEHOLDS,2024,11,A"))
+        var rows = Self.rowsInKeyOrder()
         rows.append("\(villages[1]),HOUSEHOLDS,2024,999,A")  // contradicts line 6, long after 256 rows were merged
         let outcome = try #require(try ingestor.ingest(try write("late.csv", rows.joined(separator: "\n"))).outcome)
         #expect(outcome.rowsRejected == 2)
@@ -133,14 +142,9 @@ final class IngestIntoStoreTests {
     /// A file merged while it is read and then rejected whole (above the error threshold) leaves the
     /// values as they were.
     @Test func aFileRejectedWholeAfterMergingWhileReadingLeavesNoTrace() throws {
-        let villages = Self.registry.allUnits.filter { $0.level == .village && $0.code.description.hasPrefix("1301") }.prefix(100)
-            .map(\.code.description)
-        let header = "region,indicator,period,value,status"
+        let (villages, header) = (Self.villages, Self.header)
         _ = try ingestor.ingest(try write("base.csv", "\(header)\n\(villages[0]),HOUSEHOLDS,2024,10,A"))
-        var rows = [header]
-        for (offset, village) in villages.enumerated() {
-            for indicator in ["HH_TAP_WATER", "HOUSEHOLDS", "POPULATION"] { rows.append("\(village),\(indicator),2024,\(500 + offset),A") }
-        }
+        var rows = Self.rowsInKeyOrder()
         rows += (0..<200).map { "\(villages[$0 % 100]),NO_SUCH_INDICATOR,2024,1,A" }
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
