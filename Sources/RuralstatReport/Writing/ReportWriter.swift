@@ -189,29 +189,36 @@ public struct ReportWriter {
         if let since = settings.deltaSince { try writeSDMXDelta(since: since, publishedKeys: keys, into: staging) }
     }
 
-    /// For consumers that keep what they received: what was removed after run `since`, then what is
-    /// new or changed.
+    /// For consumers that keep what they received: what was removed after run `since` (a Delete
+    /// dataset of keys), then what is new or changed (a Replace dataset), in every SDMX format that
+    /// has actions. SDMX-CSV 1.0 has none, so it gets no delta: its full file replaces.
     private func writeSDMXDelta(since: Int64, publishedKeys keys: Set<String>, into staging: StagingFolder) throws {
         let (changed, removed) = try store.rollupChanges(since: since)
         let levels = Set(settings.levels.map(\.description))
-        let writer = try SDMXWriter(
-            format: .sdmxStructureSpecific21,
-            header: SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)", sender: settings.sender, prepared: Date()),
-            path: try staging.path("sdmx/rollups.delta-since-run\(since).ss21.xml\(sdmxSuffix)"))
-        try writer.beginDataSet(action: .delete)
-        for key in removed
-        where try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
-            && (settings.periods?.contains(Period(key.period)) ?? true)
-        {
-            try writer.write(
-                SDMXObservation(region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator, period: try Period(key.period), value: nil))
+        let deleted = try removed.filter { key in
+            try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
+                && (settings.periods?.contains(Period(key.period)) ?? true)
         }
-        try writer.endDataSet()
-        try writer.beginDataSet(action: .replace)
-        for rollup in changed where keys.contains("\(rollup.region.rawValue)|\(rollup.indicator)|\(rollup.period)") {
-            try writer.write(observation(rollup))
+        let replaced = changed.filter { keys.contains("\($0.region.rawValue)|\($0.indicator)|\($0.period)") }
+        let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)", sender: settings.sender, prepared: Date())
+        let files: [(SubmissionFormat, String)] = [
+            (.sdmxStructureSpecific21, "ss21.xml"), (.sdmxGeneric21, "generic21.xml"), (.sdmxStructureSpecific30, "ss30.xml"),
+            (.sdmxCSV20, "sdmx20.csv"),
+        ]
+        for (format, extensionName) in files {
+            let writer = try SDMXWriter(
+                format: format, header: header, path: try staging.path("sdmx/rollups.delta-since-run\(since).\(extensionName)\(sdmxSuffix)"))
+            try writer.beginDataSet(action: .delete)
+            for key in deleted {
+                try writer.write(
+                    SDMXObservation(
+                        region: RegionCode(uncheckedRawValue: key.region), indicator: key.indicator, period: try Period(key.period), value: nil))
+            }
+            try writer.endDataSet()
+            try writer.beginDataSet(action: .replace)
+            for rollup in replaced { try writer.write(observation(rollup)) }
+            try writer.finish()
         }
-        try writer.finish()
     }
 
     private var sdmxSuffix: String { settings.sdmxGzip ? ".gz" : "" }
