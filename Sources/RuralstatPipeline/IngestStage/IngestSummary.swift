@@ -45,7 +45,7 @@ public enum IngestSummary {
                 + "\(outcome.rowsUnchanged) unchanged, \(outcome.rowsDeleted) deleted, \(outcome.rowsRejected) rejected"
             let warnings = outcome.warnings + outcome.duplicatesMerged
             if warnings > 0 { text += ", \(warnings) warnings" }
-            text += String(format: " (%.2f s reading and staging, %.2f s merging)", outcome.secondsReading, outcome.secondsMerging)
+            text += String(format: " (%.2f s reading, %.2f s merging after the read)", outcome.secondsReading, outcome.secondsMerging)
             if let reason = outcome.reason { text += "\n  \(reason)" }
             // The first errors, whether reading found them or the store (duplicate keys, a reused message ID).
             let errors = ((result.report?.problems ?? []) + outcome.problems).filter { $0.severity == .error }

@@ -11,8 +11,9 @@ public protocol SubmissionLedger: Sendable {
     func submission(withHash hash: String) throws -> StoredSubmission?
     /// The latest earlier attempt with this content that was rejected, if any.
     func rejectedAttempt(withHash hash: String) throws -> StoredSubmission?
-    /// Applies one submission in one transaction: the reader runs inside it, staging accepted rows;
-    /// then duplicates are settled and the rows are merged into the observations in document order.
+    /// Applies one submission in one transaction: the reader runs inside it, handing over accepted
+    /// rows; repeated keys are settled and the rows merged into the current values in document order
+    /// (earlier versions kept as superseded).
     /// If `read` throws, nothing of the submission stays in the store.
     func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome
     /// Records a file that was refused before its rows could be applied (unreadable, or no sender):

@@ -91,7 +91,8 @@ public struct ApplyOutcome: Sendable, Equatable {
     public var warnings = 0
     /// Problems the store found itself while applying (duplicate keys, a reused message ID).
     public var problems: [ValidationProblem] = []
-    /// Seconds spent reading and staging, settling duplicates, and merging into the observations.
+    /// Seconds spent reading (a file in key order is merged as it is read), and settling and merging
+    /// after the read (a file out of order, with repeats or deletes).
     public var secondsReading = 0.0
     public var secondsMerging = 0.0
 
