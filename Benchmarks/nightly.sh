@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The nightly run at scale: about 10M observations in ~2000 files (a county's submission per year, every
 # format), from an empty store to the reports, with stage timings and peak memory.
-#   bash Benchmarks/nightly.sh [WORKDIR]     (default /tmp/ruralstat-nightly-10m; the data are generated once)
+#   bash Benchmarks/nightly.sh [WORKDIR] [VILLAGES]   (default /tmp/ruralstat-nightly-10m and 215000 villages, ~10M
+#                                                      observations; 645000 makes ~30M; the data are generated once)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${1:-/tmp/ruralstat-nightly-10m}"
+VILLAGES="${2:-215000}"
 BIN="$ROOT/.build/release/ruralstat"
 [ -x "$BIN" ] || (cd "$ROOT" && swift build -c release --product ruralstat >&2)
 if [ ! -d "$WORK/data/submissions" ]; then
-    "$BIN" sample-data generate --out "$WORK/data" --villages 215000 --years 2 --seed 11
+    "$BIN" sample-data generate --out "$WORK/data" --villages "$VILLAGES" --years 2 --seed 11
 fi
 cat > "$WORK/nightly.yaml" <<SPEC
 version: 1
