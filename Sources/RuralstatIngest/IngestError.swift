@@ -35,4 +35,7 @@ public enum IngestRule: String, Sendable, Hashable, Codable, CaseIterable {
     case unknownFormat = "unknown_format"
     case malformedXML = "malformed_xml"
     case forbiddenDTD = "forbidden_dtd"
+    /// An SDMX file whose dimensions name neither the region nor the indicator (another structure,
+    /// such as ECB's exchange rates): refused whole, naming its dimensions, not row by row.
+    case unmappedStructure = "unmapped_structure"
 }

@@ -27,6 +27,11 @@ final class SDMXMLReader: FieldLocator {
     private var genericRoles: [String: FieldRole?] = [:]
     /// The header's `Structure/@structureID`s, which a DataSet's `structureRef` should name.
     private var structureIDs: Set<String> = []
+    /// The structure the header references (`AGENCY:ID(VERSION)`), to name it when the file is not ours.
+    private var structureReference: String?
+    /// Components met before the first observation that play no role here (FREQ, CURRENCY, …), in order.
+    private var unmappedComponents: [String] = []
+    private var structureChecked = false
     private var capture: String?  // the header element whose text is being collected
     private var text: [UInt8] = []
 
@@ -397,6 +402,11 @@ final class SDMXMLReader: FieldLocator {
         case "Structure":
             if let dimension = attribute("dimensionAtObservation", attrs) { dimensionAtObservation = dimension.text }
             if let id = attribute("structureID", attrs) { structureIDs.insert(id.text) }
+        case "Ref":
+            if let id = attribute("id", attrs) {
+                let agency = attribute("agencyID", attrs).map { "\($0.text):" } ?? ""
+                structureReference = "\(agency)\(id.text)" + (attribute("version", attrs).map { "(\($0.text))" } ?? "")
+            }
         default:
             break
         }
@@ -438,6 +448,7 @@ final class SDMXMLReader: FieldLocator {
         for index in 0..<attrs.count where attrs.uri(index) == nil {
             let info = attributeInfo(attrs.namePointer(index))
             if !skipping.isEmpty, skipping.contains(attributeNames[info.name]) { continue }
+            if info.role == nil { noteUnmapped(attributeNames[info.name]) }
             values.set(info.role, id: values.keepsRaw ? attributeNames[info.name] : nil, attrs.value(index))
         }
     }
@@ -446,6 +457,7 @@ final class SDMXMLReader: FieldLocator {
         guard let idBytes = attribute("id", attrs), let value = attribute("value", attrs) else { return }
         let id = idBytes.text
         let role = genericRole(id)
+        if role == nil { noteUnmapped(id) }
         switch valueTarget {
         case .datasetAttributes: dataset.set(role, id: id, value)
         case .seriesKey, .seriesAttributes: series.set(role, id: id, value)
@@ -489,9 +501,29 @@ final class SDMXMLReader: FieldLocator {
 
     private func emit(_ fields: inout ObservationFields, _ attrs: Attributes) throws {
         for index in 0..<attrs.count where attrs.uri(index) == nil {
-            if let role = attributeInfo(attrs.namePointer(index)).role { fields[role] = attrs.value(index) }
+            let info = attributeInfo(attrs.namePointer(index))
+            if let role = info.role { fields[role] = attrs.value(index) } else if !structureChecked { noteUnmapped(attributeNames[info.name]) }
         }
+        try checkStructure(fields)
         try validator.add(fields)
+    }
+
+    private func noteUnmapped(_ id: String) {
+        if !structureChecked, unmappedComponents.count < 40, !unmappedComponents.contains(id) { unmappedComponents.append(id) }
+    }
+
+    /// At the first observation: a file whose components name neither the region nor the indicator
+    /// follows another structure, and is refused whole, naming what it uses, instead of row by row.
+    private func checkStructure(_ fields: ObservationFields) throws {
+        guard !structureChecked else { return }
+        structureChecked = true
+        guard fields.region.isEmpty, fields.indicator.isEmpty, !unmappedComponents.isEmpty else { return }
+        let structure = structureReference ?? structureIDs.sorted().first.map { "'\($0)'" } ?? "(none named)"
+        throw IngestError(
+            file: file, line: fields.line, element: location(of: .value).element, rule: .unmappedStructure,
+            message:
+                "this file uses the components \(unmappedComponents.joined(separator: ", ")); none is the region (REF_AREA) or the indicator (INDICATOR), "
+                + "and there is no mapping for its structure \(structure); nothing of it was read")
     }
 
     private func emitGeneric() throws {
@@ -501,7 +533,10 @@ final class SDMXMLReader: FieldLocator {
         fields.line = context.map { Int($0.pointee.input.pointee.line) } ?? 0
         try dataset.withFields(&fields) { fields in
             try series.withFields(&fields) { fields in
-                try observation.withFields(&fields) { fields in try validator.add(fields) }
+                try observation.withFields(&fields) { fields in
+                    try checkStructure(fields)
+                    try validator.add(fields)
+                }
             }
         }
     }
