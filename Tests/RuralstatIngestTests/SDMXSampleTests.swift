@@ -30,7 +30,9 @@ struct SDMXSampleTests {
     /// and na_item) makes them readable, row by row.
     static let mapped: IngestOptions = {
         var options = Fixtures.options()
-        options.components = ComponentMap(extra: ["CURRENCY": .indicator, "geo": .region, "na_item": .indicator])
+        options.components = ComponentMap(extra: [
+            "CURRENCY": .indicator, "geo": .region, "na_item": .indicator, "DIM_1": .region, "DIM_2": .indicator, "DIM_3": .period,
+        ])
         return options
     }()
 
@@ -43,6 +45,7 @@ struct SDMXSampleTests {
             ("ESTAT-NAMA_10_GDP.ss21.xml", "geo, na_item", "ESTAT:NAMA_10_GDP(1.0)"),
             ("TWG21-ecb_exr_ng_flat.ss21.xml", "CURRENCY, CURRENCY_DENOM, EXR_TYPE, EXR_VAR", "ECB:ECB_EXR_NG(1.0)"),
             ("TWG30-ECB_EXR0.ss30.xml", "CURRENCY, CURRENCY_DENOM, EXR_TYPE, EXR_SUFFIX", "'ECB_EXR_1_0'"),
+            ("TWG-sdmx-csv20-example-10-actions.csv", "DIM_1, DIM_2, DIM_3, ATTR_1", "ESTAT:NA_MAIN(1.6.0)"),
         ])
     func foreignStructuresAreRefusedWhole(file: String, components: String, structure: String) throws {
         let path = Fixtures.sdmxSamples.appendingPathComponent(file).path

@@ -61,6 +61,23 @@ final class CSVSubmissionReader: FieldLocator {
             }
             format = .csvWide
         }
+        if format == .sdmxCSV10 || format == .sdmxCSV20, columns[.region] == nil, columns[.indicator] == nil {
+            // Another structure: refused whole, naming its components and (from its first row) its structure.
+            let framing: Set<String> = ["DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "ACTION"]
+            let components = header.map { $0.trimmingCharacters(in: " \t") }.filter {
+                !framing.contains($0.uppercased()) && options.components.role(of: $0) == nil
+            }
+            let structureColumn = format == .sdmxCSV20 ? header.firstIndex { $0.trimmingCharacters(in: " \t").uppercased() == "STRUCTURE_ID" } : 0
+            var structure = "(none named)"
+            if let structureColumn, (try? reader.next()) == true, reader.fieldCount > structureColumn {
+                structure = EchoText.quote(reader.string(structureColumn).trimmingCharacters(in: " \t"), limit: 80)
+            }
+            throw IngestError(
+                file: file, line: 1, rule: .unmappedStructure,
+                message:
+                    "this file uses the components \(components.prefix(40).joined(separator: ", ")); none is the region (REF_AREA) or the indicator (INDICATOR), "
+                    + "and there is no mapping for its structure \(structure); nothing of it was read")
+        }
         // SDMX-CSV may carry other dimensions (rows without ours are rejected one by one); plain CSV must have both.
         for role in [FieldRole.region, .period] where columns[role] == nil && (format == .csvLong || format == .csvWide) {
             throw IngestError(
