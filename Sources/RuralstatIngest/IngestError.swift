@@ -21,6 +21,18 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(location): \(rule.rawValue): \(message)" }
 }
 
+extension IngestError {
+    /// A file of another structure: its components (dimensions, attributes) name neither the region
+    /// nor the indicator, so it is refused whole, by name, instead of every row.
+    static func unmappedStructure(file: String, line: Int?, element: String? = nil, components: [String], structure: String?) -> IngestError {
+        IngestError(
+            file: file, line: line, element: element, rule: .unmappedStructure,
+            message:
+                "this file uses the components \(components.prefix(40).joined(separator: ", ")); none is the region (REF_AREA) or the indicator (INDICATOR), "
+                + "and there is no mapping for its structure \(structure ?? "(none named)"); nothing of it was read")
+    }
+}
+
 /// Why a file could not be read at all.
 public enum IngestRule: String, Sendable, Hashable, Codable, CaseIterable {
     case unreadable

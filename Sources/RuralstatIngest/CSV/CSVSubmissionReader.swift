@@ -68,15 +68,11 @@ final class CSVSubmissionReader: FieldLocator {
                 !framing.contains($0.uppercased()) && options.components.role(of: $0) == nil
             }
             let structureColumn = format == .sdmxCSV20 ? header.firstIndex { $0.trimmingCharacters(in: " \t").uppercased() == "STRUCTURE_ID" } : 0
-            var structure = "(none named)"
+            var structure: String?
             if let structureColumn, (try? reader.next()) == true, reader.fieldCount > structureColumn {
                 structure = EchoText.quote(reader.string(structureColumn).trimmingCharacters(in: " \t"), limit: 80)
             }
-            throw IngestError(
-                file: file, line: 1, rule: .unmappedStructure,
-                message:
-                    "this file uses the components \(components.prefix(40).joined(separator: ", ")); none is the region (REF_AREA) or the indicator (INDICATOR), "
-                    + "and there is no mapping for its structure \(structure); nothing of it was read")
+            throw IngestError.unmappedStructure(file: file, line: 1, components: components, structure: structure)
         }
         // SDMX-CSV may carry other dimensions (rows without ours are rejected one by one); plain CSV must have both.
         for role in [FieldRole.region, .period] where columns[role] == nil && (format == .csvLong || format == .csvWide) {

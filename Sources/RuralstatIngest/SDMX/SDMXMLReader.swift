@@ -518,12 +518,9 @@ final class SDMXMLReader: FieldLocator {
         guard !structureChecked else { return }
         structureChecked = true
         guard fields.region.isEmpty, fields.indicator.isEmpty, !unmappedComponents.isEmpty else { return }
-        let structure = structureReference ?? structureIDs.sorted().first.map { "'\($0)'" } ?? "(none named)"
-        throw IngestError(
-            file: file, line: fields.line, element: location(of: .value).element, rule: .unmappedStructure,
-            message:
-                "this file uses the components \(unmappedComponents.joined(separator: ", ")); none is the region (REF_AREA) or the indicator (INDICATOR), "
-                + "and there is no mapping for its structure \(structure); nothing of it was read")
+        throw IngestError.unmappedStructure(
+            file: file, line: fields.line, element: location(of: .value).element, components: unmappedComponents,
+            structure: structureReference ?? structureIDs.sorted().first.map { "'\($0)'" })
     }
 
     private func emitGeneric() throws {
