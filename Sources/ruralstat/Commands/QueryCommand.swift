@@ -104,9 +104,9 @@ struct QueryCommand: ParsableCommand {
 
     static func fields(_ row: RollupTableRow) -> [String] {
         [
-            row.level, row.region, row.regionName ?? "", row.indicator, row.nameZh ?? "", row.period, row.value.map(NumberText.shortest) ?? "",
-            row.unit ?? "", row.unitMultiplier.map(String.init) ?? "", NumberText.shortest(row.numerator), NumberText.shortest(row.denominator),
-            String(row.contributing), String(row.expected), row.coverage.map(NumberText.shortest) ?? "", row.publication, String(row.findings),
+            row.level, row.region, row.regionName ?? "", row.indicator, row.nameZh ?? "", row.period, row.value.map(NumberText.computed) ?? "",
+            row.unit ?? "", row.unitMultiplier.map(String.init) ?? "", NumberText.computed(row.numerator), NumberText.computed(row.denominator),
+            String(row.contributing), String(row.expected), row.coverage.map(NumberText.computed) ?? "", row.publication, String(row.findings),
             row.definitionVersion ?? "",
         ]
     }
