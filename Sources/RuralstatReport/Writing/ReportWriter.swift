@@ -174,14 +174,9 @@ public struct ReportWriter {
             .sorted { $0.level < $1.level }
             .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
             .sorted { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }
-        let files: [(SubmissionFormat, String)] = [
-            (.sdmxStructureSpecific21, "sdmx/rollups.ss21.xml"), (.sdmxGeneric21, "sdmx/rollups.generic21.xml"),
-            (.sdmxStructureSpecific30, "sdmx/rollups.ss30.xml"), (.sdmxCSV10, "sdmx/rollups.sdmx10.csv"),
-            (.sdmxCSV20, "sdmx/rollups.sdmx20.csv"),
-        ]
         let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
-        for (format, name) in files {
-            let writer = try SDMXWriter(format: format, header: header, path: try staging.path(name + sdmxSuffix))
+        for (format, name) in Self.sdmxFiles {
+            let writer = try SDMXWriter(format: format, header: header, path: try staging.path("sdmx/rollups.\(name)\(sdmxSuffix)"))
             try writer.beginDataSet(action: .replace)
             for rollup in published { try writer.write(observation(rollup)) }
             try writer.finish()
@@ -201,13 +196,9 @@ public struct ReportWriter {
         }
         let replaced = changed.filter { keys.contains("\($0.region.rawValue)|\($0.indicator)|\($0.period)") }
         let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)-delta\(since)", sender: settings.sender, prepared: Date())
-        let files: [(SubmissionFormat, String)] = [
-            (.sdmxStructureSpecific21, "ss21.xml"), (.sdmxGeneric21, "generic21.xml"), (.sdmxStructureSpecific30, "ss30.xml"),
-            (.sdmxCSV20, "sdmx20.csv"),
-        ]
-        for (format, extensionName) in files {
+        for (format, name) in Self.sdmxFiles where format != .sdmxCSV10 {
             let writer = try SDMXWriter(
-                format: format, header: header, path: try staging.path("sdmx/rollups.delta-since-run\(since).\(extensionName)\(sdmxSuffix)"))
+                format: format, header: header, path: try staging.path("sdmx/rollups.delta-since-run\(since).\(name)\(sdmxSuffix)"))
             try writer.beginDataSet(action: .delete)
             for key in deleted {
                 try writer.write(
@@ -220,6 +211,12 @@ public struct ReportWriter {
             try writer.finish()
         }
     }
+
+    /// Every SDMX format written, and the end of its file names (`sdmx/rollups.ss21.xml`, …).
+    private static let sdmxFiles: [(SubmissionFormat, String)] = [
+        (.sdmxStructureSpecific21, "ss21.xml"), (.sdmxGeneric21, "generic21.xml"), (.sdmxStructureSpecific30, "ss30.xml"),
+        (.sdmxCSV10, "sdmx10.csv"), (.sdmxCSV20, "sdmx20.csv"),
+    ]
 
     private var sdmxSuffix: String { settings.sdmxGzip ? ".gz" : "" }
 }
