@@ -24,8 +24,7 @@ struct MultiRowInsert {
             if let prepared = statements[rows] {
                 statement = prepared
             } else {
-                let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-                statement = try db.makeStatement(sql: "\(head) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ", "))
+                statement = try db.makeStatement(sql: "\(head) VALUES \(Self.values(rows: rows, columns: columns))")
                 statements[rows] = statement
             }
             let handle = statement.sqliteStatement
@@ -37,6 +36,13 @@ struct MultiRowInsert {
             }
             start += rows
         }
+    }
+
+    /// `(?, ?, …), (?, ?, …), …`: the parameters of `rows` rows of `columns` values (plain `?`:
+    /// numbered ones cost SQLite a list search each while preparing).
+    static func values(rows: Int, columns: Int) -> String {
+        let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: tuple, count: rows).joined(separator: ", ")
     }
 
     /// Binds a text, which SQLite copies (the Swift string's bytes live only during the call).

@@ -116,12 +116,10 @@ extension SQLiteStore {
             func column(_ index: Int32, _ name: String, allowing types: Int32) throws {
                 let type = sqlite3_column_type(handle, index)
                 guard types & (1 << type) == 0 else { return }
-                let shown =
-                    type == SQLITE_TEXT
-                    ? "the text '\(EchoText.quote(String(cString: sqlite3_column_text(handle, index))))'"
-                    : type == SQLITE_NULL ? "NULL" : type == SQLITE_BLOB ? "a blob" : "a number"
                 throw StoredRow(row: Row(), table: "current_values", store: path)
-                    .problem(name, "holds \(shown), not a \(name == "status" ? "status letter" : name == "value" ? "Double" : "key number")")
+                    .problem(
+                        name,
+                        "holds \(ColumnReading.shown(handle, index)), not a \(name == "status" ? "status letter" : name == "value" ? "Double" : "key number")")
             }
             let integer: Int32 = 1 << SQLITE_INTEGER, number: Int32 = 1 << SQLITE_INTEGER | 1 << SQLITE_FLOAT | 1 << SQLITE_NULL
             let letter: Int32 = 1 << SQLITE_TEXT | 1 << SQLITE_NULL
@@ -178,10 +176,7 @@ extension SQLiteStore {
             let read = try db.makeStatement(sql: "SELECT level, region, indicator, period, value, publication FROM rollups WHERE \(condition)")
             try read.setArguments(StatementArguments(arguments))
             let reading = read.sqliteStatement
-            func text(_ column: Int32) -> String {
-                guard let bytes = sqlite3_column_text(reading, column) else { return "" }
-                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(reading, column))), as: UTF8.self)
-            }
+            func text(_ column: Int32) -> String { ColumnReading.text(reading, column) }
             while sqlite3_step(reading) == SQLITE_ROW {
                 let value: Double? = sqlite3_column_type(reading, 4) == SQLITE_NULL ? nil : sqlite3_column_double(reading, 4)
                 before[RollupKey(level: text(0), region: sqlite3_column_int64(reading, 1), indicator: text(2), period: text(3))] = (value, text(5))
@@ -326,20 +321,10 @@ extension SQLiteStore {
                 StoredRow(row: Row(), table: "rollups", store: path).problem(columns[Int(column)], what)
             }
             func text(_ column: Int32) throws -> String {
-                guard sqlite3_column_type(handle, column) == SQLITE_TEXT, let bytes = sqlite3_column_text(handle, column) else {
-                    throw problem(column, "holds \(shown(column)), not a String")
-                }
-                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+                guard sqlite3_column_type(handle, column) == SQLITE_TEXT else { throw problem(column, "holds \(shown(column)), not a String") }
+                return ColumnReading.text(handle, column)
             }
-            func shown(_ column: Int32) -> String {
-                switch sqlite3_column_type(handle, column) {
-                case SQLITE_NULL: "NULL"
-                case SQLITE_INTEGER: "the integer \(sqlite3_column_int64(handle, column))"
-                case SQLITE_FLOAT: "the number \(sqlite3_column_double(handle, column))"
-                case SQLITE_TEXT: "the text '\(EchoText.quote(String(cString: sqlite3_column_text(handle, column))))'"
-                default: "a blob"
-                }
-            }
+            func shown(_ column: Int32) -> String { ColumnReading.shown(handle, column) }
             func integer(_ column: Int32) throws -> Int64? {
                 switch sqlite3_column_type(handle, column) {
                 case SQLITE_NULL: return nil

@@ -83,10 +83,7 @@ public final class SQLiteStore: IndicatorStore {
             sqlite3_bind_int64(handle, 1, Int64(edition))
             var builder = RegistryBuilder(edition: edition)
             let source = "\(path) regions"
-            func text(_ column: Int32) -> String {
-                guard let bytes = sqlite3_column_text(handle, column) else { return "" }
-                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
-            }
+            func text(_ column: Int32) -> String { ColumnReading.text(handle, column) }
             var line = 0
             while true {
                 let code = sqlite3_step(handle)
@@ -97,7 +94,7 @@ public final class SQLiteStore: IndicatorStore {
                 line += 1
                 guard sqlite3_column_type(handle, 2) == SQLITE_INTEGER else {
                     throw StoredRow(row: Row(), table: "regions", store: path).problem(
-                        "parent_code", "holds \(text(2).isEmpty ? "NULL" : "'\(EchoText.quote(text(2)))'"), not an Int64")
+                        "parent_code", "holds \(ColumnReading.shown(handle, 2)), not an Int64")
                 }
                 let codeText = text(0), name = text(1), lowest = text(4)
                 let parent = RegionCode(uncheckedRawValue: sqlite3_column_int64(handle, 2))

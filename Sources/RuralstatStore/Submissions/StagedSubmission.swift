@@ -188,7 +188,9 @@ final class StagedSubmission: SubmissionSink {
             if end - start > 1 { repeated.append(start..<end) }
             start = end
         }
-        let codes = try StoreKeys.codes(db, store: store)
+        // The codes this transaction knows, by number (the keys may hold codes added by this submission).
+        let indicatorCodes = Dictionary(uniqueKeysWithValues: keys.indicatorIDs.map { ($0.value, $0.key) })
+        let periodTexts = Dictionary(uniqueKeysWithValues: keys.periodIDs.map { ($0.value, $0.key) })
         for group in repeated.sorted(by: { entries[$0.lowerBound].index < entries[$1.lowerBound].index }) {
             let rows = entries[group].map(\.index)
             let first = rows[0]
@@ -196,7 +198,7 @@ final class StagedSubmission: SubmissionSink {
             let variants = Set(rows.map { "\(held.values[$0].bitPattern)|\(held.statuses[$0])" }).count
             let key = held.upsertKeys[first]
             let text =
-                "\(RegionCode(uncheckedRawValue: key.region))|\(codes.indicators[key.indicator] ?? "?")|\(codes.periods[key.period]?.description ?? "?")"
+                "\(RegionCode(uncheckedRawValue: key.region))|\(indicatorCodes[key.indicator] ?? "?")|\(periodTexts[key.period] ?? "?")"
             for (position, row) in rows.enumerated() where !(identical && position == 0) {
                 let message =
                     identical
@@ -268,7 +270,7 @@ struct ValueMerger {
         let kind = rows * 4 + (append ? 2 : merge ? 1 : 0)
         if let statement = statements[kind] { return statement }
         let keep = merge ? "1" : "0"
-        let tuples = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let tuples = MultiRowInsert.values(rows: rows, columns: 7)
         if append {
             let statement = try db.cachedStatement(
                 sql: "INSERT INTO current_values (period_id, region, indicator_id, value, status, source_line, submission_id) VALUES \(tuples)")
