@@ -50,7 +50,7 @@ func writeW1(
     DispatchQueue.concurrentPerform(iterations: 2) { part in
         do {
             if part == 0 {
-                try writeW1Rollups(rollups, periods: table.periods, to: (folder as NSString).appendingPathComponent("rollup.csv"))
+                try writeW1Rollups(rollups, to: (folder as NSString).appendingPathComponent("rollup.csv"))
             } else {
                 outcome.flags = try writeW1Flags(
                     table: table, outOfRange: outOfRange, missing: missing,
@@ -72,15 +72,17 @@ final class W1Outcome: @unchecked Sendable {
     func record(_ error: any Error) { lock.withLock { self.error = self.error ?? error } }
 }
 
-func writeW1Rollups(_ rollups: [Rollup], periods: [Period], to path: String) throws {
+func writeW1Rollups(_ rollups: [Rollup], to path: String) throws {
     let writer = try CSVWriter(path: path, header: ["level", "region", "indicator", "period", "sum", "count", "mean"])
-    let texts = Dictionary(uniqueKeysWithValues: periods.map { ($0, $0.description) })
     let levels = RegionLevel.allCases.map { $0 == .prefecture ? "city" : $0.description }
+    // Rollups come by partition, so the period changes seldom: its text is kept, not looked up per row.
+    var period: Period?, periodText = ""
     for rollup in rollups {
+        if rollup.period != period { (period, periodText) = (rollup.period, rollup.period.description) }
         writer.field(levels[rollup.level.rawValue])
         writer.field(region: rollup.region.rawValue)
         writer.field(rollup.indicator)
-        writer.field(texts[rollup.period]!)
+        writer.field(periodText)
         // W1 asks for the sum and the mean of the values whatever the catalog's rule.
         writer.field(rollup.numerator)
         writer.field(rollup.contributing)

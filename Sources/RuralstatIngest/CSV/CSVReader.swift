@@ -1,3 +1,4 @@
+import CByteScan
 import RuralstatModel
 
 /// A streaming RFC 4180 reader over a ``ByteSource``.
@@ -16,19 +17,11 @@ public final class CSVReader {
     private var end = 0
     private var atEOF = false
     private let delimiter: UInt8
-    /// 1 for the delimiter, 2 for a newline, 3 for a quote, 0 for every other byte.
-    private let classes: UnsafeMutablePointer<UInt8>
-    /// The delimiter, newline and quote repeated in every byte of a word.
-    private let delimiterWord: UInt64
-    private static let newlineWord: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-    private static let quoteWord: UInt64 = 0x2222_2222_2222_2222
-
-    /// The high bit of every byte of `x` that is zero, and no other bit (exact, no false positives).
-    @inline(__always)
-    static func zeroBytes(_ x: UInt64) -> UInt64 {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((x & low7) &+ low7) | x | low7)
-    }
+    /// The delimiters, newlines and quotes not yet consumed among the 64 bytes from `maskBase`
+    /// (``rs_csv_specials``); `maskBase` is -1 when the mask must be taken afresh from `start` (after
+    /// a refill moved the bytes, or the careful path read a record).
+    private var mask: UInt64 = 0
+    private var maskBase = -1
 
     // The current record: field i is base[starts[i] ..< ends[i]], base being the read buffer (for a
     // record split in place) or the copy buffer (for a record that needed unquoting).
@@ -61,12 +54,6 @@ public final class CSVReader {
         ends = .allocate(capacity: fieldCapacity)
         copy = .allocate(capacity: copyCapacity)
         base = buffer
-        classes = .allocate(capacity: 256)
-        classes.initialize(repeating: 0, count: 256)
-        classes[Int(delimiter)] = 1
-        classes[10] = 2
-        classes[34] = 3
-        delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
     }
 
     deinit {
@@ -74,7 +61,6 @@ public final class CSVReader {
         starts.deallocate()
         ends.deallocate()
         copy.deallocate()
-        classes.deallocate()
     }
 
     /// Field `index` of the current record; valid until the next call to ``next()``.
@@ -105,36 +91,29 @@ public final class CSVReader {
     }
 
     /// Splits an unquoted record that lies wholly in the buffer; `false` sends it to the careful path.
+    /// The record's delimiters and newline come from the mask of specials, 64 bytes at a time, so a
+    /// field costs a few instructions whatever its length.
     @inline(__always)
     private func splitInPlace() throws(IngestError) -> Bool {
         while true {
-            var position = start
+            if maskBase < 0 { loadMask(at: start) }
             var count = 0
             starts[0] = start
-            while position < end {
-                // Eight bytes at a time: skip words without a delimiter, newline or quote (SWAR).
-                if position + 8 <= end {
-                    let word = UnsafeRawPointer(buffer + position).loadUnaligned(as: UInt64.self)
-                    let special =
-                        CSVReader.zeroBytes(word ^ delimiterWord) | CSVReader.zeroBytes(word ^ CSVReader.newlineWord)
-                        | CSVReader.zeroBytes(word ^ CSVReader.quoteWord)
-                    if special == 0 {
-                        position += 8
-                        continue
-                    }
-                    position += special.trailingZeroBitCount >> 3
-                }
-                let kind = classes[Int(buffer[position])]
-                if kind == 0 {
-                    position += 1
+            while true {
+                if mask == 0 {
+                    guard maskBase + 64 < end else { break }
+                    loadMask(at: maskBase + 64)
                     continue
                 }
-                if kind == 1 {
+                let position = maskBase + mask.trailingZeroBitCount
+                mask &= mask &- 1
+                let byte = buffer[position]
+                if byte == delimiter {
                     if count + 2 > fieldCapacity { growFields() }
                     ends[count] = position
                     count += 1
                     starts[count] = position + 1
-                } else if kind == 2 {
+                } else if byte == 10 {
                     ends[count] = position > starts[count] && buffer[position - 1] == 13 ? position - 1 : position
                     fieldCount = count + 1
                     base = buffer
@@ -142,9 +121,9 @@ public final class CSVReader {
                     nextLine += 1
                     return true
                 } else {
+                    maskBase = -1
                     return false
                 }
-                position += 1
             }
             // The record runs past the buffer: read more and split again, or end the file.
             if atEOF {
@@ -153,10 +132,17 @@ public final class CSVReader {
                 fieldCount = count + 1
                 base = buffer
                 start = end
+                maskBase = -1
                 return true
             }
             try refill()
         }
+    }
+
+    @inline(__always)
+    private func loadMask(at position: Int) {
+        maskBase = position
+        mask = rs_csv_specials(buffer + position, min(64, end - position), delimiter)
     }
 
     /// The RFC 4180 path for a record with quotes: fields are unquoted into the copy buffer.
@@ -283,12 +269,16 @@ public final class CSVReader {
 
     private func skipByteOrderMark() throws(IngestError) {
         while end - start < 3, !atEOF { try refill() }
-        if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF { start += 3 }
+        if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+            start += 3
+            maskBase = -1
+        }
     }
 
     /// Moves unread bytes to the front and reads more; grows the buffer only when it is full.
     private func refill() throws(IngestError) {
         guard !atEOF else { return }
+        maskBase = -1
         if start > 0 {
             let remaining = end - start
             if remaining > 0 { buffer.update(from: buffer + start, count: remaining) }

@@ -17,24 +17,15 @@ public enum NumberText {
     /// of 2.1 and 3.17) is not written, while every digit a double holds reliably is. Whole numbers
     /// without a fraction; `NaN` for a missing value.
     public static func computed(_ value: Double) -> String {
-        guard value.isFinite, value != value.rounded() || abs(value) >= 1e15 else { return shortest(value) }
-        // N / 10ᵏ with N the 15 leading digits: N and 10ᵏ are exact doubles, so the quotient is the
-        // double nearest the 15-digit decimal, as printf's %.15g read back would give, without printf
-        // (a third of a second for a million rollups).
-        let places = 14 - Int(log10(abs(value)).rounded(.down))
-        guard places >= 0, places < powersOfTen.count else { return Double(format("%.15g", value)).map(shortest) ?? shortest(value) }
-        let scale = powersOfTen[places]
-        // The product's rounding may tip the 15th digit where the rest is near one half: the exact
-        // remainder (one fused multiply-add) decides, and an exact half is left to printf's rule.
-        var leading = (value * scale).rounded()
-        let fraction = (-leading).addingProduct(value, scale)  // value · scale − leading, rounded once
-        if abs(fraction) == 0.5 { return Double(format("%.15g", value)).map(shortest) ?? shortest(value) }
-        if fraction > 0.5 { leading += 1 } else if fraction < -0.5 { leading -= 1 }
-        return shortest(leading / scale)
+        guard let decimal = ComputedDecimal(value) else {
+            guard value.isFinite, value != value.rounded() || abs(value) >= 1e15 else { return shortest(value) }
+            return Double(format("%.15g", value)).map(shortest) ?? shortest(value)
+        }
+        return decimal.text
     }
 
     /// 10⁰ … 10²², every one an exact double.
-    private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
 
     /// A number as people read it: three significant digits below 1000, whole numbers above.
     public static func readable(_ value: Double) -> String {
