@@ -52,6 +52,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // Vector byte scanning for the CSV reader (SSE2 or NEON, a scalar loop elsewhere).
         .target(name: "CByteScan"),
 
@@ -100,7 +105,7 @@ let package = Package(
         // Tables, SDMX and HTML for people and for the level above.
         .target(
             name: "RuralstatReport",
-            dependencies: ["RuralstatModel", "RuralstatStore", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["RuralstatModel", "RuralstatStore", "SystemZlib", "CXLSXWriter"]),
         // Realistic submissions with planted anomalies and their ground truth (beside the flow: a tool).
         .target(name: "RuralstatSampleData", dependencies: ["RuralstatModel", "RuralstatReport", "RuralstatSystem"]),
         // Orchestration: the ingest, rollup, quality and report stages, the nightly run, the ledger.

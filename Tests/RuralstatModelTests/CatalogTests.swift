@@ -107,6 +107,16 @@ struct CatalogTests {
             aggregation: ratio(HH_TAP_WATER, HOUSEHOLDS)
         """
 
+    /// Tables show the catalog's decimals, else the kind's: whole counts, a rate to one decimal.
+    @Test func decimalsComeFromTheCatalogOrTheKind() throws {
+        let catalog = try IndicatorCatalog(
+            yaml: Self.base.replacingOccurrences(of: "kind: count\n    range: [0, 50000]", with: "kind: count\n    decimals: 3\n    range: [0, 50000]"),
+            file: "t.yaml")
+        let decimals = catalog.codes.map { catalog.definitions(of: $0).last!.decimals }
+        #expect(decimals == [0, 3, 1])  // HH_TAP_WATER a count by its kind, HOUSEHOLDS as the catalog says, TAP_RATE a rate
+        #expect(ValueKind.rate.defaultDecimals == 1 && ValueKind.count.defaultDecimals == 0 && ValueKind.amount.defaultDecimals == 2)
+    }
+
     @Test func theBaseCatalogIsValid() throws {
         let catalog = try IndicatorCatalog(yaml: Self.base, file: "t.yaml")
         #expect(catalog.codes == ["HH_TAP_WATER", "HOUSEHOLDS", "TAP_RATE"])
@@ -239,7 +249,11 @@ struct CatalogTests {
             ),
             (
                 "name_en: Households\n", "name_en: Households\n    colour: red\n",
-                "indicators[0].colour: line 7: unknown key (known here: aggregation, baseline, code, definition_version, dimension, direction, frequency, kind, levels, name_en, name_zh, nature, range, scale, targets, unit, valid_from, valid_to)"
+                "indicators[0].colour: line 7: unknown key (known here: aggregation, baseline, code, decimals, definition_version, dimension, direction, frequency, kind, levels, name_en, name_zh, nature, range, scale, targets, unit, valid_from, valid_to)"
+            ),
+            (
+                "kind: count\n    range: [0, 50000]", "kind: count\n    decimals: 9\n    range: [0, 50000]",
+                "indicators[0].decimals: line 9: 9 decimals; a table shows 0 to 6"
             ),
             (
                 "    name_zh: 户数\n", "",

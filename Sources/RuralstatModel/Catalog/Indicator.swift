@@ -23,6 +23,8 @@ public struct Indicator: Sendable, Hashable {
     public let unitMultiplier: Int
     /// What kind of number the values are; decides which aggregations make sense.
     public let kind: ValueKind
+    /// The decimals tables show (the catalog's `decimals`, else ``ValueKind/defaultDecimals``).
+    public let decimals: Int
     /// Values outside this range are rejected at ingest.
     public let validRange: ClosedRange<Double>?
     /// How often the indicator is reported (annual unless the catalog says otherwise).
@@ -44,7 +46,7 @@ public struct Indicator: Sendable, Hashable {
     public init(
         code: String, definitionVersion: String = "1", validFrom: Int, validTo: Int? = nil,
         nameZh: String, nameEn: String, dimension: String? = nil, unit: String, unitMultiplier: Int = 0,
-        kind: ValueKind, validRange: ClosedRange<Double>? = nil, frequency: Frequency = .annual,
+        kind: ValueKind, decimals: Int? = nil, validRange: ClosedRange<Double>? = nil, frequency: Frequency = .annual,
         reportedLevels: [RegionLevel], aggregation: AggregationRule, direction: Direction? = nil,
         nature: TargetNature? = nil, baseline: (year: Int, target: Target)? = nil, targets: [Int: Target] = [:]
     ) {
@@ -58,6 +60,7 @@ public struct Indicator: Sendable, Hashable {
         self.unit = unit
         self.unitMultiplier = unitMultiplier
         self.kind = kind
+        self.decimals = decimals ?? kind.defaultDecimals
         self.validRange = validRange
         self.frequency = frequency
         self.reportedLevels = reportedLevels

@@ -48,6 +48,8 @@ extension Indicator {
             if multiplier == nil { f.problem("scale", "'\(scale)' is not a scale (1, 十, 百, 千, 万, 亿, or a power of ten)") }
         }
         let kind = f.choice("kind", ValueKind.self)
+        let decimals = f.int("decimals", required: false)
+        if let decimals, !(0...6).contains(decimals) { f.problem("decimals", "\(decimals) decimals; a table shows 0 to 6") }
         var range: ClosedRange<Double>?
         var rangeOK = true
         if let bounds = f.strings("range", required: false) {
@@ -100,12 +102,12 @@ extension Indicator {
         }
         f.rejectUnknownKeys()
         guard let code, let nameZh, let nameEn, let unit, let multiplier, let kind, let aggregation, let validFrom,
-            rangeOK, levelsOK
+            rangeOK, levelsOK, decimals.map({ (0...6).contains($0) }) ?? true
         else { return nil }
         self.init(
             code: code, definitionVersion: definitionVersion, validFrom: validFrom, validTo: validTo,
             nameZh: nameZh, nameEn: nameEn, dimension: dimension, unit: unit, unitMultiplier: multiplier,
-            kind: kind, validRange: range, frequency: frequency, reportedLevels: levels,
+            kind: kind, decimals: decimals, validRange: range, frequency: frequency, reportedLevels: levels,
             aggregation: aggregation, direction: direction, nature: nature, baseline: baseline, targets: targets)
     }
 }

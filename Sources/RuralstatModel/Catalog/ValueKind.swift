@@ -13,6 +13,16 @@ public enum ValueKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Amounts and counts can be summed; rates, ratios and yes/no facts cannot.
     public var isAdditive: Bool { self == .amount || self == .count }
+
+    /// The decimals a table shows when the catalog gives none: whole counts and yes/no facts, a
+    /// rate to one decimal (87.3 %), amounts and ratios to two.
+    public var defaultDecimals: Int {
+        switch self {
+        case .count, .yesNo: 0
+        case .rate: 1
+        case .amount, .ratio: 2
+        }
+    }
 }
 
 /// Which way an indicator is better, for attainment and composite scores.

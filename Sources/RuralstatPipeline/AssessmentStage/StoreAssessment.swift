@@ -113,7 +113,7 @@ public struct StoreAssessment {
         let xlsx = (folder as NSString).appendingPathComponent("assessment.xlsx")
         let json = (folder as NSString).appendingPathComponent("assessment.json")
         try AssessmentTables.writeCSV(outcome.rows, to: csv)
-        try AssessmentTables.spreadsheet(outcome.rows).write(to: xlsx)
+        try AssessmentTables.spreadsheet(outcome.rows, created: Date()).write(to: xlsx)
         try AssessmentTables.settingsJSON(outcome.settings).write(toFile: json, atomically: true, encoding: .utf8)
         return [csv, xlsx, json]
     }

@@ -52,27 +52,30 @@ public enum AssessmentTables {
         "[" + settings.map(\.json).joined(separator: ",\n") + "]\n"
     }
 
-    /// The assessment as a workbook sheet per level.
-    public static func spreadsheet(_ rows: [AssessmentRow]) -> Spreadsheet {
+    /// The assessment as a workbook sheet per level: years and ranks as plain digits, scores to two decimals.
+    public static func spreadsheet(_ rows: [AssessmentRow], created: Date) -> Spreadsheet {
         let levels = Array(Set(rows.map(\.level))).sorted()
         return Spreadsheet(
             sheets: levels.map { level in
                 let part = rows.filter { $0.level == level }
                 let dimensions = dimensions(part)
-                func int(_ value: Int?) -> Spreadsheet.Cell { value.map { .number(Double($0), .integer) } ?? .empty }
+                func int(_ value: Int?) -> Spreadsheet.Cell { value.map { .number(Double($0), .plain) } ?? .empty }
+                func score(_ value: Double?) -> Spreadsheet.Cell { value.map { .number($0, .grouped(decimals: 2)) } ?? .empty }
                 return Spreadsheet.Sheet(
                     name: "评估 \(level)", header: fixedColumns + dimensions + ["sentence"],
                     rows: part.map { row in
                         [
                             .text(row.framework), .text(row.level.description), int(row.year), .text(row.region.description), .text(row.name),
                             .text(row.regionClass ?? ""),
-                            Spreadsheet.number(row.index), int(row.rank), int(row.regions), int(row.classRank), int(row.classSize), int(row.rankLow),
-                            int(row.rankMedian), int(row.rankHigh), int(row.progress.previousYear), Spreadsheet.number(row.progress.scoreChange),
-                            int(row.progress.rankChange), int(row.progress.baselineYear), Spreadsheet.number(row.progress.scoreChangeSinceBaseline),
+                            score(row.index), int(row.rank), int(row.regions), int(row.classRank), int(row.classSize), int(row.rankLow),
+                            int(row.rankMedian), int(row.rankHigh), int(row.progress.previousYear), score(row.progress.scoreChange),
+                            int(row.progress.rankChange), int(row.progress.baselineYear), score(row.progress.scoreChangeSinceBaseline),
                             int(row.progress.rankChangeSinceBaseline), int(row.marked),
-                        ] + dimensions.map { name in Spreadsheet.number(row.dimensionScores.first { $0.dimension == name }?.score) } + [.text(row.sentence)]
-                    })
-            })
+                        ] + dimensions.map { name in score(row.dimensionScores.first { $0.dimension == name }?.score) } + [.text(row.sentence)]
+                    }, frozenColumns: 5)
+            },
+            properties: Spreadsheet.Properties(
+                title: "乡村振兴评估 Rural revitalization assessment", subject: "composite index, ranks by class, progress", created: created))
     }
 
     /// One drawn village of the spot check, as the list shows it.

@@ -17,6 +17,9 @@ public struct IndicatorTable: Sendable {
         /// The value as published: nil when withheld or undefined.
         public var value: Double?
         public var unit: String
+        /// How the indicator's values are shown: its kind and the catalog's decimals.
+        public var kind: ValueKind
+        public var decimals: Int
         public var coverage: Double?
         public var publication: Publication
         public var target: Target?
@@ -28,8 +31,8 @@ public struct IndicatorTable: Sendable {
     }
 
     public var rows: [Row]
-    /// The indicators in catalog order, for the columns of the wide form.
-    public var indicators: [(code: String, label: String)]
+    /// The indicators in catalog order, for the columns of the wide form, with how their values are shown.
+    public var indicators: [(code: String, label: String, kind: ValueKind, decimals: Int)]
 
     /// The rows of `rollups` at `levels` under `root`, in level, region, indicator (catalog order), period order.
     public init(
@@ -59,7 +62,8 @@ public struct IndicatorTable: Sendable {
                 : Self.target(definition, year: rollup.period.year)
             var row = Row(
                 level: rollup.level, region: rollup.region, regionName: name, indicator: rollup.indicator, nameZh: definition.nameZh,
-                nameEn: definition.nameEn, period: rollup.period, value: value, unit: definition.scaledUnit, coverage: rollup.coverage,
+                nameEn: definition.nameEn, period: rollup.period, value: value, unit: definition.scaledUnit, kind: definition.kind,
+                decimals: definition.decimals, coverage: rollup.coverage,
                 publication: rollup.publication, target: target, targetYear: targetYear)
             if let value, let target {
                 (row.attainment, row.meetsTarget) = Self.attainment(value, target: target, direction: definition.direction ?? .higher)
@@ -71,7 +75,10 @@ public struct IndicatorTable: Sendable {
         let present = Set(rows.map(\.indicator))
         indicators = catalog.codes.filter(present.contains).map { code in
             let definition = catalog.definitions(of: code).last
-            return (code, definition.map { "\($0.nameZh) \(code) (\($0.scaledUnit))" } ?? code)
+            return (
+                code, definition.map { "\($0.nameZh) \(code) (\($0.scaledUnit))" } ?? code, definition?.kind ?? .amount,
+                definition?.decimals ?? ValueKind.amount.defaultDecimals
+            )
         }
     }
 

@@ -1,23 +1,46 @@
+import CXLSXWriter
 import Foundation
-import ZIPFoundation
+import RuralstatModel
 
-/// A real spreadsheet (Office Open XML, `.xlsx`): sheets with a bold header row that stays put
-/// when scrolling, numbers stored as numbers with a number format (thousands separators, decimals,
-/// percent), text as inline strings — which a spreadsheet never runs as a formula, so text from
-/// submissions cannot inject one. The container is a zip written with ZIPFoundation.
+/// A spreadsheet (Office Open XML, `.xlsx`) written by libxlsxwriter, a maintained C library, as
+/// analysts open it: a bold header row that stays put when scrolling (and the region columns too in
+/// the wide sheets), one number format per column, figures that need a word (partial coverage,
+/// withheld) in a marked style with the word in a cell comment, column widths, an autofilter, and a
+/// print setup (landscape A4, fit to the page width, the header repeated on every page, page numbers).
+///
+/// Text is always written as a string, never as a formula, so text from submissions cannot run.
 public struct Spreadsheet: Sendable {
-    public enum NumberFormat: Int, Sendable {
-        /// `#,##0`
-        case integer = 1
-        /// `#,##0.00`
-        case decimal = 2
-        /// `0.0"%"`: a percentage already in 0…100.
-        case percent = 3
+    /// How a column's numbers are shown; one per column, so a column reads alike from top to bottom.
+    public enum NumberFormat: Sendable, Hashable {
+        /// A year or a count that is not a quantity: digits only (`0`).
+        case plain
+        /// Thousands separators and a fixed number of decimals (`#,##0`, `#,##0.00`).
+        case grouped(decimals: Int)
+        /// A percentage already in 0…100, with a fixed number of decimals and a percent sign (`0.0"%"`).
+        case percent(decimals: Int)
+
+        /// The format of an indicator's values: a percent for a rate, the catalog's decimals.
+        public static func of(_ kind: ValueKind, decimals: Int) -> NumberFormat {
+            kind == .rate ? .percent(decimals: decimals) : .grouped(decimals: decimals)
+        }
+
+        /// Excel's format code.
+        public var code: String {
+            func fraction(_ decimals: Int) -> String { decimals > 0 ? "." + String(repeating: "0", count: decimals) : "" }
+            return switch self {
+            case .plain: "0"
+            case .grouped(let decimals): "#,##0" + fraction(decimals)
+            case .percent(let decimals): "0" + fraction(decimals) + "\"%\""
+            }
+        }
     }
 
     public enum Cell: Sendable, Hashable {
         case text(String)
         case number(Double, NumberFormat)
+        /// A figure that needs a word, as partial coverage or withheld publication: the marked style
+        /// and the note as a cell comment; nil when the figure is not shown.
+        case noted(Double?, NumberFormat, note: String)
         case empty
     }
 
@@ -25,116 +48,274 @@ public struct Spreadsheet: Sendable {
         public var name: String
         public var header: [String]
         public var rows: [[Cell]]
-        /// Column widths in characters (nil: a default from the header).
+        /// Column widths in characters (nil: from the header and the first rows).
         public var widths: [Double]?
+        /// The leading columns that stay put when scrolling sideways and print on every page.
+        public var frozenColumns: Int
 
-        public init(name: String, header: [String], rows: [[Cell]], widths: [Double]? = nil) {
+        public init(name: String, header: [String], rows: [[Cell]], widths: [Double]? = nil, frozenColumns: Int = 0) {
             self.name = name
             self.header = header
             self.rows = rows
             self.widths = widths
+            self.frozenColumns = frozenColumns
+        }
+    }
+
+    /// The document's properties, as File › Properties shows them.
+    public struct Properties: Sendable {
+        public var title: String
+        public var subject: String
+        public var keywords: String
+        public var comments: String
+        /// When the figures were made (the run's time), so that a rewrite of the same figures is the same file.
+        public var created: Date
+
+        public init(title: String, subject: String = "", keywords: String = "", comments: String = "", created: Date) {
+            self.title = title
+            self.subject = subject
+            self.keywords = keywords
+            self.comments = comments
+            self.created = created
         }
     }
 
     public var sheets: [Sheet]
+    public var properties: Properties
 
-    public init(sheets: [Sheet]) { self.sheets = sheets }
-
-    /// A number with the format its size suggests (whole numbers with separators, else two decimals).
-    public static func number(_ value: Double?) -> Cell {
-        guard let value, value.isFinite else { return .empty }
-        return .number(value, value == value.rounded() ? .integer : .decimal)
+    public init(sheets: [Sheet], properties: Properties) {
+        self.sheets = sheets
+        self.properties = properties
     }
 
+    /// Writes the workbook; a failure names the file and what libxlsxwriter said, and leaves no file.
     public func write(to path: String) throws {
         try? FileManager.default.removeItem(atPath: path)
-        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        func add(_ name: String, _ text: String) throws {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
+        // Constant memory: each row goes to disk when the next begins, and strings are written inline.
+        var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
+        guard let workbook = workbook_new_opt(path, &options) else {
+            throw SpreadsheetError(path: path, message: "libxlsxwriter could not create the workbook")
+        }
+        var book = Workbook(pointer: workbook, path: path)
+        do {
+            try book.setProperties(properties)
+            var names: Set<String> = []
+            for sheet in sheets {
+                var name = Self.sheetName(sheet.name)
+                var suffix = 2
+                while names.contains(name) {  // names are unique, after the characters Excel forbids are replaced
+                    name = String(Self.sheetName(sheet.name).prefix(28)) + " \(suffix)"
+                    suffix += 1
+                }
+                names.insert(name)
+                try book.add(sheet, name: name)
             }
+        } catch {
+            _ = workbook_close(workbook)
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
         }
-        let ns = "http://schemas.openxmlformats.org"
-        try add(
-            "[Content_Types].xml",
-            """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Types xmlns="\(ns)/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\(sheets.indices.map { "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>" }.joined())</Types>
-            """)
-        try add(
-            "_rels/.rels",
-            """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="\(ns)/package/2006/relationships"><Relationship Id="rId1" Type="\(ns)/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
-            """)
-        try add(
-            "xl/workbook.xml",
-            """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="\(ns)/spreadsheetml/2006/main" xmlns:r="\(ns)/officeDocument/2006/relationships"><sheets>\(sheets.enumerated().map { "<sheet name=\"\(MarkupText.escape(Self.sheetName($1.name)))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }.joined())</sheets></workbook>
-            """)
-        try add(
-            "xl/_rels/workbook.xml.rels",
-            """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="\(ns)/package/2006/relationships">\(sheets.indices.map { "<Relationship Id=\"rId\($0 + 1)\" Type=\"\(ns)/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>" }.joined())<Relationship Id="rId\(sheets.count + 1)" Type="\(ns)/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
-            """)
-        // Cell styles: 0 plain, 1 #,##0, 2 #,##0.00, 3 0.0"%", 4 the bold header.
-        try add(
-            "xl/styles.xml",
-            """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <styleSheet xmlns="\(ns)/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0&quot;%&quot;"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="3" applyNumberFormat="1"/><xf numFmtId="4" applyNumberFormat="1"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" applyFont="1"/></cellXfs></styleSheet>
-            """)
-        for (index, sheet) in sheets.enumerated() { try add("xl/worksheets/sheet\(index + 1).xml", Self.sheetXML(sheet)) }
-    }
-
-    static func sheetXML(_ sheet: Sheet) -> String {
-        var xml =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-        // The header row stays put when scrolling.
-        xml +=
-            "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
-        let widths = sheet.widths ?? sheet.header.map { Swift.max(10, Swift.min(40, Double($0.count) * 1.6)) }
-        xml +=
-            "<cols>" + widths.enumerated().map { "<col min=\"\($0 + 1)\" max=\"\($0 + 1)\" width=\"\($1)\" customWidth=\"1\"/>" }.joined()
-            + "</cols><sheetData>"
-        xml += row(1, sheet.header.map { .text($0) }, style: 4)
-        for (index, cells) in sheet.rows.enumerated() { xml += row(index + 2, cells, style: nil) }
-        return xml + "</sheetData></worksheet>"
-    }
-
-    private static func row(_ number: Int, _ cells: [Cell], style: Int?) -> String {
-        var xml = "<row r=\"\(number)\">"
-        for (column, cell) in cells.enumerated() {
-            let reference = columnName(column) + String(number)
-            switch cell {
-            case .empty: continue
-            case .text(let text):
-                xml +=
-                    "<c r=\"\(reference)\" t=\"inlineStr\"\(style.map { " s=\"\($0)\"" } ?? "")><is><t xml:space=\"preserve\">\(MarkupText.escape(text))</t></is></c>"
-            case .number(let value, let format):
-                xml +=
-                    "<c r=\"\(reference)\" s=\"\(format.rawValue)\"><v>\(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description)</v></c>"
-            }
+        let status = workbook_close(workbook)
+        guard status == LXW_NO_ERROR else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw SpreadsheetError(path: path, message: String(cString: lxw_strerror(status)))
         }
-        return xml + "</row>"
-    }
-
-    /// A, B, …, Z, AA, AB, …
-    static func columnName(_ index: Int) -> String {
-        var name = "", value = index + 1
-        while value > 0 {
-            let remainder = (value - 1) % 26
-            name = String(UnicodeScalar(UInt8(65 + remainder))) + name
-            value = (value - 1) / 26
-        }
-        return name
     }
 
     /// Sheet names: at most 31 characters, none of `[]:*?/\`.
     static func sheetName(_ name: String) -> String {
         String(name.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
+    }
+
+    /// Text as a cell may hold it: characters XML cannot carry become U+FFFD (a cell never loses them
+    /// silently), and text past Excel's 32,767 characters is cut with an ellipsis.
+    static func cellText(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        let clean = scalars.allSatisfy { scalar in
+            scalar.value >= 0x20 ? scalar.value != 0xFFFE && scalar.value != 0xFFFF : scalar == "\t" || scalar == "\n" || scalar == "\r"
+        }
+        var result =
+            clean
+            ? text
+            : String(
+                String.UnicodeScalarView(
+                    scalars.map { scalar in
+                        scalar.value >= 0x20
+                            ? (scalar.value == 0xFFFE || scalar.value == 0xFFFF ? "\u{FFFD}" : scalar)
+                            : (scalar == "\t" || scalar == "\n" || scalar == "\r" ? scalar : "\u{FFFD}")
+                    }))
+        if result.unicodeScalars.count > 32_767 { result = String(String.UnicodeScalarView(result.unicodeScalars.prefix(32_766))) + "…" }
+        return result
+    }
+
+    /// The width of text in characters, a CJK character counting two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
+    }
+
+    /// A number as a cell holds it: rounded to 15 significant digits, as Excel keeps them and as the
+    /// CSV tables write computed figures (``NumberText/computed(_:)``), so the two agree digit for digit.
+    static func figure(_ value: Double) -> Double { Double(NumberText.computed(value)) ?? value }
+
+    /// A column's width in characters: the widest of the header (which wraps, so it counts up to 16)
+    /// and the first rows' cells, a CJK character counting two, within 8…48.
+    static func width(of column: Int, in sheet: Sheet) -> Double {
+        var widest = min(16, displayWidth(sheet.header[column]))
+        for row in sheet.rows.prefix(200) where column < row.count {
+            switch row[column] {
+            case .text(let text): widest = max(widest, displayWidth(text))
+            case .number(let value, let format), .noted(let value?, let format, _):
+                widest = max(widest, displayWidth(NumberText.readable(value)) + (format == .plain ? 0 : 4))
+            case .noted(nil, _, _), .empty: break
+            }
+        }
+        return Double(min(48, max(8, widest + 2)))
+    }
+}
+
+/// A workbook that could not be written: the file and libxlsxwriter's reason.
+public struct SpreadsheetError: Error, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public var description: String { "\(path): the workbook could not be written: \(message)" }
+}
+
+/// One workbook being written through libxlsxwriter, with its formats made once each.
+private struct Workbook {
+    let pointer: UnsafeMutablePointer<lxw_workbook>
+    let path: String
+    private var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
+
+    init(pointer: UnsafeMutablePointer<lxw_workbook>, path: String) {
+        self.pointer = pointer
+        self.path = path
+    }
+
+    private func check(_ status: lxw_error, _ what: @autoclosure () -> String) throws {
+        guard status == LXW_NO_ERROR else {
+            throw SpreadsheetError(path: path, message: "\(what()): \(String(cString: lxw_strerror(status)))")
+        }
+    }
+
+    func setProperties(_ properties: Spreadsheet.Properties) throws {
+        // libxlsxwriter copies the strings before the call returns.
+        try properties.title.withCString { title in
+            try properties.subject.withCString { subject in
+                try properties.keywords.withCString { keywords in
+                    try properties.comments.withCString { comments in
+                        try "ruralstat".withCString { author in
+                            var fields = lxw_doc_properties()
+                            fields.title = UnsafeMutablePointer(mutating: title)
+                            fields.subject = UnsafeMutablePointer(mutating: subject)
+                            fields.keywords = UnsafeMutablePointer(mutating: keywords)
+                            fields.comments = UnsafeMutablePointer(mutating: comments)
+                            fields.author = UnsafeMutablePointer(mutating: author)
+                            fields.created = time_t(properties.created.timeIntervalSince1970)
+                            try check(workbook_set_properties(pointer, &fields), "the document properties")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The format of a header cell, a text cell, or a number (marked or not); made on first use.
+    private mutating func format(header: Bool = false, number: Spreadsheet.NumberFormat? = nil, marked: Bool = false)
+        -> UnsafeMutablePointer<lxw_format>?
+    {
+        let key = "\(header)|\(number?.code ?? "")|\(marked)"
+        if let format = formats[key] { return format }
+        guard let format = workbook_add_format(pointer) else { return nil }
+        if header {
+            format_set_bold(format)
+            format_set_text_wrap(format)
+            format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+            format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_bg_color(format, 0xF2F2F2)
+        }
+        if let number { format_set_num_format(format, number.code) }
+        if marked {
+            // Partial or withheld: italic on a light amber fill, the word in the cell's comment.
+            format_set_italic(format)
+            format_set_bg_color(format, 0xFFF2CC)
+        }
+        formats[key] = format
+        return format
+    }
+
+    mutating func add(_ sheet: Spreadsheet.Sheet, name: String) throws {
+        guard let worksheet = workbook_add_worksheet(pointer, name) else {
+            throw SpreadsheetError(path: path, message: "libxlsxwriter refused the sheet name '\(name)'")
+        }
+        let columns = sheet.header.count
+        guard sheet.rows.count < 1_048_576, columns <= 16_384 else {
+            throw SpreadsheetError(
+                path: path,
+                message:
+                    "sheet '\(name)' has \(sheet.rows.count) rows and \(columns) columns; a sheet holds at most 1,048,575 rows below its header and 16,384 columns"
+            )
+        }
+        let widths = (0..<columns).map { sheet.widths?[$0] ?? Spreadsheet.width(of: $0, in: sheet) }
+        for (column, width) in widths.enumerated() {
+            try check(worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width, nil), "the width of column \(column + 1) of '\(name)'")
+        }
+        worksheet_freeze_panes(worksheet, 1, lxw_col_t(sheet.frozenColumns))
+        worksheet_set_comments_author(worksheet, "ruralstat")
+        worksheet_set_landscape(worksheet)
+        worksheet_set_paper(worksheet, 9)  // A4
+        // A landscape A4 page holds about 130 characters of columns at full size. A sheet is fit to the
+        // page width (as many pages down as needed) while that keeps the print at half size or more; a
+        // wider one (a wide sheet of 40 indicators) prints at 60 % across pages, its region columns repeated.
+        if widths.reduce(0, +) <= 260 {
+            worksheet_fit_to_pages(worksheet, 1, 0)
+        } else {
+            worksheet_set_print_scale(worksheet, 60)
+        }
+        try check(worksheet_repeat_rows(worksheet, 0, 0), "the repeated header of '\(name)'")
+        if sheet.frozenColumns > 0 {
+            try check(worksheet_repeat_columns(worksheet, 0, lxw_col_t(sheet.frozenColumns - 1)), "the repeated columns of '\(name)'")
+        }
+        try check(worksheet_set_footer(worksheet, "&L&A&R&P / &N"), "the footer of '\(name)'")
+        if columns > 0 {
+            try check(
+                worksheet_autofilter(worksheet, 0, 0, lxw_row_t(sheet.rows.count), lxw_col_t(columns - 1)), "the autofilter of '\(name)'")
+        }
+
+        let header = format(header: true)
+        // The header wraps within its column; its row is as tall as the most lines a title needs (up to 5).
+        let lines = zip(sheet.header, widths).map { title, width in Int((Double(Spreadsheet.displayWidth(title)) / max(1, width - 1)).rounded(.up)) }.max() ?? 1
+        try check(worksheet_set_row(worksheet, 0, 15 * Double(min(5, max(1, lines))), header), "the header row of '\(name)'")
+        for (column, title) in sheet.header.enumerated() {
+            try check(worksheet_write_string(worksheet, 0, lxw_col_t(column), Spreadsheet.cellText(title), header), "the header of '\(name)'")
+        }
+        for (index, cells) in sheet.rows.enumerated() {
+            let row = lxw_row_t(index + 1)
+            for (column, cell) in cells.enumerated() {
+                let col = lxw_col_t(column)
+                let status: lxw_error
+                switch cell {
+                case .empty:
+                    continue
+                case .text(let text):
+                    status = worksheet_write_string(worksheet, row, col, Spreadsheet.cellText(text), nil)
+                case .number(let value, let number):
+                    guard value.isFinite else { continue }
+                    status = worksheet_write_number(worksheet, row, col, Spreadsheet.figure(value), format(number: number))
+                case .noted(let value, let number, let note):
+                    let marked = format(number: number, marked: true)
+                    if let value, value.isFinite {
+                        status = worksheet_write_number(worksheet, row, col, Spreadsheet.figure(value), marked)
+                    } else {
+                        status = worksheet_write_blank(worksheet, row, col, marked)
+                    }
+                    try check(status, "row \(index + 2), column \(column + 1) of '\(name)'")
+                    try check(
+                        worksheet_write_comment(worksheet, row, col, Spreadsheet.cellText(note)),
+                        "the note of row \(index + 2), column \(column + 1) of '\(name)'")
+                    continue
+                }
+                try check(status, "row \(index + 2), column \(column + 1) of '\(name)'")
+            }
+        }
     }
 }

@@ -29,18 +29,23 @@ public struct ReportWriter {
             unitMultiplier: catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier)
     }
 
-    /// The indicator tables as a workbook: one sheet per level (regions down, indicators across), and the long form.
-    static func spreadsheet(long: IndicatorTable, byLevel: [(level: RegionLevel, table: IndicatorTable)]) -> Spreadsheet {
+    /// The indicator tables as a workbook: one sheet per level (regions down, indicators across, each
+    /// indicator's column in its own format), and the long form (each value in its indicator's format).
+    /// Partial and withheld figures are marked, with the reason in a cell comment.
+    static func spreadsheet(long: IndicatorTable, byLevel: [(level: RegionLevel, table: IndicatorTable)], created: Date) -> Spreadsheet {
         var sheets: [Spreadsheet.Sheet] = []
         for (level, table) in byLevel {
+            let formats = table.indicators.map { Spreadsheet.NumberFormat.of($0.kind, decimals: $0.decimals) }
             let rows: [[Spreadsheet.Cell]] = table.wide.map { line in
-                [.text(line.region.description), .text(line.regionName), .text(line.period.description)] + line.cells.map { Spreadsheet.number($0?.value) }
+                [.text(line.region.description), .text(line.regionName), .text(line.period.description)]
+                    + zip(line.cells, formats).map { row, format in row.map { valueCell($0, format: format) } ?? .empty }
             }
             sheets.append(
                 Spreadsheet.Sheet(
                     name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
-                    rows: rows))
+                    rows: rows, frozenColumns: 3))
         }
+        let percent = Spreadsheet.NumberFormat.percent(decimals: 1)
         sheets.append(
             Spreadsheet.Sheet(
                 name: "long",
@@ -51,12 +56,29 @@ public struct ReportWriter {
                 rows: long.rows.map { row in
                     [
                         .text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
-                        .text(row.period.description), Spreadsheet.number(row.value), .text(row.unit),
-                        row.coverage.map { .number(100 * $0, .percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
-                        row.attainment.map { .number($0, .percent) } ?? .empty,
+                        .text(row.period.description), valueCell(row, format: .of(row.kind, decimals: row.decimals)), .text(row.unit),
+                        row.coverage.map { .number(100 * $0, percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
+                        row.attainment.map { .number($0, percent) } ?? .empty,
                     ]
-                }))
-        return Spreadsheet(sheets: sheets)
+                }, frozenColumns: 3))
+        return Spreadsheet(
+            sheets: sheets,
+            properties: Spreadsheet.Properties(
+                title: "乡村振兴指标 Rural revitalization indicators", subject: "rollups by level, region, indicator and period",
+                keywords: "rural revitalization, indicators, ruralstat",
+                comments: "Partial figures (coverage between the thresholds) and withheld ones are marked, with the reason in a cell comment.",
+                created: created))
+    }
+
+    /// A table value as a cell: plain when published; marked with its coverage when partial; a marked
+    /// empty cell when withheld.
+    static func valueCell(_ row: IndicatorTable.Row, format: Spreadsheet.NumberFormat) -> Spreadsheet.Cell {
+        let coverage = row.coverage.map { "coverage \(NumberText.readable(100 * $0)) %" } ?? "coverage unknown"
+        switch row.publication {
+        case .published: return row.value.map { .number($0, format) } ?? .empty
+        case .partial: return .noted(row.value, format, note: "partial: \(coverage) (部分)")
+        case .withheld: return .noted(nil, format, note: "withheld: \(coverage) (不发布)")
+        }
     }
 
     /// The tallies of the scope: all for the nation, one province's for a province; for a smaller
@@ -158,8 +180,8 @@ public struct ReportWriter {
             try text.write(toFile: try staging.path("tables/indicators.md"), atomically: false, encoding: .utf8)
         }
         if settings.formats.contains(.xlsx) {
-            var workbook = Self.spreadsheet(long: table, byLevel: byLevel)
-            if settings.formats.contains(.assessment) { workbook.sheets += AssessmentTables.spreadsheet(assessment).sheets }
+            var workbook = Self.spreadsheet(long: table, byLevel: byLevel, created: Date())
+            if settings.formats.contains(.assessment) { workbook.sheets += AssessmentTables.spreadsheet(assessment, created: Date()).sheets }
             try workbook.write(to: try staging.path("tables/indicators.xlsx"))
         }
         return table.rows.count
