@@ -24,7 +24,7 @@ except ImportError:
 
 folder = sys.argv[1] if len(sys.argv) > 1 else "reports"
 store = sqlite3.connect(os.path.join(folder, "ruralstat.sqlite"))
-levels = ("province", "prefecture", "county")
+levels = ("national", "province", "prefecture", "county")
 expected = {}
 for level, region, indicator, period, value in store.execute(
         "SELECT level, region, indicator, period, value FROM rollups WHERE publication != 'withheld' AND value IS NOT NULL"):
@@ -32,7 +32,7 @@ for level, region, indicator, period, value in store.execute(
         expected[("%012d" % region, indicator, period)] = float(value)
 
 failures = 0
-files = sorted(glob.glob(os.path.join(folder, "sdmx", "*")))
+files = sorted(path for path in glob.glob(os.path.join(folder, "sdmx", "*")) if not os.path.basename(path).startswith("structure."))
 for path in files:
     validate = path.endswith(".xml")
     message = read_sdmx(path, validate=validate)
@@ -41,7 +41,9 @@ for path in files:
     repeated = 0
     for row in frame.itertuples(index=False):
         record = row._asdict()
-        key = (str(record["REF_AREA"]), str(record["INDICATOR"]), str(record["TIME_PERIOD"]))
+        # pysdmx reads SDMX-CSV through pandas, which takes a code of digits for a number: the nation's
+        # 000000000000 comes back as 0. Codes are put back to their 12 digits.
+        key = ("%012d" % int(record["REF_AREA"]), str(record["INDICATOR"]), str(record["TIME_PERIOD"]))
         repeated += key in seen
         seen[key] = float(record["OBS_VALUE"])
     missing = expected.keys() - seen.keys()

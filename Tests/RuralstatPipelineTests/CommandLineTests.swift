@@ -160,7 +160,28 @@ struct CommandLineTests {
         #expect(
             try FileManager.default.subpathsOfDirectory(atPath: out).sorted() == [
                 "sdmx", "sdmx/rollups.generic21.xml", "sdmx/rollups.sdmx10.csv", "sdmx/rollups.sdmx20.csv", "sdmx/rollups.ss21.xml", "sdmx/rollups.ss30.xml",
+                "sdmx/structure.21.xml", "sdmx/structure.30.xml",
             ])
+    }
+
+    /// `catalog export --sdmx` writes the structure the data messages reference: every indicator and region of the registry.
+    @Test func catalogExportWritesTheSDMXStructure() throws {
+        let folder = try CLI.sampleStore()
+        for version in ["2.1", "3.0"] {
+            let out = folder.path("structure-\(version).xml")
+            let result = try CLI.run([
+                "catalog", "export", "--sdmx", "--sdmx-version", version, "--catalog", Self.catalog, "--store", folder.path("reports/ruralstat.sqlite"), "-o",
+                out,
+            ])
+            #expect(result.status == 0, "\(result.all)")
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(text.contains("<structure:Codelist id=\"CL_INDICATOR\"") && text.contains("<structure:Code id=\"HOUSEHOLDS\">"))
+            #expect(text.contains("<structure:Dataflow id=\"DF_RRS\" agencyID=\"CN_RRS\" version=\"1.0\""))
+            #expect(text.contains("<structure:Code id=\"441900000000\"><common:Name xml:lang=\"zh\">前平市</common:Name>"))  // the sample registry's name
+            #expect(text.contains("H_REGION") == (version == "3.0"))
+        }
+        let refused = try CLI.run(["catalog", "export", "--sdmx", "--sdmx-version", "2.0", "--catalog", Self.catalog, "-o", folder.path("x.xml")])
+        #expect(refused.status != 0 && refused.error.contains("--sdmx-version '2.0' is not 2.1 or 3.0"))
     }
 
     /// A spot-check rule weight for a rule the store never ran is a typo, said as one; the list is not written.

@@ -30,7 +30,8 @@ struct SDMXRoundTripTests {
             rows.append(
                 SDMXObservation(
                     region: region, indicator: indicator, period: try! Period(index % 2 == 0 ? "2023" : "2024"), value: value,
-                    status: value == nil ? nil : "A"))
+                    status: value == nil ? nil : "A", unit: catalog.definitions(of: indicator).last?.unit, coverage: value == nil ? nil : 0.875,
+                    publication: value == nil ? nil : "partial"))
         }
         // Deduplicate keys: a message holds each key once.
         var seen = Set<String>()

@@ -101,5 +101,6 @@ public enum UnitScale {
         return words.first { $0.word == trimmed }?.power
     }
 
-    static func prefix(for power: Int) -> String { words.first { $0.power == power }?.word ?? (power == 0 ? "" : "1e\(power) ") }
+    /// The scale word for a power of ten (`万` for 4), or `1e7 ` for one without a word; empty for 0.
+    public static func prefix(for power: Int) -> String { words.first { $0.power == power }?.word ?? (power == 0 ? "" : "1e\(power) ") }
 }

@@ -42,14 +42,26 @@ public struct SDMXObservation: Sendable, Hashable {
     public var value: Double?
     public var status: String?
     public var unitMultiplier: Int?
+    /// The unit without its scale (`元`, `户`), which UNIT_MULT gives.
+    public var unit: String?
+    /// The share of expected units that reported, 0…1.
+    public var coverage: Double?
+    /// The publication mark: `published`, `partial` or `withheld` (CL_PUBLICATION).
+    public var publication: String?
 
-    public init(region: RegionCode, indicator: String, period: Period, value: Double?, status: String? = nil, unitMultiplier: Int? = nil) {
+    public init(
+        region: RegionCode, indicator: String, period: Period, value: Double?, status: String? = nil, unitMultiplier: Int? = nil,
+        unit: String? = nil, coverage: Double? = nil, publication: String? = nil
+    ) {
         self.region = region
         self.indicator = indicator
         self.period = period
         self.value = value
         self.status = status
         self.unitMultiplier = unitMultiplier
+        self.unit = unit
+        self.coverage = coverage
+        self.publication = publication
     }
 }
 
@@ -92,9 +104,9 @@ public final class SDMXWriter {
     private func writeStart() {
         switch format {
         case .sdmxCSV10, .csvLong, .csvWide:  // (the plain layouts never get here: see init)
-            append("DATAFLOW,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n")
+            append("DATAFLOW,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS,UNIT_MEASURE,COVERAGE,PUBLICATION\n")
         case .sdmxCSV20:
-            append("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS\n")
+            append("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MULT,OBS_STATUS,UNIT_MEASURE,COVERAGE,PUBLICATION\n")
         case .sdmxGeneric21:
             let ns = Self.v21
             append(
@@ -149,6 +161,21 @@ public final class SDMXWriter {
         let frequency = observation.period.frequency.rawValue
         let value = observation.value.map(NumberText.shortest) ?? (action == .delete ? nil : "NaN")
         let status = observation.status ?? (observation.value == nil && action != .delete ? "M" : nil)
+        let coverage = observation.coverage.map(NumberText.computed)
+        // The attributes of an observation (status, coverage, publication) and of its series (scale, unit).
+        var observationAttributes: [(String, String)] = []
+        if let status { observationAttributes.append(("OBS_STATUS", status)) }
+        if let coverage { observationAttributes.append(("COVERAGE", coverage)) }
+        if let publication = observation.publication { observationAttributes.append(("PUBLICATION", publication)) }
+        var seriesAttributes: [(String, String)] = []
+        if let multiplier = observation.unitMultiplier { seriesAttributes.append(("UNIT_MULT", String(multiplier))) }
+        if let unit = observation.unit { seriesAttributes.append(("UNIT_MEASURE", unit)) }
+        func generic(_ attributes: [(String, String)]) -> String {
+            attributes.isEmpty
+                ? ""
+                : "<generic:Attributes>" + attributes.map { "<generic:Value id=\"\($0)\" value=\"\(Self.escaped($1))\"/>" }.joined() + "</generic:Attributes>"
+        }
+        func inline(_ attributes: [(String, String)]) -> String { attributes.map { " \($0)=\"\(Self.escaped($1))\"" }.joined() }
         switch format {
         case .sdmxCSV10, .sdmxCSV20, .csvLong, .csvWide:
             if format == .sdmxCSV20 {
@@ -158,33 +185,29 @@ public final class SDMXWriter {
             }
             append(
                 "\(frequency),\(observation.region),\(Self.csv(observation.indicator)),\(observation.period),\(value ?? ""),"
-                    + "\(observation.unitMultiplier.map(String.init) ?? ""),\(status.map(Self.csv) ?? "")\n")
+                    + "\(observation.unitMultiplier.map(String.init) ?? ""),\(status.map(Self.csv) ?? ""),\(observation.unit.map(Self.csv) ?? ""),"
+                    + "\(coverage ?? ""),\(observation.publication.map(Self.csv) ?? "")\n")
         case .sdmxGeneric21:
             openSeriesIfNeeded(observation) {
                 "<generic:Series><generic:SeriesKey><generic:Value id=\"FREQ\" value=\"\(frequency)\"/>"
                     + "<generic:Value id=\"REF_AREA\" value=\"\(observation.region)\"/>"
                     + "<generic:Value id=\"INDICATOR\" value=\"\(Self.escaped(observation.indicator))\"/></generic:SeriesKey>"
-                    + (observation.unitMultiplier.map { "<generic:Attributes><generic:Value id=\"UNIT_MULT\" value=\"\($0)\"/></generic:Attributes>" } ?? "")
+                    + generic(seriesAttributes)
             }
             append(
                 "<generic:Obs><generic:ObsDimension value=\"\(observation.period)\"/>"
-                    + (value.map { "<generic:ObsValue value=\"\($0)\"/>" } ?? "")
-                    + (status.map { "<generic:Attributes><generic:Value id=\"OBS_STATUS\" value=\"\(Self.escaped($0))\"/></generic:Attributes>" } ?? "")
-                    + "</generic:Obs>")
+                    + (value.map { "<generic:ObsValue value=\"\($0)\"/>" } ?? "") + generic(observationAttributes) + "</generic:Obs>")
         case .sdmxStructureSpecific21:
             openSeriesIfNeeded(observation) {
                 "<Series FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\""
-                    + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "") + ">"
+                    + inline(seriesAttributes) + ">"
             }
-            append(
-                "<Obs TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
-                    + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>")
+            append("<Obs TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "") + inline(observationAttributes) + "/>")
         case .sdmxStructureSpecific30:
             append(
                 "<Obs FREQ=\"\(frequency)\" REF_AREA=\"\(observation.region)\" INDICATOR=\"\(Self.escaped(observation.indicator))\" "
                     + "TIME_PERIOD=\"\(observation.period)\"" + (value.map { " OBS_VALUE=\"\($0)\"" } ?? "")
-                    + (observation.unitMultiplier.map { " UNIT_MULT=\"\($0)\"" } ?? "")
-                    + (status.map { " OBS_STATUS=\"\(Self.escaped($0))\"" } ?? "") + "/>\n")
+                    + inline(seriesAttributes) + inline(observationAttributes) + "/>\n")
         }
         if buffer.count >= 1 << 16 { try flush() }
     }

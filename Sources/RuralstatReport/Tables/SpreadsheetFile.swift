@@ -91,6 +91,12 @@ public struct Spreadsheet: Sendable {
     /// Writes the workbook; a failure names the file and what libxlsxwriter said, and leaves no file.
     public func write(to path: String) throws {
         try? FileManager.default.removeItem(atPath: path)
+        // Said here, before libxlsxwriter, which would print its own message to standard error.
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw SpreadsheetError(path: path, message: "the folder \(folder) does not exist")
+        }
         // Constant memory: each row goes to disk when the next begins, and strings are written inline.
         var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
         guard let workbook = workbook_new_opt(path, &options) else {

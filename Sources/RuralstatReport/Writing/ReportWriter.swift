@@ -23,10 +23,11 @@ public struct ReportWriter {
     }
 
     private func observation(_ rollup: Rollup) -> SDMXObservation {
-        SDMXObservation(
+        let definition = catalog.definition(rollup.indicator, year: rollup.period.year)
+        return SDMXObservation(
             region: rollup.region, indicator: rollup.indicator, period: rollup.period, value: rollup.value,
-            status: rollup.publication == .partial ? "P" : "A",
-            unitMultiplier: catalog.definition(rollup.indicator, year: rollup.period.year)?.unitMultiplier)
+            status: rollup.publication == .partial ? "P" : "A", unitMultiplier: definition?.unitMultiplier, unit: definition?.unit,
+            coverage: rollup.coverage, publication: rollup.publication.rawValue)
     }
 
     /// The indicator tables as a workbook: one sheet per level (regions down, indicators across, each
@@ -192,7 +193,8 @@ public struct ReportWriter {
     private func writeSDMX(_ rollups: [Rollup], into staging: StagingFolder) throws {
         // A unit standing for two levels (东莞 441900, prefecture and county) is one key in SDMX: reported once, at its upper level.
         var keys: Set<String> = []
-        let published = rollups.filter { settings.levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
+        let levels = sdmxLevels
+        let published = rollups.filter { levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
             .sorted { $0.level < $1.level }
             .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
             .sorted { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }
@@ -204,6 +206,10 @@ public struct ReportWriter {
             try writer.finish()
         }
         if let since = settings.deltaSince { try writeSDMXDelta(since: since, publishedKeys: keys, into: staging) }
+        // The structure the data messages reference, beside them.
+        let structure = SDMXStructureWriter(catalog: catalog, registry: registry, scope: settings.region, sender: settings.sender, prepared: Date())
+        try structure.write(.v21, to: try staging.path("sdmx/structure.21.xml\(sdmxSuffix)"))
+        try structure.write(.v30, to: try staging.path("sdmx/structure.30.xml\(sdmxSuffix)"))
     }
 
     /// For consumers that keep what they received: what was removed after run `since` (a Delete
@@ -211,7 +217,7 @@ public struct ReportWriter {
     /// has actions. SDMX-CSV 1.0 has none, so it gets no delta: its full file replaces.
     private func writeSDMXDelta(since: Int64, publishedKeys keys: Set<String>, into staging: StagingFolder) throws {
         let (changed, removed) = try store.rollupChanges(since: since)
-        let levels = Set(settings.levels.map(\.description))
+        let levels = Set(sdmxLevels.map(\.description))
         let deleted = try removed.filter { key in
             try levels.contains(key.level) && RegionCode(uncheckedRawValue: key.region).isWithin(settings.region)
                 && (settings.periods?.contains(Period(key.period)) ?? true)
@@ -241,4 +247,7 @@ public struct ReportWriter {
     ]
 
     private var sdmxSuffix: String { settings.sdmxGzip ? ".gz" : "" }
+
+    /// The levels sent upward: the tables' levels, and the nation's own figures in a national report.
+    private var sdmxLevels: Set<RegionLevel> { Set(settings.levels + (settings.region == .national ? [.national] : [])) }
 }

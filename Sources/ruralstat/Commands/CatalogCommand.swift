@@ -1,12 +1,14 @@
 import ArgumentParser
+import Foundation
 import RuralstatModel
+import RuralstatReport
 
 /// `ruralstat catalog`: validate and list the indicator catalog.
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
-        abstract: "Validate and list the indicator catalog.",
-        subcommands: [Validate.self, List.self],
+        abstract: "Validate, list and export the indicator catalog.",
+        subcommands: [Validate.self, List.self, Export.self],
         defaultSubcommand: List.self
     )
 
@@ -63,6 +65,48 @@ struct CatalogCommand: ParsableCommand {
 
         private func csvField(_ text: String) -> String {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+    }
+}
+
+extension CatalogCommand {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the indicator system as an SDMX structure message (codelists, concepts, DSD, dataflow).",
+            discussion: """
+                The codelists are CL_REGION (the registry edition's units and the nation, with parents; in 3.0 the tree as \
+                the hierarchy H_REGION), CL_INDICATOR (the catalog, in Chinese and English), CL_FREQ, CL_OBS_STATUS, \
+                CL_UNIT_MULT and CL_PUBLICATION; the DSD DSD_RRS; and the dataflow CN_RRS:DF_RRS(1.0) that the data \
+                messages of `ruralstat report` reference. A path ending in .gz is written gzip-compressed.
+                """)
+        @OptionGroup var catalog: CatalogOptions
+        @OptionGroup var registry: RegistryOptions
+
+        @Flag(help: "Write SDMX (the only export there is; named so that the command says what it writes).")
+        var sdmx = false
+
+        @Option(help: "The SDMX-ML version: 2.1 or 3.0.")
+        var sdmxVersion: String = "2.1"
+
+        @Option(help: "The sender named in the message header.")
+        var sender = "CN_RRS"
+
+        @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where to write the message.", valueName: "file"))
+        var output: String
+
+        func validate() throws {
+            guard sdmx else { throw ValidationError("say what to export: --sdmx") }
+            guard SDMXStructureWriter.Version(rawValue: sdmxVersion) != nil else {
+                throw ValidationError("--sdmx-version '\(sdmxVersion)' is not 2.1 or 3.0")
+            }
+        }
+
+        func run() throws {
+            let writer = SDMXStructureWriter(catalog: try catalog.loadCatalog(), registry: try registry.loadRegistry(), sender: sender, prepared: Date())
+            try writer.write(SDMXStructureWriter.Version(rawValue: sdmxVersion)!, to: output)
+            print(
+                "wrote \(output): the SDMX-ML \(sdmxVersion) structure of \(writer.catalog.codes.count) indicators and \(writer.registry.map(\.count) ?? 0) regions"
+            )
         }
     }
 }
