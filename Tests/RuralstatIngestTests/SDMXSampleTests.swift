@@ -44,7 +44,7 @@ struct SDMXSampleTests {
             ("ECB-EXR-M.USD.EUR.SP00.A.generic21.xml", "CURRENCY, CURRENCY_DENOM, EXR_TYPE, EXR_SUFFIX", "'ECB_EXR1'"),
             ("ESTAT-NAMA_10_GDP.ss21.xml", "geo, na_item", "ESTAT:NAMA_10_GDP(1.0)"),
             ("TWG21-ecb_exr_ng_flat.ss21.xml", "CURRENCY, CURRENCY_DENOM, EXR_TYPE, EXR_VAR", "ECB:ECB_EXR_NG(1.0)"),
-            ("TWG30-ECB_EXR0.ss30.xml", "CURRENCY, CURRENCY_DENOM, EXR_TYPE, EXR_SUFFIX", "'ECB_EXR_1_0'"),
+            ("TWG30-ECB_EXR0.ss30.xml", "CURRENCY, CURRENCY_DENOM, EXR_TYPE, EXR_SUFFIX", "ECB:EXR(1.0)"),
             ("TWG-sdmx-csv20-example-10-actions.csv", "DIM_1, DIM_2, DIM_3, ATTR_1", "ESTAT:NA_MAIN(1.6.0)"),
         ])
     func foreignStructuresAreRefusedWhole(file: String, components: String, structure: String) throws {

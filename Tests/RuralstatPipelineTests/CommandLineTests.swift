@@ -281,6 +281,21 @@ struct CommandLineTests {
         }
     }
 
+    /// `--mapping` reads a sender's own structure; a mapping naming codes the catalog lacks is refused before any file is read.
+    @Test func checkReadsASendersStructureThroughItsMapping() throws {
+        let mappings = CLI.root.appendingPathComponent("Tests/Fixtures/mappings")
+        let file = mappings.appendingPathComponent("cn44-rural.sdmx20.csv").path
+        let arguments = ["check", file, "--sender", "44", "--registry", Self.registry, "--catalog", Self.catalog]
+        let mapped = try CLI.run(arguments + ["--mapping", mappings.appendingPathComponent("cn44-rural.yaml").path])
+        #expect(mapped.status == 1 && mapped.output.contains("5 rows, 4 accepted, 1 rejected"), "\(mapped.all)")
+        let unmapped = try CLI.run(arguments)
+        #expect(unmapped.status == 1 && unmapped.output.contains("unmapped_structure"), "\(unmapped.all)")
+        let folder = try TemporaryFolder()
+        let typo = try folder.write("typo.yaml", "components: {GEO: region, INDIC_RR: indicator}\nindicators: {HH_TOT: HOUSEHOLD}\n")
+        let refused = try CLI.run(arguments + ["--mapping", typo])
+        #expect(refused.status != 0 && refused.error.contains("'HOUSEHOLD' is not an indicator of the catalog"), "\(refused.all)")
+    }
+
     @Test func checkTakesTheSenderFromTheFileNameOrInEitherForm() throws {
         let sample = CLI.root.appendingPathComponent("sample-data/submissions/2023/CN_130122_2023.csv").path
         let byName = try CLI.run(["check", sample, "--registry", Self.registry, "--catalog", Self.catalog])

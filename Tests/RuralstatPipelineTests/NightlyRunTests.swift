@@ -152,6 +152,24 @@ struct NightlyRunTests {
         }
     }
 
+    /// A source names its senders' structure mapping; the run reads the source's files through it, and a
+    /// mapping that is missing or names codes the catalog lacks stops the spec, not the rows.
+    @Test func aSourceReadsThroughItsMapping() throws {
+        let mappings = Self.root.appendingPathComponent("Tests/Fixtures/mappings").path
+        let yaml =
+            "version: 1\nstore: s.sqlite\nregistry: [r.csv]\ncatalog: c.yaml\nsources:\n  - {name: gd, paths: [x], sender: \"44\", mapping: cn44-rural.yaml}\n"
+        let spec = try PipelineSpec(yaml: yaml, file: mappings + "/nightly.yaml")
+        let options = spec.options(for: spec.sources[0])
+        #expect(options.mapping?.indicators["HH_TOT"] == "HOUSEHOLDS" && options.components.role(of: "GEO") == .region)
+        let catalog = try ReferenceFiles.loadCatalog(path: Self.root.appendingPathComponent("pipelines/indicators.yaml").path)
+        try spec.checkIndicators(against: catalog, specPath: "nightly.yaml")
+        #expect {
+            try PipelineSpec(yaml: yaml.replacingOccurrences(of: "cn44-rural.yaml", with: "missing.yaml"), file: mappings + "/nightly.yaml")
+        } throws: { error in
+            "\(error)".contains("missing.yaml") && "\(error)".contains("cannot be read")
+        }
+    }
+
     @Test func aBadSpecNamesTheKeyAndTheReason() {
         let yaml = """
             version: 1

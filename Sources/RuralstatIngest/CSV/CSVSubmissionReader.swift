@@ -17,6 +17,9 @@ final class CSVSubmissionReader: FieldLocator {
     private var wideColumns: [(index: Int, code: [UInt8])] = []
     private var currentLine = 0
     let format: SubmissionFormat
+    /// The column naming each row's structure (SDMX-CSV), checked on the first row against the mapping's.
+    private var structureColumn: Int?
+    private let mapping: StructureMapping?
 
     init(
         source: any ByteSource, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions,
@@ -24,6 +27,7 @@ final class CSVSubmissionReader: FieldLocator {
     ) throws {
         file = source.name
         self.validator = validator
+        mapping = options.mapping
         let delimiter = CSVSubmissionReader.delimiter(sniffed)
         reader = CSVReader(source: source, delimiter: delimiter)
         guard try reader.next() else {
@@ -44,7 +48,8 @@ final class CSVSubmissionReader: FieldLocator {
             // Wide: every column that is neither a known role nor empty must be an indicator code.
             for (index, name) in header.enumerated() where options.components.role(of: name) == nil {
                 let code = name.trimmingCharacters(in: " \t")
-                guard !catalog.definitions(of: code).isEmpty else {
+                // The sender's code stays in the column; the validator maps it as it does a long file's.
+                guard !catalog.definitions(of: options.mapping?.indicators[code] ?? code).isEmpty else {
                     throw IngestError(
                         file: file, line: 1, column: name, rule: .malformedHeader,
                         message:
@@ -72,7 +77,12 @@ final class CSVSubmissionReader: FieldLocator {
             if let structureColumn, (try? reader.next()) == true, reader.fieldCount > structureColumn {
                 structure = EchoText.quote(reader.string(structureColumn).trimmingCharacters(in: " \t"), limit: 80)
             }
+            if let mapping, let structure, !mapping.covers(structure) { throw mapping.refusal(file: file, line: 2, reference: structure) }
             throw IngestError.unmappedStructure(file: file, line: 1, components: components, structure: structure)
+        }
+        if mapping?.structure != nil {
+            structureColumn =
+                format == .sdmxCSV20 ? header.firstIndex { $0.trimmingCharacters(in: " \t").uppercased() == "STRUCTURE_ID" } : format == .sdmxCSV10 ? 0 : nil
         }
         // SDMX-CSV may carry other dimensions (rows without ours are rejected one by one); plain CSV must have both.
         for role in [FieldRole.region, .period] where columns[role] == nil && (format == .csvLong || format == .csvWide) {
@@ -116,6 +126,11 @@ final class CSVSubmissionReader: FieldLocator {
         while try reader.next() {
             currentLine = reader.line
             if reader.isBlank { continue }
+            if let column = structureColumn, let mapping, column < reader.fieldCount {
+                structureColumn = nil  // the first row names the structure
+                let reference = reader.string(column).trimmingCharacters(in: " \t")
+                if !mapping.covers(reference) { throw mapping.refusal(file: file, line: reader.line, reference: reference) }
+            }
             if reader.fieldCount != expected {
                 try validator.add(fieldCountProblem: reader.fieldCount, expected: expected, line: reader.line)
                 continue

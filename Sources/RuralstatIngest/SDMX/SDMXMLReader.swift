@@ -29,6 +29,8 @@ final class SDMXMLReader: FieldLocator {
     private var structureIDs: Set<String> = []
     /// The structure the header references (`AGENCY:ID(VERSION)`), to name it when the file is not ours.
     private var structureReference: String?
+    /// The sender's structure mapping, whose structure a file must be of.
+    private let mapping: StructureMapping?
     /// Components met before the first observation that play no role here (FREQ, CURRENCY, …), in order.
     private var unmappedComponents: [String] = []
     private var structureChecked = false
@@ -80,10 +82,11 @@ final class SDMXMLReader: FieldLocator {
         "validFromDate", "validToDate", "publicationYear", "publicationPeriod", "dataScope", "type",
     ]
 
-    init(source: any ByteSource, validator: SubmissionValidator, components: ComponentMap) {
+    init(source: any ByteSource, validator: SubmissionValidator, components: ComponentMap, mapping: StructureMapping? = nil) {
         self.source = source
         self.validator = validator
         self.components = components
+        self.mapping = mapping
         self.file = source.name
     }
 
@@ -373,6 +376,8 @@ final class SDMXMLReader: FieldLocator {
             case "Prepared": header.prepared = value
             case "Test": header.isTest = value == "true" || value == "1"
             case "DataSetAction": header.defaultAction = Action(sdmx: value)
+            case "StructureUsage" where !value.isEmpty:  // 3.0: the dataflow's URN, named by its AGENCY:ID(VERSION)
+                structureReference = value.split(separator: "=").last.map(String.init) ?? value
             default: break
             }
             capture = nil
@@ -393,7 +398,7 @@ final class SDMXMLReader: FieldLocator {
 
     private func headerElement(_ name: String, _ attrs: Attributes) throws {
         switch name {
-        case "ID", "Prepared", "Test", "DataSetAction":
+        case "ID", "Prepared", "Test", "DataSetAction", "StructureUsage":
             capture = name
             text.removeAll(keepingCapacity: true)
         case "Sender":
@@ -517,6 +522,9 @@ final class SDMXMLReader: FieldLocator {
     private func checkStructure(_ fields: ObservationFields) throws {
         guard !structureChecked else { return }
         structureChecked = true
+        if let mapping, let reference = structureReference ?? structureIDs.sorted().first, !mapping.covers(reference) {
+            throw mapping.refusal(file: file, line: fields.line, element: location(of: .value).element, reference: reference)
+        }
         guard fields.region.isEmpty, fields.indicator.isEmpty, !unmappedComponents.isEmpty else { return }
         throw IngestError.unmappedStructure(
             file: file, line: fields.line, element: location(of: .value).element, components: unmappedComponents,

@@ -29,7 +29,7 @@ public enum SubmissionReader {
         let encoding = options.encoding == .auto ? TextEncoding.detect(peekable.prefix[...]) : nil
         if peekable.sniffBytes.first == UInt8(ascii: "<") || encoding.map(peekable.isUnicodeMarkup) == true {
             // libxml2 reads the XML declaration's encoding and UTF-16 by its byte-order mark itself.
-            let reader = SDMXMLReader(source: peekable, validator: validator, components: options.components)
+            let reader = SDMXMLReader(source: peekable, validator: validator, components: options.components, mapping: options.mapping)
             try reader.read()
         } else {
             var source: any ByteSource

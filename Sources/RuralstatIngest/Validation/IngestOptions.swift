@@ -21,6 +21,10 @@ public struct IngestOptions: Sendable {
     /// Problems kept in memory for the report; every rejected row still reaches the rejects log.
     public var problemCap = 1_000
     public var components = ComponentMap()
+    /// The sender's structure mapped onto ruralstat's; setting it maps the components too.
+    public var mapping: StructureMapping? {
+        didSet { components = ComponentMap(extra: mapping?.components ?? [:]) }
+    }
     public var limits = DecompressionLimits()
     /// Sender ids with their jurisdiction, overriding the digits in the id.
     public var senders: [String: RegionCode] = [:]
@@ -53,6 +57,10 @@ public struct IngestOptions: Sendable {
         for (sender, root) in senders.sorted(by: { $0.key < $1.key }) { print.add("\(sender)=\(root.rawValue)") }
         print.add("\(limits.maxBytes) \(limits.maxRatio) \(limits.ratioGraceBytes)")
         print.add(components.description)
+        if let mapping {
+            print.add(
+                "mapping \(mapping.structure ?? "-") " + mapping.indicators.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
+        }
         return print
     }
 }

@@ -114,7 +114,9 @@ struct RowChecks: ~Copyable {
             return nil
         }
         guard indicators[index].batchIndex != nil else {
-            try rowProblem(.unknownIndicator, .indicator, fields, "indicator '\(indicators[index].text)' is not in the catalog \(catalog.version)")
+            let mapped =
+                options.mapping.map { $0.indicators.isEmpty ? "" : " nor among the codes its mapping \(($0.file as NSString).lastPathComponent) maps" } ?? ""
+            try rowProblem(.unknownIndicator, .indicator, fields, "indicator '\(indicators[index].text)' is not in the catalog \(catalog.version)\(mapped)")
             return nil
         }
         return index
@@ -413,7 +415,8 @@ struct RowChecks: ~Copyable {
         let (index, inserted) = indicatorKeys.index(of: bytes)
         guard index >= 0 else { return nil }
         guard inserted else { return index }
-        let code = FieldText.isASCII(bytes) ? bytes.trimmed.text : FieldText.normalized(bytes)
+        let text = FieldText.isASCII(bytes) ? bytes.trimmed.text : FieldText.normalized(bytes)
+        let code = options.mapping?.indicators[text] ?? text  // the sender's code, as the mapping names it in the catalog
         if catalog.definitions(of: code).isEmpty {
             indicators.append(IndicatorEntry(text: code, batchIndex: nil))
         } else {

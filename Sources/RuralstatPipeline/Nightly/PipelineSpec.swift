@@ -28,6 +28,9 @@ public struct PipelineSpec: Sendable {
         public var encoding: IngestOptions.Encoding
         /// Reject a whole file when more than this share of its rows is rejected (nil: reject rows only).
         public var maxErrorRate: Double?
+        /// The file of the senders' structure mapping (`mapping:`), and the mapping read from it.
+        public var mappingFile: String?
+        public var mapping: StructureMapping?
     }
 
     public enum Stage: String, Sendable, Hashable, CaseIterable {
@@ -207,7 +210,13 @@ extension PipelineSpec {
         catalog = SpecPath.resolve(catalog, in: folder)
         rules = rules.map { SpecPath.resolve($0, in: folder) }
         assessment = assessment.map { SpecPath.resolve($0, in: folder) }
-        for index in sources.indices { sources[index].paths = sources[index].paths.map { SpecPath.resolve($0, in: folder) } }
+        for index in sources.indices {
+            sources[index].paths = sources[index].paths.map { SpecPath.resolve($0, in: folder) }
+            if let mappingFile = sources[index].mappingFile {
+                sources[index].mappingFile = SpecPath.resolve(mappingFile, in: folder)
+                sources[index].mapping = try StructureMapping(contentsOfFile: sources[index].mappingFile!)
+            }
+        }
         reports.folder = SpecPath.resolve(reports.folder, in: folder)
     }
 
@@ -244,8 +253,10 @@ extension PipelineSpec {
         let encoding = f.choice("encoding", IngestOptions.Encoding.self, required: false) ?? .auto
         let rate = f.double("max_error_rate", required: false)
         if let rate, !(0...1).contains(rate) { f.problem("max_error_rate", "must lie between 0 and 1, not \(rate)") }
+        let mapping = f.string("mapping", required: false)
         f.rejectUnknownKeys()
-        return Source(name: name, paths: paths, sender: sender, senderFromFileName: pattern, encoding: encoding, maxErrorRate: rate)
+        return Source(
+            name: name, paths: paths, sender: sender, senderFromFileName: pattern, encoding: encoding, maxErrorRate: rate, mappingFile: mapping)
     }
 
     private static func share(_ f: YAMLFields, _ key: String) -> Double? {
@@ -341,6 +352,7 @@ extension PipelineSpec {
     /// Refuses indicator codes the spec names that the catalog does not know (a filter never
     /// silently matches nothing).
     func checkIndicators(against catalog: IndicatorCatalog, specPath: String) throws(SpecError) {
+        for source in sources { try source.mapping?.check(against: catalog) }
         let known = Set(catalog.codes)
         let unknown = quality.periodByIndicator.keys.filter { !known.contains($0) }.sorted()
         guard !unknown.isEmpty else { return }
@@ -360,6 +372,7 @@ extension PipelineSpec {
             options.defaultSender = Jurisdiction(sender: sender, root: sender == "national" ? .national : (try? RegionCode(sender)) ?? .national)
         }
         if let rate = source.maxErrorRate { options.policy = .submissionAbove(errorRate: rate) }
+        options.mapping = source.mapping
         return options
     }
 }

@@ -31,7 +31,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let registries = RegistryEditions([try registry.loadRegistry()])
         let catalog = try catalog.loadCatalog()
-        let options = try ingest.options()
+        let options = try ingest.options(catalog: catalog)
         var reports: [ValidationReport] = []
         for path in try SubmissionIngestor.expand(paths, emptyIsError: true) {
             do {

@@ -32,8 +32,9 @@ struct IngestCommand: ParsableCommand {
         let (sqlite, held) = try StoreAccess.openForWriting(store, command: "ingest", wait: lock.wait)
         defer { withExtendedLifetime(held) {} }
         let files = try SubmissionIngestor.expand(paths, emptyIsError: true)
+        let catalog = try catalog.loadCatalog()
         let status = try IngestRun(
-            store: sqlite, storePath: store, command: "ingest", catalog: try catalog.loadCatalog(), options: try ingest.options(),
+            store: sqlite, storePath: store, command: "ingest", catalog: catalog, options: try ingest.options(catalog: catalog),
             rejectsPath: rejects.rejects
         )
         .run(files, parameters: ["files": String(files.count)], printTotals: true)

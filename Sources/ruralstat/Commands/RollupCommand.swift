@@ -68,7 +68,7 @@ struct RollupCommand: ParsableCommand {
         let definitions = try catalog.loadCatalog()
         var runner = StorelessRollup(
             registry: withoutRegistry ? nil : try registry.loadRegistry(), catalog: definitions,
-            options: try ingest.options())
+            options: try ingest.options(catalog: definitions))
         runner.workers = workers
         runner.quality = .standard(rules: try rules.loadRules(catalog: definitions))
         let summary = try runner.run(files: try SubmissionIngestor.expand(sources, emptyIsError: true), outDirectory: out)

@@ -148,9 +148,10 @@ struct SubmissionsCommand: ParsableCommand {
             let person = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             let wasRetired = entry.status == SubmissionStatus.retired.rawValue
             var line = ""
+            let loaded = try catalog.loadCatalog()
             let status = try IngestRun(
-                store: database, storePath: store.store, command: "submissions retry", catalog: try catalog.loadCatalog(),
-                options: try ingest.options(), rejectsPath: rejects.rejects
+                store: database, storePath: store.store, command: "submissions retry", catalog: loaded,
+                options: try ingest.options(catalog: loaded), rejectsPath: rejects.rejects
             )
             .run(
                 [entry.fileName], parameters: ["submission": String(id)], printTotals: false, retryRejected: true,

@@ -29,8 +29,20 @@ struct IngestArguments: ParsableArguments {
     @Option(help: "How many problems to list per file (every rejected row still goes to the rejects log).")
     var maxProblems = 1_000
 
-    func options() throws -> IngestOptions {
+    @Option(
+        help: ArgumentHelp(
+            "A structure mapping (YAML): the senders' component ids and indicator codes for ruralstat's, for files of another SDMX structure.",
+            valueName: "file"))
+    var mapping: String?
+
+    /// The options, with the mapping's indicator codes checked against `catalog`.
+    func options(catalog: IndicatorCatalog) throws -> IngestOptions {
         var options = IngestOptions()
+        if let mapping {
+            let loaded = try StructureMapping(contentsOfFile: mapping)
+            try loaded.check(against: catalog)
+            options.mapping = loaded
+        }
         options.encoding = encoding
         options.problemCap = maxProblems
         if let maxErrorRate {
