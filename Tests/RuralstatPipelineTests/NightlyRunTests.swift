@@ -5,6 +5,7 @@ import TestSupport
 import RuralstatIngest
 import RuralstatModel
 import RuralstatQuality
+import RuralstatReport
 @testable import RuralstatPipeline
 import RuralstatSampleData
 import RuralstatStore
@@ -204,6 +205,44 @@ struct NightlyRunTests {
                     "line 15: owner: unknown key (known here: assessment, catalog, coverage, exit_status, name, quality, registry, registry_edition, reports, rules, sources, stages, store, version)",
                 ])
         }
+    }
+
+    /// Every run is kept in the reports folder's history: its record, and its report when it wrote one;
+    /// the index lists the runs, what changed since the previous one, and each rule's findings over the runs.
+    @Test func theHistoryKeepsEveryRun() throws {
+        let workspace = try Workspace()
+        let first = try workspace.run()
+        _ = try workspace.run()
+        let reports = workspace.folder.path("reports")
+        let records = RunHistory.records(in: reports)
+        #expect(records.map(\.run) == [first.runID, first.runID + 1])
+        #expect(records[0].wroteReport && !records[1].wroteReport && records[1].filesAlreadySeen == first.filesFound && records[1].exitStatus == 0)
+        #expect(records[0].findings["error"] == first.findings[.error] && records[0].findingsByRule == records[1].findingsByRule)
+        #expect(records[0].newFindingsByRule.values.reduce(0, +) == records[0].findingsByRule.values.reduce(0, +) && records[1].newFindingsByRule.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: "\(reports)/runs/\(first.runID)/report.html"))
+        #expect(!FileManager.default.fileExists(atPath: "\(reports)/runs/\(first.runID + 1)/report.html"))
+        let index = try String(contentsOfFile: "\(reports)/index.html", encoding: .utf8)
+        #expect(index.contains("<a href=\"runs/\(first.runID)/report.html\">report</a>") && index.contains("nothing new"))
+        #expect(index.contains("against run \(first.runID)") && index.contains("<td class=\"l\">period_over_period</td>"))
+        #expect(!index.contains("<script"))
+    }
+
+    /// The index is made from the records: counts, changes with their sign, and text escaped.
+    @Test func theHistoryIndexShowsChangesAndEscapesText() {
+        func record(_ run: Int64, _ counts: [String: Int], name: String = "nightly") -> RunRecord {
+            RunRecord(
+                run: run, name: name, startedAt: "s", finishedAt: "2026-11-0\(run)", filesFound: 3, filesApplied: 1, filesRejected: 0, filesAlreadySeen: 2,
+                rowsNew: 10, rowsRevised: 1, rowsRejected: 0, rollups: 5, findings: ["error": 1], findingsByRule: counts, newFindingsByRule: [:],
+                exitStatus: run == 3 ? 2 : 0, exitReasons: run == 3 ? ["the run failed: <disk full>"] : [], wroteReport: run != 2)
+        }
+        let index = RunHistory.index([
+            record(1, ["peer_outlier": 4, "coverage": 1]), record(2, ["peer_outlier": 6]), record(3, ["peer_outlier": 2, "benford": 1], name: "<b>night</b>"),
+        ])
+        #expect(index.contains("<td class=\"l\">peer_outlier</td><td>6</td><td>2</td><td class=\"down\">-4</td>"))
+        #expect(index.contains("<td class=\"l\">benford</td><td>0</td><td>1</td><td class=\"up\">+1</td>"))
+        #expect(index.contains("&lt;b&gt;night&lt;/b&gt;") && !index.contains("<b>night") && index.contains("&lt;disk full&gt;"))
+        #expect(index.contains("<title>4, 6, 2</title>"))  // peer_outlier's line over the three runs
+        #expect(RunHistory.index([]).contains("No run has been recorded yet."))
     }
 
     @Test func aSecondRunChangesNothingAndARevisionIsApplied() throws {

@@ -109,10 +109,30 @@ public struct NightlyRun {
         } catch {
             log.error("the run failed", metadata: ["error": "\(error)"])
             try? store.finishRun(runID, status: .failed, exitCode: 2)
+            var failed = summary
+            (failed.exitStatus, failed.exitReasons) = (2, ["the run failed: \(error)"])
+            try? recordHistory(failed, store: store, startedAt: startedAt)
             throw StageFailure(underlying: error)
         }
         try store.finishRun(runID, status: .succeeded, exitCode: summary.exitStatus)
+        try recordHistory(summary, store: store, startedAt: startedAt)
         return summary
+    }
+
+    /// The run in the reports folder's history (`runs/N/`, `index.html`).
+    private func recordHistory(_ summary: Summary, store: any IndicatorStore, startedAt: Date) throws {
+        let byRule = try store.findingCountsByRule(newIn: summary.runID)
+        let counts = try store.findingCounts()
+        let time = ISO8601DateFormatter()
+        let record = RunRecord(
+            run: summary.runID, name: spec.name, startedAt: time.string(from: startedAt), finishedAt: time.string(from: Date()),
+            filesFound: summary.filesFound, filesApplied: summary.filesApplied, filesRejected: summary.filesRejected,
+            filesAlreadySeen: summary.filesAlreadySeen, rowsNew: summary.rowsNew, rowsRevised: summary.rowsRevised, rowsRejected: summary.rowsRejected,
+            rollups: summary.rollups, findings: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
+            findingsByRule: byRule.mapValues(\.findings), newFindingsByRule: byRule.mapValues(\.new).filter { $0.value > 0 },
+            exitStatus: summary.exitStatus, exitReasons: summary.exitReasons,
+            wroteReport: summary.stages.contains { $0.name == PipelineSpec.Stage.report.rawValue && $0.ran })
+        try RunHistory.record(record, in: spec.reports.folder)
     }
 
     private func runStages(

@@ -12,6 +12,8 @@ public protocol FindingStore: Sendable {
     func findings(_ filter: FindingFilter) throws -> [Finding]
     /// How many stored findings there are of each severity.
     func findingCounts() throws -> [Severity: Int]
+    /// Per rule: how many stored findings there are, and how many of them run `runID` found first.
+    func findingCountsByRule(newIn runID: Int64) throws -> [String: (findings: Int, new: Int)]
     /// Error-level findings that these runs found first (not standing from before them).
     func newErrorFindings(runs: [Int64]) throws -> Int
     /// Every rule the stored checks looked at (with or without findings).

@@ -143,6 +143,16 @@ extension SQLiteStore {
         }
     }
 
+    public func findingCountsByRule(newIn runID: Int64) throws -> [String: (findings: Int, new: Int)] {
+        try pool.read { db in
+            var counts: [String: (findings: Int, new: Int)] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT rule_id, count(*) AS n, sum(first_run_id = ?) AS fresh FROM findings GROUP BY rule_id", arguments: [runID])
+            for row in rows { counts[row["rule_id"]] = (row["n"], row["fresh"] ?? 0) }
+            return counts
+        }
+    }
+
     private static func findingKey(_ rule: String, _ severity: String, _ level: String, _ region: Int64, _ indicator: String?, _ period: String?) -> String {
         "\(rule)|\(severity)|\(level)|\(region)|\(indicator ?? "")|\(period ?? "")"
     }
