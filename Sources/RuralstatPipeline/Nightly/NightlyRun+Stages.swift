@@ -117,6 +117,7 @@ extension NightlyRun {
             perform: { state in
                 var settings = spec.reports
                 settings.formats.formUnion([.findings, .rejects])
+                (settings.coveragePublishAt, settings.coverageWithholdBelow) = (spec.coverage.publishAt, spec.coverage.withholdBelow)
                 let written = try ReportWriter(store: state.store, catalog: state.catalog, registry: state.registry, settings: settings, runID: state.runID)
                     .write()
                 Self.crashPoint("during-report")

@@ -23,6 +23,9 @@ public struct HTMLReport {
         public var assessmentSettings: [AssessmentSettings] = []
         /// Explanations shown per rule before the rest is left to findings.csv.
         public var findingsPerRule = 200
+        /// The coverage thresholds of the run (publication and withholding), for the heat map's bands.
+        public var coveragePublishAt = 0.95
+        public var coverageWithholdBelow = 0.5
 
         public init(
             runID: Int64, generated: Date, submissions: Int, catalog: IndicatorCatalog, registry: RegionRegistry?, rollups: [Rollup],
@@ -72,7 +75,7 @@ public struct HTMLReport {
         table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #e2e8f0;padding:3px 7px;text-align:left;vertical-align:top}td.num{white-space:nowrap}
         th{background:#edf2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
         .bar{display:inline-block;height:9px;background:#2b6cb0;vertical-align:middle}.sev-error{color:#c53030;font-weight:600}.sev-warning{color:#c05621}.sev-info{color:#4a5568}
-        .chart text{font-size:11px;fill:#2d3748}.chart .small{font-size:10px}.chart .target{fill:#c53030}.grid{display:flex;flex-wrap:wrap;gap:14px}
+        .chart text{font-size:11px;fill:#2d3748}.chart .small{font-size:10px}.chart .target{fill:#c53030;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}h4{font-size:13px;margin:2px 0 4px}.card svg{vertical-align:top;margin-right:8px}.grid{display:flex;flex-wrap:wrap;gap:14px}
         .card{border:1px solid #e2e8f0;padding:6px;border-radius:4px}details{margin:6px 0}summary{cursor:pointer;font-weight:600}
         footer{color:#718096;font-size:12px;padding:10px 28px 30px}.note{color:#4a5568;font-size:13px}
         </style></head><body>
@@ -141,35 +144,21 @@ public struct HTMLReport {
         var html = "<section id=\"charts\"><h2>图表 Charts</h2>"
         let periods = Set(c.rollups.map(\.period)).sorted()
         guard let latest = periods.last else { return html + "</section>" }
-        // Bars by province, for the plan indicators with a target.
-        let planned = c.catalog.codes.filter { code in c.catalog.definition(code, year: latest.year).map { !$0.targets.isEmpty } ?? false }
-        html += "<div class=\"grid\">"
-        for code in planned.prefix(4) {
-            let rows = c.rollups.filter {
-                $0.indicator == code && $0.period == latest && $0.level == .province && $0.value.isFinite && $0.publication != .withheld
-            }
-            guard !rows.isEmpty, let definition = c.catalog.definition(code, year: latest.year) else { continue }
-            let target = IndicatorTable.target(definition, year: latest.year).1
-            html +=
-                "<div class=\"card\"><h3>\(e(definition.nameZh)) \(e(definition.nameEn)), \(e(latest.description))</h3>"
-                + SVGChart.bars(
-                    rows.map { (name($0.region, c), $0.value) }, unit: definition.scaledUnit,
-                    reference: target.map { ("target \($0.description)", $0.value) }, width: 520) + "</div>"
+        // Every plan indicator, grouped by the plan's dimensions in the catalog's order: a bar per
+        // region against the target in force, and the trend with its targets.
+        var dimensions: [String] = []
+        var byDimension: [String: [Indicator]] = [:]
+        for code in c.catalog.codes {
+            // A plan indicator by its dimension; an indicator with targets but no dimension among the others.
+            guard let definition = c.catalog.definition(code, year: latest.year) ?? c.catalog.definitions(of: code).last,
+                let dimension = definition.dimension ?? (definition.targets.isEmpty ? nil : "其他有目标的指标 Other indicators with targets")
+            else { continue }
+            if byDimension[dimension] == nil { dimensions.append(dimension) }
+            byDimension[dimension, default: []].append(definition)
         }
-        html += "</div>"
-        // Trends over periods.
-        if periods.count > 1 {
-            html += "<h3>趋势 Trends over periods</h3><div class=\"grid\">"
-            for code in planned.prefix(2) {
-                guard let definition = c.catalog.definition(code, year: latest.year) else { continue }
-                let rows = c.rollups.filter { $0.indicator == code && ($0.level == .province || $0.level == .national) && $0.value.isFinite }
-                let series = Dictionary(grouping: rows, by: \.region).sorted { $0.key < $1.key }.map { region, rows in
-                    (label: name(region, c), points: rows.sorted { $0.period < $1.period }.map { (period: $0.period.description, value: $0.value) })
-                }
-                html +=
-                    "<div class=\"card\"><h3>\(e(definition.nameZh)) \(e(definition.nameEn))</h3>"
-                    + SVGChart.lines(series, periods: periods.map(\.description), unit: definition.scaledUnit, width: 520) + "</div>"
-            }
+        for dimension in dimensions {
+            html += "<h3>\(e(dimension))</h3><div class=\"grid\">"
+            for definition in byDimension[dimension]! { html += indicatorCard(definition, latest: latest, periods: periods, c) }
             html += "</div>"
         }
         // Benford digit distributions of the reporters the screen flagged.
@@ -179,7 +168,7 @@ public struct HTMLReport {
             for finding in benford.prefix(6) {
                 guard let shares = finding.parameters.numbers("shares") else { continue }
                 html +=
-                    "<div class=\"card\"><h3>\(e(name(finding.region, c))) \(e(finding.region.shortDescription)) · MAD \(String(format: "%.4f", finding.statistic ?? 0))</h3>"
+                    "<div class=\"card\"><h4>\(e(name(finding.region, c))) \(e(finding.region.shortDescription)) · MAD \(String(format: "%.4f", finding.statistic ?? 0))</h4>"
                     + SVGChart.benford(shares) + "</div>"
             }
             html += "</div>"
@@ -194,11 +183,52 @@ public struct HTMLReport {
             for rollup in counties { coverage["\(rollup.region.rawValue)|\(rollup.indicator)"] = rollup.coverage }
             html +=
                 "<h3>覆盖率 Coverage by county and indicator, \(e(latest.description))</h3>"
-                + SVGChart.heatMap(rows: rows.map { "\(name($0, c)) \($0.shortDescription)" }, columns: columns) { r, col in
-                    coverage["\(rows[r].rawValue)|\(columns[col])"]
-                }
+                + SVGChart.heatMap(
+                    rows: rows.map { "\(name($0, c)) \($0.shortDescription)" }, columns: columns, publishAt: c.coveragePublishAt,
+                    withholdBelow: c.coverageWithholdBelow
+                ) { r, col in coverage["\(rows[r].rawValue)|\(columns[col])"] }
         }
         return html + "</section>"
+    }
+
+    /// One plan indicator's card: its regions' values in the latest period against the target in force
+    /// (a bar per province, or per region of the level below when the report holds one province),
+    /// and its trend over the periods (the top region bold, up to seven more) with the plan's targets.
+    static func indicatorCard(_ definition: Indicator, latest: Period, periods: [Period], _ c: Context) -> String {
+        let code = definition.code
+        let shown = c.rollups.filter { $0.indicator == code && $0.value.isFinite && $0.publication != .withheld }
+        guard !shown.isEmpty else { return "" }
+        let current = shown.filter { $0.period == latest }
+        let level = [RegionLevel.province, .prefecture, .county].first { level in current.filter { $0.level == level }.count > 1 } ?? .province
+        let bars = current.filter { $0.level == level }.sorted { $0.region < $1.region }
+        let target = IndicatorTable.target(definition, year: latest.year)
+        var html = "<div class=\"card\"><h4>\(e(definition.nameZh)) \(e(definition.nameEn))</h4>"
+        // A target of a quantity that adds up (visits, output) is the nation's: not a line for each region.
+        let regional = !definition.kind.isAdditive
+        if !bars.isEmpty {
+            html += SVGChart.bars(
+                bars.map { (name($0.region, c), $0.value) }, unit: definition.scaledUnit,
+                reference: regional ? target.1.map { ("目标 target \($0.description) (\(target.0.map(String.init) ?? ""))", $0.value) } : nil)
+        }
+        if periods.count > 1 {
+            // The top of the report's tree first (the nation, or the one province), then up to seven regions below it.
+            let top = [RegionLevel.national, .province, .prefecture, .county].first { level in shown.contains { $0.level == level } } ?? .national
+            let tops = Array(Set(shown.filter { $0.level == top }.map(\.region))).sorted()
+            let below = Array(Set(shown.filter { $0.level == level && level != top }.map(\.region))).sorted()
+            // For a quantity that adds up, the nation's line alone meets its targets on one scale.
+            let regions = regional || top != .national ? Array((tops + below).prefix(8)) : tops
+            let series = regions.map { region in
+                (
+                    label: name(region, c),
+                    points: shown.filter { $0.region == region }.sorted { $0.period < $1.period }.map { (period: $0.period.description, value: $0.value) }
+                )
+            }
+            let targets =
+                !regional && top != .national
+                ? [] : definition.targets.sorted { $0.key < $1.key }.map { (label: "\($0.key) 目标 \($0.value.description)", value: $0.value.value) }
+            html += SVGChart.lines(series, periods: periods.map(\.description), unit: definition.scaledUnit, targets: targets)
+        }
+        return html + "</div>"
     }
 
     // MARK: Quality

@@ -12,6 +12,9 @@ public struct ReportSettings: Sendable {
     /// Only these periods (nil: all) and the subtree of this region.
     public var periods: Set<Period>?
     public var region: RegionCode = .national
+    /// The coverage thresholds rollups were published under (the pipeline's), for the coverage chart's bands.
+    public var coveragePublishAt = 0.95
+    public var coverageWithholdBelow = 0.5
     /// Also an SDMX delta: what changed in the rollups after this run.
     public var deltaSince: Int64?
     public var sdmxGzip = false

@@ -140,6 +140,7 @@ public struct ReportWriter {
                 runID: runID, generated: Date(), submissions: try store.submissionCount(within: settings.region), catalog: catalog,
                 registry: registry, rollups: rollups, findings: findings, tallies: tallies ?? [])
             context.assessment = assessment
+            (context.coveragePublishAt, context.coverageWithholdBelow) = (settings.coveragePublishAt, settings.coverageWithholdBelow)
             context.assessmentSettings = scopedAssessmentSettings
             try HTMLReport.render(context).write(toFile: try staging.path("report.html"), atomically: false, encoding: .utf8)
         }
