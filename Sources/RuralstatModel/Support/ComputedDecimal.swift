@@ -58,12 +58,15 @@ public struct ComputedDecimal: Sendable, Hashable {
     }
 
     /// Writes the text's ASCII bytes to `bytes`.
-    public func append(to bytes: inout [UInt8]) {
+    public func append(to bytes: inout [UInt8]) { Self.append(digits: digits.magnitude, places: places, negative: negative, to: &bytes) }
+
+    /// Writes `digits / 10^places` as decimal text (a whole number when `places` is 0), without a `String`.
+    public static func append(digits: UInt64, places: Int, negative: Bool, to bytes: inout [UInt8]) {
         if negative { bytes.append(UInt8(ascii: "-")) }
         // The digits, filled from the right, with the point `places` digits from the end.
-        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // up to 16 digits, a point and leading zeros
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 20 digits, or 16, a point and leading zeros
         withUnsafeMutableBytes(of: &buffer) { text in
-            var rest = digits.magnitude, count = 0
+            var rest = digits, count = 0
             while count < places {
                 text[31 - count] = UInt8(48 + rest % 10)
                 rest /= 10

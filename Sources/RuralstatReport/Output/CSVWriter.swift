@@ -124,18 +124,7 @@ private struct CSVBytes {
     }
 
     private mutating func digits(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits
-        withUnsafeMutableBytes(of: &reversed) { digits in
-            var count = 0
-            repeat {
-                digits[23 - count] = UInt8(48 + magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: digits[(24 - count)...])
-        }
+        ComputedDecimal.append(digits: value.magnitude, places: 0, negative: value < 0, to: &bytes)
     }
 
     /// Ends the row; true when enough is buffered to be written.
