@@ -19,6 +19,9 @@ public struct QualityInput: Sendable {
     public var registry: RegionRegistry?
     /// Threads each check may use; findings and tallies are identical for any number of workers.
     public var workers: Int
+    /// What part of the country this input holds (see ``QualityScope``): all of it, or one pass of a
+    /// run that goes province by province so that memory holds one province at a time.
+    public var scope: QualityScope = .whole
 
     /// Creates the input; `workers` defaults to the machine's active processor count.
     public init(
@@ -33,6 +36,45 @@ public struct QualityInput: Sendable {
         self.registry = registry
         self.workers = workers
     }
+}
+
+/// The part of the country a ``QualityInput`` holds. A run that goes province by province gives
+/// each province's observations and rollups in turn, then the nation's own: checks that judge a unit
+/// among its province's (outliers, edit rules, period-over-period) run in every pass; those that
+/// compare units across the whole country (Benford's peers, the false-discovery rate over every
+/// test) gather in each pass into ``NationwideEvidence`` and conclude in the nation's pass, and the
+/// submissions' timeliness is judged there once. The findings and tallies equal those of one pass
+/// over the whole country.
+public enum QualityScope: Sendable {
+    /// The whole country in one input.
+    case whole
+    /// One province's observations and rollups (not the nation's).
+    case province(NationwideEvidence)
+    /// The nation's own observations and rollups, after every province; `periods` are the whole run's.
+    case nation(NationwideEvidence, periods: [Period])
+
+    /// The evidence of a pass of a province-by-province run; nil for the whole country at once.
+    var evidence: NationwideEvidence? {
+        switch self {
+        case .whole: nil
+        case .province(let evidence), .nation(let evidence, _): evidence
+        }
+    }
+}
+
+/// What checks that compare units across the country gather province by province, kept by rule
+/// until the nation's pass concludes; one per run.
+public final class NationwideEvidence: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gathered: [String: [any Sendable]] = [:]
+
+    public init() {}
+
+    /// Keeps one pass's evidence of `rule`.
+    func add(_ evidence: any Sendable, rule: String) { lock.withLock { gathered[rule, default: []].append(evidence) } }
+
+    /// Every pass's evidence of `rule`, in the order the passes gave it.
+    func all<T>(_ rule: String, as type: T.Type) -> [T] { lock.withLock { (gathered[rule] ?? []).compactMap { $0 as? T } } }
 }
 
 /// A quality check: reads the input, returns findings and tallies in a fixed order.

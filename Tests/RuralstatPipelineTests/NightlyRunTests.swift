@@ -2,10 +2,12 @@ import Foundation
 import Logging
 import Testing
 import TestSupport
+import RuralstatAggregate
 import RuralstatIngest
 import RuralstatModel
 import RuralstatQuality
 import RuralstatReport
+import RuralstatRules
 @testable import RuralstatPipeline
 import RuralstatSampleData
 import RuralstatStore
@@ -205,6 +207,36 @@ struct NightlyRunTests {
                     "line 15: owner: unknown key (known here: assessment, catalog, coverage, exit_status, name, quality, registry, registry_edition, reports, rules, sources, stages, store, version)",
                 ])
         }
+    }
+
+    /// The quality stage goes province by province (memory holds one province), yet finds exactly what
+    /// one pass over the whole store finds: every finding with its numbers, every tally. Benford's
+    /// peers and the false-discovery rates span the country; timeliness is judged once.
+    @Test(arguments: [200, 900])
+    func qualityProvinceByProvinceEqualsTheWholeStore(villages: Int) throws {
+        let workspace = try Workspace(villages: villages)
+        _ = try workspace.run()
+        let store = try SQLiteStore(path: workspace.store)
+        let registry = try ReferenceFiles.loadRegistry(paths: [workspace.folder.path("data/registry/regions_2023.csv")])
+        let catalog = try ReferenceFiles.loadCatalog(path: Self.root.appendingPathComponent("pipelines/indicators.yaml").path)
+        let rules = try RuleSet(contentsOfFile: Self.root.appendingPathComponent("pipelines/rules.yaml").path, knownIndicators: Set(catalog.codes))
+        let suite = QualitySuite.standard(rules: rules)
+        let builder = ObservationTableBuilder()
+        try store.currentObservations(ObservationFilter()) { builder.add($0) }
+        let whole = suite.run(
+            QualityInput(table: builder.build(), rollups: try store.storedRollups(), arrivals: try store.submissionArrivals(), catalog: catalog, registry: registry))
+        let streamed = try StoreQuality(store: store, catalog: catalog, registry: registry, suite: suite).check()
+        func lines(_ results: QualityResults) -> [String] {
+            results.findings.map {
+                "\($0.ruleID) \($0.method) \($0.severity) \($0.level) \($0.region) \($0.indicator ?? "") \($0.period?.description ?? "") \($0.statistic ?? .nan) "
+                    + "\($0.parameters) \($0.explanation)"
+            }.sorted()
+        }
+        if villages == 900 {  // the larger store has findings of every kind that spans the country
+            #expect(Set(whole.findings.map(\.ruleID)).isSuperset(of: ["benford_first_digit", "digit_heaping", "submission_timeliness", "peer_outlier"]))
+        }
+        #expect(lines(streamed.results) == lines(whole))
+        #expect(streamed.results.mergedTallies == whole.mergedTallies)
     }
 
     /// Every run is kept in the reports folder's history: its record, and its report when it wrote one;

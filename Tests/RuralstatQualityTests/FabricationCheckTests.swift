@@ -203,7 +203,8 @@ struct FabricationCheckTests {
         var check = DigitHeapingCheck()
         check.unitMinimumFigures = 3
         check.falseDiscoveryRate = 0.05
-        let results = check.unitRounding(QualityFixture.input(rows))
+        let input = QualityFixture.input(rows)
+        let results = check.unitRounding(check.unitReturns(input), input: input)
         let finding = try #require(results.findings.first)
         #expect(results.findings.count == 1 && finding.region.description == "130121101205" && finding.method == "round_hundreds")
         #expect(abs(finding.parameters.number("p_value")! - 0.001) < 1e-12)

@@ -55,13 +55,12 @@ extension NightlyRun {
                 rollup.workers = workers
                 let done = try rollup.runIncremental(runID: state.runID)
                 state.summary.rollups = done.rollups
-                state.loaded = done.everything
                 Self.crashPoint("after-rollup")
                 return StageOutcome(detail: "\(done.rollups) rollups recomputed")
             }, idleDetail: { _ in "0 rollups recomputed" })
     }
 
-    /// The quality checks over every partition, on the table the rollup stage loaded when it ran.
+    /// The quality checks over every partition, one province at a time.
     var qualityStage: NightlyStage {
         NightlyStage(
             kind: .quality,
@@ -71,8 +70,7 @@ extension NightlyRun {
             perform: { state in
                 var quality = StoreQuality(store: state.store, catalog: state.catalog, registry: state.registry, suite: spec.quality.suite(rules: state.rules))
                 quality.workers = workers
-                _ = try quality.run(runID: state.runID, loaded: state.loaded)
-                state.loaded = nil
+                _ = try quality.run(runID: state.runID)
                 Self.crashPoint("after-quality")
                 try state.store.setWatermark("quality_watermark", state.latestSubmission)
                 return StageOutcome(detail: try Self.findingLine(state.store))

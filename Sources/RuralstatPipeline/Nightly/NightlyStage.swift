@@ -50,8 +50,6 @@ struct NightlyState {
     var latestSubmission: Int64 = 0
     /// The stages that ran so far.
     var ran: Set<PipelineSpec.Stage> = []
-    /// The observations and rollups the rollup stage loaded, for the quality stage to reuse.
-    var loaded: (table: ObservationTable, rollups: [Rollup])?
     var summary: NightlyRun.Summary
 }
 

@@ -53,9 +53,6 @@ public struct StoreRollup {
         public var secondsLoading = 0.0
         public var secondsRollup = 0.0
         public var secondsWriting = 0.0
-        /// After a full rollup: every current observation and every rollup, as the store now holds
-        /// them — so that the quality checks need not load them again.
-        public var everything: (table: ObservationTable, rollups: [Rollup])?
     }
 
     /// Recomputes what `request` names (everything when it names nothing).
@@ -76,25 +73,28 @@ public struct StoreRollup {
         return summary
     }
 
-    /// Every rollup, from every current observation; the stored table is replaced whole.
+    /// Every rollup, from every current observation, one period and province at a time (memory holds
+    /// one partition, not the country); rollups of periods or indicators the store no longer has go.
+    /// The watermark is cleared first, so that a full rollup killed half-way is done again whole.
     private func runFull(runID: Int64) throws -> Summary {
         var summary = Summary()
-        var started = Date()
         let latest = try store.latestSubmission()
-        let table = try load(indicators: nil, periods: nil, provinces: nil)
-        summary.observations = table.rowCount
-        summary.secondsLoading = Date().timeIntervalSince(started)
-        started = Date()
-        let rollups = RollupEngine(catalog: catalog, registry: registry, policy: policy).rollups(of: table, workers: workers)
-        summary.rollups = rollups.count
-        summary.secondsRollup = Date().timeIntervalSince(started)
-        started = Date()
-        try store.replaceRollups(rollups, scope: .everything, runID: runID)
+        try store.setRollupWatermark(0)
+        let touched = try store.partitionsTouched(since: 0)
+        let periods = Set(touched.map(\.period))
+        let stalePeriods = try store.periods(of: nil).subtracting(periods)
+        if !stalePeriods.isEmpty { try write([], scope: RollupScope(indicators: nil, periods: stalePeriods, regions: .all), runID: runID, into: &summary) }
+        let staleIndicators = try store.rollupIndicators().subtracting(catalog.codes)
+        if !staleIndicators.isEmpty {
+            try write([], scope: RollupScope(indicators: staleIndicators, periods: nil, regions: .all), runID: runID, into: &summary)
+        }
+        for period in periods.sorted() {
+            let provinces = Set(touched.filter { $0.period == period }.map(\.province))
+            try recompute(period: period, indicators: Set(catalog.codes), provinces: provinces, regions: .all, runID: runID, into: &summary)
+        }
         try store.setRollupWatermark(latest)
-        summary.everything = (table, rollups)
         summary.indicators = catalog.codes
-        summary.periods = table.periods.map(\.description)
-        summary.secondsWriting = Date().timeIntervalSince(started)
+        summary.periods = periods.sorted()
         return summary
     }
 
@@ -135,18 +135,30 @@ public struct StoreRollup {
         let local: Set<String> = provinces == nil ? [] : defined.filter { engine.mergesFromProvinces($0, year: year) }
         let global = indicators.subtracting(local)
         if let provinces, !local.isEmpty {
-            var started = Date()
-            let table = try load(indicators: closure(local), periods: [period], provinces: provinces)
-            summary.observations += table.rowCount
-            summary.secondsLoading += Date().timeIntervalSince(started)
-            started = Date()
-            let fresh = engine.rollups(of: table, workers: workers).filter { local.contains($0.indicator) && $0.level != .national }
+            // One province at a time (its rollups depend on its own units alone), each written within
+            // the scope's part of it; then the nation, merged from every province's rollups.
+            var fresh: [Rollup] = []
+            for province in provinces.sorted() {
+                var started = Date()
+                let table = try load(indicators: closure(local), periods: [period], provinces: [province])
+                summary.observations += table.rowCount
+                summary.secondsLoading += Date().timeIntervalSince(started)
+                started = Date()
+                let rows = engine.rollups(of: table, workers: workers).filter { local.contains($0.indicator) && $0.level != .national }
+                summary.secondsRollup += Date().timeIntervalSince(started)
+                let part = regions.within(province: province)
+                try write(rows, scope: RollupScope(indicators: local, periods: [period], regions: part), runID: runID, into: &summary)
+                fresh += rows.filter { $0.level == .province }
+            }
+            let started = Date()
             let kept = try store.storedProvinceRollups(indicators: local, period: period)
                 .filter { !provinces.contains($0.region.digits(at: .province)) }
-            let provinceRows = (kept + fresh.filter { $0.level == .province }).sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) }
-            let rows = fresh + engine.nationalRollups(fromProvinces: provinceRows)
+            let provinceRows = (kept + fresh).sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) }
+            let national = engine.nationalRollups(fromProvinces: provinceRows)
             summary.secondsRollup += Date().timeIntervalSince(started)
-            try write(rows, scope: RollupScope(indicators: local, periods: [period], regions: regions), runID: runID, into: &summary)
+            if regions.contains(.national) {
+                try write(national, scope: RollupScope(indicators: local, periods: [period], regions: .nation), runID: runID, into: &summary)
+            }
         }
         if !global.isEmpty {
             var started = Date()

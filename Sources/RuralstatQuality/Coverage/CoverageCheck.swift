@@ -28,6 +28,8 @@ public struct CoverageCheck: QualityCheck {
     /// Findings for rollups short of their expected units, then for late and missing submissions.
     public func run(_ input: QualityInput) -> QualityResults {
         var results = missingUnits(input)
+        // Submissions are judged once: over the whole country, or in the nation's pass.
+        if case .province = input.scope { return results }
         results.append(submissions(input))
         return results
     }
@@ -80,7 +82,8 @@ public struct CoverageCheck: QualityCheck {
     func submissions(_ input: QualityInput) -> QualityResults {
         var tally = TallyCounter(BuiltInRule.submissionTimeliness)
         var found: [Finding] = []
-        let periods = Set(input.table.periods)
+        var periods = Set(input.table.periods)
+        if case .nation(_, let all) = input.scope { periods = Set(all) }
         let byKey = Dictionary(grouping: input.arrivals) { SenderPeriod(sender: $0.sender, period: $0.period) }
         for period in periods.sorted() {
             let deadline = deadlineDays.map { Self.deadline(of: period, days: $0) }

@@ -148,14 +148,30 @@ public struct BenfordCheck: QualityCheck {
     /// Tests each reporter's summed amounts, pooled over indicators and periods and per indicator;
     /// tests with too few values, or too narrow a span, are not applicable.
     public func run(_ input: QualityInput) -> QualityResults {
-        var tally = TallyCounter(ruleID)
         // Amounts that add up (output, area, income); not averages such as a distance.
         let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers) {
             $0.kind == .amount && $0.aggregation == .sum
+        }.reporters
+        // A county is judged against the country's counties: province by province, the counts are
+        // gathered, and the nation's pass judges them all.
+        switch input.scope {
+        case .whole:
+            return conclude(reporters, input: input)
+        case .province(let evidence):
+            evidence.add(reporters, rule: ruleID)
+            return QualityResults()
+        case .nation(let evidence, _):
+            let all = (evidence.all(ruleID, as: [ReporterDigits.Reporter].self).flatMap { $0 } + reporters).sorted { $0.region < $1.region }
+            return conclude(all, input: input)
         }
+    }
+
+    /// The tests of every reporter (in region order), adjusted together, and their findings.
+    private func conclude(_ reporters: [ReporterDigits.Reporter], input: QualityInput) -> QualityResults {
+        var tally = TallyCounter(ruleID)
         var tests: [Test] = []
         var byIndicator: [String: [Test]] = [:]
-        for reporter in reporters.reporters {
+        for reporter in reporters {
             let candidates = [(nil, reporter.pooled, minimumValues)] + reporter.byIndicator.map { ($0.indicator, $0.counts, minimumValuesPerIndicator) }
             for (indicator, counts, least) in candidates {
                 // One indicator alone is the pool: test it once.

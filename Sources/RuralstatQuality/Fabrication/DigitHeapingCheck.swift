@@ -68,13 +68,37 @@ public struct DigitHeapingCheck: QualityCheck {
 
     /// Tests each reporter's whole-number figures of additive indicators, pooled over indicators and periods.
     public func run(_ input: QualityInput) -> QualityResults {
-        var tally = TallyCounter(ruleID)
-        var found: [Finding] = []
         // Counts only: they are whole numbers by nature, so heaping shows in them alone; an amount that
         // is whole was rounded already, and a few units that round theirs would weigh too much.
         let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, lastDigitsOnly: true) {
             $0.kind == .count
+        }.reporters
+        let returns = unitReturns(input)
+        // The false-discovery rate holds over every reporter and every return of the country:
+        // province by province, they are gathered, and the nation's pass judges them all.
+        switch input.scope {
+        case .whole:
+            return conclude(reporters, returns.sorted { ($0.period, $0.province) < ($1.period, $1.province) }, input: input)
+        case .province(let evidence):
+            evidence.add(Evidence(reporters: reporters, returns: returns), rule: ruleID)
+            return QualityResults()
+        case .nation(let evidence, _):
+            let gathered = evidence.all(ruleID, as: Evidence.self)
+            let all = (gathered.flatMap(\.reporters) + reporters).sorted { $0.region < $1.region }
+            return conclude(all, (gathered.flatMap(\.returns) + returns).sorted { ($0.period, $0.province) < ($1.period, $1.province) }, input: input)
         }
+    }
+
+    /// One pass's reporters and unit returns.
+    struct Evidence {
+        var reporters: [ReporterDigits.Reporter]
+        var returns: [PartitionReturns]
+    }
+
+    /// The tests of every reporter (in region order), adjusted together, then the unit returns'.
+    private func conclude(_ reporters: [ReporterDigits.Reporter], _ returns: [PartitionReturns], input: QualityInput) -> QualityResults {
+        var tally = TallyCounter(ruleID)
+        var found: [Finding] = []
         struct Test {
             var region: Int64
             var counts: [Int]
@@ -84,7 +108,7 @@ public struct DigitHeapingCheck: QualityCheck {
             var p: Double
         }
         var tests: [Test] = []
-        for reporter in reporters.reporters {
+        for reporter in reporters {
             let (counts, chiSquare, n) = Self.chiSquare(lastDigits: reporter.pooled.last)
             guard n >= minimumValues else {
                 tally.notApplicable(reporter.region)
@@ -124,27 +148,39 @@ public struct DigitHeapingCheck: QualityCheck {
                     peerSize: n, explanation: explanation))
         }
         var results = QualityResults(findings: found, tallies: tally.rows)
-        results.append(unitRounding(input))
+        results.append(unitRounding(returns, input: input))
         return results
     }
 
-    /// The per-unit test: each unit's figures of three digits or more in a period, and how many of
-    /// them are multiples of 100.
-    func unitRounding(_ input: QualityInput) -> QualityResults {
+    /// One partition's unit returns: how many were tested, how many passed by level (those that could
+    /// never be significant), and the candidates kept.
+    struct PartitionReturns {
+        var period: Period
+        var province: Int
+        var tested: Int
+        var passed: [Int]
+        var candidates: [ReturnCount]
+    }
+
+    /// A unit's return of one period: its figures of three digits or more, and how many are multiples of 100.
+    struct ReturnCount {
+        var region: Int64
+        var period: Period
+        var figures: Int
+        var round: Int
+        var p: Double
+    }
+
+    /// The per-unit test, counted: each unit's figures of three digits or more in a period, and how
+    /// many of them are multiples of 100; per partition, in partition order.
+    func unitReturns(_ input: QualityInput) -> [PartitionReturns] {
         let table = input.table
-        struct Count {
-            var region: Int64
-            var period: Period
-            var figures: Int
-            var round: Int
-            var p: Double
-        }
         // The binomial tails, once: a unit has at most one figure per indicator.
         let most = table.indicators.count
         let tails = (0...most).map { n in (0...n).map { k in Self.binomialTail(k, of: n, probability: Self.unitRoundShare) } }
         let level = falseDiscoveryRate
         // Only returns with p ≤ the level can have q ≤ it: the rest are counted, not kept.
-        let parts = table.mapPartitions(workers: input.workers) { partition -> (tested: Int, passed: [Int], candidates: [Count]) in
+        return table.mapPartitions(workers: input.workers) { partition -> PartitionReturns in
             let period = table.periods[partition.period]
             let used = table.additiveColumns(of: partition, catalog: input.catalog).columns
             let units = used.unitRegions
@@ -163,27 +199,31 @@ public struct DigitHeapingCheck: QualityCheck {
             }
             var tested = 0
             var passed = [Int](repeating: 0, count: RegionLevel.allCases.count)
-            var candidates: [Count] = []
+            var candidates: [ReturnCount] = []
             for unit in units.indices where figures[unit] >= unitMinimumFigures {
                 tested += 1
                 let p = tails[figures[unit]][round[unit]]
                 if p <= level {
-                    candidates.append(Count(region: units[unit], period: period, figures: figures[unit], round: round[unit], p: p))
+                    candidates.append(ReturnCount(region: units[unit], period: period, figures: figures[unit], round: round[unit], p: p))
                 } else {
                     passed[RegionCode(uncheckedRawValue: units[unit]).level.rawValue] += 1
                 }
             }
-            return (tested, passed, candidates)
+            return PartitionReturns(period: period, province: partition.province, tested: tested, passed: passed, candidates: candidates)
         }
+    }
+
+    /// The per-unit test, judged: the returns' p-values adjusted over every return tested.
+    func unitRounding(_ parts: [PartitionReturns], input: QualityInput) -> QualityResults {
         let total = parts.reduce(0) { $0 + $1.tested }
         let counts = parts.flatMap(\.candidates)
         let q = Significance.benjaminiHochberg(counts.map(\.p), among: total)
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
         // Returns that could never be significant pass in bulk, per partition (one province) and level.
-        for (partition, part) in zip(table.partitions, parts) {
+        for part in parts {
             for level in RegionLevel.allCases where part.passed[level.rawValue] > 0 {
-                tally.add(province: Int64(partition.province) * 10_000_000_000, level: level, passed: part.passed[level.rawValue], notApplicable: 0)
+                tally.add(province: Int64(part.province) * 10_000_000_000, level: level, passed: part.passed[level.rawValue], notApplicable: 0)
             }
         }
         for (index, count) in counts.enumerated() {

@@ -119,7 +119,9 @@ public struct ReportWriter {
     private func writeAll(into staging: StagingFolder) throws -> Written {
         try staging.create()
         var written = Written()
-        let rollups = try store.storedRollups().filter { rollup in
+        // The levels the tables, the SDMX and the charts show (not the townships, the bulk of the rollups).
+        let levels = Set(settings.levels).union([.national, .province, .county])
+        let rollups = try store.storedRollups(regions: .all, levels: levels).filter { rollup in
             (settings.periods?.contains(rollup.period) ?? true) && (settings.region == .national || rollup.region.isWithin(settings.region))
         }
         // The stored assessment of the scope: its levels and years within the periods, its regions within the subtree.

@@ -17,6 +17,11 @@ public protocol RollupStore: Sendable {
     func rollupChanges(since run: Int64) throws -> (changed: [Rollup], removed: [RollupKey])
     /// The stored rollups, in (indicator, period, level, region) order, for reports and tests.
     func storedRollups() throws -> [Rollup]
+    /// The stored rollups of some regions (a province's, the nation's) and, when given, levels, in
+    /// (indicator, period, level, region) order: what a pass over one province reads.
+    func storedRollups(regions: RollupScope.Regions, levels: Set<RegionLevel>?) throws -> [Rollup]
+    /// The indicator codes the stored rollups hold.
+    func rollupIndicators() throws -> Set<String>
     /// The newest submission the stored rollups include (0 before any rollup).
     func rollupWatermark() throws -> Int64
     /// Records that the rollups now include every submission up to `submission`.

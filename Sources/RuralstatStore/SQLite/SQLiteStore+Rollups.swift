@@ -30,6 +30,21 @@ public struct RollupScope: Sendable {
         /// The subtree of a region and its ancestors up to the nation (a recompute of a subtree
         /// recomputes what is made from it, and nothing beside it).
         case subtree(RegionCode)
+        /// The regions of these provinces, without the nation (a pass over one province at a time).
+        case within(Set<Int>)
+        /// The subtree of a region and its ancestors below the nation: a subtree's part of its province.
+        case branch(RegionCode)
+        /// The nation alone.
+        case nation
+
+        /// The part of these regions that lies in one province, without the nation (a recompute that
+        /// writes province by province writes each province's part, then the nation's).
+        public func within(province: Int) -> Regions {
+            switch self {
+            case .all, .provinces, .within, .nation: .within([province])
+            case .subtree(let root), .branch(let root): root == .national ? .within([province]) : .branch(root)
+            }
+        }
 
         /// Whether a rollup of `region` lies in the scope.
         public func contains(_ region: RegionCode) -> Bool {
@@ -37,6 +52,9 @@ public struct RollupScope: Sendable {
             case .all: true
             case .provinces(let provinces): region == .national || provinces.contains(region.digits(at: .province))
             case .subtree(let root): region.isWithin(root) || root.isWithin(region)
+            case .within(let provinces): region != .national && provinces.contains(region.digits(at: .province))
+            case .branch(let root): region != .national && (region.isWithin(root) || root.isWithin(region))
+            case .nation: region == .national
             }
         }
 
@@ -47,8 +65,13 @@ public struct RollupScope: Sendable {
                 return "1"
             case .provinces(let provinces):
                 return "(region = 0 OR (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))"
-            case .subtree(let root):
-                let ancestors = [RegionCode.national] + RegionLevel.allCases.dropFirst().filter { $0 < root.level }.map { root.ancestor(at: $0) }
+            case .within(let provinces):
+                return "(region <> 0 AND (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))"
+            case .nation:
+                return "region = 0"
+            case .subtree(let root), .branch(let root):
+                let below = RegionLevel.allCases.dropFirst().filter { $0 < root.level }.map { root.ancestor(at: $0) }
+                let ancestors = (self == .subtree(root) ? [RegionCode.national] : []) + below
                 return
                     "((region >= \(root.rawValue) AND region < \(root.rawValue + root.subtreeSpan)) OR region IN (\(ancestors.map { String($0.rawValue) }.joined(separator: ","))))"
             }
@@ -302,6 +325,16 @@ extension SQLiteStore {
 
     /// The stored rollups, in (indicator, period, level, region) order, for reports and tests.
     public func storedRollups() throws -> [Rollup] { try storedRollups(where: "1", arguments: []) }
+
+    public func storedRollups(regions: RollupScope.Regions, levels: Set<RegionLevel>?) throws -> [Rollup] {
+        let levelCondition = levels.map { "level IN (\($0.map { _ in "?" }.joined(separator: ",")))" } ?? "1"
+        return try storedRollups(
+            where: "\(regions.condition) AND \(levelCondition)", arguments: (levels ?? []).map(\.description).sorted() as [any DatabaseValueConvertible])
+    }
+
+    public func rollupIndicators() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT indicator FROM rollups")) }
+    }
 
     /// Read with the SQLite C API, every value's type checked (a row changed by hand is an error that
     /// names the column, never a crash): GRDB's rows took two seconds of the nightly reports at 720k rollups.
