@@ -68,6 +68,7 @@ public final class NationwideEvidence: @unchecked Sendable {
     private let lock = NSLock()
     private var gathered: [String: [any Sendable]] = [:]
 
+    /// Empty evidence, for one run.
     public init() {}
 
     /// Keeps one pass's evidence of `rule`.

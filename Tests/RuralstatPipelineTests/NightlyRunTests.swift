@@ -224,7 +224,8 @@ struct NightlyRunTests {
         let builder = ObservationTableBuilder()
         try store.currentObservations(ObservationFilter()) { builder.add($0) }
         let whole = suite.run(
-            QualityInput(table: builder.build(), rollups: try store.storedRollups(), arrivals: try store.submissionArrivals(), catalog: catalog, registry: registry))
+            QualityInput(
+                table: builder.build(), rollups: try store.storedRollups(), arrivals: try store.submissionArrivals(), catalog: catalog, registry: registry))
         let streamed = try StoreQuality(store: store, catalog: catalog, registry: registry, suite: suite).check()
         func lines(_ results: QualityResults) -> [String] {
             results.findings.map {

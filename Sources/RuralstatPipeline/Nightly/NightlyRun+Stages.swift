@@ -53,6 +53,11 @@ extension NightlyRun {
                 var rollup = StoreRollup(store: state.store, catalog: state.catalog, registry: state.registry)
                 rollup.policy = spec.coverage
                 rollup.workers = workers
+                // A full rollup reads each province once: the quality checks' province pass runs on it there.
+                let quality = qualityChecks(state)
+                let passes = StoreQuality.Passes()
+                rollup.onProvince = { province, table in try quality.pass(province: province, table: table, into: passes) }
+                state.qualityPasses = passes
                 let done = try rollup.runIncremental(runID: state.runID)
                 state.summary.rollups = done.rollups
                 Self.crashPoint("after-rollup")
@@ -60,7 +65,14 @@ extension NightlyRun {
             }, idleDetail: { _ in "0 rollups recomputed" })
     }
 
-    /// The quality checks over every partition, one province at a time.
+    /// The quality checks as the spec sets them.
+    private func qualityChecks(_ state: NightlyState) -> StoreQuality {
+        var quality = StoreQuality(store: state.store, catalog: state.catalog, registry: state.registry, suite: spec.quality.suite(rules: state.rules))
+        quality.workers = workers
+        return quality
+    }
+
+    /// The quality checks over every partition, one province at a time (those the full rollup passed already, not again).
     var qualityStage: NightlyStage {
         NightlyStage(
             kind: .quality,
@@ -68,9 +80,8 @@ extension NightlyRun {
                 try state.ran.contains(.rollup) || state.store.watermark("quality_watermark") < state.latestSubmission
             },
             perform: { state in
-                var quality = StoreQuality(store: state.store, catalog: state.catalog, registry: state.registry, suite: spec.quality.suite(rules: state.rules))
-                quality.workers = workers
-                _ = try quality.run(runID: state.runID)
+                _ = try qualityChecks(state).run(runID: state.runID, done: state.qualityPasses)
+                state.qualityPasses = nil
                 Self.crashPoint("after-quality")
                 try state.store.setWatermark("quality_watermark", state.latestSubmission)
                 return StageOutcome(detail: try Self.findingLine(state.store))

@@ -50,6 +50,8 @@ struct NightlyState {
     var latestSubmission: Int64 = 0
     /// The stages that ran so far.
     var ran: Set<PipelineSpec.Stage> = []
+    /// The quality checks' province passes a full rollup made on the tables it read.
+    var qualityPasses: StoreQuality.Passes?
     var summary: NightlyRun.Summary
 }
 

@@ -29,38 +29,63 @@ public struct StoreQuality {
         public var seconds = 0.0
     }
 
-    /// Checks the whole store, province by province and then the nation.
-    public func run(runID: Int64) throws -> Summary {
+    /// The province passes a run has made so far: their findings and tallies, the evidence they
+    /// gathered for the nation's pass, and the observations they checked. A full rollup, which reads
+    /// each province once, makes them with the table it has just read (``pass(province:table:into:)``),
+    /// so that the quality stage reads no province again.
+    public final class Passes: @unchecked Sendable {
+        var results = QualityResults()
+        let evidence = NationwideEvidence()
+        var provinces: Set<Int> = []
+        var observations = 0
+        /// No pass made yet.
+        public init() {}
+    }
+
+    /// Checks the whole store, province by province and then the nation; provinces `done` has passed
+    /// already are not read again.
+    public func run(runID: Int64, done: Passes? = nil) throws -> Summary {
         let started = Date()
-        let results = try check()
-        try store.replaceFindings(results.results, runID: runID)
-        var summary = Summary(observations: results.observations)
-        for finding in results.results.findings { summary.findings[finding.severity, default: 0] += 1 }
+        let passes = try check(done: done ?? Passes())
+        try store.replaceFindings(passes.results, runID: runID)
+        var summary = Summary(observations: passes.observations)
+        for finding in passes.results.findings { summary.findings[finding.severity, default: 0] += 1 }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
 
-    /// The findings and tallies of every province's pass and the nation's, and the observations checked.
-    func check() throws -> (results: QualityResults, observations: Int) {
-        let arrivals = try store.submissionArrivals()
+    /// One province's pass, on its table (every period and indicator) and its stored rollups.
+    public func pass(province: Int, table: ObservationTable, into passes: Passes) throws {
+        let rollups = try store.storedRollups(regions: .within([province]), levels: nil)
+        var input = QualityInput(
+            table: table, rollups: rollups, arrivals: try store.submissionArrivals(), catalog: catalog, registry: registry, workers: workers)
+        input.scope = .province(passes.evidence)
+        passes.results.append(suite.run(input))
+        passes.provinces.insert(province)
+        passes.observations += table.rowCount
+    }
+
+    /// Every province's pass that `passes` lacks, then the nation's (province 0 holds the nation's own
+    /// figures; its pass comes last, when every province's evidence is in).
+    func check(done passes: Passes = Passes()) throws -> Passes {
         let partitions = try store.partitionsTouched(since: 0)
-        let periods = Set(partitions.map(\.period)).compactMap { try? Period($0) }.sorted()
-        let evidence = NationwideEvidence()
-        var results = QualityResults()
-        var observations = 0
-        // Province 0 holds the nation's own figures: its pass comes last, when every province's evidence is in.
-        let passes: [(province: Int, scope: QualityScope)] =
-            Set(partitions.map(\.province)).subtracting([0]).sorted().map { ($0, .province(evidence)) } + [(0, .nation(evidence, periods: periods))]
-        for pass in passes {
-            let builder = ObservationTableBuilder()
-            try store.currentObservations(ObservationFilter(provinces: [pass.province])) { builder.add($0) }
-            let table = builder.build(workers: workers)
-            observations += table.rowCount
-            let rollups = try store.storedRollups(regions: pass.province == 0 ? .nation : .within([pass.province]), levels: nil)
-            var input = QualityInput(table: table, rollups: rollups, arrivals: arrivals, catalog: catalog, registry: registry, workers: workers)
-            input.scope = pass.scope
-            results.append(suite.run(input))
+        for province in Set(partitions.map(\.province)).subtracting(passes.provinces).subtracting([0]).sorted() {
+            try pass(province: province, table: load(province), into: passes)
         }
-        return (results, observations)
+        let nation = try load(0)
+        let periods = Set(partitions.map(\.period)).compactMap { try? Period($0) }.sorted()
+        var input = QualityInput(
+            table: nation, rollups: try store.storedRollups(regions: .nation, levels: nil), arrivals: try store.submissionArrivals(), catalog: catalog,
+            registry: registry, workers: workers)
+        input.scope = .nation(passes.evidence, periods: periods)
+        passes.results.append(suite.run(input))
+        passes.observations += nation.rowCount
+        return passes
+    }
+
+    private func load(_ province: Int) throws -> ObservationTable {
+        let builder = ObservationTableBuilder()
+        try store.currentObservations(ObservationFilter(provinces: [province])) { builder.add($0) }
+        return builder.build(workers: workers)
     }
 }

@@ -17,6 +17,9 @@ public struct StoreRollup {
     public var registry: RegionRegistry?
     public var policy = CoveragePolicy()
     public var workers = ProcessInfo.activeProcessors
+    /// Called by a full rollup with each province's table (every period and indicator) once its
+    /// rollups are stored: the quality checks' province pass, which then need not read it again.
+    public var onProvince: ((_ province: Int, _ table: ObservationTable) throws -> Void)?
 
     public init(store: any IndicatorStore, catalog: IndicatorCatalog, registry: RegionRegistry?) {
         self.store = store
@@ -73,28 +76,59 @@ public struct StoreRollup {
         return summary
     }
 
-    /// Every rollup, from every current observation, one period and province at a time (memory holds
-    /// one partition, not the country); rollups of periods or indicators the store no longer has go.
-    /// The watermark is cleared first, so that a full rollup killed half-way is done again whole.
+    /// Every rollup, from every current observation, one province at a time (memory holds one
+    /// province, not the country): first the few indicators that need the whole country (a median,
+    /// province figures), a period at a time; then each province's table, read once, gives its
+    /// rollups of every period (and goes to ``onProvince``); then the nation, merged from the
+    /// provinces. Rollups of periods or indicators the store no longer has go. The watermark is
+    /// cleared first, so that a full rollup killed half-way is done again whole.
     private func runFull(runID: Int64) throws -> Summary {
         var summary = Summary()
         let latest = try store.latestSubmission()
         try store.setRollupWatermark(0)
         let touched = try store.partitionsTouched(since: 0)
-        let periods = Set(touched.map(\.period))
+        let periods = Set(touched.map(\.period)).sorted()
         let stalePeriods = try store.periods(of: nil).subtracting(periods)
         if !stalePeriods.isEmpty { try write([], scope: RollupScope(indicators: nil, periods: stalePeriods, regions: .all), runID: runID, into: &summary) }
         let staleIndicators = try store.rollupIndicators().subtracting(catalog.codes)
         if !staleIndicators.isEmpty {
             try write([], scope: RollupScope(indicators: staleIndicators, periods: nil, regions: .all), runID: runID, into: &summary)
         }
-        for period in periods.sorted() {
-            let provinces = Set(touched.filter { $0.period == period }.map(\.province))
-            try recompute(period: period, indicators: Set(catalog.codes), provinces: provinces, regions: .all, runID: runID, into: &summary)
+        let engine = RollupEngine(catalog: catalog, registry: registry, policy: policy)
+        var local: [String: Set<String>] = [:]
+        for period in periods {
+            let year = try Period(period).year
+            local[period] = Set(catalog.codes.filter { catalog.definition($0, year: year) != nil && engine.mergesFromProvinces($0, year: year) })
+            // An indicator without a definition that year still has its stale rollups removed (it is "global").
+            let global = Set(catalog.codes).subtracting(local[period]!)
+            if !global.isEmpty { try recompute(period: period, indicators: global, provinces: nil, regions: .all, runID: runID, into: &summary) }
+        }
+        var provinceRows: [String: [Rollup]] = [:]
+        for province in Set(touched.map(\.province)).subtracting([0]).sorted() {
+            var started = Date()
+            let table = try load(indicators: nil, periods: nil, provinces: [province])
+            summary.observations += table.rowCount
+            summary.secondsLoading += Date().timeIntervalSince(started)
+            started = Date()
+            let rows = engine.rollups(of: table, workers: workers).filter { $0.level != .national }
+            summary.secondsRollup += Date().timeIntervalSince(started)
+            let byPeriod = Dictionary(grouping: rows) { $0.period.description }
+            for period in periods {
+                let mine = (byPeriod[period] ?? []).filter { local[period]!.contains($0.indicator) }
+                try write(mine, scope: RollupScope(indicators: local[period]!, periods: [period], regions: .within([province])), runID: runID, into: &summary)
+                provinceRows[period, default: []] += mine.filter { $0.level == .province }
+            }
+            try onProvince?(province, table)
+        }
+        for period in periods {
+            let rows = (provinceRows[period] ?? []).sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) }
+            try write(
+                engine.nationalRollups(fromProvinces: rows), scope: RollupScope(indicators: local[period]!, periods: [period], regions: .nation), runID: runID,
+                into: &summary)
         }
         try store.setRollupWatermark(latest)
         summary.indicators = catalog.codes
-        summary.periods = periods.sorted()
+        summary.periods = periods
         return summary
     }
 

@@ -119,8 +119,10 @@ extension SQLiteStore {
                 let ids = indicatorIDs.filter { indicators.contains(codes.indicators[$0]!) }
                 conditions.append("indicator_id IN (\(ids.map(String.init).joined(separator: ",")))")
             }
-            if let periods = filter.periods {
-                let ids = periodIDs.filter { periods.contains(codes.periods[$0]!.description) }
+            // The key starts with the period: naming every period lets a province's regions be read
+            // as one range a period, not found by scanning the whole table.
+            if filter.periods != nil || filter.provinces != nil {
+                let ids = periodIDs.filter { id in filter.periods.map { $0.contains(codes.periods[id]!.description) } ?? true }
                 conditions.append("period_id IN (\(ids.map(String.init).joined(separator: ",")))")
             }
             if let provinces = filter.provinces {
