@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RuralstatModel
+import RuralstatSystem
 
 /// `ruralstat`: the command line of the rural-revitalization statistics engine.
 ///
@@ -28,6 +29,7 @@ struct Ruralstat: ParsableCommand {
     )
 
     static func main() {
+        limitAllocatorArenas()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["RURALSTAT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .notice
