@@ -148,7 +148,7 @@ public struct ReportWriter {
         }
         if settings.formats.contains(.findings) {
             try FindingTables.writeCSV(findings, registry: registry, to: try staging.path("quality/findings.csv"))
-            try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: try staging.path("quality/findings.json")))
+            try FindingTables.writeJSON(findings, registry: registry, to: try staging.path("quality/findings.json"))
             if let tallies { try FindingTables.writeSummaryCSV(tallies, to: try staging.path("quality/findings_summary.csv")) }
             _ = try BanffStatus.write(findings, path: staging.path)
         }

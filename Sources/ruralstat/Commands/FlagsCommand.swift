@@ -89,7 +89,7 @@ struct FlagsCommand: ParsableCommand {
             if findings.isEmpty { FileHandle.standardError.write(Data("ruralstat: no finding matches the filter\n".utf8)) }
             switch format {
             case .csv: try FindingTables.writeCSV(findings, registry: registry, to: target)
-            case .json: try FindingTables.json(findings, registry: registry).write(to: URL(fileURLWithPath: target))
+            case .json: try FindingTables.writeJSON(findings, registry: registry, to: target)
             }
         }
         if out == nil { FileHandle.standardOutput.write(try Data(contentsOf: URL(fileURLWithPath: target))) }
