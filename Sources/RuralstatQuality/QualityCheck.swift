@@ -52,14 +52,6 @@ public enum QualityScope: Sendable {
     case province(NationwideEvidence)
     /// The nation's own observations and rollups, after every province; `periods` are the whole run's.
     case nation(NationwideEvidence, periods: [Period])
-
-    /// The evidence of a pass of a province-by-province run; nil for the whole country at once.
-    var evidence: NationwideEvidence? {
-        switch self {
-        case .whole: nil
-        case .province(let evidence), .nation(let evidence, _): evidence
-        }
-    }
 }
 
 /// What checks that compare units across the country gather province by province, kept by rule

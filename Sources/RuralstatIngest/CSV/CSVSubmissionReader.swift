@@ -66,24 +66,23 @@ final class CSVSubmissionReader: FieldLocator {
             }
             format = .csvWide
         }
+        // SDMX-CSV names each row's structure: in the DATAFLOW column (1.0) or STRUCTURE_ID (2.0).
+        let namingColumn =
+            format == .sdmxCSV20 ? header.firstIndex { $0.trimmingCharacters(in: " \t").uppercased() == "STRUCTURE_ID" } : format == .sdmxCSV10 ? 0 : nil
         if format == .sdmxCSV10 || format == .sdmxCSV20, columns[.region] == nil, columns[.indicator] == nil {
             // Another structure: refused whole, naming its components and (from its first row) its structure.
             let framing: Set<String> = ["DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "ACTION"]
             let components = header.map { $0.trimmingCharacters(in: " \t") }.filter {
                 !framing.contains($0.uppercased()) && options.components.role(of: $0) == nil
             }
-            let structureColumn = format == .sdmxCSV20 ? header.firstIndex { $0.trimmingCharacters(in: " \t").uppercased() == "STRUCTURE_ID" } : 0
             var structure: String?
-            if let structureColumn, (try? reader.next()) == true, reader.fieldCount > structureColumn {
-                structure = EchoText.quote(reader.string(structureColumn).trimmingCharacters(in: " \t"), limit: 80)
+            if let namingColumn, (try? reader.next()) == true, reader.fieldCount > namingColumn {
+                structure = EchoText.quote(reader.string(namingColumn).trimmingCharacters(in: " \t"), limit: 80)
             }
             if let mapping, let structure, !mapping.covers(structure) { throw mapping.refusal(file: file, line: 2, reference: structure) }
             throw IngestError.unmappedStructure(file: file, line: 1, components: components, structure: structure)
         }
-        if mapping?.structure != nil {
-            structureColumn =
-                format == .sdmxCSV20 ? header.firstIndex { $0.trimmingCharacters(in: " \t").uppercased() == "STRUCTURE_ID" } : format == .sdmxCSV10 ? 0 : nil
-        }
+        if mapping?.structure != nil { structureColumn = namingColumn }
         // SDMX-CSV may carry other dimensions (rows without ours are rejected one by one); plain CSV must have both.
         for role in [FieldRole.region, .period] where columns[role] == nil && (format == .csvLong || format == .csvWide) {
             throw IngestError(

@@ -54,11 +54,11 @@ public struct StoreQuality {
         return summary
     }
 
-    /// One province's pass, on its table (every period and indicator) and its stored rollups.
+    /// One province's pass, on its table (every period and indicator) and its stored rollups. The
+    /// submissions' arrivals are read for the nation's pass alone, where timeliness is judged.
     public func pass(province: Int, table: ObservationTable, into passes: Passes) throws {
         let rollups = try store.storedRollups(regions: .within([province]), levels: nil)
-        var input = QualityInput(
-            table: table, rollups: rollups, arrivals: try store.submissionArrivals(), catalog: catalog, registry: registry, workers: workers)
+        var input = QualityInput(table: table, rollups: rollups, arrivals: [], catalog: catalog, registry: registry, workers: workers)
         input.scope = .province(passes.evidence)
         passes.results.append(suite.run(input))
         passes.provinces.insert(province)
@@ -70,9 +70,9 @@ public struct StoreQuality {
     func check(done passes: Passes = Passes()) throws -> Passes {
         let partitions = try store.partitionsTouched(since: 0)
         for province in Set(partitions.map(\.province)).subtracting(passes.provinces).subtracting([0]).sorted() {
-            try pass(province: province, table: load(province), into: passes)
+            try pass(province: province, table: store.partitionedObservations(ObservationFilter(provinces: [province]), workers: workers), into: passes)
         }
-        let nation = try load(0)
+        let nation = try store.partitionedObservations(ObservationFilter(provinces: [0]), workers: workers)
         let periods = Set(partitions.map(\.period)).compactMap { try? Period($0) }.sorted()
         var input = QualityInput(
             table: nation, rollups: try store.storedRollups(regions: .nation, levels: nil), arrivals: try store.submissionArrivals(), catalog: catalog,
@@ -83,9 +83,4 @@ public struct StoreQuality {
         return passes
     }
 
-    private func load(_ province: Int) throws -> ObservationTable {
-        let builder = ObservationTableBuilder()
-        try store.currentObservations(ObservationFilter(provinces: [province])) { builder.add($0) }
-        return builder.build(workers: workers)
-    }
 }

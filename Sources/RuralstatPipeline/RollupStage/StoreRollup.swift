@@ -121,10 +121,7 @@ public struct StoreRollup {
             try onProvince?(province, table)
         }
         for period in periods {
-            let rows = (provinceRows[period] ?? []).sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) }
-            try write(
-                engine.nationalRollups(fromProvinces: rows), scope: RollupScope(indicators: local[period]!, periods: [period], regions: .nation), runID: runID,
-                into: &summary)
+            try writeNation(fromProvinces: provinceRows[period] ?? [], indicators: local[period]!, period: period, engine: engine, runID: runID, into: &summary)
         }
         try store.setRollupWatermark(latest)
         summary.indicators = catalog.codes
@@ -184,14 +181,10 @@ public struct StoreRollup {
                 try write(rows, scope: RollupScope(indicators: local, periods: [period], regions: part), runID: runID, into: &summary)
                 fresh += rows.filter { $0.level == .province }
             }
-            let started = Date()
-            let kept = try store.storedProvinceRollups(indicators: local, period: period)
-                .filter { !provinces.contains($0.region.digits(at: .province)) }
-            let provinceRows = (kept + fresh).sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) }
-            let national = engine.nationalRollups(fromProvinces: provinceRows)
-            summary.secondsRollup += Date().timeIntervalSince(started)
             if regions.contains(.national) {
-                try write(national, scope: RollupScope(indicators: local, periods: [period], regions: .nation), runID: runID, into: &summary)
+                let kept = try store.storedProvinceRollups(indicators: local, period: period)
+                    .filter { !provinces.contains($0.region.digits(at: .province)) }
+                try writeNation(fromProvinces: kept + fresh, indicators: local, period: period, engine: engine, runID: runID, into: &summary)
             }
         }
         if !global.isEmpty {
@@ -204,6 +197,16 @@ public struct StoreRollup {
             summary.secondsRollup += Date().timeIntervalSince(started)
             try write(rows, scope: RollupScope(indicators: global, periods: [period], regions: regions), runID: runID, into: &summary)
         }
+    }
+
+    /// The nation's rollups of `indicators` in a period, merged from its provinces' (given in any order), stored.
+    private func writeNation(
+        fromProvinces rows: [Rollup], indicators: Set<String>, period: String, engine: RollupEngine, runID: Int64, into summary: inout Summary
+    ) throws {
+        let provinces = rows.sorted { ($0.indicator, $0.region) < ($1.indicator, $1.region) }
+        try write(
+            engine.nationalRollups(fromProvinces: provinces), scope: RollupScope(indicators: indicators, periods: [period], regions: .nation), runID: runID,
+            into: &summary)
     }
 
     private func write(_ rows: [Rollup], scope: RollupScope, runID: Int64, into summary: inout Summary) throws {
@@ -232,9 +235,7 @@ public struct StoreRollup {
     }
 
     private func load(indicators: Set<String>?, periods: Set<String>?, provinces: Set<Int>?) throws -> ObservationTable {
-        let builder = ObservationTableBuilder()
-        try store.currentObservations(ObservationFilter(indicators: indicators, periods: periods, provinces: provinces)) { builder.add($0) }
-        return builder.build()
+        try store.partitionedObservations(ObservationFilter(indicators: indicators, periods: periods, provinces: provinces), workers: workers)
     }
 
     /// The indicators and every indicator whose rule reads one of them, transitively.
@@ -265,5 +266,15 @@ public struct StoreRollup {
             }
         }
         return result
+    }
+}
+
+extension RollupStore {
+    /// The current observations a filter selects, in partitions: what the rollups and the quality
+    /// checks read from a store.
+    func partitionedObservations(_ filter: ObservationFilter, workers: Int) throws -> ObservationTable {
+        let builder = ObservationTableBuilder()
+        try currentObservations(filter) { builder.add($0) }
+        return builder.build(workers: workers)
     }
 }

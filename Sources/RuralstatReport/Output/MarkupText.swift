@@ -13,17 +13,20 @@ public enum MarkupText {
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                let value = scalar.value
-                if value < 0x20 || value == 0xFFFE || value == 0xFFFF {
-                    result.unicodeScalars.append("\u{FFFD}")
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
+            default: result.unicodeScalars.append(carried(scalar))
             }
         }
         return result
+    }
+
+    /// The character as XML 1.0 carries it: itself, or U+FFFD for a C0 control other than tab and
+    /// line ends, U+FFFE or U+FFFF.
+    static func carried(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: scalar
+        case 0..<0x20, 0xFFFE, 0xFFFF: "\u{FFFD}"
+        default: scalar
+        }
     }
 
     static func number(_ value: Double) -> String { TableFiles.number(value) }

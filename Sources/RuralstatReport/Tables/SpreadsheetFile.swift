@@ -137,19 +137,8 @@ public struct Spreadsheet: Sendable {
     /// silently), and text past Excel's 32,767 characters is cut with an ellipsis.
     static func cellText(_ text: String) -> String {
         let scalars = text.unicodeScalars
-        let clean = scalars.allSatisfy { scalar in
-            scalar.value >= 0x20 ? scalar.value != 0xFFFE && scalar.value != 0xFFFF : scalar == "\t" || scalar == "\n" || scalar == "\r"
-        }
         var result =
-            clean
-            ? text
-            : String(
-                String.UnicodeScalarView(
-                    scalars.map { scalar in
-                        scalar.value >= 0x20
-                            ? (scalar.value == 0xFFFE || scalar.value == 0xFFFF ? "\u{FFFD}" : scalar)
-                            : (scalar == "\t" || scalar == "\n" || scalar == "\r" ? scalar : "\u{FFFD}")
-                    }))
+            scalars.allSatisfy { MarkupText.carried($0) == $0 } ? text : String(String.UnicodeScalarView(scalars.map(MarkupText.carried)))
         if result.unicodeScalars.count > 32_767 { result = String(String.UnicodeScalarView(result.unicodeScalars.prefix(32_766))) + "…" }
         return result
     }
