@@ -212,4 +212,37 @@ struct SubmissionStreamTests {
         #expect(lines == Array(0..<total))
         #expect(most <= 4)  // at most 16 problems (three chunks of five) and the end
     }
+
+    /// However many files there are and however slowly they are taken, at most `4 × readers + 1`
+    /// files are read ahead (each holding its batches); the rest wait for the consumer, then come in order.
+    @Test func filesReadAheadAreBoundedWhileTheConsumerWaits() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let paths = try (0..<40).map { number in
+            let path = folder.appendingPathComponent("f\(number).csv").path
+            try Data("region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\(number)\n".utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        let streams = SubmissionStream.startReading(
+            paths, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
+            options: options, readers: 2)
+        // Reading ten files takes milliseconds; a second is ample for every file that may start to finish.
+        Thread.sleep(forTimeInterval: 1)
+        let started = streams.filter { $0.queued > 0 }.count
+        #expect(started == 9)
+        var values: [Double] = []
+        for stream in streams {
+            taking: while true {
+                switch stream.pop() {
+                case .batch(let batch): values += batch.values
+                case .finished: break taking
+                default: Issue.record("unexpected event")
+                }
+            }
+        }
+        #expect(values == (0..<40).map(Double.init))
+    }
 }

@@ -267,6 +267,40 @@ struct FindingParameterTests {
         #expect(text == "threshold=3.5 minimum_peers=8 log=true rule=A <= B, \"quoted\" shares=0.301/0.176/NaN/inf counts=1/0/42 mii=- whole=20")
     }
 
+    /// Findings staged a pass at a time go in place together, in the order staged: a finding found
+    /// again keeps the run that first found it (a missing indicator or period is a key part too), a
+    /// new one is the new run's, and one not found again is gone. A fresh staging drops what an
+    /// unfinished run staged.
+    @Test func stagedFindingsReplaceTheStoredOnesAndKeepTheirFirstRun() throws {
+        let folder = try SQLiteStoreTests.Folder()
+        let store = try SQLiteStore(creatingAt: folder.store)
+        func finding(_ region: Int64, _ indicator: String?) -> Finding {
+            var f = Self.finding(["a": .integer(1)])
+            f.region = RegionCode(uncheckedRawValue: region)
+            f.indicator = indicator
+            return f
+        }
+        let first = try store.beginRun(command: "test", parameters: [:])
+        try store.replaceFindings(QualityResults(findings: [finding(1, nil), finding(2, "X"), finding(3, nil)]), runID: first)
+        let unfinished = try store.beginRun(command: "test", parameters: [:])
+        try store.stageFindings([finding(9, nil)], runID: unfinished, afresh: true)
+        let second = try store.beginRun(command: "test", parameters: [:])
+        try store.stageFindings([finding(4, nil), finding(2, "X")], runID: second, afresh: true)
+        try store.stageFindings([finding(1, nil), finding(3, "Y")], runID: second, afresh: false)
+        try store.replaceFindings(stagedBy: second, tallies: [])
+        let rows = try store.pool.read {
+            try Row.fetchAll($0, sql: "SELECT region, indicator, run_id, first_run_id FROM findings ORDER BY id").map {
+                "\($0["region"] as Int64) \(($0["indicator"] as String?) ?? "-") \($0["run_id"] as Int64) \($0["first_run_id"] as Int64)"
+            }
+        }
+        #expect(rows == ["4 - \(second) \(second)", "2 X \(second) \(first)", "1 - \(second) \(first)", "3 Y \(second) \(second)"])
+        #expect(try store.findingCountsByRule(newIn: second)[BuiltInRule.benfordFirstDigit]! == (4, 2))
+        // Nothing stays staged: the next run's findings are its own alone.
+        let third = try store.beginRun(command: "test", parameters: [:])
+        try store.replaceFindings(stagedBy: third, tallies: [])
+        #expect(try store.findings().isEmpty)
+    }
+
     /// A finding stored before parameters were typed keeps its text, shown whole.
     @Test func aFindingFromBeforeTypedParametersShowsItsText() throws {
         let folder = try SQLiteStoreTests.Folder()

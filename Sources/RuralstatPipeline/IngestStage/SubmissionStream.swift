@@ -27,10 +27,14 @@ final class SubmissionStream: @unchecked Sendable {
     private var problemsQueued = 0
     private let capacity: Int
     private let problemCapacity: Int
+    /// Given back when the file's last event is taken: a file keeps its place among those read ahead
+    /// until the consumer is done with it, not only until it is read.
+    private let place: DispatchSemaphore?
 
-    init(capacity: Int = 8, problemCapacity: Int = 4_096) {
+    init(capacity: Int = 8, problemCapacity: Int = 4_096, place: DispatchSemaphore? = nil) {
         self.capacity = capacity
         self.problemCapacity = problemCapacity
+        self.place = place
     }
 
     /// Adds an event; a batch waits while `capacity` batches are queued, problems while `problemCapacity` problems are.
@@ -71,25 +75,31 @@ final class SubmissionStream: @unchecked Sendable {
         switch event {
         case .batch: batchesQueued -= 1
         case .problems(let chunk): problemsQueued -= chunk.count
-        case .finished, .failed: break
+        case .finished, .failed: place?.signal()
         }
         condition.broadcast()
         condition.unlock()
         return event
     }
 
-    /// Reads `paths` into streams, at most `readers` files at once, each on a thread of its own. Files
-    /// get their turn in order (a dispatcher waits for a free slot before it starts the next file), so
-    /// the consumer, which takes the streams in order, never waits on a file that cannot start while
-    /// later files hold every slot with their full queues.
+    /// Reads `paths` into streams, each on a thread of its own: at most `readers` files at once, and
+    /// at most `4 × readers` files ahead of the one the consumer is taking. A file keeps its place
+    /// ahead until the consumer has taken its last event, so memory stays at a few batches per place
+    /// however much faster reading is than applying (freed when reading ended, it let a 30M-row night
+    /// read every file ahead and hold it: +330 MB). A few small files ahead keep the applying thread
+    /// fed (the 10M ingest: 11.3 s, against 12.9 s with one file ahead per reader). Files get their
+    /// turn in order (a dispatcher waits for a free place before it starts the next file), so the file
+    /// the consumer waits on has always started.
     static func startReading(
         _ paths: [String], registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
         readers: Int
     ) -> [SubmissionStream] {
-        let streams = paths.map { _ in SubmissionStream() }
+        let ahead = DispatchSemaphore(value: max(1, readers) * 4 + 1)
         let slots = DispatchSemaphore(value: max(1, readers))
+        let streams = paths.map { _ in SubmissionStream(place: ahead) }
         let dispatcher = Thread {
             for (path, stream) in zip(paths, streams) {
+                ahead.wait()
                 slots.wait()
                 let thread = Thread {
                     defer { slots.signal() }

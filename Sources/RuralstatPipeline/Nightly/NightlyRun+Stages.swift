@@ -55,7 +55,7 @@ extension NightlyRun {
                 rollup.workers = workers
                 // A full rollup reads each province once: the quality checks' province pass runs on it there.
                 let quality = qualityChecks(state)
-                let passes = StoreQuality.Passes()
+                let passes = StoreQuality.Passes(runID: state.runID)
                 rollup.onProvince = { province, table in try quality.pass(province: province, table: table, into: passes) }
                 state.qualityPasses = passes
                 let done = try rollup.runIncremental(runID: state.runID)

@@ -29,27 +29,39 @@ public struct StoreQuality {
         public var seconds = 0.0
     }
 
-    /// The province passes a run has made so far: their findings and tallies, the evidence they
-    /// gathered for the nation's pass, and the observations they checked. A full rollup, which reads
-    /// each province once, makes them with the table it has just read (``pass(province:table:into:)``),
-    /// so that the quality stage reads no province again.
+    /// The province passes a run has made so far: their tallies and finding counts (their findings
+    /// are staged in the store as each pass ends, so that memory does not hold the country's), the
+    /// evidence they gathered for the nation's pass, and the observations they checked. A full
+    /// rollup, which reads each province once, makes them with the table it has just read
+    /// (``pass(province:table:into:)``), so that the quality stage reads no province again.
+    /// The first pass's findings replace whatever was staged before.
     public final class Passes: @unchecked Sendable {
-        var results = QualityResults()
+        let runID: Int64
+        var tallies: [RuleTally] = []
+        var findings: [Severity: Int] = [:]
         let evidence = NationwideEvidence()
         var provinces: Set<Int> = []
         var observations = 0
-        /// No pass made yet.
-        public init() {}
+        private var staged = false
+        /// No pass made yet by run `runID`.
+        public init(runID: Int64) { self.runID = runID }
+
+        func add(_ results: QualityResults, from store: any IndicatorStore) throws {
+            try store.stageFindings(results.findings, runID: runID, afresh: !staged)
+            staged = true
+            for finding in results.findings { findings[finding.severity, default: 0] += 1 }
+            tallies += results.tallies
+        }
     }
 
     /// Checks the whole store, province by province and then the nation; provinces `done` has passed
     /// already are not read again.
     public func run(runID: Int64, done: Passes? = nil) throws -> Summary {
         let started = Date()
-        let passes = try check(done: done ?? Passes())
-        try store.replaceFindings(passes.results, runID: runID)
+        let passes = try check(done: done ?? Passes(runID: runID))
+        try store.replaceFindings(stagedBy: runID, tallies: QualityResults(tallies: passes.tallies).mergedTallies)
         var summary = Summary(observations: passes.observations)
-        for finding in passes.results.findings { summary.findings[finding.severity, default: 0] += 1 }
+        summary.findings = passes.findings
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -60,14 +72,14 @@ public struct StoreQuality {
         let rollups = try store.storedRollups(regions: .within([province]), levels: nil)
         var input = QualityInput(table: table, rollups: rollups, arrivals: [], catalog: catalog, registry: registry, workers: workers)
         input.scope = .province(passes.evidence)
-        passes.results.append(suite.run(input))
+        try passes.add(suite.run(input), from: store)
         passes.provinces.insert(province)
         passes.observations += table.rowCount
     }
 
     /// Every province's pass that `passes` lacks, then the nation's (province 0 holds the nation's own
     /// figures; its pass comes last, when every province's evidence is in).
-    func check(done passes: Passes = Passes()) throws -> Passes {
+    func check(done passes: Passes) throws -> Passes {
         let partitions = try store.partitionsTouched(since: 0)
         for province in Set(partitions.map(\.province)).subtracting(passes.provinces).subtracting([0]).sorted() {
             try pass(province: province, table: store.partitionedObservations(ObservationFilter(provinces: [province]), workers: workers), into: passes)
@@ -78,7 +90,7 @@ public struct StoreQuality {
             table: nation, rollups: try store.storedRollups(regions: .nation, levels: nil), arrivals: try store.submissionArrivals(), catalog: catalog,
             registry: registry, workers: workers)
         input.scope = .nation(passes.evidence, periods: periods)
-        passes.results.append(suite.run(input))
+        try passes.add(suite.run(input), from: store)
         passes.observations += nation.rowCount
         return passes
     }

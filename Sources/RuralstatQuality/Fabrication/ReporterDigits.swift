@@ -10,23 +10,24 @@ struct ReporterDigits {
     /// A reporter's counts in one flat buffer: first digits 1…9 (slots 0…8), last digits 0…9 of
     /// whole numbers of at least three digits (``DigitHeapingCheck/smallestTested``, slots 9…18),
     /// positive values per decade ⌊log₁₀ x⌋ + 12 (10⁻¹² … 10¹⁵, slots 19…46). Counted through a raw
-    /// pointer: this runs for every amount of the table.
+    /// pointer: this runs for every amount of the table. 32-bit counts: the nation's pass keeps every
+    /// reporter's counts of every province (tens of thousands of them).
     struct Counts {
-        var storage = [Int](repeating: 0, count: 47)
+        var storage = [Int32](repeating: 0, count: 47)
 
         /// First significant digits 1…9 of positive values.
-        var first: [Int] { Array(storage[0..<9]) }
+        var first: [Int] { storage[0..<9].map(Int.init) }
         /// Last digits 0…9 of whole numbers of at least three digits.
-        var last: [Int] { Array(storage[9..<19]) }
+        var last: [Int] { storage[9..<19].map(Int.init) }
         /// Positive values per decade, ⌊log₁₀ x⌋ + 12.
-        var decades: ArraySlice<Int> { storage[19..<47] }
+        var decades: ArraySlice<Int32> { storage[19..<47] }
 
-        var positive: Int { storage[0..<9].reduce(0, +) }
-        var wholeNumbers: Int { storage[9..<19].reduce(0, +) }
+        var positive: Int { storage[0..<9].reduce(0) { $0 + Int($1) } }
+        var wholeNumbers: Int { storage[9..<19].reduce(0) { $0 + Int($1) } }
 
         /// Counts one value into `counts` (a ``Counts`` buffer); `powers` is ``powersOfTen``.
         @inline(__always)
-        static func add(_ value: Double, into counts: UnsafeMutablePointer<Int>, powers: UnsafePointer<Double>, lastDigitsOnly: Bool) {
+        static func add(_ value: Double, into counts: UnsafeMutablePointer<Int32>, powers: UnsafePointer<Double>, lastDigitsOnly: Bool) {
             guard value.isFinite, value > 0 else { return }
             if value >= DigitHeapingCheck.smallestTested, value < 1e15 {
                 let whole = Int64(value)  // exact below 2⁵³: the remainder of a whole number, as fmod would give
@@ -62,7 +63,7 @@ struct ReporterDigits {
             guard n > 0 else { return 0 }
             var seen = 0, low = -1, high = 0
             for (decade, count) in decades.enumerated() where count > 0 {  // offsets from 0
-                seen += count
+                seen += Int(count)
                 if low < 0, seen * 100 > n { low = decade }
                 if seen * 100 >= n * 99 {
                     high = decade

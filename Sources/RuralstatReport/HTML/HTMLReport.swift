@@ -248,23 +248,30 @@ public struct HTMLReport {
         }
         html += "</table>"
         // Findings by rule and severity, by level, by province.
-        let families = Dictionary(grouping: c.findings) { $0.method == BuiltInRule.editRuleMethod ? "edit rule: \($0.ruleID)" : $0.ruleID }
+        // Counts and positions, not grouped copies: a store's findings are many (90,000 at 30M rows).
+        var families: [String: [Int]] = [:]
+        var bySeverity: [String: [Severity: Int]] = [:]
+        var byLevel: [RegionLevel: Int] = [:], byProvince: [RegionCode: Int] = [:]
+        for (position, finding) in c.findings.enumerated() {
+            let family = finding.method == BuiltInRule.editRuleMethod ? "edit rule: \(finding.ruleID)" : finding.ruleID
+            families[family, default: []].append(position)
+            bySeverity[family, default: [:]][finding.severity, default: 0] += 1
+            byLevel[finding.level, default: 0] += 1
+            byProvince[finding.region == .national ? RegionCode.national : finding.region.ancestor(at: .province), default: 0] += 1
+        }
         html +=
             "<h3>发现 Findings by rule and severity</h3><table><tr><th>rule</th><th class=\"sev-error\">error</th><th class=\"sev-warning\">warning</th><th class=\"sev-info\">info</th></tr>"
-        for (rule, rows) in families.sorted(by: { $0.key < $1.key }) {
-            let counts = Dictionary(grouping: rows, by: \.severity).mapValues(\.count)
+        for (rule, counts) in bySeverity.sorted(by: { $0.key < $1.key }) {
             html +=
                 "<tr><td>\(e(rule))</td><td class=\"num\">\(counts[.error] ?? 0)</td><td class=\"num\">\(counts[.warning] ?? 0)</td><td class=\"num\">\(counts[.info] ?? 0)</td></tr>"
         }
         html += "</table><div class=\"grid\"><div><h3>by level</h3><table><tr><th>level</th><th>findings</th></tr>"
-        for (level, rows) in Dictionary(grouping: c.findings, by: \.level).sorted(by: { $0.key < $1.key }) {
-            html += "<tr><td>\(level.chineseName) \(level)</td><td class=\"num\">\(rows.count)</td></tr>"
+        for (level, count) in byLevel.sorted(by: { $0.key < $1.key }) {
+            html += "<tr><td>\(level.chineseName) \(level)</td><td class=\"num\">\(count)</td></tr>"
         }
         html += "</table></div><div><h3>by province</h3><table><tr><th>province</th><th>findings</th></tr>"
-        for (province, rows) in Dictionary(grouping: c.findings, by: { $0.region == .national ? RegionCode.national : $0.region.ancestor(at: .province) })
-            .sorted(by: { $0.key < $1.key })
-        {
-            html += "<tr><td>\(e(name(province, c)))</td><td class=\"num\">\(rows.count)</td></tr>"
+        for (province, count) in byProvince.sorted(by: { $0.key < $1.key }) {
+            html += "<tr><td>\(e(name(province, c)))</td><td class=\"num\">\(count)</td></tr>"
         }
         html += "</table></div></div>"
         // The worst reporting units: counties by findings in their subtree, errors weighing most.
@@ -286,7 +293,7 @@ public struct HTMLReport {
             html +=
                 "<details><summary>\(e(rule)) — \(rows.count)</summary><table><tr><th>severity</th><th>region</th><th>indicator</th><th>period</th>"
                 + "<th>observed</th><th>expected</th><th>statistic</th><th>explanation</th></tr>"
-            for finding in rows.prefix(c.findingsPerRule) {
+            for finding in rows.prefix(c.findingsPerRule).map({ c.findings[$0] }) {
                 html +=
                     "<tr><td class=\"sev-\(finding.severity.rawValue)\">\(finding.severity.rawValue)\(finding.tier.map { " \($0.rawValue)" } ?? "")</td>"
                     + "<td>\(e(finding.region.description))</td><td>\(e(finding.indicator ?? ""))</td><td>\(e(finding.period?.description ?? ""))</td>"

@@ -30,7 +30,8 @@ public struct IndicatorTable: Sendable {
         public var meetsTarget: Bool?
     }
 
-    public var rows: [Row]
+    /// In level, region, indicator, period order; a level's part shares the whole table's storage.
+    public var rows: ArraySlice<Row>
     /// The indicators in catalog order, for the columns of the wide form, with how their values are shown.
     public var indicators: [(code: String, label: String, kind: ValueKind, decimals: Int)]
 
@@ -41,6 +42,7 @@ public struct IndicatorTable: Sendable {
     ) {
         let order = Dictionary(uniqueKeysWithValues: catalog.codes.enumerated().map { ($1, $0) })
         var rows: [Row] = []
+        rows.reserveCapacity(rollups.count { levels.contains($0.level) })
         var names: [RegionCode: String] = [:]
         for rollup in rollups
         where levels.contains(rollup.level) && (root == .national || rollup.region.isWithin(root))
@@ -71,7 +73,7 @@ public struct IndicatorTable: Sendable {
             rows.append(row)
         }
         rows.sort { ($0.level, $0.region, order[$0.indicator] ?? .max, $0.period) < ($1.level, $1.region, order[$1.indicator] ?? .max, $1.period) }
-        self.rows = rows
+        self.rows = rows[...]
         let present = Set(rows.map(\.indicator))
         indicators = catalog.codes.filter(present.contains).map { code in
             let definition = catalog.definitions(of: code).last
@@ -80,6 +82,20 @@ public struct IndicatorTable: Sendable {
                 definition?.decimals ?? ValueKind.amount.defaultDecimals
             )
         }
+    }
+
+    /// The rows of one level (a table of several levels holds each level's rows together, and the
+    /// part shares them), with the indicators they have.
+    public func part(level: RegionLevel) -> IndicatorTable {
+        let start = rows.firstIndex { $0.level == level } ?? rows.endIndex
+        let end = rows[start...].firstIndex { $0.level != level } ?? rows.endIndex
+        let present = Set(rows[start..<end].map(\.indicator))
+        return IndicatorTable(rows: rows[start..<end], indicators: indicators.filter { present.contains($0.code) })
+    }
+
+    private init(rows: ArraySlice<Row>, indicators: [(code: String, label: String, kind: ValueKind, decimals: Int)]) {
+        self.rows = rows
+        self.indicators = indicators
     }
 
     /// The target in force for a year: the latest target year not after it, else the first one.

@@ -44,16 +44,40 @@ public struct Spreadsheet: Sendable {
         case empty
     }
 
+    /// A sheet's rows below its header, made one at a time as they are written: with libxlsxwriter's
+    /// constant-memory mode, a sheet of a million cells never holds them all (the 30M-row nightly's
+    /// workbook held 172 MB of cells before they were written).
+    public struct Rows: RandomAccessCollection, Sendable {
+        public let startIndex = 0
+        public let endIndex: Int
+        private let make: @Sendable (Int) -> [Cell]
+
+        /// `count` rows, the row at `index` made by `make(index)` each time it is asked for.
+        public init(count: Int, _ make: @escaping @Sendable (Int) -> [Cell]) {
+            endIndex = count
+            self.make = make
+        }
+
+        /// Rows already made.
+        public init(_ rows: [[Cell]]) { self.init(count: rows.count) { rows[$0] } }
+
+        public subscript(index: Int) -> [Cell] { make(index) }
+    }
+
     public struct Sheet: Sendable {
         public var name: String
         public var header: [String]
-        public var rows: [[Cell]]
+        public var rows: Rows
         /// Column widths in characters (nil: from the header and the first rows).
         public var widths: [Double]?
         /// The leading columns that stay put when scrolling sideways and print on every page.
         public var frozenColumns: Int
 
         public init(name: String, header: [String], rows: [[Cell]], widths: [Double]? = nil, frozenColumns: Int = 0) {
+            self.init(name: name, header: header, rows: Rows(rows), widths: widths, frozenColumns: frozenColumns)
+        }
+
+        public init(name: String, header: [String], rows: Rows, widths: [Double]? = nil, frozenColumns: Int = 0) {
             self.name = name
             self.header = header
             self.rows = rows
@@ -90,42 +114,9 @@ public struct Spreadsheet: Sendable {
 
     /// Writes the workbook; a failure names the file and what libxlsxwriter said, and leaves no file.
     public func write(to path: String) throws {
-        try? FileManager.default.removeItem(atPath: path)
-        // Said here, before libxlsxwriter, which would print its own message to standard error.
-        let folder = (path as NSString).deletingLastPathComponent
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw SpreadsheetError(path: path, message: "the folder \(folder) does not exist")
-        }
-        // Constant memory: each row goes to disk when the next begins, and strings are written inline.
-        var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
-        guard let workbook = workbook_new_opt(path, &options) else {
-            throw SpreadsheetError(path: path, message: "libxlsxwriter could not create the workbook")
-        }
-        var book = Workbook(pointer: workbook, path: path)
-        do {
-            try book.setProperties(properties)
-            var names: Set<String> = []
-            for sheet in sheets {
-                var name = Self.sheetName(sheet.name)
-                var suffix = 2
-                while names.contains(name) {  // names are unique, after the characters Excel forbids are replaced
-                    name = String(Self.sheetName(sheet.name).prefix(28)) + " \(suffix)"
-                    suffix += 1
-                }
-                names.insert(name)
-                try book.add(sheet, name: name)
-            }
-        } catch {
-            _ = workbook_close(workbook)
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
-        }
-        let status = workbook_close(workbook)
-        guard status == LXW_NO_ERROR else {
-            try? FileManager.default.removeItem(atPath: path)
-            throw SpreadsheetError(path: path, message: String(cString: lxw_strerror(status)))
-        }
+        let file = try SpreadsheetFile(path: path, properties: properties)
+        for sheet in sheets { try file.add(sheet) }
+        try file.close()
     }
 
     /// Sheet names: at most 31 characters, none of `[]:*?/\`.
@@ -165,6 +156,79 @@ public struct Spreadsheet: Sendable {
             }
         }
         return Double(min(48, max(8, widest + 2)))
+    }
+}
+
+/// A workbook written a sheet at a time: each sheet's rows go to disk as they are made (libxlsxwriter's
+/// constant-memory mode), so a report's sheets need not all be held at once. A failure names the file
+/// and what libxlsxwriter said, and leaves no file.
+public final class SpreadsheetFile {
+    private var book: Workbook?
+    private let path: String
+    private var names: Set<String> = []
+
+    /// Starts the workbook at `path` (replacing a file there) with the document's properties.
+    public init(path: String, properties: Spreadsheet.Properties) throws {
+        self.path = path
+        try? FileManager.default.removeItem(atPath: path)
+        // Said here, before libxlsxwriter, which would print its own message to standard error.
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw SpreadsheetError(path: path, message: "the folder \(folder) does not exist")
+        }
+        // Constant memory: each row goes to disk when the next begins, and strings are written inline.
+        var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
+        guard let workbook = workbook_new_opt(path, &options) else {
+            throw SpreadsheetError(path: path, message: "libxlsxwriter could not create the workbook")
+        }
+        book = Workbook(pointer: workbook, path: path)
+        try guarded { try $0.setProperties(properties) }
+    }
+
+    /// Adds a sheet after the others, writing its rows; names are made unique after the characters Excel forbids are replaced.
+    public func add(_ sheet: Spreadsheet.Sheet) throws {
+        var name = Spreadsheet.sheetName(sheet.name)
+        var suffix = 2
+        while names.contains(name) {
+            name = String(Spreadsheet.sheetName(sheet.name).prefix(28)) + " \(suffix)"
+            suffix += 1
+        }
+        names.insert(name)
+        try guarded { try $0.add(sheet, name: name) }
+    }
+
+    /// Finishes the file.
+    public func close() throws {
+        guard let pointer = book?.pointer else { return }
+        book = nil
+        let status = workbook_close(pointer)
+        guard status == LXW_NO_ERROR else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw SpreadsheetError(path: path, message: String(cString: lxw_strerror(status)))
+        }
+    }
+
+    /// A workbook left unfinished (an error on the way) is closed and removed.
+    deinit { abandon() }
+
+    private func guarded(_ body: (inout Workbook) throws -> Void) throws {
+        guard var current = book else { throw SpreadsheetError(path: path, message: "the workbook was closed already") }
+        do {
+            try body(&current)
+            book = current
+        } catch {
+            book = current
+            abandon()
+            throw error
+        }
+    }
+
+    private func abandon() {
+        guard let pointer = book?.pointer else { return }
+        book = nil
+        _ = workbook_close(pointer)
+        try? FileManager.default.removeItem(atPath: path)
     }
 }
 

@@ -30,45 +30,48 @@ public struct ReportWriter {
             coverage: rollup.coverage, publication: rollup.publication.rawValue)
     }
 
-    /// The indicator tables as a workbook: one sheet per level (regions down, indicators across, each
-    /// indicator's column in its own format), and the long form (each value in its indicator's format).
+    /// The workbook's properties.
+    static func workbookProperties(created: Date) -> Spreadsheet.Properties {
+        Spreadsheet.Properties(
+            title: "乡村振兴指标 Rural revitalization indicators", subject: "rollups by level, region, indicator and period",
+            keywords: "rural revitalization, indicators, ruralstat",
+            comments: "Partial figures (coverage between the thresholds) and withheld ones are marked, with the reason in a cell comment.",
+            created: created)
+    }
+
+    /// A level's sheet: regions down, indicators across, each indicator's column in its own format.
     /// Partial and withheld figures are marked, with the reason in a cell comment.
-    static func spreadsheet(long: IndicatorTable, byLevel: [(level: RegionLevel, table: IndicatorTable)], created: Date) -> Spreadsheet {
-        var sheets: [Spreadsheet.Sheet] = []
-        for (level, table) in byLevel {
-            let formats = table.indicators.map { Spreadsheet.NumberFormat.of($0.kind, decimals: $0.decimals) }
-            let rows: [[Spreadsheet.Cell]] = table.wide.map { line in
-                [.text(line.region.description), .text(line.regionName), .text(line.period.description)]
-                    + zip(line.cells, formats).map { row, format in row.map { valueCell($0, format: format) } ?? .empty }
-            }
-            sheets.append(
-                Spreadsheet.Sheet(
-                    name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
-                    rows: rows, frozenColumns: 3))
+    static func wideSheet(_ table: IndicatorTable, level: RegionLevel) -> Spreadsheet.Sheet {
+        let formats = table.indicators.map { Spreadsheet.NumberFormat.of($0.kind, decimals: $0.decimals) }
+        let wide = table.wide
+        let rows = Spreadsheet.Rows(count: wide.count) { index in
+            let line = wide[index]
+            return [.text(line.region.description), .text(line.regionName), .text(line.period.description)]
+                + zip(line.cells, formats).map { row, format in row.map { valueCell($0, format: format) } ?? .empty }
         }
+        return Spreadsheet.Sheet(
+            name: "\(level.chineseName) \(level)", header: ["region", "名称 name", "period"] + table.indicators.map(\.label),
+            rows: rows, frozenColumns: 3)
+    }
+
+    /// The long form's sheet: each value in its indicator's format, marked as in the level sheets.
+    static func longSheet(_ long: IndicatorTable) -> Spreadsheet.Sheet {
         let percent = Spreadsheet.NumberFormat.percent(decimals: 1)
-        sheets.append(
-            Spreadsheet.Sheet(
-                name: "long",
-                header: [
-                    "level", "region", "名称 name", "indicator", "指标", "period", "value", "unit", "coverage %",
-                    "publication", "target", "attainment %",
-                ],
-                rows: long.rows.map { row in
-                    [
-                        .text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
-                        .text(row.period.description), valueCell(row, format: .of(row.kind, decimals: row.decimals)), .text(row.unit),
-                        row.coverage.map { .number(100 * $0, percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
-                        row.attainment.map { .number($0, percent) } ?? .empty,
-                    ]
-                }, frozenColumns: 3))
-        return Spreadsheet(
-            sheets: sheets,
-            properties: Spreadsheet.Properties(
-                title: "乡村振兴指标 Rural revitalization indicators", subject: "rollups by level, region, indicator and period",
-                keywords: "rural revitalization, indicators, ruralstat",
-                comments: "Partial figures (coverage between the thresholds) and withheld ones are marked, with the reason in a cell comment.",
-                created: created))
+        return Spreadsheet.Sheet(
+            name: "long",
+            header: [
+                "level", "region", "名称 name", "indicator", "指标", "period", "value", "unit", "coverage %",
+                "publication", "target", "attainment %",
+            ],
+            rows: Spreadsheet.Rows(count: long.rows.count) { [rows = long.rows] index in
+                let row = rows[rows.startIndex + index]
+                return [
+                    .text(row.level.description), .text(row.region.description), .text(row.regionName), .text(row.indicator), .text(row.nameZh),
+                    .text(row.period.description), valueCell(row, format: .of(row.kind, decimals: row.decimals)), .text(row.unit),
+                    row.coverage.map { .number(100 * $0, percent) } ?? .empty, .text(row.publication.rawValue), .text(row.target?.description ?? ""),
+                    row.attainment.map { .number($0, percent) } ?? .empty,
+                ]
+            }, frozenColumns: 3)
     }
 
     /// A table value as a cell: plain when published; marked with its coverage when partial; a marked
@@ -121,8 +124,9 @@ public struct ReportWriter {
         var written = Written()
         // The levels the tables, the SDMX and the charts show (not the townships, the bulk of the rollups).
         let levels = Set(settings.levels).union([.national, .province, .county])
-        let rollups = try store.storedRollups(regions: .all, levels: levels).filter { rollup in
-            (settings.periods?.contains(rollup.period) ?? true) && (settings.region == .national || rollup.region.isWithin(settings.region))
+        var rollups = try store.storedRollups(regions: .all, levels: levels)
+        rollups.removeAll { rollup in  // in place: a filtered copy would hold them twice
+            !(settings.periods?.contains(rollup.period) ?? true) || !(settings.region == .national || rollup.region.isWithin(settings.region))
         }
         // The stored assessment of the scope: its levels and years within the periods, its regions within the subtree.
         let assessment = try store.storedAssessment(level: nil, year: nil).filter { row in
@@ -166,27 +170,33 @@ public struct ReportWriter {
         return written
     }
 
-    /// The indicator tables (CSV, Markdown, XLSX), built once: the long form over the levels, and one
-    /// per level for the wide forms. Returns the long form's row count.
+    /// The indicator tables (CSV, Markdown, XLSX): the long form over the levels, built once, and
+    /// each level's wide forms from its part of it, one level at a time (the workbook is written a
+    /// sheet at a time), so that only one level's wide table is held. Returns the long form's row count.
     private func writeTables(_ rollups: [Rollup], assessment: [AssessmentRow], into staging: StagingFolder) throws -> Int {
         let table = IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: Set(settings.levels))
-        let byLevel = settings.levels.map { level in
-            (level: level, table: IndicatorTable(rollups: rollups, catalog: catalog, registry: registry, levels: [level]))
+        let workbook =
+            try settings.formats.contains(.xlsx)
+            ? SpreadsheetFile(path: try staging.path("tables/indicators.xlsx"), properties: Self.workbookProperties(created: Date())) : nil
+        var markdown = ""
+        for level in settings.levels {
+            let part = table.part(level: level)
+            if settings.formats.contains(.csv) { try TableFiles.writeWideCSV(part, to: try staging.path("tables/indicators_\(level).csv")) }
+            if settings.formats.contains(.markdown) {
+                markdown += TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
+            }
+            try workbook?.add(Self.wideSheet(part, level: level))
         }
-        if settings.formats.contains(.csv) {
-            try TableFiles.writeLongCSV(table, to: try staging.path("tables/indicators_long.csv"))
-            for (level, part) in byLevel { try TableFiles.writeWideCSV(part, to: try staging.path("tables/indicators_\(level).csv")) }
-        }
+        if settings.formats.contains(.csv) { try TableFiles.writeLongCSV(table, to: try staging.path("tables/indicators_long.csv")) }
         if settings.formats.contains(.markdown) {
-            let text = byLevel.map { level, part in
-                TableFiles.markdown(part, title: "乡村振兴指标 Rural revitalization indicators — \(level.chineseName) \(level)") + "\n"
-            }.joined()
-            try text.write(toFile: try staging.path("tables/indicators.md"), atomically: false, encoding: .utf8)
+            try markdown.write(toFile: try staging.path("tables/indicators.md"), atomically: false, encoding: .utf8)
         }
-        if settings.formats.contains(.xlsx) {
-            var workbook = Self.spreadsheet(long: table, byLevel: byLevel, created: Date())
-            if settings.formats.contains(.assessment) { workbook.sheets += AssessmentTables.spreadsheet(assessment, created: Date()).sheets }
-            try workbook.write(to: try staging.path("tables/indicators.xlsx"))
+        if let workbook {
+            try workbook.add(Self.longSheet(table))
+            if settings.formats.contains(.assessment) {
+                for sheet in AssessmentTables.spreadsheet(assessment, created: Date()).sheets { try workbook.add(sheet) }
+            }
+            try workbook.close()
         }
         return table.rows.count
     }
