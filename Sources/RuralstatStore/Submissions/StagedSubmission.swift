@@ -272,8 +272,12 @@ struct ValueMerger {
         let keep = merge ? "1" : "0"
         let tuples = MultiRowInsert.values(rows: rows, columns: 7)
         if append {
+            // OR FAIL, not the default ABORT: an ABORT statement of many rows inside a transaction keeps
+            // a statement journal to undo itself, copying the leaf page it appends to on every
+            // statement (640 MB of temporary writes for a fresh 10M-row load: 7.4 s against 6.6 s).
+            // A failure throws, and the submission's transaction rolls back whole all the same.
             let statement = try db.cachedStatement(
-                sql: "INSERT INTO current_values (period_id, region, indicator_id, value, status, source_line, submission_id) VALUES \(tuples)")
+                sql: "INSERT OR FAIL INTO current_values (period_id, region, indicator_id, value, status, source_line, submission_id) VALUES \(tuples)")
             statements[kind] = statement
             return statement
         }
