@@ -52,6 +52,13 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // Intel ISA-L's igzip: inflates gzip about four times as fast as zlib (W1's file: 0.25 s against 1.1 s
+        // of CPU), streaming, with the gzip trailer's CRC-32 checked.
+        .systemLibrary(
+            name: "CIgzip",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
+        ),
         .systemLibrary(
             name: "CXLSXWriter",
             pkgConfig: "xlsxwriter",
@@ -71,7 +78,9 @@ let package = Package(
         // Reading what reporting units send: byte sources, CSV and SDMX readers, validation.
         .target(
             name: "RuralstatIngest",
-            dependencies: ["RuralstatModel", "RuralstatSystem", "SystemZlib", "CLibXML2", "CByteScan", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "RuralstatModel", "RuralstatSystem", "CIgzip", "CLibXML2", "CByteScan", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             // Measured (Benchmarks/ingest.sh, 10M-row CSV): without this flag, reading and validating
             // takes 1.7 s against 1.3 s, with the per-row state already held in values (RowChecks);
             // the other targets no longer need it. Debug builds (and so the tests) keep the checks.
