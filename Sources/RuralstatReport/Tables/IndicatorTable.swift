@@ -123,21 +123,33 @@ public struct IndicatorTable: Sendable {
         return (ratio.map { min(100, 100 * $0) }, meets)
     }
 
+    /// One region and period's cells, one per indicator (nil: not available or withheld): positions
+    /// into the table's rows, not copies of them (a county sheet at 30M rows held 60 MB of copies).
+    public struct WideCells: RandomAccessCollection, Sendable {
+        let rows: ArraySlice<Row>
+        var positions: [Int]
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { positions.count }
+        public subscript(column: Int) -> Row? { positions[column] < 0 ? nil : rows[positions[column]] }
+    }
+
     /// One row per region and period, one cell per indicator (nil: not available or withheld).
-    public var wide: [(level: RegionLevel, region: RegionCode, regionName: String, period: Period, cells: [Row?])] {
+    public var wide: [(level: RegionLevel, region: RegionCode, regionName: String, period: Period, cells: WideCells)] {
         let column = Dictionary(uniqueKeysWithValues: indicators.enumerated().map { ($1.code, $0) })
-        var result: [(level: RegionLevel, region: RegionCode, regionName: String, period: Period, cells: [Row?])] = []
+        var result: [(level: RegionLevel, region: RegionCode, regionName: String, period: Period, cells: WideCells)] = []
         var index: [String: Int] = [:]
-        for row in rows {
+        for position in rows.indices {
+            let row = rows[position]
             let key = "\(row.level.rawValue)|\(row.region.rawValue)|\(row.period)"
-            let position =
+            let line =
                 index[key]
                 ?? {
-                    result.append((row.level, row.region, row.regionName, row.period, [Row?](repeating: nil, count: indicators.count)))
+                    let empty = WideCells(rows: rows, positions: [Int](repeating: -1, count: indicators.count))
+                    result.append((row.level, row.region, row.regionName, row.period, empty))
                     index[key] = result.count - 1
                     return result.count - 1
                 }()
-            result[position].cells[column[row.indicator]!] = row
+            result[line].cells.positions[column[row.indicator]!] = position
         }
         return result.sorted { ($0.level, $0.region, $0.period) < ($1.level, $1.region, $1.period) }
     }
