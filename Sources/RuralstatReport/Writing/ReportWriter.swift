@@ -138,8 +138,28 @@ public struct ReportWriter {
         }
         written.tables = try writeTables(rollups, assessment: assessment, into: staging)
         // Only the subtree asked for, everywhere: findings, their tallies, rejects and the counts in headers.
+        written.findings = try writeFindings(rollups, assessment: assessment, assessmentSettings: scopedAssessmentSettings, into: staging)
+        if settings.formats.contains(.rejects) {
+            let rejects = try RejectsCSV(path: try staging.path("rejects.csv"))
+            for problem in try store.storedRejects(within: settings.region) { try rejects.write(problem) }
+            try rejects.close()
+        }
+        if settings.formats.contains(.sdmx) { try writeSDMX(rollups, into: staging) }
+        if settings.formats.contains(.assessment), !assessment.isEmpty {
+            try AssessmentTables.writeCSV(assessment, to: try staging.path("assessment/assessment.csv"))
+            try AssessmentTables.settingsJSON(scopedAssessmentSettings)
+                .write(toFile: try staging.path("assessment/assessment.json"), atomically: false, encoding: .utf8)
+        }
+        return written
+    }
+
+    /// The findings of the scope, in the HTML report and their own files; they are let go before the
+    /// SDMX is written (the report's peak at 30M rows). Returns how many there are.
+    private func writeFindings(
+        _ rollups: [Rollup], assessment: [AssessmentRow], assessmentSettings scopedAssessmentSettings: [AssessmentSettings],
+        into staging: StagingFolder
+    ) throws -> Int {
         let findings = try store.findings(FindingFilter(region: settings.region, periods: settings.periods.map { Set($0.map(\.description)) }))
-        written.findings = findings.count
         let tallies = try scopedTallies()
         if settings.formats.contains(.html) {
             var context = HTMLReport.Context(
@@ -156,18 +176,7 @@ public struct ReportWriter {
             if let tallies { try FindingTables.writeSummaryCSV(tallies, to: try staging.path("quality/findings_summary.csv")) }
             _ = try BanffStatus.write(findings, path: staging.path)
         }
-        if settings.formats.contains(.rejects) {
-            let rejects = try RejectsCSV(path: try staging.path("rejects.csv"))
-            for problem in try store.storedRejects(within: settings.region) { try rejects.write(problem) }
-            try rejects.close()
-        }
-        if settings.formats.contains(.sdmx) { try writeSDMX(rollups, into: staging) }
-        if settings.formats.contains(.assessment), !assessment.isEmpty {
-            try AssessmentTables.writeCSV(assessment, to: try staging.path("assessment/assessment.csv"))
-            try AssessmentTables.settingsJSON(scopedAssessmentSettings)
-                .write(toFile: try staging.path("assessment/assessment.json"), atomically: false, encoding: .utf8)
-        }
-        return written
+        return findings.count
     }
 
     /// The indicator tables (CSV, Markdown, XLSX): the long form over the levels, built once, and
@@ -205,12 +214,21 @@ public struct ReportWriter {
     /// the delta since an earlier run when asked for.
     private func writeSDMX(_ rollups: [Rollup], into staging: StagingFolder) throws {
         // A unit standing for two levels (东莞 441900, prefecture and county) is one key in SDMX: reported once, at its upper level.
-        var keys: Set<String> = []
+        // One copy, sorted in place with the upper level first among a key's rows, then the later ones dropped.
         let levels = sdmxLevels
-        let published = rollups.filter { levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
-            .sorted { $0.level < $1.level }
-            .filter { keys.insert("\($0.region.rawValue)|\($0.indicator)|\($0.period)").inserted }
-            .sorted { ($0.region, $0.indicator, $0.period) < ($1.region, $1.indicator, $1.period) }
+        var published = rollups.filter { levels.contains($0.level) && $0.publication != .withheld && $0.value.isFinite }
+        published.sort { ($0.region, $0.indicator, $0.period, $0.level) < ($1.region, $1.indicator, $1.period, $1.level) }
+        var kept = 0
+        for index in published.indices {
+            if kept > 0, published[kept - 1].region == published[index].region, published[kept - 1].indicator == published[index].indicator,
+                published[kept - 1].period == published[index].period
+            {
+                continue
+            }
+            published[kept] = published[index]
+            kept += 1
+        }
+        published.removeSubrange(kept...)
         let header = SDMXMessageHeader(id: "RR-\(settings.sender)-run\(runID)", sender: settings.sender, prepared: Date())
         for (format, name) in Self.sdmxFiles {
             let writer = try SDMXWriter(format: format, header: header, path: try staging.path("sdmx/rollups.\(name)\(sdmxSuffix)"))
@@ -218,7 +236,10 @@ public struct ReportWriter {
             for rollup in published { try writer.write(observation(rollup)) }
             try writer.finish()
         }
-        if let since = settings.deltaSince { try writeSDMXDelta(since: since, publishedKeys: keys, into: staging) }
+        if let since = settings.deltaSince {
+            let keys = Set(published.map { "\($0.region.rawValue)|\($0.indicator)|\($0.period)" })
+            try writeSDMXDelta(since: since, publishedKeys: keys, into: staging)
+        }
         // The structure the data messages reference, beside them.
         let structure = SDMXStructureWriter(
             catalog: catalog, registry: registry, scope: settings.region, levels: sdmxLevels, sender: settings.sender, prepared: Date())
