@@ -245,4 +245,34 @@ struct SubmissionStreamTests {
         }
         #expect(values == (0..<40).map(Double.init))
     }
+
+    /// A consumer that stops at a file it cannot read (as `rollup --from` does) leaves the later
+    /// files' places taken; the process goes on (libdispatch traps on a semaphore released below the
+    /// value it was made with, which the places were once).
+    @Test func aConsumerThatStopsEarlyLeavesNothingToTrapOn() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.csv.gz").path
+        try Data([0x1f, 0x8b, 0x08, 0x00]).write(to: URL(fileURLWithPath: bad))
+        let good = try (0..<3).map { number in
+            let path = folder.appendingPathComponent("good\(number).csv").path
+            try Data("region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\(number)\n".utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        do {
+            let streams = SubmissionStream.startReading(
+                [bad] + good, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
+                options: options, readers: 1)
+            guard case .failed(let error) = streams[0].pop() else {
+                Issue.record("the truncated file was read")
+                return
+            }
+            #expect(error.rule == .truncatedCompression)
+        }
+        // The streams are gone; the readers of the later files end, and with them the last references.
+        Thread.sleep(forTimeInterval: 0.5)
+    }
 }

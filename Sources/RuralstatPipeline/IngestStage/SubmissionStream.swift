@@ -94,8 +94,12 @@ final class SubmissionStream: @unchecked Sendable {
         _ paths: [String], registries: RegistryEditions?, catalog: IndicatorCatalog, options: IngestOptions,
         readers: Int
     ) -> [SubmissionStream] {
-        let ahead = DispatchSemaphore(value: max(1, readers) * 4 + 1)
-        let slots = DispatchSemaphore(value: max(1, readers))
+        // Made at 0 and signalled up to their counts: libdispatch traps when a semaphore goes away below
+        // the value it was made with, as `ahead` does when a consumer stops early (a file that cannot be
+        // read ends `rollup --from`, leaving later files' places taken).
+        let ahead = DispatchSemaphore(value: 0), slots = DispatchSemaphore(value: 0)
+        for _ in 0..<(max(1, readers) * 4 + 1) { ahead.signal() }
+        for _ in 0..<max(1, readers) { slots.signal() }
         let streams = paths.map { _ in SubmissionStream(place: ahead) }
         let dispatcher = Thread {
             for (path, stream) in zip(paths, streams) {
