@@ -213,22 +213,25 @@ struct SubmissionStreamTests {
         #expect(most <= 4)  // at most 16 problems (three chunks of five) and the end
     }
 
+    /// A one-row submission of CN_1301 whose value is `number`.
+    static func oneRow(_ folder: TemporaryFolder, _ name: String, _ number: Int) throws -> String {
+        try folder.write(name, "region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\(number)\n")
+    }
+
+    /// The streams reading `paths` as CN_1301 sends them.
+    static func startReading(_ paths: [String], readers: Int) throws -> [SubmissionStream] {
+        var options = IngestOptions()
+        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        return SubmissionStream.startReading(
+            paths, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
+            options: options, readers: readers)
+    }
+
     /// However many files there are and however slowly they are taken, at most `4 × readers + 1`
     /// files are read ahead (each holding its batches); the rest wait for the consumer, then come in order.
     @Test func filesReadAheadAreBoundedWhileTheConsumerWaits() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-stream-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let paths = try (0..<40).map { number in
-            let path = folder.appendingPathComponent("f\(number).csv").path
-            try Data("region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\(number)\n".utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
-        var options = IngestOptions()
-        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
-        let streams = SubmissionStream.startReading(
-            paths, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
-            options: options, readers: 2)
+        let folder = try TemporaryFolder()
+        let streams = try Self.startReading((0..<40).map { try Self.oneRow(folder, "f\($0).csv", $0) }, readers: 2)
         // Reading ten files takes milliseconds; a second is ample for every file that may start to finish.
         Thread.sleep(forTimeInterval: 1)
         let started = streams.filter { $0.queued > 0 }.count
@@ -250,22 +253,11 @@ struct SubmissionStreamTests {
     /// files' places taken; the process goes on (libdispatch traps on a semaphore released below the
     /// value it was made with, which the places were once).
     @Test func aConsumerThatStopsEarlyLeavesNothingToTrapOn() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-stream-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let bad = folder.appendingPathComponent("bad.csv.gz").path
-        try Data([0x1f, 0x8b, 0x08, 0x00]).write(to: URL(fileURLWithPath: bad))
-        let good = try (0..<3).map { number in
-            let path = folder.appendingPathComponent("good\(number).csv").path
-            try Data("region,indicator,period,value\n130121101201,HOUSEHOLDS,2024,\(number)\n".utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
-        var options = IngestOptions()
-        options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
+        let folder = try TemporaryFolder()
+        let bad = try folder.write("bad.csv.gz", [0x1f, 0x8b, 0x08, 0x00])
+        let good = try (0..<3).map { try Self.oneRow(folder, "good\($0).csv", $0) }
         do {
-            let streams = SubmissionStream.startReading(
-                [bad] + good, registries: RegistryEditions([IngestIntoStoreTests.registry]), catalog: IngestIntoStoreTests.catalog,
-                options: options, readers: 1)
+            let streams = try Self.startReading([bad] + good, readers: 1)
             guard case .failed(let error) = streams[0].pop() else {
                 Issue.record("the truncated file was read")
                 return

@@ -116,7 +116,7 @@ public struct StoreRollup {
                 // A period's rows picked straight from the province's (a grouped copy of them all cost 40 MB at 30M rows).
                 let wanted = try Period(period), indicators = local[period]!
                 let mine = rows.filter { $0.period == wanted && indicators.contains($0.indicator) }
-                try write(mine, scope: RollupScope(indicators: local[period]!, periods: [period], regions: .within([province])), runID: runID, into: &summary)
+                try write(mine, scope: RollupScope(indicators: indicators, periods: [period], regions: .within([province])), runID: runID, into: &summary)
                 provinceRows[period, default: []] += mine.filter { $0.level == .province }
             }
             try onProvince?(province, table)

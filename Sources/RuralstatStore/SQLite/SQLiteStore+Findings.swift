@@ -33,11 +33,16 @@ extension SQLiteStore {
         lower_bound, upper_bound, statistic_name, statistic, parameters, parameter_values, peer_group, peer_size, explanation
         """
 
+    /// The table findings are staged in: temporary, so each writer connection has its own, on disk.
+    private static func createStagingTable(_ db: Database) throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS staged_findings AS SELECT \(findingColumns) FROM main.findings WHERE 0")
+    }
+
     /// Writes findings of run `runID` aside, in a table of the writer's connection (a temporary table,
     /// on disk), until ``replaceFindings(stagedBy:tallies:)`` puts them in place.
     public func stageFindings(_ findings: [Finding], runID: Int64, afresh: Bool) throws {
         try pool.write { db in
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS staged_findings AS SELECT \(Self.findingColumns) FROM main.findings WHERE 0")
+            try Self.createStagingTable(db)
             if afresh { try db.execute(sql: "DELETE FROM temp.staged_findings") }
             let insert = try db.makeStatement(
                 sql: "INSERT INTO temp.staged_findings (\(Self.findingColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -59,7 +64,7 @@ extension SQLiteStore {
     /// staged (in the order staged) and `tallies`. A finding found again keeps the run that first found it.
     public func replaceFindings(stagedBy runID: Int64, tallies: [RuleTally]) throws {
         try pool.write { db in
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS staged_findings AS SELECT \(Self.findingColumns) FROM main.findings WHERE 0")
+            try Self.createStagingTable(db)
             // The first run of every finding stored now, by its key (NULL indicator and period as '').
             try db.execute(
                 sql: """

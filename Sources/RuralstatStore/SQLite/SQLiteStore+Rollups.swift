@@ -382,10 +382,6 @@ extension SQLiteStore {
             var levels: [String: RegionLevel] = [:], periods: [String: Period] = [:], publications: [String: Publication] = [:]
             var indicators: [String: String] = [:]
             var rollups: [Rollup] = []
-            // Counted first, so that the array is made once at its size: grown by doubling, it held up to
-            // twice the rollups' bytes, and both copies while it grew (the report's peak at 30M rows).
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollups WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
-            rollups.reserveCapacity(count)
             while true {
                 let code = sqlite3_step(handle)
                 if code == SQLITE_DONE { break }
