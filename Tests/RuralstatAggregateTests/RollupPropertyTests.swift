@@ -162,4 +162,22 @@ struct RollupPropertyTests {
             #expect(computed.median == median && computed.mad == mad, "\(values)")
         }
     }
+
+    /// Large groups of few distinct values (a village count, a figure repeated from last year) make
+    /// Lomuto's selection shed one value a pass; it hands over to Hoare's, with a sort's numbers.
+    @Test func selectionsOfLargeTiedGroupsMatchSorting() {
+        var random = SplitMix64(seed: 5)
+        for count in [100, 257, 1_000, 4_001] {
+            for distinct in [1, 2, 3, 1_000_000] {
+                var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) }
+                let sorted = values.sorted()
+                for k in [0, count / 3, count / 2, count - 1] {
+                    values.shuffle(using: &random)
+                    values.withUnsafeMutableBufferPointer { OrderStatistics.select($0, k) }
+                    #expect(values[k] == sorted[k], "\(count) values, \(distinct) distinct, k = \(k)")
+                    #expect(values[..<k].allSatisfy { $0 <= values[k] } && values[(k + 1)...].allSatisfy { $0 >= values[k] })
+                }
+            }
+        }
+    }
 }

@@ -27,14 +27,19 @@ public struct DecompressionLimits: Sendable, Hashable {
 }
 
 public enum ByteSources {
-    /// Opens `path`, detecting gzip by its magic bytes (1f 8b), not by the file name.
-    public static func open(_ path: String, limits: DecompressionLimits = DecompressionLimits()) throws(IngestError) -> any ByteSource {
+    /// Opens `path`, detecting gzip by its magic bytes (1f 8b), not by the file name. A gzip file
+    /// is inflated on a thread of its own (``PrefetchingSource``) unless `readAhead` is false, for a
+    /// caller that reads it on a thread of its own anyway.
+    public static func open(
+        _ path: String, limits: DecompressionLimits = DecompressionLimits(), readAhead: Bool = true
+    ) throws(IngestError) -> any ByteSource {
         let file = try FileBytes(path: path)
         let magic = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
         defer { magic.deallocate() }
         let count = try file.peek(into: magic)
         if count == 2, magic[0] == 0x1f, magic[1] == 0x8b {
-            return PrefetchingSource(try GzipBytes(file: file, limits: limits))
+            let inflated = try GzipBytes(file: file, limits: limits)
+            return readAhead ? PrefetchingSource(inflated) : inflated
         }
         return file
     }

@@ -6,6 +6,8 @@ public final class FileBytes: ByteSource {
     private let descriptor: Int32
     private var peeked: [UInt8] = []
     public private(set) var bytesConsumed = 0
+    /// The file's size in bytes when it was opened.
+    public let size: Int
 
     public init(path: String) throws(IngestError) {
         self.name = path
@@ -18,6 +20,7 @@ public final class FileBytes: ByteSource {
             close(descriptor)
             throw IngestError(file: path, rule: .unreadable, message: "is a directory, not a file")
         }
+        size = Int(status.st_size)
     }
 
     deinit { close(descriptor) }

@@ -25,14 +25,14 @@ public final class CSVReader {
 
     // The current record: field i is base[starts[i] ..< ends[i]], base being the read buffer (for a
     // record split in place) or the copy buffer (for a record that needed unquoting).
-    private var starts: UnsafeMutablePointer<Int>
-    private var ends: UnsafeMutablePointer<Int>
+    private(set) var starts: UnsafeMutablePointer<Int>
+    private(set) var ends: UnsafeMutablePointer<Int>
     private var fieldCapacity = 64
     public private(set) var fieldCount = 0
     private var copy: UnsafeMutablePointer<UInt8>
     private var copyCount = 0
     private var copyCapacity = 1024
-    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var base: UnsafeMutablePointer<UInt8>
 
     /// The 1-based line on which the current record starts.
     public private(set) var line = 0
@@ -68,12 +68,6 @@ public final class CSVReader {
     public func field(_ index: Int) -> FieldBytes {
         FieldBytes(start: base + starts[index], count: ends[index] - starts[index])
     }
-
-    /// Field `index` of the current record as a string (invalid UTF-8 is repaired, never dropped).
-    public func string(_ index: Int) -> String { field(index).text }
-
-    /// All fields of the current record as strings.
-    public var strings: [String] { (0..<fieldCount).map(string) }
 
     /// Whether the current record is a blank line.
     public var isBlank: Bool { fieldCount == 1 && ends[0] == starts[0] }
@@ -296,5 +290,25 @@ public final class CSVReader {
         let count = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
         if count == 0 { atEOF = true }
         end += count
+    }
+}
+
+extension CSVReader {
+    /// The separator: for SDMX-CSV the character after `DATAFLOW` or `STRUCTURE` (or `STRUCTURE[;]`);
+    /// otherwise a comma, or a semicolon or tab when the header line has no comma.
+    static func delimiter(sniffing sniffed: ArraySlice<UInt8>) -> UInt8 {
+        let headerLine = sniffed.prefix { $0 != 10 && $0 != 13 }
+        let upper = headerLine.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
+        for keyword in ["DATAFLOW", "STRUCTURE"] {
+            let bytes = Array(keyword.utf8)
+            guard upper.starts(with: bytes) else { continue }
+            var rest = upper.dropFirst(bytes.count)
+            if rest.first == UInt8(ascii: "["), let close = rest.firstIndex(of: UInt8(ascii: "]")) { rest = rest[(close + 1)...] }
+            if let separator = rest.first { return separator }
+        }
+        if headerLine.contains(UInt8(ascii: ",")) { return UInt8(ascii: ",") }
+        if headerLine.contains(UInt8(ascii: ";")) { return UInt8(ascii: ";") }
+        if headerLine.contains(9) { return 9 }
+        return UInt8(ascii: ",")
     }
 }

@@ -8,8 +8,8 @@ import RuralstatModel
 /// - **SDMX-CSV 2.0**: `STRUCTURE,STRUCTURE_ID[,ACTION]`, with a per-row action.
 ///
 /// Columns are found by name in any order (case-insensitive, `ID: Name` labels cut at the colon).
-final class CSVSubmissionReader: FieldLocator {
-    private let reader: CSVReader
+final class CSVSubmissionReader<Records: CSVRecords>: FieldLocator {
+    private let reader: Records
     private let validator: SubmissionValidator
     private let file: String
     private var header: [String] = []
@@ -22,14 +22,13 @@ final class CSVSubmissionReader: FieldLocator {
     private let mapping: StructureMapping?
 
     init(
-        source: any ByteSource, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions,
+        records: Records, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions,
         catalog: IndicatorCatalog
     ) throws {
-        file = source.name
+        file = records.name
         self.validator = validator
         mapping = options.mapping
-        let delimiter = CSVSubmissionReader.delimiter(sniffed)
-        reader = CSVReader(source: source, delimiter: delimiter)
+        reader = records
         guard try reader.next() else {
             throw IngestError(file: file, line: 1, rule: .malformedHeader, message: "the file is empty: a CSV submission needs a header row")
         }
@@ -91,24 +90,6 @@ final class CSVSubmissionReader: FieldLocator {
                     "the header has no \(role) column (e.g. \(ComponentMap.defaults[role]!.prefix(3).joined(separator: ", "))): \(header.joined(separator: ","))"
             )
         }
-    }
-
-    /// The separator: for SDMX-CSV the character after `DATAFLOW` or `STRUCTURE` (or `STRUCTURE[;]`);
-    /// otherwise a comma, or a semicolon or tab when the header line has no comma.
-    static func delimiter(_ sniffed: ArraySlice<UInt8>) -> UInt8 {
-        let headerLine = sniffed.prefix { $0 != 10 && $0 != 13 }
-        let upper = headerLine.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
-        for keyword in ["DATAFLOW", "STRUCTURE"] {
-            let bytes = Array(keyword.utf8)
-            guard upper.starts(with: bytes) else { continue }
-            var rest = upper.dropFirst(bytes.count)
-            if rest.first == UInt8(ascii: "["), let close = rest.firstIndex(of: UInt8(ascii: "]")) { rest = rest[(close + 1)...] }
-            if let separator = rest.first { return separator }
-        }
-        if headerLine.contains(UInt8(ascii: ",")) { return UInt8(ascii: ",") }
-        if headerLine.contains(UInt8(ascii: ";")) { return UInt8(ascii: ";") }
-        if headerLine.contains(9) { return 9 }
-        return UInt8(ascii: ",")
     }
 
     func location(of role: FieldRole) -> SourceLocation {

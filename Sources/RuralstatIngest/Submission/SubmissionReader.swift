@@ -19,7 +19,8 @@ public enum SubmissionReader {
         let validator = SubmissionValidator(
             file: path, registries: registries, catalog: catalog, options: options,
             emit: emit, reject: reject)
-        let peekable = try PeekableSource(try ByteSources.open(path, limits: options.limits))
+        let file = try ByteSources.open(path, limits: options.limits, readAhead: false)
+        let peekable = try PeekableSource(file)
         let marks = peekable.dropExtraByteOrderMarks()
         if marks > 1 {
             try validator.leniency(
@@ -29,7 +30,9 @@ public enum SubmissionReader {
         let encoding = options.encoding == .auto ? TextEncoding.detect(peekable.prefix[...]) : nil
         if peekable.sniffBytes.first == UInt8(ascii: "<") || encoding.map(peekable.isUnicodeMarkup) == true {
             // libxml2 reads the XML declaration's encoding and UTF-16 by its byte-order mark itself.
-            let reader = SDMXMLReader(source: peekable, validator: validator, components: options.components, mapping: options.mapping)
+            // A compressed message is inflated on a thread of its own while libxml2 parses.
+            let source: any ByteSource = file is GzipBytes ? PrefetchingSource(peekable) : peekable
+            let reader = SDMXMLReader(source: source, validator: validator, components: options.components, mapping: options.mapping)
             try reader.read()
         } else {
             var source: any ByteSource
@@ -60,10 +63,26 @@ public enum SubmissionReader {
                     "the lines end with a carriage return alone (CR, as old Mac programs write); read as line ends",
                     at: SourceLocation(file: path, line: 1))
             }
-            let reader = try CSVSubmissionReader(source: source, sniffed: text.sniffBytes, validator: validator, options: options, catalog: catalog)
-            try validator.setHeader(MessageHeader(), format: reader.format)
-            try reader.read()
+            let records = CSVReader(source: source, delimiter: CSVReader.delimiter(sniffing: text.sniffBytes))
+            // A compressed or large file is inflated and split into records on a thread of its own.
+            if file is GzipBytes || (file as? FileBytes)?.size ?? 0 >= splitAheadBytes {
+                try readCSV(PrefetchingRecords(records), sniffed: text.sniffBytes, validator: validator, options: options, catalog: catalog)
+            } else {
+                try readCSV(records, sniffed: text.sniffBytes, validator: validator, options: options, catalog: catalog)
+            }
         }
         return try validator.finish()
+    }
+
+    /// From this size on, a plain CSV file's records are split on a thread of their own (a smaller
+    /// one is read before a thread would pay for itself).
+    static let splitAheadBytes = 16 << 20
+
+    private static func readCSV<Records: CSVRecords>(
+        _ records: Records, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions, catalog: IndicatorCatalog
+    ) throws {
+        let reader = try CSVSubmissionReader(records: records, sniffed: sniffed, validator: validator, options: options, catalog: catalog)
+        try validator.setHeader(MessageHeader(), format: reader.format)
+        try reader.read()
     }
 }
