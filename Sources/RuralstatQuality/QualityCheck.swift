@@ -172,6 +172,15 @@ struct TallyCounter {
         add(region, level: level, SIMD4(Int64(passed), 0, Int64(notApplicable), 0))
     }
 
+    /// Adds another counter's counts (of the same rule), e.g. an earlier pass's.
+    mutating func add(_ other: TallyCounter) {
+        for (index, province) in other.provinces.enumerated() {
+            for (level, value) in other.counts[index].enumerated() where value != .zero {
+                add(province, level: RegionLevel(rawValue: level)!, value)
+            }
+        }
+    }
+
     var rows: [RuleTally] {
         var rows: [RuleTally] = []
         for (index, province) in provinces.enumerated() {

@@ -19,13 +19,14 @@ public struct QualitySuite: Sendable {
     public init(
         rules: RuleSet?, peerOutliers: PeerOutlierCheck = PeerOutlierCheck(), periodOverPeriod: PeriodOverPeriodCheck = PeriodOverPeriodCheck(),
         balance: BalanceCheck = BalanceCheck(), coverage: CoverageCheck = CoverageCheck(), history: AggregateHistoryCheck = AggregateHistoryCheck(),
-        benford: BenfordCheck = BenfordCheck(), heaping: DigitHeapingCheck = DigitHeapingCheck()
+        benford: BenfordCheck = BenfordCheck(), heaping: DigitHeapingCheck = DigitHeapingCheck(),
+        constantSeries: ConstantSeriesCheck = ConstantSeriesCheck()
     ) {
         var checks: [any QualityCheck] = []
         if let rules, !rules.rules.isEmpty { checks.append(EditRuleCheck(rules: rules)) }
         checks += [
             peerOutliers, periodOverPeriod, balance, coverage, history,
-            benford, heaping, RepeatedValuesCheck(), ConstantSeriesCheck(), DuplicateRecordsCheck(),
+            benford, heaping, RepeatedValuesCheck(), constantSeries, DuplicateRecordsCheck(),
         ]
         self.checks = checks
     }

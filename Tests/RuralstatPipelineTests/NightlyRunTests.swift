@@ -113,6 +113,8 @@ struct NightlyRunTests {
                   sg_min_obs: 8
                   hb_mdm: 0.1
                   hb_side: left
+                  constant_series_fdr: 0.01
+                  constant_series_min_periods: 4
                   period_over_period_by_indicator:
                     GRAIN_OUTPUT: {period_over_period_method: hidiroglou_berthelot, hb_min_change: 0, hb_mii: 30, hb_mei: 15}
                     HOUSEHOLDS: {sg_beta_i: 4, sg_beta_e: 2}
@@ -122,6 +124,8 @@ struct NightlyRunTests {
         let check = try #require(suite.checks.compactMap { $0 as? PeriodOverPeriodCheck }.first)
         #expect(check.method == .sigmaGap(sg))
         #expect(spec.quality.period.hb.mdm == 0.1 && spec.quality.period.hb.side == .left)
+        let constant = try #require(suite.checks.compactMap { $0 as? ConstantSeriesCheck }.first)
+        #expect(constant.falseDiscoveryRate == 0.01 && constant.minimumPeriods == 4)
         // Per indicator: starting from the quality section's settings, with the entry's on top.
         #expect(
             check.byIndicator["GRAIN_OUTPUT"]
@@ -147,10 +151,13 @@ struct NightlyRunTests {
         }
         #expect {
             try PipelineSpec(
-                yaml: base + "quality:\n  sg_beta_i: 1\n  sg_beta_e: 2\n  sg_min_obs: 3\n  hb_mdm: 1.5\n  period_over_period_method: gap\n", file: "p.yaml")
+                yaml: base
+                    + "quality:\n  sg_beta_i: 1\n  sg_beta_e: 2\n  sg_min_obs: 3\n  hb_mdm: 1.5\n  period_over_period_method: gap\n  constant_series_fdr: 1\n  constant_series_min_periods: 2\n",
+                file: "p.yaml")
         } throws: { error in
             let text = "\(error)"
             return text.contains("sg_beta_e: must be below sg_beta_i") && text.contains("sg_min_obs: must be at least 5")
+                && text.contains("constant_series_fdr: must lie between 0 and 1") && text.contains("constant_series_min_periods: must be at least 3")
                 && text.contains("hb_mdm: must lie between 0 and 1") && text.contains("period_over_period_method: 'gap' is not one of")
         }
     }

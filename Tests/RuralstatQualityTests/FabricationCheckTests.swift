@@ -126,39 +126,101 @@ struct FabricationCheckTests {
         #expect(RepeatedValuesCheck().run(QualityFixture.input(Self.rows(count: 10) { _ in 0 })).findings.isEmpty)
     }
 
-    /// Twenty villages whose output grows 5 % a year, 2022 to 2024; village 201 copies 1000 t forward.
-    static let copiedForward: [(String, String, String, Double)] = (1...20).flatMap { village in
-        ["2022", "2023", "2024"].enumerated().map { step, year in
-            let value = village == 1 ? 1_000 : (Double(1_000 + 20 * village) * pow(1.05, Double(step)) * 10).rounded() / 10
-            return (String(format: "130121101%03d", 200 + village), "GRAIN_OUTPUT", year, value)
+    /// Twenty villages of one township, 2022 to 2024, village k growing by `growth(k)` a year (to
+    /// 0.1 t); village 201 copies 1000 t forward.
+    static func copiedForward(growth: (Int) -> Double = { 0.03 + 0.002 * Double($0) }) -> [(String, String, String, Double)] {
+        (1...20).flatMap { village in
+            ["2022", "2023", "2024"].enumerated().map { step, year in
+                let value = village == 1 ? 1_000 : (Double(1_000 + 20 * village) * pow(1 + growth(village), Double(step)) * 10).rounded() / 10
+                return (String(format: "130121101%03d", 200 + village), "GRAIN_OUTPUT", year, value)
+            }
         }
+    }
+
+    static let copiedForward = copiedForward()
+
+    /// The chance of the run worked out from the documented model, apart from the check's code:
+    /// each step's siblings' median change c, the spread σ = 1.4826 · median |change − c|, and
+    /// P = Φ((h − c)/σ) − Φ((−h − c)/σ) with h = resolution / 2 · 1000.
+    static func chanceOfStayingAt1000(_ rows: [(String, String, String, Double)], resolution: Double) -> Double {
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        func phi(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+        let series = Dictionary(grouping: rows.filter { $0.1 == "GRAIN_OUTPUT" }, by: \.0).mapValues { $0.sorted { $0.2 < $1.2 }.map(\.3) }
+        let changes = (0..<2).map { step in series.values.map { ($0[step + 1] - $0[step]) / $0[step] } }
+        let centers = changes.map(median)
+        let sigma = 1.4826 * median(zip(changes, centers).flatMap { step, center in step.map { abs($0 - center) } })
+        let h = resolution / 2_000
+        return centers.map { phi((h - $0) / sigma) - phi((-h - $0) / sigma) }.reduce(1, *)
     }
 
     @Test func seriesThatNeverChange() throws {
         let results = ConstantSeriesCheck().run(QualityFixture.input(Self.copiedForward))
         let finding = try #require(results.findings.first)
         #expect(results.findings.count == 1 && finding.region.description == "130121101201" && finding.statistic == 3)
-        // Median change 5 %, resolution 0.1 t: P = 0.1 / (1.4826 · 0.05 · 1000 · √(2π)) per period; 20 · P² expected.
-        let perPeriod = 0.1 / (1.4826 * 0.05 * 1_000 * (2 * Double.pi).squareRoot())
-        #expect(abs(finding.expected! - 20 * perPeriod * perPeriod) < 1e-12 * 20)
+        // Its siblings grew 3.2–7 % a year; at 0.1 t a run of 3 in 3 periods has p = P₁ · P₂, and
+        // q = p · 20 / 1 over the 20 series tested.
+        let p = Self.chanceOfStayingAt1000(Self.copiedForward, resolution: 0.1)
+        #expect(p > 0 && p < 1e-9)
+        #expect(abs(finding.parameters.number("p_value")! - p) <= 1e-9 * p)
+        #expect(abs(finding.parameters.number("q_value")! - 20 * p) <= 1e-9 * 20 * p)
+        #expect(finding.parameters["tests"] == .integer(20))
         #expect(
-            finding.explanation.hasPrefix("村 130121101201: 粮食产量 GRAIN_OUTPUT was 1000 吨 in each of 3 periods, 2022 to 2024 (its figures move by 5.0 % a period")
-        )
+            finding.explanation.hasPrefix(
+                "村 130121101201: 粮食产量 GRAIN_OUTPUT was 1000 吨 in each of 3 periods, 2022 to 2024, while its siblings' figures moved by a median of +5.1 %, +5.1 % (give or take 1.5 %"
+            ), "\(finding.explanation)")
         #expect(ConstantSeriesCheck.longestConstantRun([1, 2, 2, 2, .nan, 0, 0, 0, 0]).length == 3)
     }
 
-    /// A village that reports in tens (its figures of 100 or more are multiples of 10) repeats a
-    /// rounded figure far more often by chance: the same run is not flagged.
-    @Test func aUnitThatReportsInTensMayRepeatItsFigure() throws {
-        var rows = Self.copiedForward
-        for village in 1...20 {
-            for (step, year) in ["2022", "2023", "2024"].enumerated() {
-                // Village 1's sown area, in tens: its reporting step is 10.
-                rows.append(
-                    (String(format: "130121101%03d", 200 + village), "GRAIN_SOWN_AREA", year, village == 1 ? 120 + 10 * Double(step) : 101.37 + Double(step)))
-            }
+    /// The false-discovery rate holds over the country: province by province, the runs are gathered
+    /// and the nation's pass judges them, with the findings and tallies of one pass over the whole.
+    @Test func constantSeriesProvinceByProvinceEqualTheWholeCountry() throws {
+        let second = Self.copiedForward.map { ("44" + $0.0.dropFirst(2), $0.1, $0.2, $0.3 * 1.5) }
+        let check = ConstantSeriesCheck()
+        let whole = check.run(QualityFixture.input(Self.copiedForward + second))
+        #expect(whole.findings.map(\.region.description) == ["130121101201", "440121101201"])
+        #expect(whole.findings.allSatisfy { $0.parameters["tests"] == .integer(40) })
+        let evidence = NationwideEvidence()
+        for rows in [Self.copiedForward, second] {
+            var input = QualityFixture.input(rows)
+            input.scope = .province(evidence)
+            #expect(check.run(input).findings.isEmpty)
         }
-        #expect(ConstantSeriesCheck().run(QualityFixture.input(rows)).findings.filter { $0.indicator == "GRAIN_OUTPUT" }.isEmpty)
+        var nation = QualityFixture.input([])
+        nation.scope = .nation(evidence, periods: [])
+        let passes = check.run(nation)
+        #expect(
+            passes.findings.map { "\($0.region) \($0.parameters) \($0.explanation)" }
+                == whole.findings.map { "\($0.region) \($0.parameters) \($0.explanation)" })
+        #expect(passes.tallies.map { "\($0)" } == whole.tallies.map { "\($0)" })
+        #expect(whole.mergedTallies.map { "\($0.passed)/\($0.failed)/\($0.notApplicable)" } == ["19/1/0", "19/1/0"])
+    }
+
+    /// In a township whose figures barely move (0.1–0.5 % a year), a figure of 1000 to 0.1 t that
+    /// stays put twice is still unlikely, but one reported in tens (its figures of 100 or more are
+    /// multiples of 10) stays put by chance: the same run is not flagged.
+    @Test func aUnitThatReportsInTensMayRepeatItsFigure() throws {
+        let slow = Self.copiedForward { 0.001 * Double(1 + $0 % 5) }
+        func sownArea(inTens: Bool) -> [(String, String, String, Double)] {
+            var rows: [(String, String, String, Double)] = []
+            for village in 1...20 {
+                for (step, year) in ["2022", "2023", "2024"].enumerated() {
+                    // Village 1's sown area in tens, or to 0.01 like the others'.
+                    let area: Double = village == 1 && inTens ? 120 + 10 * Double(step) : 101.37 + Double(village + step)
+                    rows.append((String(format: "130121101%03d", 200 + village), "GRAIN_SOWN_AREA", year, area))
+                }
+            }
+            return rows
+        }
+        let precise = ConstantSeriesCheck().run(QualityFixture.input(slow + sownArea(inTens: false))).findings
+        #expect(precise.map { "\($0.region) \($0.indicator!)" } == ["130121101201 GRAIN_OUTPUT"])
+        #expect(abs(precise[0].parameters.number("p_value")! - Self.chanceOfStayingAt1000(slow, resolution: 0.1)) < 1e-15)
+        let rows = slow + sownArea(inTens: true)
+        #expect(ConstantSeriesCheck().run(QualityFixture.input(rows)).findings.isEmpty)
+        // P of each step at a step of 10 is nearly 1.
+        #expect(Self.chanceOfStayingAt1000(slow, resolution: 10) > 0.5)
         let table = QualityFixture.table(rows)
         let steps = ConstantSeriesCheck.reportingSteps(table, partitions: Array(table.partitions.indices), catalog: QualityFixture.catalog)
         #expect(steps == [130_121_101_201: 10])

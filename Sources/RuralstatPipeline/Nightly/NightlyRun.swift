@@ -245,6 +245,7 @@ public struct NightlyRun {
             ("minimum_coverage", q.coverage.minimumCoverage), ("history_max_decrease", q.history.maxDecrease),
             ("history_max_increase", q.history.maxIncrease), ("balance_relative_tolerance", q.balance.relativeTolerance),
             ("benford_fdr", q.benford.falseDiscoveryRate), ("heaping_fdr", q.heaping.falseDiscoveryRate),
+            ("constant_series_fdr", q.constantSeries.falseDiscoveryRate),
         ] {
             parameters["quality.\(key)"] = "\(value)"
         }
@@ -252,6 +253,7 @@ public struct NightlyRun {
         for (code, settings) in q.periodByIndicator { parameters["quality.period_over_period.\(code)"] = settings.manifestText }
         parameters["quality.benford_min_values"] = "\(q.benford.minimumValues) pooled, \(q.benford.minimumValuesPerIndicator) per indicator"
         parameters["quality.heaping_min_values"] = "\(q.heaping.minimumValues)"
+        parameters["quality.constant_series_min_periods"] = "\(q.constantSeries.minimumPeriods)"
         parameters["quality.deadline_days"] = q.coverage.deadlineDays.map(String.init) ?? "none"
         // The assessment's choices, seed and weights, as stored with each level and year.
         for settings in try store.storedAssessmentSettings() {

@@ -120,6 +120,7 @@ public struct PipelineSpec: Sendable {
         public var history = AggregateHistoryCheck()
         public var benford = BenfordCheck()
         public var heaping = DigitHeapingCheck()
+        public var constantSeries = ConstantSeriesCheck()
 
         public init() {}
 
@@ -130,7 +131,7 @@ public struct PipelineSpec: Sendable {
             periodOverPeriod.byIndicator = periodByIndicator.mapValues { .init(method: $0.checkMethod, minimumChange: $0.hbMinimumChange) }
             return QualitySuite(
                 rules: rules, peerOutliers: peerOutliers, periodOverPeriod: periodOverPeriod, balance: balance, coverage: coverage,
-                history: history, benford: benford, heaping: heaping)
+                history: history, benford: benford, heaping: heaping, constantSeries: constantSeries)
         }
     }
 }
@@ -309,6 +310,8 @@ extension PipelineSpec {
         q.benford.minimumValuesPerIndicator = count("benford_min_values_per_indicator", atLeast: 50) ?? q.benford.minimumValuesPerIndicator
         q.heaping.falseDiscoveryRate = rate("heaping_fdr") ?? q.heaping.falseDiscoveryRate
         q.heaping.minimumValues = count("heaping_min_values", atLeast: 50) ?? q.heaping.minimumValues
+        q.constantSeries.falseDiscoveryRate = rate("constant_series_fdr") ?? q.constantSeries.falseDiscoveryRate
+        q.constantSeries.minimumPeriods = count("constant_series_min_periods", atLeast: 3) ?? q.constantSeries.minimumPeriods
         f.rejectUnknownKeys()
     }
 

@@ -6,41 +6,89 @@ import RuralstatModel
 /// amounts (grain output, income) change from year to year; a copied-forward figure does not.
 /// Counts are left out: a village's 184 households may well be 184 three years running.
 ///
-/// How likely a figure is to stay put by chance is read from the data. With m the indicator's
-/// median relative change between consecutive periods (over all units), a unit at value v moves by
-/// about s = 1.4826 · m · |v| a period; published to a resolution r (the finest the indicator's
-/// figures show, 0.1 t say), it stays the same with probability P ≈ r / (s · √(2π)). A run of L equal
-/// periods then has probability P^(L−1), and is flagged only when fewer than `expectedByChance`
-/// such runs would be expected among the n units (n · P^(L−1) < 0.05). A fixed fact (a distance) has
-/// m = 0 and is never flagged; a small figure with few digits needs a longer run.
+/// How likely a figure is to stay put by chance is read from its peers. A village's figure moves
+/// mostly with its township's (the weather, prices), and around that by its own part: in each
+/// period the relative change of a unit is taken as normal around its parent's median change c
+/// (its siblings', when at least 5 have both figures), with spread σ = 1.4826 · the median
+/// absolute departure from those medians over the province's units. A figure v published to a
+/// resolution r (the finest the indicator's figures show, 0.1 t say, or the unit's own reporting
+/// step when it reports in tens) stays the same with P = Φ((h − c)/σ) − Φ((−h − c)/σ), h = r / 2|v|:
+/// likely in a township that hardly moved, unlikely in one that moved by 15 %. Without enough
+/// siblings, c = 0 and σ comes from the province's median change m (σ = 1.4826 · m). A run of L
+/// equal periods among T has p = (T − L + 1) · ∏ P over its L − 1 steps (a union over where it
+/// may start). Every unit's series of every amount in the country is one test: the p-values are
+/// adjusted together (Benjamini–Hochberg) and a run is flagged where q ≤ `falseDiscoveryRate`, so
+/// that about that share of the flags, at most, are honest figures that stayed put. A fixed fact
+/// (a distance) never moves and is never flagged.
 public struct ConstantSeriesCheck: QualityCheck {
     /// The shortest run of equal consecutive periods that can be flagged (3 by default); a province needs as many periods.
     public var minimumPeriods: Int
-    /// A run is flagged when fewer than this many such runs would be expected by chance among the units (0.05).
-    public var expectedByChance: Double
+    /// The expected share of honest figures among the runs flagged (0.05).
+    public var falseDiscoveryRate: Double
 
     /// `constant_series`, tallied per unit and indicator; a unit with fewer reported periods than `minimumPeriods` is not applicable.
     public var ruleID: String { BuiltInRule.constantSeries }
 
     /// Creates the check with these parameters; see each property.
-    public init(minimumPeriods: Int = 3, expectedByChance: Double = 0.05) {
+    public init(minimumPeriods: Int = 3, falseDiscoveryRate: Double = 0.05) {
         self.minimumPeriods = minimumPeriods
-        self.expectedByChance = expectedByChance
+        self.falseDiscoveryRate = falseDiscoveryRate
     }
 
-    /// Findings for each unit's longest constant run of an amount, province by province over the table's periods.
+    /// A run that may be flagged (its p is at most the false-discovery rate), with what explains it.
+    struct Run: Sendable {
+        var region: Int64
+        var indicator: String
+        var definition: Indicator
+        var value: Double
+        var length: Int
+        var first: Period
+        var last: Period
+        /// The province's median relative change a period, the spread around the peers', and the
+        /// peers' median change in each step of the run (nil: too few siblings).
+        var change: Double
+        var spread: Double
+        var peerChanges: [Double?]
+        var resolution: Double
+        var p: Double
+    }
+
+    /// One pass's runs, how many series it tested, and the series that passed or had too few periods.
+    struct Evidence: Sendable {
+        var runs: [Run] = []
+        var tested = 0
+        var tally: TallyCounter
+    }
+
+    /// Findings for each unit's longest constant run of an amount, province by province over the
+    /// table's periods; the false-discovery rate holds over the whole country (province passes
+    /// gather their runs, and the nation's pass judges them all).
     public func run(_ input: QualityInput) -> QualityResults {
+        let evidence = self.evidence(input)
+        switch input.scope {
+        case .whole:
+            return conclude([evidence], input: input)
+        case .province(let nationwide):
+            nationwide.add(evidence, rule: ruleID)
+            return QualityResults()
+        case .nation(let nationwide, _):
+            return conclude(nationwide.all(ruleID, as: Evidence.self) + [evidence], input: input)
+        }
+    }
+
+    /// Every unit's series of every amount, province by province, in period order: its longest
+    /// constant run and how likely that is by chance.
+    func evidence(_ input: QualityInput) -> Evidence {
         let table = input.table
-        var tally = TallyCounter(ruleID)
-        var found: [Finding] = []
+        var evidence = Evidence(tally: TallyCounter(ruleID))
         // Partitions of one province, in period order.
         let provinces = Dictionary(grouping: table.partitions.indices) { table.partitions[$0].province }
         for province in provinces.keys.sorted() {
             let partitions = provinces[province]!.sorted { table.partitions[$0].period < table.partitions[$1].period }
             guard partitions.count >= minimumPeriods else { continue }
             let reportingStep = Self.reportingSteps(table, partitions: partitions, catalog: input.catalog)
+            let periods = partitions.map { table.periods[table.partitions[$0].period] }
             for (index, code) in table.indicators.enumerated() {
-                let periods = partitions.map { table.periods[table.partitions[$0].period] }
                 guard let definition = input.catalog.definition(code, year: periods.last!.year), definition.kind == .amount else { continue }
                 // Each unit's values over the periods (NaN where it did not report).
                 var series: [Int64: [Double]] = [:]
@@ -50,38 +98,72 @@ public struct ConstantSeriesCheck: QualityCheck {
                         series[column.regions[row], default: [Double](repeating: .nan, count: partitions.count)][position] = column.values[row]
                     }
                 }
-                let runs = series.mapValues(Self.longestConstantRun)
                 let (change, resolution) = Self.typicalChange(series.values)
+                let peers = PeerChanges(series, periods: partitions.count, marginal: change)
                 for (region, values) in series.sorted(by: { $0.key < $1.key }) {
-                    let run = runs[region]!
-                    // A unit that reports in tens or hundreds repeats its figure far more often.
-                    let resolution = max(resolution, reportingStep[region] ?? 0)
-                    let spread = 1.4826 * change * abs(run.value)
-                    let perPeriod = spread > 0 ? min(1, resolution / (spread * (2 * Double.pi).squareRoot())) : 1
-                    let chance = Double(series.count) * pow(perPeriod, Double(run.length - 1))
-                    guard run.length >= minimumPeriods, chance < expectedByChance else {
-                        if values.filter({ !$0.isNaN }).count >= minimumPeriods { tally.pass(region) } else { tally.notApplicable(region) }
+                    guard values.filter({ !$0.isNaN }).count >= minimumPeriods else {
+                        evidence.tally.notApplicable(region)
                         continue
                     }
-                    tally.fail(region)
-                    let code = RegionCode(uncheckedRawValue: region)
-                    let explanation =
-                        "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(table.indicators[index], definition)) "
-                        + "was \(FindingText.amount(run.value, definition)) in each of \(run.length) periods, \(periods[run.start]) to \(periods[run.start + run.length - 1]) "
-                        + "(its figures move by \(NumberText.format("%.1f", 100 * change)) % a period and are given to \(FindingText.number(resolution)), "
-                        + "so \(NumberText.format("%.2g", chance)) such runs would be expected among \(series.count) units)"
-                    found.append(
-                        Finding(
-                            ruleID: ruleID, method: "unchanged_value", severity: .info, level: code.level, region: code,
-                            indicator: table.indicators[index], period: periods[run.start + run.length - 1], observed: run.value,
-                            expected: chance, statisticName: "periods", statistic: Double(run.length),
-                            parameters: [
-                                "minimum_periods": .integer(minimumPeriods), "median_change": .number(change), "resolution": .number(resolution),
-                                "expected_by_chance": .number(expectedByChance),
-                            ],
-                            explanation: FindingText.tidy(explanation)))
+                    evidence.tested += 1
+                    let run = Self.longestConstantRun(values)
+                    guard run.length >= minimumPeriods else {
+                        evidence.tally.pass(region)
+                        continue
+                    }
+                    // A unit that reports in tens or hundreds repeats its figure far more often.
+                    let resolution = max(resolution, reportingStep[region] ?? 0)
+                    let steps = run.start..<(run.start + run.length - 1)
+                    let stay = steps.map { peers.chanceOfStaying(region, step: $0, value: run.value, resolution: resolution) }
+                    let p = min(1, Double(values.count - run.length + 1) * stay.reduce(1, *))
+                    // q is never below p: a larger p can never be flagged.
+                    guard p <= falseDiscoveryRate else {
+                        evidence.tally.pass(region)
+                        continue
+                    }
+                    evidence.runs.append(
+                        Run(
+                            region: region, indicator: code, definition: definition, value: run.value, length: run.length,
+                            first: periods[run.start], last: periods[run.start + run.length - 1], change: change, spread: peers.spread,
+                            peerChanges: steps.map { peers.median(of: region, step: $0) }, resolution: resolution, p: p))
                 }
             }
+        }
+        return evidence
+    }
+
+    /// The runs of every pass, adjusted together; flagged where q ≤ the false-discovery rate.
+    private func conclude(_ passes: [Evidence], input: QualityInput) -> QualityResults {
+        var tally = TallyCounter(ruleID)
+        for pass in passes { tally.add(pass.tally) }
+        let tested = passes.reduce(0) { $0 + $1.tested }
+        let runs = passes.flatMap(\.runs).sorted { ($0.region, $0.indicator) < ($1.region, $1.indicator) }
+        let q = Significance.benjaminiHochberg(runs.map(\.p), among: tested)
+        var found: [Finding] = []
+        for (run, q) in zip(runs, q) {
+            guard q <= falseDiscoveryRate else {
+                tally.pass(run.region)
+                continue
+            }
+            tally.fail(run.region)
+            let code = RegionCode(uncheckedRawValue: run.region)
+            let moves = run.peerChanges.map { $0.map { NumberText.format("%+.1f", 100 * $0) + " %" } ?? "?" }.joined(separator: ", ")
+            let explanation =
+                "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(run.indicator, run.definition)) "
+                + "was \(FindingText.amount(run.value, run.definition)) in each of \(run.length) periods, \(run.first) to \(run.last), "
+                + "while its siblings' figures moved by a median of \(moves) (give or take \(NumberText.format("%.1f", 100 * run.spread)) %; "
+                + "given to \(FindingText.number(run.resolution)), so a run as long has p \(NumberText.format("%.2g", run.p)) by chance; "
+                + "Benjamini–Hochberg q \(NumberText.format("%.2g", q)) ≤ \(FindingText.number(falseDiscoveryRate)) over \(tested) series)"
+            found.append(
+                Finding(
+                    ruleID: ruleID, method: "unchanged_value", severity: .info, level: code.level, region: code,
+                    indicator: run.indicator, period: run.last, observed: run.value, statisticName: "periods", statistic: Double(run.length),
+                    parameters: [
+                        "minimum_periods": .integer(minimumPeriods), "median_change": .number(run.change), "spread": .number(run.spread),
+                        "resolution": .number(run.resolution), "p_value": .number(run.p), "q_value": .number(q), "fdr": .number(falseDiscoveryRate),
+                        "tests": .integer(tested),
+                    ],
+                    explanation: FindingText.tidy(explanation)))
         }
         return QualityResults(findings: found, tallies: tally.rows)
     }
@@ -137,6 +219,71 @@ public struct ConstantSeriesCheck: QualityCheck {
             guard tally[0] >= 4 else { return nil }
             let coarsest = (1...4).last { Double(tally[$0]) >= 0.6 * Double(tally[0]) }
             return coarsest.map { pow(10, Double($0)) }
+        }
+    }
+
+    /// The relative changes of one indicator's units in one province, step by step: each parent's
+    /// median change (its children's), and the spread of the units' changes around their parents'.
+    struct PeerChanges {
+        /// The fewest siblings with both figures whose median stands for a unit's expected change.
+        static let minimumSiblings = 5
+        /// Per parent, per step (from period t to t + 1): the median relative change of its units.
+        private var medians: [Int64: [Double?]] = [:]
+        /// 1.4826 · the median |change − parent's median| over every unit and step; without any
+        /// parent with enough units, 1.4826 · the province's median change.
+        private(set) var spread: Double
+        private let marginal: Double
+
+        init(_ series: [Int64: [Double]], periods: Int, marginal: Double) {
+            self.marginal = marginal
+            var changes: [Int64: [[Double]]] = [:]
+            for (region, values) in series {
+                guard let parent = RegionCode(uncheckedRawValue: region).parentByDigits?.rawValue else { continue }
+                for step in 0..<max(0, periods - 1) {
+                    guard let change = Self.change(values, step: step) else { continue }
+                    changes[parent, default: Array(repeating: [], count: periods - 1)][step].append(change)
+                }
+            }
+            for (parent, steps) in changes {
+                medians[parent] = steps.map { step in
+                    guard step.count >= Self.minimumSiblings else { return nil }
+                    var step = step
+                    return step.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
+                }
+            }
+            var departures: [Double] = []
+            for (region, values) in series {
+                guard let parent = RegionCode(uncheckedRawValue: region).parentByDigits?.rawValue, let steps = medians[parent] else { continue }
+                for (step, median) in steps.enumerated() {
+                    if let median, let change = Self.change(values, step: step) { departures.append(abs(change - median)) }
+                }
+            }
+            spread = 1.4826 * (departures.isEmpty ? marginal : departures.withUnsafeMutableBufferPointer { OrderStatistics.median($0) })
+        }
+
+        /// The relative change from period `step` to the next, when both are present and the first is not 0.
+        static func change(_ values: [Double], step: Int) -> Double? {
+            let (before, after) = (values[step], values[step + 1])
+            guard !before.isNaN, !after.isNaN, before != 0 else { return nil }
+            return (after - before) / abs(before)
+        }
+
+        /// The median change of the unit's siblings in `step`, if it has enough.
+        func median(of region: Int64, step: Int) -> Double? {
+            RegionCode(uncheckedRawValue: region).parentByDigits.flatMap { medians[$0.rawValue]?[step] }
+        }
+
+        /// P(the figure `value`, published to `resolution`, is the same after `step`): its relative
+        /// change is normal around its siblings' median with the spread around those medians, or
+        /// around 0 with the province's spread when it has too few siblings.
+        func chanceOfStaying(_ region: Int64, step: Int, value: Double, resolution: Double) -> Double {
+            let (center, sigma) = median(of: region, step: step).map { ($0, spread) } ?? (0, 1.4826 * marginal)
+            let half = resolution / (2 * abs(value))
+            guard sigma > 0 else { return abs(center) < half ? 1 : 0 }
+            // Φ((h − c)/σ) − Φ((−h − c)/σ), symmetric in c: as two upper tails beyond |c|, so that a
+            // figure far from its peers' change keeps the digits of its tiny chance.
+            let distance = abs(center)
+            return max(0, Significance.normalTail((distance - half) / sigma) - Significance.normalTail((distance + half) / sigma))
         }
     }
 
