@@ -163,6 +163,20 @@ struct RollupPropertyTests {
         }
     }
 
+    /// The sort gives the standard library's order at every size, ties or none (sizes above a small
+    /// group go through quicksort, and heavy ties hand ranges back to the standard library).
+    @Test func sortingMatchesTheStandardLibrary() {
+        var random = SplitMix64(seed: 6)
+        for count in [0, 1, 2, 15, 16, 17, 33, 100, 1_000, 5_000] {
+            for distinct in [1, 3, 50, 1_000_000] {
+                var values = (0..<count).map { _ in Double(random.next() % UInt64(distinct)) - Double(distinct / 2) }
+                let expected = values.sorted()
+                values.withUnsafeMutableBufferPointer { OrderStatistics.sort($0) }
+                #expect(values == expected, "\(count) values, \(distinct) distinct")
+            }
+        }
+    }
+
     /// Large groups of few distinct values (a village count, a figure repeated from last year) make
     /// Lomuto's selection shed one value a pass; it hands over to Hoare's, with a sort's numbers.
     @Test func selectionsOfLargeTiedGroupsMatchSorting() {
