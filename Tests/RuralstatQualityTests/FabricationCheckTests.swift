@@ -198,6 +198,21 @@ struct FabricationCheckTests {
         #expect(whole.mergedTallies.map { "\($0.passed)/\($0.failed)/\($0.notApplicable)" } == ["19/1/0", "19/1/0"])
     }
 
+    /// With fewer than 5 siblings a unit's change is taken around 0, with the province's spread
+    /// (1.4826 · its median change), and the finding says it had too few siblings to compare with.
+    @Test func aUnitWithFewSiblingsIsComparedWithItsProvince() throws {
+        let rows = Self.copiedForward { _ in 0.05 }.filter { Int($0.0.suffix(3))! <= 204 }
+        let finding = try #require(ConstantSeriesCheck().run(QualityFixture.input(rows)).findings.first)
+        #expect(finding.region.description == "130121101201")
+        // Changes: 0, 0 for the copy and 5 % (to 0.1 t) for the three others' two steps: median 5 %.
+        let median = finding.parameters.number("median_change")!
+        #expect(abs(median - 0.05) < 1e-4)
+        let sigma = 1.4826 * median, h = 0.1 / 2_000
+        let stay = 0.5 * erfc(-h / sigma / 2.0.squareRoot()) - 0.5 * erfc(h / sigma / 2.0.squareRoot())
+        #expect(abs(finding.parameters.number("p_value")! - stay * stay) <= 1e-9 * stay * stay)
+        #expect(finding.explanation.contains("while such figures in its province move by 5.0 % a period (too few siblings to compare with; given to 0.1"))
+    }
+
     /// In a township whose figures barely move (0.1–0.5 % a year), a figure of 1000 to 0.1 t that
     /// stays put twice is still unlikely, but one reported in tens (its figures of 100 or more are
     /// multiples of 10) stays put by chance: the same run is not flagged.

@@ -8,6 +8,7 @@ import RuralstatRules
 import RuralstatQuality
 import RuralstatReport
 import RuralstatStore
+import RuralstatSystem
 
 /// `ruralstat run SPEC`: new submissions → rollup of the partitions they touched → quality checks →
 /// reports, in one process, for the bureau's unattended nightly job.
@@ -152,6 +153,7 @@ public struct NightlyRun {
             if spec.stages.contains(stage.kind), try stage.isDue(state) {
                 progress.stage(stage.kind.rawValue, stage.progressDetail)
                 outcome = try stage.perform(&state)
+                releaseFreedMemory()
             }
             if !outcome.ran { outcome.detail = try stage.idleDetail(state) }
             state.summary.stages.append(record(stage.kind.rawValue, ran: outcome.ran, since: started, outcome.detail, logger))

@@ -147,12 +147,16 @@ public struct ConstantSeriesCheck: QualityCheck {
             }
             tally.fail(run.region)
             let code = RegionCode(uncheckedRawValue: run.region)
+            // What it is compared with: its siblings' changes, or (too few siblings) the province's typical change.
             let moves = run.peerChanges.map { $0.map { NumberText.format("%+.1f", 100 * $0) + " %" } ?? "?" }.joined(separator: ", ")
+            let comparison =
+                run.peerChanges.allSatisfy { $0 == nil }
+                ? "while such figures in its province move by \(NumberText.format("%.1f", 100 * run.change)) % a period (too few siblings to compare with; "
+                : "while its siblings' figures moved by a median of \(moves) (give or take \(NumberText.format("%.1f", 100 * run.spread)) %; "
             let explanation =
                 "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(run.indicator, run.definition)) "
                 + "was \(FindingText.amount(run.value, run.definition)) in each of \(run.length) periods, \(run.first) to \(run.last), "
-                + "while its siblings' figures moved by a median of \(moves) (give or take \(NumberText.format("%.1f", 100 * run.spread)) %; "
-                + "given to \(FindingText.number(run.resolution)), so a run as long has p \(NumberText.format("%.2g", run.p)) by chance; "
+                + comparison + "given to \(FindingText.number(run.resolution)), so a run as long has p \(NumberText.format("%.2g", run.p)) by chance; "
                 + "Benjamini–Hochberg q \(NumberText.format("%.2g", q)) ≤ \(FindingText.number(falseDiscoveryRate)) over \(tested) series)"
             found.append(
                 Finding(
