@@ -219,7 +219,7 @@ struct SubmissionStreamTests {
     }
 
     /// The streams reading `paths` as CN_1301 sends them.
-    static func startReading(_ paths: [String], readers: Int) throws -> [SubmissionStream] {
+    static func startReading(_ paths: [String], readers: Int) throws -> SubmissionStream.Reading {
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN_1301", root: try RegionCode("1301"))
         return SubmissionStream.startReading(
@@ -231,7 +231,7 @@ struct SubmissionStreamTests {
     /// files are read ahead (each holding its batches); the rest wait for the consumer, then come in order.
     @Test func filesReadAheadAreBoundedWhileTheConsumerWaits() throws {
         let folder = try TemporaryFolder()
-        let streams = try Self.startReading((0..<40).map { try Self.oneRow(folder, "f\($0).csv", $0) }, readers: 2)
+        let streams = try Self.startReading((0..<40).map { try Self.oneRow(folder, "f\($0).csv", $0) }, readers: 2).streams
         // Reading ten files takes milliseconds; a second is ample for every file that may start to finish.
         Thread.sleep(forTimeInterval: 1)
         let started = streams.filter { $0.queued > 0 }.count
@@ -249,22 +249,28 @@ struct SubmissionStreamTests {
         #expect(values == (0..<40).map(Double.init))
     }
 
-    /// A consumer that stops at a file it cannot read (as `rollup --from` does) leaves the later
-    /// files' places taken; the process goes on (libdispatch traps on a semaphore released below the
+    /// A consumer that stops at a file it cannot read (as `rollup --from` does) stops the reading:
+    /// the files read ahead are let go and the thread that starts files ends (before, it waited for
+    /// a place for ever). The process goes on (libdispatch traps on a semaphore released below the
     /// value it was made with, which the places were once).
-    @Test func aConsumerThatStopsEarlyLeavesNothingToTrapOn() throws {
+    @Test func aConsumerThatStopsEarlyStopsTheReading() throws {
         let folder = try TemporaryFolder()
         let bad = try folder.write("bad.csv.gz", [0x1f, 0x8b, 0x08, 0x00])
-        let good = try (0..<3).map { try Self.oneRow(folder, "good\($0).csv", $0) }
-        do {
-            let streams = try Self.startReading([bad] + good, readers: 1)
-            guard case .failed(let error) = streams[0].pop() else {
-                Issue.record("the truncated file was read")
-                return
-            }
-            #expect(error.rule == .truncatedCompression)
+        let good = try (0..<20).map { try Self.oneRow(folder, "good\($0).csv", $0) }
+        let reading = try Self.startReading([bad] + good, readers: 1)
+        guard case .failed(let error) = reading.streams[0].pop() else {
+            Issue.record("the truncated file was read")
+            return
         }
-        // The streams are gone; the readers of the later files end, and with them the last references.
+        #expect(error.rule == .truncatedCompression)
+        // Five places (4 × 1 reader + 1): the dispatcher waits for the sixth file's.
         Thread.sleep(forTimeInterval: 0.5)
+        #expect(reading.isDispatching)
+        #expect(reading.streams[1...4].allSatisfy { $0.queued > 0 })
+        reading.stop()
+        let deadline = Date().addingTimeInterval(5)
+        while reading.isDispatching, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(!reading.isDispatching)
+        #expect(reading.streams.allSatisfy { $0.queued == 0 })
     }
 }

@@ -115,10 +115,12 @@ public final class SubmissionIngestor {
             let record = SubmissionRecord(fileName: path, contentHash: hash, receivedAt: "", conditions: conditions)
             work.append((position, record, try store.rejectedAttempt(withHash: hash)))
         }
-        let streams = SubmissionStream.startReading(
+        let reading = SubmissionStream.startReading(
             work.map(\.record.fileName), registries: registries, catalog: catalog, options: options,
             readers: readers)
-        for (item, stream) in zip(work, streams) {
+        // A store error ends the call early: the files read ahead are let go, and no more start.
+        defer { reading.stop() }
+        for (item, stream) in zip(work, reading.streams) {
             // The file's clock starts when its turn comes (reading it ran ahead on another core); so does its ledger time.
             let started = Date()
             var record = item.record

@@ -63,8 +63,10 @@ public struct StorelessRollup: Sendable {
         var arrivals: [SubmissionArrival] = []
         var counts = (files: 0, read: 0, rejected: 0)
         let registries = registry.map { RegistryEditions([$0]) }
-        let streams = SubmissionStream.startReading(files, registries: registries, catalog: catalog, options: options, readers: workers)
-        for (message, (file, stream)) in zip(files, streams).enumerated() {
+        let reading = SubmissionStream.startReading(files, registries: registries, catalog: catalog, options: options, readers: workers)
+        // A file that cannot be read ends the call: the files read ahead are let go, and no more start.
+        defer { reading.stop() }
+        for (message, (file, stream)) in zip(files, reading.streams).enumerated() {
             var periods = Set<Period>()
             reading: while true {
                 switch stream.pop() {

@@ -1,5 +1,4 @@
 import Foundation
-import RuralstatReport
 import RuralstatModel
 
 /// The rejects log beside a run's outputs: one CSV row per problem, UTF-8 with a BOM so that Excel

@@ -75,7 +75,7 @@ extension SQLiteStore {
     /// The current observations a query selects (the reported figures, not the rollups), in
     /// (indicator, period, region) order.
     public func observationTable(_ query: RollupQuery) throws -> [ObservationTableRow] {
-        var (conditions, arguments) = Self.conditions(query, table: "o") { $0 }
+        let (conditions, arguments) = Self.conditions(query, table: "o") { $0 }
         let levels = Self.levels(of: query)
         return try pool.read { db in
             try Row.fetchAll(
