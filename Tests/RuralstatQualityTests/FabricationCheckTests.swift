@@ -140,7 +140,8 @@ struct FabricationCheckTests {
     static let copiedForward = copiedForward()
 
     /// The chance of the run worked out from the documented model, apart from the check's code:
-    /// each step's siblings' median change c, the spread σ = 1.4826 · median |change − c|, and
+    /// each step's median change of village 201's siblings (itself left out) c, the spread
+    /// σ = 1.4826 · median |change − its siblings' median| over every village and step, and
     /// P = Φ((h − c)/σ) − Φ((−h − c)/σ) with h = resolution / 2 · 1000.
     static func chanceOfStayingAt1000(_ rows: [(String, String, String, Double)], resolution: Double) -> Double {
         func median(_ values: [Double]) -> Double {
@@ -149,11 +150,11 @@ struct FabricationCheckTests {
         }
         func phi(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
         let series = Dictionary(grouping: rows.filter { $0.1 == "GRAIN_OUTPUT" }, by: \.0).mapValues { $0.sorted { $0.2 < $1.2 }.map(\.3) }
-        let changes = (0..<2).map { step in series.values.map { ($0[step + 1] - $0[step]) / $0[step] } }
-        let centers = changes.map(median)
-        let sigma = 1.4826 * median(zip(changes, centers).flatMap { step, center in step.map { abs($0 - center) } })
+        func change(_ region: String, _ step: Int) -> Double { (series[region]![step + 1] - series[region]![step]) / series[region]![step] }
+        func siblings(_ region: String, _ step: Int) -> Double { median(series.keys.filter { $0 != region }.map { change($0, step) }) }
+        let sigma = 1.4826 * median(series.keys.flatMap { region in (0..<2).map { abs(change(region, $0) - siblings(region, $0)) } })
         let h = resolution / 2_000
-        return centers.map { phi((h - $0) / sigma) - phi((-h - $0) / sigma) }.reduce(1, *)
+        return (0..<2).map { siblings("130121101201", $0) }.map { phi((h - $0) / sigma) - phi((-h - $0) / sigma) }.reduce(1, *)
     }
 
     @Test func seriesThatNeverChange() throws {
@@ -169,7 +170,7 @@ struct FabricationCheckTests {
         #expect(finding.parameters["tests"] == .integer(20))
         #expect(
             finding.explanation.hasPrefix(
-                "村 130121101201: 粮食产量 GRAIN_OUTPUT was 1000 吨 in each of 3 periods, 2022 to 2024, while its siblings' figures moved by a median of +5.1 %, +5.1 % (give or take 1.5 %"
+                "村 130121101201: 粮食产量 GRAIN_OUTPUT was 1000 吨 in each of 3 periods, 2022 to 2024, while its siblings' figures moved by a median of +5.2 %, +5.2 % (give or take 1.6 %"
             ), "\(finding.explanation)")
         #expect(ConstantSeriesCheck.longestConstantRun([1, 2, 2, 2, .nan, 0, 0, 0, 0]).length == 3)
     }
@@ -210,7 +211,25 @@ struct FabricationCheckTests {
         let sigma = 1.4826 * median, h = 0.1 / 2_000
         let stay = 0.5 * erfc(-h / sigma / 2.0.squareRoot()) - 0.5 * erfc(h / sigma / 2.0.squareRoot())
         #expect(abs(finding.parameters.number("p_value")! - stay * stay) <= 1e-9 * stay * stay)
-        #expect(finding.explanation.contains("while such figures in its province move by 5.0 % a period (too few siblings to compare with; given to 0.1"))
+        #expect(
+            finding.explanation.contains(
+                "while such figures in its province move by 5.0 % a period (compared with its province: too few siblings, or siblings that all move alike; given to 0.1"
+            ))
+    }
+
+    /// Siblings that all move exactly alike leave no spread around their median: a spread of 0
+    /// would make any other change impossible (p = 0), so the unit is compared with its province.
+    @Test func siblingsThatAllMoveAlikeGiveWayToTheProvince() throws {
+        let rows = Self.copiedForward { _ in 0.1 }.map { row in
+            // 1000 + 20k, then exactly 10 % a year: 1100 + 22k, 1210 + 24.2k (to 0.1 t, exact).
+            row.0 == "130121101201" ? row : (row.0, row.1, row.2, (row.3 * 10).rounded() / 10)
+        }
+        let finding = try #require(ConstantSeriesCheck().run(QualityFixture.input(rows)).findings.first)
+        #expect(finding.parameters.number("spread") == 0)
+        let sigma = 1.4826 * finding.parameters.number("median_change")!, h = 0.1 / 2_000
+        let stay = 0.5 * erfc(-h / sigma / 2.0.squareRoot()) - 0.5 * erfc(h / sigma / 2.0.squareRoot())
+        #expect(abs(finding.parameters.number("p_value")! - stay * stay) <= 1e-9 * stay * stay)
+        #expect(finding.explanation.contains("siblings that all move alike"))
     }
 
     /// In a township whose figures barely move (0.1–0.5 % a year), a figure of 1000 to 0.1 t that

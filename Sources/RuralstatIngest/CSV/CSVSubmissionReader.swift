@@ -22,7 +22,7 @@ final class CSVSubmissionReader<Records: CSVRecords>: FieldLocator {
     private let mapping: StructureMapping?
 
     init(
-        records: Records, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions,
+        records: Records, validator: SubmissionValidator, options: IngestOptions,
         catalog: IndicatorCatalog
     ) throws {
         file = records.name

@@ -31,11 +31,12 @@ extension CSVReader: CSVRecords {}
 ///
 /// The splitting thread copies each record's fields into a chunk (a few thousand records) and
 /// queues it; at most `depth` chunks wait, so memory stays a few megabytes whatever the file's
-/// size. An error (a broken quote, a corrupt gzip member) travels after the records read before it,
+/// size (a chunk that a very long record grew is let go, not filled again). An error (a broken quote, a corrupt gzip member) travels after the records read before it,
 /// so the reading thread meets it at the same record as it would reading directly.
 final class PrefetchingRecords: CSVRecords {
     let name: String
-    private let queue: Queue
+    private let queue: HandOffQueue<RecordChunk>
+    private let recycled: RecycledChunks
     private var chunk: RecordChunk?
     private var record = -1
     private var fieldBase = 0
@@ -45,16 +46,18 @@ final class PrefetchingRecords: CSVRecords {
     private(set) var line = 0
     private(set) var fieldCount = 0
 
-    /// Hands `reader` (and its source) to a splitting thread that keeps up to `depth` chunks ready.
+    /// Hands `reader` (and its source) to a splitting thread that keeps up to `depth` chunks ready
+    /// (at least 1).
     init(_ reader: CSVReader, depth: Int = 4) {
         name = reader.name
-        queue = Queue(depth: depth)
-        let queue = self.queue
+        queue = HandOffQueue(depth: depth)
+        recycled = RecycledChunks()
+        let (queue, recycled) = (self.queue, self.recycled)
         nonisolated(unsafe) let reader = reader  // owned by the splitting thread from here on
         let thread = Thread {
             var finished = false
             while !finished {
-                let chunk = queue.emptyChunk()
+                let chunk = recycled.take()
                 do throws(IngestError) {
                     while !chunk.isFull {
                         guard try reader.next() else {
@@ -95,7 +98,7 @@ final class PrefetchingRecords: CSVRecords {
                 return true
             }
             if let failure = chunk?.failure { throw failure }
-            if let used = chunk { queue.recycle(used) }
+            if let used = chunk { recycled.give(used) }
             chunk = queue.take()
             record = -1
             guard let chunk else { return false }
@@ -103,50 +106,18 @@ final class PrefetchingRecords: CSVRecords {
         }
     }
 
-    /// The chunks on their way from the splitting thread, and the emptied ones on their way back.
-    private final class Queue: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var ready: [RecordChunk] = []
-        private var empty: [RecordChunk] = []
-        private var finished = false
-        private var cancelled = false
-        private let depth: Int
-        init(depth: Int) { self.depth = depth }
+    /// Emptied chunks on their way back to the splitting thread, to be filled again.
+    private final class RecycledChunks: @unchecked Sendable {
+        private let lock = NSLock()
+        private var chunks: [RecordChunk] = []
 
-        /// A chunk to fill: an emptied one when there is one.
-        func emptyChunk() -> RecordChunk {
-            condition.withLock { empty.popLast() }.map { $0.reset() } ?? RecordChunk()
-        }
+        /// An emptied chunk when there is one, else a new one.
+        func take() -> RecordChunk { lock.withLock { chunks.popLast() }.map { $0.reset() } ?? RecordChunk() }
 
-        /// Queues a filled chunk, waiting while `depth` wait; `false` when the reader has gone.
-        func put(_ chunk: RecordChunk, last: Bool) -> Bool {
-            condition.withLock {
-                while ready.count >= depth, !cancelled { condition.wait() }
-                guard !cancelled else { return false }
-                ready.append(chunk)
-                finished = last
-                condition.broadcast()
-                return true
-            }
-        }
-
-        /// The next filled chunk, waiting for it; `nil` after the last.
-        func take() -> RecordChunk? {
-            condition.withLock {
-                while ready.isEmpty, !finished { condition.wait() }
-                guard !ready.isEmpty else { return nil }
-                condition.broadcast()
-                return ready.removeFirst()
-            }
-        }
-
-        func recycle(_ chunk: RecordChunk) { condition.withLock { empty.append(chunk) } }
-
-        func cancel() {
-            condition.withLock {
-                cancelled = true
-                condition.broadcast()
-            }
+        /// Keeps `chunk` for refilling, unless a long record grew it: that memory goes back at once.
+        func give(_ chunk: RecordChunk) {
+            guard !chunk.isOversized else { return }
+            lock.withLock { chunks.append(chunk) }
         }
     }
 }
@@ -158,7 +129,8 @@ final class RecordChunk: @unchecked Sendable {
     /// Enough for a few thousand rows of a long file, and few hand-overs between the threads.
     private static let targetBytes = 1 << 19, targetRecords = 8192
 
-    private(set) var bytes = GrowingBuffer<UInt8>(capacity: RecordChunk.targetBytes)
+    /// Room for the last record past the target, so that a chunk grows only for a very long one.
+    private(set) var bytes = GrowingBuffer<UInt8>(capacity: 2 * RecordChunk.targetBytes)
     /// Field k of the chunk is `bytes[bounds[2k] ..< bounds[2k + 1]]`.
     private(set) var bounds = GrowingBuffer<Int32>(capacity: RecordChunk.targetRecords * 12)
     /// Record r's fields are fields `recordFields[r] ..< recordFields[r + 1]` of the chunk.
@@ -168,6 +140,8 @@ final class RecordChunk: @unchecked Sendable {
     var failure: IngestError?
 
     var count: Int { lines.count }
+    /// Whether a record longer than a chunk grew it beyond its usual size.
+    var isOversized: Bool { bytes.capacity > 2 * RecordChunk.targetBytes }
     var isFull: Bool { bytes.count >= RecordChunk.targetBytes || lines.count >= RecordChunk.targetRecords }
 
     init() { _ = reset() }
@@ -207,7 +181,7 @@ final class RecordChunk: @unchecked Sendable {
 /// An array of plain values held by pointer, for a chunk that one thread fills and another reads.
 struct GrowingBuffer<Element: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<Element>
-    private var capacity: Int
+    private(set) var capacity: Int
     var count = 0
 
     init(capacity: Int) {

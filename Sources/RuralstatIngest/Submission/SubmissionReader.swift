@@ -66,9 +66,9 @@ public enum SubmissionReader {
             let records = CSVReader(source: source, delimiter: CSVReader.delimiter(sniffing: text.sniffBytes))
             // A compressed or large file is inflated and split into records on a thread of its own.
             if file is GzipBytes || (file as? FileBytes)?.size ?? 0 >= splitAheadBytes {
-                try readCSV(PrefetchingRecords(records), sniffed: text.sniffBytes, validator: validator, options: options, catalog: catalog)
+                try readCSV(PrefetchingRecords(records), validator: validator, options: options, catalog: catalog)
             } else {
-                try readCSV(records, sniffed: text.sniffBytes, validator: validator, options: options, catalog: catalog)
+                try readCSV(records, validator: validator, options: options, catalog: catalog)
             }
         }
         return try validator.finish()
@@ -79,9 +79,9 @@ public enum SubmissionReader {
     static let splitAheadBytes = 16 << 20
 
     private static func readCSV<Records: CSVRecords>(
-        _ records: Records, sniffed: ArraySlice<UInt8>, validator: SubmissionValidator, options: IngestOptions, catalog: IndicatorCatalog
+        _ records: Records, validator: SubmissionValidator, options: IngestOptions, catalog: IndicatorCatalog
     ) throws {
-        let reader = try CSVSubmissionReader(records: records, sniffed: sniffed, validator: validator, options: options, catalog: catalog)
+        let reader = try CSVSubmissionReader(records: records, validator: validator, options: options, catalog: catalog)
         try validator.setHeader(MessageHeader(), format: reader.format)
         try reader.read()
     }

@@ -8,13 +8,14 @@ import RuralstatModel
 ///
 /// How likely a figure is to stay put by chance is read from its peers. A village's figure moves
 /// mostly with its township's (the weather, prices), and around that by its own part: in each
-/// period the relative change of a unit is taken as normal around its parent's median change c
-/// (its siblings', when at least 5 have both figures), with spread σ = 1.4826 · the median
-/// absolute departure from those medians over the province's units. A figure v published to a
+/// period the relative change of a unit is taken as normal around its siblings' median change c
+/// (the other children of its parent, when at least 5 have both figures), with spread σ = 1.4826 ·
+/// the median absolute departure of the province's units from their siblings' medians. A figure v published to a
 /// resolution r (the finest the indicator's figures show, 0.1 t say, or the unit's own reporting
 /// step when it reports in tens) stays the same with P = Φ((h − c)/σ) − Φ((−h − c)/σ), h = r / 2|v|:
 /// likely in a township that hardly moved, unlikely in one that moved by 15 %. Without enough
-/// siblings, c = 0 and σ comes from the province's median change m (σ = 1.4826 · m). A run of L
+/// siblings (or where σ is 0, most units moving exactly with their siblings), c = 0 and σ comes
+/// from the province's median change m (σ = 1.4826 · m). A run of L
 /// equal periods among T has p = (T − L + 1) · ∏ P over its L − 1 steps (a union over where it
 /// may start). Every unit's series of every amount in the country is one test: the p-values are
 /// adjusted together (Benjamini–Hochberg) and a run is flagged where q ≤ `falseDiscoveryRate`, so
@@ -31,6 +32,7 @@ public struct ConstantSeriesCheck: QualityCheck {
 
     /// Creates the check with these parameters; see each property.
     public init(minimumPeriods: Int = 3, falseDiscoveryRate: Double = 0.05) {
+        precondition(minimumPeriods >= 2, "a run needs at least two periods")
         self.minimumPeriods = minimumPeriods
         self.falseDiscoveryRate = falseDiscoveryRate
     }
@@ -113,8 +115,9 @@ public struct ConstantSeriesCheck: QualityCheck {
                     }
                     // A unit that reports in tens or hundreds repeats its figure far more often.
                     let resolution = max(resolution, reportingStep[region] ?? 0)
-                    let steps = run.start..<(run.start + run.length - 1)
-                    let stay = steps.map { peers.chanceOfStaying(region, step: $0, value: run.value, resolution: resolution) }
+                    // Each step of the run: the unit's change was 0; what its siblings' said it would be.
+                    let expected = (run.start..<(run.start + run.length - 1)).map { peers.expectation(region, step: $0, own: 0) }
+                    let stay = expected.map { PeerChanges.chanceOfStaying(center: $0.center, sigma: $0.sigma, value: run.value, resolution: resolution) }
                     let p = min(1, Double(values.count - run.length + 1) * stay.reduce(1, *))
                     // q is never below p: a larger p can never be flagged.
                     guard p <= falseDiscoveryRate else {
@@ -125,7 +128,7 @@ public struct ConstantSeriesCheck: QualityCheck {
                         Run(
                             region: region, indicator: code, definition: definition, value: run.value, length: run.length,
                             first: periods[run.start], last: periods[run.start + run.length - 1], change: change, spread: peers.spread,
-                            peerChanges: steps.map { peers.median(of: region, step: $0) }, resolution: resolution, p: p))
+                            peerChanges: expected.map { $0.siblings ? $0.center : nil }, resolution: resolution, p: p))
                 }
             }
         }
@@ -149,10 +152,12 @@ public struct ConstantSeriesCheck: QualityCheck {
             let code = RegionCode(uncheckedRawValue: run.region)
             // What it is compared with: its siblings' changes, or (too few siblings) the province's typical change.
             let moves = run.peerChanges.map { $0.map { NumberText.format("%+.1f", 100 * $0) + " %" } ?? "?" }.joined(separator: ", ")
+            let provinceSpread = NumberText.format("%.1f", 100 * 1.4826 * run.change)
             let comparison =
                 run.peerChanges.allSatisfy { $0 == nil }
-                ? "while such figures in its province move by \(NumberText.format("%.1f", 100 * run.change)) % a period (too few siblings to compare with; "
-                : "while its siblings' figures moved by a median of \(moves) (give or take \(NumberText.format("%.1f", 100 * run.spread)) %; "
+                ? "while such figures in its province move by \(NumberText.format("%.1f", 100 * run.change)) % a period (compared with its province: too few siblings, or siblings that all move alike; "
+                : "while its siblings' figures moved by a median of \(moves) (give or take \(NumberText.format("%.1f", 100 * run.spread)) %"
+                    + (run.peerChanges.contains { $0 == nil } ? "; ?: too few siblings, compared with 0 give or take \(provinceSpread) %; " : "; ")
             let explanation =
                 "\(FindingText.unit(code, registry: input.registry)): \(FindingText.indicator(run.indicator, run.definition)) "
                 + "was \(FindingText.amount(run.value, run.definition)) in each of \(run.length) periods, \(run.first) to \(run.last), "
@@ -184,9 +189,7 @@ public struct ConstantSeriesCheck: QualityCheck {
                     if abs(scaled - scaled.rounded()) <= 1e-6 * max(1, abs(scaled)) { break }  // 1.95 · 100 is 194.99999999999997
                     decimals += 1
                 }
-                if index > 0, !values[index - 1].isNaN, values[index - 1] != 0 {
-                    changes.append(abs(values[index] - values[index - 1]) / abs(values[index - 1]))
-                }
+                if index > 0, let change = PeerChanges.change(values, step: index - 1) { changes.append(abs(change)) }
             }
         }
         guard !changes.isEmpty else { return (0, 1) }
@@ -227,20 +230,21 @@ public struct ConstantSeriesCheck: QualityCheck {
     }
 
     /// The relative changes of one indicator's units in one province, step by step: each parent's
-    /// median change (its children's), and the spread of the units' changes around their parents'.
+    /// children's changes, a unit's expected change (the median of its siblings', leaving its own
+    /// out), and the spread of the units' changes around those.
     struct PeerChanges {
-        /// The fewest siblings with both figures whose median stands for a unit's expected change.
+        /// The fewest siblings (other than the unit) with both figures whose median stands for its expected change.
         static let minimumSiblings = 5
-        /// Per parent, per step (from period t to t + 1): the median relative change of its units.
-        private var medians: [Int64: [Double?]] = [:]
-        /// 1.4826 · the median |change − parent's median| over every unit and step; without any
-        /// parent with enough units, 1.4826 · the province's median change.
-        private(set) var spread: Double
+        /// Per parent, per step (from period t to t + 1): its children's relative changes, sorted.
+        private var changes: [Int64: [[Double]]] = [:]
+        /// 1.4826 · the median |change − siblings' median| over every unit and step; 0 without any
+        /// unit with enough siblings, or where most units move exactly with their siblings (then the
+        /// province's spread stands in: a spread of 0 would make any other change impossible).
+        private(set) var spread = 0.0
         private let marginal: Double
 
         init(_ series: [Int64: [Double]], periods: Int, marginal: Double) {
             self.marginal = marginal
-            var changes: [Int64: [[Double]]] = [:]
             for (region, values) in series {
                 guard let parent = RegionCode(uncheckedRawValue: region).parentByDigits?.rawValue else { continue }
                 for step in 0..<max(0, periods - 1) {
@@ -248,21 +252,16 @@ public struct ConstantSeriesCheck: QualityCheck {
                     changes[parent, default: Array(repeating: [], count: periods - 1)][step].append(change)
                 }
             }
-            for (parent, steps) in changes {
-                medians[parent] = steps.map { step in
-                    guard step.count >= Self.minimumSiblings else { return nil }
-                    var step = step
-                    return step.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }
-                }
-            }
+            for parent in changes.keys { changes[parent] = changes[parent]!.map { $0.sorted() } }
             var departures: [Double] = []
             for (region, values) in series {
-                guard let parent = RegionCode(uncheckedRawValue: region).parentByDigits?.rawValue, let steps = medians[parent] else { continue }
-                for (step, median) in steps.enumerated() {
-                    if let median, let change = Self.change(values, step: step) { departures.append(abs(change - median)) }
+                for step in 0..<max(0, periods - 1) {
+                    if let change = Self.change(values, step: step), let center = siblingsMedian(region, step: step, own: change) {
+                        departures.append(abs(change - center))
+                    }
                 }
             }
-            spread = 1.4826 * (departures.isEmpty ? marginal : departures.withUnsafeMutableBufferPointer { OrderStatistics.median($0) })
+            if !departures.isEmpty { spread = 1.4826 * departures.withUnsafeMutableBufferPointer { OrderStatistics.median($0) } }
         }
 
         /// The relative change from period `step` to the next, when both are present and the first is not 0.
@@ -272,20 +271,44 @@ public struct ConstantSeriesCheck: QualityCheck {
             return (after - before) / abs(before)
         }
 
-        /// The median change of the unit's siblings in `step`, if it has enough.
-        func median(of region: Int64, step: Int) -> Double? {
-            RegionCode(uncheckedRawValue: region).parentByDigits.flatMap { medians[$0.rawValue]?[step] }
+        /// The median change of the unit's siblings in `step`, its own change `own` left out, when
+        /// it has at least ``minimumSiblings``.
+        func siblingsMedian(_ region: Int64, step: Int, own: Double) -> Double? {
+            guard let parent = RegionCode(uncheckedRawValue: region).parentByDigits?.rawValue, let all = changes[parent]?[step],
+                let position = Self.position(of: own, in: all), all.count - 1 >= Self.minimumSiblings
+            else { return nil }
+            // The others are `all` without `position`: their k-th is all[k], or all[k + 1] from `position` on.
+            func other(_ k: Int) -> Double { k < position ? all[k] : all[k + 1] }
+            let count = all.count - 1
+            return count % 2 == 1 ? other(count / 2) : (other(count / 2 - 1) + other(count / 2)) / 2
         }
 
-        /// P(the figure `value`, published to `resolution`, is the same after `step`): its relative
-        /// change is normal around its siblings' median with the spread around those medians, or
-        /// around 0 with the province's spread when it has too few siblings.
-        func chanceOfStaying(_ region: Int64, step: Int, value: Double, resolution: Double) -> Double {
-            let (center, sigma) = median(of: region, step: step).map { ($0, spread) } ?? (0, 1.4826 * marginal)
+        /// Where `value` is in the ascending `sorted` (binary search).
+        private static func position(of value: Double, in sorted: [Double]) -> Int? {
+            var (low, high) = (0, sorted.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if sorted[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low < sorted.count && sorted[low] == value ? low : nil
+        }
+
+        /// The expected change of the unit in `step` and its spread: around its siblings' median with
+        /// the spread around such medians, or, with too few siblings (or no spread), around 0 with
+        /// the province's spread (1.4826 · its median change). `own` is the unit's change in the step.
+        func expectation(_ region: Int64, step: Int, own: Double) -> (center: Double, sigma: Double, siblings: Bool) {
+            if spread > 0, let center = siblingsMedian(region, step: step, own: own) { return (center, spread, true) }
+            return (0, 1.4826 * marginal, false)
+        }
+
+        /// P(a figure `value`, published to `resolution`, is the same after the step): its relative
+        /// change is normal around `center` with spread `sigma`: Φ((h − c)/σ) − Φ((−h − c)/σ),
+        /// h = resolution / 2|value|. With σ = 0 (a figure that never moves), it stays put for sure.
+        static func chanceOfStaying(center: Double, sigma: Double, value: Double, resolution: Double) -> Double {
             let half = resolution / (2 * abs(value))
             guard sigma > 0 else { return abs(center) < half ? 1 : 0 }
-            // Φ((h − c)/σ) − Φ((−h − c)/σ), symmetric in c: as two upper tails beyond |c|, so that a
-            // figure far from its peers' change keeps the digits of its tiny chance.
+            // Symmetric in c: as two upper tails beyond |c|, so that a figure far from its peers'
+            // change keeps the digits of its tiny chance.
             let distance = abs(center)
             return max(0, Significance.normalTail((distance - half) / sigma) - Significance.normalTail((distance + half) / sigma))
         }
