@@ -69,9 +69,6 @@ public final class CSVReader {
         FieldBytes(start: base + starts[index], count: ends[index] - starts[index])
     }
 
-    /// Whether the current record is a blank line.
-    public var isBlank: Bool { fieldCount == 1 && ends[0] == starts[0] }
-
     /// Advances to the next record; `false` at the end of the input. A blank line is a record of one empty field.
     public func next() throws(IngestError) -> Bool {
         if start == end {

@@ -1,38 +1,14 @@
 import Foundation
 
-/// The records a CSV submission is read through, one at a time: from a ``CSVReader`` directly, or
-/// split ahead on a thread of its own by ``PrefetchingRecords``.
-public protocol CSVRecords: AnyObject {
-    var name: String { get }
-    /// The 1-based line on which the current record starts.
-    var line: Int { get }
-    var fieldCount: Int { get }
-    /// Whether the current record is a blank line.
-    var isBlank: Bool { get }
-    /// Advances to the next record; `false` at the end of the input.
-    func next() throws(IngestError) -> Bool
-    /// Field `index` of the current record; valid until the next call to ``next()``.
-    func field(_ index: Int) -> FieldBytes
-}
-
-extension CSVRecords {
-    /// Field `index` of the current record as a string (invalid UTF-8 is repaired, never dropped).
-    public func string(_ index: Int) -> String { field(index).text }
-
-    /// All fields of the current record as strings.
-    public var strings: [String] { (0..<fieldCount).map(string) }
-}
-
-extension CSVReader: CSVRecords {}
-
 /// Splits a CSV file into records on a thread of its own, so that the validator on the reading
 /// thread only checks rows: inflating a gzip file and splitting its records take a third of a
 /// large file's reading, and they overlap with the checks on the other core.
 ///
 /// The splitting thread copies each record's fields into a chunk (a few thousand records) and
 /// queues it; at most `depth` chunks wait, so memory stays a few megabytes whatever the file's
-/// size (a chunk that a very long record grew is let go, not filled again). An error (a broken quote, a corrupt gzip member) travels after the records read before it,
-/// so the reading thread meets it at the same record as it would reading directly.
+/// size (a chunk that a very long record grew is let go, not filled again). An error (a broken
+/// quote, a corrupt gzip member) travels after the records read before it, so the reading thread
+/// meets it at the same record as it would reading directly.
 final class PrefetchingRecords: CSVRecords {
     let name: String
     private let queue: HandOffQueue<RecordChunk>
@@ -78,8 +54,6 @@ final class PrefetchingRecords: CSVRecords {
     }
 
     deinit { queue.cancel() }
-
-    var isBlank: Bool { fieldCount == 1 && field(0).isEmpty }
 
     @inline(__always)
     func field(_ index: Int) -> FieldBytes {

@@ -48,14 +48,17 @@ final class SubmissionStream: @unchecked Sendable {
         switch event {
         case .batch:
             while batchesQueued >= capacity, !stopped { condition.wait() }
-            batchesQueued += 1
         case .problems(let chunk):
             while problemsQueued > 0, problemsQueued + chunk.count > problemCapacity, !stopped { condition.wait() }
-            problemsQueued += chunk.count
         case .finished, .failed:
             break
         }
         guard !stopped else { return false }
+        switch event {
+        case .batch: batchesQueued += 1
+        case .problems(let chunk): problemsQueued += chunk.count
+        case .finished, .failed: break
+        }
         events.append(event)
         condition.broadcast()
         return true

@@ -10,14 +10,13 @@ import RuralstatModel
 /// mostly with its township's (the weather, prices), and around that by its own part: in each
 /// period the relative change of a unit is taken as normal around its siblings' median change c
 /// (the other children of its parent, when at least 5 have both figures), with spread σ = 1.4826 ·
-/// the median absolute departure of the province's units from their siblings' medians. A figure v published to a
-/// resolution r (the finest the indicator's figures show, 0.1 t say, or the unit's own reporting
-/// step when it reports in tens) stays the same with P = Φ((h − c)/σ) − Φ((−h − c)/σ), h = r / 2|v|:
-/// likely in a township that hardly moved, unlikely in one that moved by 15 %. Without enough
-/// siblings (or where σ is 0, most units moving exactly with their siblings), c = 0 and σ comes
-/// from the province's median change m (σ = 1.4826 · m). A run of L
-/// equal periods among T has p = (T − L + 1) · ∏ P over its L − 1 steps (a union over where it
-/// may start). Every unit's series of every amount in the country is one test: the p-values are
+/// the median absolute departure of the province's units from their siblings' medians. A figure v
+/// published to a resolution r (the finest the indicator's figures show, 0.1 t say, or the unit's
+/// own reporting step when it reports in tens) stays the same with P = Φ((h − c)/σ) − Φ((−h − c)/σ),
+/// h = r / 2|v|: likely in a township that hardly moved, unlikely in one that moved by 15 %.
+/// Without enough siblings (or where σ is 0, most units moving exactly with their siblings), c = 0
+/// and σ comes from the province's median change m (σ = 1.4826 · m). A run of L equal periods
+/// among T has p = (T − L + 1) · ∏ P over its L − 1 steps (a union over where it may start). Every unit's series of every amount in the country is one test: the p-values are
 /// adjusted together (Benjamini–Hochberg) and a run is flagged where q ≤ `falseDiscoveryRate`, so
 /// that about that share of the flags, at most, are honest figures that stayed put. A fixed fact
 /// (a distance) never moves and is never flagged.
@@ -46,8 +45,9 @@ public struct ConstantSeriesCheck: QualityCheck {
         var length: Int
         var first: Period
         var last: Period
-        /// The province's median relative change a period, the spread around the peers', and the
-        /// peers' median change in each step of the run (nil: too few siblings).
+        /// The province's median relative change a period, the spread around the siblings' medians,
+        /// and the siblings' median change in each step of the run (nil: compared with the province
+        /// instead, for too few siblings or no spread).
         var change: Double
         var spread: Double
         var peerChanges: [Double?]
@@ -152,7 +152,7 @@ public struct ConstantSeriesCheck: QualityCheck {
             let code = RegionCode(uncheckedRawValue: run.region)
             // What it is compared with: its siblings' changes, or (too few siblings) the province's typical change.
             let moves = run.peerChanges.map { $0.map { NumberText.format("%+.1f", 100 * $0) + " %" } ?? "?" }.joined(separator: ", ")
-            let provinceSpread = NumberText.format("%.1f", 100 * 1.4826 * run.change)
+            let provinceSpread = NumberText.format("%.1f", 100 * PeerChanges.spread(fromMedian: run.change))
             let comparison =
                 run.peerChanges.allSatisfy { $0 == nil }
                 ? "while such figures in its province move by \(NumberText.format("%.1f", 100 * run.change)) % a period (compared with its province: too few siblings, or siblings that all move alike; "
@@ -261,7 +261,7 @@ public struct ConstantSeriesCheck: QualityCheck {
                     }
                 }
             }
-            if !departures.isEmpty { spread = 1.4826 * departures.withUnsafeMutableBufferPointer { OrderStatistics.median($0) } }
+            if !departures.isEmpty { spread = Self.spread(fromMedian: departures.withUnsafeMutableBufferPointer { OrderStatistics.median($0) }) }
         }
 
         /// The relative change from period `step` to the next, when both are present and the first is not 0.
@@ -298,8 +298,12 @@ public struct ConstantSeriesCheck: QualityCheck {
         /// the province's spread (1.4826 · its median change). `own` is the unit's change in the step.
         func expectation(_ region: Int64, step: Int, own: Double) -> (center: Double, sigma: Double, siblings: Bool) {
             if spread > 0, let center = siblingsMedian(region, step: step, own: own) { return (center, spread, true) }
-            return (0, 1.4826 * marginal, false)
+            return (0, Self.spread(fromMedian: marginal), false)
         }
+
+        /// The standard deviation of a normal change whose absolute values have median `median`
+        /// (1.4826 = 1 / Φ⁻¹(0.75), to the four places the check has always used).
+        static func spread(fromMedian median: Double) -> Double { 1.4826 * median }
 
         /// P(a figure `value`, published to `resolution`, is the same after the step): its relative
         /// change is normal around `center` with spread `sigma`: Φ((h − c)/σ) − Φ((−h − c)/σ),
