@@ -54,6 +54,8 @@ public struct EditRule: Sendable, Hashable {
         self.text = text
         self.expression = expression
         indicators = expression.indicators
+        requiredIndicators = expression.requiredIndicators
+        if case .comparison(_, let left, let right) = expression.assertion { sideTexts = [left.description, right.description] } else { sideTexts = [] }
         self.severity = severity
         self.message = message
         self.levels = levels
@@ -69,6 +71,10 @@ public struct EditRule: Sendable, Hashable {
 
     /// The indicator codes the rule reads, in order of first appearance (kept: every explanation asks).
     public let indicators: [String]
+    /// The codes whose missing value makes the rule not applicable (``RuleExpression/requiredIndicators``).
+    public let requiredIndicators: [String]
+    /// The asserted comparison's two sides as written, for explanations (empty when it is not a comparison).
+    let sideTexts: [String]
 
     /// Whether the rule checks units of `level`.
     @inlinable
@@ -82,17 +88,17 @@ public struct EditRule: Sendable, Hashable {
     /// Evaluates the rule on values by code, explaining the outcome (a code absent from `values`, or
     /// NaN, is missing).
     public func explain(_ values: [String: Double]) -> RuleExplanation {
-        RuleInterpreter(tolerance: tolerance, lookup: { values[$0] }).explain(expression)
+        RuleInterpreter(tolerance: tolerance, lookup: { values[$0] }).explain(
+            expression, indicators: indicators, required: requiredIndicators, sideTexts: sideTexts.isEmpty ? nil : (sideTexts[0], sideTexts[1]))
     }
 
     /// Evaluates the rule on one record laid out by `slots`, explaining the outcome; for the failing
     /// records that ``CompiledRule`` found.
     public func explain(_ record: UnsafeBufferPointer<Double>, slots: IndicatorSlots) -> RuleExplanation {
-        let values = Dictionary(
-            uniqueKeysWithValues: indicators.compactMap { code in
-                slots[code].map { (code, record[$0]) }
-            })
-        return explain(values)
+        // The rule's few codes with their values, searched in order: cheaper than hashing codes.
+        let values = indicators.map { code in (code, slots[code].map { record[$0] }) }
+        return RuleInterpreter(tolerance: tolerance, lookup: { code in values.first { $0.0 == code }?.1 ?? nil }).explain(
+            expression, indicators: indicators, required: requiredIndicators, sideTexts: sideTexts.isEmpty ? nil : (sideTexts[0], sideTexts[1]))
     }
 
     /// Evaluates the rule on one record laid out by `slots`, explaining the outcome.

@@ -32,6 +32,9 @@ public struct RuleExplanation: Sendable, Hashable, CustomStringConvertible {
         public let leftValue: Double?
         /// The right side's value, or `nil` when it could not be computed.
         public let rightValue: Double?
+        /// The sides as written (`10 * HOUSEHOLDS`), when the rule keeps them: rendering an expression
+        /// again for each of thousands of failures is most of an explanation's cost.
+        var leftText: String? = nil, rightText: String? = nil
     }
 
     /// The rule explained.
@@ -68,11 +71,12 @@ public struct RuleExplanation: Sendable, Hashable, CustomStringConvertible {
             let statement: String
             if let sides, let leftValue = sides.leftValue, let rightValue = sides.rightValue {
                 let op = passed ? sides.comparison : sides.comparison.negation
-                statement = "\(side(sides.left, leftValue, &shown)) \(op.rawValue) \(side(sides.right, rightValue, &shown))"
+                statement =
+                    "\(side(sides.left, sides.leftText, leftValue, &shown)) \(op.rawValue) \(side(sides.right, sides.rightText, rightValue, &shown))"
             } else if case .member(let operand, let set) = rule.assertion,
                 let value = try? RuleInterpreter(tolerance: tolerance, lookup: lookup).number(operand)
             {
-                statement = "\(side(operand, value, &shown)) is \(passed ? "" : "not ")in \(RuleExpression.setLiteral(set))"
+                statement = "\(side(operand, nil, value, &shown)) is \(passed ? "" : "not ")in \(RuleExpression.setLiteral(set))"
             } else {
                 statement = "\(rule.assertion) \(passed ? "holds" : "does not hold")"
             }
@@ -102,8 +106,9 @@ public struct RuleExplanation: Sendable, Hashable, CustomStringConvertible {
         return { code in values.first { $0.code == code }?.value }
     }
 
-    /// `HOUSEHOLDS 398`, `15`, or `GRAIN_OUTPUT / GRAIN_SOWN_AREA = 25.3`; notes which codes it showed.
-    private func side(_ expression: RuleExpression, _ value: Double, _ shown: inout Set<String>) -> String {
+    /// `HOUSEHOLDS 398`, `15`, or `GRAIN_OUTPUT / GRAIN_SOWN_AREA = 25.3` (`text`: the expression
+    /// as written, when known); notes which codes it showed.
+    private func side(_ expression: RuleExpression, _ text: String?, _ value: Double, _ shown: inout Set<String>) -> String {
         switch expression {
         case .indicator(let code):
             shown.insert(code)
@@ -111,7 +116,7 @@ public struct RuleExplanation: Sendable, Hashable, CustomStringConvertible {
         case .number:
             return Self.number(value)
         default:
-            return "\(expression) = \(Self.number(value))"
+            return "\(text ?? expression.description) = \(Self.number(value))"
         }
     }
 

@@ -87,9 +87,12 @@ struct RuleInterpreter {
     }
 
     /// Evaluates a whole rule: missing values first (all of them are named), then the rule itself.
-    func explain(_ rule: RuleExpression) -> RuleExplanation {
-        let values = rule.indicators.map { RuleExplanation.IndicatorValue(code: $0, value: present($0)) }
-        let missing = rule.requiredIndicators.filter { present($0) == nil }
+    /// `indicators` and `required` are the rule's ``RuleExpression/indicators`` and
+    /// ``RuleExpression/requiredIndicators``, which an ``EditRule`` keeps, as it keeps the texts of
+    /// its asserted comparison's sides.
+    func explain(_ rule: RuleExpression, indicators: [String], required: [String], sideTexts: (String, String)? = nil) -> RuleExplanation {
+        let values = indicators.map { RuleExplanation.IndicatorValue(code: $0, value: present($0)) }
+        let missing = required.filter { present($0) == nil }
         var outcome = RuleOutcome.notApplicable
         var reason: NotApplicableReason?
         if !missing.isEmpty {
@@ -109,7 +112,7 @@ struct RuleInterpreter {
         if case .comparison(let op, let left, let right) = rule.assertion {
             sides = RuleExplanation.Sides(
                 comparison: op, left: left, right: right,
-                leftValue: try? number(left), rightValue: try? number(right))
+                leftValue: try? number(left), rightValue: try? number(right), leftText: sideTexts?.0, rightText: sideTexts?.1)
         }
         return RuleExplanation(rule: rule, outcome: outcome, reason: reason, values: values, sides: sides, tolerance: tolerance)
     }

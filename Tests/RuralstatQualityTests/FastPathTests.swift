@@ -187,3 +187,36 @@ struct FindingNumberTests {
         #expect(FindingText.tidy("") == "")
     }
 }
+
+extension FastPathTests {
+    /// The peer check's screen (a counting pass that shows a group's MAD leaves every unit within the
+    /// threshold) gives the same findings and tallies as computing every group's MAD: random counties
+    /// of townships of 1–40 villages, with ties, a collapsed spread, and slips of ×3 to ×50, on both
+    /// scales, with and without the pooled spread.
+    @Test func peerScreenAgreesWithEveryGroupsMAD() {
+        var random = SplitMix64(seed: 59)
+        var flagged = 0
+        for round in 0..<60 {
+            var rows: [(String, Double)] = []
+            for township in 1...12 {
+                let size = Int(random.next() % 40) + 1
+                let centre = Double(random.next() % 900 + 100), tied = random.next() % 4 == 0
+                for village in 1...size {
+                    var value = tied && random.next() % 3 != 0 ? centre : centre * (0.8 + Double(random.next() % 400) / 1_000)
+                    if random.next() % 25 == 0 { value *= [3, 8, 50, 0.02][Int(random.next() % 4)] }
+                    rows.append((String(format: "130121%03d%03d", township, village), value.rounded()))
+                }
+            }
+            let threshold = [3.5, 5, 2][round % 3]
+            var check = PeerOutlierCheck(threshold: threshold, minimumPeers: 8, logScaleKinds: round % 2 == 0 ? [.amount] : [], poolSpread: round % 4 < 2)
+            let input = QualityInput(table: PeerOutlierCheckTests.table(rows), rollups: [], catalog: PeerOutlierCheckTests.catalog, registry: nil, workers: 2)
+            let screened = check.run(input)
+            check.screensGroups = false
+            let full = check.run(input)
+            #expect(screened.findings == full.findings)
+            #expect(screened.tallies == full.tallies)
+            flagged += full.findings.count
+        }
+        #expect(flagged > 100)
+    }
+}

@@ -185,6 +185,30 @@ struct ErrorLocalizationTests {
         return search(0)
     }
 
+    @Test("one changed field: its bounds, paired as they are added, give Fourier–Motzkin's answer")
+    func oneFieldBoundsAgreeWithElimination() {
+        var random = SplitMix64(seed: 61)
+        var feasible = 0
+        for _ in 0..<5_000 {
+            // Whole constants and small coefficients: many bounds meet exactly, where strictness decides.
+            let bounds = (0..<Int(random.next() % 6 + 1)).map { _ in
+                FourierMotzkin.Bound(
+                    a: Double(random.next() % 3 + 1) * (random.next() % 2 == 0 ? 1 : -1), constant: Double(Int(random.next() % 21) - 10),
+                    strict: random.next() % 3 == 0, magnitude: Double(random.next() % 30))
+            }
+            var chosen: [FourierMotzkin.Bound] = []
+            let fits = bounds.allSatisfy { bound in
+                guard FourierMotzkin.leavesRoom(bound, with: chosen) else { return false }
+                chosen.append(bound)
+                return true
+            }
+            let rows = bounds.map { FourierMotzkin.Row(coefficients: [$0.a], constant: $0.constant, strict: $0.strict, magnitude: $0.magnitude) }
+            #expect(fits == FourierMotzkin.isFeasible(rows, variables: 1), "\(bounds)")
+            if fits { feasible += 1 }
+        }
+        #expect(feasible > 500 && feasible < 4_500)
+    }
+
     @Test("on random records within [0, 30], the sets found are feasible and no lighter set is (a brute-force grid search)")
     func againstBruteForce() throws {
         let rules = try [

@@ -24,7 +24,7 @@ public enum OrderStatistics {
     }
 
     /// Up to this many values, sorting them beats two selections (a township's dozen villages).
-    static let smallGroup = 16
+    public static let smallGroup = 16
 
     /// Sorts ascending (values without NaN): by insertion for a small group, where the standard
     /// library's general sort costs several times as much; a larger one by quicksort on the same

@@ -35,6 +35,11 @@ public struct EditRuleCheck: QualityCheck {
             let units = used.unitRegions
             let aligned = used.map { column in
                 let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: units.count)
+                // A column of every unit (most are: villages report every indicator) is copied as it is.
+                guard column.count < units.count else {
+                    _ = buffer.initialize(from: column.values)
+                    return buffer
+                }
                 buffer.initialize(repeating: .nan)
                 var cursor = 0
                 for (row, region) in column.regions.enumerated() {
@@ -95,25 +100,39 @@ public struct EditRuleCheck: QualityCheck {
     ) -> Finding {
         let explanation = rule.explain(record, slots: slots)
         let code = RegionCode(uncheckedRawValue: region)
-        let message = rule.message.map { "\($0): " } ?? ""
         // The finding is about the field most likely wrong when localisation names exactly one that the
         // rule reads; otherwise about the rule's first field.
         var indicator = rule.indicators.first
         if let sets = localization?.sets, sets.count == 1, sets[0].count == 1, rule.indicators.contains(sets[0][0]) { indicator = sets[0][0] }
-        var text = "\(FindingText.unit(code, registry: input.registry)) in \(period): \(message)\(explanation) (rule \(rule.id): \(rule.text))"
-        var parameters: FindingParameters = ["rule": .text(rule.text), "tolerance": .number(rule.tolerance)]
+        var text = FindingText.unit(code, registry: input.registry)
+        text.reserveCapacity(256)
+        text += " in "
+        text += period.description
+        text += ": "
+        if let message = rule.message {
+            text += message
+            text += ": "
+        }
+        text += explanation.description
+        text += " (rule "
+        text += rule.id
+        text += ": "
+        text += rule.text
+        text += ")"
+        // The entries in one array: joining parameter lists finding by finding costs more than the rest of it.
+        var parameters: [FindingParameters.Entry] = [.init(name: "rule", value: .text(rule.text)), .init(name: "tolerance", value: .number(rule.tolerance))]
         if let localization {
             text += "; " + localization.summary
             if let reason = localization.reason {
-                parameters = parameters + ["not_localised": .text(reason)]
+                parameters.append(.init(name: "not_localised", value: .text(reason)))
             } else {
-                parameters = parameters + ["likely_wrong": .text(localization.sets.map { $0.joined(separator: "+") }.joined(separator: "|"))]
-                parameters = parameters + ["change_weight": .number(localization.weight)]
+                parameters.append(.init(name: "likely_wrong", value: .text(localization.sets.map { $0.joined(separator: "+") }.joined(separator: "|"))))
+                parameters.append(.init(name: "change_weight", value: .number(localization.weight)))
                 // The first set's reported values, for the Banff status file (FTI on each field).
                 if let first = localization.sets.first {
-                    parameters = parameters + ["likely_wrong_values": .numbers(first.map { slots[$0].map { record[$0] } ?? .nan })]
+                    parameters.append(.init(name: "likely_wrong_values", value: .numbers(first.map { slots[$0].map { record[$0] } ?? .nan })))
                 }
-                if !localization.imputed.isEmpty { parameters = parameters + ["to_impute": .text(localization.imputed.joined(separator: "+"))] }
+                if !localization.imputed.isEmpty { parameters.append(.init(name: "to_impute", value: .text(localization.imputed.joined(separator: "+")))) }
             }
         }
         let (left, right) = (explanation.left, explanation.right)
@@ -121,7 +140,7 @@ public struct EditRuleCheck: QualityCheck {
             ruleID: rule.id, method: BuiltInRule.editRuleMethod, severity: rule.severity, level: code.level, region: code, indicator: indicator,
             period: period, observed: left ?? indicator.flatMap { explanation.value(of: $0) }, expected: right,
             statisticName: left != nil && right != nil ? "difference" : nil,
-            statistic: left.flatMap { l in right.map { l - $0 } }, parameters: parameters,
+            statistic: left.flatMap { l in right.map { l - $0 } }, parameters: FindingParameters(parameters),
             explanation: FindingText.tidy(text))
     }
 }

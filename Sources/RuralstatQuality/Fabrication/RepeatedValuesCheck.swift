@@ -58,27 +58,67 @@ public struct RepeatedValuesCheck: QualityCheck {
     }
 }
 
-/// Counts of equal values among one reporter's figures, in a table that is emptied and reused run
-/// after run.
-private struct EqualValues {
-    private var table = PackedKeyTable()
+/// Counts of equal values among one reporter's figures, by open addressing over raw buffers that
+/// are reused run after run (a generation number marks a slot taken in the current run, so nothing
+/// is cleared): the check hashes every amount of the table, and this is several times cheaper than
+/// ``PackedKeyTable``'s arrays. The most repeated value is kept as values come.
+private struct EqualValues: ~Copyable {
+    private var keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private var counts = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+    private var generations = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    private var capacity = 0, shift: UInt64 = 64
+    private var generation: UInt32 = 0
+    private var best: (value: Double, repeats: Int)?
 
-    mutating func reset(for count: Int) { table.reset(for: count) }
+    deinit {
+        keys.deallocate()
+        counts.deallocate()
+        generations.deallocate()
+    }
+
+    /// Empties the table for a run of at most `count` values.
+    mutating func reset(for count: Int) {
+        best = nil
+        var needed = 16
+        while needed < 2 * count { needed *= 2 }
+        if needed > capacity {
+            keys.deallocate()
+            counts.deallocate()
+            generations.deallocate()
+            keys = .allocate(capacity: needed)
+            counts = .allocate(capacity: needed)
+            generations = .allocate(capacity: needed)
+            generations.initialize(repeating: 0, count: needed)
+            capacity = needed
+            shift = UInt64(64 - needed.trailingZeroBitCount)
+            generation = 0
+        }
+        generation &+= 1
+        if generation == 0 {  // after 2³² runs: start the marks again
+            generations.update(repeating: 0, count: capacity)
+            generation = 1
+        }
+    }
 
     /// Counts one value (not NaN).
+    @inline(__always)
     mutating func add(_ value: Double) {
-        let slot = table.slot((value + 0).bitPattern)  // −0 + 0 is +0: equal values, equal bits
-        table[slot: slot] += 1
+        let key = (value + 0).bitPattern  // −0 + 0 is +0: equal values, equal bits
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)  // Fibonacci hashing
+        while generations[slot] == generation && keys[slot] != key { slot = (slot + 1) & (capacity - 1) }
+        var count = 1
+        if generations[slot] == generation {
+            count = counts[slot] + 1
+        } else {
+            generations[slot] = generation
+            keys[slot] = key
+        }
+        counts[slot] = count
+        // The smallest of equally repeated values, so that the choice does not depend on the order.
+        if let current = best, count < current.repeats || (count == current.repeats && value + 0 >= current.value) { return }
+        best = (value + 0, count)
     }
 
-    /// The most repeated value and its count; the smallest of equally repeated ones, so that the
-    /// choice does not depend on where values landed in the table.
-    var mostRepeated: (value: Double, repeats: Int)? {
-        var best: (value: Double, repeats: Int)?
-        for slot in table.filled {
-            let (value, count) = (Double(bitPattern: table.key(at: slot)), table[slot: slot])
-            if best == nil || count > best!.repeats || (count == best!.repeats && value < best!.value) { best = (value, count) }
-        }
-        return best
-    }
+    /// The most repeated value and its count; the smallest of equally repeated ones.
+    var mostRepeated: (value: Double, repeats: Int)? { best }
 }

@@ -31,6 +31,9 @@ public struct PeerOutlierCheck: QualityCheck {
 
     /// Whether a group's spread is at least the one pooled over its grandparent's groups.
     public var poolSpread: Bool
+    /// Whether groups are screened before their MAD is computed (``screened(_:_:level:scratch:)``);
+    /// off only to test that the screen changes nothing.
+    var screensGroups = true
 
     /// Creates the check with these parameters; see each property.
     public init(
@@ -55,6 +58,9 @@ public struct PeerOutlierCheck: QualityCheck {
         var size: Int
         /// The group's units (indices into the check's unit column).
         var range: Range<Int>
+        /// Whether the group's own MAD was shown to leave every unit within the threshold without
+        /// computing it (``screened(_:_:level:scratch:)``); `scale` and `method` are then unset.
+        var withinThreshold = false
     }
 
     /// `peer_outlier`, tallied once per unit compared.
@@ -91,7 +97,9 @@ public struct PeerOutlierCheck: QualityCheck {
         var scratch = [Double](repeating: 0, count: units.count)
         var groups: [Peers] = []
         Hierarchy.forEachRun(units.regions, level: parentLevel) { run, _ in
-            groups.append(statistics(units, run, level: parentLevel, scratch: &scratch))
+            groups.append(
+                run.count >= minimumPeers && screensGroups
+                    ? screened(units, run, level: parentLevel, scratch: &scratch) : statistics(units, run, level: parentLevel, scratch: &scratch))
         }
         // What the nested function below only reads is a constant, and what it counts per unit is
         // counted in locals: a variable it captures costs a run-time exclusivity check at each use.
@@ -107,14 +115,27 @@ public struct PeerOutlierCheck: QualityCheck {
                 widerPeers = peers
                 return peers
             }
-            // The grandparent's pooled spread: every unit's distance from its own group's median.
-            let pooled =
-                poolSpread && grandparentLevel != nil
-                ? Self.pooledSpread(units, parents[parentIndex...].prefix { $0.range.lowerBound < wider.upperBound }, scratch: &scratch) : 0
+            // The grandparent's pooled spread: every unit's distance from its own group's median; only
+            // a group with a unit beyond the threshold by its own spread needs it (a larger spread
+            // flags no more).
+            let first = parentIndex
+            var pooledSpread: Double?
+            func pooled() -> Double {
+                if let pooledSpread { return pooledSpread }
+                let spread =
+                    poolSpread && grandparentLevel != nil
+                    ? Self.pooledSpread(units, parents[first...].prefix { $0.range.lowerBound < wider.upperBound }, scratch: &scratch) : 0
+                pooledSpread = spread
+                return spread
+            }
             while parentIndex < parents.count, parents[parentIndex].range.lowerBound < wider.upperBound {
                 var peers = parents[parentIndex]
                 parentIndex += 1
                 var note = ""
+                if peers.withinThreshold {
+                    passed += peers.size
+                    continue
+                }
                 if peers.size < minimumPeers {
                     guard grandparentLevel != nil, wider.count >= minimumPeers else {
                         notApplicable += peers.size
@@ -125,7 +146,7 @@ public struct PeerOutlierCheck: QualityCheck {
                     let range = peers.range
                     peers = widerPeers
                     peers.range = range
-                } else if pooled > peers.scale {
+                } else if case let pooled = pooled(), pooled > peers.scale {
                     note = "; spread pooled over its \(grandparentLevel!)'s \(parentLevel)s"
                     peers.scale = pooled
                     peers.method = "robust_z_pooled"
@@ -190,6 +211,35 @@ public struct PeerOutlierCheck: QualityCheck {
             let mad = OrderStatistics.median(deviations)
             return mad > 0 ? RobustScale.fromMAD(mad) : RobustScale.fromAbsoluteDeviations(sum: deviations.reduce(0, +), count: count)
         }
+    }
+
+    /// A group of at least `minimumPeers`, screened: its median, and when fewer than half of its
+    /// units lie closer to it than MAD-factor × the farthest distance ÷ threshold, its MAD is at
+    /// least that much, so no unit's own robust |z| exceeds the threshold and the MAD's second
+    /// selection is not needed (`withinThreshold`). A counting pass instead of a selection: most
+    /// groups hold no outlier. Otherwise the group's full ``statistics(_:_:level:scratch:)``.
+    private func screened(_ units: IndicatorColumn, _ range: Range<Int>, level: RegionLevel, scratch: inout [Double]) -> Peers {
+        guard range.count > OrderStatistics.smallGroup else { return statistics(units, range, level: level, scratch: &scratch) }
+        let within: (median: Double, holds: Bool) = units.values.withUnsafeBufferPointer { all in
+            let values = UnsafeBufferPointer(rebasing: all[range])
+            let median = scratch.withUnsafeMutableBufferPointer { buffer in
+                let work = UnsafeMutableBufferPointer(rebasing: buffer[0..<values.count])
+                _ = work.initialize(from: values)
+                return OrderStatistics.median(work)
+            }
+            var farthest = 0.0
+            for value in values { farthest = max(farthest, abs(value - median)) }
+            // A margin far above rounding: a unit at the threshold itself is always computed exactly.
+            let bound = RobustScale.madFactor * farthest / threshold * (1 + 1e-9)
+            var closer = 0
+            for value in values { closer += abs(value - median) < bound ? 1 : 0 }
+            // The lower middle distance, hence the MAD, is at least `bound`.
+            return (median, closer <= (values.count - 1) / 2)
+        }
+        guard within.holds, threshold > 0 else { return statistics(units, range, level: level, scratch: &scratch) }
+        return Peers(
+            region: Hierarchy.ancestorCode(units.regions[range.lowerBound], level), level: level, median: within.median, scale: .nan,
+            method: "", size: range.count, range: range, withinThreshold: true)
     }
 
     /// Median and scale of one group (``RobustScale``: from the MAD, or from the mean absolute deviation when the MAD is 0).

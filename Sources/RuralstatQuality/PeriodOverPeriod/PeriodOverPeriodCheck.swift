@@ -229,6 +229,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     ) -> [Finding] {
         guard let parentLevel = pairs.level.parent, parentLevel > .national else { return [] }
         let wider = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
+        let parameters = methodParameters.entries
         var found: [Finding] = []
         func report(_ outcome: GroupOutcome, range: Range<Int>, group: Int64, level: RegionLevel, note: String, only: Range<Int>? = nil) {
             let counted = only ?? range
@@ -254,7 +255,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                     finding(
                         flag, pairs: pairs, unit: unit, indicator: indicator, definition: definition, period: period,
                         previousPeriod: previousPeriod, group: group, level: level, size: outcome.used, note: note,
-                        registry: registry))
+                        parameters: parameters, registry: registry))
             }
         }
         // Most groups have nothing to report: those are screened without a record and counted here
@@ -347,7 +348,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     private func finding(
         _ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
         previousPeriod: Period, group: Int64, level: RegionLevel, size: Int, note: String,
-        registry: RegionRegistry?
+        parameters: [FindingParameters.Entry], registry: RegionRegistry?
     ) -> Finding {
         let region = RegionCode(uncheckedRawValue: pairs.regions[unit])
         let (current, previous) = (pairs.current[unit], pairs.previous[unit])
@@ -359,7 +360,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
             ruleID: BuiltInRule.periodOverPeriod, method: method.name, severity: flag.status.tier == .impute ? .warning : .info,
             tier: flag.status.tier, level: region.level, region: region, indicator: indicator, period: period,
             observed: current, expected: flag.expected, lowerBound: flag.lower, upperBound: flag.upper,
-            statisticName: flag.statisticName, statistic: flag.statistic, parameters: methodParameters + ["status": .text(flag.status.rawValue)],
+            statisticName: flag.statisticName, statistic: flag.statistic,
+            parameters: FindingParameters(parameters + [.init(name: "status", value: .text(flag.status.rawValue))]),
             peerGroup: RegionCode(uncheckedRawValue: group), peerSize: size, explanation: FindingText.tidy(explanation))
     }
 

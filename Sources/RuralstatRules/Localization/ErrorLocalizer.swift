@@ -25,11 +25,26 @@ public struct ErrorLocalizer: Sendable {
 
     /// One rule as localisation sees it.
     struct Rule: Sendable {
-        /// Where the rule passes or is not applicable; nil when it is not linear.
-        var holds: LinearDisjunction?
+        /// Where the rule passes or is not applicable, as branches of constraints `Σ terms + constant ≤ 0`
+        /// (`< 0` when strict) with their terms listed once (every set tried reads them); nil when
+        /// the rule is not linear.
+        var branches: [[Constraint]]?
         var nonLinear: String?
         /// The slots it reads.
         var fields: [Int]
+    }
+
+    /// A ``LinearConstraint`` with its terms in a flat list.
+    struct Constraint: Sendable {
+        var terms: [(slot: Int, coefficient: Double)]
+        var constant: Double
+        var strict: Bool
+
+        init(_ constraint: LinearConstraint) {
+            terms = constraint.form.terms.map { ($0.key, $0.value) }
+            constant = constraint.form.constant
+            strict = constraint.strict
+        }
     }
 
     /// Rules linked by the fields they share, at one level.
@@ -64,9 +79,9 @@ public struct ErrorLocalizer: Sendable {
             let fields = rule.indicators.compactMap { slots[$0] }
             do {
                 let holds = try RuleLinearization.holds(rule.expression, slots: slots, tolerance: rule.tolerance)
-                rules.append(Rule(holds: holds, fields: fields))
+                rules.append(Rule(branches: holds.branches.map { $0.map(Constraint.init) }, fields: fields))
             } catch {
-                rules.append(Rule(holds: nil, nonLinear: "rule \(rule.id) is not linear (\(error.reason))", fields: fields))
+                rules.append(Rule(branches: nil, nonLinear: "rule \(rule.id) is not linear (\(error.reason))", fields: fields))
             }
         }
         self.rules = rules
@@ -110,7 +125,7 @@ public struct ErrorLocalizer: Sendable {
             found[index].rules.sort()
             found[index].fields.sort()
             let fields = found[index].fields
-            if let rule = found[index].rules.first(where: { rules[$0].holds == nil }) {
+            if let rule = found[index].rules.first(where: { rules[$0].branches == nil }) {
                 found[index].refusal = rules[rule].nonLinear
             } else if fields.count > mostFields {
                 found[index].refusal = "\(fields.count) fields are linked by rules, more than the \(mostFields) localisation tries"
@@ -178,6 +193,7 @@ public struct ErrorLocalizer: Sendable {
 
     /// Whether changing the fields in `free` (bits of `c.fields`) can satisfy every rule of the component.
     func isFeasible(_ record: UnsafeBufferPointer<Double>, component c: Component, free: UInt32, bounds: [ClosedRange<Double>?]) -> Bool {
+        if free.nonzeroBitCount == 1 { return isFeasible(record, component: c, slot: c.fields[free.trailingZeroBitCount], bounds: bounds) }
         // Free slot → its variable number (−1: fixed).
         var variable = [Int](repeating: -1, count: slots.count)
         var count = 0
@@ -199,15 +215,15 @@ public struct ErrorLocalizer: Sendable {
         for rule in c.rules where rules[rule].fields.contains(where: { variable[$0] >= 0 }) {
             var cases: [[FourierMotzkin.Row]] = []
             var always = false
-            for branch in rules[rule].holds!.branches {
+            for branch in rules[rule].branches! {
                 var rows: [FourierMotzkin.Row] = []
                 var possible = true
                 for constraint in branch {
                     var row = FourierMotzkin.Row(
-                        coefficients: [Double](repeating: 0, count: count), constant: constraint.form.constant, strict: constraint.strict,
-                        magnitude: Swift.abs(constraint.form.constant))
+                        coefficients: [Double](repeating: 0, count: count), constant: constraint.constant, strict: constraint.strict,
+                        magnitude: Swift.abs(constraint.constant))
                     var hasVariable = false
-                    for (slot, coefficient) in constraint.form.terms {
+                    for (slot, coefficient) in constraint.terms {
                         let index = variable[slot]
                         if index >= 0 {
                             row.coefficients[index] = coefficient
@@ -236,6 +252,76 @@ public struct ErrorLocalizer: Sendable {
             choices.append(cases)
         }
         return search(choices, from: 0, rows: base, variables: count)
+    }
+
+    /// ``isFeasible(_:component:free:bounds:)`` when one field, `slot`, is changed: each rule's cases
+    /// are bounds on it, and a combination of one case per rule is feasible when every upper bound
+    /// leaves room with every lower one, checked as the combination grows (the same pairs, and the
+    /// same arithmetic, as Fourier–Motzkin's elimination of the one variable).
+    private func isFeasible(_ record: UnsafeBufferPointer<Double>, component c: Component, slot: Int, bounds: [ClosedRange<Double>?]) -> Bool {
+        var chosen: [FourierMotzkin.Bound] = []
+        if let range = bounds[slot] {
+            chosen.append(FourierMotzkin.Bound(a: 1, constant: -range.upperBound, strict: false, magnitude: Swift.abs(range.upperBound)))
+            let lower = FourierMotzkin.Bound(a: -1, constant: range.lowerBound, strict: false, magnitude: Swift.abs(range.lowerBound))
+            guard FourierMotzkin.leavesRoom(lower, with: chosen) else { return false }
+            chosen.append(lower)
+        }
+        var choices: [[[FourierMotzkin.Bound]]] = []
+        for rule in c.rules where rules[rule].fields.contains(slot) {
+            var cases: [[FourierMotzkin.Bound]] = []
+            var always = false
+            for branch in rules[rule].branches! {
+                var rows: [FourierMotzkin.Bound] = []
+                var possible = true
+                for constraint in branch {
+                    var row = FourierMotzkin.Bound(a: 0, constant: constraint.constant, strict: constraint.strict, magnitude: Swift.abs(constraint.constant))
+                    for (term, coefficient) in constraint.terms {
+                        if term == slot {
+                            row.a = coefficient
+                        } else {
+                            row.constant += coefficient * record[term]
+                            row.magnitude += Swift.abs(coefficient * record[term])
+                        }
+                    }
+                    if row.a != 0 {
+                        rows.append(row)
+                    } else if !FourierMotzkin.holds(constant: row.constant, strict: row.strict, magnitude: row.magnitude) {
+                        possible = false
+                        break
+                    }
+                }
+                guard possible else { continue }
+                if rows.isEmpty {
+                    always = true
+                    break
+                }
+                cases.append(rows)
+            }
+            if always { continue }
+            if cases.isEmpty { return false }
+            choices.append(cases)
+        }
+        return search(choices, from: 0, chosen: &chosen)
+    }
+
+    /// Depth first over one case per rule, in one variable: a case is added only when its bounds
+    /// leave room with those chosen and with each other.
+    private func search(_ choices: [[[FourierMotzkin.Bound]]], from index: Int, chosen: inout [FourierMotzkin.Bound]) -> Bool {
+        guard index < choices.count else { return true }
+        let depth = chosen.count
+        for option in choices[index] {
+            var fits = true
+            for bound in option {
+                guard FourierMotzkin.leavesRoom(bound, with: chosen) else {
+                    fits = false
+                    break
+                }
+                chosen.append(bound)
+            }
+            if fits, search(choices, from: index + 1, chosen: &chosen) { return true }
+            chosen.removeSubrange(depth...)
+        }
+        return false
     }
 
     /// Depth first over one case per rule; feasible when some combination is.

@@ -61,8 +61,35 @@ struct FourierMotzkin {
     }
 
     /// A constraint without variables: `constant ≤ 0` (or `< 0`), with slack for rounding.
-    private static func holds(_ row: Row) -> Bool {
-        let slack = rounding * max(1, row.magnitude)
-        return row.strict ? row.constant < -slack : row.constant <= slack
+    private static func holds(_ row: Row) -> Bool { holds(constant: row.constant, strict: row.strict, magnitude: row.magnitude) }
+
+    static func holds(constant: Double, strict: Bool, magnitude: Double) -> Bool {
+        let slack = rounding * max(1, magnitude)
+        return strict ? constant < -slack : constant <= slack
+    }
+
+    /// One constraint `a·x + constant ≤ 0` (or `< 0`) in a single variable, `a` ≠ 0: what error
+    /// localisation asks about most (one field changed), without rows of coefficients.
+    struct Bound {
+        var a: Double
+        var constant: Double
+        var strict: Bool
+        var magnitude: Double
+    }
+
+    /// Whether an upper bound (`a` > 0) and a lower one (`a` < 0) leave room for `x`: the very
+    /// arithmetic ``isFeasible(_:variables:)`` does when it eliminates the one variable, so that both
+    /// give the same answer to the last bit.
+    static func leaveRoom(upper u: Bound, lower l: Bound) -> Bool {
+        let su = 1 / u.a, sl = -1 / l.a
+        return holds(constant: u.constant * su + l.constant * sl, strict: u.strict || l.strict, magnitude: u.magnitude * su + l.magnitude * sl)
+    }
+
+    /// Whether `bound` leaves room with each of `others` that bounds `x` from the other side.
+    static func leavesRoom(_ bound: Bound, with others: some Sequence<Bound>) -> Bool {
+        for other in others where (other.a > 0) != (bound.a > 0) {
+            guard bound.a > 0 ? leaveRoom(upper: bound, lower: other) : leaveRoom(upper: other, lower: bound) else { return false }
+        }
+        return true
     }
 }
