@@ -5,11 +5,12 @@ import PackageDescription
 //
 //   RuralstatModel ← RuralstatIngest      (readers, validation)
 //                  ← RuralstatStore       (the IndicatorStore protocol; SQLite through GRDB)
+//                       ← RuralstatServerStore (PostgreSQL through postgres-nio: schema, roles, row-level security)
 //                  ← RuralstatAggregate   (partitions, rollups)  ┐
 //                  ← RuralstatRules       (the edit-rule language) ┴ ← RuralstatQuality (checks, findings)
 //                  ← RuralstatAssessment  (composite index, uncertainty, spot check; uses the aggregate core's workers)
 //                  ← RuralstatReport      (tables, SDMX, HTML; reads a store)  ← RuralstatSampleData (a tool beside the flow)
-//   RuralstatPipeline (orchestration) ← every stage;  ruralstat (a thin CLI) ← RuralstatPipeline and the stages.
+//   RuralstatPipeline (orchestration) ← every stage;  ruralstat (a thin CLI) ← RuralstatPipeline, the stages and the server store.
 //
 // RuralstatSystem (the C library) and the system-library shims sit below them all.
 let package = Package(
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries, each behind a tiny shim (see ../shared/reference/swift-build-notes.md).
@@ -96,6 +98,15 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The server store: PostgreSQL through postgres-nio, its schema, and row-level security by
+        // jurisdiction. Apart from RuralstatStore so that what needs no server builds without SwiftNIO.
+        .target(
+            name: "RuralstatServerStore",
+            dependencies: [
+                "RuralstatModel", "RuralstatStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The data-parallel core: columnar partitions and regional rollups.
         .target(
             name: "RuralstatAggregate",
@@ -132,6 +143,7 @@ let package = Package(
                 "RuralstatModel", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules", "RuralstatAssessment", "RuralstatPipeline",
                 "RuralstatReport",
                 "RuralstatSampleData",
+                "RuralstatServerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -149,6 +161,9 @@ let package = Package(
         .testTarget(name: "RuralstatRulesTests", dependencies: ["RuralstatRules", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport", "RuralstatFuzzEntries"]),
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
+        .testTarget(
+            name: "RuralstatServerStoreTests",
+            dependencies: ["RuralstatServerStore", "RuralstatModel", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         // Golden/ holds Banff's numbers, read by path.
         .testTarget(

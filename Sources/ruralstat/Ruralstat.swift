@@ -24,7 +24,7 @@ struct Ruralstat: ParsableCommand {
         subcommands: [
             InitCommand.self, RegionsCommand.self, CatalogCommand.self, CheckCommand.self, IngestCommand.self, SubmissionsCommand.self, RollupCommand.self,
             FlagsCommand.self, QueryCommand.self, RunsCommand.self, SampleDataCommand.self, RunCommand.self, ReportCommand.self, AssessCommand.self,
-            SpotCheckCommand.self,
+            SpotCheckCommand.self, StoreCommand.self,
         ]
     )
 

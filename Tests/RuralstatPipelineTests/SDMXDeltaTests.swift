@@ -15,7 +15,6 @@ struct SDMXDeltaTests {
         let folder = try TemporaryFolder()
         let (store, ingestor) = try StoreRollupTests().store(URL(fileURLWithPath: folder.path("")), "s.sqlite")
         let rollup = StoreRollup(store: store, catalog: StoreRollupTests.catalog, registry: StoreRollupTests.registry)
-        let hebei = StoreRollupTests.villages("13")
         _ = try ingestor.ingest([
             try folder.write("a.csv", StoreRollupTests.file("13", seed: 1)), try folder.write("b.csv", StoreRollupTests.file("44", seed: 2)),
         ])

@@ -1,6 +1,7 @@
 import RuralstatAssessment
 import RuralstatIngest
 import RuralstatModel
+import RuralstatServerStore
 import RuralstatStore
 
 /// The exit statuses of every ruralstat command, for the operator and the nightly scheduler.
@@ -25,6 +26,8 @@ enum ExitStatus: Int32 {
             true
         case let error as StoreError:
             error.isMissing
+        case let error as ServerStoreError:
+            error.isInvalidInput
         default:
             false
         }
