@@ -61,11 +61,15 @@ public enum ServerAccess {
             "ALTER TABLE ruralstat.access_scopes ENABLE ROW LEVEL SECURITY",
             "CREATE POLICY own_scope ON ruralstat.access_scopes FOR SELECT USING (login = current_user)",
             // A plain SQL function that the planner inlines into every policy; it runs as the
-            // querying role (current_user), who reads only its own scope.
+            // querying role (current_user), who reads only its own scope. Its body is parsed when it
+            // runs, under the caller's search_path, so every name and operator in it is qualified:
+            // a role that could create an `=` of its own earlier in its path must not redefine it.
             """
             CREATE FUNCTION ruralstat.in_scope(code bigint) RETURNS boolean
                 LANGUAGE sql STABLE PARALLEL SAFE
-                AS $$ SELECT EXISTS (SELECT 1 FROM ruralstat.access_scopes s WHERE s.login = current_user AND code / s.divisor = s.region / s.divisor) $$
+                AS $$ SELECT EXISTS (SELECT 1 FROM ruralstat.access_scopes s
+                                     WHERE (s.login OPERATOR(pg_catalog.=) current_user)
+                                       AND ((code OPERATOR(pg_catalog./) s.divisor) OPERATOR(pg_catalog.=) (s.region OPERATOR(pg_catalog./) s.divisor))) $$
             """,
             "REVOKE ALL ON SCHEMA ruralstat FROM PUBLIC",
             "GRANT USAGE ON SCHEMA ruralstat TO \(groups.joined(separator: ", "))",

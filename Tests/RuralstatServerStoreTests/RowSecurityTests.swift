@@ -79,6 +79,27 @@ struct RowSecurityTests {
         }
     }
 
+    /// The scope test is parsed under the caller's search_path: an analyst who may create objects
+    /// somewhere cannot put an `=` of its own before PostgreSQL's and so widen its scope.
+    @Test func anAnalystsOwnOperatorsDoNotWidenItsScope() async throws {
+        try await ServerTestDatabase.with { database in
+            try await database.fill()
+            let hebei = try await database.login(.analyst, "hebei", region: "13")
+            try await database.admin.execute(.init(unsafeSQL: "CREATE SCHEMA \(database.prefix)own AUTHORIZATION \(hebei.name)"))
+            for statement in [
+                "CREATE FUNCTION \(database.prefix)own.yes(bigint, bigint) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+                "CREATE OPERATOR \(database.prefix)own.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = \(database.prefix)own.yes)",
+                "CREATE FUNCTION \(database.prefix)own.yes(name, name) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+                "CREATE OPERATOR \(database.prefix)own.= (LEFTARG = name, RIGHTARG = name, FUNCTION = \(database.prefix)own.yes)",
+                "SET search_path = \(database.prefix)own, pg_catalog, ruralstat",
+            ] {
+                try await hebei.connection.execute(.init(unsafeSQL: statement))
+            }
+            #expect(try await hebei.count("SELECT count(*) FROM observations WHERE 140105001001::bigint = 1::bigint") == 2)  // their operator is in force…
+            #expect(try await hebei.regions("observations").sorted() == [Self.shijiazhuangVillage, Self.tangshanVillage])  // …but not in the policy
+        }
+    }
+
     @Test func aLoginWithoutAScopeSeesNothing() async throws {
         try await ServerTestDatabase.with { database in
             try await database.fill()
