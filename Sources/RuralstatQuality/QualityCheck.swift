@@ -131,8 +131,17 @@ extension IndicatorColumn {
         return RegionLevel.allCases.filter { bits & $0.bit != 0 }
     }
 
-    /// The level of the column's deepest units (its reporting units); village when it is empty.
-    var deepestLevel: RegionLevel { levels.last ?? .village }
+    /// The level of the column's deepest units (its reporting units); village when it is empty. The
+    /// first village ends the scan: a county's row comes before its villages', so that is at once.
+    var deepestLevel: RegionLevel {
+        var deepest = RegionLevel.national
+        for region in regions {
+            let level = RegionCode(uncheckedRawValue: region).level
+            if level == .village { return .village }
+            deepest = max(deepest, level)
+        }
+        return regions.isEmpty ? .village : deepest
+    }
 }
 
 /// Counts of one rule's items per level and province, kept while a check walks a partition. Checks

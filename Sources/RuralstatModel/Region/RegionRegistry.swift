@@ -20,6 +20,8 @@ public struct RegionRegistry: Sendable {
 
     /// The unit with this code, or `nil` when the edition does not hold it (as for the nation, which is no unit).
     public func unit(_ code: RegionCode) -> RegionUnit? { table.index(of: code.rawValue).map(table.unit) }
+    /// The name of the unit `code`, if the edition holds it (what an explanation needs, without the rest of the unit).
+    public func name(of code: RegionCode) -> String? { table.index(of: code.rawValue).map(table.name) }
     /// Whether the edition holds `code`; the nation always counts as held.
     public func contains(_ code: RegionCode) -> Bool { code == .national || table.index(of: code.rawValue) != nil }
 

@@ -85,7 +85,9 @@ public struct BalanceCheck: QualityCheck {
     func computedAgainstReported(_ rollups: [Rollup], catalog: IndicatorCatalog, registry: RegionRegistry?) -> QualityResults {
         var tally = TallyCounter(ruleID)
         var found: [Finding] = []
-        for rollup in rollups {
+        // Only rollups with a reported total are read whole (a copy of each costs more than the test).
+        for index in rollups.indices where rollups[index].reported != nil {
+            let rollup = rollups[index]
             guard let reported = rollup.reported, let imbalance = rollup.imbalance else { continue }
             guard !rollup.value.isNaN else {
                 tally.notApplicable(rollup.region.rawValue)

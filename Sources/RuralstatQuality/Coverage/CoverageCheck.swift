@@ -59,7 +59,7 @@ public struct CoverageCheck: QualityCheck {
                     .filter { !reported.contains($0.rawValue, indicator: rollup.indicator, period: rollup.period) }
                 named =
                     ": "
-                    + missing.prefix(namedUnits).map { code in registry.unit(code).map { "\(code) \($0.name)" } ?? "\(code)" }
+                    + missing.prefix(namedUnits).map { code in registry.name(of: code).map { "\(code) \($0)" } ?? "\(code)" }
                     .joined(separator: ", ") + (missing.count > namedUnits ? " and \(missing.count - namedUnits) more" : "")
             }
             let explanation =

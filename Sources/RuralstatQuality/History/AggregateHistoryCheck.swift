@@ -32,16 +32,17 @@ public struct AggregateHistoryCheck: QualityCheck {
         // table of every rollup of the checked levels: no hashing of strings or of structures. Past
         // 1,023 indicators or 2,047 periods the key no longer fits, and a dictionary takes over.
         let (history, rollups) = (input.history, input.rollups)
-        func rollupAt(_ index: Int) -> Rollup { index < history.count ? history[index] : rollups[index - history.count] }
         var periodSet = Set<Period>()
         var indicatorNumbers: [String: UInt64] = [:]
         var last: (indicator: String, period: Period)?
-        for index in 0..<(history.count + rollups.count) {
-            let rollup = rollupAt(index)
-            if let last, last.indicator == rollup.indicator, last.period == rollup.period { continue }
-            last = (rollup.indicator, rollup.period)
-            periodSet.insert(rollup.period)
-            if indicatorNumbers[rollup.indicator] == nil { indicatorNumbers[rollup.indicator] = UInt64(indicatorNumbers.count) }
+        // Fields are read in place (`part[index].period`): a copy of each rollup costs more than the rest.
+        for part in [history, rollups] {
+            for index in part.indices {
+                if let last, last.indicator == part[index].indicator, last.period == part[index].period { continue }
+                last = (part[index].indicator, part[index].period)
+                periodSet.insert(part[index].period)
+                if indicatorNumbers[part[index].indicator] == nil { indicatorNumbers[part[index].indicator] = UInt64(indicatorNumbers.count) }
+            }
         }
         let periodNumbers = Dictionary(uniqueKeysWithValues: periodSet.sorted().enumerated().map { ($1, UInt64($0)) })
         if periodNumbers.count < 1 << 11, indicatorNumbers.count < 1 << 10 {
@@ -68,20 +69,21 @@ public struct AggregateHistoryCheck: QualityCheck {
             if value != period.period { period = (value, periodNumbers[value]!) }
             return period.number
         }
-        func key(_ rollup: Rollup, period: UInt64) -> HistoryKey {
-            if rollup.indicator != indicator.code { indicator = (rollup.indicator, indicatorNumbers[rollup.indicator]!) }
-            return HistoryKey(indicator: indicator.number, period: period, level: UInt64(rollup.level.rawValue), region: UInt64(rollup.region.rawValue))
+        func key(_ code: String, _ level: RegionLevel, _ region: RegionCode, period: UInt64) -> HistoryKey {
+            if code != indicator.code { indicator = (code, indicatorNumbers[code]!) }
+            return HistoryKey(indicator: indicator.number, period: period, level: UInt64(level.rawValue), region: UInt64(region.rawValue))
         }
-        for index in 0..<(history.count + rollups.count) {
-            let rollup = rollupAt(index)
-            guard checked & rollup.level.bit != 0 else { continue }
-            table.insert(key(rollup, period: periodNumber(rollup.period)), index)
+        for (offset, part) in [(0, history), (history.count, rollups)] {
+            for index in part.indices where checked & part[index].level.bit != 0 {
+                table.insert(key(part[index].indicator, part[index].level, part[index].region, period: periodNumber(part[index].period)), offset + index)
+            }
         }
-        for index in history.count..<(history.count + rollups.count) {
-            let rollup = rollupAt(index)
-            guard checked & rollup.level.bit != 0, rollup.publication != .withheld, let previousPeriod = rollup.period.previous,
-                let before = periodNumbers[previousPeriod], let earlier = table.find(key(rollup, period: before))
+        for index in rollups.indices {
+            guard checked & rollups[index].level.bit != 0, rollups[index].publication != .withheld, let previousPeriod = rollups[index].period.previous,
+                let before = periodNumbers[previousPeriod],
+                let earlier = table.find(key(rollups[index].indicator, rollups[index].level, rollups[index].region, period: before))
             else { continue }
+            let rollup = rollups[index]
             let previous = rollupAt(earlier)
             guard previous.value > 0, rollup.value.isFinite, previous.publication != .withheld else {
                 tally.notApplicable(rollup.region.rawValue)

@@ -264,7 +264,7 @@ public struct PeerOutlierCheck: QualityCheck {
         registry: RegionRegistry?
     ) -> Finding {
         let code = RegionCode(uncheckedRawValue: region)
-        let name = registry?.unit(code).map { " \($0.name)" } ?? ""
+        let name = registry?.name(of: code).map { " \($0)" } ?? ""
         let unit = definition?.scaledUnit ?? ""
         let label = definition.map { "\($0.nameZh) \(indicator)" } ?? indicator
         let relation: String

@@ -10,7 +10,7 @@ enum FindingText {
     /// "村 130121101205 侯家庄村" (the name when the registry knows the unit).
     static func unit(_ region: RegionCode, registry: RegionRegistry?) -> String {
         if region == .national { return "全国" }
-        let name = registry?.unit(region).map { " \($0.name)" } ?? ""
+        let name = registry?.name(of: region).map { " \($0)" } ?? ""
         return "\(region.level.chineseName) \(region)\(name)"
     }
 
