@@ -104,7 +104,7 @@ let package = Package(
             name: "RuralstatServerStore",
             dependencies: [
                 "RuralstatModel", "RuralstatStore", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The data-parallel core: columnar partitions and regional rollups.
@@ -163,7 +163,10 @@ let package = Package(
         .testTarget(name: "RuralstatStoreTests", dependencies: ["RuralstatStore", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(
             name: "RuralstatServerStoreTests",
-            dependencies: ["RuralstatServerStore", "RuralstatModel", .product(name: "PostgresNIO", package: "postgres-nio")]),
+            dependencies: [
+                "RuralstatServerStore", "RuralstatModel", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),
         // Golden/ holds Banff's numbers, read by path.
         .testTarget(

@@ -9,7 +9,9 @@ import Foundation
 /// ```
 ///
 /// The password may be in the URL (percent-encoded) or, better, in `PGPASSWORD`. `sslmode` is
-/// `disable` (the default on a Unix socket), `prefer` or `require` (the default over TCP).
+/// `disable` (the default on a Unix socket), `prefer` or `require` (the default over TCP); unlike
+/// libpq's `require`, ruralstat's checks the server's certificate and name against the system's
+/// trusted authorities, as libpq's `verify-full` does.
 public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
     /// How the connection is encrypted.
     public enum Encryption: String, Sendable, Hashable {
@@ -49,13 +51,21 @@ public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
             throw ServerStoreError("\(Self.shown(text)): give the login role, as in postgresql://ROLE@host/database", isInvalidInput: true)
         }
         self.user = user
-        password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding } ?? environment["PGPASSWORD"]
+        if let encoded = components.percentEncodedPassword {
+            guard let password = encoded.removingPercentEncoding else {
+                throw ServerStoreError("\(Self.shown(text)): the password is not percent-encoded correctly", isInvalidInput: true)
+            }
+            self.password = password
+        } else {
+            password = environment["PGPASSWORD"]
+        }
         let database = String(components.path.drop { $0 == "/" })
         guard !database.isEmpty, !database.contains("/") else {
             throw ServerStoreError("\(Self.shown(text)): give the database, as in postgresql://role@host/DATABASE", isInvalidInput: true)
         }
         self.database = database
-        host = components.host.flatMap { $0.isEmpty ? nil : $0 }
+        // An IPv6 address comes in brackets ([::1]); the connection wants it bare.
+        host = components.host.flatMap { $0.isEmpty ? nil : $0.hasPrefix("[") && $0.hasSuffix("]") ? String($0.dropFirst().dropLast()) : $0 }
         port = 5432
         if let port = components.port {
             guard (1...65_535).contains(port) else { throw ServerStoreError("\(Self.shown(text)): port \(port) is out of range", isInvalidInput: true) }
@@ -71,7 +81,8 @@ public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
                 socketFolder = folder
             case "sslmode":
                 guard let value = item.value.flatMap(Encryption.init(rawValue:)) else {
-                    throw ServerStoreError("\(Self.shown(text)): sslmode is disable, prefer or require, not \(item.value ?? "")")
+                    throw ServerStoreError(
+                        "\(Self.shown(text)): sslmode is disable, prefer or require, not \((item.value ?? "").prefix(40))", isInvalidInput: true)
                 }
                 mode = value
             default:
@@ -97,7 +108,7 @@ public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL without its password, for messages and manifests.
     public var description: String {
-        var text = "postgresql://\(user)@\(host ?? "")"
+        var text = "postgresql://\(user)@\(host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "")"
         if host != nil && port != 5432 { text += ":\(port)" }
         text += "/\(database)"
         var parameters: [String] = []
@@ -106,13 +117,15 @@ public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
         return parameters.isEmpty ? text : text + "?" + parameters.joined(separator: "&")
     }
 
-    /// A URL as a message may echo it: the password hidden, the length capped.
+    /// A URL as a message may echo it: whatever lies between `://` and the last `@` before the path
+    /// after its first `:` (a password, even one the URL cannot be parsed with) hidden, the length capped.
     static func shown(_ text: String) -> String {
         var text = text
-        if let components = URLComponents(string: text), components.password != nil {
-            var hidden = components
-            hidden.password = "***"
-            text = hidden.string ?? text
+        if let scheme = text.range(of: "://") {
+            let rest = text[scheme.upperBound...]
+            if let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                text = String(text[..<rest.index(after: colon)]) + "***" + String(rest[at...])
+            }
         }
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }

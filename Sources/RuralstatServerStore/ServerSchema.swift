@@ -330,6 +330,7 @@ public enum ServerSchema {
                     "INSERT INTO ruralstat.schema_migrations (version, description) VALUES (\(migration.version), \(migration.description))")
                 done.append(migration.version)
             }
+            try await ServerAccess.checkSecured(connection)
             if !done.isEmpty {
                 // The migrating role writes everything, as the bureau does.
                 try await connection.execute(

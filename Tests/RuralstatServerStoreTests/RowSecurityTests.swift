@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
 import RuralstatModel
-import RuralstatServerStore
+@testable import RuralstatServerStore
 import Testing
 
 /// The server store's row-level security, against a real PostgreSQL server: each role connects as
@@ -37,6 +37,11 @@ struct RowSecurityTests {
             #expect(try await hebei.regions("observations").sorted() == [Self.shijiazhuangVillage, Self.tangshanVillage])
             #expect(try await shijiazhuang.regions("observations") == [Self.shijiazhuangVillage])
             #expect(try await shanxi.regions("observations") == [Self.shanxiVillage])
+            // A prefecture's analysts see its own rows, and not the province's (an ancestor is outside the subtree).
+            #expect(try await shijiazhuang.regions("rollups") == [130_100_000_000])
+            #expect(try await shijiazhuang.regions("findings") == [Self.shijiazhuangVillage])
+            #expect(try await shijiazhuang.regions("assessments").isEmpty)
+            #expect(try await hebei.regions("assessments") == [130_000_000_000])
             #expect(try await nightly.regions("observations").count == 3)
             // Asking for another province's rows by hand finds none.
             #expect(try await hebei.count("SELECT count(*) FROM ruralstat.observations WHERE region = \(Self.shanxiVillage)") == 0)
@@ -105,6 +110,7 @@ struct RowSecurityTests {
             try await database.fill()
             let name = database.prefix + "noscope"
             try await database.admin.execute(.init(unsafeSQL: "CREATE ROLE \(name) LOGIN IN ROLE ruralstat_analyst"))
+            try await database.admin.execute(.init(unsafeSQL: "GRANT CONNECT ON DATABASE \(database.location.database) TO \(name)"))
             let connection = try await database.connect(as: name)
             #expect(try await connection.rows("SELECT count(*) FROM ruralstat.observations") { try $0.decode(Int.self) } == [0])
         }
@@ -129,6 +135,61 @@ struct RowSecurityTests {
             let moved = try await database.login(.evaluator, "mover", region: "14")
             try await expectRefused(moved, "SELECT count(*) FROM ruralstat.observations")
             #expect(try await moved.regions("findings") == [Self.shanxiVillage])
+        }
+    }
+
+    /// A login keeps the privileges of every role it belongs to, and some role attributes pass over
+    /// row-level security altogether: grant refuses such a login rather than scope it.
+    @Test func grantRefusesLoginsThatWouldKeepOtherRights() async throws {
+        try await ServerTestDatabase.with { database in
+            let team = database.prefix + "team", member = database.prefix + "member", bypass = database.prefix + "bypass"
+            for statement in ["CREATE ROLE \(team)", "CREATE ROLE \(member) LOGIN IN ROLE \(team)", "CREATE ROLE \(bypass) LOGIN BYPASSRLS"] {
+                try await database.admin.execute(.init(unsafeSQL: statement))
+            }
+            for (login, words) in [(member, "member of \(team)"), (bypass, "bypass row-level security"), ("ruralstat_admin", "the role granting")] {
+                let error = await #expect(throws: ServerStoreError.self) {
+                    try await ServerAccess.grant(.analyst, login: ServerIdentifier(login), region: try RegionCode("13"), password: nil, on: database.admin)
+                }
+                #expect(error?.description.contains(words) == true, "\(error.map(String.init(describing:)) ?? "")")
+            }
+            await #expect(throws: ServerStoreError.self) {
+                try await ServerAccess.grant(.analyst, login: ServerIdentifier("pg_monitor_x"), region: try RegionCode("13"), password: nil, on: database.admin)
+            }
+        }
+    }
+
+    /// Group roles serve every database of a server; a login connects only to the databases it was granted in.
+    @Test func aLoginOfAnotherStoreCannotConnect() async throws {
+        try await ServerTestDatabase.with { database in
+            try await ServerTestDatabase.with { other in
+                let nightly = try await other.login(.bureau, "nightly", region: "national")
+                await #expect(throws: ServerStoreError.self) { try await database.connect(as: nightly.name) }
+            }
+        }
+    }
+
+    /// A password reaches the server as a SCRAM-SHA-256 verifier made of the password and the salt stored.
+    @Test func passwordsAreStoredAsScramVerifiers() async throws {
+        try await ServerTestDatabase.with { database in
+            let login = try ServerIdentifier(database.prefix + "withpassword")
+            try await ServerAccess.grant(.analyst, login: login, region: try RegionCode("13"), password: "correct horse", on: database.admin)
+            let stored = try await database.admin.rows("SELECT rolpassword FROM pg_authid WHERE rolname = \(login.name)") { try $0.decode(String.self) }
+            let parts = try #require(stored.first).split(whereSeparator: { "$:".contains($0) }).map(String.init)
+            #expect(parts.count == 5 && parts[0] == "SCRAM-SHA-256" && parts[1] == "4096")
+            let keys = ScramVerifier.keys(password: "correct horse", salt: Array(try #require(Data(base64Encoded: parts[2]))), iterations: 4096)
+            #expect(parts[3] == keys.stored.base64EncodedString() && parts[4] == keys.server.base64EncodedString())
+        }
+    }
+
+    /// A table with a `region` that a later version of the schema left without forced row-level security stops migrate and grant.
+    @Test func anUnsecuredTableIsRefused() async throws {
+        try await ServerTestDatabase.with { database in
+            try await database.admin.execute("CREATE TABLE ruralstat.later (region bigint)")
+            await #expect(throws: ServerStoreError.self) { try await ServerSchema.migrate(database.admin) }
+            await #expect(throws: ServerStoreError.self) {
+                try await ServerAccess.grant(
+                    .analyst, login: ServerIdentifier(database.prefix + "x"), region: try RegionCode("13"), password: nil, on: database.admin)
+            }
         }
     }
 
