@@ -173,16 +173,12 @@ public enum ServerSchema {
                 )
                 """,
                 "CREATE INDEX observations_by_region ON ruralstat.observations (region)",
+                // Earlier versions: the current table's columns (not its key: a key has many), and what superseded them.
                 """
                 CREATE TABLE ruralstat.superseded_observations (
-                    indicator     text             NOT NULL,
-                    period        text             NOT NULL,
-                    region        bigint           NOT NULL,
-                    value         double precision,
-                    status        text,
-                    submission_id bigint           NOT NULL REFERENCES ruralstat.submissions (id),
-                    source_line   integer,
-                    superseded_by bigint           NOT NULL REFERENCES ruralstat.submissions (id)
+                    LIKE ruralstat.observations,
+                    superseded_by bigint NOT NULL REFERENCES ruralstat.submissions (id),
+                    FOREIGN KEY (submission_id) REFERENCES ruralstat.submissions (id)
                 )
                 """,
                 "CREATE INDEX superseded_observations_by_key ON ruralstat.superseded_observations (indicator, period, region)",

@@ -45,6 +45,22 @@ public struct ErrorLocalizer: Sendable {
             constant = constraint.form.constant
             strict = constraint.strict
         }
+
+        /// The constant with the fixed fields' reported values filled in, and the size of what it was
+        /// made of (the scale of its rounding); each free field's coefficient goes to `free`.
+        @inline(__always)
+        func filled(_ record: UnsafeBufferPointer<Double>, isFree: (Int) -> Bool, free: (Int, Double) -> Void) -> (constant: Double, magnitude: Double) {
+            var (sum, magnitude) = (constant, Swift.abs(constant))
+            for (slot, coefficient) in terms {
+                if isFree(slot) {
+                    free(slot, coefficient)
+                } else {
+                    sum += coefficient * record[slot]
+                    magnitude += Swift.abs(coefficient * record[slot])
+                }
+            }
+            return (sum, magnitude)
+        }
     }
 
     /// Rules linked by the fields they share, at one level.
@@ -210,47 +226,17 @@ public struct ErrorLocalizer: Sendable {
             up[index] = -1
             base.append(FourierMotzkin.Row(coefficients: up, constant: range.lowerBound, strict: false, magnitude: Swift.abs(range.lowerBound)))
         }
-        // Each rule that reads a free field: its cases with the fixed fields filled in.
-        var choices: [[[FourierMotzkin.Row]]] = []
-        for rule in c.rules where rules[rule].fields.contains(where: { variable[$0] >= 0 }) {
-            var cases: [[FourierMotzkin.Row]] = []
-            var always = false
-            for branch in rules[rule].branches! {
-                var rows: [FourierMotzkin.Row] = []
-                var possible = true
-                for constraint in branch {
-                    var row = FourierMotzkin.Row(
-                        coefficients: [Double](repeating: 0, count: count), constant: constraint.constant, strict: constraint.strict,
-                        magnitude: Swift.abs(constraint.constant))
-                    var hasVariable = false
-                    for (slot, coefficient) in constraint.terms {
-                        let index = variable[slot]
-                        if index >= 0 {
-                            row.coefficients[index] = coefficient
-                            hasVariable = true
-                        } else {
-                            row.constant += coefficient * record[slot]
-                            row.magnitude += Swift.abs(coefficient * record[slot])
-                        }
-                    }
-                    if hasVariable {
-                        rows.append(row)
-                    } else if !FourierMotzkin.isFeasible([row], variables: 0) {
-                        possible = false
-                        break
-                    }
-                }
-                guard possible else { continue }
-                if rows.isEmpty {
-                    always = true
-                    break
-                }
-                cases.append(rows)
+        let choices = cases(component: c, reading: { variable[$0] >= 0 }) { constraint -> Filled<FourierMotzkin.Row> in
+            var coefficients = [Double](repeating: 0, count: count)
+            var hasVariable = false
+            let filled = constraint.filled(record, isFree: { variable[$0] >= 0 }) { slot, coefficient in
+                coefficients[variable[slot]] = coefficient
+                hasVariable = true
             }
-            if always { continue }
-            if cases.isEmpty { return false }
-            choices.append(cases)
+            guard hasVariable else { return .settled(filled, strict: constraint.strict) }
+            return .row(FourierMotzkin.Row(coefficients: coefficients, constant: filled.constant, strict: constraint.strict, magnitude: filled.magnitude))
         }
+        guard let choices else { return false }
         return search(choices, from: 0, rows: base, variables: count)
     }
 
@@ -266,29 +252,46 @@ public struct ErrorLocalizer: Sendable {
             guard FourierMotzkin.leavesRoom(lower, with: chosen) else { return false }
             chosen.append(lower)
         }
-        var choices: [[[FourierMotzkin.Bound]]] = []
-        for rule in c.rules where rules[rule].fields.contains(slot) {
-            var cases: [[FourierMotzkin.Bound]] = []
+        let choices = cases(component: c, reading: { $0 == slot }) { constraint -> Filled<FourierMotzkin.Bound> in
+            var a = 0.0
+            let filled = constraint.filled(record, isFree: { $0 == slot }) { _, coefficient in a = coefficient }
+            guard a != 0 else { return .settled(filled, strict: constraint.strict) }
+            return .row(FourierMotzkin.Bound(a: a, constant: filled.constant, strict: constraint.strict, magnitude: filled.magnitude))
+        }
+        guard let choices else { return false }
+        return search(choices, from: 0, chosen: &chosen)
+    }
+
+    /// A constraint with the fixed fields filled in: a row over the free ones, or, without a free
+    /// field, settled (whether it holds, with slack for rounding).
+    enum Filled<Row> {
+        case row(Row)
+        case settled(holds: Bool)
+
+        static func settled(_ filled: (constant: Double, magnitude: Double), strict: Bool) -> Filled {
+            .settled(holds: FourierMotzkin.holds(constant: filled.constant, strict: strict, magnitude: filled.magnitude))
+        }
+    }
+
+    /// Each rule of `c` that reads a free field (`reading`): its cases, each the rows `row` makes of its
+    /// constraints. A settled constraint that fails drops its case; a rule with a case where all are
+    /// settled and hold binds nothing; a rule left with no case makes the whole set infeasible (nil).
+    private func cases<Row>(
+        component c: Component, reading: (Int) -> Bool, row: (Constraint) -> Filled<Row>
+    ) -> [[[Row]]]? {
+        var choices: [[[Row]]] = []
+        for rule in c.rules where rules[rule].fields.contains(where: reading) {
+            var cases: [[Row]] = []
             var always = false
             for branch in rules[rule].branches! {
-                var rows: [FourierMotzkin.Bound] = []
+                var rows: [Row] = []
                 var possible = true
                 for constraint in branch {
-                    var row = FourierMotzkin.Bound(a: 0, constant: constraint.constant, strict: constraint.strict, magnitude: Swift.abs(constraint.constant))
-                    for (term, coefficient) in constraint.terms {
-                        if term == slot {
-                            row.a = coefficient
-                        } else {
-                            row.constant += coefficient * record[term]
-                            row.magnitude += Swift.abs(coefficient * record[term])
-                        }
+                    switch row(constraint) {
+                    case .row(let made): rows.append(made)
+                    case .settled(let holds): possible = holds
                     }
-                    if row.a != 0 {
-                        rows.append(row)
-                    } else if !FourierMotzkin.holds(constant: row.constant, strict: row.strict, magnitude: row.magnitude) {
-                        possible = false
-                        break
-                    }
+                    if !possible { break }
                 }
                 guard possible else { continue }
                 if rows.isEmpty {
@@ -298,10 +301,10 @@ public struct ErrorLocalizer: Sendable {
                 cases.append(rows)
             }
             if always { continue }
-            if cases.isEmpty { return false }
+            if cases.isEmpty { return nil }
             choices.append(cases)
         }
-        return search(choices, from: 0, chosen: &chosen)
+        return choices
     }
 
     /// Depth first over one case per rule, in one variable: a case is added only when its bounds
