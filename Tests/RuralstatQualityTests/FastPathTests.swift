@@ -218,5 +218,14 @@ extension FastPathTests {
             flagged += full.findings.count
         }
         #expect(flagged > 100)
+        // Subnormal figures, where rounding is not relative: the screen must leave the group to the full method.
+        let tiny = (1...17).map { village in
+            (String(format: "130121001%03d", village), village <= 8 ? 0 : village <= 16 ? 5e-324 : 3.5e-323)
+        }
+        var check = PeerOutlierCheck(threshold: 5, minimumPeers: 8, logScaleKinds: [], poolSpread: false)
+        let input = QualityInput(table: PeerOutlierCheckTests.table(tiny), rollups: [], catalog: PeerOutlierCheckTests.catalog, registry: nil, workers: 1)
+        let screened = check.run(input)
+        check.screensGroups = false
+        #expect(screened.findings == check.run(input).findings && screened.findings.count == 1)
     }
 }

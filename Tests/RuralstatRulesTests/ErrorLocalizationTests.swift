@@ -104,6 +104,13 @@ struct ErrorLocalizationTests {
         #expect(result.sets == [["A", "B"], ["A", "C"], ["B", "C"]])
     }
 
+    @Test("a coefficient that overflows to NaN bounds nothing, one field or several, as elimination has it")
+    func notANumberCoefficient() throws {
+        // A · 1e300 · 1e300 · 0 is NaN · A: the rule fails for any A, and elimination keeps such a row by its constant (0 ≤ 0).
+        let result = try #require(try localize(["A * 1e300 * 1e300 * 0 <= 0"], ["A": 5], bounds: ["A": 0...1e9]))
+        #expect(result.sets == [["A"]])
+    }
+
     @Test("an if-condition can be made false: changing it is one way out")
     func conditionEscape() throws {
         #expect(try localize(["if A > 0 then B <= A"], ["A": 5, "B": 10])?.sets == [["A"], ["B"]])

@@ -231,6 +231,8 @@ public struct PeerOutlierCheck: QualityCheck {
             for value in values { farthest = max(farthest, abs(value - median)) }
             // A margin far above rounding: a unit at the threshold itself is always computed exactly.
             let bound = RobustScale.madFactor * farthest / threshold * (1 + 1e-9)
+            // Among subnormal numbers rounding is no longer relative, and the margin would not hold.
+            if farthest > 0 && bound < Double.leastNormalMagnitude { return (median, false) }
             var closer = 0
             for value in values { closer += abs(value - median) < bound ? 1 : 0 }
             // The lower middle distance, hence the MAD, is at least `bound`.

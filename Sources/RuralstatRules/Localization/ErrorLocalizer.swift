@@ -255,7 +255,8 @@ public struct ErrorLocalizer: Sendable {
         let choices = cases(component: c, reading: { $0 == slot }) { constraint -> Filled<FourierMotzkin.Bound> in
             var a = 0.0
             let filled = constraint.filled(record, isFree: { $0 == slot }) { _, coefficient in a = coefficient }
-            guard a != 0 else { return .settled(filled, strict: constraint.strict) }
+            // Classified as elimination classifies a row (a NaN coefficient bounds nothing there either).
+            guard a > 0 || a < 0 else { return .settled(filled, strict: constraint.strict) }
             return .row(FourierMotzkin.Bound(a: a, constant: filled.constant, strict: constraint.strict, magnitude: filled.magnitude))
         }
         guard let choices else { return false }
