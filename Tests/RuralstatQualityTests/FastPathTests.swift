@@ -220,7 +220,7 @@ extension FastPathTests {
         #expect(flagged > 100)
         // Subnormal figures, where rounding is not relative: the screen must leave the group to the full method.
         let tiny = (1...17).map { village in
-            (String(format: "130121001%03d", village), village <= 8 ? 0 : village <= 16 ? 5e-324 : 3.5e-323)
+            (String(format: "130121001%03d", village), village <= 8 ? 0 : village <= 16 ? Double.leastNonzeroMagnitude : 7 * Double.leastNonzeroMagnitude)
         }
         var check = PeerOutlierCheck(threshold: 5, minimumPeers: 8, logScaleKinds: [], poolSpread: false)
         let input = QualityInput(table: PeerOutlierCheckTests.table(tiny), rollups: [], catalog: PeerOutlierCheckTests.catalog, registry: nil, workers: 1)

@@ -35,11 +35,6 @@ public struct EditRuleCheck: QualityCheck {
             let units = used.unitRegions
             let aligned = used.map { column in
                 let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: units.count)
-                // A column of every unit (most are: villages report every indicator) is copied as it is.
-                guard column.count < units.count else {
-                    _ = buffer.initialize(from: column.values)
-                    return buffer
-                }
                 buffer.initialize(repeating: .nan)
                 var cursor = 0
                 for (row, region) in column.regions.enumerated() {
@@ -104,21 +99,8 @@ public struct EditRuleCheck: QualityCheck {
         // rule reads; otherwise about the rule's first field.
         var indicator = rule.indicators.first
         if let sets = localization?.sets, sets.count == 1, sets[0].count == 1, rule.indicators.contains(sets[0][0]) { indicator = sets[0][0] }
-        var text = FindingText.unit(code, registry: input.registry)
-        text.reserveCapacity(256)
-        text += " in "
-        text += period.description
-        text += ": "
-        if let message = rule.message {
-            text += message
-            text += ": "
-        }
-        text += explanation.description
-        text += " (rule "
-        text += rule.id
-        text += ": "
-        text += rule.text
-        text += ")"
+        let message = rule.message.map { "\($0): " } ?? ""
+        var text = "\(FindingText.unit(code, registry: input.registry)) in \(period): \(message)\(explanation) (rule \(rule.id): \(rule.text))"
         // The entries in one array: joining parameter lists finding by finding costs more than the rest of it.
         var parameters: [FindingParameters.Entry] = [.init(name: "rule", value: .text(rule.text)), .init(name: "tolerance", value: .number(rule.tolerance))]
         if let localization {

@@ -103,7 +103,8 @@ private struct EqualValues: ~Copyable {
     /// Counts one value (not NaN).
     @inline(__always)
     mutating func add(_ value: Double) {
-        let key = (value + 0).bitPattern  // −0 + 0 is +0: equal values, equal bits
+        let value = value + 0  // −0 + 0 is +0: equal values, equal bits
+        let key = value.bitPattern
         var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)  // Fibonacci hashing
         while generations[slot] == generation && keys[slot] != key { slot = (slot + 1) & (capacity - 1) }
         var count = 1
@@ -115,8 +116,8 @@ private struct EqualValues: ~Copyable {
         }
         counts[slot] = count
         // The smallest of equally repeated values, so that the choice does not depend on the order.
-        if let current = best, count < current.repeats || (count == current.repeats && value + 0 >= current.value) { return }
-        best = (value + 0, count)
+        if let current = best, count < current.repeats || (count == current.repeats && value >= current.value) { return }
+        best = (value, count)
     }
 
     /// The most repeated value and its count; the smallest of equally repeated ones.

@@ -219,7 +219,7 @@ public struct PeerOutlierCheck: QualityCheck {
     /// selection is not needed (`withinThreshold`). A counting pass instead of a selection: most
     /// groups hold no outlier. Otherwise the group's full ``statistics(_:_:level:scratch:)``.
     private func screened(_ units: IndicatorColumn, _ range: Range<Int>, level: RegionLevel, scratch: inout [Double]) -> Peers {
-        guard range.count > OrderStatistics.smallGroup else { return statistics(units, range, level: level, scratch: &scratch) }
+        guard range.count > OrderStatistics.smallGroup, threshold > 0 else { return statistics(units, range, level: level, scratch: &scratch) }
         let within: (median: Double, holds: Bool) = units.values.withUnsafeBufferPointer { all in
             let values = UnsafeBufferPointer(rebasing: all[range])
             let median = scratch.withUnsafeMutableBufferPointer { buffer in
@@ -238,7 +238,7 @@ public struct PeerOutlierCheck: QualityCheck {
             // The lower middle distance, hence the MAD, is at least `bound`.
             return (median, closer <= (values.count - 1) / 2)
         }
-        guard within.holds, threshold > 0 else { return statistics(units, range, level: level, scratch: &scratch) }
+        guard within.holds else { return statistics(units, range, level: level, scratch: &scratch) }
         return Peers(
             region: Hierarchy.ancestorCode(units.regions[range.lowerBound], level), level: level, median: within.median, scale: .nan,
             method: "", size: range.count, range: range, withinThreshold: true)

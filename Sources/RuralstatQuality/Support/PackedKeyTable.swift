@@ -53,8 +53,6 @@ struct PackedKeyTable {
         return occupied[slot] ? values[slot] : nil
     }
 
-    func key(at slot: Int) -> UInt64 { keys[slot] }
-
     subscript(slot slot: Int) -> Int {
         get { values[slot] }
         set { values[slot] = newValue }
