@@ -10,7 +10,7 @@ import PackageDescription
 //                  ← RuralstatRules       (the edit-rule language) ┴ ← RuralstatQuality (checks, findings)
 //                  ← RuralstatAssessment  (composite index, uncertainty, spot check; uses the aggregate core's workers)
 //                  ← RuralstatReport      (tables, SDMX, HTML; reads a store)  ← RuralstatSampleData (a tool beside the flow)
-//   RuralstatPipeline (orchestration) ← every stage;  ruralstat (a thin CLI) ← RuralstatPipeline, the stages and the server store.
+//   RuralstatPipeline (orchestration; opens either store by its location) ← every stage;  ruralstat (a thin CLI) ← RuralstatPipeline and the stages.
 //
 // RuralstatSystem (the C library) and the system-library shims sit below them all.
 let package = Package(
@@ -132,8 +132,9 @@ let package = Package(
         .target(
             name: "RuralstatPipeline",
             dependencies: [
-                "RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatAggregate", "RuralstatRules",
-                "RuralstatQuality", "RuralstatAssessment", "RuralstatReport", "RuralstatSampleData", .product(name: "Logging", package: "swift-log"),
+                "RuralstatModel", "RuralstatSystem", "RuralstatIngest", "RuralstatStore", "RuralstatServerStore", "RuralstatAggregate",
+                "RuralstatRules", "RuralstatQuality", "RuralstatAssessment", "RuralstatReport", "RuralstatSampleData",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -156,7 +157,13 @@ let package = Package(
         .testTarget(name: "RuralstatFuzzTests", dependencies: ["RuralstatFuzzEntries", "RuralstatIngest", "TestSupport"]),
 
         // Helpers the test targets share: temporary folders, a seeded random generator.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "RuralstatModel", "RuralstatStore", "RuralstatServerStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(name: "RuralstatModelTests", dependencies: ["RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatRulesTests", dependencies: ["RuralstatRules", "RuralstatModel", "RuralstatIngest", "TestSupport"]),
         .testTarget(name: "RuralstatIngestTests", dependencies: ["RuralstatIngest", "RuralstatModel", "TestSupport", "RuralstatFuzzEntries"]),

@@ -79,6 +79,24 @@ public struct ServerConnection: Sendable {
         }
     }
 
+    /// Copies rows in PostgreSQL's text format (``CopyRows``) into a temporary staging table
+    /// (`COPY … FROM STDIN`); the store's own tables are filled from there by SQL (PostgreSQL refuses
+    /// `COPY` into a table with row-level security).
+    ///
+    /// - Parameters:
+    ///   - table: a staging table, `pg_temp.NAME` (ruralstat's own name, never from input).
+    ///   - columns: its columns, in the rows' order.
+    func copy(into table: String, columns: [String], _ rows: ByteBuffer) async throws(ServerStoreError) {
+        guard rows.readableBytes > 0 else { return }
+        // postgres-nio quotes the name as one identifier: the bare name, which only the session's temporary schema holds.
+        precondition(table.hasPrefix("pg_temp."), "COPY goes into staging tables only")
+        do {
+            try await connection.copyFrom(table: String(table.dropFirst(8)), columns: columns, logger: logger) { writer in try await writer.write(rows) }
+        } catch {
+            throw ServerStoreError(error, doing: "copying rows into \(table)")
+        }
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<Result: Sendable>(_ body: (ServerConnection) async throws(ServerStoreError) -> Result) async throws(ServerStoreError)
         -> Result

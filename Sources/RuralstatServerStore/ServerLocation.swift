@@ -79,6 +79,12 @@ public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
                     throw ServerStoreError("\(Self.shown(text)): host= takes the folder of a Unix socket, such as /var/run/postgresql", isInvalidInput: true)
                 }
                 socketFolder = folder
+            case "port":
+                // libpq's form for a Unix socket's port (there is no host to put it after).
+                guard let port = item.value.flatMap(Int.init), (1...65_535).contains(port) else {
+                    throw ServerStoreError("\(Self.shown(text)): port= takes a port number, 1 to 65535", isInvalidInput: true)
+                }
+                self.port = port
             case "sslmode":
                 guard let value = item.value.flatMap(Encryption.init(rawValue:)) else {
                     throw ServerStoreError(
@@ -86,7 +92,7 @@ public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
                 }
                 mode = value
             default:
-                throw ServerStoreError("\(Self.shown(text)): unknown parameter \(item.name) (known: host, sslmode)", isInvalidInput: true)
+                throw ServerStoreError("\(Self.shown(text)): unknown parameter \(item.name) (known: host, port, sslmode)", isInvalidInput: true)
             }
         }
         if host == nil && socketFolder == nil { socketFolder = "/var/run/postgresql" }
@@ -113,6 +119,7 @@ public struct ServerLocation: Sendable, Hashable, CustomStringConvertible {
         text += "/\(database)"
         var parameters: [String] = []
         if host == nil, let socketFolder { parameters.append("host=\(socketFolder)") }
+        if host == nil && port != 5432 { parameters.append("port=\(port)") }
         if encryption != (host == nil ? .disable : .require) { parameters.append("sslmode=\(encryption.rawValue)") }
         return parameters.isEmpty ? text : text + "?" + parameters.joined(separator: "&")
     }

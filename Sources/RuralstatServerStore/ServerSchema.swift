@@ -295,7 +295,102 @@ public enum ServerSchema {
                     PRIMARY KEY (framework, level, year)
                 )
                 """,
-            ] + ServerAccess.statements)
+            ] + ServerAccess.statements),
+        Migration(
+            version: 2, description: "what the store interface needs: codes in byte order, times as given, changed partitions, staging",
+            statements: [
+                // Times the files give are kept as given (they are untrusted text); the store's own stay timestamps.
+                "ALTER TABLE ruralstat.submissions ALTER COLUMN received_at TYPE text, ALTER COLUMN prepared_at TYPE text",
+                // Kept as written, as the SQLite store keeps them.
+                "ALTER TABLE ruralstat.runs ALTER COLUMN parameters DROP DEFAULT",
+                "ALTER TABLE ruralstat.runs ALTER COLUMN parameters TYPE json",
+                "ALTER TABLE ruralstat.runs ALTER COLUMN parameters SET DEFAULT '{}'",
+                "ALTER TABLE ruralstat.assessment_settings ALTER COLUMN settings TYPE json",
+                // How many of its figures an assessment row marks, not whether.
+                "ALTER TABLE ruralstat.assessments ALTER COLUMN marked TYPE integer USING marked::integer",
+                // Codes compare byte by byte, as SQLite compares them, whatever the database's locale.
+                #"ALTER TABLE ruralstat.indicators ALTER COLUMN code TYPE text COLLATE "C""#,
+                #"ALTER TABLE ruralstat.observations ALTER COLUMN indicator TYPE text COLLATE "C", ALTER COLUMN period TYPE text COLLATE "C""#,
+                #"ALTER TABLE ruralstat.superseded_observations ALTER COLUMN indicator TYPE text COLLATE "C", ALTER COLUMN period TYPE text COLLATE "C""#,
+                #"""
+                ALTER TABLE ruralstat.rollups ALTER COLUMN indicator TYPE text COLLATE "C", ALTER COLUMN period TYPE text COLLATE "C",
+                    ALTER COLUMN level TYPE text COLLATE "C"
+                """#,
+                #"""
+                ALTER TABLE ruralstat.rollup_changes ALTER COLUMN indicator TYPE text COLLATE "C", ALTER COLUMN period TYPE text COLLATE "C",
+                    ALTER COLUMN level TYPE text COLLATE "C"
+                """#,
+                #"""
+                ALTER TABLE ruralstat.findings ALTER COLUMN rule_id TYPE text COLLATE "C", ALTER COLUMN indicator TYPE text COLLATE "C",
+                    ALTER COLUMN period TYPE text COLLATE "C", ALTER COLUMN level TYPE text COLLATE "C"
+                """#,
+                #"ALTER TABLE ruralstat.finding_tallies ALTER COLUMN rule_id TYPE text COLLATE "C", ALTER COLUMN level TYPE text COLLATE "C""#,
+                #"""
+                ALTER TABLE ruralstat.assessments ALTER COLUMN framework TYPE text COLLATE "C", ALTER COLUMN level TYPE text COLLATE "C"
+                """#,
+                // The partitions (indicator × period × province) each submission changed, for incremental rollups.
+                #"""
+                CREATE TABLE ruralstat.submission_partitions (
+                    submission_id bigint  NOT NULL REFERENCES ruralstat.submissions (id),
+                    indicator     text    COLLATE "C" NOT NULL,
+                    period        text    COLLATE "C" NOT NULL,
+                    province      integer NOT NULL,
+                    PRIMARY KEY (submission_id, indicator, period, province)
+                )
+                """#,
+                // The order changes were made in, which decides a key's last change.
+                "ALTER TABLE ruralstat.rollup_changes ADD COLUMN id bigserial",
+                "CREATE INDEX observations_by_submission ON ruralstat.observations (submission_id)",
+                "CREATE INDEX superseded_observations_by_superseder ON ruralstat.superseded_observations (superseded_by)",
+                "CREATE INDEX submission_decisions_by_submission ON ruralstat.submission_decisions (submission_id)",
+                "CREATE INDEX rejects_by_submission ON ruralstat.rejects (submission_id)",
+                // Which provinces changed is the bureau's to know; its figures are in the tables analysts read.
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ruralstat.submission_partitions TO ruralstat_bureau",
+                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ruralstat TO ruralstat_bureau",
+                // The analysts' views, as the SQLite store has them. Invoker's rights: a view shows what the
+                // querying login's row-level security lets it see, never its owner's.
+                """
+                CREATE VIEW ruralstat.current_indicators WITH (security_invoker = true) AS
+                    SELECT i.* FROM ruralstat.indicators i
+                    WHERE i.valid_from = (SELECT max(j.valid_from) FROM ruralstat.indicators j WHERE j.code = i.code)
+                """,
+                """
+                CREATE VIEW ruralstat.current_observations WITH (security_invoker = true) AS
+                    SELECT lpad(o.region::text, 12, '0') AS region, o.indicator, o.period, o.value, o.status, o.submission_id, s.sender,
+                           s.file_name
+                    FROM ruralstat.observations o LEFT JOIN ruralstat.submissions s ON s.id = o.submission_id
+                """,
+                """
+                CREATE VIEW ruralstat.rollup_table WITH (security_invoker = true) AS
+                    SELECT r.level, lpad(r.region::text, 12, '0') AS region, g.name AS region_name, r.indicator, r.period,
+                           r.value, r.contributing, r.expected, r.coverage, r.publication,
+                           i.name_zh, i.name_en, i.unit, i.unit_mult, i.definition_version, r.numerator, r.denominator,
+                           (SELECT count(*) FROM ruralstat.findings f
+                            WHERE f.indicator = r.indicator AND f.period = r.period AND f.region = r.region) AS findings
+                    FROM ruralstat.rollups r
+                    LEFT JOIN ruralstat.regions g ON g.code = r.region AND g.edition = (SELECT max(edition) FROM ruralstat.regions)
+                    LEFT JOIN ruralstat.indicators i ON i.code = r.indicator
+                        AND substr(r.period, 1, 4)::integer BETWEEN i.valid_from AND coalesce(i.valid_to, 9999)
+                """,
+                """
+                CREATE VIEW ruralstat.finding_table WITH (security_invoker = true) AS
+                    SELECT f.rule_id, f.method, f.severity, f.tier, f.level, lpad(f.region::text, 12, '0') AS region, g.name AS region_name,
+                           f.indicator, f.period, f.observed, f.expected, f.lower_bound, f.upper_bound, f.statistic_name, f.statistic,
+                           f.peer_group, f.peer_size, f.explanation
+                    FROM ruralstat.findings f
+                    LEFT JOIN ruralstat.regions g ON g.code = f.region AND g.edition = (SELECT max(edition) FROM ruralstat.regions)
+                """,
+                "GRANT SELECT ON ruralstat.current_indicators, ruralstat.finding_table TO ruralstat_bureau, ruralstat_analyst, ruralstat_evaluator",
+                "GRANT SELECT ON ruralstat.current_observations, ruralstat.rollup_table TO ruralstat_bureau, ruralstat_analyst",
+                // The bureau stages submissions, rollups and findings in temporary tables (COPY cannot fill a table with row-level security).
+                """
+                DO $$
+                BEGIN
+                    EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO ruralstat_bureau', current_database());
+                END
+                $$
+                """,
+            ]),
     ]
 
     /// The latest version.

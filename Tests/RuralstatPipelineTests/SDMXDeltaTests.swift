@@ -11,9 +11,10 @@ import RuralstatStore
 /// removed and a Replace dataset of the rollups new or changed, alike in every SDMX format with actions.
 @Suite("SDMX delta")
 struct SDMXDeltaTests {
-    @Test func theDeltaSaysTheSameInEveryFormatAndMatchesTheStore() throws {
-        let folder = try TemporaryFolder()
-        let (store, ingestor) = try StoreRollupTests().store(URL(fileURLWithPath: folder.path("")), "s.sqlite")
+    @Test(arguments: StoreBackend.available)
+    func theDeltaSaysTheSameInEveryFormatAndMatchesTheStore(backend: StoreBackend) throws {
+        let (scratch, store, ingestor) = try StoreRollupTests().store(backend)
+        let folder = scratch.folder
         let rollup = StoreRollup(store: store, catalog: StoreRollupTests.catalog, registry: StoreRollupTests.registry)
         _ = try ingestor.ingest([
             try folder.write("a.csv", StoreRollupTests.file("13", seed: 1)), try folder.write("b.csv", StoreRollupTests.file("44", seed: 2)),

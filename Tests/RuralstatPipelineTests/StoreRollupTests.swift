@@ -4,8 +4,10 @@ import Testing
 import RuralstatIngest
 import RuralstatModel
 import RuralstatStore
+import TestSupport
 
-/// Rollups from the store: an incremental run gives the same table as a full one.
+/// Rollups from the store: an incremental run gives the same table as a full one. The incremental
+/// and partial runs go on each backend; the full one, the reference, on SQLite.
 @Suite("Rollups from the store")
 struct StoreRollupTests {
     static let catalog = IngestIntoStoreTests.catalog
@@ -35,20 +37,23 @@ struct StoreRollupTests {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func store(_ folder: URL, _ name: String) throws -> (SQLiteStore, SubmissionIngestor) {
-        let store = try SQLiteStore(creatingAt: folder.appendingPathComponent(name).path)
+    /// A new store of `backend` with the registry, and an ingestor for the whole country; the scratch store holds it.
+    func store(_ backend: StoreBackend) throws -> (ScratchStore, any IndicatorStore, SubmissionIngestor) {
+        let scratch = try ScratchStore(backend)
+        let store = scratch.store
         try store.saveRegistry(Self.registry)
         var options = IngestOptions()
         options.defaultSender = Jurisdiction(sender: "CN", root: .national)
         return (
-            store,
+            scratch, store,
             SubmissionIngestor(
                 store: store, registries: RegistryEditions([Self.registry]), catalog: Self.catalog,
                 options: options, runID: nil, rejectsLog: nil)
         )
     }
 
-    @Test func incrementalEqualsFull() throws {
+    @Test(arguments: StoreBackend.available)
+    func incrementalEqualsFull(backend: StoreBackend) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-rollup-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -62,7 +67,8 @@ struct StoreRollupTests {
         }
 
         // Incremental: roll up after the first two files, then again after the revision.
-        let (incremental, ingestA) = try store(folder, "a.sqlite")
+        let (scratchA, incremental, ingestA) = try store(backend)
+        defer { withExtendedLifetime(scratchA) {} }
         _ = try ingestA.ingest(Array(files.prefix(2)))
         let first = try StoreRollup(store: incremental, catalog: Self.catalog, registry: Self.registry).runIncremental(
             runID: try incremental.beginRun(command: "rollup", parameters: [:]))
@@ -77,7 +83,8 @@ struct StoreRollupTests {
         #expect(nothing.rollups == 0)
 
         // Full: the same submissions, one rollup at the end.
-        let (full, ingestB) = try store(folder, "b.sqlite")
+        let (scratchB, full, ingestB) = try store(.sqlite)
+        defer { withExtendedLifetime(scratchB) {} }
         _ = try ingestB.ingest(files)
         _ = try StoreRollup(store: full, catalog: Self.catalog, registry: Self.registry).run(runID: try full.beginRun(command: "rollup", parameters: [:]))
 
@@ -93,7 +100,7 @@ struct StoreRollupTests {
     }
 
     /// The rollup table as text, values by their bits, for an exact comparison.
-    static func table(_ store: SQLiteStore) throws -> [String] {
+    static func table(_ store: any IndicatorStore) throws -> [String] {
         try store.storedRollups().map {
             "\($0.level) \($0.region) \($0.indicator) \($0.period) \($0.value.bitPattern) \($0.numerator.bitPattern) \($0.denominator.bitPattern) \($0.contributing) \($0.expected.map(String.init) ?? "-") \($0.publication)"
         }
@@ -104,8 +111,8 @@ struct StoreRollupTests {
     /// A partial recompute after a revision inside its scope leaves the table a full recompute makes,
     /// bit for bit — in particular the nation and the rest of the province are kept or merged, never
     /// dropped — and on a store already up to date it changes nothing at all.
-    @Test("a partial recompute equals a full one", arguments: Scope.allCases)
-    func partialEqualsFull(scope: Scope) throws {
+    @Test("a partial recompute equals a full one", arguments: StoreBackend.available, Scope.allCases)
+    func partialEqualsFull(backend: StoreBackend, scope: Scope) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-rollup-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -139,7 +146,8 @@ struct StoreRollupTests {
         }
         let revised = try write("revision.csv", revision)
 
-        let (partial, ingestA) = try store(folder, "a.sqlite")
+        let (scratchA, partial, ingestA) = try store(backend)
+        defer { withExtendedLifetime(scratchA) {} }
         _ = try ingestA.ingest(base)
         let rollupA = StoreRollup(store: partial, catalog: Self.catalog, registry: Self.registry)
         _ = try rollupA.run(runID: try partial.beginRun(command: "rollup", parameters: [:]))
@@ -154,7 +162,8 @@ struct StoreRollupTests {
         let summary = try rollupA.run(request, runID: try partial.beginRun(command: "rollup", parameters: [:]))
         if scope == .indicator { #expect(summary.indicators.contains("RURAL_TAP_WATER_RATE")) }
 
-        let (full, ingestB) = try store(folder, "b.sqlite")
+        let (scratchB, full, ingestB) = try store(.sqlite)
+        defer { withExtendedLifetime(scratchB) {} }
         _ = try ingestB.ingest(base + [revised])
         _ = try StoreRollup(store: full, catalog: Self.catalog, registry: Self.registry).run(runID: try full.beginRun(command: "rollup", parameters: [:]))
         let expected = try Self.table(full)
@@ -163,13 +172,15 @@ struct StoreRollupTests {
         #expect(expected.contains { $0.hasPrefix("national 000000000000 HOUSEHOLDS 2023") })
     }
 
-    @Test func unknownCodesInAPartialRecomputeAreErrors() throws {
+    @Test(arguments: StoreBackend.available)
+    func unknownCodesInAPartialRecomputeAreErrors(backend: StoreBackend) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ruralstat-rollup-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("h.csv").path
         try Data(Self.file("13", seed: 1).utf8).write(to: URL(fileURLWithPath: path))
-        let (store, ingest) = try store(folder, "a.sqlite")
+        let (scratch, store, ingest) = try store(backend)
+        defer { withExtendedLifetime(scratch) {} }
         _ = try ingest.ingest(path)
         let rollup = StoreRollup(store: store, catalog: Self.catalog, registry: Self.registry)
         let run = try store.beginRun(command: "rollup", parameters: [:])

@@ -87,13 +87,8 @@ public struct NightlyRun {
         try spec.checkIndicators(against: catalog, specPath: specPath)
         let rules = try spec.rules.map { try RuleSet(contentsOfFile: $0, knownIndicators: Set(catalog.codes)) }
         let assessment = try spec.assessment.map { try AssessmentSpec(contentsOfFile: $0, catalog: catalog) }
-        try FileManager.default.createDirectory(
-            atPath: (spec.store as NSString).deletingLastPathComponent.isEmpty
-                ? "."
-                : (spec.store as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let lock = try StoreLock(store: spec.store, command: "run", wait: wait)
+        let (store, lock) = try StoreOpening.openForWriting(spec.store, command: "run", wait: wait, creating: true)
         defer { withExtendedLifetime(lock) {} }
-        let store = try SQLiteStore(creatingAt: spec.store)
         let runID = try store.beginRun(command: "run", parameters: ["spec": specPath, "name": spec.name])
         summary.runID = runID
         var log = logger

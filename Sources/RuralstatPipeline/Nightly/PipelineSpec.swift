@@ -206,7 +206,8 @@ extension PipelineSpec {
         guard sink.problems.isEmpty else { throw SpecError(file: file, document: "pipeline spec", problems: sink.problems) }
         // Relative paths are the spec folder's.
         let folder = (file as NSString).deletingLastPathComponent
-        store = SpecPath.resolve(store, in: folder)
+        // A server store is a URL, not a path.
+        if !StoreOpening.isServer(store) { store = SpecPath.resolve(store, in: folder) }
         registry = registry.map { SpecPath.resolve($0, in: folder) }
         catalog = SpecPath.resolve(catalog, in: folder)
         rules = rules.map { SpecPath.resolve($0, in: folder) }

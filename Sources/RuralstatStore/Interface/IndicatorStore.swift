@@ -33,6 +33,24 @@ public struct StoredRun: Sendable, Hashable, Codable {
     public var rollupsChanged: Int
     /// Findings the run was the first to find.
     public var findingsFound: Int
+
+    package init(
+        id: Int64, command: String, startedAt: String, finishedAt: String?, status: RunStatus, exitCode: Int?, softwareVersion: String, parameters: String,
+        submissionsApplied: Int, submissionsRejected: Int, rollupsChanged: Int, findingsFound: Int
+    ) {
+        self.id = id
+        self.command = command
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.exitCode = exitCode
+        self.softwareVersion = softwareVersion
+        self.parameters = parameters
+        self.submissionsApplied = submissionsApplied
+        self.submissionsRejected = submissionsRejected
+        self.rollupsChanged = rollupsChanged
+        self.findingsFound = findingsFound
+    }
 }
 
 /// What a store holds, table by table.
@@ -48,6 +66,23 @@ public struct StoreSummary: Sendable, Equatable {
     public var rollups: Int
     public var findings: Int
     public var runs: Int
+
+    package init(
+        schemaVersion: String, registryEditions: [Int: Int], catalogVersion: String?, indicatorDefinitions: Int, submissions: Int, currentObservations: Int,
+        supersededObservations: Int, rejects: Int, rollups: Int, findings: Int, runs: Int
+    ) {
+        self.schemaVersion = schemaVersion
+        self.registryEditions = registryEditions
+        self.catalogVersion = catalogVersion
+        self.indicatorDefinitions = indicatorDefinitions
+        self.submissions = submissions
+        self.currentObservations = currentObservations
+        self.supersededObservations = supersededObservations
+        self.rejects = rejects
+        self.rollups = rollups
+        self.findings = findings
+        self.runs = runs
+    }
 }
 
 /// A store that cannot be opened, migrated or written.

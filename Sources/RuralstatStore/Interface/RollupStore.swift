@@ -39,6 +39,17 @@ public protocol RollupStore: Sendable {
 }
 
 extension RollupStore {
+    /// The rollups changed and the keys removed, from the last change of each key (`upsert` or
+    /// `delete`): what ``rollupChanges(since:)`` returns, for every backend.
+    package func settledChanges(_ last: [RollupKey: String]) throws -> (changed: [Rollup], removed: [RollupKey]) {
+        let removed = last.filter { $0.value == "delete" }.map(\.key)
+        let changed = Set(last.filter { $0.value == "upsert" }.map(\.key))
+        let current = try storedRollups().filter {
+            changed.contains(RollupKey(level: $0.level.description, region: $0.region.rawValue, indicator: $0.indicator, period: $0.period.description))
+        }
+        return (current, removed.sorted { ($0.region, $0.indicator, $0.period, $0.level) < ($1.region, $1.indicator, $1.period, $1.level) })
+    }
+
     /// The current observations (all, or those `filter` selects) in batches of 65,536 rows.
     public func currentObservations(_ filter: ObservationFilter = ObservationFilter(), _ body: (ObservationBatch) throws -> Void) throws {
         try currentObservations(filter, batchSize: 65_536, body)
@@ -51,4 +62,11 @@ public struct RollupKey: Hashable, Sendable {
     public var region: Int64
     public var indicator: String
     public var period: String
+
+    package init(level: String, region: Int64, indicator: String, period: String) {
+        self.level = level
+        self.region = region
+        self.indicator = indicator
+        self.period = period
+    }
 }

@@ -29,6 +29,17 @@ public struct RollupQuery: Sendable {
     }
 }
 
+extension RollupQuery {
+    /// The levels a query admits: those asked for, at or below its region, within its depth.
+    package var shownLevels: Set<RegionLevel> {
+        var shown = levels ?? Set(RegionLevel.allCases)
+        if let region {
+            shown = shown.filter { level in level >= region.level && (depth.map { level.rawValue <= region.level.rawValue + $0 } ?? true) }
+        }
+        return shown
+    }
+}
+
 /// One rollup as analysts read it (the `rollup_table` view): with the names and unit of the
 /// indicator's definition valid in its period, its parts, coverage, publication mark and findings.
 public struct RollupTableRow: Sendable, Hashable, Codable {
@@ -50,6 +61,31 @@ public struct RollupTableRow: Sendable, Hashable, Codable {
     public var coverage: Double?
     public var publication: String
     public var findings: Int
+
+    package init(
+        level: String, region: String, regionName: String?, indicator: String, nameZh: String?, nameEn: String?, definitionVersion: String?, period: String,
+        value: Double?, unit: String?, unitMultiplier: Int?, numerator: Double, denominator: Double, contributing: Int, expected: Int, coverage: Double?,
+        publication: String, findings: Int
+    ) {
+        self.level = level
+        self.region = region
+        self.regionName = regionName
+        self.indicator = indicator
+        self.nameZh = nameZh
+        self.nameEn = nameEn
+        self.definitionVersion = definitionVersion
+        self.period = period
+        self.value = value
+        self.unit = unit
+        self.unitMultiplier = unitMultiplier
+        self.numerator = numerator
+        self.denominator = denominator
+        self.contributing = contributing
+        self.expected = expected
+        self.coverage = coverage
+        self.publication = publication
+        self.findings = findings
+    }
 }
 
 /// One current observation as analysts read it: the figure a unit reported, with the names and unit
@@ -69,6 +105,25 @@ public struct ObservationTableRow: Sendable, Hashable, Codable {
     public var sender: String
     public var file: String
     public var findings: Int
+
+    package init(
+        level: String, region: String, regionName: String?, indicator: String, nameZh: String?, period: String, value: Double, unit: String?,
+        unitMultiplier: Int?, status: String?, sender: String, file: String, findings: Int
+    ) {
+        self.level = level
+        self.region = region
+        self.regionName = regionName
+        self.indicator = indicator
+        self.nameZh = nameZh
+        self.period = period
+        self.value = value
+        self.unit = unit
+        self.unitMultiplier = unitMultiplier
+        self.status = status
+        self.sender = sender
+        self.file = file
+        self.findings = findings
+    }
 }
 
 extension SQLiteStore {
@@ -76,7 +131,7 @@ extension SQLiteStore {
     /// (indicator, period, region) order.
     public func observationTable(_ query: RollupQuery) throws -> [ObservationTableRow] {
         let (conditions, arguments) = Self.conditions(query, table: "o") { $0 }
-        let levels = Self.levels(of: query)
+        let levels = query.shownLevels
         return try pool.read { db in
             try Row.fetchAll(
                 db,
@@ -130,20 +185,11 @@ extension SQLiteStore {
         return (conditions, arguments)
     }
 
-    /// The levels a query admits: those asked for, at or below its region, within its depth.
-    static func levels(of query: RollupQuery) -> Set<RegionLevel> {
-        var levels = query.levels ?? Set(RegionLevel.allCases)
-        if let region = query.region {
-            levels = levels.filter { level in level >= region.level && (query.depth.map { level.rawValue <= region.level.rawValue + $0 } ?? true) }
-        }
-        return levels
-    }
-
     /// The rollups a query selects from the `rollup_table` view, in (indicator, period, level, region) order.
     public func rollupTable(_ query: RollupQuery) throws -> [RollupTableRow] {
         // The view holds codes as 12-digit text, which orders as the numbers do.
         var (conditions, arguments) = Self.conditions(query, table: "r") { String(format: "%012lld", $0) }
-        let levels = Self.levels(of: query)
+        let levels = query.shownLevels
         conditions.append("r.level IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
         arguments += levels.sorted { $0.rawValue < $1.rawValue }.map(\.description)
         return try pool.read { db in

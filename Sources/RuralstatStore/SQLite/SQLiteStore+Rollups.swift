@@ -59,10 +59,10 @@ public struct RollupScope: Sendable {
         }
 
         /// The same test in SQL on an integer `region` column.
-        var condition: String {
+        package var condition: String {
             switch self {
             case .all:
-                return "1"
+                return "TRUE"
             case .provinces(let provinces):
                 return "(region = 0 OR (region / 10000000000) IN (\(provinces.sorted().map(String.init).joined(separator: ","))))"
             case .within(let provinces):
@@ -298,17 +298,9 @@ extension SQLiteStore {
                     "change")
             }
         }
-        let removed = last.filter { $0.value == "delete" }.map(\.key)
-        let changed = Set(last.filter { $0.value == "upsert" }.map(\.key))
-        let current = try storedRollups().filter {
-            changed.contains(RollupKey(level: $0.level.description, region: $0.region.rawValue, indicator: $0.indicator, period: $0.period.description))
-        }
-        return (current, removed.sorted { ($0.region, $0.indicator, $0.period, $0.level) < ($1.region, $1.indicator, $1.period, $1.level) })
+        return try settledChanges(last)
     }
 
-    /// The positions of `rollups` in the table's key order (indicator, period, level, region), so that
-    /// writing them appends to the clustered table instead of splitting pages all over it. Texts are
-    /// ranked once, so the sort compares integers.
     static func keyOrder(_ rollups: [Rollup], periods: [Period: String]) -> [Int] {
         func ranks(_ texts: Set<String>) -> [String: UInt64] {
             Dictionary(
@@ -423,6 +415,14 @@ public struct TouchedPartition: Sendable, Hashable {
     public var indicator: String
     public var period: String
     public var province: Int
+
+    package init(
+        indicator: String, period: String, province: Int
+    ) {
+        self.indicator = indicator
+        self.period = period
+        self.province = province
+    }
 }
 
 extension SQLiteStore {

@@ -81,33 +81,23 @@ public final class SQLiteStore: IndicatorStore {
                 sql: "SELECT code_text, name, parent_code, urban_rural_class, lowest_level FROM regions WHERE edition = ? ORDER BY code")
             let handle = statement.sqliteStatement
             sqlite3_bind_int64(handle, 1, Int64(edition))
-            var builder = RegistryBuilder(edition: edition)
-            let source = "\(path) regions"
-            func text(_ column: Int32) -> String { ColumnReading.text(handle, column) }
-            var line = 0
+            var registry = StoredRegistry(edition: edition, source: "\(path) regions")
             while true {
                 let code = sqlite3_step(handle)
                 if code == SQLITE_DONE { break }
                 guard code == SQLITE_ROW else {
                     throw StoreError(path: path, message: "reading the registry failed: \(String(cString: sqlite3_errstr(code)))")
                 }
-                line += 1
                 guard sqlite3_column_type(handle, 2) == SQLITE_INTEGER else {
                     throw StoredRow(row: Row(), table: "regions", store: path).problem(
                         "parent_code", "holds \(ColumnReading.shown(handle, 2)), not an Int64")
                 }
-                let codeText = text(0), name = text(1), lowest = text(4)
-                let parent = RegionCode(uncheckedRawValue: sqlite3_column_int64(handle, 2))
-                builder.add(
-                    code: codeText, name: name, parentCode: parent == .national ? "" : parent.description, urbanRuralClass: text(3),
-                    file: source, line: line)
-                if let parsed = try? RegionCode(codeText), lowest != parsed.level.description {
-                    // A unit that stands for the next level too is stored once; restore the self-parented row.
-                    builder.add(code: codeText, name: name, parentCode: codeText, urbanRuralClass: "", file: source, line: line)
-                }
+                registry.add(
+                    code: ColumnReading.text(handle, 0), name: ColumnReading.text(handle, 1),
+                    parent: RegionCode(uncheckedRawValue: sqlite3_column_int64(handle, 2)), urbanRuralClass: ColumnReading.text(handle, 3),
+                    lowestLevel: ColumnReading.text(handle, 4))
             }
-            guard line > 0 else { return nil }
-            return try builder.build()
+            return try registry.build()
         }
     }
 
@@ -188,7 +178,7 @@ public final class SQLiteStore: IndicatorStore {
 }
 
 extension JSONEncoder {
-    static var sorted: JSONEncoder {
+    package static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
@@ -197,7 +187,7 @@ extension JSONEncoder {
 
 extension JSONEncoder {
     /// Non-finite numbers as the strings "inf", "-inf" and "nan" (JSON has none).
-    static var findingParameters: JSONEncoder {
+    package static var findingParameters: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
@@ -205,7 +195,7 @@ extension JSONEncoder {
 }
 
 extension JSONDecoder {
-    static var findingParameters: JSONDecoder {
+    package static var findingParameters: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
@@ -213,8 +203,8 @@ extension JSONDecoder {
 }
 
 /// ISO 8601 timestamps in UTC, as every table stores them.
-enum Timestamp {
-    static func now() -> String {
+package enum Timestamp {
+    package static func now() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())

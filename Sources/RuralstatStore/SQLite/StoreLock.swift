@@ -14,6 +14,11 @@ public final class StoreLock {
     public struct Busy: Error, CustomStringConvertible, Sendable {
         public let path: String
         public let holder: String
+        package init(path: String, holder: String) {
+            self.path = path
+            self.holder = holder
+        }
+
         public var description: String {
             "another ruralstat command holds the store (\(holder.isEmpty ? "lock \(path)" : holder)); wait for it to finish, or pass --wait SECONDS"
         }

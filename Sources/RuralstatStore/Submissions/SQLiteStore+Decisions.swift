@@ -12,6 +12,17 @@ public struct SubmissionDecision: Sendable, Hashable {
     public var reason: String?
     /// For a retry: the submission the new attempt became.
     public var resultSubmissionID: Int64?
+
+    package init(
+        submissionID: Int64, decision: Kind, decidedAt: String, decidedBy: String, reason: String?, resultSubmissionID: Int64?
+    ) {
+        self.submissionID = submissionID
+        self.decision = decision
+        self.decidedAt = decidedAt
+        self.decidedBy = decidedBy
+        self.reason = reason
+        self.resultSubmissionID = resultSubmissionID
+    }
 }
 
 /// Which ledger entries to list.

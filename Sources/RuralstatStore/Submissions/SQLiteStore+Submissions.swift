@@ -44,40 +44,26 @@ extension SQLiteStore {
             let sink = try StagedSubmission(db: db, store: path, submissionID: id, runID: runID, file: record.fileName)
             let started = Date()
             let verdict = try read(sink)
-            var outcome = ApplyOutcome(submissionID: id, status: .rejected)
-            outcome.secondsReading = Date().timeIntervalSince(started)
-            outcome.rowsRead = verdict.rowsRead
-            outcome.rowsRejected = verdict.rowsRejected
-            outcome.warnings = verdict.warnings
-            if !verdict.apply || verdict.isTest { try sink.discard() }
+            var earlier: (id: Int64, file: String)?
             if let sender = verdict.header.sender, let messageID = verdict.header.messageID,
-                let earlier = try Row.fetchOne(
+                let row = try Row.fetchOne(
                     db, sql: "SELECT id, file_name FROM submissions WHERE sender = ? AND message_id = ? AND status = 'applied'",
                     arguments: [sender, messageID])
             {
-                let earlierID: Int64 = earlier["id"], earlierFile: String = earlier["file_name"]
-                outcome.reason =
-                    "message ID '\(messageID)' of sender '\(sender)' was already used by submission \(earlierID) (\(earlierFile)) with other content; a revision needs a new message ID"
-                let problem = ValidationProblem(
-                    location: SourceLocation(file: record.fileName), key: "", rule: .messageIDReused,
-                    value: messageID, message: outcome.reason!)
+                earlier = (row["id"], row["file_name"])
+            }
+            var outcome = ApplyOutcome(
+                verdict: verdict, submissionID: id, file: record.fileName, secondsReading: Date().timeIntervalSince(started),
+                earlierWithMessageID: earlier)
+            if let reuse = outcome.messageIDReuse {
                 try sink.discard()
-                try sink.reject(problem)
-                outcome.problems.append(problem)
-                outcome.rowsRejected = verdict.rowsRead
-            } else if verdict.isTest {
-                outcome.status = .test
-                outcome.reason = "a test message (Test=true) is checked but not applied"
-            } else if !verdict.apply {
-                outcome.reason =
-                    "rejected as a whole: "
-                    + (verdict.refusal ?? "\(verdict.rowsRejected) of \(verdict.rowsRead) rows break the rules, above the pipeline's threshold")
-                outcome.rowsRejected = verdict.rowsRead
-            } else {
-                outcome.status = .applied
+                try sink.reject(reuse)
+            } else if outcome.status == .applied {
                 let merging = Date()
                 try sink.merge(outcome: &outcome)
                 outcome.secondsMerging = Date().timeIntervalSince(merging)
+            } else {
+                try sink.discard()
             }
             try db.execute(
                 sql: """
@@ -86,8 +72,8 @@ extension SQLiteStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    outcome.reason?.hasPrefix("message ID") == true ? nil : verdict.header.sender,
-                    outcome.reason?.hasPrefix("message ID") == true ? nil : verdict.header.messageID,
+                    outcome.messageIDReuse == nil ? verdict.header.sender : nil,
+                    outcome.messageIDReuse == nil ? verdict.header.messageID : nil,
                     verdict.format, verdict.header.prepared, outcome.status.rawValue, outcome.reason,
                     outcome.rowsRead, outcome.rowsNew, outcome.rowsRevised, outcome.rowsUnchanged, outcome.rowsDeleted,
                     outcome.rowsRejected, outcome.warnings + outcome.duplicatesMerged, id,

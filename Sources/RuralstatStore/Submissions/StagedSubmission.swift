@@ -193,32 +193,22 @@ final class StagedSubmission: SubmissionSink {
         let periodTexts = Dictionary(uniqueKeysWithValues: keys.periodIDs.map { ($0.value, $0.key) })
         for group in repeated.sorted(by: { entries[$0.lowerBound].index < entries[$1.lowerBound].index }) {
             let rows = entries[group].map(\.index)
-            let first = rows[0]
-            let identical = rows.allSatisfy { sameValue(held.values[$0], held.values[first]) && held.statuses[$0] == held.statuses[first] }
-            let variants = Set(rows.map { "\(held.values[$0].bitPattern)|\(held.statuses[$0])" }).count
-            let key = held.upsertKeys[first]
+            let key = held.upsertKeys[rows[0]]
             let text =
                 "\(RegionCode(uncheckedRawValue: key.region))|\(indicatorCodes[key.indicator] ?? "?")|\(periodTexts[key.period] ?? "?")"
-            for (position, row) in rows.enumerated() where !(identical && position == 0) {
-                let message =
-                    identical
-                    ? "repeats line \(held.lines[first]) with the same value; merged"
-                    : "the message gives \(variants) different values for this key; all are rejected"
-                let problem = ValidationProblem(
-                    location: SourceLocation(file: file, line: Int(held.lines[row])), key: text,
-                    rule: identical ? .duplicateIdentical : .duplicateContradictory,
-                    value: held.values[row].isNaN ? "" : String(held.values[row]), message: message)
+            let repeated = RepeatedKey(
+                key: text, file: file,
+                rows: rows.map { RepeatedKey.Row(line: held.lines[$0], value: held.values[$0], status: held.statuses[$0]) })
+            for (position, problem) in repeated.problems {
                 try reject(problem)
                 outcome.problems.append(problem)
-                if identical { outcome.duplicatesMerged += 1 } else { outcome.rowsRejected += 1 }
-                skipped[row] = true
+                if repeated.identical { outcome.duplicatesMerged += 1 } else { outcome.rowsRejected += 1 }
+                skipped[rows[position]] = true
             }
-            if !identical { skipped[first] = true }
+            if !repeated.identical { skipped[rows[0]] = true }
         }
         return (entries.map(\.index), skipped)
     }
-
-    private func sameValue(_ a: Double, _ b: Double) -> Bool { a.isNaN ? b.isNaN : a.bitPattern == b.bitPattern }
 }
 
 /// Merges rows into `current_values` with the SQLite C API, many rows to a statement: within one

@@ -28,6 +28,20 @@ public struct StoredSubmission: Sendable, Equatable {
     public var reason: String?
     /// The conditions it was read under (see ``SubmissionRecord/conditions``).
     public var conditions: String?
+
+    package init(
+        id: Int64, fileName: String, status: SubmissionStatus, receivedAt: String, sender: String?, messageID: String?, reason: String?,
+        conditions: String?
+    ) {
+        self.id = id
+        self.fileName = fileName
+        self.status = status
+        self.receivedAt = receivedAt
+        self.sender = sender
+        self.messageID = messageID
+        self.reason = reason
+        self.conditions = conditions
+    }
 }
 
 /// The outcome of a submission as the ledger records it.
@@ -104,4 +118,41 @@ public struct ApplyOutcome: Sendable, Equatable {
 
     /// Rows that changed the store.
     public var rowsApplied: Int { rowsNew + rowsRevised + rowsDeleted }
+}
+
+extension ApplyOutcome {
+    /// What the reader's verdict decides before any row is merged, the same for every store: a
+    /// message ID the sender already used for an applied submission (`earlier`) rejects the file
+    /// whole, with `reuse` the problem to record; a test message is checked only; a file above the
+    /// error threshold is rejected whole. Otherwise the status is `applied`, and the store merges the rows.
+    package init(
+        verdict: SubmissionVerdict, submissionID: Int64, file: String, secondsReading: Double, earlierWithMessageID earlier: (id: Int64, file: String)?
+    ) {
+        self.init(submissionID: submissionID, status: .rejected)
+        self.secondsReading = secondsReading
+        rowsRead = verdict.rowsRead
+        rowsRejected = verdict.rowsRejected
+        warnings = verdict.warnings
+        if let earlier, let sender = verdict.header.sender, let messageID = verdict.header.messageID {
+            let reason =
+                "message ID '\(messageID)' of sender '\(sender)' was already used by submission \(earlier.id) (\(earlier.file)) with other content; a revision needs a new message ID"
+            self.reason = reason
+            problems.append(
+                ValidationProblem(location: SourceLocation(file: file), key: "", rule: .messageIDReused, value: messageID, message: reason))
+            rowsRejected = verdict.rowsRead
+        } else if verdict.isTest {
+            status = .test
+            reason = "a test message (Test=true) is checked but not applied"
+        } else if !verdict.apply {
+            reason =
+                "rejected as a whole: "
+                + (verdict.refusal ?? "\(verdict.rowsRejected) of \(verdict.rowsRead) rows break the rules, above the pipeline's threshold")
+            rowsRejected = verdict.rowsRead
+        } else {
+            status = .applied
+        }
+    }
+
+    /// The problem a reused message ID is, when it is the reason the file was rejected.
+    package var messageIDReuse: ValidationProblem? { problems.first { $0.rule == .messageIDReused } }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import RuralstatIngest
 import RuralstatModel
+import RuralstatPipeline
 import RuralstatStore
 
 /// `ruralstat init`: create (or bring up to date) a store with a registry and a catalog.
@@ -17,7 +18,7 @@ struct InitCommand: ParsableCommand {
     )
 
     @Option(help: ArgumentHelp("The store (an SQLite file) to create or update.", valueName: "path"))
-    var store = "reports/ruralstat.sqlite"
+    var store = "reports/ruralstat.opened"
 
     @Option(
         name: .customLong("registry"), parsing: .upToNextOption,
@@ -33,25 +34,23 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let registry = try ReferenceFiles.loadRegistry(paths: registryFiles, edition: edition)
         let catalog = try catalog.loadCatalog()
-        try StorePaths.createParentDirectory(of: store)
-        let held = try StoreLock(store: store, command: "init", wait: lock.wait)
+        let (opened, held) = try StoreOpening.openForWriting(store, command: "init", wait: lock.wait, creating: true)
         defer { withExtendedLifetime(held) {} }
-        let sqlite = try SQLiteStore(creatingAt: store)
-        let run = try sqlite.beginRun(
+        let run = try opened.beginRun(
             command: "init",
             parameters: [
                 "registry": registryFiles.joined(separator: " "), "edition": String(registry.edition), "catalog": self.catalog.catalogFile,
             ])
         do {
-            try sqlite.saveRegistry(registry)
-            try sqlite.saveCatalog(catalog)
-            try sqlite.finishRun(run, status: .succeeded, exitCode: 0)
+            try opened.saveRegistry(registry)
+            try opened.saveCatalog(catalog)
+            try opened.finishRun(run, status: .succeeded, exitCode: 0)
         } catch {
-            try? sqlite.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
+            try? opened.finishRun(run, status: .failed, exitCode: ExitStatus.failure.rawValue)
             throw error
         }
         Logger(label: "ruralstat.init").info("store initialised", metadata: ["store": "\(store)", "run": "\(run)"])
-        let summary = try sqlite.summary()
+        let summary = try opened.summary()
         print("store \(store) (schema \(summary.schemaVersion))")
         print("  registry edition \(registry.edition): \(registry.count) units  " + RegistryReport.levelCounts(registry))
         print("  catalog \(catalog.version): \(catalog.codes.count) indicators, \(catalog.definitions.count) definitions")

@@ -27,6 +27,12 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The pipeline spec (YAML).")
     var spec: String
 
+    @Option(
+        help: ArgumentHelp(
+            "The store, instead of the spec's: a SQLite file, or a PostgreSQL database as postgresql://ROLE@HOST/DATABASE (see the README's server store).",
+            valueName: "path-or-url"))
+    var store: String?
+
     @Option(help: "Seconds to wait for another run holding the store.")
     var wait = 0.0
 
@@ -47,8 +53,11 @@ struct RunCommand: ParsableCommand {
         let logger = Logger(label: "ruralstat.run") { label in
             MultiplexLogHandler([JSONLinesLogHandler(label: label, sink: file)] + (stderr.map { [JSONLinesLogHandler(label: label, sink: $0)] } ?? []))
         }
-        let pipeline: PipelineSpec
-        do { pipeline = try PipelineSpec.load(spec) } catch {
+        var pipeline: PipelineSpec
+        do {
+            pipeline = try PipelineSpec.load(spec)
+            if let store { pipeline.store = store }
+        } catch {
             logger.error("the run did not start: the spec is invalid", metadata: ["spec": "\(spec)", "error": "\(error)", "exit_code": "1"])
             throw ExitStatus.Classified(exitStatus: .invalidInput, description: "\(error)")
         }

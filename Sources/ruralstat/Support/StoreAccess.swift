@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RuralstatPipeline
 import RuralstatStore
 
 /// How long a command that writes the store waits for another writer.
@@ -15,13 +16,10 @@ struct LockOptions: ParsableArguments {
 /// and for a command that writes, under the store's lock.
 enum StoreAccess {
     /// An existing store, for reading.
-    static func open(_ path: String) throws -> any IndicatorStore { try SQLiteStore(path: path) }
+    static func open(_ location: String) throws -> any IndicatorStore { try StoreOpening.open(location) }
 
     /// An existing store, locked for `command` until the lock is released.
-    static func openForWriting(_ path: String, command: String, wait: Double) throws -> (store: any IndicatorStore, lock: StoreLock) {
-        // A missing store is said as such, before a lock file is made beside it.
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
-        let lock = try StoreLock(store: path, command: command, wait: wait)
-        return (try SQLiteStore(path: path), lock)
+    static func openForWriting(_ location: String, command: String, wait: Double) throws -> (store: any IndicatorStore, lock: AnyObject) {
+        try StoreOpening.openForWriting(location, command: command, wait: wait)
     }
 }

@@ -1,0 +1,232 @@
+import Foundation
+import PostgresNIO
+import RuralstatModel
+import RuralstatStore
+
+@available(macOS 15, *)
+extension ServerStore {
+    /// Reads the current values through a cursor, `batchSize` rows a fetch, in key order (indicator,
+    /// period, region: the primary key's), so that memory holds one batch whatever the table's size.
+    /// The cursor's transaction is one snapshot: a run that writes meanwhile changes nothing read.
+    public func currentObservations(_ filter: ObservationFilter, batchSize: Int, _ body: (ObservationBatch) throws -> Void) throws {
+        let indicators = filter.indicators.map { $0.sorted() }, periods = filter.periods.map { $0.sorted() }
+        let provinces = filter.provinces.map { $0.sorted() }
+        try exclusively {
+            try run { connection in
+                try await connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                try await connection.execute(
+                    """
+                    DECLARE current_values NO SCROLL CURSOR FOR
+                    SELECT indicator, period, region, value, status FROM ruralstat.observations
+                    WHERE (\(indicators)::text[] IS NULL OR indicator = ANY(\(indicators)))
+                      AND (\(periods)::text[] IS NULL OR period = ANY(\(periods)))
+                      AND (\(provinces)::integer[] IS NULL OR (region / 10000000000)::integer = ANY(\(provinces)))
+                    ORDER BY indicator, period, region
+                    """)
+            }
+            defer { try? run { connection in try await connection.execute("COMMIT") } }
+            var indicatorCodes: [String] = [], indicatorIndex: [String: UInt16] = [:]
+            var periodTable: [Period] = [], periodIndex: [String: UInt16] = [:]
+            while true {
+                let rows = try run { connection in
+                    try await connection.rows("FETCH \(unescaped: String(batchSize)) FROM current_values") {
+                        try $0.decode((String, String, Int64, Double?, String?).self)
+                    }
+                }
+                if rows.isEmpty { break }
+                var positions: [(indicator: UInt16, period: UInt16)] = []
+                positions.reserveCapacity(rows.count)
+                for (indicator, period, _, _, _) in rows {
+                    let indicatorPosition: UInt16
+                    if let known = indicatorIndex[indicator] {
+                        indicatorPosition = known
+                    } else {
+                        indicatorPosition = UInt16(indicatorCodes.count)
+                        indicatorCodes.append(indicator)
+                        indicatorIndex[indicator] = indicatorPosition
+                    }
+                    let periodPosition: UInt16
+                    if let known = periodIndex[period] {
+                        periodPosition = known
+                    } else {
+                        guard let parsed = try? Period(period) else {
+                            throw problem("observations", "period", "holds '\(EchoText.quote(period))', which is not a period")
+                        }
+                        periodPosition = UInt16(periodTable.count)
+                        periodTable.append(parsed)
+                        periodIndex[period] = periodPosition
+                    }
+                    positions.append((indicatorPosition, periodPosition))
+                }
+                var batch = ObservationBatch(indicatorCodes: indicatorCodes, periodTable: periodTable, capacity: rows.count)
+                for (index, row) in rows.enumerated() {
+                    guard row.4.map({ $0.utf8.count == 1 }) ?? true else {
+                        throw problem("observations", "status", "holds '\(EchoText.quote(row.4!))', not a status letter")
+                    }
+                    batch.append(
+                        region: row.2, indicator: positions[index].indicator, period: positions[index].period, value: row.3 ?? .nan,
+                        status: row.4?.utf8.first ?? 0, action: .merge, line: 0)
+                }
+                try body(batch)
+            }
+        }
+    }
+
+    /// Replaces the rollups of a scope: the new ones are copied into staging, then, in one
+    /// transaction, what changed is logged (`rollup_changes`), the scope's rows deleted and the new inserted.
+    public func replaceRollups(_ rollups: [Rollup], scope: RollupScope, runID: Int64) throws {
+        var rows = CopyRows()
+        for rollup in rollups {
+            let period = rollup.period.description
+            guard scope.regions.contains(rollup.region), scope.indicators?.contains(rollup.indicator) ?? true,
+                scope.periods?.contains(period) ?? true
+            else { continue }
+            rows.text(rollup.level.description)
+            rows.integer(rollup.region.rawValue)
+            rows.text(rollup.indicator)
+            rows.text(period)
+            rows.number(rollup.value)
+            rows.integer(rollup.contributing)
+            rows.integer(rollup.expected)
+            rows.number(rollup.coverage)
+            rows.text(rollup.publication.rawValue)
+            rows.number(rollup.reported)
+            rows.number(rollup.imbalance)
+            rows.number(rollup.relativeImbalance)
+            rows.number(rollup.numerator)
+            rows.number(rollup.denominator)
+            rows.endRow()
+        }
+        let data = rows.buffer
+        let regions = scope.regions.condition
+        let indicators = scope.indicators.map { $0.sorted() }, periods = scope.periods.map { $0.sorted() }
+        try run { connection in
+            try await connection.transaction { connection throws(ServerStoreError) in
+                try await connection.execute("TRUNCATE \(unescaped: ServerStaging.rollups)")
+                try await connection.copy(into: ServerStaging.rollups, columns: ServerStaging.rollupColumns, data)
+                let inScope = """
+                    \(regions) AND ($1::text[] IS NULL OR indicator = ANY($1)) AND ($2::text[] IS NULL OR period = ANY($2))
+                    """
+                var bindings = PostgresBindings()
+                bindings.append(indicators)
+                bindings.append(periods)
+                try await connection.execute(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO ruralstat.rollup_changes (run_id, level, region, indicator, period, change)
+                            SELECT \(runID), s.level, s.region, s.indicator, s.period, 'upsert' FROM \(ServerStaging.rollups) s
+                            LEFT JOIN ruralstat.rollups r
+                                ON r.indicator = s.indicator AND r.period = s.period AND r.level = s.level AND r.region = s.region
+                            WHERE r.region IS NULL OR r.value IS DISTINCT FROM s.value OR r.publication <> s.publication
+                            ORDER BY s.indicator, s.period, s.level, s.region
+                            """))
+                try await connection.execute(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO ruralstat.rollup_changes (run_id, level, region, indicator, period, change)
+                            SELECT \(runID), r.level, r.region, r.indicator, r.period, 'delete' FROM ruralstat.rollups r
+                            WHERE \(inScope)
+                              AND NOT EXISTS (SELECT FROM \(ServerStaging.rollups) s
+                                WHERE s.indicator = r.indicator AND s.period = r.period AND s.level = r.level AND s.region = r.region)
+                            ORDER BY r.indicator, r.period, r.level, r.region
+                            """, binds: bindings))
+                try await connection.execute(PostgresQuery(unsafeSQL: "DELETE FROM ruralstat.rollups WHERE \(inScope)", binds: bindings))
+                try await connection.execute(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO ruralstat.rollups (run_id, \(ServerStaging.rollupColumns.joined(separator: ", ")))
+                            SELECT \(runID), \(ServerStaging.rollupColumns.joined(separator: ", ")) FROM \(ServerStaging.rollups)
+                            ORDER BY indicator, period, level, region
+                            """))
+            }
+        }
+    }
+
+    public func periods(of indicators: Set<String>?) throws -> Set<String> {
+        let codes = indicators.map { $0.sorted() }
+        return Set(
+            try run { connection in
+                try await connection.rows(
+                    """
+                    SELECT DISTINCT period FROM ruralstat.observations WHERE \(codes)::text[] IS NULL OR indicator = ANY(\(codes))
+                    UNION SELECT DISTINCT period FROM ruralstat.rollups WHERE \(codes)::text[] IS NULL OR indicator = ANY(\(codes))
+                    """
+                ) { try $0.decode(String.self) }
+            })
+    }
+
+    public func rollupChanges(since run: Int64) throws -> (changed: [Rollup], removed: [RollupKey]) {
+        let changes = try self.run { connection in
+            try await connection.rows(
+                "SELECT level, region, indicator, period, change FROM ruralstat.rollup_changes WHERE run_id > \(run) ORDER BY id"
+            ) { try $0.decode((String, Int64, String, String, String).self) }
+        }
+        var last: [RollupKey: String] = [:]
+        for (level, region, indicator, period, change) in changes {
+            last[RollupKey(level: level, region: region, indicator: indicator, period: period)] = change
+        }
+        return try settledChanges(last)
+    }
+
+    public func storedRollups() throws -> [Rollup] { try storedRollups(where: "TRUE") }
+
+    public func storedRollups(regions: RollupScope.Regions, levels: Set<RegionLevel>?) throws -> [Rollup] {
+        let names = levels.map { $0.map(\.description).sorted() }
+        return try storedRollups(where: "\(regions.condition) AND ($1::text[] IS NULL OR level = ANY($1))", names)
+    }
+
+    public func storedProvinceRollups(indicators: Set<String>, period: String) throws -> [Rollup] {
+        try storedRollups(where: "level = 'province' AND indicator = ANY($1) AND period = $2", indicators.sorted(), period)
+    }
+
+    public func rollupIndicators() throws -> Set<String> {
+        Set(try run { connection in try await connection.rows("SELECT DISTINCT indicator FROM ruralstat.rollups") { try $0.decode(String.self) } })
+    }
+
+    /// The rollups a condition selects (ruralstat's own SQL, its values bound as `$1`, `$2`), in key order.
+    private func storedRollups(where condition: String, _ first: [String]? = nil, _ second: String? = nil) throws -> [Rollup] {
+        var bindings = PostgresBindings()
+        if condition.contains("$1") { bindings.append(first) }
+        if condition.contains("$2") { bindings.append(second) }
+        let query = PostgresQuery(
+            unsafeSQL: """
+                SELECT level, region, indicator, period, value, contributing, expected, publication, reported_value, numerator, denominator
+                FROM ruralstat.rollups WHERE \(condition) ORDER BY indicator, period, level, region
+                """, binds: bindings)
+        let rows = try run { connection in
+            try await connection.rows(query) { try $0.decode((String, Int64, String, String, Double?, Int, Int?, String, Double?, Double, Double).self) }
+        }
+        // Texts repeat row after row: parse each once.
+        var levels: [String: RegionLevel] = [:], periods: [String: Period] = [:], publications: [String: Publication] = [:]
+        return try rows.map { level, region, indicator, period, value, contributing, expected, publication, reported, numerator, denominator in
+            guard let parsedLevel = levels[level] ?? RegionLevel(name: level) else {
+                throw problem("rollups", "level", "holds '\(EchoText.quote(level))', which is not a level")
+            }
+            levels[level] = parsedLevel
+            guard let parsedPeriod = periods[period] ?? (try? Period(period)) else {
+                throw problem("rollups", "period", "holds '\(EchoText.quote(period))', which is not a period")
+            }
+            periods[period] = parsedPeriod
+            guard let mark = publications[publication] ?? Publication(rawValue: publication) else {
+                throw problem("rollups", "publication", "holds '\(EchoText.quote(publication))', which is not one of its values")
+            }
+            publications[publication] = mark
+            return Rollup(
+                level: parsedLevel, region: RegionCode(uncheckedRawValue: region), indicator: indicator, period: parsedPeriod, value: value ?? .nan,
+                numerator: numerator, denominator: denominator, contributing: contributing, expected: expected, publication: mark, reported: reported)
+        }
+    }
+
+    public func rollupWatermark() throws -> Int64 { try watermark("rollup_watermark") }
+
+    public func setRollupWatermark(_ submission: Int64) throws { try setWatermark("rollup_watermark", submission) }
+
+    public func partitionsTouched(since watermark: Int64) throws -> Set<TouchedPartition> {
+        Set(
+            try run { connection in
+                try await connection.rows(
+                    "SELECT DISTINCT indicator, period, province FROM ruralstat.submission_partitions WHERE submission_id > \(watermark)"
+                ) { try $0.decode((String, String, Int).self) }
+            }.map { TouchedPartition(indicator: $0.0, period: $0.1, province: $0.2) })
+    }
+}

@@ -1,0 +1,348 @@
+import Foundation
+import PostgresNIO
+import RuralstatModel
+import RuralstatStore
+
+@available(macOS 15, *)
+extension ServerStore {
+    static let submissionColumns = "id, file_name, status, received_at, sender, message_id, reason, conditions"
+
+    public func submission(withHash hash: String) throws -> StoredSubmission? {
+        try storedSubmissions(
+            "SELECT \(unescaped: Self.submissionColumns) FROM ruralstat.submissions WHERE content_hash = \(hash) AND status IN ('applied', 'test', 'retired')"
+        ).first
+    }
+
+    public func rejectedAttempt(withHash hash: String) throws -> StoredSubmission? {
+        try storedSubmissions(
+            """
+            SELECT \(unescaped: Self.submissionColumns) FROM ruralstat.submissions WHERE content_hash = \(hash) AND status = 'rejected'
+            ORDER BY id DESC LIMIT 1
+            """
+        ).first
+    }
+
+    private func storedSubmissions(_ query: PostgresQuery) throws -> [StoredSubmission] {
+        let rows = try run { connection in
+            try await connection.rows(query) { try $0.decode((Int64, String, String, String, String?, String?, String?, String?).self) }
+        }
+        return try rows.map { row in
+            guard let status = SubmissionStatus(rawValue: row.2) else {
+                throw problem("submissions", "status", "holds '\(EchoText.quote(row.2))', which is not one of its values")
+            }
+            return StoredSubmission(
+                id: row.0, fileName: row.1, status: status, receivedAt: row.3, sender: row.4, messageID: row.5, reason: row.6, conditions: row.7)
+        }
+    }
+
+    /// Applies one submission in one transaction. Its rows are copied into the staging table as the
+    /// reader gives them (``ServerSubmissionStage``); once the reader has judged the whole file,
+    /// repeated keys are settled and the rows merged set-wise in document order: each stretch of
+    /// upserts by three statements (the versions it replaces to history, the changed values updated,
+    /// the new ones inserted), each delete row by its own. If `read` throws, the transaction rolls
+    /// back and nothing of the submission stays.
+    public func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome {
+        try exclusively {
+            try run { connection in
+                try await connection.execute("BEGIN")
+                try await connection.execute("TRUNCATE \(unescaped: ServerStaging.values), \(unescaped: ServerStaging.rejects)")
+            }
+            do {
+                let outcome = try applyInTransaction(record, runID: runID, read: read)
+                try run { connection in try await connection.execute("COMMIT") }
+                return outcome
+            } catch {
+                try? run { connection in try await connection.execute("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    private func applyInTransaction(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws
+        -> ApplyOutcome
+    {
+        let id = try run { connection in
+            try await connection.rows(
+                """
+                INSERT INTO ruralstat.submissions (region, file_name, content_hash, received_at, run_id, status, conditions)
+                VALUES (0, \(record.fileName.storable), \(record.contentHash), \(record.receivedAt.storable), \(runID), 'rejected',
+                    \(record.conditions?.storable)) RETURNING id
+                """
+            ) { try $0.decode(Int64.self) }[0]
+        }
+        let stage = ServerSubmissionStage(store: self, file: record.fileName)
+        let started = Date()
+        let verdict = try read(stage)
+        var earlier: (id: Int64, file: String)?
+        if let sender = verdict.header.sender, let messageID = verdict.header.messageID {
+            earlier = try run { connection in
+                try await connection.rows(
+                    """
+                    SELECT id, file_name FROM ruralstat.submissions
+                    WHERE sender = \(sender.storable) AND message_id = \(messageID.storable) AND status = 'applied'
+                    """
+                ) { try $0.decode((Int64, String).self) }.first
+            }.map { (id: $0.0, file: $0.1) }
+        }
+        var outcome = ApplyOutcome(
+            verdict: verdict, submissionID: id, file: record.fileName, secondsReading: Date().timeIntervalSince(started),
+            earlierWithMessageID: earlier)
+        let reused = outcome.messageIDReuse != nil
+        if let reuse = outcome.messageIDReuse {
+            try stage.reject(reuse)
+        } else if outcome.status == .applied {
+            let merging = Date()
+            try stage.flush()
+            try settleRepeats(file: record.fileName, stage: stage, outcome: &outcome)
+            try stage.flush()
+            try merge(submission: id, outcome: &outcome)
+            outcome.secondsMerging = Date().timeIntervalSince(merging)
+        }
+        try stage.flush()
+        let sender = reused ? nil : verdict.header.sender?.storable, messageID = reused ? nil : verdict.header.messageID?.storable
+        let region = verdict.header.sender.flatMap { RegionCode(senderID: $0) }?.rawValue ?? 0
+        let final = {
+            var final = outcome; final.reason = final.reason?.storable; return final
+        }()
+        let (format, prepared) = (verdict.format?.storable, verdict.header.prepared?.storable)
+        try run { connection in
+            try await connection.execute(
+                """
+                UPDATE ruralstat.submissions SET region = \(region), sender = \(sender), message_id = \(messageID), format = \(format),
+                    prepared_at = \(prepared), status = \(final.status.rawValue), reason = \(final.reason), rows_read = \(final.rowsRead),
+                    rows_new = \(final.rowsNew), rows_revised = \(final.rowsRevised), rows_unchanged = \(final.rowsUnchanged),
+                    rows_deleted = \(final.rowsDeleted), rows_rejected = \(final.rowsRejected), warnings = \(final.warnings + final.duplicatesMerged)
+                WHERE id = \(id)
+                """)
+            try await Self.moveStagedRejects(connection, submission: id, run: runID, region: region)
+        }
+        return outcome
+    }
+
+    /// The staged rejects into the rejects table, in order; a reject without a region of its own
+    /// (no key) belongs to the sender's jurisdiction.
+    private static func moveStagedRejects(_ connection: ServerConnection, submission: Int64, run: Int64?, region: Int64) async throws(ServerStoreError) {
+        try await connection.execute(
+            """
+            INSERT INTO ruralstat.rejects (region, run_id, submission_id, file, line, element, column_name, key, rule, severity, value, message)
+            SELECT coalesce(region, \(region)), \(run), \(submission), file, line, element, column_name, key, rule, severity, value, message
+            FROM \(unescaped: ServerStaging.rejects) ORDER BY seq
+            """)
+        try await connection.execute("TRUNCATE \(unescaped: ServerStaging.rejects)")
+    }
+
+    /// Keys the upserts give more than once (``RuralstatStore/RepeatedKey``): the rows not applied
+    /// leave the staging table, and their problems are rejects.
+    private func settleRepeats(file: String, stage: ServerSubmissionStage, outcome: inout ApplyOutcome) throws {
+        let groups = try run { connection in
+            try await connection.rows(
+                """
+                SELECT region, indicator, period, array_agg(seq ORDER BY seq), array_agg(line ORDER BY seq),
+                    array_agg(coalesce(value, 'NaN') ORDER BY seq), array_agg(coalesce(status, '') ORDER BY seq)
+                FROM \(unescaped: ServerStaging.values) WHERE action <> 'd'
+                GROUP BY region, indicator, period HAVING count(*) > 1 ORDER BY min(seq)
+                """
+            ) { try $0.decode((Int64, String, String, [Int64], [Int32], [Double], [String]).self) }
+        }
+        var skipped: [Int64] = []
+        for (region, indicator, period, seqs, lines, values, statuses) in groups {
+            let rows = lines.indices.map { RepeatedKey.Row(line: lines[$0], value: values[$0], status: statuses[$0].utf8.first ?? 0) }
+            let repeated = RepeatedKey(key: "\(RegionCode(uncheckedRawValue: region))|\(indicator)|\(period)", file: file, rows: rows)
+            for (position, problem) in repeated.problems {
+                try stage.reject(problem)
+                outcome.problems.append(problem)
+                if repeated.identical { outcome.duplicatesMerged += 1 } else { outcome.rowsRejected += 1 }
+                skipped.append(seqs[position])
+            }
+            if !repeated.identical { skipped.append(seqs[0]) }
+        }
+        guard !skipped.isEmpty else { return }
+        let seqs = skipped
+        try run { connection in
+            try await connection.execute("DELETE FROM \(unescaped: ServerStaging.values) WHERE seq = ANY(\(seqs))")
+        }
+    }
+
+    /// Merges the staged rows in document order: stretches of upserts, each set-wise, and delete rows.
+    private func merge(submission id: Int64, outcome: inout ApplyOutcome) throws {
+        let deletes = try run { connection in
+            try await connection.rows(
+                "SELECT seq, indicator, period, region FROM \(unescaped: ServerStaging.values) WHERE action = 'd' ORDER BY seq"
+            ) { try $0.decode((Int64, String?, String?, Int64?).self) }
+        }
+        var start = Int64.min
+        for delete in deletes + [(Int64.max, nil, nil, nil)] {
+            let (low, high) = (start, delete.0)
+            let counts = try run { connection in try await Self.mergeUpserts(connection, submission: id, seqs: low, high) }
+            outcome.rowsNew += counts.new
+            outcome.rowsRevised += counts.revised
+            outcome.rowsUnchanged += counts.unchanged
+            guard delete.0 != Int64.max else { break }
+            let (indicator, period, region) = (delete.1, delete.2, delete.3)
+            outcome.rowsDeleted += try run { connection in
+                /// A statement on the current values the delete row matches (a NULL dimension matches every value).
+                func matching(_ head: String, _ tail: String = "") -> PostgresQuery {
+                    """
+                    \(unescaped: head) WHERE (\(indicator)::text IS NULL OR indicator = \(indicator)) AND (\(period)::text IS NULL OR period = \(period))
+                    AND (\(region)::bigint IS NULL OR region = \(region)) \(unescaped: tail)
+                    """
+                }
+                try await connection.execute(
+                    matching(
+                        """
+                        INSERT INTO ruralstat.submission_partitions (submission_id, indicator, period, province)
+                        SELECT DISTINCT \(id), indicator, period, (region / 10000000000)::integer FROM ruralstat.observations
+                        """, "ON CONFLICT DO NOTHING"))
+                try await connection.execute(
+                    matching(
+                        """
+                        INSERT INTO ruralstat.superseded_observations (indicator, period, region, value, status, submission_id, source_line, superseded_by)
+                        SELECT indicator, period, region, value, status, submission_id, source_line, \(id) FROM ruralstat.observations
+                        """))
+                return try await connection.rows(
+                    matching("WITH gone AS (DELETE FROM ruralstat.observations", "RETURNING 1) SELECT count(*) FROM gone")
+                ) { try $0.decode(Int.self) }[0]
+            }
+            start = delete.0
+        }
+        try run { connection in
+            try await connection.execute(
+                """
+                INSERT INTO ruralstat.submission_partitions (submission_id, indicator, period, province)
+                SELECT DISTINCT \(id), indicator, period, (region / 10000000000)::integer FROM ruralstat.observations WHERE submission_id = \(id)
+                ON CONFLICT DO NOTHING
+                """)
+        }
+    }
+
+    /// One stretch of upserts (staged rows with `seq` in `low..<high`): a changed value or status
+    /// moves the current version to history and is updated; a new key is inserted; an identical
+    /// value changes nothing. A Merge without a status keeps the stored status; a Replace replaces it.
+    private static func mergeUpserts(_ connection: ServerConnection, submission id: Int64, seqs low: Int64, _ high: Int64) async throws(ServerStoreError)
+        -> (new: Int, revised: Int, unchanged: Int)
+    {
+        let stretch = "s.action <> 'd' AND s.seq >= \(low) AND s.seq < \(high)"
+        let changed = """
+            o.indicator = s.indicator AND o.period = s.period AND o.region = s.region
+            AND (s.value IS DISTINCT FROM o.value OR NOT (s.status IS NOT DISTINCT FROM o.status OR (s.action = 'm' AND s.status IS NULL)))
+            """
+        let staged = ServerStaging.values
+        try await connection.execute(
+            """
+            INSERT INTO ruralstat.superseded_observations (indicator, period, region, value, status, submission_id, source_line, superseded_by)
+            SELECT o.indicator, o.period, o.region, o.value, o.status, o.submission_id, o.source_line, \(id)
+            FROM \(unescaped: staged) s JOIN ruralstat.observations o ON \(unescaped: changed) WHERE \(unescaped: stretch)
+            """)
+        let revised = try await connection.rows(
+            """
+            WITH revised AS (
+                UPDATE ruralstat.observations o SET value = s.value,
+                    status = CASE WHEN s.action = 'm' AND s.status IS NULL THEN o.status ELSE s.status END,
+                    submission_id = \(id), source_line = s.line
+                FROM \(unescaped: staged) s WHERE \(unescaped: changed) AND \(unescaped: stretch) RETURNING 1)
+            SELECT count(*) FROM revised
+            """
+        ) { try $0.decode(Int.self) }[0]
+        let new = try await connection.rows(
+            """
+            WITH new AS (
+                INSERT INTO ruralstat.observations (indicator, period, region, value, status, submission_id, source_line)
+                SELECT s.indicator, s.period, s.region, s.value, s.status, \(id), s.line FROM \(unescaped: staged) s
+                WHERE \(unescaped: stretch) ORDER BY s.indicator, s.period, s.region
+                ON CONFLICT (indicator, period, region) DO NOTHING RETURNING 1)
+            SELECT count(*) FROM new
+            """
+        ) { try $0.decode(Int.self) }[0]
+        let total = try await connection.rows("SELECT count(*) FROM \(unescaped: staged) s WHERE \(unescaped: stretch)") {
+            try $0.decode(Int.self)
+        }[0]
+        return (new, revised, total - new - revised)
+    }
+
+    public func recordUnreadable(_ record: SubmissionRecord, runID: Int64?, problem: ValidationProblem) throws -> Int64 {
+        try exclusively {
+            let stage = ServerSubmissionStage(store: self, file: record.fileName)
+            try run { connection in try await connection.execute("TRUNCATE \(unescaped: ServerStaging.rejects)") }
+            try stage.reject(problem)
+            try stage.flush()
+            return try run { connection in
+                try await connection.transaction { connection throws(ServerStoreError) in
+                    let id = try await connection.rows(
+                        """
+                        INSERT INTO ruralstat.submissions (region, file_name, content_hash, received_at, run_id, status, reason, conditions)
+                        VALUES (0, \(record.fileName.storable), \(record.contentHash), \(record.receivedAt.storable), \(runID), 'rejected',
+                            \(problem.message.storable), \(record.conditions?.storable)) RETURNING id
+                        """
+                    ) { try $0.decode(Int64.self) }[0]
+                    try await Self.moveStagedRejects(connection, submission: id, run: runID, region: 0)
+                    return id
+                }
+            }
+        }
+    }
+}
+
+/// Where the reader puts a submission's rows and problems while the server store applies it: both
+/// are written in COPY's text format and copied into the staging tables a few megabytes at a time,
+/// so memory stays flat whatever the file's size.
+@available(macOS 15, *)
+final class ServerSubmissionStage: SubmissionSink {
+    let file: String
+    private let store: ServerStore
+    private var values = CopyRows()
+    private var rejects = CopyRows()
+    private var seq: Int64 = 0
+    /// Bytes staged before they are copied.
+    private static let flushBytes = 4 << 20
+
+    init(store: ServerStore, file: String) {
+        self.store = store
+        self.file = file
+    }
+
+    func add(_ batch: ObservationBatch) throws {
+        let periods = batch.periodTable.map(\.description)
+        let merge = Action.merge.rawValue, delete = Action.delete.rawValue
+        for index in 0..<batch.count {
+            seq += 1
+            values.integer(seq)
+            let action = batch.actions[index]
+            values.text(action == delete ? "d" : action == merge ? "m" : "r")
+            let indicator = batch.indicators[index], period = batch.periods[index], region = batch.regions[index]
+            values.text(indicator == ObservationBatch.wildcardIndex ? nil : batch.indicatorCodes[Int(indicator)])
+            values.text(period == ObservationBatch.wildcardIndex ? nil : periods[Int(period)])
+            values.integer(region == ObservationBatch.wildcard ? nil : region)
+            values.number(batch.values[index])
+            let status = batch.statuses[index]
+            values.text(status == 0 || status > 127 ? nil : String(UnicodeScalar(status)))
+            values.integer(batch.lines[index])
+            values.endRow()
+        }
+        if values.buffer.readableBytes >= Self.flushBytes { try flush() }
+    }
+
+    func reject(_ problem: ValidationProblem) throws {
+        let keyRegion = problem.key.split(separator: "|", omittingEmptySubsequences: false).first.flatMap { try? RegionCode(String($0)) }
+        rejects.integer(keyRegion?.rawValue)
+        rejects.text(problem.location.file)
+        rejects.integer(problem.location.line)
+        rejects.text(problem.location.element)
+        rejects.text(problem.location.column)
+        rejects.text(problem.key.isEmpty ? nil : problem.key)
+        rejects.text(problem.rule.rawValue)
+        rejects.text(problem.severity.rawValue)
+        rejects.text(problem.value)
+        rejects.text(problem.message)
+        rejects.endRow()
+        if rejects.buffer.readableBytes >= Self.flushBytes { try flush() }
+    }
+
+    /// Copies what is staged in memory into the staging tables.
+    func flush() throws {
+        let rows = values.take(), problems = rejects.take()
+        try store.run { connection in
+            try await connection.copy(into: ServerStaging.values, columns: ServerStaging.valueColumns, rows)
+            try await connection.copy(into: ServerStaging.rejects, columns: ServerStaging.rejectColumns, problems)
+        }
+    }
+}
