@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "RuralstatServerStoreTests",
             dependencies: [
-                "RuralstatServerStore", "RuralstatModel", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "RuralstatServerStore", "RuralstatStore", "RuralstatModel", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "RuralstatAggregateTests", dependencies: ["RuralstatAggregate", "RuralstatModel", "TestSupport"]),

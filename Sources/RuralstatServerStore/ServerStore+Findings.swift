@@ -33,6 +33,7 @@ extension ServerStore {
             rows.endRow()
         }
         let data = rows.buffer
+        try prepareStaging()
         try run { connection in
             if afresh { try await connection.execute("TRUNCATE \(unescaped: ServerStaging.findings)") }
             try await connection.copy(into: ServerStaging.findings, columns: ServerStaging.findingColumns, data)
@@ -45,6 +46,7 @@ extension ServerStore {
         let columns = ServerStaging.findingColumns.joined(separator: ", ")
         let rules = tallies.map(\.ruleID), levels = tallies.map(\.level.description), provinces = tallies.map(\.province.rawValue)
         let passed = tallies.map(\.passed), failed = tallies.map(\.failed), notApplicable = tallies.map(\.notApplicable)
+        try prepareStaging()
         try run { connection in
             try await connection.transaction { connection throws(ServerStoreError) in
                 try await connection.execute(

@@ -100,6 +100,7 @@ extension ServerStore {
         let data = rows.buffer
         let regions = scope.regions.condition
         let indicators = scope.indicators.map { $0.sorted() }, periods = scope.periods.map { $0.sorted() }
+        try prepareStaging()
         try run { connection in
             try await connection.transaction { connection throws(ServerStoreError) in
                 try await connection.execute("TRUNCATE \(unescaped: ServerStaging.rollups)")
@@ -142,16 +143,26 @@ extension ServerStore {
         }
     }
 
+    /// The periods of the current values and rollups of these indicators (all when nil) — of those
+    /// the login may read: an evaluator, who reads neither, gets the periods of its findings.
     public func periods(of indicators: Set<String>?) throws -> Set<String> {
         let codes = indicators.map { $0.sorted() }
         return Set(
             try run { connection in
-                try await connection.rows(
+                let readable = try await connection.rows(
                     """
-                    SELECT DISTINCT period FROM ruralstat.observations WHERE \(codes)::text[] IS NULL OR indicator = ANY(\(codes))
-                    UNION SELECT DISTINCT period FROM ruralstat.rollups WHERE \(codes)::text[] IS NULL OR indicator = ANY(\(codes))
+                    SELECT has_table_privilege('ruralstat.observations', 'SELECT'), has_table_privilege('ruralstat.rollups', 'SELECT')
                     """
-                ) { try $0.decode(String.self) }
+                ) { try $0.decode((Bool, Bool).self) }[0]
+                let tables = [readable.0 ? "observations" : nil, readable.1 ? "rollups" : nil].compactMap { $0 }
+                let parts = (tables.isEmpty ? ["findings"] : tables).map {
+                    "SELECT DISTINCT period FROM ruralstat.\($0) WHERE period IS NOT NULL AND ($1::text[] IS NULL OR indicator = ANY($1))"
+                }
+                var bindings = PostgresBindings()
+                bindings.append(codes)
+                return try await connection.rows(PostgresQuery(unsafeSQL: parts.joined(separator: " UNION "), binds: bindings)) {
+                    try $0.decode(String.self)
+                }
             })
     }
 

@@ -42,7 +42,8 @@ extension ServerStore {
     /// the new ones inserted), each delete row by its own. If `read` throws, the transaction rolls
     /// back and nothing of the submission stays.
     public func apply(_ record: SubmissionRecord, runID: Int64?, read: (any SubmissionSink) throws -> SubmissionVerdict) throws -> ApplyOutcome {
-        try exclusively {
+        try prepareStaging()
+        return try exclusively {
             try run { connection in
                 try await connection.execute("BEGIN")
                 try await connection.execute("TRUNCATE \(unescaped: ServerStaging.values), \(unescaped: ServerStaging.rejects)")
@@ -260,7 +261,8 @@ extension ServerStore {
     }
 
     public func recordUnreadable(_ record: SubmissionRecord, runID: Int64?, problem: ValidationProblem) throws -> Int64 {
-        try exclusively {
+        try prepareStaging()
+        return try exclusively {
             let stage = ServerSubmissionStage(store: self, file: record.fileName)
             try run { connection in try await connection.execute("TRUNCATE \(unescaped: ServerStaging.rejects)") }
             try stage.reject(problem)

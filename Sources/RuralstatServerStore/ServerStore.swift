@@ -23,6 +23,9 @@ public final class ServerStore: IndicatorStore, @unchecked Sendable {
     let connection: ServerConnection
     /// One call at a time on the connection; recursive, because an apply holds it across the reader's calls.
     private let lock = NSRecursiveLock()
+    /// Whether this connection has its staging tables (made at the first write: a reading login, an
+    /// analyst's, may not create temporary tables).
+    private var staged = false
 
     /// Connects and brings the schema to the current version.
     ///
@@ -44,7 +47,6 @@ public final class ServerStore: IndicatorStore, @unchecked Sendable {
             if versions.last != ServerSchema.version {
                 _ = try Self.bridge(shown) { [connection] in try await ServerSchema.migrate(connection) }
             }
-            try Self.bridge(shown) { [connection] in try await ServerStaging.create(connection) }
         } catch {
             try? ServerThread.shared.wait { [connection] in await connection.close() }
             throw error
@@ -60,6 +62,15 @@ public final class ServerStore: IndicatorStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try Self.bridge(location.description) { [connection] in try await work(connection) }
+    }
+
+    /// Makes the connection's staging tables, once, before its first write.
+    func prepareStaging() throws {
+        try exclusively {
+            guard !staged else { return }
+            try run { connection in try await ServerStaging.create(connection) }
+            staged = true
+        }
     }
 
     /// Holds the connection for several calls in a row (an apply's transaction around its reader).
@@ -140,6 +151,7 @@ public final class ServerStore: IndicatorStore, @unchecked Sendable {
             rows.endRow()
         }
         let edition = registry.edition, data = rows.buffer
+        try prepareStaging()
         try run { connection in
             try await connection.transaction { connection throws(ServerStoreError) in
                 try await connection.execute("DELETE FROM ruralstat.regions WHERE edition = \(edition)")
@@ -211,7 +223,7 @@ public final class ServerStore: IndicatorStore, @unchecked Sendable {
 
     public func indicatorNames() throws -> [(code: String, nameZh: String, nameEn: String)] {
         try run { connection in
-            try await connection.rows("SELECT DISTINCT code, name_zh, name_en FROM ruralstat.indicators ORDER BY code COLLATE \"C\"") {
+            try await connection.rows("SELECT DISTINCT code, name_zh, name_en FROM ruralstat.indicators ORDER BY code") {
                 try $0.decode((String, String, String).self)
             }
         }.map { (code: $0.0, nameZh: $0.1, nameEn: $0.2) }

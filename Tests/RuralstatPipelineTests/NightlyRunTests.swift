@@ -24,10 +24,12 @@ struct NightlyRunTests {
         let folder: TemporaryFolder
         let specPath: String
         var reports: String { folder.path("reports") }
-        var store: String { folder.path("reports/ruralstat.sqlite") }
+        /// The store: a SQLite file in the reports folder, or the server store given.
+        let store: String
 
-        init(villages: Int = 200, anomalies: Bool = true, rejects: Bool = true) throws {
+        init(villages: Int = 200, anomalies: Bool = true, rejects: Bool = true, store server: String? = nil) throws {
             folder = try TemporaryFolder()
+            store = server ?? folder.path("reports/ruralstat.sqlite")
             var options = SampleDataGenerator.Options()
             options.villages = villages
             options.rejectedRows = rejects
@@ -39,7 +41,7 @@ struct NightlyRunTests {
                 "nightly.yaml",
                 """
                 version: 1
-                store: \(folder.path("reports/ruralstat.sqlite"))
+                store: "\(store)"
                 registry: [\(folder.path("data/registry/regions_2023.csv"))]
                 catalog: \(NightlyRunTests.root.appendingPathComponent("pipelines/indicators.yaml").path)
                 rules: \(NightlyRunTests.root.appendingPathComponent("pipelines/rules.yaml").path)
@@ -64,7 +66,7 @@ struct NightlyRunTests {
 
         /// The store's lasting content: current observations, rollups and findings, as text.
         func snapshot() throws -> [String] {
-            let store = try SQLiteStore(path: store)
+            let store = try StoreOpening.open(store)
             let rollups = try store.storedRollups().map {
                 "\($0.level) \($0.region) \($0.indicator) \($0.period) \($0.value) \($0.contributing) \($0.publication)"
             }

@@ -81,4 +81,39 @@ struct ServerNightlyTests {
         #expect(again.exitStatus == 0)
         #expect(try Self.contents(server.store, root: served) == got)
     }
+
+    /// A run into the server store killed at any point is finished by the next, as one into SQLite
+    /// is: the same store afterwards as a run never killed (into SQLite), the killed run's rejects said.
+    @Test("killed at any point, the next run into the server store finishes the work", arguments: ["after-file-2", "after-rollup", "during-report"])
+    func killAndResume(point: String) throws {
+        try #require(FileManager.default.fileExists(atPath: NightlyRunTests.executable), "build the executable first (swift build)")
+        let reference = try NightlyRunTests.Workspace(villages: 150)
+        #expect(try reference.runProcess() == 1)
+        let server = try ScratchStore(.postgresql)
+        let crashed = try NightlyRunTests.Workspace(villages: 150, store: server.location)
+        #expect(try crashed.runProcess(crashAt: point) == -9)  // SIGKILL
+        let killedRejects = try server.store.rejectCount(runs: [1])
+        let resumed = try crashed.run()
+        #expect(resumed.exitStatus == 1 && resumed.resumedRuns == [1])
+        #expect(resumed.rejectedByResumedRuns == killedRejects)
+        #expect(try crashed.snapshot() == reference.snapshot())
+        #expect(try crashed.run().noNewWork)
+    }
+
+    /// Two runs never write one server store at once: the second waits, then says who holds it.
+    @Test func twoRunsNeverShareAServerStore() throws {
+        let server = try ScratchStore(.postgresql)
+        let workspace = try NightlyRunTests.Workspace(villages: 100, store: server.location)
+        do {
+            let holder = try StoreOpening.openForWriting(server.location, command: "ingest", wait: 0)
+            #expect {
+                try workspace.run(wait: 0.3)
+            } throws: { error in
+                (error as? StoreLock.Busy)?.description.contains("ruralstat ingest, pid") == true
+            }
+            withExtendedLifetime(holder) {}
+        }
+        // Released when its connection closes.
+        #expect(try workspace.run().exitStatus == 1)
+    }
 }

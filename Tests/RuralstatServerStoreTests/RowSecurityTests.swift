@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import RuralstatModel
+import RuralstatStore
 @testable import RuralstatServerStore
 import Testing
 
@@ -86,6 +87,23 @@ struct RowSecurityTests {
             try await nightly.connection.execute(
                 "INSERT INTO ruralstat.runs (started_at, command, status, software_version) VALUES (now(), 'test', 'running', 't')")
             #expect(try await nightly.count("SELECT count(*) FROM ruralstat.runs") == 2)
+        }
+    }
+
+    /// ruralstat's own commands, opened as an analyst, read through the same policies: the store's
+    /// interface shows the subtree only, and refuses to write.
+    @Test func theStoreInterfaceAsAnAnalystShowsItsSubtreeOnly() async throws {
+        try await ServerTestDatabase.with { database in
+            try await database.fill()
+            let hebei = try await database.login(.analyst, "hebei", region: "13")
+            let store = try ServerStore(database.location.connecting(as: hebei.name), creating: false)
+            var regions: [Int64] = []
+            try store.currentObservations(ObservationFilter()) { regions += $0.regions }
+            #expect(regions.sorted() == [Self.shijiazhuangVillage, Self.tangshanVillage])
+            #expect(try store.storedRollups().allSatisfy { $0.region.rawValue / 10_000_000_000 == 13 })
+            #expect(try store.findings().map(\.region.rawValue).allSatisfy { $0 / 10_000_000_000 == 13 })
+            #expect(try store.ledger().count == 1)
+            #expect { _ = try store.beginRun(command: "t", parameters: [:]) } throws: { "\($0)".contains("permission denied") }
         }
     }
 

@@ -72,8 +72,10 @@ public struct RollupScope: Sendable {
             case .subtree(let root), .branch(let root):
                 let below = RegionLevel.allCases.dropFirst().filter { $0 < root.level }.map { root.ancestor(at: $0) }
                 let ancestors = (self == .subtree(root) ? [RegionCode.national] : []) + below
-                return
-                    "((region >= \(root.rawValue) AND region < \(root.rawValue + root.subtreeSpan)) OR region IN (\(ancestors.map { String($0.rawValue) }.joined(separator: ","))))"
+                let range = "(region >= \(root.rawValue) AND region < \(root.rawValue + root.subtreeSpan))"
+                // A province's branch has no ancestor below the nation, and an empty IN list is no SQL everywhere.
+                guard !ancestors.isEmpty else { return range }
+                return "(\(range) OR region IN (\(ancestors.map { String($0.rawValue) }.joined(separator: ","))))"
             }
         }
     }
