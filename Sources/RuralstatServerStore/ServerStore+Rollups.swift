@@ -25,48 +25,8 @@ extension ServerStore {
                     """)
             }
             defer { try? run { connection in try await connection.execute("COMMIT") } }
-            var indicatorCodes: [String] = [], indicatorIndex: [String: UInt16] = [:]
-            var periodTable: [Period] = [], periodIndex: [String: UInt16] = [:]
-            while true {
-                let rows = try run { connection in
-                    try await connection.rows("FETCH \(unescaped: String(batchSize)) FROM current_values") {
-                        try $0.decode((String, String, Int64, Double?, String?).self)
-                    }
-                }
-                if rows.isEmpty { break }
-                var positions: [(indicator: UInt16, period: UInt16)] = []
-                positions.reserveCapacity(rows.count)
-                for (indicator, period, _, _, _) in rows {
-                    let indicatorPosition: UInt16
-                    if let known = indicatorIndex[indicator] {
-                        indicatorPosition = known
-                    } else {
-                        indicatorPosition = UInt16(indicatorCodes.count)
-                        indicatorCodes.append(indicator)
-                        indicatorIndex[indicator] = indicatorPosition
-                    }
-                    let periodPosition: UInt16
-                    if let known = periodIndex[period] {
-                        periodPosition = known
-                    } else {
-                        guard let parsed = try? Period(period) else {
-                            throw problem("observations", "period", "holds '\(EchoText.quote(period))', which is not a period")
-                        }
-                        periodPosition = UInt16(periodTable.count)
-                        periodTable.append(parsed)
-                        periodIndex[period] = periodPosition
-                    }
-                    positions.append((indicatorPosition, periodPosition))
-                }
-                var batch = ObservationBatch(indicatorCodes: indicatorCodes, periodTable: periodTable, capacity: rows.count)
-                for (index, row) in rows.enumerated() {
-                    guard row.4.map({ $0.utf8.count == 1 }) ?? true else {
-                        throw problem("observations", "status", "holds '\(EchoText.quote(row.4!))', not a status letter")
-                    }
-                    batch.append(
-                        region: row.2, indicator: positions[index].indicator, period: positions[index].period, value: row.3 ?? .nan,
-                        status: row.4?.utf8.first ?? 0, action: .merge, line: 0)
-                }
+            let reader = CurrentValueReader(store: self)
+            while let batch = try run({ connection in try await reader.next(batchSize, from: connection) }) {
                 try body(batch)
             }
         }
@@ -240,4 +200,95 @@ extension ServerStore {
                 ) { try $0.decode((String, String, Int).self) }
             }.map { TouchedPartition(indicator: $0.0, period: $0.1, province: $0.2) })
     }
+}
+
+/// Reads the rows of the `current_values` cursor into observation batches, from their binary cells:
+/// a million rows a few seconds faster than decoding each into Swift values, since rows come in key
+/// order and an indicator's or period's text is compared with the row before's, not made a String.
+@available(macOS 15, *)
+private final class CurrentValueReader: @unchecked Sendable {
+    let store: ServerStore
+    private var indicatorCodes: [String] = [], indicatorIndex: [String: UInt16] = [:]
+    private var periodTable: [Period] = [], periodIndex: [String: UInt16] = [:]
+    private var lastIndicator: (bytes: ByteBuffer, position: UInt16)?
+    private var lastPeriod: (bytes: ByteBuffer, position: UInt16)?
+
+    init(store: ServerStore) { self.store = store }
+
+    // The batch being read (the columns, reused).
+    private var regions: [Int64] = [], indicators: [UInt16] = [], periods: [UInt16] = [], values: [Double] = [], statuses: [UInt8] = []
+
+    /// The next `count` rows as a batch; nil when the cursor is done. Rows are taken as the event
+    /// loop receives them (postgres-nio's callback form: an async sequence costs a row more than the
+    /// server spends on it).
+    func next(_ count: Int, from connection: ServerConnection) async throws -> ObservationBatch? {
+        (regions, indicators, periods, values, statuses) = ([], [], [], [], [])
+        regions.reserveCapacity(count)
+        do {
+            _ = try await connection.connection.query("FETCH \(unescaped: String(count)) FROM current_values", logger: connection.logger) { row in
+                try self.add(row)
+            }.get()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw ServerStoreError(error, doing: "reading the current values")
+        }
+        guard !regions.isEmpty else { return nil }
+        var batch = ObservationBatch(indicatorCodes: indicatorCodes, periodTable: periodTable, capacity: regions.count)
+        for index in regions.indices {
+            batch.append(
+                region: regions[index], indicator: indicators[index], period: periods[index], value: values[index], status: statuses[index],
+                action: .merge, line: 0)
+        }
+        return batch
+    }
+
+    private func add(_ row: PostgresRow) throws {
+        var cells = row.makeIterator()
+        guard let indicator = cells.next()?.bytes, let period = cells.next()?.bytes, let region = cells.next(), let value = cells.next(),
+            let status = cells.next()
+        else { throw problem("the row", "is not (indicator, period, region, value, status)") }
+        indicators.append(
+            position(of: indicator, in: &lastIndicator) { text in
+                if let known = indicatorIndex[text] { return known }
+                indicatorCodes.append(text)
+                indicatorIndex[text] = UInt16(indicatorCodes.count - 1)
+                return UInt16(indicatorCodes.count - 1)
+            })
+        periods.append(
+            try position(of: period, in: &lastPeriod) { text in
+                if let known = periodIndex[text] { return known }
+                guard let parsed = try? Period(text) else { throw problem("period", "holds '\(EchoText.quote(text))', which is not a period") }
+                periodTable.append(parsed)
+                periodIndex[text] = UInt16(periodTable.count - 1)
+                return UInt16(periodTable.count - 1)
+            })
+        guard region.format == .binary, region.dataType == .int8, let regionBytes = region.bytes, regionBytes.readableBytes == 8,
+            value.format == .binary, value.dataType == .float8, status.format == .binary
+        else { throw problem("region or value", "came in an unexpected form") }
+        regions.append(regionBytes.getInteger(at: regionBytes.readerIndex, as: Int64.self)!)
+        if let bytes = value.bytes, bytes.readableBytes == 8 {
+            values.append(Double(bitPattern: bytes.getInteger(at: bytes.readerIndex, as: UInt64.self)!))
+        } else {
+            values.append(.nan)
+        }
+        if let bytes = status.bytes {
+            guard bytes.readableBytes == 1 else { throw problem("status", "holds '\(EchoText.quote(String(buffer: bytes)))', not a status letter") }
+            statuses.append(bytes.getInteger(at: bytes.readerIndex, as: UInt8.self)!)
+        } else {
+            statuses.append(0)
+        }
+    }
+
+    /// The position of a text in its table: the row before's when the bytes are the same, else looked up (or added) by `find`.
+    private func position(of bytes: ByteBuffer, in last: inout (bytes: ByteBuffer, position: UInt16)?, find: (String) throws -> UInt16) rethrows
+        -> UInt16
+    {
+        if let last, last.bytes == bytes { return last.position }
+        let position = try find(String(buffer: bytes))
+        last = (bytes, position)
+        return position
+    }
+
+    private func problem(_ column: String, _ what: String) -> StoreError { store.problem("observations", column, what) }
 }

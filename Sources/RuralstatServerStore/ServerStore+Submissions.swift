@@ -94,8 +94,10 @@ extension ServerStore {
         } else if outcome.status == .applied {
             let merging = Date()
             try stage.flush()
-            try settleRepeats(file: record.fileName, stage: stage, outcome: &outcome)
-            try stage.flush()
+            if stage.mayRepeatKeys {
+                try settleRepeats(file: record.fileName, stage: stage, outcome: &outcome)
+                try stage.flush()
+            }
             try merge(submission: id, outcome: &outcome)
             outcome.secondsMerging = Date().timeIntervalSince(merging)
         }
@@ -206,14 +208,6 @@ extension ServerStore {
             }
             start = delete.0
         }
-        try run { connection in
-            try await connection.execute(
-                """
-                INSERT INTO ruralstat.submission_partitions (submission_id, indicator, period, province)
-                SELECT DISTINCT \(id), indicator, period, (region / 10000000000)::integer FROM ruralstat.observations WHERE submission_id = \(id)
-                ON CONFLICT DO NOTHING
-                """)
-        }
     }
 
     /// One stretch of upserts (staged rows with `seq` in `low..<high`): a changed value or status
@@ -223,40 +217,67 @@ extension ServerStore {
         -> (new: Int, revised: Int, unchanged: Int)
     {
         let stretch = "s.action <> 'd' AND s.seq >= \(low) AND s.seq < \(high)"
-        let changed = """
+        let changing = """
             o.indicator = s.indicator AND o.period = s.period AND o.region = s.region
             AND (s.value IS DISTINCT FROM o.value OR NOT (s.status IS NOT DISTINCT FROM o.status OR (s.action = 'm' AND s.status IS NULL)))
             """
         let staged = ServerStaging.values
+        let (low, high, total) = try await connection.rows(
+            "SELECT min(s.region), max(s.region), count(*) FROM \(unescaped: staged) s WHERE \(unescaped: stretch)"
+        ) { try $0.decode((Int64?, Int64?, Int).self) }[0]
+        guard let low, let high else { return (0, 0, 0) }
+        let partitions = """
+            touched AS (
+                INSERT INTO ruralstat.submission_partitions (submission_id, indicator, period, province)
+                SELECT DISTINCT \(id), indicator, period, (region / 10000000000)::integer FROM changed ON CONFLICT DO NOTHING)
+            """
+        // Most nights bring units the store has no value of yet: when no current value lies in the
+        // stretch's range of regions, every row is new, and the three key probes per row are skipped.
+        let anyStored = try await connection.rows(
+            "SELECT EXISTS (SELECT FROM ruralstat.observations WHERE region BETWEEN \(low) AND \(high))"
+        ) { try $0.decode(Bool.self) }[0]
+        if !anyStored {
+            let new = try await connection.rows(
+                """
+                WITH changed AS (
+                    INSERT INTO ruralstat.observations (indicator, period, region, value, status, submission_id, source_line)
+                    SELECT s.indicator, s.period, s.region, s.value, s.status, \(id), s.line FROM \(unescaped: staged) s
+                    WHERE \(unescaped: stretch) ORDER BY s.indicator, s.period, s.region RETURNING indicator, period, region),
+                \(unescaped: partitions)
+                SELECT count(*) FROM changed
+                """
+            ) { try $0.decode(Int.self) }[0]
+            return (new, 0, total - new)
+        }
         try await connection.execute(
             """
             INSERT INTO ruralstat.superseded_observations (indicator, period, region, value, status, submission_id, source_line, superseded_by)
             SELECT o.indicator, o.period, o.region, o.value, o.status, o.submission_id, o.source_line, \(id)
-            FROM \(unescaped: staged) s JOIN ruralstat.observations o ON \(unescaped: changed) WHERE \(unescaped: stretch)
+            FROM \(unescaped: staged) s JOIN ruralstat.observations o ON \(unescaped: changing) WHERE \(unescaped: stretch)
             """)
         let revised = try await connection.rows(
             """
-            WITH revised AS (
+            WITH changed AS (
                 UPDATE ruralstat.observations o SET value = s.value,
                     status = CASE WHEN s.action = 'm' AND s.status IS NULL THEN o.status ELSE s.status END,
                     submission_id = \(id), source_line = s.line
-                FROM \(unescaped: staged) s WHERE \(unescaped: changed) AND \(unescaped: stretch) RETURNING 1)
-            SELECT count(*) FROM revised
+                FROM \(unescaped: staged) s WHERE \(unescaped: changing) AND \(unescaped: stretch) RETURNING o.indicator, o.period, o.region),
+            \(unescaped: partitions)
+            SELECT count(*) FROM changed
             """
         ) { try $0.decode(Int.self) }[0]
         let new = try await connection.rows(
             """
-            WITH new AS (
+            WITH changed AS (
                 INSERT INTO ruralstat.observations (indicator, period, region, value, status, submission_id, source_line)
                 SELECT s.indicator, s.period, s.region, s.value, s.status, \(id), s.line FROM \(unescaped: staged) s
-                WHERE \(unescaped: stretch) ORDER BY s.indicator, s.period, s.region
-                ON CONFLICT (indicator, period, region) DO NOTHING RETURNING 1)
-            SELECT count(*) FROM new
+                WHERE \(unescaped: stretch) AND NOT EXISTS (
+                    SELECT FROM ruralstat.observations o WHERE o.indicator = s.indicator AND o.period = s.period AND o.region = s.region)
+                ORDER BY s.indicator, s.period, s.region RETURNING indicator, period, region),
+            \(unescaped: partitions)
+            SELECT count(*) FROM changed
             """
         ) { try $0.decode(Int.self) }[0]
-        let total = try await connection.rows("SELECT count(*) FROM \(unescaped: staged) s WHERE \(unescaped: stretch)") {
-            try $0.decode(Int.self)
-        }[0]
         return (new, revised, total - new - revised)
     }
 
@@ -294,6 +315,20 @@ final class ServerSubmissionStage: SubmissionSink {
     private var values = CopyRows()
     private var rejects = CopyRows()
     private var seq: Int64 = 0
+    /// Whether a key may have come twice, so that repeats must be settled after the read. Two proofs
+    /// that none did: units came in rising (period, region) order, each giving an indicator once (a
+    /// file sorted by key, or grouped by unit with its indicators in any order, as most are), or every
+    /// key so far is in `keys`, a set of packed keys kept up to a bound (files in other orders).
+    var mayRepeatKeys: Bool { repeated || (!unitsRise && keys == nil) }
+    private var unitsRise = true
+    private var lastUnit: (period: String, region: Int64)?
+    private var unitIndicators: Set<String> = []
+    private var keys: Set<UInt64>? = []
+    private var repeated = false
+    private var indicatorNumbers: [String: UInt64] = [:], periodNumbers: [String: UInt64] = [:]
+    /// Keys the set holds at most (16 MB).
+    private static let keyBound = 1 << 20
+
     /// Bytes staged before they are copied.
     private static let flushBytes = 4 << 20
 
@@ -319,8 +354,39 @@ final class ServerSubmissionStage: SubmissionSink {
             values.text(status == 0 || status > 127 ? nil : String(UnicodeScalar(status)))
             values.integer(batch.lines[index])
             values.endRow()
+            if action != delete, !repeated {
+                noteKey(period: periods[Int(period)], region: region, indicator: batch.indicatorCodes[Int(indicator)])
+            }
         }
         if values.buffer.readableBytes >= Self.flushBytes { try flush() }
+    }
+
+    /// Keeps the two proofs that no key repeats up to date with an upsert's key.
+    private func noteKey(period: String, region: Int64, indicator: String) {
+        if unitsRise {
+            let unit = (period, region)
+            if let last = lastUnit, last == unit {
+                unitsRise = unitIndicators.insert(indicator).inserted
+            } else if let last = lastUnit, !(last < unit) {
+                unitsRise = false
+            } else {
+                lastUnit = unit
+                unitIndicators = [indicator]
+            }
+        }
+        guard keys != nil else { return }
+        // Region codes are below 2⁴⁰; 4,096 indicators and periods leave the other 24 bits.
+        let indicatorNumber = indicatorNumbers[indicator] ?? UInt64(indicatorNumbers.count)
+        let periodNumber = periodNumbers[period] ?? UInt64(periodNumbers.count)
+        indicatorNumbers[indicator] = indicatorNumber
+        periodNumbers[period] = periodNumber
+        guard indicatorNumber < 4096, periodNumber < 4096, keys!.count < Self.keyBound else {
+            keys = nil
+            return
+        }
+        if !keys!.insert(UInt64(region) | indicatorNumber << 40 | periodNumber << 52).inserted {
+            repeated = true
+        }
     }
 
     func reject(_ problem: ValidationProblem) throws {

@@ -4,6 +4,8 @@
 # logins trusted. `start` prints the URL of its superuser for RURALSTAT_TEST_POSTGRESQL_URL; `stop`
 # stops the server and removes FOLDER.
 #   bash Tests/PostgreSQL/cluster.sh start|stop [FOLDER]      (default: a new folder from mktemp)
+# The tests' server runs without fsync; SERVER_OPTIONS (e.g. "-c fsync=on -c shared_buffers=1GB") adds
+# or overrides settings, as the benchmarks do.
 # FOLDER must not exist, or be an empty folder of ours (as mktemp -d makes). PostgreSQL refuses to
 # run as root: as root, the cluster belongs to the `postgres` user that Debian's package creates.
 set -euo pipefail
@@ -27,7 +29,7 @@ start)
     [ "$(id -u)" = 0 ] && chown postgres "$FOLDER"
     as_owner "$BIN/initdb" -D "$FOLDER/data" -U ruralstat_admin --auth=trust -E UTF8 --locale=C.UTF-8 >"$FOLDER/initdb.log"
     as_owner "$BIN/pg_ctl" -D "$FOLDER/data" -l "$FOLDER/server.log" -w \
-        -o "-c listen_addresses='' -c unix_socket_directories='$FOLDER' -c unix_socket_permissions=0700 -c fsync=off" start >/dev/null
+        -o "-c listen_addresses='' -c unix_socket_directories='$FOLDER' -c unix_socket_permissions=0700 -c fsync=off ${SERVER_OPTIONS:-}" start >/dev/null
     echo "postgresql://ruralstat_admin@/postgres?host=$FOLDER"
     ;;
 stop)

@@ -10,7 +10,7 @@ import RuralstatStore
 struct RejectsOption: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Where to write the rejects CSV, when there are rejects (default: rejects/run-<run>.csv beside the store, one file a run, so that no report's rejects.csv is overwritten).",
+            "Where to write the rejects CSV, when there are rejects (default: rejects/run-<run>.csv beside the store, or in the current folder for a server store; one file a run, so that no report's rejects.csv is overwritten).",
             valueName: "path"))
     var rejects: String?
 }
@@ -43,7 +43,8 @@ struct IngestRun {
         let log: RejectsCSV
         do {
             try before(runID)
-            let folder = (storePath as NSString).deletingLastPathComponent
+            // Beside a SQLite store; a server store has no folder, so the current one.
+            let folder = StoreOpening.isServer(storePath) ? "" : (storePath as NSString).deletingLastPathComponent
             log = try RejectsCSV(path: rejectsPath ?? (folder.isEmpty ? "" : folder + "/") + "rejects/run-\(runID).csv", lazily: true)
             let ingestor = SubmissionIngestor(
                 store: store, registries: RegistryEditions([registry]), catalog: catalog, options: options,
