@@ -142,12 +142,16 @@ extension ServerStore {
     public func storedRollups() throws -> [Rollup] { try storedRollups(where: "TRUE") }
 
     public func storedRollups(regions: RollupScope.Regions, levels: Set<RegionLevel>?) throws -> [Rollup] {
-        let names = levels.map { $0.map(\.description).sorted() }
-        return try storedRollups(where: "\(regions.condition) AND ($1::text[] IS NULL OR level = ANY($1))", names)
+        var bindings = PostgresBindings()
+        bindings.append(levels.map { $0.map(\.description).sorted() })
+        return try storedRollups(where: "\(regions.condition) AND ($1::text[] IS NULL OR level = ANY($1))", bindings)
     }
 
     public func storedProvinceRollups(indicators: Set<String>, period: String) throws -> [Rollup] {
-        try storedRollups(where: "level = 'province' AND indicator = ANY($1) AND period = $2", indicators.sorted(), period)
+        var bindings = PostgresBindings()
+        bindings.append(indicators.sorted())
+        bindings.append(period)
+        return try storedRollups(where: "level = 'province' AND indicator = ANY($1) AND period = $2", bindings)
     }
 
     public func rollupIndicators() throws -> Set<String> {
@@ -155,10 +159,7 @@ extension ServerStore {
     }
 
     /// The rollups a condition selects (ruralstat's own SQL, its values bound as `$1`, `$2`), in key order.
-    private func storedRollups(where condition: String, _ first: [String]? = nil, _ second: String? = nil) throws -> [Rollup] {
-        var bindings = PostgresBindings()
-        if condition.contains("$1") { bindings.append(first) }
-        if condition.contains("$2") { bindings.append(second) }
+    private func storedRollups(where condition: String, _ bindings: PostgresBindings = PostgresBindings()) throws -> [Rollup] {
         let query = PostgresQuery(
             unsafeSQL: """
                 SELECT level, region, indicator, period, value, contributing, expected, publication, reported_value, numerator, denominator

@@ -190,12 +190,7 @@ extension ServerStore {
                     AND (\(region)::bigint IS NULL OR region = \(region)) \(unescaped: tail)
                     """
                 }
-                try await connection.execute(
-                    matching(
-                        """
-                        INSERT INTO ruralstat.submission_partitions (submission_id, indicator, period, province)
-                        SELECT DISTINCT \(id), indicator, period, (region / 10000000000)::integer FROM ruralstat.observations
-                        """, "ON CONFLICT DO NOTHING"))
+                try await connection.execute(matching(Self.recordPartitions(of: id, from: "ruralstat.observations"), "ON CONFLICT DO NOTHING"))
                 try await connection.execute(
                     matching(
                         """
@@ -208,6 +203,15 @@ extension ServerStore {
             }
             start = delete.0
         }
+    }
+
+    /// Records, as changed by submission `id`, the partitions (indicator × period × province) of the
+    /// rows `source` gives (completed by the caller's condition or conflict clause).
+    private static func recordPartitions(of id: Int64, from source: String) -> String {
+        """
+        INSERT INTO ruralstat.submission_partitions (submission_id, indicator, period, province)
+        SELECT DISTINCT \(id), indicator, period, (region / 10000000000)::integer FROM \(source)
+        """
     }
 
     /// One stretch of upserts (staged rows with `seq` in `low..<high`): a changed value or status
@@ -226,11 +230,7 @@ extension ServerStore {
             "SELECT min(s.region), max(s.region), count(*) FROM \(unescaped: staged) s WHERE \(unescaped: stretch)"
         ) { try $0.decode((Int64?, Int64?, Int).self) }[0]
         guard let low, let high else { return (0, 0, 0) }
-        let partitions = """
-            touched AS (
-                INSERT INTO ruralstat.submission_partitions (submission_id, indicator, period, province)
-                SELECT DISTINCT \(id), indicator, period, (region / 10000000000)::integer FROM changed ON CONFLICT DO NOTHING)
-            """
+        let partitions = "touched AS (\(recordPartitions(of: id, from: "changed")) ON CONFLICT DO NOTHING)"
         // Most nights bring units the store has no value of yet: when no current value lies in the
         // stretch's range of regions, every row is new, and the three key probes per row are skipped.
         let anyStored = try await connection.rows(
