@@ -76,6 +76,15 @@ public protocol QualityCheck: Sendable {
     var ruleID: String { get }
     /// Runs the check, returning its findings and tallies in an order that does not depend on `input.workers`.
     func run(_ input: QualityInput) -> QualityResults
+    /// About how much work the check is beside the others on a night's data (on 10M observations,
+    /// roughly its hundredths of a second on one core); 1 by default. ``QualitySuite`` starts the
+    /// heaviest first, so that no core waits at the end on a long check that started last.
+    var relativeCost: Int { get }
+}
+
+extension QualityCheck {
+    /// 1: a check that says nothing of its cost is started after those that do.
+    public var relativeCost: Int { 1 }
 }
 
 extension ObservationTable {

@@ -40,9 +40,10 @@ public struct QualitySuite: Sendable {
     /// time is its own wall-clock time, so the times may add up to more than the suite's.
     public func run(_ input: QualityInput) -> QualityResults {
         let checks = self.checks
-        // All at once when there is more than one worker: Dispatch shares the cores among them, and
-        // no check waits behind a long one.
-        let parts = concurrentMap(checks.count, workers: input.workers > 1 ? checks.count : 1) { index in
+        // All at once when there is more than one worker: Dispatch shares the cores among them (a
+        // check's own work over the partitions then runs on the core it started on), the heaviest
+        // first, so that the last to finish are short ones.
+        let parts = concurrentMap(checks.count, workers: input.workers > 1 ? checks.count : 1, cost: { checks[$0].relativeCost }) { index in
             let started = DispatchTime.now().uptimeNanoseconds
             var part = checks[index].run(input)
             part.timings = [(checks[index].ruleID, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)]

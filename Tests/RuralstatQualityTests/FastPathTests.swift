@@ -45,6 +45,45 @@ struct FastPathTests {
         #expect(flaggedGroups > 300)  // the flagged side was exercised too
     }
 
+    /// Without the size term (U = 0), a flagged group's flags made from the screen's numbers are the
+    /// full method's: the same values used, and the same units flagged with the same status, ratio
+    /// and score — with ties, zeros, negatives and missing values.
+    @Test func hbFlagsFromTheScreenAreTheFullMethods() {
+        var random = SplitMix64(seed: 61)
+        var compared = 0
+        for round in 0..<3_000 {
+            let count = Int(random.next() % 40) + 1
+            let parameters = HidiroglouBerthelot.Parameters(
+                mii: round % 5 == 0 ? nil : 12 - Double(round % 9), mei: round % 4 == 0 && round % 5 != 0 ? nil : 2,
+                exponent: 0, side: OutlierSide.allCases[round % 3], minimumObservations: round % 7 + 3)
+            func draw() -> Double {
+                switch random.next() % 20 {
+                case 0: return .nan
+                case 1: return 0
+                case 2: return -Double(random.next() % 50)
+                case 3, 4: return 100  // ties
+                default: return Double(random.next() % 400 + 1)
+                }
+            }
+            let current = (0..<count).map { _ in draw() }, previous = (0..<count).map { _ in draw() }
+            let method = HidiroglouBerthelot(parameters)
+            let full = method.check(current: current, previous: previous)
+            var scratch = [Double](repeating: 0, count: 2 * count)
+            let (screened, flags) = current.withUnsafeBufferPointer { c in
+                previous.withUnsafeBufferPointer { p in
+                    let screened = scratch.withUnsafeMutableBufferPointer { method.screen(current: c, previous: p, scratch: $0) }
+                    return (screened, screened.checked ? method.flags(current: c, previous: p, screen: screened) : nil)
+                }
+            }
+            guard let flags else { continue }
+            compared += 1
+            #expect(flags.used == full.admission.used)
+            #expect(flags.flagged == full.flagged, "\(current) \(previous) \(parameters)")
+            #expect(screened.medianRatio == full.medianRatio && screened.q1 == full.q1 && screened.median == full.median && screened.q3 == full.q3)
+        }
+        #expect(compared > 1_000)
+    }
+
     /// With the guard against collapsed spread (U = 0), the screen says "flagged" exactly when the
     /// full method flags a value whose ratio is at least the minimum change from the median ratio.
     @Test func hbScreenAppliesTheGuardAsTheCheckDoes() {
@@ -92,7 +131,7 @@ struct FastPathTests {
             var counts = ReporterDigits.Counts()
             counts.storage.withUnsafeMutableBufferPointer { buffer in
                 ReporterDigits.Counts.powersOfTen.withUnsafeBufferPointer {
-                    ReporterDigits.Counts.add(value, into: buffer.baseAddress!, powers: $0.baseAddress!, lastDigitsOnly: false)
+                    ReporterDigits.Counts.add(value, into: buffer.baseAddress!, powers: $0.baseAddress!, digits: .first)
                 }
             }
             // The plain way: divide or multiply by ten until the mantissa lies in [1, 10).
@@ -105,15 +144,18 @@ struct FastPathTests {
         }
     }
 
-    /// The units of a partition's columns, merged (columns whose units are all there already only
-    /// scanned), are the sorted union of their regions.
+    /// The units of a partition's columns (the largest as the base, the units the others add gathered
+    /// and merged in) are the sorted union of their regions.
     @Test func unitRegionsAreTheUnionOfTheColumns() {
         var random = SplitMix64(seed: 60)
         for _ in 0..<300 {
             let base = (0..<Int(random.next() % 60)).map { _ in Int64(random.next() % 200) }
-            let columns = (0..<Int(random.next() % 6)).map { _ -> IndicatorColumn in
-                // Mostly the same units, now and then others.
-                let regions = Set(base.filter { _ in random.next() % 10 != 0 } + (0..<Int(random.next() % 4)).map { _ in Int64(random.next() % 200) })
+            let columns = (0..<Int(random.next() % 8)).map { _ -> IndicatorColumn in
+                // Mostly the same units, now and then others; some columns of other units altogether
+                // (a level the others do not have), so that the gathered units are merged in early.
+                let others = random.next() % 4 == 0 ? (0..<Int(random.next() % 80)).map { _ in Int64(random.next() % 200 + 200) } : []
+                let regions = Set(
+                    base.filter { _ in random.next() % 10 != 0 } + (0..<Int(random.next() % 4)).map { _ in Int64(random.next() % 200) } + others)
                 let sorted = regions.sorted()
                 return IndicatorColumn(regions: sorted, values: sorted.map(Double.init))
             }
@@ -149,9 +191,12 @@ struct FindingNumberTests {
     @Test func threeSignificantDigitsMatchPrintf() {
         var random = SplitMix64(seed: 77)
         var answered = 0
-        var values: [Double] = [0.01, 0.0125, 0.125, 1.005, 2.675, 9.995, 99.95, 999.4, 999.5, 0.099995, 12.5, 1.25, -3.14159, -0.5, 0.1, 10.05]
+        var values: [Double] = [
+            0.01, 0.0125, 0.125, 1.005, 2.675, 9.995, 99.95, 999.4, 999.5, 0.099995, 12.5, 1.25, -3.14159, -0.5, 0.1, 10.05, 0.0001, 0.000_099_99,
+            0.000_999_5, 0.001, -0.000_456_7,
+        ]
         for _ in 0..<20_000 {
-            let decade = Double(random.next() % 6) - 2  // 10⁻² … 10³
+            let decade = Double(random.next() % 8) - 4  // 10⁻⁴ … 10³
             let mantissa = 1 + Double(random.next() % 9_000_000) / 1_000_000
             let value = mantissa * pow(10, decade) * (random.next() % 4 == 0 ? -1 : 1)
             // A third of them land on the ties printf must settle: three digits and a 5.
@@ -178,6 +223,36 @@ struct FindingNumberTests {
         #expect(NumberText.readable(1e20) == "1e+20")
         #expect(NumberText.readable(-Double.greatestFiniteMagnitude) == "-1.8e+308")
         #expect(NumberText.readable(.infinity) == "inf")
+    }
+
+    /// An explanation written as bytes reads as the same pieces put together as strings: units with and
+    /// without their name, the nation, indicators, amounts with their unit, readable numbers, counts
+    /// and anything else by its description; runs of spaces collapse as ``FindingText/tidy(_:)``'s.
+    @Test func explanationTextWritesThePiecesAsStringsDo() throws {
+        let chain = [
+            ("110000000000", "北京市", ""), ("110100000000", "市辖区", "110000000000"), ("110101000000", "东城区", "110100000000"),
+            ("110101001000", "东华门街道", "110101000000"), ("110101001201", "多福巷村", "110101001000"),
+        ]
+        let registry = try RegionRegistry(
+            edition: 2023,
+            rows: chain.enumerated().map { line, row in
+                RegionRow(code: row.0, name: row.1, parentCode: row.2, urbanRuralClass: "", location: SourceLocation(file: "r.csv", line: line + 1))
+            })
+        let village = RegionCode(uncheckedRawValue: 110_101_001_201), unnamed = RegionCode(uncheckedRawValue: 110_101_001_202)
+        let grain = Indicator(
+            code: "GRAIN_OUTPUT", validFrom: 2016, nameZh: "粮食产量", nameEn: "Grain", unit: "吨", kind: .amount, reportedLevels: [.village],
+            aggregation: .sum)
+        let text: ExplanationText = """
+            \(unit: village, registry: registry) | \(unit: unnamed, registry: registry) | \(unit: village, registry: nil) | \
+            \(unit: .national, registry: registry) | \(indicator: "GRAIN_OUTPUT", grain) \(indicator: "X", nil) | \
+            \(amount: 15_184.4, grain) \(amount: 0.125, nil)  \(number: 0.000_123_456) \(number: -2.5) \(12) \(RegionLevel.county) \(try Period("2024"))
+            """
+        #expect(
+            text.text
+                == "村 110101001201 多福巷村 | 村 110101001202 | 村 110101001201 | 全国 | 粮食产量 GRAIN_OUTPUT X | 15184 吨 0.125 0.000123 -2.5 12 county 2024")
+        #expect(FindingText.unit(village, registry: registry) == "村 110101001201 多福巷村")
+        #expect(FindingText.amount(52_000, grain) == "52000 吨")
+        #expect(ExplanationText(stringLiteral: "a  b   c ").text == "a b c ")
     }
 
     /// Runs of spaces left by empty parts collapse to one; other text is left as it is.

@@ -7,6 +7,14 @@ func peakResidentMB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// User and system CPU seconds of the whole process so far (every thread).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    let seconds = { (time: timeval) in Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("ruralstat-bench: \(message)\n".utf8))
     exit(2)

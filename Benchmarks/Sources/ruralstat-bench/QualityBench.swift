@@ -44,32 +44,47 @@ func quality(_ arguments: Arguments) throws {
             }
         }
     }
-    let partitionSeconds = timings(repeats) {
+    let buildPartitions = {
         let builder = ObservationTableBuilder()
         for batch in batches { builder.add(batch) }
         precondition(builder.build(workers: runner.workers).rowCount == rows)
     }
-    print(stageLine("partitions", partitionSeconds, rows: rows))
     var rollups: [Rollup] = []
     // As a run does it: the engine (with its expected units from the registry), then the rollups.
-    let rollupSeconds = timings(repeats) {
-        rollups = RollupEngine(catalog: catalog, registry: registry, policy: runner.policy).rollups(of: reading.table, workers: runner.workers)
-    }
-    print(stageLine("rollup", rollupSeconds, rows: rows))
+    let roll = { rollups = RollupEngine(catalog: catalog, registry: registry, policy: runner.policy).rollups(of: reading.table, workers: runner.workers) }
+    roll()
     let input = QualityInput(
         table: reading.table, rollups: rollups, arrivals: reading.arrivals, catalog: catalog, registry: registry,
         workers: runner.workers)
     let only = arguments.value("--only").map { Set($0.split(separator: ",").map(String.init)) }
     let suite = QualitySuite(checks: QualitySuite.standard(rules: rules).checks.filter { only?.contains($0.ruleID) ?? true })
-    for check in suite.checks { print(stageLine(check.ruleID, timings(repeats) { _ = check.run(input) }, rows: rows)) }
-    // The suite as a run calls it: the checks side by side.
+    // Each check alone (its own time, all workers its own); `--each no` leaves this out.
+    for check in suite.checks where arguments.value("--each") != "no" {
+        var found = 0
+        let seconds = timings(repeats) { found = check.run(input).findings.count }
+        print(stageLine(check.ruleID, seconds, rows: rows).dropLast() + ", \"findings\": \(found)}")
+    }
+    // The comparison: in each repeat the partitions, the rollups and the suite as a run calls it
+    // (the checks side by side), one after the other, so that the ratio of each repeat compares
+    // times taken under the same load of a shared machine; the median ratio is the figure.
+    var (partitionSeconds, rollupSeconds, totals, ratios): ([Double], [Double], [Double], [Double]) = ([], [], [], [])
     var findings = 0
-    let totals = timings(repeats) { findings = suite.run(input).findings.count }
-    print(stageLine("quality_checks", totals, rows: rows))
+    var cpu: [Double] = []
+    for _ in 0..<repeats {
+        partitionSeconds += timings(1, buildPartitions)
+        rollupSeconds += timings(1, roll)
+        let cpuBefore = processCPUSeconds()
+        totals += timings(1) { findings = suite.run(input).findings.count }
+        cpu.append(processCPUSeconds() - cpuBefore)
+        ratios.append(totals.last! / (partitionSeconds.last! + rollupSeconds.last!))
+    }
+    print(stageLine("partitions", partitionSeconds, rows: rows))
+    print(stageLine("rollup", rollupSeconds, rows: rows))
+    print(stageLine("quality_checks", totals, rows: rows).dropLast() + String(format: #", "median_cpu_s": %.4f}"#, cpu.sorted()[cpu.count / 2]))
     let median = { (values: [Double]) in values.sorted()[values.count / 2] }
     print(
         String(
-            format: #"{"findings": %d, "checks_over_rollup": %.2f, "checks_over_partitions_and_rollup": %.2f, "peak_rss_mb": %.1f}"#,
-            findings, median(totals) / median(rollupSeconds), median(totals) / (median(partitionSeconds) + median(rollupSeconds)),
-            peakResidentMB()))
+            format:
+                #"{"findings": %d, "checks_over_rollup": %.2f, "checks_over_partitions_and_rollup": %.2f, "ratio_min": %.2f, "ratio_max": %.2f, "peak_rss_mb": %.1f}"#,
+            findings, median(zip(totals, rollupSeconds).map { $0 / $1 }), median(ratios), ratios.min()!, ratios.max()!, peakResidentMB()))
 }

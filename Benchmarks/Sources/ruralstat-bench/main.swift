@@ -7,7 +7,7 @@
 // as `ruralstat ingest` does), discarding the batches, and prints one JSON line per file with rows,
 // seconds, rows/s and the process's peak resident memory.
 //
-//   ruralstat-bench quality --catalog C --registry R --rules RULES [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER...
+//   ruralstat-bench quality --catalog C --registry R --rules RULES [--repeat N] [--workers W] [--only CHECK,…] [--each no] FILE|FOLDER...
 //
 // Reads the submissions into memory once, then builds the partitions again from the rows, computes
 // the rollups and runs every quality check N times (default 5) on the same table, and prints one
@@ -34,7 +34,7 @@ import Foundation
 
 let usage =
     "usage: ruralstat-bench ingest --catalog C --registry R [--sender S] FILE...\n"
-    + "       ruralstat-bench quality --catalog C --registry R [--rules RULES] [--repeat N] [--workers W] [--only CHECK,…] FILE|FOLDER...\n"
+    + "       ruralstat-bench quality --catalog C --registry R [--rules RULES] [--repeat N] [--workers W] [--only CHECK,…] [--each no] FILE|FOLDER...\n"
     + "       ruralstat-bench w1 --catalog C [--workers W] INPUT OUTDIR\n"
     + "       ruralstat-bench assess [--units N] [--replications R] [--workers W]\n"
     + "       ruralstat-bench localise --catalog C --rules RULES [--units N] [--workers W]"
@@ -42,7 +42,7 @@ do {
     switch CommandLine.arguments.dropFirst().first {
     case "ingest": try ingest(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--sender"]))
     case "quality":
-        try quality(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--rules", "--repeat", "--workers", "--only"]))
+        try quality(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--registry", "--rules", "--repeat", "--workers", "--only", "--each"]))
     case "w1": try w1(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--workers"]))
     case "assess": try assess(Arguments(CommandLine.arguments.dropFirst(2), known: ["--units", "--replications", "--workers"]))
     case "localise": try localise(Arguments(CommandLine.arguments.dropFirst(2), known: ["--catalog", "--rules", "--units", "--workers"]))

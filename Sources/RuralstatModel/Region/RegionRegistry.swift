@@ -22,6 +22,13 @@ public struct RegionRegistry: Sendable {
     public func unit(_ code: RegionCode) -> RegionUnit? { table.index(of: code.rawValue).map(table.unit) }
     /// The name of the unit `code`, if the edition holds it (what an explanation needs, without the rest of the unit).
     public func name(of code: RegionCode) -> String? { table.index(of: code.rawValue).map(table.name) }
+    /// Appends the name of the unit `code` as UTF-8 to `bytes`, preceded by `separator`, when the
+    /// edition holds it (an explanation written as bytes, without a string for the name).
+    public func appendName(of code: RegionCode, after separator: UInt8, to bytes: inout [UInt8]) {
+        guard let index = table.index(of: code.rawValue) else { return }
+        bytes.append(separator)
+        bytes.append(contentsOf: table.nameBytes(index))
+    }
     /// Whether the edition holds `code`; the nation always counts as held.
     public func contains(_ code: RegionCode) -> Bool { code == .national || table.index(of: code.rawValue) != nil }
 
@@ -137,10 +144,9 @@ final class UnitTable: Sendable {
         return children[Int(childStarts[index])..<Int(childStarts[index + 1])]
     }
 
-    func name(_ index: Int) -> String {
-        let start = index == 0 ? 0 : Int(nameEnds[index - 1])
-        return String(decoding: names[start..<Int(nameEnds[index])], as: UTF8.self)
-    }
+    func name(_ index: Int) -> String { String(decoding: nameBytes(index), as: UTF8.self) }
+
+    func nameBytes(_ index: Int) -> ArraySlice<UInt8> { names[(index == 0 ? 0 : Int(nameEnds[index - 1]))..<Int(nameEnds[index])] }
 
     func unit(_ index: Int) -> RegionUnit {
         let parent = parents[index]

@@ -29,47 +29,110 @@ public enum NumberText {
 
     /// A number as people read it: three significant digits below 1000, whole numbers above.
     public static func readable(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        // (Past 1e15 whole numbers lose digits, and past 9.2e18 they do not fit an Int64: printf's.)
-        if abs(value) >= 1e15 || value.isInfinite { return format("%.3g", value) }
-        if abs(value) >= 1000 || value == value.rounded() { return String(Int64(value.rounded())) }
-        return threeSignificantDigits(value) ?? format("%.3g", value)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writeReadable(value, into: buffer)]), as: UTF8.self)
+        }
     }
 
-    /// printf's `%.3g` of a value from 0.01 to 1000 whose rounding is clear, without printf (a
+    /// ``readable(_:)`` appended to `bytes` as UTF-8, without a string between (explanations are
+    /// written as bytes; see `ExplanationText`).
+    public static func appendReadable(_ value: Double, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeReadable(value, into: buffer)]))
+        }
+    }
+
+    /// `value` in decimal digits (a leading `-` when negative) appended to `bytes`, zero-padded to `width` digits.
+    public static func appendInteger(_ value: Int64, width: Int = 1, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeInteger(value, width: width, into: buffer)]))
+        }
+    }
+
+    /// Room for any number these write: printf's `%.3g` of a double is at most 10 bytes, an Int64 20.
+    static let textCapacity = 32
+
+    /// ``readable(_:)`` written into `buffer` (``textCapacity`` bytes); returns the count.
+    static func writeReadable(_ value: Double, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        if value.isNaN { return write("NaN", into: buffer) }
+        // (Past 1e15 whole numbers lose digits, and past 9.2e18 they do not fit an Int64: printf's.)
+        if abs(value) >= 1e15 || value.isInfinite { return writeFormatted("%.3g", value, into: buffer) }
+        if abs(value) >= 1000 || value == value.rounded() { return writeInteger(Int64(value.rounded()), into: buffer) }
+        return writeThreeSignificantDigits(value, into: buffer) ?? writeFormatted("%.3g", value, into: buffer)
+    }
+
+    /// printf's `%.3g` of a value from 0.0001 to 1000 whose rounding is clear, without printf (a
     /// night's explanations hold hundreds of thousands of numbers); nil for the rest, which printf
     /// formats: a value near a tie at the third digit, or one that rounds up to a new decade.
     static func threeSignificantDigits(_ value: Double) -> String? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
+            writeThreeSignificantDigits(value, into: buffer).map { String(decoding: UnsafeBufferPointer(rebasing: buffer[..<$0]), as: UTF8.self) }
+        }
+    }
+
+    static func writeThreeSignificantDigits(_ value: Double, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         let magnitude = abs(value)
-        guard magnitude >= 0.01, magnitude < 1000 else { return nil }
+        // Below 10⁻⁴ printf writes an exponent.
+        guard magnitude >= 0.0001, magnitude < 1000 else { return nil }
         // Decimals shown = 2 − the decimal exponent; scaled then has three digits before the point.
-        let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : magnitude >= 0.1 ? 3 : 4
-        let scaled = magnitude * [1.0, 10, 100, 1_000, 10_000][decimals]
+        let decimals =
+            magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : magnitude >= 0.1 ? 3 : magnitude >= 0.01 ? 4 : magnitude >= 0.001 ? 5 : 6
+        let scaled = magnitude * powersOfTen[decimals]
         let whole = scaled.rounded(.down), fraction = scaled - whole
         guard abs(fraction - 0.5) > 1e-6 else { return nil }
-        let digits = Int(whole) + (fraction > 0.5 ? 1 : 0)
+        let digits = Int64(whole) + (fraction > 0.5 ? 1 : 0)
         guard digits < 1000 else { return nil }
-        let power = [1, 10, 100, 1_000, 10_000][decimals]
-        var text = value < 0 ? "-" : ""
-        text += String(digits / power)
+        let power = Int64(powersOfTen[decimals])
+        var count = value < 0 ? write("-", into: buffer) : 0
+        count += writeInteger(digits / power, into: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
         var rest = digits % power, shown = decimals
         while shown > 0 && rest % 10 == 0 {  // %g drops trailing zeros
             rest /= 10
             shown -= 1
         }
         if shown > 0 {
-            let fractionText = String(rest)
-            text += "." + String(repeating: "0", count: shown - fractionText.count) + fractionText
+            count += write(".", into: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
+            count += writeInteger(rest, width: shown, into: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
         }
-        return text
+        return count
+    }
+
+    /// `value`'s decimal digits, zero-padded to `width`, written into `buffer`; returns the count.
+    static func writeInteger(_ value: Int64, width: Int = 1, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var magnitude = value.magnitude, count = 0
+        if value < 0 { count = write("-", into: buffer) }
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 20, magnitude >= bound {
+            digits += 1
+            bound = bound.multipliedReportingOverflow(by: 10).partialValue
+        }
+        digits = max(digits, width)
+        for index in stride(from: count + digits - 1, through: count, by: -1) {
+            buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        }
+        return count + digits
+    }
+
+    private static func write(_ text: StaticString, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        for index in 0..<text.utf8CodeUnitCount { buffer[index] = text.utf8Start[index] }
+        return text.utf8CodeUnitCount
     }
 
     /// One number as printf formats it. `String(format:)` goes through Foundation's formatter, which
     /// costs ten times as much, and tens of thousands of explanations use several numbers each.
     public static func format(_ specification: String, _ value: Double) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-            _ = withVaList([value]) { vsnprintf(buffer.baseAddress, 64, specification, $0) }
-            return String(cString: buffer.baseAddress!)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writeFormatted(specification, value, into: buffer)]), as: UTF8.self)
         }
+    }
+
+    /// printf's text of one number written into `buffer` (its capacity at most); returns the count.
+    static func writeFormatted(_ specification: String, _ value: Double, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let written = buffer.withMemoryRebound(to: CChar.self) { characters in
+            withVaList([value]) { vsnprintf(characters.baseAddress, characters.count, specification, $0) }
+        }
+        return min(Int(max(written, 0)), buffer.count - 1)
     }
 }

@@ -56,6 +56,9 @@ public struct BalanceCheck: QualityCheck {
     /// `hierarchy_balance` for both comparisons; the finding's method (`computed_vs_reported`, `reported_vs_children`) tells them apart.
     public var ruleID: String { BuiltInRule.hierarchyBalance }
 
+    /// ``QualityCheck/relativeCost``: every rollup against its reported total.
+    public var relativeCost: Int { 6 }
+
     /// Creates the check with these parameters; see each property.
     public init(
         absoluteTolerance: Double = 0, relativeTolerance: Double = 0.001, roundingUnits: [String: Double] = [:],

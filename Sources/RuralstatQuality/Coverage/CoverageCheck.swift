@@ -18,6 +18,9 @@ public struct CoverageCheck: QualityCheck {
     /// `coverage` for missing units; findings on late or missing submissions carry `submission_timeliness`.
     public var ruleID: String { BuiltInRule.coverage }
 
+    /// ``QualityCheck/relativeCost``: a walk over the rollups.
+    public var relativeCost: Int { 2 }
+
     /// Creates the check with these parameters; see each property.
     public init(minimumCoverage: Double = 0.95, deadlineDays: Int? = 90, expectedSenders: [String] = []) {
         self.minimumCoverage = minimumCoverage

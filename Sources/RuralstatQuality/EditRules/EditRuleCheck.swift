@@ -13,6 +13,9 @@ public struct EditRuleCheck: QualityCheck {
     /// `edit_rule`, the family's name: each finding and tally carries its own rule's id.
     public var ruleID: String { BuiltInRule.editRuleMethod }
 
+    /// ``QualityCheck/relativeCost``: every rule over every unit.
+    public var relativeCost: Int { 11 }
+
     /// Creates the check for these rules.
     public init(rules: RuleSet) { self.rules = rules }
 
@@ -33,16 +36,12 @@ public struct EditRuleCheck: QualityCheck {
             // The units: every region in any column (a merge of sorted columns); then each slot's
             // values aligned to them, NaN where a unit did not report.
             let units = used.unitRegions
-            let aligned = used.map { column in
+            let aligned = used.map { _ in
                 let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: units.count)
                 buffer.initialize(repeating: .nan)
-                var cursor = 0
-                for (row, region) in column.regions.enumerated() {
-                    while units[cursor] < region { cursor += 1 }
-                    buffer[cursor] = column.values[row]
-                }
                 return buffer
             }
+            used.forEachRow(in: units) { slot, unit, value in aligned[slot][unit] = value }
             defer { aligned.forEach { $0.deallocate() } }
             let views = aligned.map { UnsafeBufferPointer($0) }
             let levels = units.map { RegionCode(uncheckedRawValue: $0).level }

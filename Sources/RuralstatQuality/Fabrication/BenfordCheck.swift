@@ -51,6 +51,9 @@ public struct BenfordCheck: QualityCheck {
     /// `benford_first_digit`, tallied once per test (a reporter's pool, and each indicator tested).
     public var ruleID: String { BuiltInRule.benfordFirstDigit }
 
+    /// ``QualityCheck/relativeCost``: the digits of every amount.
+    public var relativeCost: Int { 8 }
+
     /// Creates the check with these parameters; see each property.
     public init(
         reporterLevel: RegionLevel = .county, minimumValues: Int = 1_000, minimumValuesPerIndicator: Int = 300, minimumOrdersOfMagnitude: Int = 2,
@@ -149,7 +152,7 @@ public struct BenfordCheck: QualityCheck {
     /// tests with too few values, or too narrow a span, are not applicable.
     public func run(_ input: QualityInput) -> QualityResults {
         // Amounts that add up (output, area, income); not averages such as a distance.
-        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers) {
+        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, digits: .first) {
             $0.kind == .amount && $0.aggregation == .sum
         }.reporters
         // A county is judged against the country's counties: province by province, the counts are

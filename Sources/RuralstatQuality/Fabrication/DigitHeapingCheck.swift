@@ -43,6 +43,9 @@ public struct DigitHeapingCheck: QualityCheck {
     /// `digit_heaping`; the finding's method names the test that failed, the χ² taking precedence.
     public var ruleID: String { BuiltInRule.digitHeaping }
 
+    /// ``QualityCheck/relativeCost``: the last digits of every count, and every figure of every return.
+    public var relativeCost: Int { 7 }
+
     /// The check with the defaults above (set a property to change one).
     public init() {}
 
@@ -70,7 +73,7 @@ public struct DigitHeapingCheck: QualityCheck {
     public func run(_ input: QualityInput) -> QualityResults {
         // Counts only: they are whole numbers by nature, so heaping shows in them alone; an amount that
         // is whole was rounded already, and a few units that round theirs would weigh too much.
-        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, lastDigitsOnly: true) {
+        let reporters = ReporterDigits(input.table, level: reporterLevel, catalog: input.catalog, workers: input.workers, digits: .last) {
             $0.kind == .count
         }.reporters
         let returns = unitReturns(input)
@@ -185,16 +188,16 @@ public struct DigitHeapingCheck: QualityCheck {
             let used = table.additiveColumns(of: partition, catalog: input.catalog).columns
             let units = used.unitRegions
             var figures = [Int](repeating: 0, count: units.count), round = figures
-            for column in used {
-                var cursor = 0
-                for (row, region) in column.regions.enumerated() {
-                    while units[cursor] < region { cursor += 1 }
-                    let value = abs(column.values[row])
-                    guard value >= Self.smallestTested, value < 1e15 else { continue }
-                    figures[cursor] += 1
-                    // value / 100 is exact when value is a multiple of 100 (and cheaper than fmod).
-                    let hundreds = value / 100
-                    if hundreds == hundreds.rounded(.towardZero) { round[cursor] += 1 }
+            figures.withUnsafeMutableBufferPointer { figures in
+                round.withUnsafeMutableBufferPointer { round in
+                    used.forEachRow(in: units) { _, unit, value in
+                        let value = abs(value)
+                        guard value >= Self.smallestTested, value < 1e15 else { return }
+                        figures[unit] += 1
+                        // value / 100 is exact when value is a multiple of 100 (and cheaper than fmod).
+                        let hundreds = value / 100
+                        if hundreds == hundreds.rounded(.towardZero) { round[unit] += 1 }
+                    }
                 }
             }
             var tested = 0

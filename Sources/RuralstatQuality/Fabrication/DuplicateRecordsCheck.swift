@@ -16,6 +16,9 @@ public struct DuplicateRecordsCheck: QualityCheck {
     /// `duplicate_records`, tallied once per unit and period compared.
     public var ruleID: String { BuiltInRule.duplicateRecords }
 
+    /// ``QualityCheck/relativeCost``: a hash of every return.
+    public var relativeCost: Int { 6 }
+
     /// The check with the defaults above (set a property to change one).
     public init() {}
 
@@ -31,14 +34,14 @@ public struct DuplicateRecordsCheck: QualityCheck {
             // One pass per column: each unit's hash of (indicator, value) and its number of figures.
             var hashes = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: units.count)
             var figures = [Int](repeating: 0, count: units.count)
-            for (position, column) in used.enumerated() {
-                var cursor = 0
-                for (row, region) in column.regions.enumerated() {
-                    while units[cursor] < region { cursor += 1 }
-                    let value = column.values[row]
-                    guard value != 0 else { continue }
-                    figures[cursor] += 1
-                    hashes[cursor] = Self.mix(hashes[cursor], UInt64(columns[position]) &* 0x9E37_79B9_7F4A_7C15 ^ (value + 0).bitPattern)
+            hashes.withUnsafeMutableBufferPointer { hashes in
+                figures.withUnsafeMutableBufferPointer { figures in
+                    let salts = columns.map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+                    used.forEachRow(in: units) { position, unit, value in
+                        guard value != 0 else { return }
+                        figures[unit] += 1
+                        hashes[unit] = Self.mix(hashes[unit], salts[position] ^ (value + 0).bitPattern)
+                    }
                 }
             }
             // Units of the deepest level with enough figures, grouped by hash; a group is confirmed

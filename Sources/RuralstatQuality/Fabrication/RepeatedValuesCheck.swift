@@ -17,6 +17,9 @@ public struct RepeatedValuesCheck: QualityCheck {
     /// `repeated_values`, tallied once per reporter, indicator and period.
     public var ruleID: String { BuiltInRule.repeatedValues }
 
+    /// ``QualityCheck/relativeCost``: the values of every township and indicator counted.
+    public var relativeCost: Int { 3 }
+
     /// The check with the defaults above (set a property to change one).
     public init() {}
 

@@ -9,7 +9,8 @@ import RuralstatModel
 struct ReporterDigits {
     /// A reporter's counts in one flat buffer: first digits 1…9 (slots 0…8), last digits 0…9 of
     /// whole numbers of at least three digits (``DigitHeapingCheck/smallestTested``, slots 9…18),
-    /// positive values per decade ⌊log₁₀ x⌋ + 12 (10⁻¹² … 10¹⁵, slots 19…46). Counted through a raw
+    /// positive values per decade ⌊log₁₀ x⌋ + 12 (10⁻¹² … 10¹⁵, slots 19…46); a pass fills the slots
+    /// of its ``Digits`` (the last digits, or the rest), the others stay 0. Counted through a raw
     /// pointer: this runs for every amount of the table. 32-bit counts: the nation's pass keeps every
     /// reporter's counts of every province (tens of thousands of them).
     struct Counts {
@@ -25,15 +26,16 @@ struct ReporterDigits {
         var positive: Int { storage[0..<9].reduce(0) { $0 + Int($1) } }
         var wholeNumbers: Int { storage[9..<19].reduce(0) { $0 + Int($1) } }
 
-        /// Counts one value into `counts` (a ``Counts`` buffer); `powers` is ``powersOfTen``.
+        /// Counts one value's `digits` into `counts` (a ``Counts`` buffer); `powers` is ``powersOfTen``.
         @inline(__always)
-        static func add(_ value: Double, into counts: UnsafeMutablePointer<Int32>, powers: UnsafePointer<Double>, lastDigitsOnly: Bool) {
+        static func add(_ value: Double, into counts: UnsafeMutablePointer<Int32>, powers: UnsafePointer<Double>, digits: Digits) {
             guard value.isFinite, value > 0 else { return }
-            if value >= DigitHeapingCheck.smallestTested, value < 1e15 {
+            guard digits == .first else {
+                guard value >= DigitHeapingCheck.smallestTested, value < 1e15 else { return }
                 let whole = Int64(value)  // exact below 2⁵³: the remainder of a whole number, as fmod would give
                 if Double(whole) == value { counts[9 + Int(whole % 10)] += 1 }
+                return
             }
-            if lastDigitsOnly { return }
             // The decade from the binary exponent (log₁₀ 2 per binary digit: no logarithm), corrected
             // by the power of ten it lands next to; then the first digit from the mantissa.
             var decade = Swift.min(15, Swift.max(-12, Int((Double(value.exponent) * 0.301_029_995_663_981_2).rounded(.down))))
@@ -86,10 +88,18 @@ struct ReporterDigits {
     /// Reporters in region order.
     var reporters: [Reporter]
 
-    /// `lastDigitsOnly` counts last digits alone (what digit heaping needs), skipping the rest.
-    /// Partitions are counted concurrently and merged; counts add up, so the order does not matter.
+    /// Which digits a pass counts: each screen needs its own only, and this runs for every value.
+    enum Digits {
+        /// First digits and decades (Benford's law).
+        case first
+        /// Last digits of whole numbers of at least three digits (digit heaping).
+        case last
+    }
+
+    /// Counts `digits` of the values `include` admits. Partitions are counted concurrently and
+    /// merged; counts add up, so the order does not matter.
     init(
-        _ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, workers: Int, lastDigitsOnly: Bool = false,
+        _ table: ObservationTable, level: RegionLevel, catalog: IndicatorCatalog, workers: Int, digits: Digits,
         include: @escaping @Sendable (Indicator) -> Bool
     ) {
         struct Key: Hashable {
@@ -110,7 +120,7 @@ struct ReporterDigits {
                                 values.values.withUnsafeBufferPointer { figures in
                                     // Every unit of the run lies below the reporter but the reporter's own row.
                                     for row in run where regions[row] != reporter {
-                                        Counts.add(figures[row], into: counts.baseAddress!, powers: powers.baseAddress!, lastDigitsOnly: lastDigitsOnly)
+                                        Counts.add(figures[row], into: counts.baseAddress!, powers: powers.baseAddress!, digits: digits)
                                     }
                                 }
                             }

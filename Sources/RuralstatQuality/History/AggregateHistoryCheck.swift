@@ -15,6 +15,9 @@ public struct AggregateHistoryCheck: QualityCheck {
     /// `aggregate_history`, tallied per rollup with a predecessor; a predecessor withheld or not positive makes it not applicable.
     public var ruleID: String { BuiltInRule.aggregateHistory }
 
+    /// ``QualityCheck/relativeCost``: every rollup against the previous period's.
+    public var relativeCost: Int { 4 }
+
     /// Creates the check with these parameters; see each property.
     public init(
         maxDecrease: Double = 0.7, maxIncrease: Double = 1.4,

@@ -66,6 +66,9 @@ public struct PeerOutlierCheck: QualityCheck {
     /// `peer_outlier`, tallied once per unit compared.
     public var ruleID: String { BuiltInRule.peerOutlier }
 
+    /// ``QualityCheck/relativeCost``: a selection per township and indicator over every village value.
+    public var relativeCost: Int { 20 }
+
     /// Findings for every column of a kind in `kinds` whose deepest units have a parent below the nation (a province or lower).
     public func run(_ input: QualityInput) -> QualityResults {
         input.table.columnResults(ruleID: ruleID, catalog: input.catalog, workers: input.workers) { column, code, period, definition, tally in

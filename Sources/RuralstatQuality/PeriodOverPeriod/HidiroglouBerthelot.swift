@@ -144,14 +144,14 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
     public func screen(
         current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>,
         scratch: UnsafeMutableBufferPointer<Double>, minimumChange: Double = 0
-    ) -> (used: Int, checked: Bool, flagged: Bool) {
+    ) -> Screen {
         // Admitted: both present and positive (OutlierAdmission's rule for pairs).
         var used = 0
         for index in current.indices where current[index] > 0 && previous[index] > 0 {
             scratch[used] = current[index] / previous[index]
             used += 1
         }
-        guard used >= parameters.minimumObservations else { return (used, false, false) }
+        guard used >= parameters.minimumObservations else { return Screen(used: used, checked: false, flagged: false) }
         let scores = UnsafeMutableBufferPointer(rebasing: scratch[0..<used])
         let sorted = UnsafeMutableBufferPointer(rebasing: scratch[used..<(2 * used)])
         _ = sorted.update(fromContentsOf: scores)
@@ -172,15 +172,49 @@ public struct HidiroglouBerthelot: Sendable, Hashable {
             OrderStatistics.sort(sorted)
         }
         let effects = UnsafeBufferPointer(sorted)
-        let bounds = bounds(
-            q1: OrderStatistics.geisPercentile(sorted: effects, 25), median: OrderStatistics.geisPercentile(sorted: effects, 50),
-            q3: OrderStatistics.geisPercentile(sorted: effects, 75))
+        let (q1, median, q3) = (
+            OrderStatistics.geisPercentile(sorted: effects, 25), OrderStatistics.geisPercentile(sorted: effects, 50),
+            OrderStatistics.geisPercentile(sorted: effects, 75)
+        )
+        let bounds = bounds(q1: q1, median: median, q3: q3)
         // Every bound is one-sided: some score is flagged exactly when the least or the greatest is.
         // Without the size term the extreme scores are the extreme ratios, so the guard against
         // collapsed spread (a flag needs |r / r_M − 1| ≥ minimumChange) is judged on them too.
         let guardLeft = parameters.exponent != 0 || medianRatio == 0 || abs(lowest / medianRatio - 1) >= minimumChange
         let guardRight = parameters.exponent != 0 || medianRatio == 0 || abs(highest / medianRatio - 1) >= minimumChange
-        return (used, true, (bounds.status(effects[0]) != nil && guardLeft) || (bounds.status(effects[used - 1]) != nil && guardRight))
+        let flagged = (bounds.status(effects[0]) != nil && guardLeft) || (bounds.status(effects[used - 1]) != nil && guardRight)
+        return Screen(used: used, checked: true, flagged: flagged, medianRatio: medianRatio, q1: q1, median: median, q3: q3, bounds: bounds)
+    }
+
+    /// What ``screen(current:previous:scratch:minimumChange:)`` concludes about a group, and the
+    /// numbers it concluded from when the group was checked.
+    public struct Screen: Sendable {
+        /// How many values the method could use (both present and positive).
+        public var used: Int
+        /// False when the group had fewer usable values than the minimum.
+        public var checked: Bool
+        /// Whether some value is flagged (and, with a minimum change, far enough from the median change).
+        public var flagged: Bool
+        /// The median ratio r_M, and Q1, M and Q3 of the scores E (NaN when not checked).
+        var medianRatio = Double.nan, q1 = Double.nan, median = Double.nan, q3 = Double.nan
+        var bounds = Bounds()
+    }
+
+    /// The used values and flagged scores of a group that ``screen(current:previous:scratch:minimumChange:)``
+    /// checked, from its numbers: without the size term (U = 0) the screen's quartiles are those of
+    /// ``check(current:previous:)``, so these are its flags, without the record of every unit.
+    func flags(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>, screen: Screen) -> (used: [Int], flagged: [Score]) {
+        precondition(parameters.exponent == 0 && screen.checked, "the screen's quartiles are the method's only without the size term")
+        var used: [Int] = [], flagged: [Score] = []
+        used.reserveCapacity(screen.used)
+        for index in current.indices where current[index] > 0 && previous[index] > 0 {
+            used.append(index)
+            let ratio = current[index] / previous[index]
+            let effect = effect(ratio: ratio, medianRatio: screen.medianRatio, current: current[index], previous: previous[index])
+            guard let status = screen.bounds.status(effect) else { continue }
+            flagged.append(Score(index: index, current: current[index], previous: previous[index], ratio: ratio, effect: effect, status: status))
+        }
+        return (used, flagged)
     }
 
     /// The interval bounds of a group: values outside (imputeLeft, imputeRight) are FTI, outside

@@ -85,6 +85,9 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     /// `period_over_period`; the finding's method is `hidiroglou_berthelot` or `sigma_gap`.
     public var ruleID: String { BuiltInRule.periodOverPeriod }
 
+    /// ``QualityCheck/relativeCost``: a sort per township and indicator over every village value, and the most findings.
+    public var relativeCost: Int { 18 }
+
     /// Findings for every partition of the table whose province also has the previous period.
     public func run(_ input: QualityInput) -> QualityResults {
         let (table, catalog, registry) = (input.table, input.catalog, input.registry)
@@ -150,7 +153,7 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         var upper: Double?
         var expected: Double?
         /// The method's numbers for the explanation.
-        var detail: String
+        var detail: ExplanationText
     }
 
     /// A checked group: its flags (indices into the group) and how many units it used.
@@ -185,28 +188,14 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         }
         switch method {
         case .hidiroglouBerthelot(let parameters):
-            let result = HidiroglouBerthelot(parameters).check(current: current, previous: previous)
-            // The guard against collapsed spread: a flag this close to the group's median change is dropped.
-            let flagged = result.flagged.filter { score in
-                guard let ratio = score.ratio, let median = result.medianRatio, median != 0 else { return true }
-                return abs(ratio / median - 1) >= minimumChange
-            }
-            guard !flagged.isEmpty else { return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: []) }
-            let numbers =
-                "Q1 \(FindingText.number(result.q1)), M \(FindingText.number(result.median)), Q3 \(FindingText.number(result.q3)); "
-                + "U \(FindingText.number(parameters.exponent)), A \(FindingText.number(parameters.mdm))"
-            let flags = flagged.map { score -> Flag in
-                let status = score.status!
-                let (lower, upper) = status.tier == .impute ? (result.imputeLeft, result.imputeRight) : (result.excludeLeft, result.excludeRight)
-                let bound = status.isLeft ? lower! : upper!
-                let words = "\(status.isLeft ? "below" : "above") the \(status.tier == .impute ? "imputation" : "exclusion") bound"
-                return Flag(
-                    index: score.index, status: status, statisticName: "hb_effect", statistic: score.effect, lower: lower,
-                    upper: upper, expected: score.previous.map { $0 * result.medianRatio! },
-                    detail: "its change ×\(FindingText.number(score.ratio!)) against the group's median ×\(FindingText.number(result.medianRatio!)); "
-                        + "HB effect \(FindingText.number(score.effect)) is \(words) \(FindingText.number(bound)) (\(numbers))")
-            }
-            return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: flags)
+            let method = HidiroglouBerthelot(parameters)
+            let result = method.check(current: current, previous: previous)
+            let screen = HidiroglouBerthelot.Screen(
+                used: result.admission.used.count, checked: result.checked, flagged: !result.flagged.isEmpty, medianRatio: result.medianRatio ?? .nan,
+                q1: result.q1, median: result.median, q3: result.q3,
+                bounds: .init(
+                    imputeLeft: result.imputeLeft, excludeLeft: result.excludeLeft, excludeRight: result.excludeRight, imputeRight: result.imputeRight))
+            return outcome(of: method, screen: screen, used: result.admission.used, flagged: result.flagged)
         case .sigmaGap(let parameters):
             let result = SigmaGap(parameters).check(current: current, previous: previous)
             let flags = result.flagged.map { score -> Flag in
@@ -215,12 +204,43 @@ public struct PeriodOverPeriodCheck: QualityCheck {
                 return Flag(
                     index: score.index, status: status, statisticName: "gap", statistic: score.gap ?? .nan, lower: nil, upper: limit,
                     expected: nil,
-                    detail: "its change ×\(FindingText.number(score.value)) lies beyond a gap of \(FindingText.number(score.gap ?? .nan)) "
-                        + "in the sorted changes, wider than \(FindingText.number(limit)) (β \(FindingText.number(limit / result.deviation)) · σ \(FindingText.number(result.deviation)), \(parameters.deviation.rawValue.uppercased()))"
-                )
+                    detail: """
+                        its change ×\(number: score.value) lies beyond a gap of \(number: score.gap ?? .nan) in the sorted changes, \
+                        wider than \(number: limit) (β \(number: limit / result.deviation) · σ \(number: result.deviation), \
+                        \(parameters.deviation.rawValue.uppercased()))
+                        """)
             }
             return GroupOutcome(checked: result.checked, usedIndices: result.admission.used, flags: flags)
         }
+    }
+
+    /// A checked HB group's outcome from its numbers and flagged scores: the guard against collapsed
+    /// spread drops a flag too close to the median change, and each flag kept gets its explanation.
+    func outcome(of method: HidiroglouBerthelot, screen: HidiroglouBerthelot.Screen, used: [Int], flagged: [HidiroglouBerthelot.Score]) -> GroupOutcome {
+        let kept = flagged.filter { score in
+            guard let ratio = score.ratio, screen.medianRatio != 0, !screen.medianRatio.isNaN else { return true }
+            return abs(ratio / screen.medianRatio - 1) >= minimumChange
+        }
+        guard !kept.isEmpty else { return GroupOutcome(checked: screen.checked, usedIndices: used, flags: []) }
+        let (parameters, bounds, medianRatio) = (method.parameters, screen.bounds, screen.medianRatio)
+        let numbers: ExplanationText = """
+            Q1 \(number: screen.q1), M \(number: screen.median), Q3 \(number: screen.q3); \
+            U \(number: parameters.exponent), A \(number: parameters.mdm)
+            """
+        let flags = kept.map { score -> Flag in
+            let status = score.status!
+            let (lower, upper) = status.tier == .impute ? (bounds.imputeLeft, bounds.imputeRight) : (bounds.excludeLeft, bounds.excludeRight)
+            let bound = status.isLeft ? lower! : upper!
+            let words = "\(status.isLeft ? "below" : "above") the \(status.tier == .impute ? "imputation" : "exclusion") bound"
+            return Flag(
+                index: score.index, status: status, statisticName: "hb_effect", statistic: score.effect, lower: lower,
+                upper: upper, expected: score.previous.map { $0 * medianRatio },
+                detail: """
+                    its change ×\(number: score.ratio!) against the group's median ×\(number: medianRatio); \
+                    HB effect \(number: score.effect) is \(words) \(number: bound) (\(numbers))
+                    """)
+        }
+        return GroupOutcome(checked: screen.checked, usedIndices: used, flags: flags)
     }
 
     private func check(
@@ -229,20 +249,25 @@ public struct PeriodOverPeriodCheck: QualityCheck {
     ) -> [Finding] {
         guard let parentLevel = pairs.level.parent, parentLevel > .national else { return [] }
         let wider = parentLevel.parent.flatMap { $0 > .national ? $0 : nil }
-        let parameters = methodParameters.entries
+        // The method's parameters with each status, made once: tens of thousands of flags share them.
+        let parameters = Dictionary(
+            uniqueKeysWithValues: OutlierStatus.allCases.map { status in
+                (status, FindingParameters(methodParameters.entries + [.init(name: "status", value: .text(status.rawValue))]))
+            })
         var found: [Finding] = []
         func report(_ outcome: GroupOutcome, range: Range<Int>, group: Int64, level: RegionLevel, note: String, only: Range<Int>? = nil) {
             let counted = only ?? range
-            // Used indices ascend: walk them beside the units instead of building sets.
-            var next = outcome.usedIndices.startIndex
-            let flagged = outcome.flags.isEmpty ? [] : Set(outcome.flags.map { range.lowerBound + $0.index })
+            // Used indices ascend, and so do the flagged ones sorted: walk them beside the units instead of building sets.
+            var next = outcome.usedIndices.startIndex, nextFlag = 0
+            let flagged = outcome.flags.map { range.lowerBound + $0.index }.sorted()
             for unit in counted {
                 let region = pairs.regions[unit]
                 while next < outcome.usedIndices.endIndex, range.lowerBound + outcome.usedIndices[next] < unit { next += 1 }
+                while nextFlag < flagged.count, flagged[nextFlag] < unit { nextFlag += 1 }
                 let used = next < outcome.usedIndices.endIndex && range.lowerBound + outcome.usedIndices[next] == unit
                 if !outcome.checked || !used {
                     tally.notApplicable(region)
-                } else if flagged.contains(unit) {
+                } else if nextFlag < flagged.count && flagged[nextFlag] == unit {
                     tally.fail(region)
                 } else {
                     tally.pass(region)
@@ -336,33 +361,39 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         }
     }
 
-    /// The fast look at a group (HB only, see ``HidiroglouBerthelot/screen(current:previous:scratch:)``):
-    /// nil when it has flags or the method has no screen, so that it is looked at in full.
+    /// The fast look at a group (HB only, see ``HidiroglouBerthelot/screen(current:previous:scratch:minimumChange:)``):
+    /// quiet when nothing is flagged; without the size term (U = 0) a flagged group's outcome from
+    /// the screen's numbers; nil for the rest (sigma-gap, U > 0), so that it is looked at in full.
     func screen(current: UnsafeBufferPointer<Double>, previous: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Look? {
         guard case .hidiroglouBerthelot(let parameters) = method else { return nil }
         if Self.mostlyUnchanged(current, previous) { return .quiet(used: 0, checked: false, repeated: Self.unchangedCount(current, previous)) }
-        let screened = HidiroglouBerthelot(parameters).screen(current: current, previous: previous, scratch: scratch, minimumChange: minimumChange)
-        return screened.flagged ? nil : .quiet(used: screened.used, checked: screened.checked)
+        let method = HidiroglouBerthelot(parameters)
+        let screened = method.screen(current: current, previous: previous, scratch: scratch, minimumChange: minimumChange)
+        guard screened.flagged else { return .quiet(used: screened.used, checked: screened.checked) }
+        guard parameters.exponent == 0 else { return nil }
+        let (used, flagged) = method.flags(current: current, previous: previous, screen: screened)
+        return .full(outcome(of: method, screen: screened, used: used, flagged: flagged))
     }
 
     private func finding(
         _ flag: Flag, pairs: UnitPairs, unit: Int, indicator: String, definition: Indicator?, period: Period,
         previousPeriod: Period, group: Int64, level: RegionLevel, size: Int, note: String,
-        parameters: [FindingParameters.Entry], registry: RegionRegistry?
+        parameters: [OutlierStatus: FindingParameters], registry: RegionRegistry?
     ) -> Finding {
         let region = RegionCode(uncheckedRawValue: pairs.regions[unit])
         let (current, previous) = (pairs.current[unit], pairs.previous[unit])
-        let explanation =
-            "\(FindingText.unit(region, registry: registry)): \(FindingText.indicator(indicator, definition)) "
-            + "\(FindingText.amount(current, definition)) in \(period) after \(FindingText.amount(previous, definition)) in \(previousPeriod); "
-            + "\(flag.detail) among the \(size) units of its \(level)\(note) — \(flag.status.tier.rawValue) \(flag.status.rawValue)"
+        let explanation: ExplanationText = """
+            \(unit: region, registry: registry): \(indicator: indicator, definition) \
+            \(amount: current, definition) in \(period) after \(amount: previous, definition) in \(previousPeriod); \
+            \(flag.detail) among the \(size) units of its \(level)\(note) — \(flag.status.tier.rawValue) \(flag.status.rawValue)
+            """
         return Finding(
             ruleID: BuiltInRule.periodOverPeriod, method: method.name, severity: flag.status.tier == .impute ? .warning : .info,
             tier: flag.status.tier, level: region.level, region: region, indicator: indicator, period: period,
             observed: current, expected: flag.expected, lowerBound: flag.lower, upperBound: flag.upper,
             statisticName: flag.statisticName, statistic: flag.statistic,
-            parameters: FindingParameters(parameters + [.init(name: "status", value: .text(flag.status.rawValue))]),
-            peerGroup: RegionCode(uncheckedRawValue: group), peerSize: size, explanation: FindingText.tidy(explanation))
+            parameters: parameters[flag.status]!,
+            peerGroup: RegionCode(uncheckedRawValue: group), peerSize: size, explanation: explanation.text)
     }
 
     private var methodParameters: FindingParameters {
