@@ -53,7 +53,9 @@ public enum ServerAccess {
             """
             DO $$
             BEGIN
-                \(groups.map { "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\($0)') THEN CREATE ROLE \($0) NOLOGIN; END IF;" }.joined(separator: "\n    "))
+                -- The group roles belong to the whole server: two stores migrated at once may both find one
+                -- missing, and the second CREATE ROLE then fails on the catalog's unique index.
+                \(groups.map { "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\($0)') THEN BEGIN CREATE ROLE \($0) NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; END IF;" }.joined(separator: "\n    "))
                 -- Only logins granted here connect (the group roles belong to the whole server).
                 EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
             END

@@ -60,6 +60,44 @@ struct RegistryTests {
         #expect(registry.children(of: .national).count == 3)
     }
 
+    /// A code is looked up within its six-digit prefix: every unit of a tree of many prefixes is
+    /// found with its own name, and codes next to them (and past the ends) are not.
+    @Test func lookupsFindEveryUnitAndNothingElse() throws {
+        var rows: [(code: Int64, parent: Int64?)] = []
+        for province: Int64 in [11, 41, 65] {
+            let p = province * 10_000_000_000
+            rows.append((p, nil))
+            for prefecture: Int64 in 1...3 {
+                let f = p + prefecture * 100_000_000
+                rows.append((f, p))
+                for county: Int64 in 1...3 {
+                    let c = f + county * 1_000_000
+                    rows.append((c, f))
+                    for township: Int64 in 1...3 {
+                        let t = c + township * 1_000
+                        rows.append((t, c))
+                        for village: Int64 in 201...203 { rows.append((t + village, t)) }
+                    }
+                }
+            }
+        }
+        let registry = try RegionRegistry(
+            edition: 2023,
+            rows: rows.enumerated().map { line, row in
+                RegionRow(
+                    code: String(row.code), name: "单位\(line)", parentCode: row.parent.map(String.init) ?? "", urbanRuralClass: "",
+                    location: SourceLocation(file: "t.csv", line: line + 1))
+            })
+        let held = Set(rows.map(\.code))
+        for (line, row) in rows.enumerated() {
+            #expect(registry.name(of: RegionCode(uncheckedRawValue: row.code)) == "单位\(line)")
+            for neighbour in [row.code - 1, row.code + 1, row.code + 1_000_000] where !held.contains(neighbour) {
+                #expect(!registry.contains(RegionCode(uncheckedRawValue: neighbour)), "\(neighbour)")
+            }
+        }
+        #expect(!registry.contains(RegionCode(uncheckedRawValue: 100_000_000_000)) && !registry.contains(RegionCode(uncheckedRawValue: 990_000_000_000)))
+    }
+
     @Test("expected units per level skip placeholders and count spanning units once")
     func unitsAtLevel() throws {
         let registry = try SmallTree.registry()
