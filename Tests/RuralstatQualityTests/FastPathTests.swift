@@ -224,6 +224,11 @@ struct FindingNumberTests {
         #expect(FindingText.unit(village, registry: registry) == "村 110101001201 多福巷村")
         #expect(FindingText.amount(52_000, grain) == "52000 吨")
         #expect(ExplanationText(stringLiteral: "a  b   c ").text == "a b c ")
+        // A piece taken as a string is as written: only a whole explanation is tidied.
+        let spaced = Indicator(
+            code: "GRAIN_OUTPUT", validFrom: 2016, nameZh: "粮食  产量", nameEn: "Grain", unit: "吨", kind: .amount, reportedLevels: [.village],
+            aggregation: .sum)
+        #expect(FindingText.indicator("GRAIN_OUTPUT", spaced) == "粮食  产量 GRAIN_OUTPUT")
     }
 
     /// Runs of spaces left by empty parts collapse to one; other text is left as it is.

@@ -44,12 +44,14 @@ public enum NumberText {
 
     /// `value` in decimal digits (a leading `-` when negative) appended to `bytes`, zero-padded to `width` digits.
     public static func appendInteger(_ value: Int64, width: Int = 1, to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
+        // Room for the widest padding asked for, and the sign.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(textCapacity, width + 1)) { buffer in
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeInteger(value, width: width, into: buffer)]))
         }
     }
 
-    /// Room for any number these write: printf's `%.3g` of a double is at most 10 bytes, an Int64 20.
+    /// Room for any readable number and any Int64 unpadded: printf's `%.3g` of a double is at most 10
+    /// bytes, an Int64 20.
     static let textCapacity = 32
 
     /// ``readable(_:)`` written into `buffer` (``textCapacity`` bytes); returns the count.
@@ -97,7 +99,8 @@ public enum NumberText {
         return count
     }
 
-    /// `value`'s decimal digits, zero-padded to `width`, written into `buffer`; returns the count.
+    /// `value`'s decimal digits, zero-padded to `width`, written into `buffer` (which must hold
+    /// max(20, width) + 1 bytes); returns the count.
     static func writeInteger(_ value: Int64, width: Int = 1, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var magnitude = value.magnitude, count = 0
         if value < 0 { count = write("-", into: buffer) }

@@ -284,7 +284,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
             }
         }
         // Most groups have nothing to report: those are screened without a record and counted here
-        // (every unit is of one level in this partition's province), the rest are looked at in full.
+        // (every unit is of one level in this partition's province); the rest get their flags from the
+        // screen's numbers (U = 0) or from the method run in full, and are reported unit by unit.
         var (passed, notApplicable) = (0, 0)
         var scratch = [Double](repeating: 0, count: 2 * pairs.count)
         func look(_ range: Range<Int>) -> Look {
@@ -333,7 +334,8 @@ public struct PeriodOverPeriodCheck: QualityCheck {
         return found
     }
 
-    /// What became of a group: screened without a record (nothing in it is flagged), or looked at in full.
+    /// What became of a group: screened without a record (nothing in it is flagged), or its outcome
+    /// unit by unit (its flags from the screen's numbers, or from the method run in full).
     enum Look {
         /// Nothing flagged; `repeated` says how many units repeated last period's figure when that left it unchecked.
         case quiet(used: Int, checked: Bool, repeated: Int? = nil)

@@ -18,6 +18,9 @@ struct ExplanationText: ExpressibleByStringInterpolation {
 
     init(stringInterpolation: StringInterpolation) { bytes = stringInterpolation.bytes }
 
+    /// The text as written, runs of spaces and all (a piece of an explanation made as a string).
+    var asWritten: String { String(decoding: bytes, as: UTF8.self) }
+
     /// The explanation, each run of spaces collapsed to one.
     var text: String {
         bytes.withUnsafeBufferPointer { bytes in
