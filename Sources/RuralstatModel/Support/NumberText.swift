@@ -29,25 +29,19 @@ public enum NumberText {
 
     /// A number as people read it: three significant digits below 1000, whole numbers above.
     public static func readable(_ value: Double) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writeReadable(value, into: buffer)]), as: UTF8.self)
-        }
+        text { writeReadable(value, into: $0) }!
     }
 
     /// ``readable(_:)`` appended to `bytes` as UTF-8, without a string between (explanations are
     /// written as bytes; see `ExplanationText`).
     public static func appendReadable(_ value: Double, to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeReadable(value, into: buffer)]))
-        }
+        append(to: &bytes) { writeReadable(value, into: $0) }
     }
 
     /// `value` in decimal digits (a leading `-` when negative) appended to `bytes`, zero-padded to `width` digits.
     public static func appendInteger(_ value: Int64, width: Int = 1, to bytes: inout [UInt8]) {
         // Room for the widest padding asked for, and the sign.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(textCapacity, width + 1)) { buffer in
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<writeInteger(value, width: width, into: buffer)]))
-        }
+        append(to: &bytes, capacity: Swift.max(textCapacity, width + 1)) { writeInteger(value, width: width, into: $0) }
     }
 
     /// Room for any readable number and any Int64 unpadded: printf's `%.3g` of a double is at most 10
@@ -67,9 +61,7 @@ public enum NumberText {
     /// night's explanations hold hundreds of thousands of numbers); nil for the rest, which printf
     /// formats: a value near a tie at the third digit, or one that rounds up to a new decade.
     static func threeSignificantDigits(_ value: Double) -> String? {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: textCapacity) { buffer in
-            writeThreeSignificantDigits(value, into: buffer).map { String(decoding: UnsafeBufferPointer(rebasing: buffer[..<$0]), as: UTF8.self) }
-        }
+        text { writeThreeSignificantDigits(value, into: $0) }
     }
 
     static func writeThreeSignificantDigits(_ value: Double, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
@@ -126,8 +118,21 @@ public enum NumberText {
     /// One number as printf formats it. `String(format:)` goes through Foundation's formatter, which
     /// costs ten times as much, and tens of thousands of explanations use several numbers each.
     public static func format(_ specification: String, _ value: Double) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writeFormatted(specification, value, into: buffer)]), as: UTF8.self)
+        text(capacity: 64) { writeFormatted(specification, value, into: $0) }!
+    }
+
+    /// The text `write` writes into a temporary buffer of `capacity` bytes (returning how many it
+    /// wrote, or nil for none), as a string.
+    private static func text(capacity: Int = textCapacity, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int?) -> String? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            write(buffer).map { String(decoding: UnsafeBufferPointer(rebasing: buffer[..<$0]), as: UTF8.self) }
+        }
+    }
+
+    /// The bytes `write` writes into a temporary buffer of `capacity` bytes, appended to `bytes`.
+    private static func append(to bytes: inout [UInt8], capacity: Int = textCapacity, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<write(buffer)]))
         }
     }
 
