@@ -12,20 +12,7 @@ BIN="$ROOT/.build/release/ruralstat"
 if [ ! -d "$WORK/data/submissions" ]; then
     "$BIN" sample-data generate --out "$WORK/data" --villages "$VILLAGES" --years 2 --seed 11
 fi
-cat > "$WORK/nightly.yaml" <<SPEC
-version: 1
-name: nightly-10m
-store: $WORK/reports/ruralstat.sqlite
-registry: [$WORK/data/registry/regions_2023.csv]
-catalog: $ROOT/pipelines/indicators.yaml
-rules: $ROOT/pipelines/rules.yaml
-sources:
-  - name: counties
-    paths: [$WORK/data/submissions]
-    sender_from_file_name: "^(CN_[0-9]+)_"
-reports:
-  folder: $WORK/reports
-SPEC
+bash "$ROOT/Benchmarks/nightly-spec.sh" "$WORK/data" "$WORK/reports/ruralstat.sqlite" "$WORK/reports" > "$WORK/nightly.yaml"
 rm -rf "$WORK/reports"
 status=0
 /usr/bin/time -v "$BIN" run "$WORK/nightly.yaml" 2> "$WORK/time.txt" || status=$?

@@ -65,22 +65,7 @@ echo "  the anchor's table holds the file's every row; ruralstat applies the row
 
 echo
 echo "== 3–4. the nightly run at scale, and 8 analysts while it writes"
-spec() { # store, reports folder: Benchmarks/nightly.sh's spec
-    cat <<SPEC
-version: 1
-name: nightly-10m
-store: "$1"
-registry: [$NIGHTLY/data/registry/regions_2023.csv]
-catalog: $ROOT/pipelines/indicators.yaml
-rules: $ROOT/pipelines/rules.yaml
-sources:
-  - name: counties
-    paths: [$NIGHTLY/data/submissions]
-    sender_from_file_name: "^(CN_[0-9]+)_"
-reports:
-  folder: $2
-SPEC
-}
+spec() { bash "$ROOT/Benchmarks/nightly-spec.sh" "$NIGHTLY/data" "$1" "$2"; }  # store, reports folder
 spec "$WORK/nightly.sqlite" "$WORK/reports-sqlite" > "$WORK/nightly.yaml"
 timed "SQLite: ruralstat run, ~10M observations in ~2000 files" "$BIN" run "$WORK/nightly.yaml"
 tail -3 "$WORK/out.txt" | sed 's/^/  /'
